@@ -1,0 +1,5 @@
+"""Allow ``python -m pattern_warden`` to behave exactly like the console script."""
+
+from pattern_warden.cli import main
+
+raise SystemExit(main())

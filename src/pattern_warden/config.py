@@ -1,0 +1,115 @@
+"""Settings: the root, the limits, and ``[tool.pattern-warden]`` from pyproject.toml.
+
+Both front doors build one ``Config`` and hand it to the engines, so a setting means the same
+thing in the server and in the CLI. The table is validated strictly (unknown keys are
+errors) because a misspelt key that is silently ignored is worse than no setting at all.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pattern_warden.errors import WardenError
+
+TABLE = "tool.pattern-warden"
+
+
+class _Section(BaseModel):
+    """Base for config tables: kebab-case keys in TOML, snake_case in Python, nothing unknown."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        alias_generator=lambda name: name.replace("_", "-"),
+    )
+
+
+class Limits(_Section):
+    """Ceilings that keep one call from reading, holding or printing without bound."""
+
+    max_file_bytes: int = Field(2_000_000, ge=1, description="A larger file is skipped with a note.")
+    max_files: int = Field(50_000, ge=1, description="Most files one call may read.")
+    max_total_bytes: int = Field(512 * 1024 * 1024, ge=1, description="Most bytes one call may read.")
+    max_output_chars: int = Field(30_000, ge=1_000, description="A larger answer is paginated.")
+    call_timeout_s: float = Field(120.0, gt=0, description="Time one call may take.")
+    cache_entries: int = Field(20_000, ge=16, description="Parsed files kept in memory.")
+
+
+class Settings(_Section):
+    """The ``[tool.pattern-warden]`` table."""
+
+    patterns_dirs: list[str] = Field(default_factory=list, description="Project pattern folders.")
+    exclude: list[str] = Field(default_factory=list, description="Extra gitignore-style excludes.")
+    limits: Limits = Field(default_factory=Limits)
+
+
+class Config(BaseModel):
+    """Everything an engine needs to know about where it runs and how far it may go."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    root: Path
+    settings: Settings = Field(default_factory=Settings)
+    source: Path | None = None
+    extra_pattern_dirs: tuple[Path, ...] = ()
+
+    @property
+    def limits(self) -> Limits:
+        return self.settings.limits
+
+    def pattern_dirs(self) -> list[Path]:
+        """Project pattern folders: the config's (relative to its file), then the CLI's."""
+        base = self.source.parent if self.source else self.root
+        return [(base / d).resolve() for d in self.settings.patterns_dirs] + list(self.extra_pattern_dirs)
+
+
+def find_pyproject(root: Path) -> Path | None:
+    """The nearest pyproject.toml with our table, walking up from the root."""
+    for folder in (root, *root.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            if "pattern-warden" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def load_settings(path: Path) -> Settings:
+    """Parse and validate the table in ``path``; errors name the file and the key."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WardenError(f"Cannot read config file {path}: {exc}.", "Fix or remove the file.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise WardenError(f"{path} is not valid TOML: {exc}.", "Fix the syntax.") from exc
+    table = data.get("tool", {}).get("pattern-warden", {})
+    try:
+        return Settings.model_validate(table)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        raise WardenError(
+            f"{path}: [{TABLE}] key '{key}': {first['msg']}.",
+            "Correct or remove that key (see docs/configuration.md).",
+        ) from exc
+
+
+def load_config(root: str | Path, extra_pattern_dirs: list[str] | None = None) -> Config:
+    """Build the config for ``root``: it must be an existing directory."""
+    root_path = Path(root).expanduser()
+    if not root_path.exists():
+        raise WardenError(f"The root {str(root)!r} does not exist.", "Pass --root with an existing directory.")
+    if not root_path.is_dir():
+        raise WardenError(f"The root {str(root)!r} is not a directory.", "Pass --root with a directory.")
+    resolved = root_path.resolve()
+    source = find_pyproject(resolved)
+    settings = load_settings(source) if source else Settings()
+    extras = tuple(Path(d).expanduser().resolve() for d in (extra_pattern_dirs or []))
+    return Config(root=resolved, settings=settings, source=source, extra_pattern_dirs=extras)

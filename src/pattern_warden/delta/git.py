@@ -1,0 +1,150 @@
+"""The only place that runs git.
+
+git is a powerful program to hand user input to: a reference such as ``--output=/tmp/x`` is
+an option, ``GIT_DIR`` in the environment points it at another repository, and a hook or an
+external diff driver runs arbitrary code. So every call here is an argument list (no shell),
+references are validated before git sees them, paths follow ``--``, the ``GIT_*`` variables
+that redirect git are removed, external helpers are switched off, only read-only commands
+are allowed, and each call has a timeout.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from pattern_warden.errors import WardenError
+
+#: Subcommands that only read. Anything else is refused before git runs.
+READ_ONLY = frozenset(
+    {"rev-parse", "diff", "log", "show", "ls-files", "merge-base", "symbolic-ref", "rev-list",
+     "cat-file", "status", "for-each-ref", "branch", "ls-tree", "check-ignore", "config"}
+)
+_FORBIDDEN_REF = re.compile(r"(^-)|(\.\.)|[\x00-\x20\x7f~^:?*\[\\]|(@\{)|(//)|(\.lock$)|(/\.)|(^\.)")
+_RANGE = re.compile(r"^(?P<a>[^.]+)\.\.\.?(?P<b>[^.]+)$")
+_SCRUBBED = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE",
+             "GIT_CEILING_DIRECTORIES", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR",
+             "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_EXTERNAL_DIFF",
+             "GIT_DIFF_OPTS", "GIT_PAGER", "GIT_EDITOR", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS",
+             "GIT_EXEC_PATH", "GIT_TEMPLATE_DIR", "GIT_REPLACE_REF_BASE", "GIT_SHALLOW_FILE")
+#: Options that keep git from running anything of the repository's choosing.
+_SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "diff.external=", "-c", "core.pager=cat",
+                "-c", "core.hooksPath=/dev/null", "-c", "color.ui=false", "--no-pager")
+DEFAULT_TIMEOUT_S = 30.0
+
+
+class GitError(WardenError):
+    """git refused, failed or timed out; the message says which and what to do."""
+
+
+@dataclass(frozen=True)
+class GitResult:
+    stdout: str
+    returncode: int
+
+
+def validate_ref(ref: str) -> str:
+    """Refuse a reference that git could take as an option or that git itself forbids.
+
+    The rules follow ``git check-ref-format`` plus a leading dash. Trailing ``~N`` and ``^N``
+    ancestry suffixes are allowed (``HEAD~2``); ranges are split by ``split_range`` first.
+    """
+    if not isinstance(ref, str) or not ref or len(ref) > 255:
+        raise GitError(f"The git reference {ref!r} is empty or too long.", "Pass a branch, tag or commit.")
+    base = re.sub(r"([~^]\d*)+$", "", ref)
+    if not base or base == "@" and ref != "@":
+        raise GitError(f"The git reference {ref!r} is not valid.", "Pass a branch, tag or commit.")
+    if base != "@" and _FORBIDDEN_REF.search(base):
+        raise GitError(
+            f"The git reference {ref!r} is not a valid reference name.",
+            "Pass a branch, tag or commit hash; references may not start with '-' or hold spaces or :?*[\\.",
+        )
+    return ref
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED and not k.startswith("GIT_TRACE")}
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    env["GIT_OPTIONAL_LOCKS"] = "0"
+    env["LC_ALL"] = "C"
+    return env
+
+
+def run(cwd: Path, *args: str, timeout: float = DEFAULT_TIMEOUT_S, check: bool = True) -> GitResult:
+    """Run one read-only git command in ``cwd`` and return its output."""
+    if not args or args[0] not in READ_ONLY:
+        raise GitError(f"git {args[0] if args else ''} is not a read-only command.", "This is a bug; report it.")
+    if args[0] == "config" and not (len(args) > 1 and args[1] == "--get"):
+        raise GitError("git config may only be read here.", "This is a bug; report it.")
+    try:
+        done = subprocess.run(
+            ["git", *_SAFE_CONFIG, *args],
+            cwd=cwd, env=_env(), capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed.", "Install git, or run outside a repository.") from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git {args[0]} took longer than {timeout:.0f} s.", "Narrow the range or paths.") from None
+    stdout = done.stdout.decode("utf-8", errors="replace")
+    if check and done.returncode != 0:
+        message = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        raise GitError(f"git {args[0]} failed: {message[-1] if message else done.returncode}.", "")
+    return GitResult(stdout=stdout, returncode=done.returncode)
+
+
+def toplevel(root: Path) -> Path | None:
+    """The work tree that contains ``root``, or None when it is not in a git repository."""
+    result = run(root, "rev-parse", "--show-toplevel", check=False)
+    return Path(result.stdout.strip()) if result.returncode == 0 and result.stdout.strip() else None
+
+
+def rev_parse(root: Path, ref: str) -> str:
+    """The commit hash ``ref`` names; a missing reference gets a clear error."""
+    validate_ref(ref)
+    result = run(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False)
+    if result.returncode != 0:
+        raise GitError(f"The git reference {ref!r} does not exist in this repository.", "Check `git log` or `git branch`.")
+    return result.stdout.strip()
+
+
+def has_commits(root: Path) -> bool:
+    return run(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0
+
+
+def current_branch(root: Path) -> str | None:
+    """The branch HEAD is on, or None for a detached HEAD."""
+    result = run(root, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+    return result.stdout.strip() or None if result.returncode == 0 else None
+
+
+def is_shallow(root: Path) -> bool:
+    return run(root, "rev-parse", "--is-shallow-repository", check=False).stdout.strip() == "true"
+
+
+def default_branch(root: Path) -> str | None:
+    """origin's HEAD if known, else main or master if they exist."""
+    result = run(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD", check=False)
+    if result.returncode == 0 and result.stdout.strip():
+        return result.stdout.strip()
+    for name in ("main", "master"):
+        if run(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{name}", check=False).returncode == 0:
+            return name
+    return None
+
+
+def merge_base(root: Path, a: str, b: str) -> str | None:
+    validate_ref(a)
+    validate_ref(b)
+    result = run(root, "merge-base", "--end-of-options", a, b, check=False)
+    return result.stdout.strip() or None if result.returncode == 0 else None
+
+
+def split_range(spec: str) -> tuple[str, str]:
+    """``a..b`` into its two references, each validated."""
+    match = _RANGE.match(spec)
+    if not match:
+        raise GitError(f"{spec!r} is not a range of the form A..B.", "Pass --base and --head separately.")
+    return validate_ref(match["a"]), validate_ref(match["b"])

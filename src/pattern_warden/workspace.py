@@ -1,0 +1,281 @@
+"""The root sandbox: the only code that turns a user-supplied path into a file.
+
+Every path an agent sends is resolved here against the configured root, symlinks included,
+and refused when it lands outside it or on something that is not a regular file or folder
+(a FIFO would block the server forever; a device could stream without end). Folders are
+walked with .gitignore honoured through pathspec, and files come out as ``SourceFile``
+objects from a bounded cache keyed by content hash, so a repeated call re-reads bytes but
+re-parses only what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import threading
+import tokenize
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pathspec import GitIgnoreSpec
+
+from pattern_warden.config import Config
+from pattern_warden.errors import WardenError
+from pattern_warden.source import SourceFile
+
+#: Folders that are never project code, whatever .gitignore says.
+ALWAYS_EXCLUDED = (
+    ".git/", ".hg/", ".svn/", "__pycache__/", ".venv/", "venv/", ".tox/", ".nox/",
+    "node_modules/", ".mypy_cache/", ".pytest_cache/", ".ruff_cache/", "*.egg-info/",
+    ".pattern-warden-cache/",
+)
+_SYSTEM_TREES = ("/proc", "/dev", "/sys")
+_BINARY_SNIFF = 8192
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that was passed over, and why (shown to the caller as a note)."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class Discovery:
+    """The files a call will read, in a stable order, with what was passed over."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    truncated: bool = False
+
+
+class Workspace:
+    """Reads files below one root, within the configured limits."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.root = config.root
+        self._cache: OrderedDict[tuple[str, str], SourceFile] = OrderedDict()
+        self._lock = threading.Lock()
+        self._always = GitIgnoreSpec.from_lines([*ALWAYS_EXCLUDED, *config.settings.exclude])
+        self._specs: dict[Path, GitIgnoreSpec | None] = {}
+
+    # -- paths -------------------------------------------------------------------------
+
+    def check_root(self) -> None:
+        """Fail clearly when the root has gone away since the server started."""
+        if not self.root.is_dir():
+            raise WardenError(
+                f"The root {self.root} no longer exists or is not a directory.",
+                "Restart the server with --root pointing at an existing directory.",
+            )
+
+    def resolve(self, user_path: str) -> Path:
+        """The real path of ``user_path`` (relative to the root, or absolute inside it)."""
+        self.check_root()
+        if not isinstance(user_path, str) or not user_path.strip():
+            raise WardenError("The path is empty.", "Pass a path relative to the root, such as 'src'.")
+        if "\x00" in user_path:
+            raise WardenError("The path contains a NUL byte.", "Pass a plain path relative to the root.")
+        candidate = Path(user_path).expanduser() if user_path.startswith("~") else Path(user_path)
+        if not candidate.is_absolute():
+            candidate = self.root / candidate
+        real = Path(os.path.realpath(candidate))
+        if real != self.root and self.root not in real.parents:
+            raise WardenError(
+                f"The path {user_path!r} is outside the root {self.root}.",
+                "Pass a path inside the root; symlinks that lead out of it are refused too.",
+            )
+        if any(str(real) == tree or str(real).startswith(tree + "/") for tree in _SYSTEM_TREES):
+            raise WardenError(f"The path {user_path!r} is a system folder.", "Pass a path to project files.")
+        try:
+            mode = real.stat().st_mode
+        except FileNotFoundError:
+            raise WardenError(
+                f"The path {user_path!r} does not exist under the root {self.root}.",
+                "Check the spelling; paths are relative to the root.",
+            ) from None
+        except OSError as exc:
+            raise WardenError(f"The path {user_path!r} cannot be read: {exc.strerror}.", "") from exc
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise WardenError(
+                f"The path {user_path!r} is not a regular file or folder (a device, FIFO or socket).",
+                "Pass source files or folders only.",
+            )
+        return real
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the root, in POSIX form ('.' for the root itself)."""
+        return path.relative_to(self.root).as_posix() or "."
+
+    # -- discovery ---------------------------------------------------------------------
+
+    def discover(self, paths: Sequence[str] | None = None, suffixes: Iterable[str] | None = (".py",)) -> Discovery:
+        """The files named by ``paths`` (files as given, folders walked), deduplicated.
+
+        A file named explicitly is taken even when .gitignore excludes it, as Ruff does; a
+        folder is walked with .gitignore, .git/info/exclude and the config's excludes.
+        """
+        wanted = tuple(suffixes) if suffixes is not None else None
+        found = Discovery()
+        seen: set[Path] = set()
+        for user_path in paths or ["."]:
+            real = self.resolve(user_path)
+            if real.is_file():
+                if wanted is None or real.name.endswith(wanted):
+                    self._add(found, seen, real)
+                else:
+                    found.skipped.append(Skipped(self.relative(real), f"not a {'/'.join(wanted)} file"))
+            else:
+                self._walk(real, wanted, found, seen)
+            if found.truncated:
+                break
+        found.files.sort()
+        return found
+
+    def _add(self, found: Discovery, seen: set[Path], path: Path) -> None:
+        if path in seen:
+            return
+        if len(found.files) >= self.config.limits.max_files:
+            found.truncated = True
+            return
+        seen.add(path)
+        found.files.append(path)
+
+    def _walk(self, top: Path, wanted: tuple[str, ...] | None, found: Discovery, seen: set[Path]) -> None:
+        stack = [top]
+        while stack and not found.truncated:
+            folder = stack.pop()
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError as exc:
+                found.skipped.append(Skipped(self.relative(folder), f"cannot list folder: {exc.strerror}"))
+                continue
+            subfolders = []
+            for entry in entries:
+                path = Path(entry.path)
+                rel = self.relative(path)
+                is_dir = entry.is_dir(follow_symlinks=False)
+                if self._ignored(rel, is_dir):
+                    continue
+                if entry.is_symlink():
+                    target = Path(os.path.realpath(path))
+                    if target != self.root and self.root not in target.parents:
+                        found.skipped.append(Skipped(rel, "symlink leads outside the root"))
+                        continue
+                    if target.is_dir():
+                        continue  # walked where it really lives, never twice or in a loop
+                    path = target
+                if is_dir:
+                    subfolders.append(path)
+                elif wanted is None or entry.name.endswith(wanted):
+                    try:
+                        regular = stat.S_ISREG(path.stat().st_mode)
+                    except OSError:
+                        regular = False
+                    if regular:
+                        self._add(found, seen, path)
+                    else:
+                        found.skipped.append(Skipped(rel, "not a regular file"))
+            stack.extend(reversed(subfolders))
+
+    def _ignored(self, rel: str, is_dir: bool) -> bool:
+        probe = rel + "/" if is_dir else rel
+        if self._always.match_file(probe):
+            return True
+        parts = rel.split("/")
+        # Deepest .gitignore first: git lets a nearer file override a farther one.
+        for depth in range(len(parts) - 1, -1, -1):
+            folder = self.root.joinpath(*parts[:depth])
+            spec = self._spec_for(folder)
+            if spec is None:
+                continue
+            sub = "/".join(parts[depth:]) + ("/" if is_dir else "")
+            result = spec.check_file(sub)
+            if result.include is not None:
+                return bool(result.include)
+        return False
+
+    def _spec_for(self, folder: Path) -> GitIgnoreSpec | None:
+        if folder not in self._specs:
+            lines: list[str] = []
+            for name in (".gitignore",) + ((".git/info/exclude",) if folder == self.root else ()):
+                try:
+                    lines += (folder / name).read_text(encoding="utf-8", errors="replace").splitlines()
+                except OSError:
+                    pass
+            self._specs[folder] = GitIgnoreSpec.from_lines(lines) if lines else None
+        return self._specs[folder]
+
+    # -- reading -----------------------------------------------------------------------
+
+    def read(self, path: Path) -> SourceFile | Skipped:
+        """A cached ``SourceFile`` for a discovered path, or why it was skipped."""
+        rel = self.relative(path)
+        limit = self.config.limits.max_file_bytes
+        try:
+            size = path.stat().st_size
+            if size > limit:
+                return Skipped(rel, f"larger than the {limit:,}-byte limit ({size:,} bytes)")
+            with path.open("rb") as handle:
+                data = handle.read(limit + 1)
+        except OSError as exc:
+            return Skipped(rel, f"cannot be read: {exc.strerror}")
+        if len(data) > limit:
+            return Skipped(rel, f"larger than the {limit:,}-byte limit")
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        key = (rel, digest)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+        if b"\x00" in data[:_BINARY_SNIFF]:
+            return Skipped(rel, "binary file")
+        text = _decode(data, rel)
+        if text is None:
+            return Skipped(rel, "not valid UTF-8 (or its declared encoding)")
+        source = SourceFile(path=rel, text=text, digest=digest, size=len(data))
+        with self._lock:
+            self._cache[key] = source
+            while len(self._cache) > self.config.limits.cache_entries:
+                self._cache.popitem(last=False)
+        return source
+
+    def read_path(self, user_path: str) -> SourceFile:
+        """Resolve and read one user-named file, raising ``WardenError`` if it cannot be had."""
+        real = self.resolve(user_path)
+        if not real.is_file():
+            raise WardenError(f"The path {user_path!r} is a folder, not a file.", "Name a file.")
+        result = self.read(real)
+        if isinstance(result, Skipped):
+            raise WardenError(f"The file {result.path!r} was skipped: {result.reason}.", "Name a text source file.")
+        return result
+
+    def virtual(self, code: str, name: str = "<draft>.py") -> SourceFile:
+        """A ``SourceFile`` for code that is not on disk (an agent's draft)."""
+        data = code.encode("utf-8", errors="surrogatepass")
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        return SourceFile(path=name, text=code, digest=digest, size=len(data))
+
+    @property
+    def cache_size(self) -> int:
+        return len(self._cache)
+
+
+def _decode(data: bytes, rel: str) -> str | None:
+    """Text of a file: PEP 263 cookies and BOMs for Python, UTF-8 (with BOM) otherwise."""
+    encoding = "utf-8-sig"
+    if rel.endswith((".py", ".pyi")):
+        try:
+            encoding, _ = tokenize.detect_encoding(iter(data.splitlines(keepends=True)).__next__)
+        except (SyntaxError, LookupError):
+            return None
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
