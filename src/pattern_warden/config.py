@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -39,12 +40,52 @@ class Limits(_Section):
     cache_entries: int = Field(20_000, ge=16, description="Parsed files kept in memory.")
 
 
+#: Test code, documentation, examples and fixtures: exempt from rules about production code.
+DEFAULT_EXEMPT_PATHS = (
+    "tests/", "test/", "testing/", "docs/", "doc/", "examples/", "example/", "fixtures/",
+    "test_*.py", "*_test.py", "conftest.py",
+)
+#: Scripts and command-line modules: they own their stdout and their sys.path.
+DEFAULT_SCRIPT_PATHS = (
+    "scripts/", "bin/", "bench/", "tools/", "__main__.py", "cli.py", "*_cli.py", "cli/", "setup.py", "manage.py",
+)
+
+
+class RuleSettings(_Section):
+    """The ``[tool.pattern-warden.rules]`` table: which rules run where, and their thresholds."""
+
+    select: list[str] = Field(default_factory=lambda: ["ALL"], description="Codes, prefixes or families to run.")
+    ignore: list[str] = Field(default_factory=list, description="Codes, prefixes or families to skip.")
+    per_file_ignores: dict[str, list[str]] = Field(
+        default_factory=dict, description="Gitignore-style glob -> codes not reported in matching files."
+    )
+    profile: Literal["default", "strict"] = Field("default", description="strict: 20 statements per function.")
+    max_complexity: int = Field(10, ge=1, description="DES002: complexity above this is reported.")
+    max_statements: int | None = Field(None, ge=1, description="DES003 limit (default 50, strict 20).")
+    max_file_lines: int = Field(600, ge=1, description="DES001: a warning above this many lines.")
+    max_file_lines_error: int = Field(800, ge=1, description="DES001: an error above this many lines.")
+    exempt_paths: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_EXEMPT_PATHS), description="Test/doc/example code (mock data, print, docs)."
+    )
+    script_paths: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_SCRIPT_PATHS), description="Scripts and CLIs (print, sys.path)."
+    )
+    fail_on: Literal["info", "warning", "error"] = Field("warning", description="CLI exits 1 at this severity.")
+
+    @property
+    def statement_limit(self) -> int:
+        if self.max_statements is not None:
+            return self.max_statements
+        return 20 if self.profile == "strict" else 50
+
+
 class Settings(_Section):
     """The ``[tool.pattern-warden]`` table."""
 
     patterns_dirs: list[str] = Field(default_factory=list, description="Project pattern folders.")
     exclude: list[str] = Field(default_factory=list, description="Extra gitignore-style excludes.")
     limits: Limits = Field(default_factory=Limits)
+    rules: RuleSettings = Field(default_factory=RuleSettings)
 
 
 class Config(BaseModel):

@@ -1,0 +1,296 @@
+"""What a rule is, and what it sees while the engine walks a file.
+
+A rule is a small class in the style of Fixit: its code, name, family, severity, message, fix
+hint and pattern, its own VALID and INVALID examples (which the test suite turns into tests),
+and ``visit_<NodeType>`` methods that the engine calls during its single traversal of the
+file. Rules never walk the tree themselves (that would multiply the cost by the number of
+rules); they read what the engine keeps for them on the ``Context``: the enclosing functions,
+loops, handlers and classes, the file's imports, and the parent of the node being visited.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from pattern_warden.source import SourceFile
+
+PATTERN_PREFIX = "warden://patterns/"
+RULE_PREFIX = "warden://rules/"
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that a floor is a comparison: info < warning < error."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        return cls[value.upper()]
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """An INVALID example: the code, where the finding must start (1-based), and the fixed code."""
+
+    code: str
+    line: int
+    column: int
+    fixed: str | None = None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``text[start:end]`` (character offsets) with ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """The edits that together repair one finding; applied as one unit or not at all."""
+
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
+class Options:
+    """Thresholds a rule may read; filled from ``[tool.pattern-warden.rules]``."""
+
+    max_complexity: int = 10
+    max_statements: int = 50
+    file_lines_warning: int = 600
+    file_lines_error: int = 800
+
+
+@dataclass
+class RawFinding:
+    """What a rule reports: the engine adds the path, the suppression test and the model."""
+
+    rule: Rule
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+    severity: Severity
+    fix: Fix | None = None
+
+
+class Rule:
+    """Base of every rule. Subclasses set the class attributes and define ``visit_*`` methods.
+
+    The class docstring is the rule's "what it does"; ``why`` and ``instead`` complete the
+    four-part documentation (with the first INVALID example as the example).
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    family: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.WARNING
+    message: ClassVar[str]
+    fix_hint: ClassVar[str]
+    pattern: ClassVar[str]
+    why: ClassVar[str]
+    instead: ClassVar[str]
+    #: Path groups in which the rule does not apply: "tests" (tests, docs, examples, fixtures)
+    #: and "scripts" (scripts, __main__ and CLI modules).
+    exempt_in: ClassVar[frozenset[str]] = frozenset()
+    fixable: ClassVar[bool] = False
+    VALID: ClassVar[tuple[str, ...]] = ()
+    INVALID: ClassVar[tuple[Invalid, ...]] = ()
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+
+    @property
+    def pattern_uri(self) -> str:
+        return PATTERN_PREFIX + self.pattern
+
+    @classmethod
+    def uri(cls) -> str:
+        return RULE_PREFIX + cls.code
+
+    def begin(self, ctx: Context) -> None:
+        """Called once before the walk (whole-file rules report here)."""
+
+    def end(self, ctx: Context) -> None:
+        """Called once after the walk."""
+
+
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_SCOPE_BARRIERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+@dataclass
+class Context:
+    """The file being checked and where the walk is in it."""
+
+    source: SourceFile
+    tree: ast.Module
+    imports: dict[str, str] = field(default_factory=dict)
+    stack: list[ast.AST] = field(default_factory=list)
+    functions: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda] = field(default_factory=list)
+    classes: list[ast.ClassDef] = field(default_factory=list)
+    handlers: list[ast.ExceptHandler] = field(default_factory=list)
+    loop_depths: list[int] = field(default_factory=lambda: [0])
+    findings: list[RawFinding] = field(default_factory=list)
+    _line_starts: list[int] | None = None
+
+    # -- where we are ------------------------------------------------------------------
+
+    @property
+    def parent(self) -> ast.AST | None:
+        return self.stack[-1] if self.stack else None
+
+    @property
+    def function(self) -> ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | None:
+        return self.functions[-1] if self.functions else None
+
+    @property
+    def in_async(self) -> bool:
+        """True when the innermost enclosing function is ``async def`` (a nested def resets it)."""
+        return bool(self.functions) and isinstance(self.functions[-1], ast.AsyncFunctionDef)
+
+    @property
+    def in_loop(self) -> bool:
+        """True inside a loop body or comprehension of the innermost function (or module)."""
+        return self.loop_depths[-1] > 0
+
+    @property
+    def directly_in_class(self) -> ast.ClassDef | None:
+        """The class whose body holds the node being visited, if any."""
+        parent = self.parent
+        return parent if isinstance(parent, ast.ClassDef) else None
+
+    # -- names -------------------------------------------------------------------------
+
+    def add_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.imports[alias.asname] = alias.name
+                else:
+                    head = alias.name.partition(".")[0]
+                    self.imports[head] = head
+        else:
+            module = "." * node.level + (node.module or "")
+            for alias in node.names:
+                self.imports[alias.asname or alias.name] = f"{module}.{alias.name}" if module else alias.name
+
+    def qualname(self, node: ast.expr) -> str | None:
+        """The dotted name an expression stands for, through the file's imports (or None)."""
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        parts.append(self.imports.get(node.id, node.id))
+        return ".".join(reversed(parts))
+
+    # -- positions ---------------------------------------------------------------------
+
+    def char_column(self, line: int, byte_column: int) -> int:
+        """ast columns count UTF-8 bytes; findings and edits count characters."""
+        lines = self.source.lines
+        if not 0 < line <= len(lines):
+            return byte_column
+        text = lines[line - 1]
+        if text.isascii():
+            return byte_column
+        return len(text.encode("utf-8")[:byte_column].decode("utf-8", errors="ignore"))
+
+    def offset(self, line: int, byte_column: int) -> int:
+        """Character offset in the file text of an ast position."""
+        if self._line_starts is None:
+            starts, total = [0], 0
+            for text in self.source.text.splitlines(keepends=True):
+                total += len(text)
+                starts.append(total)
+            self._line_starts = starts
+        return self._line_starts[line - 1] + self.char_column(line, byte_column)
+
+    def node_span(self, node: ast.AST) -> tuple[int, int]:
+        """Character offsets of a node's source text."""
+        return (
+            self.offset(node.lineno, node.col_offset),  # type: ignore[attr-defined]
+            self.offset(node.end_lineno, node.end_col_offset),  # type: ignore[attr-defined]
+        )
+
+    def segment(self, node: ast.AST) -> str:
+        start, end = self.node_span(node)
+        return self.source.text[start:end]
+
+    # -- reporting ---------------------------------------------------------------------
+
+    def report_at(self, rule: Rule, line: int, message: str, severity: Severity | None = None) -> None:
+        """Record a finding about a whole line (file-level findings use line 1)."""
+        width = len(self.source.lines[line - 1]) if 0 < line <= len(self.source.lines) else 0
+        self.findings.append(RawFinding(rule, line, 1, line, width + 1, message, severity or rule.severity))
+
+    def report(
+        self,
+        rule: Rule,
+        node: ast.AST,
+        message: str | None = None,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+        end: ast.AST | tuple[int, int] | None = None,
+    ) -> None:
+        """Record a finding spanning ``node``, or from ``node`` to ``end`` (a node or a line, byte column)."""
+        line = getattr(node, "lineno", 1)
+        if isinstance(end, tuple):
+            end_line, end_byte = end
+        else:
+            last = end or node
+            end_line = getattr(last, "end_lineno", None) or line
+            end_byte = getattr(last, "end_col_offset", None) or 0
+        self.findings.append(
+            RawFinding(
+                rule=rule,
+                line=line,
+                column=self.char_column(line, getattr(node, "col_offset", 0)) + 1,
+                end_line=end_line,
+                end_column=self.char_column(end_line, end_byte) + 1,
+                message=message or rule.message,
+                severity=severity or rule.severity,
+                fix=fix,
+            )
+        )
+
+
+def walk_local(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:
+    """Every node under ``nodes`` without entering nested functions, lambdas or classes."""
+    todo = list(nodes)
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, _SCOPE_BARRIERS):
+            todo.extend(ast.iter_child_nodes(node))
+
+
+def is_str(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def docstring_node(node: ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Expr | None:
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and is_str(body[0].value):
+        return body[0]
+    return None
+
+
+def is_function(node: ast.AST) -> bool:
+    return isinstance(node, _FUNCS)

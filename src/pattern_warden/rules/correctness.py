@@ -1,0 +1,227 @@
+"""Correctness: naive UTC datetimes, stray prints, and log messages formatted too early."""
+
+from __future__ import annotations
+
+import ast
+
+from pattern_warden.rules.base import Context, Edit, Fix, Invalid, Rule, Severity, docstring_node, is_str
+
+
+def _timezone_expr(ctx: Context) -> tuple[str, Edit | None]:
+    """How to spell `timezone.utc` here, and the import edit that makes it valid (if one is needed)."""
+    for local, full in ctx.imports.items():
+        if full == "datetime.timezone":
+            return f"{local}.utc", None
+    for local, full in ctx.imports.items():
+        if full == "datetime":
+            return f"{local}.timezone.utc", None
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.module == "datetime" and stmt.level == 0:
+            last = stmt.names[-1]
+            if stmt.lineno == stmt.end_lineno and not ctx.source.lines[stmt.lineno - 1].rstrip().endswith(")"):
+                at = ctx.offset(last.end_lineno, last.end_col_offset)  # type: ignore[arg-type]
+                return "timezone.utc", Edit(at, at, ", timezone")
+            at = ctx.offset(stmt.end_lineno + 1, 0)  # type: ignore[operator]
+            return "timezone.utc", Edit(at, at, "from datetime import timezone\n")
+    doc = docstring_node(ctx.tree)
+    at = ctx.offset(doc.end_lineno + 1, 0) if doc else 0  # type: ignore[operator]
+    return "timezone.utc", Edit(at, at, "from datetime import timezone\n")
+
+
+class NaiveUtcDatetime(Rule):
+    """Finds `datetime.utcnow()` and `datetime.utcfromtimestamp()`, which return naive datetimes."""
+
+    code = "COR001"
+    name = "naive-utc-datetime"
+    family = "correctness"
+    severity = Severity.WARNING
+    message = "`utcnow()`/`utcfromtimestamp()` return naive datetimes that later code treats as local time."
+    fix_hint = "Use `datetime.now(timezone.utc)` / `datetime.fromtimestamp(ts, timezone.utc)` (aware; deprecated forms removed)."
+    pattern = "timezone-aware-datetimes"
+    why = ("A naive datetime carries no zone, so `.timestamp()`, `.astimezone()` and comparisons assume "
+           "local time and are silently off by the UTC offset; both calls are deprecated since 3.12.")
+    instead = "`datetime.now(timezone.utc)`, `datetime.fromtimestamp(ts, tz=timezone.utc)`."
+    fixable = True
+    VALID = ("from datetime import datetime, timezone\nnow = datetime.now(timezone.utc)\n",)
+    INVALID = (
+        Invalid("from datetime import datetime\nnow = datetime.utcnow()\n", 2, 7,
+                fixed="from datetime import datetime, timezone\nnow = datetime.now(timezone.utc)\n"),
+        Invalid("import datetime\nt = datetime.datetime.utcfromtimestamp(ts)\n", 2, 5,
+                fixed="import datetime\nt = datetime.datetime.fromtimestamp(ts, datetime.timezone.utc)\n"),
+    )
+
+    def visit_Call(self, node: ast.Call, ctx: Context) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr not in ("utcnow", "utcfromtimestamp"):
+            return
+        if ctx.qualname(func.value) != "datetime.datetime":
+            return
+        ctx.report(self, node, message=f"`datetime.{func.attr}()` returns a naive datetime.",
+                   fix=self._fix(node, func, ctx))
+
+    @staticmethod
+    def _fix(node: ast.Call, func: ast.Attribute, ctx: Context) -> Fix | None:
+        receiver = ctx.segment(func.value)
+        tz, import_edit = _timezone_expr(ctx)
+        if func.attr == "utcnow" and not node.args and not node.keywords:
+            replacement = f"{receiver}.now({tz})"
+        elif func.attr == "utcfromtimestamp" and len(node.args) == 1 and not node.keywords:
+            replacement = f"{receiver}.fromtimestamp({ctx.segment(node.args[0])}, {tz})"
+        else:
+            return None
+        start, end = ctx.node_span(node)
+        edits = (Edit(start, end, replacement),) + ((import_edit,) if import_edit else ())
+        return Fix(edits)
+
+
+def _is_main_guard(node: ast.AST) -> bool:
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    sides = [node.test.left, *node.test.comparators]
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
+        is_str(s) and s.value == "__main__" for s in sides  # type: ignore[attr-defined]
+    )
+
+
+class PrintInLibrary(Rule):
+    """Finds `print()` in library code. Scripts (a `#!` line), `__main__` modules, CLI modules,
+    tests, code under `if __name__ == "__main__":` and the functions that block calls are exempt."""
+
+    code = "COR002"
+    name = "print-in-library"
+    family = "correctness"
+    severity = Severity.WARNING
+    message = "`print()` in library code: output the caller cannot route, silence or parse."
+    fix_hint = "Use `logging.getLogger(__name__)`, or return the text to the caller."
+    pattern = "structured-logging"
+    why = ("A library does not own stdout: prints corrupt protocols that use it (MCP over stdio, JSON "
+           "output), cannot be filtered by level, and carry no context.")
+    instead = "`log = logging.getLogger(__name__)`, then `log.info('loaded %d rows', n)`."
+    exempt_in = frozenset({"tests", "scripts"})
+    VALID = (
+        "import logging\nlog = logging.getLogger(__name__)\nlog.info('x')\n",
+        "def main():\n    print('hello')\nif __name__ == '__main__':\n    main()\n",
+        "#!/usr/bin/env python3\nprint('script')\n",
+        "def dump(fh):\n    print('x', file=fh)\n",
+    )
+    INVALID = (Invalid("def load():\n    print('loading')\n", 2, 5),)
+
+    def begin(self, ctx: Context) -> None:
+        self._script = ctx.source.text.startswith("#!")
+        self._entry_points: set[str] = set()
+        for stmt in ctx.tree.body:
+            if _is_main_guard(stmt):
+                self._entry_points |= {n.func.id for n in ast.walk(stmt)
+                                       if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+
+    def visit_Call(self, node: ast.Call, ctx: Context) -> None:
+        if self._script or not isinstance(node.func, ast.Name) or node.func.id != "print" or "print" in ctx.imports:
+            return
+        target = next((kw.value for kw in node.keywords if kw.arg == "file"), None)
+        if target is not None and not _is_none_or_std(target, ctx):
+            return  # writing to a file object is output, not logging
+        if any(_is_main_guard(parent) for parent in ctx.stack):
+            return
+        if any(getattr(f, "name", None) in self._entry_points for f in ctx.functions):
+            return
+        ctx.report(self, node)
+
+
+def _is_none_or_std(node: ast.expr, ctx: Context) -> bool:
+    return (isinstance(node, ast.Constant) and node.value is None) or ctx.qualname(node) in ("sys.stdout", "sys.stderr")
+
+
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
+
+
+def _is_logger(node: ast.expr, ctx: Context) -> bool:
+    name = ctx.qualname(node)
+    if name is None:
+        return isinstance(node, ast.Call) and ctx.qualname(node.func) == "logging.getLogger"
+    if name == "logging":
+        return True
+    last = name.rsplit(".", 1)[-1].lower()
+    return last.endswith(("logger", "log")) and last not in ("catalog", "dialog", "changelog", "backlog", "blog")
+
+
+def _template(node: ast.JoinedStr, ctx: Context) -> tuple[str, list[str]] | None:
+    """A %-template and argument sources equivalent to an f-string, or None when not safe."""
+    parts: list[str] = []
+    args: list[str] = []
+    for value in node.values:
+        if isinstance(value, ast.Constant):
+            parts.append(str(value.value).replace("%", "%%"))
+        elif isinstance(value, ast.FormattedValue) and value.format_spec is None and value.conversion in (-1, 115, 114):
+            segment = ctx.segment(value.value)
+            if not segment or "\n" in segment:
+                return None
+            parts.append("%r" if value.conversion == 114 else "%s")
+            args.append(segment)
+        else:
+            return None
+    return "".join(parts), args
+
+
+class EagerLogFormat(Rule):
+    """Finds logging calls whose message is formatted before the call: an f-string, `.format()` or `%`."""
+
+    code = "COR003"
+    name = "eager-log-format"
+    family = "correctness"
+    severity = Severity.INFO
+    message = "Log message formatted eagerly: the work is done even when the level is off, and messages cannot be grouped."
+    fix_hint = "Pass a %-template and the values: `log.info('loaded %s rows', n)`."
+    pattern = "lazy-logging"
+    why = ("logging formats only records that will be emitted, and tools group records by their template; "
+           "a pre-formatted string costs time at every call and makes each message unique.")
+    instead = "`logger.warning('retry %d of %d for %s', attempt, limit, url)`."
+    fixable = True
+    VALID = (
+        "import logging\nlog = logging.getLogger(__name__)\nlog.info('loaded %s rows', n)\n",
+        "catalog.info(f'{x}')\n",
+    )
+    INVALID = (
+        Invalid("import logging\nlog = logging.getLogger(__name__)\nlog.info(f'loaded {n} rows at 100%')\n", 3, 10,
+                fixed="import logging\nlog = logging.getLogger(__name__)\nlog.info('loaded %s rows at 100%%', n)\n"),
+        Invalid("import logging\nlogging.error('bad %s' % (name,))\n", 2, 15,
+                fixed="import logging\nlogging.error('bad %s', name)\n"),
+        Invalid("import logging\nlogger = logging.getLogger()\nlogger.warning('x {}'.format(y))\n", 3, 16),
+    )
+
+    def visit_Call(self, node: ast.Call, ctx: Context) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr not in _LOG_METHODS or not _is_logger(func.value, ctx):
+            return
+        index = 1 if func.attr == "log" else 0
+        if len(node.args) <= index:
+            return
+        message = node.args[index]
+        eager = (
+            (isinstance(message, ast.JoinedStr) and any(isinstance(v, ast.FormattedValue) for v in message.values))
+            or (isinstance(message, ast.BinOp) and isinstance(message.op, ast.Mod) and is_str(message.left))
+            or (isinstance(message, ast.Call) and isinstance(message.func, ast.Attribute)
+                and message.func.attr == "format" and is_str(message.func.value))
+        )
+        if eager:
+            lazy = len(node.args) == index + 1
+            ctx.report(self, message, fix=self._fix(message, ctx) if lazy else None)
+
+    @staticmethod
+    def _fix(message: ast.expr, ctx: Context) -> Fix | None:
+        if isinstance(message, ast.JoinedStr):
+            made = _template(message, ctx)
+            if made is None:
+                return None
+            template, args = made
+            text = ", ".join([repr(template), *args])
+        elif isinstance(message, ast.BinOp) and isinstance(message.right, ast.Tuple):
+            if any(isinstance(e, ast.Starred) for e in message.right.elts):
+                return None
+            text = ", ".join([ctx.segment(message.left), *(ctx.segment(e) for e in message.right.elts)])
+        else:
+            return None
+        start, end = ctx.node_span(message)
+        return Fix((Edit(start, end, text),))
+
+
+RULES: tuple[type[Rule], ...] = (NaiveUtcDatetime, PrintInLibrary, EagerLogFormat)

@@ -1,0 +1,390 @@
+"""Check Python files against the rules: select, walk once, filter, rank, paginate.
+
+``check_paths`` is the whole tool: discover files through the workspace, reuse cached results
+for files whose content (or stat signature) has not changed, check the rest (across processes
+when there are many), then rank by severity and location and return one page with a summary
+of everything. ``check_source`` checks one ``SourceFile``; ``check_code`` an agent's draft.
+Nothing here writes a file: fixes come back as unified diffs (``fixed_sources`` hands the CLI
+the new texts for ``--fix``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+from pathspec import GitIgnoreSpec
+
+from pattern_warden import __version__
+from pattern_warden.config import TABLE, Config, RuleSettings
+from pattern_warden.errors import WardenError
+from pattern_warden.models import Note, Page, decode_cursor, encode_cursor
+from pattern_warden.rules import suppress
+from pattern_warden.rules.base import Context, Options, RawFinding, Severity
+from pattern_warden.rules.fixes import apply_fixes, fix_diff
+from pattern_warden.rules.registry import BY_CODE, expand
+from pattern_warden.rules.results import CheckResult, Finding, RuleCount, SeverityName, Summary
+from pattern_warden.rules.walker import Walker, visitor_table
+from pattern_warden.source import SourceFile
+from pattern_warden.workspace import Skipped, Workspace
+
+#: Bumped whenever a rule's behaviour changes, so that no cache serves stale findings.
+RULES_VERSION = "1"
+#: Below this many files to check, a process pool costs more than it saves.
+PARALLEL_MIN_FILES = 150
+_PAGE_MAX = 500
+_SYNTAX = "SYN001"
+
+StatKey = tuple[int, int]
+
+
+class ResultStore(Protocol):
+    """Where findings are kept between calls: in memory for the server, on disk for the CLI."""
+
+    def lookup(self, fingerprint: str, rel: str, stat_key: StatKey) -> list[dict] | None: ...
+
+    def store(self, fingerprint: str, rel: str, stat_key: StatKey, findings: list[dict]) -> None: ...
+
+
+class MemoryStore:
+    """A bounded in-memory result cache (least recently used entries go first)."""
+
+    def __init__(self, max_entries: int = 50_000) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple[str, str], tuple[StatKey, list[dict]]] = OrderedDict()
+
+    def lookup(self, fingerprint: str, rel: str, stat_key: StatKey) -> list[dict] | None:
+        entry = self._entries.get((fingerprint, rel))
+        if entry is None or entry[0] != stat_key:
+            return None
+        self._entries.move_to_end((fingerprint, rel))
+        return entry[1]
+
+    def store(self, fingerprint: str, rel: str, stat_key: StatKey, findings: list[dict]) -> None:
+        self._entries[(fingerprint, rel)] = (stat_key, findings)
+        self._entries.move_to_end((fingerprint, rel))
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What one call asks for, on top of the project's settings."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    min_severity: SeverityName = "info"
+    fix: bool = False
+    cursor: str | None = None
+    page_size: int = 50
+    workers: int = 2
+    store: ResultStore | None = field(default=None, compare=False)
+
+
+def _validated(settings_key: str, selectors: Sequence[str], config: Config) -> set[str]:
+    codes: set[str] = set()
+    for selector in selectors:
+        try:
+            codes |= expand(selector)
+        except WardenError as exc:
+            where = str(config.source) if config.source else "the settings"
+            raise WardenError(f"{where}: [{TABLE}.rules] key '{settings_key}': {exc.message}", exc.hint) from None
+    return codes
+
+
+class Checker:
+    """The rules chosen for one run, ready to check any number of files."""
+
+    def __init__(self, config: Config, options: CheckOptions) -> None:
+        settings: RuleSettings = config.settings.rules
+        self.config = config
+        self.options = options
+        selected = (
+            set().union(*(expand(s) for s in options.select)) if options.select
+            else _validated("select", settings.select, config)
+        )
+        ignored = _validated("ignore", settings.ignore, config) | set().union(*(expand(s) for s in options.ignore))
+        self.codes = frozenset(selected - ignored) | {_SYNTAX}
+        self.floor = Severity.parse(options.min_severity)
+        thresholds = Options(
+            max_complexity=settings.max_complexity,
+            max_statements=settings.statement_limit,
+            file_lines_warning=settings.max_file_lines,
+            file_lines_error=settings.max_file_lines_error,
+        )
+        self.rules = [BY_CODE[code](thresholds) for code in sorted(self.codes)]
+        self.table = visitor_table(self.rules)
+        self.groups = {
+            "tests": GitIgnoreSpec.from_lines(settings.exempt_paths),
+            "scripts": GitIgnoreSpec.from_lines(settings.script_paths),
+        }
+        self.per_file = [
+            (GitIgnoreSpec.from_lines([glob]), frozenset(_validated(f"per-file-ignores.{glob}", codes, config)))
+            for glob, codes in settings.per_file_ignores.items()
+        ]
+        self.fingerprint = hashlib.blake2b(
+            json.dumps(
+                [RULES_VERSION, __version__, sorted(self.codes), settings.model_dump(mode="json"),
+                 options.min_severity, options.fix],
+                sort_keys=True,
+            ).encode(),
+            digest_size=12,
+        ).hexdigest()
+
+    def disabled(self, path: str) -> set[str]:
+        """Codes that do not apply to ``path``: its exempt groups and per-file ignores."""
+        off: set[str] = set()
+        for group, spec in self.groups.items():
+            if spec.match_file(path):
+                off |= {rule.code for rule in self.rules if group in rule.exempt_in}
+        for spec, codes in self.per_file:
+            if spec.match_file(path):
+                off |= codes
+        return off
+
+    def raw(self, source: SourceFile) -> list[RawFinding]:
+        """The findings that survive exemptions, the severity floor and suppression comments."""
+        findings = self._collect(source)
+        off = self.disabled(source.path)
+        hidden = suppress.parse(source.text)
+        return [
+            f for f in findings
+            if f.rule.code not in off and f.severity >= self.floor and not hidden.hides(f.rule.code, f.line, f.end_line)
+        ]
+
+    def _collect(self, source: SourceFile) -> list[RawFinding]:
+        syntax = next(rule for rule in self.rules if rule.code == _SYNTAX)
+        tree = source.tree
+        if tree is None:
+            failure = source.parse_failure
+            line, column = (failure.line, failure.column + 1) if failure else (1, 1)
+            text = f"Syntax error: {failure.message}." if failure else syntax.message
+            return [RawFinding(syntax, line, column, line, column, text, syntax.severity)]
+        ctx = Context(source=source, tree=tree)
+        try:
+            for rule in self.rules:
+                rule.begin(ctx)
+            Walker(self.table, ctx).run()
+            for rule in self.rules:
+                rule.end(ctx)
+        except RecursionError:
+            return [RawFinding(syntax, 1, 1, 1, 1, "Nesting too deep to check.", syntax.severity)]
+        return ctx.findings
+
+    def check(self, source: SourceFile) -> list[Finding]:
+        return [self._model(source, f) for f in self.raw(source)]
+
+    def _model(self, source: SourceFile, raw: RawFinding) -> Finding:
+        rule = raw.rule
+        return Finding(
+            code=rule.code,
+            rule=rule.name,
+            severity=raw.severity.label,  # type: ignore[arg-type]
+            path=source.path,
+            line=raw.line,
+            column=raw.column,
+            end_line=raw.end_line,
+            end_column=raw.end_column,
+            message=raw.message,
+            fix_hint=rule.fix_hint,
+            pattern_uri=rule.pattern_uri,
+            fixable=raw.fix is not None,
+            fix_diff=fix_diff(source.path, source.text, raw.fix) if self.options.fix and raw.fix else None,
+        )
+
+
+def check_source(workspace: Workspace, source: SourceFile, options: CheckOptions | None = None) -> list[Finding]:
+    """Findings for one file already read through the workspace, unranked."""
+    return Checker(workspace.config, options or CheckOptions()).check(source)
+
+
+def _stat_key(path: Path) -> StatKey:
+    try:
+        info = path.stat()
+    except OSError:
+        return (0, -1)
+    return (info.st_mtime_ns, info.st_size)
+
+
+@dataclass
+class _Outcome:
+    rel: str
+    stat_key: StatKey
+    findings: list[dict] = field(default_factory=list)
+    skipped: str | None = None
+
+
+def _check_files(workspace: Workspace, checker: Checker, paths: Sequence[Path]) -> list[_Outcome]:
+    outcomes = []
+    for path in paths:
+        key = _stat_key(path)
+        read = workspace.read(path)
+        if isinstance(read, Skipped):
+            outcomes.append(_Outcome(read.path, key, skipped=read.reason))
+            continue
+        findings = [f.model_dump() for f in checker.check(read)]
+        outcomes.append(_Outcome(read.path, key, findings))
+    return outcomes
+
+
+def _check_chunk(config: Config, options: CheckOptions, paths: list[Path]) -> list[_Outcome]:
+    """Worker-process entry: its own workspace and rule instances, the same settings."""
+    return _check_files(Workspace(config), Checker(config, options), paths)
+
+
+def _chunks(paths: list[Path], count: int) -> list[list[Path]]:
+    """Split into ``count`` lists of about equal bytes (big files dominate the cost)."""
+    sized = sorted(paths, key=lambda p: -_stat_key(p)[1])
+    buckets: list[list[Path]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for path in sized:
+        smallest = loads.index(min(loads))
+        buckets[smallest].append(path)
+        loads[smallest] += max(_stat_key(path)[1], 1)
+    return [b for b in buckets if b]
+
+
+def _run(workspace: Workspace, checker: Checker, paths: list[Path]) -> list[_Outcome]:
+    workers = checker.options.workers
+    if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
+        return _check_files(workspace, checker, paths)
+    portable = CheckOptions(
+        select=checker.options.select, ignore=checker.options.ignore,
+        min_severity=checker.options.min_severity, fix=checker.options.fix,
+    )
+    # "spawn": the server calls this from a worker thread, and forking a threaded process is unsafe.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        futures = [
+            pool.submit(_check_chunk, workspace.config, portable, chunk)
+            for chunk in _chunks(paths, workers * 4)
+        ]
+        return [outcome for future in futures for outcome in future.result()]
+
+
+_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def _rank_key(finding: Finding) -> tuple[int, str, int, int, str]:
+    return (_RANK[finding.severity], finding.path, finding.line, finding.column, finding.code)
+
+
+def _page(findings: list[Finding], cursor: str | None, size: int, budget: int) -> tuple[list[Finding], Page]:
+    """One page: at most ``size`` findings and at most ``budget`` characters of JSON."""
+    offset = decode_cursor(cursor)
+    kept: list[Finding] = []
+    used = 0
+    for finding in findings[offset: offset + size]:
+        cost = len(finding.model_dump_json())
+        if kept and used + cost > budget:
+            break
+        kept.append(finding)
+        used += cost
+    end = offset + len(kept)
+    return kept, Page(total=len(findings), offset=offset, next_cursor=encode_cursor(end) if end < len(findings) else None)
+
+
+def build_result(
+    config: Config, options: CheckOptions, findings: list[Finding], files: int, started: float,
+    notes: list[Note], from_cache: int = 0,
+) -> CheckResult:
+    """Rank, count and paginate: the summary covers every finding, the page only some."""
+    if not 1 <= options.page_size <= _PAGE_MAX:
+        raise WardenError(f"page_size must be between 1 and {_PAGE_MAX}; got {options.page_size}.", "")
+    findings.sort(key=_rank_key)
+    per_rule = Counter(f.code for f in findings)
+    page, page_info = _page(findings, options.cursor, options.page_size, int(config.limits.max_output_chars * 0.6))
+    summary = Summary(
+        files_checked=files,
+        findings=len(findings),
+        by_severity={name: sum(1 for f in findings if f.severity == name) for name in _RANK},
+        by_rule=[RuleCount(code=code, rule=BY_CODE[code].name, count=n) for code, n in per_rule.most_common()],
+        fixable=sum(1 for f in findings if f.fixable),
+        seconds=round(time.perf_counter() - started, 3),
+        files_from_cache=from_cache,
+    )
+    return CheckResult(summary=summary, findings=page, page=page_info, notes=notes[:50])
+
+
+def check_paths(workspace: Workspace, paths: Sequence[str] | None, options: CheckOptions | None = None) -> CheckResult:
+    """Check files and folders under the root; folders honour .gitignore."""
+    options = options or CheckOptions()
+    started = time.perf_counter()
+    checker = Checker(workspace.config, options)
+    found = workspace.discover(list(paths or ["."]))
+    notes = [Note(path=s.path, message=f"skipped: {s.reason}") for s in found.skipped]
+    if found.truncated:
+        notes.append(Note(message=f"Stopped at {workspace.config.limits.max_files} files (limits.max-files)."))
+    store = options.store
+    findings: list[Finding] = []
+    pending: list[Path] = []
+    from_cache = 0
+    for path in found.files:
+        cached = store.lookup(checker.fingerprint, workspace.relative(path), _stat_key(path)) if store else None
+        if cached is None:
+            pending.append(path)
+        else:
+            findings.extend(Finding.model_construct(**f) for f in cached)
+            from_cache += 1
+    checked = from_cache
+    for outcome in _run(workspace, checker, pending):
+        if outcome.skipped is not None:
+            notes.append(Note(path=outcome.rel, message=f"skipped: {outcome.skipped}"))
+            continue
+        checked += 1
+        findings.extend(Finding.model_construct(**f) for f in outcome.findings)
+        if store is not None:
+            store.store(checker.fingerprint, outcome.rel, outcome.stat_key, outcome.findings)
+    return build_result(workspace.config, options, findings, checked, started, notes, from_cache)
+
+
+def _draft_name(filename: str | None) -> str:
+    name = (filename or "<draft>.py").replace("\\", "/")
+    pure = PurePosixPath(name)
+    if pure.is_absolute() or ".." in pure.parts or not name.endswith((".py", ".pyi")):
+        raise WardenError(
+            f"The virtual filename {filename!r} must be a relative .py path inside the root.",
+            "Pass something like 'src/pkg/module.py' so per-path settings apply.",
+        )
+    return name
+
+
+def check_code(workspace: Workspace, code: str, filename: str | None, options: CheckOptions | None = None) -> CheckResult:
+    """Check a source string as if it lived at ``filename`` (per-path settings apply)."""
+    options = options or CheckOptions()
+    started = time.perf_counter()
+    source = workspace.virtual(code, _draft_name(filename))
+    findings = Checker(workspace.config, options).check(source)
+    return build_result(workspace.config, options, findings, 1, started, [])
+
+
+@dataclass
+class FixedFile:
+    """A file's text after its automatic fixes (the CLI writes it; the engine never does)."""
+
+    path: Path
+    text: str
+    applied: int
+
+
+def fixed_sources(workspace: Workspace, paths: Sequence[str] | None, options: CheckOptions) -> list[FixedFile]:
+    """New texts for the files whose findings carry fixes, fixes applied together where they fit."""
+    checker = Checker(workspace.config, options)
+    results = []
+    for path in workspace.discover(list(paths or ["."])).files:
+        source = workspace.read(path)
+        if isinstance(source, Skipped):
+            continue
+        fixes = [f.fix for f in checker.raw(source) if f.fix is not None]
+        if fixes:
+            text, applied = apply_fixes(source.text, fixes)
+            if applied:
+                results.append(FixedFile(path, text, applied))
+    return results

@@ -1,0 +1,324 @@
+"""Errors and fallbacks: code that hides failures or shares state by accident."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import PurePosixPath
+
+from pattern_warden.rules.base import Context, Edit, Fix, Invalid, Rule, Severity, docstring_node, is_str, walk_local
+
+_MUTABLE_CALLS = frozenset(
+    {
+        "list", "dict", "set", "defaultdict", "collections.defaultdict", "OrderedDict",
+        "collections.OrderedDict", "Counter", "collections.Counter", "deque", "collections.deque",
+    }
+)
+_MUTABLE_NODES = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+
+
+def _is_mutable(node: ast.expr, ctx: Context) -> bool:
+    if isinstance(node, _MUTABLE_NODES):
+        return True
+    return isinstance(node, ast.Call) and ctx.qualname(node.func) in _MUTABLE_CALLS
+
+
+def _body_indent(ctx: Context, func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """The indentation of the function's first statement, or None for a one-line def."""
+    first = func.body[0]
+    if first.lineno == func.lineno:
+        return None
+    line = ctx.source.lines[first.lineno - 1]
+    return line[: len(line) - len(line.lstrip())]
+
+
+class MutableDefault(Rule):
+    """Finds parameters whose default is a mutable object: a list, dict or set literal or
+    comprehension, or a call such as `list()`, `dict()`, `set()` or `defaultdict(...)`."""
+
+    code = "ERR001"
+    name = "mutable-default"
+    family = "errors"
+    severity = Severity.ERROR
+    message = "Mutable default argument: one object is shared by every call."
+    fix_hint = "Default to None and create the object inside the function."
+    pattern = "mutable-defaults"
+    why = ("A default is evaluated once, when the function is defined, so every call that relies on it "
+           "mutates the same object and state leaks from one call into the next.")
+    instead = "Use `None` as the default and build a fresh object in the body: `if items is None: items = []`."
+    fixable = True
+    VALID = (
+        "def f(items=None):\n    if items is None:\n        items = []\n    return items\n",
+        "def f(names=(), size=0, label='x'):\n    return names\n",
+    )
+    INVALID = (
+        Invalid(
+            "def f(items=[]):\n    items.append(1)\n    return items\n", 1, 13,
+            fixed="def f(items=None):\n    if items is None:\n        items = []\n    items.append(1)\n    return items\n",
+        ),
+        Invalid(
+            'def f(x, *, seen: set[str] = set()):\n    """Doc."""\n    return seen\n', 1, 30,
+            fixed='def f(x, *, seen: set[str] | None = None):\n    """Doc."""\n    if seen is None:\n'
+                  '        seen = set()\n    return seen\n',
+        ),
+        Invalid("from collections import defaultdict\ndef f(d=defaultdict(list)):\n    return d\n", 2, 9),
+    )
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
+        args = node.args
+        positional = args.posonlyargs + args.args
+        pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+        pairs += [(arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None]
+        for arg, default in pairs:
+            if _is_mutable(default, ctx):
+                ctx.report(self, default, fix=self._fix(ctx, node, arg, default))
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node: ast.Lambda, ctx: Context) -> None:
+        for default in [*node.args.defaults, *node.args.kw_defaults]:
+            if default is not None and _is_mutable(default, ctx):
+                ctx.report(self, default)
+
+    def _fix(self, ctx: Context, func: ast.FunctionDef | ast.AsyncFunctionDef, arg: ast.arg,
+             default: ast.expr) -> Fix | None:
+        indent = _body_indent(ctx, func)
+        if indent is None:
+            return None
+        edits = []
+        if arg.annotation is not None and "None" not in ctx.segment(arg.annotation):
+            end = ctx.node_span(arg.annotation)[1]
+            edits.append(Edit(end, end, " | None"))
+        start, stop = ctx.node_span(default)
+        edits.append(Edit(start, stop, "None"))
+        doc = docstring_node(func)
+        anchor = func.body[1] if doc is not None and len(func.body) > 1 else (None if doc else func.body[0])
+        guard = f"{indent}if {arg.arg} is None:\n{indent}    {arg.arg} = {ctx.segment(default)}\n"
+        if anchor is None:  # only a docstring: append after it
+            at = ctx.offset(doc.end_lineno + 1, 0)  # type: ignore[union-attr,operator]
+        else:
+            at = ctx.offset(anchor.lineno, 0)
+        edits.append(Edit(at, at, guard))
+        return Fix(tuple(edits))
+
+
+class BareExcept(Rule):
+    """Finds `except:` clauses that name no exception type."""
+
+    code = "ERR002"
+    name = "bare-except"
+    family = "errors"
+    severity = Severity.ERROR
+    message = "Bare `except:` also catches KeyboardInterrupt, SystemExit and cancellation."
+    fix_hint = "Catch the exceptions you expect, or at least `except Exception:`."
+    pattern = "specific-exceptions"
+    why = ("A bare except catches everything, including Ctrl-C, `sys.exit()` and task cancellation, "
+           "so a program cannot be stopped cleanly and real bugs are hidden.")
+    instead = "Name the exceptions the block can handle; `except Exception:` when it truly is a catch-all."
+    fixable = True
+    VALID = ("try:\n    run()\nexcept ValueError:\n    pass\n", "try:\n    run()\nexcept Exception:\n    raise\n")
+    INVALID = (
+        Invalid("try:\n    run()\nexcept:\n    cleanup()\n    raise\n", 3, 1,
+                fixed="try:\n    run()\nexcept Exception:\n    cleanup()\n    raise\n"),
+    )
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: Context) -> None:
+        if node.type is None:
+            start = ctx.offset(node.lineno, node.col_offset) + len("except")
+            ctx.report(self, node, fix=Fix((Edit(start, start, " Exception"),)))
+
+
+_BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
+_REPORT_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal", "print_exc",
+     "print_exception", "format_exc", "showwarning"}
+)
+
+
+def catches_broadly(handler: ast.ExceptHandler, ctx: Context, extra: frozenset[str] = frozenset()) -> bool:
+    """True for a bare handler or one naming Exception/BaseException (or ``extra``), alone or in a tuple."""
+    if handler.type is None:
+        return True
+    names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(ctx.qualname(name) in _BROAD | extra for name in names)
+
+
+def contains_raise(body: list[ast.stmt]) -> bool:
+    return any(isinstance(node, ast.Raise) for node in walk_local(body))
+
+
+def _is_report_call(node: ast.AST) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        return func.attr in _REPORT_METHODS
+    return isinstance(func, ast.Name) and func.id in {"warn", "print_exc", "print_exception"}
+
+
+def _is_fallback_value(node: ast.expr | None) -> bool:
+    """None, a literal, an empty container or a plain name: a default, not a computation."""
+    if node is None or isinstance(node, (ast.Constant, ast.Name, ast.Attribute)):
+        return True
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return all(_is_fallback_value(elt) for elt in node.elts)
+    if isinstance(node, ast.Dict):
+        return not node.keys
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.operand, ast.Constant)
+    return isinstance(node, ast.Call) and not node.args and not node.keywords and isinstance(node.func, ast.Name)
+
+
+def _is_fallback_stmt(stmt: ast.stmt) -> bool:
+    if isinstance(stmt, (ast.Pass, ast.Continue, ast.Break)):
+        return True
+    if isinstance(stmt, ast.Expr):
+        return isinstance(stmt.value, ast.Constant)  # a docstring-like note or `...`
+    if isinstance(stmt, ast.Return):
+        return _is_fallback_value(stmt.value)
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+        return _is_fallback_value(stmt.value)
+    return False
+
+
+class SilentFallback(Rule):
+    """Finds handlers that catch broadly (bare, `Exception`, `BaseException`) and then neither
+    re-raise nor report the error: they only pass, continue, return a literal, None or a default,
+    or assign a default."""
+
+    code = "ERR003"
+    name = "silent-fallback"
+    family = "errors"
+    severity = Severity.WARNING
+    message = "Silent fallback: every error is caught and replaced by a default with no trace."
+    fix_hint = "Catch the specific exception, or log it (logger.exception) before falling back, or re-raise."
+    pattern = "no-silent-fallbacks"
+    why = ("When any error turns into a default value nobody learns that something failed: the bug "
+           "surfaces far away, as wrong data, and the original traceback is gone.")
+    instead = ("Catch only the exceptions you expect, and when a fallback is right, log the error "
+               "(`logger.warning(..., exc_info=True)`) before returning the documented default.")
+    VALID = (
+        "try:\n    value = load()\nexcept Exception:\n    log.exception('load failed')\n    value = None\n",
+        "try:\n    value = load()\nexcept KeyError:\n    value = None\n",
+        "try:\n    value = load()\nexcept Exception as exc:\n    errors.append(exc)\n",
+        "try:\n    value = load()\nexcept Exception:\n    cleanup()\n    raise\n",
+    )
+    INVALID = (
+        Invalid("def f():\n    try:\n        return load()\n    except Exception:\n        return None\n", 4, 5),
+        Invalid("for x in xs:\n    try:\n        use(x)\n    except:\n        continue\n", 4, 5),
+        Invalid("try:\n    n = int(s)\nexcept BaseException:\n    n = 0\n", 3, 1),
+    )
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: Context) -> None:
+        if not catches_broadly(node, ctx) or not all(_is_fallback_stmt(stmt) for stmt in node.body):
+            return
+        if node.name and any(isinstance(n, ast.Name) and n.id == node.name for n in walk_local(node.body)):
+            return  # the error itself is handed on as data
+        ctx.report(self, node, end=node.type or None)
+
+
+class RaiseWithoutFrom(Rule):
+    """Finds `raise NewError(...)` inside an `except` block without `from`."""
+
+    code = "ERR004"
+    name = "raise-without-from"
+    family = "errors"
+    severity = Severity.WARNING
+    message = "Exception raised inside `except` without `from`: the cause is shown as a second failure."
+    fix_hint = "Write `raise NewError(...) from exc` (or `from None` to hide the cause on purpose)."
+    pattern = "exception-chaining"
+    why = ("Without `from`, Python reports the new exception as having happened *during handling* of the "
+           "first, which reads as a bug in the handler; the explicit cause keeps the story straight.")
+    instead = "`except KeyError as exc: raise ConfigError(name) from exc`."
+    VALID = (
+        "try:\n    run()\nexcept KeyError as exc:\n    raise ValueError('x') from exc\n",
+        "try:\n    run()\nexcept KeyError:\n    raise\n",
+        "try:\n    run()\nexcept KeyError as exc:\n    raise exc\n",
+        "try:\n    run()\nexcept KeyError:\n    def later():\n        raise ValueError('x')\n",
+    )
+    INVALID = (Invalid("try:\n    run()\nexcept KeyError:\n    raise ValueError('missing')\n", 4, 5),)
+
+    def visit_Raise(self, node: ast.Raise, ctx: Context) -> None:
+        if not ctx.handlers or node.exc is None or node.cause is not None:
+            return
+        name = ctx.handlers[-1].name
+        if name and isinstance(node.exc, ast.Name) and node.exc.id == name:
+            return
+        ctx.report(self, node)
+
+
+_PLACEHOLDER = re.compile(
+    r"^(?:mock[_\- ]\w.*|(?:dummy|fake)(?:[_\- ]\w.*)?|change[_\- ]?me|placeholder|lorem ipsum.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_MOCK_WORDS = frozenset({"mock", "fake", "dummy"})
+
+
+def is_placeholder(value: str) -> bool:
+    return bool(_PLACEHOLDER.match(value.strip()))
+
+
+def _mock_named(name: str) -> bool:
+    return any(word.lower() in _MOCK_WORDS for word in _WORDS.findall(name))
+
+
+def _data_literals(node: ast.expr | None) -> list[ast.Constant]:
+    """String constants that *are* the data: the value itself or the items of a literal container."""
+    if is_str(node):
+        return [node]  # type: ignore[list-item]
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return [elt for elt in node.elts if is_str(elt)]  # type: ignore[misc]
+    if isinstance(node, ast.Dict):
+        return [value for value in node.values if is_str(value)]  # type: ignore[misc]
+    return []
+
+
+class MockData(Rule):
+    """Finds placeholder data in production code: string literals such as `"mock_user"`, `"dummy"`,
+    `"fake"`, `"changeme"`, `"placeholder"` or `"lorem ipsum"` that are returned or assigned, and
+    functions or classes named mock, fake or dummy outside test code."""
+
+    code = "ERR005"
+    name = "mock-data"
+    family = "errors"
+    severity = Severity.WARNING
+    message = "Placeholder data in production code."
+    fix_hint = "Load the real value (config, database, caller) or fail loudly; keep fakes in tests."
+    pattern = "no-mock-data"
+    why = ("Stand-in values that reach production look like success: the code runs, returns data and "
+           "passes review, while callers act on fiction.")
+    instead = "Compute or load the real value; if it is not available yet, raise `NotImplementedError`."
+    exempt_in = frozenset({"tests"})
+    VALID = (
+        "def user():\n    return load_user()\n",
+        "LABEL = 'placeholder text for the search box'\n",
+        "def mocked():\n    return {'kind': 'real'}\n",
+    )
+    INVALID = (
+        Invalid("def user():\n    return {'name': 'mock_user', 'id': 1}\n", 2, 21),
+        Invalid("class FakePaymentGateway:\n    pass\n", 1, 1),
+        Invalid("API_KEY = 'changeme'\n", 1, 11),
+        Invalid("def get_dummy_orders():\n    return []\n", 1, 1),
+    )
+
+    def begin(self, ctx: Context) -> None:
+        stem = PurePosixPath(ctx.source.path).stem
+        self._skip_names = _mock_named(stem)  # a module about mocks may name its classes so
+
+    def _check_name(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, ctx: Context) -> None:
+        if not self._skip_names and _mock_named(node.name):
+            ctx.report(self, node, message=f"`{node.name}` is named as a mock/fake/dummy in production code.",
+                       end=node)
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _check_name
+
+    def _check_value(self, node: ast.Return | ast.Assign | ast.AnnAssign, ctx: Context) -> None:
+        for literal in _data_literals(node.value):
+            if is_placeholder(literal.value):
+                ctx.report(self, literal, message=f"Placeholder value {literal.value!r} in production code.")
+
+    visit_Return = visit_Assign = visit_AnnAssign = _check_value
+
+
+RULES: tuple[type[Rule], ...] = (MutableDefault, BareExcept, SilentFallback, RaiseWithoutFrom, MockData)

@@ -1,0 +1,282 @@
+"""Resources and memory: state that grows without bound, cleanup that may never run, quadratic loops."""
+
+from __future__ import annotations
+
+import ast
+
+from pattern_warden.rules.base import Context, Invalid, Rule, Severity, is_str, walk_local
+
+_CACHES = frozenset({"functools.cache", "functools.lru_cache"})
+
+
+def _decorator_name(node: ast.expr, ctx: Context) -> str | None:
+    return ctx.qualname(node.func if isinstance(node, ast.Call) else node)
+
+
+class UnboundedCache(Rule):
+    """Finds `functools.cache`, `lru_cache(maxsize=None)`, and any `lru_cache`/`cache` on a method."""
+
+    code = "RES001"
+    name = "unbounded-cache"
+    family = "resources"
+    severity = Severity.WARNING
+    message = "Unbounded cache: it keeps every argument (and result) it ever sees."
+    fix_hint = "Give it a maxsize, or cache outside the instance (a module function or a per-instance dict)."
+    pattern = "bounded-caches"
+    why = ("An unbounded cache in a long-running process is a memory leak with good intentions; on a "
+           "method it also holds `self`, so instances are never freed while the cache lives.")
+    instead = "`@lru_cache(maxsize=1024)` on module functions; `functools.cached_property` for per-instance values."
+    VALID = (
+        "from functools import lru_cache\n@lru_cache(maxsize=256)\ndef f(x):\n    return x\n",
+        "import functools\nclass C:\n    @staticmethod\n    @functools.lru_cache(maxsize=8)\n    def f(x):\n        return x\n",
+    )
+    INVALID = (
+        Invalid("import functools\n@functools.cache\ndef f(x):\n    return x\n", 2, 2),
+        Invalid("from functools import lru_cache\n@lru_cache(maxsize=None)\ndef f(x):\n    return x\n", 2, 2),
+        Invalid("from functools import lru_cache\nclass C:\n    @lru_cache(maxsize=32)\n    def f(self, x):\n"
+                "        return x\n", 3, 6),
+    )
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
+        names = [_decorator_name(d, ctx) for d in node.decorator_list]
+        is_method = ctx.directly_in_class is not None and not {"staticmethod", "classmethod"} & set(names)
+        for decorator, name in zip(node.decorator_list, names):
+            if name not in _CACHES:
+                continue
+            if is_method:
+                ctx.report(self, decorator, message=f"`{name}` on a method keeps every `self` alive.")
+            elif name == "functools.cache" or self._unbounded_lru(decorator):
+                ctx.report(self, decorator)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    @staticmethod
+    def _unbounded_lru(decorator: ast.expr) -> bool:
+        if not isinstance(decorator, ast.Call):
+            return False
+        size = next((kw.value for kw in decorator.keywords if kw.arg == "maxsize"), None)
+        if size is None and decorator.args:
+            size = decorator.args[0]
+        return isinstance(size, ast.Constant) and size.value is None
+
+
+_CONTAINER_CALLS = frozenset({"list", "dict", "set", "collections.defaultdict", "collections.OrderedDict",
+                              "defaultdict", "OrderedDict"})
+_GROW = frozenset({"append", "extend", "add", "update", "insert", "setdefault", "appendleft"})
+_TRIM = frozenset({"pop", "popitem", "remove", "discard", "clear", "popleft", "difference_update",
+                   "intersection_update", "__delitem__"})
+
+
+def _module_containers(tree: ast.Module, ctx: Context) -> dict[str, ast.stmt]:
+    found: dict[str, ast.stmt] = {}
+    for stmt in tree.body:
+        target, value = None, None
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+        elif isinstance(stmt, ast.AnnAssign):
+            target, value = stmt.target, stmt.value
+        if not isinstance(target, ast.Name) or target.id.startswith("__"):
+            continue
+        empty_literal = isinstance(value, (ast.List, ast.Dict, ast.Set)) and not (
+            value.elts if isinstance(value, (ast.List, ast.Set)) else value.keys  # type: ignore[union-attr]
+        )
+        empty_call = isinstance(value, ast.Call) and ctx.qualname(value.func) in _CONTAINER_CALLS and not (
+            value.args if ctx.qualname(value.func) in ("list", "dict", "set") else []
+        )
+        if empty_literal or empty_call:
+            found[target.id] = stmt
+    return found
+
+
+class _Uses:
+    """How functions use each module-level container."""
+
+    def __init__(self) -> None:
+        self.grown_in: dict[str, ast.AST] = {}
+        self.trimmed: set[str] = set()
+        self.escapes: set[str] = set()
+
+
+def _classify(tree: ast.Module, names: set[str]) -> _Uses:
+    uses = _Uses()
+    functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    for func in functions:
+        rebinds = {name for g in walk_local(func.body) if isinstance(g, ast.Global) for name in g.names}
+        uses.trimmed |= rebinds & names
+        for node in walk_local(func.body):
+            _classify_node(node, names, uses, func)
+    return uses
+
+
+def _classify_node(node: ast.AST, names: set[str], uses: _Uses, func: ast.AST) -> None:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        receiver = node.func.value
+        if isinstance(receiver, ast.Name) and receiver.id in names:
+            if node.func.attr in _GROW:
+                uses.grown_in.setdefault(receiver.id, func)
+            elif node.func.attr in _TRIM:
+                uses.trimmed.add(receiver.id)
+        for arg in [*node.args, *(kw.value for kw in node.keywords)]:
+            if isinstance(arg, ast.Name) and arg.id in names:
+                uses.escapes.add(arg.id)
+    elif isinstance(node, ast.Call):
+        for arg in [*node.args, *(kw.value for kw in node.keywords)]:
+            if isinstance(arg, ast.Name) and arg.id in names:
+                uses.escapes.add(arg.id)
+    elif isinstance(node, (ast.Assign, ast.AugAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in names:
+                uses.grown_in.setdefault(target.value.id, func)
+            if isinstance(node, ast.AugAssign) and isinstance(target, ast.Name) and target.id in names:
+                uses.grown_in.setdefault(target.id, func)
+        value = node.value
+        if isinstance(value, ast.Name) and value.id in names:
+            uses.escapes.add(value.id)  # aliased: trimmed, maybe, through the alias
+    elif isinstance(node, ast.Delete):
+        for target in node.targets:
+            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in names:
+                uses.trimmed.add(target.value.id)
+    elif isinstance(node, (ast.Return, ast.Yield)) and isinstance(node.value, ast.Name) and node.value.id in names:
+        uses.escapes.add(node.value.id)
+
+
+class UnboundedGrowth(Rule):
+    """Finds a module-level list, dict or set that functions only ever grow (append, add, item
+    assignment) and that nothing in the module ever trims, clears or hands elsewhere."""
+
+    code = "RES002"
+    name = "unbounded-module-container"
+    family = "resources"
+    severity = Severity.WARNING
+    message = "Module-level container is only ever grown: it leaks for the life of the process."
+    fix_hint = "Bound it (an LRU or deque(maxlen=...)), evict entries, or hold it in an object with a lifetime."
+    pattern = "bounded-caches"
+    why = ("Module state lives as long as the process. A dict or list that functions add to but never "
+           "trim grows with every request until the process is killed.")
+    instead = "`collections.deque(maxlen=1000)`, `functools.lru_cache(maxsize=...)`, or an explicit eviction."
+    VALID = (
+        "_seen = set()\ndef f(x):\n    _seen.add(x)\n    if len(_seen) > 100:\n        _seen.clear()\n",
+        "_items = []\ndef f(x):\n    _items.append(x)\ndef g():\n    return process(_items)\n",
+        "CHOICES = []\nCHOICES.append(1)\n",
+    )
+    INVALID = (
+        Invalid("_cache = {}\ndef get(key):\n    if key not in _cache:\n        _cache[key] = compute(key)\n"
+                "    return _cache[key]\n", 1, 1),
+        Invalid("events = []\ndef record(e):\n    events.append(e)\n", 1, 1),
+    )
+
+    def begin(self, ctx: Context) -> None:
+        containers = _module_containers(ctx.tree, ctx)
+        if not containers:
+            return
+        uses = _classify(ctx.tree, set(containers))
+        for name, grower in uses.grown_in.items():
+            if name in uses.trimmed or name in uses.escapes:
+                continue
+            where = getattr(grower, "name", "a function")
+            ctx.report(self, containers[name],
+                       message=f"Module-level `{name}` is grown in `{where}()` and never trimmed.")
+
+
+class DelForCleanup(Rule):
+    """Finds classes that define `__del__`."""
+
+    code = "RES003"
+    name = "del-for-cleanup"
+    family = "resources"
+    severity = Severity.WARNING
+    message = "`__del__` used for cleanup: it may run late, never, or during interpreter shutdown."
+    fix_hint = "Use a context manager (`__enter__`/`__exit__`, `close()`), or `weakref.finalize`."
+    pattern = "weakref-finalize"
+    why = ("`__del__` runs when the garbage collector decides, not when the resource should be freed; "
+           "reference cycles delay it, exceptions in it are ignored, and at shutdown globals may be gone.")
+    instead = "`self._finalizer = weakref.finalize(self, release, handle)` plus a `close()` / `with` API."
+    VALID = ("import weakref\nclass C:\n    def __init__(self, h):\n        weakref.finalize(self, h.close)\n",)
+    INVALID = (Invalid("class C:\n    def __del__(self):\n        self.h.close()\n", 2, 5),)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: Context) -> None:
+        if node.name == "__del__" and ctx.directly_in_class is not None:
+            ctx.report(self, node, end=node.args)
+
+
+class ListAsQueue(Rule):
+    """Finds `x.pop(0)` and `x.insert(0, item)` inside a loop."""
+
+    code = "RES004"
+    name = "list-as-queue"
+    family = "resources"
+    severity = Severity.WARNING
+    message = "List used as a queue: `pop(0)`/`insert(0, x)` moves every element, so the loop is quadratic."
+    fix_hint = "Use collections.deque with popleft()/appendleft()."
+    pattern = "deque-for-queues"
+    why = "A list is an array: removing or inserting at the front shifts all other items, O(n) each time."
+    instead = "`queue = collections.deque(items)`; `queue.popleft()`; `queue.appendleft(x)`."
+    VALID = (
+        "from collections import deque\nq = deque(items)\nwhile q:\n    q.popleft()\n",
+        "while stack:\n    stack.pop()\n",
+        "first = items.pop(0)\n",
+    )
+    INVALID = (
+        Invalid("while queue:\n    item = queue.pop(0)\n", 2, 12),
+        Invalid("for x in xs:\n    out.insert(0, x)\n", 2, 5),
+    )
+
+    def visit_Call(self, node: ast.Call, ctx: Context) -> None:
+        func = node.func
+        if not ctx.in_loop or not isinstance(func, ast.Attribute) or not node.args:
+            return
+        first = node.args[0]
+        at_front = isinstance(first, ast.Constant) and first.value == 0 and not isinstance(first.value, bool)
+        if at_front and ((func.attr == "pop" and len(node.args) == 1) or (func.attr == "insert" and len(node.args) == 2)):
+            ctx.report(self, node)
+
+
+def _is_text(node: ast.expr) -> bool:
+    return is_str(node) or isinstance(node, ast.JoinedStr)
+
+
+class StringConcatInLoop(Rule):
+    """Finds `s += ...` inside a loop where `s` is a string (started from a string literal in the
+    same function, or added to with one)."""
+
+    code = "RES005"
+    name = "string-concat-in-loop"
+    family = "resources"
+    severity = Severity.INFO
+    message = "String built with += in a loop: each step copies the whole string."
+    fix_hint = "Collect the parts in a list and `''.join(parts)`, or write to io.StringIO."
+    pattern = "join-strings"
+    why = "Strings are immutable, so `s += part` allocates a new string each time: quadratic in the total length."
+    instead = "`parts.append(piece)` in the loop and `''.join(parts)` after it."
+    VALID = (
+        "def f(xs):\n    return ''.join(str(x) for x in xs)\n",
+        "def f(xs):\n    total = 0\n    for x in xs:\n        total += x\n",
+    )
+    INVALID = (
+        Invalid("def f(xs):\n    out = ''\n    for x in xs:\n        out += str(x)\n    return out\n", 4, 9),
+        Invalid("def f(rows):\n    html = ''\n    for r in rows:\n        html += f'<tr>{r}</tr>'\n", 4, 9),
+    )
+
+    def begin(self, ctx: Context) -> None:
+        self._text_names: dict[ast.AST | None, set[str]] = {}
+
+    def _names_for(self, ctx: Context) -> set[str]:
+        scope = ctx.function
+        if scope not in self._text_names:
+            body = getattr(scope, "body", None) or ctx.tree.body
+            names = set()
+            for node in walk_local(body if isinstance(body, list) else [body]):
+                if isinstance(node, ast.Assign) and _is_text(node.value):
+                    names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+            self._text_names[scope] = names
+        return self._text_names[scope]
+
+    def visit_AugAssign(self, node: ast.AugAssign, ctx: Context) -> None:
+        if not ctx.in_loop or not isinstance(node.op, ast.Add) or not isinstance(node.target, ast.Name):
+            return
+        if _is_text(node.value) or node.target.id in self._names_for(ctx):
+            ctx.report(self, node)
+
+
+RULES: tuple[type[Rule], ...] = (UnboundedCache, UnboundedGrowth, DelForCleanup, ListAsQueue, StringConcatInLoop)

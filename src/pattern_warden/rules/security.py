@@ -1,0 +1,187 @@
+"""Security: SQL built from strings, and secrets written into the code."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from pattern_warden.rules.base import Context, Invalid, Rule, Severity, is_str, walk_local
+from pattern_warden.rules.errors import is_placeholder
+
+_EXECUTE = frozenset({"execute", "executemany", "executescript"})
+_TEXT = frozenset({"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"})
+
+
+def is_built_string(node: ast.expr | None) -> bool:
+    """An f-string with a field, `"..." % x`, `"...".format(...)`, or `+` with a string literal."""
+    if isinstance(node, ast.JoinedStr):
+        return any(isinstance(v, ast.FormattedValue) for v in node.values)
+    if isinstance(node, ast.BinOp):
+        if isinstance(node.op, ast.Mod):
+            return is_str(node.left) or isinstance(node.left, ast.JoinedStr)
+        if isinstance(node.op, ast.Add):
+            sides = (node.left, node.right)
+            has_text = any(is_str(s) or isinstance(s, ast.JoinedStr) or is_built_string(s) for s in sides)
+            return has_text and not all(is_str(s) for s in sides)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return is_str(node.func.value)
+    return False
+
+
+class SqlInjection(Rule):
+    """Finds SQL assembled with f-strings, `%`, `+` or `.format` and passed to `execute`,
+    `executemany`, `executescript` or SQLAlchemy's `text()`, directly or through a local variable."""
+
+    code = "SEC001"
+    name = "sql-string-building"
+    family = "security"
+    severity = Severity.ERROR
+    message = "SQL built from strings and executed: values can rewrite the query (SQL injection)."
+    fix_hint = "Pass values as parameters: `cursor.execute('... WHERE id = %s', (user_id,))`."
+    pattern = "sql-injection"
+    why = ("When data is pasted into SQL text, a crafted value ends the string and adds its own SQL; "
+           "parameters keep data and code apart, and let the database cache the plan.")
+    instead = "Placeholders plus a parameter tuple; identifiers from a fixed allow-list, quoted by the driver."
+    VALID = (
+        "def f(cur, uid):\n    cur.execute('SELECT * FROM t WHERE id = %s', (uid,))\n",
+        "def f(cur):\n    cur.execute('SELECT 1 ' + 'FROM t')\n",
+    )
+    INVALID = (
+        Invalid("def f(cur, uid):\n    cur.execute(f'SELECT * FROM t WHERE id = {uid}')\n", 2, 17),
+        Invalid("def f(cur, name):\n    sql = 'DELETE FROM t WHERE n = \\'%s\\'' % name\n    cur.execute(sql)\n", 3, 17),
+        Invalid("from sqlalchemy import text\ndef f(t):\n    return text('SELECT * FROM {}'.format(t))\n", 3, 17),
+    )
+
+    def begin(self, ctx: Context) -> None:
+        self._built: dict[ast.AST | None, set[str]] = {}
+
+    def _built_names(self, ctx: Context) -> set[str]:
+        scope = ctx.function
+        if scope not in self._built:
+            body = getattr(scope, "body", None) or ctx.tree.body
+            names: set[str] = set()
+            for node in walk_local(body if isinstance(body, list) else [body]):
+                if isinstance(node, (ast.Assign, ast.AugAssign)) and is_built_string(node.value):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    names.update(t.id for t in targets if isinstance(t, ast.Name))
+            self._built[scope] = names
+        return self._built[scope]
+
+    def visit_Call(self, node: ast.Call, ctx: Context) -> None:
+        func = node.func
+        is_execute = isinstance(func, ast.Attribute) and func.attr in _EXECUTE
+        if not (is_execute or ctx.qualname(func) in _TEXT) or not node.args:
+            return
+        query = node.args[0]
+        if is_built_string(query):
+            ctx.report(self, query)
+        elif isinstance(query, ast.Name) and query.id in self._built_names(ctx):
+            ctx.report(self, query, message=f"`{query.id}` holds SQL built from strings and is executed.")
+
+
+_SECRET_WORDS = re.compile(
+    r"(?:^|_)(?:pas+wo?r?d|passwd|passphrase|pwd|secret|token|api_?key|private_?key|access_?key|credentials?)(?:$|_)",
+    re.IGNORECASE,
+)
+_NOT_SECRET_SUFFIX = frozenset(
+    {"url", "uri", "name", "field", "type", "header", "prefix", "suffix", "env", "var", "path", "file", "dir",
+     "label", "help", "text", "template", "message", "msg", "format", "fmt", "pattern", "regex", "endpoint",
+     "kind", "param", "attr", "column", "length", "len", "count", "max", "min", "timeout", "mode", "class",
+     "id", "policy", "scheme", "location", "storage", "backend", "generator", "method", "hasher", "cookie",
+     "session", "validator", "validators", "char", "chars", "sep", "separator", "encoding", "algorithm"}
+)
+_KEY_FORMATS = re.compile(
+    r"AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|xox[abposr]-[A-Za-z0-9-]{10,}"
+    r"|-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"
+)
+
+
+def secret_name(name: str) -> bool:
+    if not _SECRET_WORDS.search(name):
+        return False
+    return name.lower().rsplit("_", 1)[-1] not in _NOT_SECRET_SUFFIX
+
+
+def secret_value(value: str, name: str) -> bool:
+    """A non-empty literal that could be a credential (not a sentence, template, key name or placeholder)."""
+    text = value.strip()
+    if len(text) < 4 or any(ch.isspace() for ch in text) or is_placeholder(text):
+        return False
+    if "{" in text or "%(" in text or text.startswith(("$", "<", "/", "http://", "https://")):
+        return False
+    if re.fullmatch(r"[A-Z][A-Z0-9_]*", text) or text.lower() in name.lower() or len(set(text)) == 1:
+        return False  # an environment variable's name, the key's own name, or '****'
+    return not re.fullmatch(r"[a-z]+(?:[_.-][a-z]+)*", text) or len(text) >= 16
+
+
+def _target_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript) and is_str(node.slice):
+        return node.slice.value  # type: ignore[attr-defined]
+    return None
+
+
+class HardcodedSecret(Rule):
+    """Finds secrets in code: a name that looks like a secret (password, secret, token, api_key,
+    private_key, access_key, credentials...) assigned or passed a real-looking string literal, and
+    literals in well-known key formats (AWS `AKIA...`, GitHub `ghp_...`, Slack `xox...-`, PEM private keys)."""
+
+    code = "SEC002"
+    name = "hardcoded-secret"
+    family = "security"
+    severity = Severity.ERROR
+    message = "Hard-coded secret: it is now in every clone, backup and log of this repository."
+    fix_hint = "Read it from the environment or a secret store (`os.environ['API_TOKEN']`) and rotate this one."
+    pattern = "secrets-and-config"
+    why = "Source code is copied everywhere; a secret in it is leaked the moment the repository is."
+    instead = "`token = os.environ['SERVICE_TOKEN']`, with the value injected at deploy time."
+    VALID = (
+        "import os\nAPI_TOKEN = os.environ['API_TOKEN']\n",
+        "password = ''\n",
+        "TOKEN_TYPE = 'bearer'\n",
+        "password_help = 'Your password must contain 8 characters.'\n",
+        "PASSWORD_ENV = 'DB_PASSWORD'\n",
+    )
+    INVALID = (
+        Invalid("DB_PASSWORD = 'hunter2-prod'\n", 1, 15),
+        Invalid("connect(host='db', password='s3cr3t!x')\n", 1, 29),
+        Invalid("KEY = 'AKIAABCDEFGHIJKLMNOP'\n", 1, 7),
+        Invalid("def login(user, api_key='k_29f8a7c6e1'):\n    pass\n", 1, 25),
+    )
+
+    def _check(self, name: str | None, value: ast.expr | None, ctx: Context) -> None:
+        if name and is_str(value) and secret_name(name) and secret_value(value.value, name):  # type: ignore[union-attr]
+            ctx.report(self, value, message=f"Hard-coded secret assigned to `{name}`.")  # type: ignore[arg-type]
+
+    def visit_Assign(self, node: ast.Assign, ctx: Context) -> None:
+        for target in node.targets:
+            self._check(_target_name(target), node.value, ctx)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign, ctx: Context) -> None:
+        self._check(_target_name(node.target), node.value, ctx)
+
+    def visit_keyword(self, node: ast.keyword, ctx: Context) -> None:
+        self._check(node.arg, node.value, ctx)
+
+    def visit_Dict(self, node: ast.Dict, ctx: Context) -> None:
+        for key, value in zip(node.keys, node.values):
+            if is_str(key):
+                self._check(key.value, value, ctx)  # type: ignore[union-attr]
+
+    def visit_arguments(self, node: ast.arguments, ctx: Context) -> None:
+        positional = node.posonlyargs + node.args
+        pairs = list(zip(positional[len(positional) - len(node.defaults):], node.defaults))
+        pairs += [(a, d) for a, d in zip(node.kwonlyargs, node.kw_defaults) if d is not None]
+        for arg, default in pairs:
+            self._check(arg.arg, default, ctx)
+
+    def visit_Constant(self, node: ast.Constant, ctx: Context) -> None:
+        if isinstance(node.value, str) and len(node.value) >= 20 and _KEY_FORMATS.search(node.value):
+            if not isinstance(ctx.parent, ast.Expr):  # a docstring that shows a format is not a secret
+                ctx.report(self, node, message="String literal in a well-known credential format.")
+
+
+RULES: tuple[type[Rule], ...] = (SqlInjection, HardcodedSecret)
