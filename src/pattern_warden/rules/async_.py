@@ -99,11 +99,14 @@ class ThreadLockInAsync(Rule):
 
     def begin(self, ctx: Context) -> None:
         self._locks: set[str] = set()
-        for node in ast.walk(ctx.tree):
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
-                if ctx.qualname(node.value.func) in _THREAD_PRIMITIVES:
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    self._locks.update(key for key in map(_target_key, targets) if key)
+        self._uses: list[tuple[str, ast.AST]] = []  # judged at the end: a lock may be made after its use
+
+    def _record_lock(self, node: ast.Assign | ast.AnnAssign, ctx: Context) -> None:
+        if isinstance(node.value, ast.Call) and ctx.qualname(node.value.func) in _THREAD_PRIMITIVES:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            self._locks.update(key for key in map(_target_key, targets) if key)
+
+    visit_Assign = visit_AnnAssign = _record_lock
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         if not ctx.in_async:
@@ -111,15 +114,21 @@ class ThreadLockInAsync(Rule):
         if ctx.qualname(node.func) in _THREAD_PRIMITIVES:
             ctx.report(self, node, message="threading primitive created inside `async def`; use asyncio's.")
         elif isinstance(node.func, ast.Attribute) and node.func.attr == "acquire":
-            if _target_key(node.func.value) in self._locks:
-                ctx.report(self, node)
+            key = _target_key(node.func.value)
+            if key:
+                self._uses.append((key, node))
 
     def visit_With(self, node: ast.With, ctx: Context) -> None:
-        if not ctx.in_async:
-            return
-        for item in node.items:
-            if _target_key(item.context_expr) in self._locks:
-                ctx.report(self, item.context_expr)
+        if ctx.in_async:
+            for item in node.items:
+                key = _target_key(item.context_expr)
+                if key:
+                    self._uses.append((key, item.context_expr))
+
+    def end(self, ctx: Context) -> None:
+        for key, node in self._uses:
+            if key in self._locks:
+                ctx.report(self, node)
 
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"})

@@ -68,12 +68,27 @@ class TooComplex(Rule):
     visit_AsyncFunctionDef = visit_FunctionDef
 
 
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
 def count_statements(body: list[ast.stmt]) -> int:
-    """Statements in a body, nested blocks included, a nested def or class counting as one."""
+    """Statements in a body, nested blocks included, a nested def or class counting as one.
+
+    Only statement lists are followed (expressions cannot hold statements), which keeps this
+    cheap enough to run on every function.
+    """
     total = 0
-    for node in walk_local(body):
-        if isinstance(node, ast.stmt):
-            total += 1
+    for stmt in body:
+        total += 1
+        if isinstance(stmt, _SCOPES):
+            continue
+        for name in _BLOCK_FIELDS:
+            for child in getattr(stmt, name, ()):
+                if isinstance(child, ast.stmt):
+                    total += count_statements([child])
+                else:  # an except handler or a match case holds a body of its own
+                    total += count_statements(child.body)
     return total
 
 

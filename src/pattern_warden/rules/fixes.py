@@ -2,13 +2,14 @@
 
 Edits are precise character ranges computed from ast positions, so everything outside them,
 comments and formatting included, is kept byte for byte. A fix whose result does not parse is
-dropped rather than offered: a broken fix costs an agent more than no fix.
+never written: a broken fix costs an agent more than no fix.
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
+import re
 from collections.abc import Iterable
 
 from pattern_warden.rules.base import Edit, Fix
@@ -37,27 +38,59 @@ def parses(text: str) -> bool:
     return True
 
 
-def unified_diff(path: str, before: str, after: str) -> str:
-    return "".join(
-        difflib.unified_diff(
-            before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}", n=2
-        )
-    )
+_HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
+
+
+def unified_diff(path: str, before: str, after: str, context: int = 2) -> str:
+    """A unified diff, computed only over the changed middle of the file.
+
+    Files share everything but a few lines, so the common head and tail are cut off before
+    difflib runs and the hunk line numbers are shifted back: a diff costs the size of the
+    change, not of the file (hundreds of fixes in one long file stay fast).
+    """
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    low = max(0, head - context)
+    out = []
+    for line in difflib.unified_diff(
+        old[low: len(old) - max(0, tail - context)], new[low: len(new) - max(0, tail - context)],
+        f"a/{path}", f"b/{path}", n=context,
+    ):
+        match = _HUNK.match(line) if line.startswith("@@") else None
+        if match:
+            a_start, a_len, b_start, b_len = match.groups()
+            line = f"@@ -{int(a_start) + low}{a_len or ''} +{int(b_start) + low}{b_len or ''} @@\n"
+        out.append(line)
+    return "".join(out)
 
 
 def fix_diff(path: str, text: str, fix: Fix) -> str | None:
-    """The diff of one fix, or None when it cannot be applied cleanly."""
+    """The diff of one fix, or None when its edits overlap.
+
+    Rules' fixes are proven by their examples (tests parse every fixed example); re-parsing the
+    whole file for each of hundreds of findings would cost more than the check itself. The
+    CLI's ``--fix``, which writes files, does parse before writing (``apply_fixes``).
+    """
     after = apply_edits(text, fix.edits)
-    if after is None or after == text or not parses(after):
+    if after is None or after == text:
         return None
     return unified_diff(path, text, after)
 
 
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int]:
-    """Apply as many whole fixes as fit together; returns the new text and how many were applied."""
+    """Apply as many whole fixes as fit together and still parse; returns the text and the count."""
+    candidates = list(fixes)
+    everything = apply_edits(text, [edit for fix in candidates for edit in fix.edits])
+    if everything is not None and parses(everything):
+        return everything, len(candidates)
     chosen: list[Edit] = []
     applied = 0
-    for fix in fixes:
+    for fix in candidates:
         trial = apply_edits(text, [*chosen, *fix.edits])
         if trial is not None and parses(trial):
             chosen.extend(fix.edits)
