@@ -19,7 +19,7 @@ from pattern_warden.config import Config, load_config
 from pattern_warden.errors import WardenError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-_COMMANDS = {"serve", "patterns"}
+_COMMANDS = {"serve", "patterns", "check", "rules"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -71,7 +71,31 @@ def build_parser() -> argparse.ArgumentParser:
             action.add_argument("query")
             action.add_argument("--category")
             action.add_argument("--limit", type=int, default=10)
+    _add_rule_commands(commands)
     return parser
+
+
+def _codes(value: str) -> list[str]:
+    return [token.strip() for token in value.split(",") if token.strip()]
+
+
+def _add_rule_commands(commands: argparse._SubParsersAction) -> None:
+    check = commands.add_parser("check", help="check Python files against the rules")
+    _common(check)
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders (default: .)")
+    _format(check, ("text", "json", "sarif"))
+    check.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated codes, prefixes or families")
+    check.add_argument("--ignore", type=_codes, default=[], metavar="CODES", help="codes, prefixes or families to skip")
+    check.add_argument("--min-severity", choices=("info", "warning", "error"), default="info")
+    check.add_argument("--fix", action="store_true", help="apply automatic fixes to the files")
+    check.add_argument("--no-cache", action="store_true", help="do not read or write .pattern-warden-cache/")
+    check.add_argument("--workers", type=int, default=2, help="processes for large trees (default: 2)")
+
+    rules = commands.add_parser("rules", help="list the rules or print their reference")
+    _common(rules)
+    _format(rules)
+    rules.add_argument("code", nargs="?", help="one rule's documentation")
+    rules.add_argument("--markdown", action="store_true", help="print docs/rules.md")
 
 
 def _emit(model: BaseModel, fmt: str, text: Callable[[], str]) -> None:
@@ -113,6 +137,66 @@ def _run_patterns(args: argparse.Namespace, config: Config) -> int:
     return EXIT_USAGE if missing else EXIT_OK
 
 
+def _run_check(args: argparse.Namespace, config: Config) -> int:
+    import json
+
+    from pattern_warden.report import sarif_report, text_report
+    from pattern_warden.rules.cache import DiskStore
+    from pattern_warden.rules.engine import CheckOptions, check_paths, fixed_sources
+    from pattern_warden.workspace import Skipped, Workspace
+
+    if args.workers < 1:
+        raise WardenError(f"--workers must be at least 1; got {args.workers}.", "Pass --workers 1 or more.")
+    workspace = Workspace(config)
+    store = None if args.no_cache else DiskStore(config.root)
+    options = CheckOptions(
+        select=tuple(args.select) if args.select else None, ignore=tuple(args.ignore),
+        min_severity=args.min_severity, workers=args.workers, paginate=False, store=store,
+    )
+    if args.fix:
+        fixed = fixed_sources(workspace, args.paths, options)
+        for item in fixed:
+            item.path.write_text(item.text, encoding="utf-8")  # the one place files are written
+        if fixed:
+            total = sum(item.applied for item in fixed)
+            print(f"Fixed {total} findings in {len(fixed)} files.", file=sys.stderr)
+    result = check_paths(workspace, args.paths, options)
+    if store is not None:
+        store.save()
+    if args.format == "json":
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    elif args.format == "sarif":
+        lines = {}
+        for path in {f.path for f in result.findings}:
+            source = workspace.read(config.root / path)
+            lines[path] = [] if isinstance(source, Skipped) else source.lines
+        sys.stdout.write(json.dumps(sarif_report(result, lines), indent=1) + "\n")
+    else:
+        sys.stdout.write(text_report(result))
+    floor = {"info": 0, "warning": 1, "error": 2}
+    threshold = floor[config.settings.rules.fail_on]
+    failing = any(floor[f.severity] >= threshold for f in result.findings)
+    return EXIT_FAIL if failing else EXIT_OK
+
+
+def _run_rules(args: argparse.Namespace, config: Config) -> int:
+    from pattern_warden.rules.reference import rule_index, rule_markdown, rules_markdown
+    from pattern_warden.rules.registry import BY_CODE
+
+    if args.markdown:
+        sys.stdout.write(rules_markdown())
+    elif args.code:
+        rule = BY_CODE.get(args.code.upper())
+        if rule is None:
+            raise WardenError(f"Unknown rule code {args.code!r}.", "Run 'pattern-warden rules' for the list.")
+        sys.stdout.write(rule_markdown(rule))
+    else:
+        index = rule_index()
+        _emit(index, args.format, lambda: "".join(
+            f"{r.code}  {r.severity:<7}  {r.name:<28} {r.message}\n" for r in index.rules))
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pattern-warden`` console script."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -124,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             logging.getLogger().setLevel(args.log_level)
         config = load_config(args.root, args.patterns_dir)
-        runner = {"serve": _run_serve, "patterns": _run_patterns}[args.command]
+        runner = {"serve": _run_serve, "patterns": _run_patterns, "check": _run_check, "rules": _run_rules}[args.command]
         return runner(args, config)
     except (_UsageError, WardenError) as exc:
         print(f"pattern-warden: error: {exc}", file=sys.stderr)

@@ -26,6 +26,7 @@ from pattern_warden.config import Config
 from pattern_warden.errors import WardenError
 from pattern_warden.patterns.library import INDEX_URI, URI_PREFIX, PatternLibrary
 from pattern_warden.patterns.search import PatternSearchResult
+from pattern_warden.rules.results import CheckResult, SeverityName
 from pattern_warden.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,10 @@ them all (id, title, category, tags, summary). If your client does not show reso
 search_patterns with a few keywords before you design something, then get_pattern for the \
 full text. Each document says when it applies, why, what to write, what to avoid, and which \
 rules enforce it.
+
+Rules: call check_rules on the files you touched (or on a draft via `code` plus a virtual \
+`filename`) before you hand work back. Findings come ranked, each with a fix hint and a pattern \
+link; pass fix=true for unified diffs (nothing is written). warden://rules/{code} explains a rule.
 
 All paths are relative to the server's root; nothing outside it is read.\
 """
@@ -84,6 +89,7 @@ def build_server(config: Config, library: PatternLibrary | None = None) -> MCPSe
     warden = Warden(config, library)
     server = MCPServer("pattern-warden", instructions=INSTRUCTIONS, version=__version__)
     _register_patterns(server, warden)
+    _register_rules(server, warden)
     return server
 
 
@@ -132,3 +138,54 @@ def _register_patterns(server: MCPServer, warden: Warden) -> None:
         """
         doc = await run_engine(library.get, id)
         return PatternDocument(**doc.meta.model_dump(include=set(PatternDocument.model_fields)), markdown=doc.text)
+
+
+def _register_rules(server: MCPServer, warden: Warden) -> None:
+    from pattern_warden.rules.engine import CheckOptions, MemoryStore, check_code, check_paths
+    from pattern_warden.rules.reference import rule_index, rule_markdown
+    from pattern_warden.rules.registry import ALL_RULES
+
+    store = MemoryStore(warden.config.limits.cache_entries)
+    for rule in ALL_RULES:
+        server.add_resource(
+            TextResource(uri=rule.uri(), name=rule.code, title=f"{rule.code} {rule.name}",
+                         description=rule.message, mime_type="text/markdown", text=rule_markdown(rule))
+        )
+
+    @server.resource("warden://rules/index", name="rules-index", title="Rule index", mime_type="application/json",
+                     description="Every rule: code, name, family, severity, message, fix hint, pattern and uri.")
+    def rules_index() -> str:
+        return rule_index().model_dump_json(indent=1)
+
+    @server.tool(annotations=READ_ONLY)
+    async def check_rules(
+        paths: list[str] | None = None,
+        code: str | None = None,
+        filename: str | None = None,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        min_severity: SeverityName = "info",
+        fix: bool = False,
+        cursor: str | None = None,
+        page_size: int = 50,
+    ) -> CheckResult:
+        """Check Python files (or a draft) against the pattern rules; returns ranked findings.
+
+        Give `paths` (files or folders under the root; folders honour .gitignore), or `code`
+        with an optional virtual `filename` such as 'src/pkg/mod.py' so per-path settings
+        apply. `select`/`ignore` take codes (ERR001), prefixes (ERR) or families (errors,
+        async, resources, design, docs, security, correctness). `min_severity` is a floor
+        (info, warning, error). `fix`: add a unified diff to each fixable finding (files are
+        never written). The summary counts every finding; findings come one page at a time:
+        pass `page.next_cursor` as `cursor` for more (page_size 1-500). Each finding has
+        code, severity, location, message, fix_hint and pattern_uri (read it for the why).
+        """
+        options = CheckOptions(
+            select=tuple(select) if select else None, ignore=tuple(ignore or ()), min_severity=min_severity,
+            fix=fix, cursor=cursor, page_size=page_size, store=store,
+        )
+        if code is not None:
+            if paths:
+                raise ToolError("Pass either `paths` or `code`, not both.")
+            return await run_engine(check_code, warden.workspace, code, filename, options)
+        return await run_engine(check_paths, warden.workspace, paths or ["."], options)

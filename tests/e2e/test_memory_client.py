@@ -17,7 +17,7 @@ async def test_lists_and_reads_every_pattern(project: Path) -> None:
     async with Client(build_server(load_config(project))) as client:
         assert client.server_info is None or client.server_info.name == "pattern-warden"
         resources = (await client.list_resources()).resources
-        docs = [r for r in resources if r.uri != "warden://patterns/index"]
+        docs = [r for r in resources if r.uri.startswith("warden://patterns/") and r.uri != "warden://patterns/index"]
         assert docs, "the bundled library must be listed"
         for resource in docs:
             assert resource.mime_type == "text/markdown"

@@ -86,6 +86,7 @@ class CheckOptions:
     cursor: str | None = None
     page_size: int = 50
     workers: int = 2
+    paginate: bool = True
     store: ResultStore | None = field(default=None, compare=False)
 
 
@@ -300,7 +301,10 @@ def build_result(
         raise WardenError(f"page_size must be between 1 and {_PAGE_MAX}; got {options.page_size}.", "")
     findings.sort(key=_rank_key)
     per_rule = Counter(f.code for f in findings)
-    page, page_info = _page(findings, options.cursor, options.page_size, int(config.limits.max_output_chars * 0.6))
+    if options.paginate:
+        page, page_info = _page(findings, options.cursor, options.page_size, int(config.limits.max_output_chars * 0.6))
+    else:  # the CLI prints everything
+        page, page_info = findings, Page(total=len(findings), offset=0)
     summary = Summary(
         files_checked=files,
         findings=len(findings),

@@ -1,0 +1,98 @@
+"""Renderings of a rule check for people and CI: concise text (like Ruff's) and SARIF 2.1.0.
+
+JSON needs no renderer: it is the ``CheckResult`` model itself. SARIF follows what GitHub code
+scanning reads: every rule described once under ``tool.driver.rules``, results pointing at it by
+index, URIs relative to ``%SRCROOT%``, and ``partialFingerprints`` so an alert keeps its
+identity when lines above it move.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from collections import Counter
+from typing import Any
+
+from pattern_warden import __version__
+from pattern_warden.rules.registry import BY_CODE
+from pattern_warden.rules.results import CheckResult, Finding
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def text_report(result: CheckResult) -> str:
+    """One line per finding (`path:line:col: CODE message`), then the summary."""
+    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in result.findings]
+    summary = result.summary
+    counts = ", ".join(f"{n} {name}" for name, n in summary.by_severity.items() if n)
+    if summary.findings:
+        fixable = f"; {summary.fixable} fixable with --fix" if summary.fixable else ""
+        lines.append(f"Found {summary.findings} findings ({counts}) in {summary.files_checked} files{fixable}.")
+    else:
+        lines.append(f"All checks passed ({summary.files_checked} files).")
+    lines += [f"note: {n.path + ': ' if n.path else ''}{n.message}" for n in result.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _fingerprint(finding: Finding, line_text: str, occurrence: int) -> str:
+    """Stable across moves: the rule, the file and the stripped text of the line, plus an occurrence count."""
+    key = f"{finding.code}\0{finding.path}\0{' '.join(line_text.split())}"
+    return f"{hashlib.sha256(key.encode()).hexdigest()[:32]}:{occurrence}"
+
+
+def _rule_descriptor(code: str) -> dict[str, Any]:
+    rule = BY_CODE[code]
+    what = inspect.cleandoc(rule.__doc__ or rule.message)
+    return {
+        "id": code,
+        "name": "".join(part.capitalize() for part in rule.name.split("-")),
+        "shortDescription": {"text": rule.message},
+        "fullDescription": {"text": what},
+        "help": {"text": f"{what}\n\nWhy: {rule.why}\n\nInstead: {rule.instead}",
+                 "markdown": f"{what}\n\n**Why:** {rule.why}\n\n**Instead:** {rule.instead}"},
+        "defaultConfiguration": {"level": _LEVELS[rule.severity.label]},
+        "properties": {"tags": [rule.family], "pattern": rule.pattern},
+    }
+
+
+def sarif_report(result: CheckResult, lines_of: dict[str, list[str]]) -> dict[str, Any]:
+    """SARIF 2.1.0 for ``result``; ``lines_of`` maps each path to its lines (for fingerprints)."""
+    codes = sorted({f.code for f in result.findings})
+    index = {code: i for i, code in enumerate(codes)}
+    seen: Counter[tuple[str, str, str]] = Counter()
+    results = []
+    for finding in result.findings:
+        text = lines_of.get(finding.path, [])
+        line_text = text[finding.line - 1] if 0 < finding.line <= len(text) else ""
+        key = (finding.code, finding.path, " ".join(line_text.split()))
+        seen[key] += 1
+        results.append({
+            "ruleId": finding.code,
+            "ruleIndex": index[finding.code],
+            "level": _LEVELS[finding.severity],
+            "message": {"text": f"{finding.message} {finding.fix_hint}"},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+                    "region": {
+                        "startLine": finding.line, "startColumn": finding.column,
+                        "endLine": finding.end_line, "endColumn": max(finding.end_column, 1),
+                    },
+                }
+            }],
+            "partialFingerprints": {"primaryLocationLineHash": _fingerprint(finding, line_text, seen[key])},
+        })
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "pattern-warden",
+                "version": __version__,
+                "rules": [_rule_descriptor(code) for code in codes],
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }

@@ -1,0 +1,106 @@
+"""Rule documentation generated from the rule classes: one source for docs/rules.md and
+``warden://rules/{code}``, so the reference cannot drift from the code.
+
+Every rule reads in the same four parts as Ruff's documentation: what it does (the class
+docstring), why it is bad, an example (its first INVALID example), and what to write instead.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from pydantic import BaseModel, Field
+
+from pattern_warden.rules.base import Options, Rule
+from pattern_warden.rules.registry import ALL_RULES
+
+
+class RuleInfo(BaseModel):
+    """One rule's catalogue entry."""
+
+    code: str
+    name: str
+    family: str
+    severity: str
+    message: str
+    fix_hint: str
+    fixable: bool
+    pattern_uri: str
+    uri: str = Field(description="This rule's documentation resource.")
+
+
+class RuleIndex(BaseModel):
+    """Every rule, in code order."""
+
+    count: int
+    rules: list[RuleInfo]
+
+
+def rule_info(rule: type[Rule]) -> RuleInfo:
+    return RuleInfo(
+        code=rule.code, name=rule.name, family=rule.family, severity=rule.severity.label, message=rule.message,
+        fix_hint=rule.fix_hint, fixable=rule.fixable, pattern_uri=rule(Options()).pattern_uri, uri=rule.uri(),
+    )
+
+
+def rule_index() -> RuleIndex:
+    return RuleIndex(count=len(ALL_RULES), rules=[rule_info(rule) for rule in ALL_RULES])
+
+
+def rule_markdown(rule: type[Rule], heading: str = "#") -> str:
+    """One rule's documentation: what it does, why, an example, what to write instead."""
+    info = rule_info(rule)
+    example = rule.INVALID[0]
+    exempt = f" Not applied in: {', '.join(sorted(rule.exempt_in))} paths." if rule.exempt_in else ""
+    parts = [
+        f"{heading} {rule.code} {rule.name}",
+        "",
+        f"Family: {rule.family} · default severity: {info.severity} · "
+        f"autofix: {'yes' if rule.fixable else 'no'} · pattern: [{rule.pattern}]({info.pattern_uri})",
+        "",
+        f"{heading}# What it does",
+        "",
+        inspect.cleandoc(rule.__doc__ or "") + exempt,
+        "",
+        f"{heading}# Why is this bad?",
+        "",
+        rule.why,
+        "",
+        f"{heading}# Example",
+        "",
+        "```python",
+        example.code.rstrip("\n") if len(example.code) < 600 else example.code[:300].rstrip("\n") + "\n...",
+        "```",
+        "",
+        f"{heading}# Instead",
+        "",
+        rule.instead,
+    ]
+    if example.fixed is not None:
+        parts += ["", "The autofix turns the example into:", "", "```python", example.fixed.rstrip("\n"), "```"]
+    return "\n".join(parts) + "\n"
+
+
+def rules_markdown() -> str:
+    """The whole docs/rules.md."""
+    lines = [
+        "# Rules",
+        "",
+        "Generated from the rule classes by `pattern-warden rules --markdown`; do not edit by hand",
+        "(a test fails when this file and the code disagree).",
+        "",
+        "Suppress one line with `# warden: ignore[CODE]` (several codes: `[ERR001,ERR003]`; no",
+        "bracket: every rule), or a whole file with a `# warden: ignore-file[CODE]` comment anywhere",
+        "in it. Codes in both forms may be prefixes (`ERR`) or families (`errors`).",
+        "",
+        "| code | name | family | severity | autofix |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {r.family} | {r.severity.label} | "
+        f"{'yes' if r.fixable else ''} |"
+        for r in ALL_RULES
+    ]
+    body = "\n".join(rule_markdown(rule, heading="##") for rule in ALL_RULES)
+    return "\n".join(lines) + "\n\n" + body
+
