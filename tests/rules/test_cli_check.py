@@ -11,7 +11,7 @@ from tests.conftest import console_script
 CODE = (
     '"""Mod."""\nimport logging\nfrom datetime import datetime\n\nlog = logging.getLogger(__name__)\n\n\n'
     "def _f(items=[]):\n    try:\n        return datetime.utcnow()\n    except:\n        log.info(f'failed {items}')\n"
-    "        raise\n"
+    "        return None\n"
 )
 
 

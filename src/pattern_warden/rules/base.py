@@ -147,6 +147,14 @@ class Context:
     loop_depths: list[int] = field(default_factory=lambda: [0])
     findings: list[RawFinding] = field(default_factory=list)
     _line_starts: list[int] | None = None
+    _exports: frozenset[str] | None | bool = False
+
+    @property
+    def exports(self) -> frozenset[str] | None:
+        """The names in the module's literal ``__all__`` (None when it has none): the public API."""
+        if self._exports is False:
+            self._exports = module_exports(self.tree)
+        return self._exports  # type: ignore[return-value]
 
     # -- where we are ------------------------------------------------------------------
 
@@ -269,6 +277,21 @@ class Context:
                 fix=fix,
             )
         )
+
+
+def module_exports(tree: ast.Module) -> frozenset[str] | None:
+    names: set[str] = set()
+    found = False
+    for stmt in tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(
+            stmt, (ast.AugAssign, ast.AnnAssign)) else []
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            value = stmt.value  # type: ignore[union-attr]
+            if not isinstance(value, (ast.List, ast.Tuple)):
+                return None  # computed: we cannot tell, so everything not private counts as public
+            found = True
+            names.update(e.value for e in value.elts if is_str(e))  # type: ignore[attr-defined]
+    return frozenset(names) if found else None
 
 
 def walk_local(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:

@@ -13,8 +13,8 @@ import ast
 
 
 def _irrefutable(pattern: ast.pattern) -> bool:
-    if isinstance(pattern, ast.MatchAs):
-        return pattern.pattern is None
+    if isinstance(pattern, ast.MatchAs):  # `_`, a capture, or `<irrefutable> as name`
+        return pattern.pattern is None or _irrefutable(pattern.pattern)
     if isinstance(pattern, ast.MatchOr):
         return any(_irrefutable(p) for p in pattern.patterns)
     return False

@@ -162,11 +162,16 @@ def _is_any(node: ast.expr | None, ctx: Context) -> bool:
     return ctx.qualname(node) in ("typing.Any", "typing_extensions.Any")
 
 
-def is_public_function(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> bool:
-    """Not private, not nested in a function, and not in a private class."""
-    if node.name.startswith("_") or len(ctx.functions) > 0:
+def is_public_name(name: str, ctx: Context) -> bool:
+    """Not private, not inside a function or a private class, and exported if the module has ``__all__``."""
+    if name.startswith("_") or ctx.functions or any(cls.name.startswith("_") for cls in ctx.classes):
         return False
-    return all(not cls.name.startswith("_") for cls in ctx.classes)
+    top = ctx.classes[0].name if ctx.classes else name
+    return ctx.exports is None or top in ctx.exports
+
+
+def is_public_function(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> bool:
+    return is_public_name(node.name, ctx)
 
 
 class AnyInPublicSignature(Rule):

@@ -6,7 +6,7 @@ import ast
 from pathlib import PurePosixPath
 
 from pattern_warden.rules.base import Context, Invalid, Rule, Severity, docstring_node
-from pattern_warden.rules.design import is_public_function
+from pattern_warden.rules.design import is_public_function, is_public_name
 
 _WHY = ("A docstring is where a reader (or an agent) learns what a unit is for and why it is shaped "
         "so; without it they must reverse-engineer intent from code, and often guess wrong.")
@@ -37,7 +37,8 @@ class ModuleDocstring(Rule):
 
 
 class ClassDocstring(Rule):
-    """Finds public classes (not `_Private`, not inside a function or a private class) without a docstring."""
+    """Finds public classes (not `_Private`, not inside a function or a private class, listed in
+    `__all__` when the module has one) without a docstring."""
 
     code = "DOC002"
     name = "class-docstring"
@@ -49,11 +50,14 @@ class ClassDocstring(Rule):
     why = _WHY
     instead = '`class RetryPolicy:\\n    """How often and how long to retry a failed call."""`'
     exempt_in = frozenset({"tests"})
-    VALID = ('class C:\n    """A thing."""\n', "class _C:\n    pass\n", "def f():\n    class C:\n        pass\n")
+    VALID = (
+        'class C:\n    """A thing."""\n', "class _C:\n    pass\n", "def f():\n    class C:\n        pass\n",
+        "__all__ = ['Public']\nclass Helper:\n    pass\n",
+    )
     INVALID = (Invalid("class Client:\n    pass\n", 1, 1),)
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: Context) -> None:
-        if node.name.startswith("_") or ctx.functions or any(c.name.startswith("_") for c in ctx.classes):
+        if not is_public_name(node.name, ctx):
             return
         if docstring_node(node) is None:
             header_end = (node.lineno, node.col_offset + len("class ") + len(node.name))

@@ -102,8 +102,13 @@ class MutableDefault(Rule):
         return Fix(tuple(edits))
 
 
+def reraises(handler: ast.ExceptHandler) -> bool:
+    """A bare `raise` among the handler's own statements: catch-all cleanup that lets the error go on."""
+    return any(isinstance(stmt, ast.Raise) and stmt.exc is None for stmt in handler.body)
+
+
 class BareExcept(Rule):
-    """Finds `except:` clauses that name no exception type."""
+    """Finds `except:` clauses that name no exception type (unless they end by re-raising with a bare `raise`)."""
 
     code = "ERR002"
     name = "bare-except"
@@ -116,14 +121,17 @@ class BareExcept(Rule):
            "so a program cannot be stopped cleanly and real bugs are hidden.")
     instead = "Name the exceptions the block can handle; `except Exception:` when it truly is a catch-all."
     fixable = True
-    VALID = ("try:\n    run()\nexcept ValueError:\n    pass\n", "try:\n    run()\nexcept Exception:\n    raise\n")
+    VALID = (
+        "try:\n    run()\nexcept ValueError:\n    pass\n",
+        "try:\n    run()\nexcept:\n    cleanup()\n    raise\n",
+    )
     INVALID = (
-        Invalid("try:\n    run()\nexcept:\n    cleanup()\n    raise\n", 3, 1,
-                fixed="try:\n    run()\nexcept Exception:\n    cleanup()\n    raise\n"),
+        Invalid("try:\n    run()\nexcept:\n    cleanup()\n", 3, 1,
+                fixed="try:\n    run()\nexcept Exception:\n    cleanup()\n"),
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: Context) -> None:
-        if node.type is None:
+        if node.type is None and not reraises(node):
             start = ctx.offset(node.lineno, node.col_offset) + len("except")
             ctx.report(self, node, fix=Fix((Edit(start, start, " Exception"),)))
 
@@ -235,13 +243,18 @@ class RaiseWithoutFrom(Rule):
         "try:\n    run()\nexcept KeyError:\n    raise\n",
         "try:\n    run()\nexcept KeyError as exc:\n    raise exc\n",
         "try:\n    run()\nexcept KeyError:\n    def later():\n        raise ValueError('x')\n",
+        "try:\n    run()\nexcept KeyError:\n    try:\n        raise LookupError\n    except LookupError:\n        pass\n",
     )
     INVALID = (Invalid("try:\n    run()\nexcept KeyError:\n    raise ValueError('missing')\n", 4, 5),)
 
     def visit_Raise(self, node: ast.Raise, ctx: Context) -> None:
         if not ctx.handlers or node.exc is None or node.cause is not None:
             return
-        name = ctx.handlers[-1].name
+        handler = ctx.handlers[-1]
+        below = ctx.stack[ctx.stack.index(handler) + 1:]
+        if any(isinstance(node, (ast.Try, ast.TryStar)) for node in below):
+            return  # inside a nested try: the exception may be caught right there
+        name = handler.name
         if name and isinstance(node.exc, ast.Name) and node.exc.id == name:
             return
         ctx.report(self, node)

@@ -39,7 +39,9 @@ class UnboundedCache(Rule):
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
         names = [_decorator_name(d, ctx) for d in node.decorator_list]
-        is_method = ctx.directly_in_class is not None and not {"staticmethod", "classmethod"} & set(names)
+        implicit_static = node.name in ("__new__", "__init_subclass__", "__class_getitem__")
+        is_method = ctx.directly_in_class is not None and not implicit_static and not {
+            "staticmethod", "classmethod"} & set(names)
         for decorator, name in zip(node.decorator_list, names):
             if name not in _CACHES:
                 continue
