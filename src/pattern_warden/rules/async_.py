@@ -204,9 +204,29 @@ def _cancelled_names(func: ast.AST) -> set[str]:
     return found
 
 
+_SUSPENDS = (ast.Await, ast.AsyncFor, ast.AsyncWith)
+_HANDOVER = frozenset({"set_exception", "throw", "put", "put_nowait", "append"})
+
+
+def _hands_on(handler: ast.ExceptHandler, ctx: Context) -> bool:
+    """The handler passes the exception on (stores it, sets it on a future, keeps sys.exc_info())."""
+    name = handler.name
+    for node in walk_local(handler.body):
+        if isinstance(node, ast.Call):
+            if ctx.qualname(node.func) == "sys.exc_info":
+                return True
+            if (name and isinstance(node.func, ast.Attribute) and node.func.attr in _HANDOVER
+                    and any(isinstance(a, ast.Name) and a.id == name for a in node.args)):
+                return True
+        elif isinstance(node, ast.Assign) and name and isinstance(node.value, ast.Name) and node.value.id == name:
+            return True
+    return False
+
+
 class SwallowedCancellation(Rule):
     """Finds `except` clauses inside `async def` that catch `asyncio.CancelledError`, `BaseException`
-    or everything, and do not re-raise."""
+    or everything around an `await`, and neither re-raise nor hand the exception on (to a future,
+    a variable, a queue). Reaping a task the function cancelled itself is allowed."""
 
     code = "ASY004"
     name = "swallowed-cancellation"
@@ -224,6 +244,9 @@ class SwallowedCancellation(Rule):
         "async def f():\n    try:\n        await g()\n    except Exception:\n        pass\n",
         "import asyncio\nasync def stop(task):\n    task.cancel()\n    try:\n        await task\n"
         "    except asyncio.CancelledError:\n        pass\n",
+        "import asyncio\nasync def f(task):\n    try:\n        task.result()\n    except asyncio.CancelledError:\n"
+        "        pass\n",
+        "async def f(fut):\n    try:\n        await g()\n    except BaseException as exc:\n        fut.set_exception(exc)\n",
     )
     INVALID = (
         Invalid("import asyncio\nasync def f():\n    try:\n        await g()\n    except asyncio.CancelledError:\n"
@@ -237,6 +260,10 @@ class SwallowedCancellation(Rule):
         cancelled_here: set[str] | None = None
         for handler in node.handlers:
             if not catches_broadly(handler, ctx, _CANCELLED) or contains_raise(handler.body):
+                continue
+            if not any(isinstance(n, _SUSPENDS) for n in walk_local(node.body)):
+                continue  # cancellation arrives only at an await: this one came from elsewhere
+            if _hands_on(handler, ctx):
                 continue
             if handler.type is not None and ctx.qualname(handler.type) == "Exception":
                 continue

@@ -265,23 +265,27 @@ _PLACEHOLDER = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-_MOCK_WORDS = frozenset({"mock", "fake", "dummy"})
+#: "dummy" is left out of names on purpose: in real code a Dummy class is nearly always a
+#: deliberate null object (DummyLock, DummyProcess), while Mock/Fake in a name means a stand-in.
+_MOCK_NAME_WORDS = frozenset({"mock", "fake"})
+_MOCK_MODULE_WORDS = frozenset({"mock", "fake", "dummy", "lorem", "mocks", "fakes"})
 
 
 def is_placeholder(value: str) -> bool:
     return bool(_PLACEHOLDER.match(value.strip()))
 
 
-def _mock_named(name: str) -> bool:
-    return any(word.lower() in _MOCK_WORDS for word in _WORDS.findall(name))
+def _words(name: str) -> set[str]:
+    return {word.lower() for word in _WORDS.findall(name)}
 
 
 def _data_literals(node: ast.expr | None) -> list[ast.Constant]:
-    """String constants that *are* the data: the value itself or the items of a literal container."""
+    """String constants that *are* the data: the value itself or the values of a dict literal.
+
+    Items of a list or tuple are left alone: there they are mostly names (`__all__`, choices).
+    """
     if is_str(node):
         return [node]  # type: ignore[list-item]
-    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        return [elt for elt in node.elts if is_str(elt)]  # type: ignore[misc]
     if isinstance(node, ast.Dict):
         return [value for value in node.values if is_str(value)]  # type: ignore[misc]
     return []
@@ -289,8 +293,10 @@ def _data_literals(node: ast.expr | None) -> list[ast.Constant]:
 
 class MockData(Rule):
     """Finds placeholder data in production code: string literals such as `"mock_user"`, `"dummy"`,
-    `"fake"`, `"changeme"`, `"placeholder"` or `"lorem ipsum"` that are returned or assigned, and
-    functions or classes named mock, fake or dummy outside test code."""
+    `"fake"`, `"changeme"`, `"placeholder"` or `"lorem ipsum"` that are returned or assigned (as the
+    value or a dict value), and public module- or class-level functions or classes named mock or fake.
+    Test, doc, example and fixture paths, and modules that are about mocks (`mock.py`,
+    `dummy/`, `lorem_ipsum.py`), are exempt."""
 
     code = "ERR005"
     name = "mock-data"
@@ -307,26 +313,33 @@ class MockData(Rule):
         "def user():\n    return load_user()\n",
         "LABEL = 'placeholder text for the search box'\n",
         "def mocked():\n    return {'kind': 'real'}\n",
+        "class DummyLock:\n    def acquire(self):\n        return True\n",
+        "__all__ = ['mock_open', 'fake']\n",
     )
     INVALID = (
         Invalid("def user():\n    return {'name': 'mock_user', 'id': 1}\n", 2, 21),
         Invalid("class FakePaymentGateway:\n    pass\n", 1, 1),
         Invalid("API_KEY = 'changeme'\n", 1, 11),
-        Invalid("def get_dummy_orders():\n    return []\n", 1, 1),
+        Invalid("def get_fake_orders():\n    return []\n", 1, 1),
     )
 
     def begin(self, ctx: Context) -> None:
-        stem = PurePosixPath(ctx.source.path).stem
-        self._skip_names = _mock_named(stem)  # a module about mocks may name its classes so
+        path = PurePosixPath(ctx.source.path)
+        words = set().union(*(_words(part) for part in (*path.parts[:-1], path.stem)))
+        self._about_mocks = bool(words & _MOCK_MODULE_WORDS)  # such a module may say "mock" freely
 
     def _check_name(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, ctx: Context) -> None:
-        if not self._skip_names and _mock_named(node.name):
+        if self._about_mocks or node.name.startswith("_") or ctx.functions:
+            return
+        if _words(node.name) & _MOCK_NAME_WORDS:
             ctx.report(self, node, message=f"`{node.name}` is named as a mock/fake/dummy in production code.",
                        end=node)
 
     visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _check_name
 
     def _check_value(self, node: ast.Return | ast.Assign | ast.AnnAssign, ctx: Context) -> None:
+        if self._about_mocks:
+            return
         for literal in _data_literals(node.value):
             if is_placeholder(literal.value):
                 ctx.report(self, literal, message=f"Placeholder value {literal.value!r} in production code.")
