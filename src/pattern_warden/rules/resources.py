@@ -94,15 +94,48 @@ class _Uses:
     """How functions use each module-level container."""
 
     def __init__(self) -> None:
-        self.grown_in: dict[str, ast.AST] = {}
+        self.growers: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
         self.trimmed: set[str] = set()
         self.escapes: set[str] = set()
 
 
+def _import_time(tree: ast.Module) -> set[str]:
+    """Functions that run while the module is imported (called at top level, or used as decorators):
+    what they add is bounded by the code, as in a registry."""
+    names: set[str] = set()
+    top = list(walk_local(tree.body))
+    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+        top += list(walk_local(cls.body))
+    for node in top:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            names.add(node.func.id)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if isinstance(target, ast.Name):
+                    names.add(target.id)
+    return names
+
+
+def _functions(tree: ast.Module) -> dict[ast.FunctionDef | ast.AsyncFunctionDef, tuple[str, ...]]:
+    """Every function with the names of the functions around it (innermost last), itself included."""
+    found: dict[ast.FunctionDef | ast.AsyncFunctionDef, tuple[str, ...]] = {}
+    todo: list[tuple[ast.AST, tuple[str, ...]]] = [(tree, ())]
+    while todo:
+        node, outer = todo.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found[child] = (*outer, child.name)
+                todo.append((child, found[child]))
+            else:
+                todo.append((child, outer))
+    return found
+
+
 def _classify(tree: ast.Module, names: set[str]) -> _Uses:
     uses = _Uses()
-    functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    for func in functions:
+    for func in _functions(tree):
         rebinds = {name for g in walk_local(func.body) if isinstance(g, ast.Global) for name in g.names}
         uses.trimmed |= rebinds & names
         for node in walk_local(func.body):
@@ -110,42 +143,52 @@ def _classify(tree: ast.Module, names: set[str]) -> _Uses:
     return uses
 
 
-def _classify_node(node: ast.AST, names: set[str], uses: _Uses, func: ast.AST) -> None:
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        receiver = node.func.value
-        if isinstance(receiver, ast.Name) and receiver.id in names:
-            if node.func.attr in _GROW:
-                uses.grown_in.setdefault(receiver.id, func)
-            elif node.func.attr in _TRIM:
-                uses.trimmed.add(receiver.id)
+def _container(node: ast.AST, names: set[str]) -> str | None:
+    return node.id if isinstance(node, ast.Name) and node.id in names else None
+
+
+def _mentions(node: ast.AST | None, names: set[str]) -> set[str]:
+    """Containers named as plain values in ``node`` (directly or inside a tuple/list display)."""
+    if node is None:
+        return set()
+    items = node.elts if isinstance(node, (ast.Tuple, ast.List)) else [node]
+    return {item.id for item in items if isinstance(item, ast.Name) and item.id in names}
+
+
+def _classify_node(node: ast.AST, names: set[str], uses: _Uses, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    if isinstance(node, ast.Call):
+        receiver = _container(node.func.value, names) if isinstance(node.func, ast.Attribute) else None
+        if receiver and node.func.attr in _GROW:  # type: ignore[union-attr]
+            uses.growers.setdefault(receiver, []).append(func)
+        elif receiver and node.func.attr in _TRIM:  # type: ignore[union-attr]
+            uses.trimmed.add(receiver)
         for arg in [*node.args, *(kw.value for kw in node.keywords)]:
-            if isinstance(arg, ast.Name) and arg.id in names:
-                uses.escapes.add(arg.id)
-    elif isinstance(node, ast.Call):
-        for arg in [*node.args, *(kw.value for kw in node.keywords)]:
-            if isinstance(arg, ast.Name) and arg.id in names:
-                uses.escapes.add(arg.id)
+            uses.escapes |= _mentions(arg, names)  # handed to code we cannot see
     elif isinstance(node, (ast.Assign, ast.AugAssign)):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         for target in targets:
-            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in names:
-                uses.grown_in.setdefault(target.value.id, func)
-            if isinstance(node, ast.AugAssign) and isinstance(target, ast.Name) and target.id in names:
-                uses.grown_in.setdefault(target.id, func)
-        value = node.value
-        if isinstance(value, ast.Name) and value.id in names:
-            uses.escapes.add(value.id)  # aliased: trimmed, maybe, through the alias
+            name = _container(target.value, names) if isinstance(target, ast.Subscript) else None
+            if name and isinstance(target.slice, ast.Slice):  # type: ignore[union-attr]
+                uses.trimmed.add(name)  # `items[:] = ...` replaces the contents
+            elif name:
+                uses.growers.setdefault(name, []).append(func)
+            if isinstance(node, ast.AugAssign) and _container(target, names):
+                uses.growers.setdefault(target.id, []).append(func)  # type: ignore[attr-defined]
+        uses.escapes |= _mentions(node.value, names)  # aliased: trimmed, maybe, through the alias
     elif isinstance(node, ast.Delete):
         for target in node.targets:
-            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in names:
-                uses.trimmed.add(target.value.id)
-    elif isinstance(node, (ast.Return, ast.Yield)) and isinstance(node.value, ast.Name) and node.value.id in names:
-        uses.escapes.add(node.value.id)
+            name = _container(target.value, names) if isinstance(target, ast.Subscript) else None
+            if name:
+                uses.trimmed.add(name)
+    elif isinstance(node, (ast.Return, ast.Yield)):
+        uses.escapes |= _mentions(node.value, names)
 
 
 class UnboundedGrowth(Rule):
-    """Finds a module-level list, dict or set that functions only ever grow (append, add, item
-    assignment) and that nothing in the module ever trims, clears or hands elsewhere."""
+    """Finds a module-level list, dict or set (created empty) that functions only ever grow (append,
+    add, item assignment) and that nothing in the module ever trims, clears or hands elsewhere.
+    Registries are left alone: growth by functions named `register...`, by decorators, or by
+    functions called while the module is imported is bounded by the code itself."""
 
     code = "RES002"
     name = "unbounded-module-container"
@@ -161,6 +204,10 @@ class UnboundedGrowth(Rule):
         "_seen = set()\ndef f(x):\n    _seen.add(x)\n    if len(_seen) > 100:\n        _seen.clear()\n",
         "_items = []\ndef f(x):\n    _items.append(x)\ndef g():\n    return process(_items)\n",
         "CHOICES = []\nCHOICES.append(1)\n",
+        "_handlers = {}\ndef register(name):\n    def deco(f):\n        _handlers[name] = f\n        return f\n"
+        "    return deco\n",
+        "opmap = {}\ndef def_op(name, op):\n    opmap[name] = op\ndef_op('POP', 1)\n",
+        "seen = []\ndef find(x):\n    seen[:] = []\n    seen.append(x)\n",
     )
     INVALID = (
         Invalid("_cache = {}\ndef get(key):\n    if key not in _cache:\n        _cache[key] = compute(key)\n"
@@ -173,12 +220,20 @@ class UnboundedGrowth(Rule):
         if not containers:
             return
         uses = _classify(ctx.tree, set(containers))
-        for name, grower in uses.grown_in.items():
+        if not uses.growers:
+            return
+        import_time, chains = _import_time(ctx.tree), _functions(ctx.tree)
+
+        def at_runtime(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+            return not any(n in import_time or "register" in n.lower() for n in chains.get(func, (func.name,)))
+
+        for name, growers in uses.growers.items():
             if name in uses.trimmed or name in uses.escapes:
                 continue
-            where = getattr(grower, "name", "a function")
-            ctx.report(self, containers[name],
-                       message=f"Module-level `{name}` is grown in `{where}()` and never trimmed.")
+            runtime = [f for f in growers if at_runtime(f)]
+            if runtime:
+                ctx.report(self, containers[name],
+                           message=f"Module-level `{name}` is grown in `{runtime[0].name}()` and never trimmed.")
 
 
 class DelForCleanup(Rule):
