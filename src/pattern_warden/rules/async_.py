@@ -197,8 +197,8 @@ def _cancelled_names(func: ast.AST) -> set[str]:
     """Names (or self.attrs) on which the function calls ``.cancel()``."""
     found = set()
     for node in walk_local(getattr(func, "body", [])):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "cancel":
-            key = _target_key(node.func.value)
+        if isinstance(node, ast.Attribute) and node.attr == "cancel":  # called, or scheduled: call_soon(t.cancel)
+            key = _target_key(node.value)
             if key:
                 found.add(key)
     return found
@@ -209,12 +209,15 @@ _HANDOVER = frozenset({"set_exception", "throw", "put", "put_nowait", "append"})
 
 
 def _hands_on(handler: ast.ExceptHandler, ctx: Context) -> bool:
-    """The handler passes the exception on (stores it, sets it on a future, keeps sys.exc_info())."""
+    """The handler passes the exception on (stores it, sets it on a future, keeps sys.exc_info()),
+    or absorbs the cancellation explicitly with ``uncancel()``."""
     name = handler.name
     for node in walk_local(handler.body):
         if isinstance(node, ast.Call):
             if ctx.qualname(node.func) == "sys.exc_info":
                 return True
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "uncancel":
+                return True  # the documented way to acknowledge and absorb a cancellation
             if (name and isinstance(node.func, ast.Attribute) and node.func.attr in _HANDOVER
                     and any(isinstance(a, ast.Name) and a.id == name for a in node.args)):
                 return True
@@ -290,6 +293,20 @@ class SwallowedCancellation(Rule):
 _SPAWNERS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
 
 
+_RAISES_CONTEXTS = frozenset({"assertRaises", "assertRaisesRegex", "raises"})
+
+
+def _expects_error(ctx: Context) -> bool:
+    """Inside `with self.assertRaises(...)` / `pytest.raises(...)`: the call is expected to fail."""
+    for node in ctx.stack:
+        if isinstance(node, ast.With):
+            for item in node.items:
+                call = item.context_expr
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in _RAISES_CONTEXTS:
+                    return True
+    return False
+
+
 class FireAndForgetTask(Rule):
     """Finds `asyncio.create_task(...)`, `ensure_future(...)` and `loop.create_task(...)` whose
     result is thrown away."""
@@ -315,7 +332,7 @@ class FireAndForgetTask(Rule):
 
     def visit_Expr(self, node: ast.Expr, ctx: Context) -> None:
         call = node.value
-        if not isinstance(call, ast.Call):
+        if not isinstance(call, ast.Call) or _expects_error(ctx):
             return
         name = ctx.qualname(call.func) or ""
         if name in _SPAWNERS:

@@ -148,6 +148,20 @@ class Context:
     findings: list[RawFinding] = field(default_factory=list)
     _line_starts: list[int] | None = None
     _exports: frozenset[str] | None | bool = False
+    _entry_points: frozenset[str] | None = None
+
+    @property
+    def in_script_code(self) -> bool:
+        """Code that runs only when the file is executed as a program: a `#!` file, the body of
+        `if __name__ == "__main__":`, or a function that block calls (a module's `main()`)."""
+        if self.source.text.startswith("#!") or any(is_main_guard(node) for node in self.stack):
+            return True
+        if self._entry_points is None:
+            self._entry_points = frozenset(
+                n.func.id for stmt in self.tree.body if is_main_guard(stmt)
+                for n in ast.walk(stmt) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+            )
+        return any(getattr(f, "name", None) in self._entry_points for f in self.functions)
 
     @property
     def exports(self) -> frozenset[str] | None:
@@ -277,6 +291,16 @@ class Context:
                 fix=fix,
             )
         )
+
+
+def is_main_guard(node: ast.AST) -> bool:
+    """`if __name__ == "__main__":` (either way round)."""
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    sides = [node.test.left, *node.test.comparators]
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
+        is_str(s) and s.value == "__main__" for s in sides  # type: ignore[attr-defined]
+    )
 
 
 def module_exports(tree: ast.Module) -> frozenset[str] | None:

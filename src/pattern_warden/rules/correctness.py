@@ -74,15 +74,6 @@ class NaiveUtcDatetime(Rule):
         return Fix(edits)
 
 
-def _is_main_guard(node: ast.AST) -> bool:
-    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
-        return False
-    sides = [node.test.left, *node.test.comparators]
-    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
-        is_str(s) and s.value == "__main__" for s in sides  # type: ignore[attr-defined]
-    )
-
-
 class PrintInLibrary(Rule):
     """Finds `print()` in library code. Scripts (a `#!` line), `__main__` modules, CLI modules,
     tests, code under `if __name__ == "__main__":` and the functions that block calls are exempt."""
@@ -106,25 +97,14 @@ class PrintInLibrary(Rule):
     )
     INVALID = (Invalid("def load():\n    print('loading')\n", 2, 5),)
 
-    def begin(self, ctx: Context) -> None:
-        self._script = ctx.source.text.startswith("#!")
-        self._entry_points: set[str] = set()
-        for stmt in ctx.tree.body:
-            if _is_main_guard(stmt):
-                self._entry_points |= {n.func.id for n in ast.walk(stmt)
-                                       if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
-        if self._script or not isinstance(node.func, ast.Name) or node.func.id != "print" or "print" in ctx.imports:
+        if not isinstance(node.func, ast.Name) or node.func.id != "print" or "print" in ctx.imports:
             return
         target = next((kw.value for kw in node.keywords if kw.arg == "file"), None)
         if target is not None and not _is_none_or_std(target, ctx):
             return  # writing to a file object is output, not logging
-        if any(_is_main_guard(parent) for parent in ctx.stack):
-            return
-        if any(getattr(f, "name", None) in self._entry_points for f in ctx.functions):
-            return
-        ctx.report(self, node)
+        if not ctx.in_script_code:
+            ctx.report(self, node)
 
 
 def _is_none_or_std(node: ast.expr, ctx: Context) -> bool:

@@ -210,7 +210,8 @@ class AnyInPublicSignature(Rule):
 
 
 class SysPathChange(Rule):
-    """Finds `sys.path.insert`, `append` and `extend` in library code (scripts and tests are exempt)."""
+    """Finds `sys.path.insert`, `append` and `extend` in library code. Tests, scripts, CLI modules,
+    `if __name__ == "__main__":` blocks and the functions they call are exempt."""
 
     code = "DES006"
     name = "sys-path-change"
@@ -223,13 +224,16 @@ class SysPathChange(Rule):
            "can be imported twice under two names, and tools cannot follow the imports.")
     instead = "A proper package layout and an editable install; entry points for scripts."
     exempt_in = frozenset({"tests", "scripts"})
-    VALID = ("import sys\nprint(sys.path)\n",)
+    VALID = (
+        "import sys\nprint(sys.path)\n",
+        "import sys\ndef main():\n    sys.path.insert(0, '.')\nif __name__ == '__main__':\n    main()\n",
+    )
     INVALID = (Invalid("import sys\nsys.path.insert(0, '/opt/lib')\n", 2, 1),)
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in ("insert", "append", "extend"):
-            if ctx.qualname(func.value) == "sys.path":
+            if ctx.qualname(func.value) == "sys.path" and not ctx.in_script_code:
                 ctx.report(self, node, message=f"`sys.path.{func.attr}()` in library code.")
 
 

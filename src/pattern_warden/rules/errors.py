@@ -164,6 +164,9 @@ def _is_report_call(node: ast.AST) -> bool:
     return isinstance(func, ast.Name) and func.id in {"warn", "print_exc", "print_exception"}
 
 
+_EMPTY_CONSTRUCTORS = frozenset({"list", "dict", "set", "tuple", "frozenset", "str", "bytes", "int", "float", "object"})
+
+
 def _is_fallback_value(node: ast.expr | None) -> bool:
     """None, a literal, an empty container or a plain name: a default, not a computation."""
     if node is None or isinstance(node, (ast.Constant, ast.Name, ast.Attribute)):
@@ -174,7 +177,8 @@ def _is_fallback_value(node: ast.expr | None) -> bool:
         return not node.keys
     if isinstance(node, ast.UnaryOp):
         return isinstance(node.operand, ast.Constant)
-    return isinstance(node, ast.Call) and not node.args and not node.keywords and isinstance(node.func, ast.Name)
+    return (isinstance(node, ast.Call) and not node.args and not node.keywords
+            and isinstance(node.func, ast.Name) and node.func.id in _EMPTY_CONSTRUCTORS)
 
 
 def _is_fallback_stmt(stmt: ast.stmt) -> bool:
@@ -210,6 +214,7 @@ class SilentFallback(Rule):
         "try:\n    value = load()\nexcept KeyError:\n    value = None\n",
         "try:\n    value = load()\nexcept Exception as exc:\n    errors.append(exc)\n",
         "try:\n    value = load()\nexcept Exception:\n    cleanup()\n    raise\n",
+        "try:\n    msg = run()\nexcept Exception:\n    msg = ('#ERROR', format_exc())\n",
     )
     INVALID = (
         Invalid("def f():\n    try:\n        return load()\n    except Exception:\n        return None\n", 4, 5),

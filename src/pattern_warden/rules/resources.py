@@ -237,7 +237,8 @@ class UnboundedGrowth(Rule):
 
 
 class DelForCleanup(Rule):
-    """Finds classes that define `__del__`."""
+    """Finds classes that define `__del__` (except a `__del__` that only detects leaks: one that
+    emits a `ResourceWarning`)."""
 
     code = "RES003"
     name = "del-for-cleanup"
@@ -249,12 +250,36 @@ class DelForCleanup(Rule):
     why = ("`__del__` runs when the garbage collector decides, not when the resource should be freed; "
            "reference cycles delay it, exceptions in it are ignored, and at shutdown globals may be gone.")
     instead = "`self._finalizer = weakref.finalize(self, release, handle)` plus a `close()` / `with` API."
-    VALID = ("import weakref\nclass C:\n    def __init__(self, h):\n        weakref.finalize(self, h.close)\n",)
+    VALID = (
+        "import weakref\nclass C:\n    def __init__(self, h):\n        weakref.finalize(self, h.close)\n",
+        "import warnings\nclass C:\n    def __del__(self):\n        if not self.closed:\n"
+        "            warnings.warn('unclosed', ResourceWarning)\n",
+    )
     INVALID = (Invalid("class C:\n    def __del__(self):\n        self.h.close()\n", 2, 5),)
 
     def visit_FunctionDef(self, node: ast.FunctionDef, ctx: Context) -> None:
-        if node.name == "__del__" and ctx.directly_in_class is not None:
-            ctx.report(self, node, end=node.args)
+        if node.name != "__del__" or ctx.directly_in_class is None:
+            return
+        if any(isinstance(n, ast.Name) and n.id == "ResourceWarning" for n in walk_local(node.body)):
+            return  # a leak detector that warns about a missing close() is what __del__ is good for
+        ctx.report(self, node, end=node.args)
+
+
+_EXITS = (ast.Return, ast.Break, ast.Raise)
+
+
+def _leaves_loop_next(ctx: Context) -> bool:
+    """The statement holding the call is followed by return/break/raise: it runs once, not per turn."""
+    for depth in range(len(ctx.stack) - 1, 0, -1):
+        stmt, block_owner = ctx.stack[depth], ctx.stack[depth - 1]
+        if isinstance(stmt, ast.stmt):
+            for field in ("body", "orelse", "finalbody"):
+                block = getattr(block_owner, field, None)
+                if isinstance(block, list) and stmt in block:
+                    rest = block[block.index(stmt) + 1:]
+                    return bool(rest) and isinstance(rest[0], _EXITS)
+            return False
+    return False
 
 
 class ListAsQueue(Rule):
@@ -273,6 +298,8 @@ class ListAsQueue(Rule):
         "from collections import deque\nq = deque(items)\nwhile q:\n    q.popleft()\n",
         "while stack:\n    stack.pop()\n",
         "first = items.pop(0)\n",
+        "def base_chain(parents, chain):\n    for p in parents:\n        if found(p):\n            chain.insert(0, p)\n"
+        "            return chain\n",
     )
     INVALID = (
         Invalid("while queue:\n    item = queue.pop(0)\n", 2, 12),
@@ -286,7 +313,8 @@ class ListAsQueue(Rule):
         first = node.args[0]
         at_front = isinstance(first, ast.Constant) and first.value == 0 and not isinstance(first.value, bool)
         if at_front and ((func.attr == "pop" and len(node.args) == 1) or (func.attr == "insert" and len(node.args) == 2)):
-            ctx.report(self, node)
+            if not _leaves_loop_next(ctx):
+                ctx.report(self, node)
 
 
 def _is_text(node: ast.expr) -> bool:
