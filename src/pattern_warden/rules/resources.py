@@ -69,8 +69,9 @@ _TRIM = frozenset({"pop", "popitem", "remove", "discard", "clear", "popleft", "d
                    "intersection_update", "__delitem__"})
 
 
-def _module_containers(tree: ast.Module, ctx: Context) -> dict[str, ast.stmt]:
-    found: dict[str, ast.stmt] = {}
+def _module_containers(tree: ast.Module, ctx: Context) -> dict[str, tuple[ast.stmt, str]]:
+    """Module-level names bound to an empty list, dict or set: name -> (statement, "list" or "keyed")."""
+    found: dict[str, tuple[ast.stmt, str]] = {}
     for stmt in tree.body:
         target, value = None, None
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
@@ -79,15 +80,37 @@ def _module_containers(tree: ast.Module, ctx: Context) -> dict[str, ast.stmt]:
             target, value = stmt.target, stmt.value
         if not isinstance(target, ast.Name) or target.id.startswith("__"):
             continue
-        empty_literal = isinstance(value, (ast.List, ast.Dict, ast.Set)) and not (
-            value.elts if isinstance(value, (ast.List, ast.Set)) else value.keys  # type: ignore[union-attr]
-        )
-        empty_call = isinstance(value, ast.Call) and ctx.qualname(value.func) in _CONTAINER_CALLS and not (
-            value.args if ctx.qualname(value.func) in ("list", "dict", "set") else []
-        )
-        if empty_literal or empty_call:
-            found[target.id] = stmt
+        if isinstance(value, (ast.List, ast.Dict, ast.Set)):
+            empty = not (value.keys if isinstance(value, ast.Dict) else value.elts)
+            kind = "list" if isinstance(value, ast.List) else "keyed"
+        elif isinstance(value, ast.Call) and ctx.qualname(value.func) in _CONTAINER_CALLS:
+            empty = not value.args or ctx.qualname(value.func) not in ("list", "dict", "set")
+            kind = "list" if ctx.qualname(value.func) == "list" else "keyed"
+        else:
+            continue
+        if empty:
+            found[target.id] = (stmt, kind)
     return found
+
+
+_FRESH_KEYS = frozenset({"id", "uuid1", "uuid4", "time", "time_ns", "monotonic", "perf_counter", "next"})
+
+
+def _fresh(node: ast.AST | None, func: ast.AST | None = None) -> bool:
+    """A key that never repeats (object identity, a clock, a uuid, a counter): the container cannot
+    saturate. A local name counts when the function assigns it such a value."""
+    if isinstance(node, ast.Name) and func is not None:
+        return any(
+            isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == node.id for t in n.targets)
+            and _fresh(n.value) for n in walk_local(func.body)  # type: ignore[attr-defined]
+        )
+    for inner in ast.walk(node) if node is not None else ():
+        if isinstance(inner, ast.Call):
+            func = inner.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in _FRESH_KEYS:
+                return True
+    return False
 
 
 class _Uses:
@@ -133,13 +156,14 @@ def _functions(tree: ast.Module) -> dict[ast.FunctionDef | ast.AsyncFunctionDef,
     return found
 
 
-def _classify(tree: ast.Module, names: set[str]) -> _Uses:
+def _classify(tree: ast.Module, kinds: dict[str, str]) -> _Uses:
     uses = _Uses()
+    names = set(kinds)
     for func in _functions(tree):
         rebinds = {name for g in walk_local(func.body) if isinstance(g, ast.Global) for name in g.names}
         uses.trimmed |= rebinds & names
         for node in walk_local(func.body):
-            _classify_node(node, names, uses, func)
+            _classify_node(node, kinds, uses, func)
     return uses
 
 
@@ -155,11 +179,16 @@ def _mentions(node: ast.AST | None, names: set[str]) -> set[str]:
     return {item.id for item in items if isinstance(item, ast.Name) and item.id in names}
 
 
-def _classify_node(node: ast.AST, names: set[str], uses: _Uses, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+def _classify_node(node: ast.AST, kinds: dict[str, str], uses: _Uses,
+                   func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    """Record growth that cannot saturate (a list appended to; a dict or set keyed by fresh keys),
+    trimming, and escapes."""
+    names = set(kinds)
     if isinstance(node, ast.Call):
         receiver = _container(node.func.value, names) if isinstance(node.func, ast.Attribute) else None
         if receiver and node.func.attr in _GROW:  # type: ignore[union-attr]
-            uses.growers.setdefault(receiver, []).append(func)
+            if kinds[receiver] == "list" or (node.args and _fresh(node.args[0], func)):
+                uses.growers.setdefault(receiver, []).append(func)
         elif receiver and node.func.attr in _TRIM:  # type: ignore[union-attr]
             uses.trimmed.add(receiver)
         for arg in [*node.args, *(kw.value for kw in node.keywords)]:
@@ -170,9 +199,9 @@ def _classify_node(node: ast.AST, names: set[str], uses: _Uses, func: ast.Functi
             name = _container(target.value, names) if isinstance(target, ast.Subscript) else None
             if name and isinstance(target.slice, ast.Slice):  # type: ignore[union-attr]
                 uses.trimmed.add(name)  # `items[:] = ...` replaces the contents
-            elif name:
+            elif name and (kinds[name] == "list" or _fresh(target.slice, func)):  # type: ignore[union-attr]
                 uses.growers.setdefault(name, []).append(func)
-            if isinstance(node, ast.AugAssign) and _container(target, names):
+            if isinstance(node, ast.AugAssign) and _container(target, names) and kinds[target.id] == "list":  # type: ignore[attr-defined]
                 uses.growers.setdefault(target.id, []).append(func)  # type: ignore[attr-defined]
         uses.escapes |= _mentions(node.value, names)  # aliased: trimmed, maybe, through the alias
     elif isinstance(node, ast.Delete):
@@ -185,8 +214,10 @@ def _classify_node(node: ast.AST, names: set[str], uses: _Uses, func: ast.Functi
 
 
 class UnboundedGrowth(Rule):
-    """Finds a module-level list, dict or set (created empty) that functions only ever grow (append,
-    add, item assignment) and that nothing in the module ever trims, clears or hands elsewhere.
+    """Finds a module-level container (created empty) that functions grow without limit and that
+    nothing in the module ever trims, clears or hands elsewhere: a list appended to at run time, or
+    a dict or set keyed by values that never repeat (`id(obj)`, a clock, a uuid, a counter). A
+    dict keyed by names saturates, so it is left alone.
     Registries are left alone: growth by functions named `register...`, by decorators, or by
     functions called while the module is imported is bounded by the code itself."""
 
@@ -208,10 +239,10 @@ class UnboundedGrowth(Rule):
         "    return deco\n",
         "opmap = {}\ndef def_op(name, op):\n    opmap[name] = op\ndef_op('POP', 1)\n",
         "seen = []\ndef find(x):\n    seen[:] = []\n    seen.append(x)\n",
+        "_cache = {}\ndef get(name):\n    if name not in _cache:\n        _cache[name] = load(name)\n    return _cache[name]\n",
     )
     INVALID = (
-        Invalid("_cache = {}\ndef get(key):\n    if key not in _cache:\n        _cache[key] = compute(key)\n"
-                "    return _cache[key]\n", 1, 1),
+        Invalid("_frames = {}\ndef wrap(frame):\n    fid = id(frame)\n    _frames[fid] = frame\n    return fid\n", 1, 1),
         Invalid("events = []\ndef record(e):\n    events.append(e)\n", 1, 1),
     )
 
@@ -219,7 +250,7 @@ class UnboundedGrowth(Rule):
         containers = _module_containers(ctx.tree, ctx)
         if not containers:
             return
-        uses = _classify(ctx.tree, set(containers))
+        uses = _classify(ctx.tree, {name: kind for name, (_, kind) in containers.items()})
         if not uses.growers:
             return
         import_time, chains = _import_time(ctx.tree), _functions(ctx.tree)
@@ -232,7 +263,7 @@ class UnboundedGrowth(Rule):
                 continue
             runtime = [f for f in growers if at_runtime(f)]
             if runtime:
-                ctx.report(self, containers[name],
+                ctx.report(self, containers[name][0],
                            message=f"Module-level `{name}` is grown in `{runtime[0].name}()` and never trimmed.")
 
 
