@@ -22,7 +22,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # warden: ignore[DES006] - a bench script
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpora import DATA, VENV_BIN, bench_config, corpora  # noqa: E402
 

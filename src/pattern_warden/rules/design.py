@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from pattern_warden.rules.base import Context, Invalid, Rule, Severity, walk_local
+from pattern_warden.rules.base import Context, Invalid, Rule, Severity, is_str, walk_local
 from pattern_warden.rules.complexity import complexity
 
 
@@ -210,7 +210,9 @@ class AnyInPublicSignature(Rule):
 
 
 class SysPathChange(Rule):
-    """Finds `sys.path.insert`, `append` and `extend` in library code. Tests, scripts, CLI modules,
+    """Finds `sys.path.insert`, `append` and `extend` of a path the code wires in itself (a literal,
+    one built from `__file__`, the working directory) in library code. Paths a caller passes in (a
+    tool's `--pythonpath` option, `site`'s job) are features, not hacks. Tests, scripts, CLI modules,
     `if __name__ == "__main__":` blocks and the functions they call are exempt."""
 
     code = "DES006"
@@ -227,14 +229,37 @@ class SysPathChange(Rule):
     VALID = (
         "import sys\nprint(sys.path)\n",
         "import sys\ndef main():\n    sys.path.insert(0, '.')\nif __name__ == '__main__':\n    main()\n",
+        "import sys\ndef discover(top_level_dir):\n    sys.path.insert(0, top_level_dir)\n",
     )
-    INVALID = (Invalid("import sys\nsys.path.insert(0, '/opt/lib')\n", 2, 1),)
+    INVALID = (
+        Invalid("import sys\nsys.path.insert(0, '/opt/lib')\n", 2, 1),
+        Invalid("import os, sys\nhere = os.path.dirname(__file__)\nsys.path.append(os.path.join(here, '..'))\n", 3, 1),
+    )
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in ("insert", "append", "extend"):
-            if ctx.qualname(func.value) == "sys.path" and not ctx.in_script_code:
-                ctx.report(self, node, message=f"`sys.path.{func.attr}()` in library code.")
+        if not isinstance(func, ast.Attribute) or func.attr not in ("insert", "append", "extend") or not node.args:
+            return
+        if ctx.qualname(func.value) == "sys.path" and not ctx.in_script_code and _wired_in(node.args[-1], ctx):
+            ctx.report(self, node, message=f"`sys.path.{func.attr}()` in library code.")
+
+
+def _wired_in(node: ast.expr, ctx: Context, depth: int = 0) -> bool:
+    """A path fixed by the code itself (a literal, `__file__`, the working directory), not one a caller
+    passed in: the mark of a hack to reach sibling code, as opposed to a tool's feature."""
+    for inner in ast.walk(node):
+        if is_str(inner) or (isinstance(inner, ast.Name) and inner.id == "__file__"):
+            return True
+        if isinstance(inner, (ast.Call, ast.Attribute)) and ctx.qualname(
+                inner.func if isinstance(inner, ast.Call) else inner) in ("os.getcwd", "os.curdir", "pathlib.Path.cwd"):
+            return True
+        if isinstance(inner, ast.Name) and depth < 2:
+            scope = ctx.function.body if ctx.function is not None and not isinstance(ctx.function, ast.Lambda) else ctx.tree.body
+            for stmt in walk_local(scope):
+                if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == inner.id for t in stmt.targets):
+                    if _wired_in(stmt.value, ctx, depth + 1):
+                        return True
+    return False
 
 
 RULES: tuple[type[Rule], ...] = (
