@@ -98,6 +98,7 @@ class ThreadLockInAsync(Rule):
     )
 
     def begin(self, ctx: Context) -> None:
+        """Reset per-file state (rule instances are reused across files)."""
         self._locks: set[str] = set()
         self._uses: list[tuple[str, ast.AST]] = []  # judged at the end: a lock may be made after its use
 
@@ -126,6 +127,7 @@ class ThreadLockInAsync(Rule):
                     self._uses.append((key, item.context_expr))
 
     def end(self, ctx: Context) -> None:
+        """Judge what the walk collected, now that the whole file is known."""
         for key, node in self._uses:
             if key in self._locks:
                 ctx.report(self, node)

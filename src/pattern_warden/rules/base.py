@@ -31,10 +31,12 @@ class Severity(enum.IntEnum):
 
     @property
     def label(self) -> str:
+        """The lowercase name used in results and settings."""
         return self.name.lower()
 
     @classmethod
     def parse(cls, value: str) -> Severity:
+        """The severity named by ``value`` (any case)."""
         return cls[value.upper()]
 
 
@@ -116,10 +118,12 @@ class Rule:
 
     @property
     def pattern_uri(self) -> str:
+        """The pattern document that explains this rule's findings."""
         return PATTERN_PREFIX + self.pattern
 
     @classmethod
     def uri(cls) -> str:
+        """This rule's documentation resource."""
         return RULE_PREFIX + cls.code
 
     def begin(self, ctx: Context) -> None:
@@ -174,10 +178,12 @@ class Context:
 
     @property
     def parent(self) -> ast.AST | None:
+        """The node whose child is being visited (None at the module)."""
         return self.stack[-1] if self.stack else None
 
     @property
     def function(self) -> ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | None:
+        """The innermost enclosing function or lambda (None at module level)."""
         return self.functions[-1] if self.functions else None
 
     @property
@@ -199,6 +205,7 @@ class Context:
     # -- names -------------------------------------------------------------------------
 
     def add_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        """Record the names an import statement binds, so calls resolve to dotted names."""
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -252,6 +259,7 @@ class Context:
         )
 
     def segment(self, node: ast.AST) -> str:
+        """The source text of a node, exactly as written."""
         start, end = self.node_span(node)
         return self.source.text[start:end]
 
@@ -304,6 +312,7 @@ def is_main_guard(node: ast.AST) -> bool:
 
 
 def module_exports(tree: ast.Module) -> frozenset[str] | None:
+    """The names listed in a literal ``__all__``, or None when the module has none (or computes it)."""
     names: set[str] = set()
     found = False
     for stmt in tree.body:
@@ -329,10 +338,12 @@ def walk_local(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:
 
 
 def is_str(node: ast.AST | None) -> bool:
+    """True for a string literal."""
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 def docstring_node(node: ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Expr | None:
+    """The docstring statement of a module, class or function, if it has one."""
     body = node.body
     if body and isinstance(body[0], ast.Expr) and is_str(body[0].value):
         return body[0]
@@ -340,4 +351,5 @@ def docstring_node(node: ast.Module | ast.ClassDef | ast.FunctionDef | ast.Async
 
 
 def is_function(node: ast.AST) -> bool:
+    """True for a def, async def or lambda."""
     return isinstance(node, _FUNCS)

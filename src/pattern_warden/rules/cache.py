@@ -50,6 +50,7 @@ class DiskStore:
             log.warning("ignoring unreadable cache %s: %s", self._file(fingerprint), exc)
 
     def lookup(self, fingerprint: str, rel: str, stat_key: StatKey) -> list[dict] | None:
+        """The findings stored for this file and stat signature, or None."""
         self._load(fingerprint)
         entry = self._old.get(rel)
         if entry is None or (entry[0], entry[1]) != stat_key:
@@ -58,6 +59,7 @@ class DiskStore:
         return entry[2]
 
     def store(self, fingerprint: str, rel: str, stat_key: StatKey, findings: list[dict]) -> None:
+        """Keep the findings of one file for this run (and the next)."""
         self._load(fingerprint)
         if len(self._new) < self.max_entries:
             self._new[rel] = [stat_key[0], stat_key[1], findings]

@@ -10,6 +10,7 @@ expressions and comprehensions add nothing.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 
 def _irrefutable(pattern: ast.pattern) -> bool:
@@ -20,29 +21,39 @@ def _irrefutable(pattern: ast.pattern) -> bool:
     return False
 
 
+def _branch(stmt: ast.If | ast.For | ast.AsyncFor | ast.While) -> int:
+    return 1 + _count(stmt.body) + _count(stmt.orelse)
+
+
+def _match(stmt: ast.Match) -> int:
+    total = sum(1 + _count(case.body) for case in stmt.cases)
+    last = stmt.cases[-1] if stmt.cases else None
+    if last is not None and last.guard is None and _irrefutable(last.pattern):
+        total -= 1  # a final catch-all case is the match's `else`
+    return total
+
+
+def _try(stmt: ast.Try | ast.TryStar) -> int:
+    total = _count(stmt.body) + (1 if stmt.orelse else 0) + _count(stmt.orelse) + _count(stmt.finalbody)
+    return total + sum(1 + _count(handler.body) for handler in stmt.handlers)
+
+
+_RULES: dict[type, Callable[..., int]] = {
+    ast.If: _branch, ast.For: _branch, ast.AsyncFor: _branch, ast.While: _branch,
+    ast.With: lambda s: _count(s.body), ast.AsyncWith: lambda s: _count(s.body),
+    ast.Match: _match, ast.Try: _try, ast.TryStar: _try,
+    ast.FunctionDef: lambda s: 1 + _count(s.body), ast.AsyncFunctionDef: lambda s: 1 + _count(s.body),
+    ast.ClassDef: lambda s: _count(s.body),
+}
+
+
 def _count(stmts: list[ast.stmt]) -> int:
+    """Ruff's ``get_complexity_number``: each statement kind adds what its rule in ``_RULES`` says."""
     total = 0
     for stmt in stmts:
-        if isinstance(stmt, ast.If):
-            total += 1 + _count(stmt.body) + _count(stmt.orelse)
-        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
-            total += 1 + _count(stmt.body) + _count(stmt.orelse)
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            total += _count(stmt.body)
-        elif isinstance(stmt, ast.Match):
-            for case in stmt.cases:
-                total += 1 + _count(case.body)
-            last = stmt.cases[-1] if stmt.cases else None
-            if last is not None and last.guard is None and _irrefutable(last.pattern):
-                total -= 1
-        elif isinstance(stmt, (ast.Try, ast.TryStar)):
-            total += _count(stmt.body) + (1 if stmt.orelse else 0) + _count(stmt.orelse) + _count(stmt.finalbody)
-            for handler in stmt.handlers:
-                total += 1 + _count(handler.body)
-        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            total += 1 + _count(stmt.body)
-        elif isinstance(stmt, ast.ClassDef):
-            total += _count(stmt.body)
+        rule = _RULES.get(type(stmt))
+        if rule is not None:
+            total += rule(stmt)
     return total
 
 

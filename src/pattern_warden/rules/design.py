@@ -25,6 +25,7 @@ class FileTooLong(Rule):
     INVALID = (Invalid("x = 1\n" * 601, 1, 1),)
 
     def begin(self, ctx: Context) -> None:
+        """The whole-file check: count the lines once, before the walk."""
         count = len(ctx.source.lines)
         options = self.options
         if count > options.file_lines_error:
@@ -171,6 +172,7 @@ def is_public_name(name: str, ctx: Context) -> bool:
 
 
 def is_public_function(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> bool:
+    """True for a function that is part of the module's public API (see is_public_name)."""
     return is_public_name(node.name, ctx)
 
 

@@ -29,6 +29,7 @@ class ModuleDocstring(Rule):
     INVALID = (Invalid("import os\n", 1, 1),)
 
     def begin(self, ctx: Context) -> None:
+        """The whole-file check: the module docstring is the first statement."""
         stem = PurePosixPath(ctx.source.path).stem
         if not ctx.tree.body or (stem.startswith("_") and stem != "__init__") or stem == "__main__":
             return
@@ -65,6 +66,9 @@ class ClassDocstring(Rule):
 
 
 _EXEMPT_DECORATORS = ("overload", "override", "setter", "deleter")
+#: Dunder methods, and the visitor hooks of ast.NodeVisitor/libcst-style classes: their meaning is
+#: fixed by the protocol they implement, documented once where the protocol is defined.
+_PROTOCOL_PREFIXES = ("__", "visit_", "leave_", "generic_visit")
 
 
 def _decorator_tail(node: ast.expr) -> str:
@@ -76,7 +80,8 @@ def _decorator_tail(node: ast.expr) -> str:
 
 class FunctionDocstring(Rule):
     """Finds public functions and methods without a docstring. Private names, nested functions,
-    dunder methods, `@overload`s, `@override`s and property setters/deleters are exempt."""
+    dunder methods, visitor hooks (`visit_*`, `leave_*`), `@overload`s, `@override`s and property
+    setters/deleters are exempt."""
 
     code = "DOC003"
     name = "function-docstring"
@@ -93,6 +98,7 @@ class FunctionDocstring(Rule):
         "def _f():\n    pass\n",
         "class C:\n    def __init__(self):\n        pass\n",
         "from typing import overload\n@overload\ndef f(x: int) -> int: ...\n",
+        "import ast\nclass V(ast.NodeVisitor):\n    def visit_Call(self, node):\n        pass\n",
         "class C:\n    @property\n    def x(self):\n        '''X.'''\n    @x.setter\n    def x(self, v):\n        pass\n",
     )
     INVALID = (
@@ -101,7 +107,7 @@ class FunctionDocstring(Rule):
     )
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
-        if not is_public_function(node, ctx) or node.name.startswith("__"):
+        if not is_public_function(node, ctx) or node.name.startswith(_PROTOCOL_PREFIXES):
             return
         if any(_decorator_tail(d) in _EXEMPT_DECORATORS for d in node.decorator_list):
             return

@@ -49,9 +49,11 @@ StatKey = tuple[int, int]
 class ResultStore(Protocol):
     """Where findings are kept between calls: in memory for the server, on disk for the CLI."""
 
-    def lookup(self, fingerprint: str, rel: str, stat_key: StatKey) -> list[dict] | None: ...
+    def lookup(self, fingerprint: str, rel: str, stat_key: StatKey) -> list[dict] | None:
+        """The findings kept for this file if its stat signature is unchanged, else None."""
 
-    def store(self, fingerprint: str, rel: str, stat_key: StatKey, findings: list[dict]) -> None: ...
+    def store(self, fingerprint: str, rel: str, stat_key: StatKey, findings: list[dict]) -> None:
+        """Keep one file's findings under its stat signature."""
 
 
 class MemoryStore:
@@ -62,6 +64,7 @@ class MemoryStore:
         self._entries: OrderedDict[tuple[str, str], tuple[StatKey, list[dict]]] = OrderedDict()
 
     def lookup(self, fingerprint: str, rel: str, stat_key: StatKey) -> list[dict] | None:
+        """The findings stored for this file and stat signature, or None."""
         entry = self._entries.get((fingerprint, rel))
         if entry is None or entry[0] != stat_key:
             return None
@@ -69,6 +72,7 @@ class MemoryStore:
         return entry[1]
 
     def store(self, fingerprint: str, rel: str, stat_key: StatKey, findings: list[dict]) -> None:
+        """Keep the findings of one file under its stat signature."""
         self._entries[(fingerprint, rel)] = (stat_key, findings)
         self._entries.move_to_end((fingerprint, rel))
         while len(self._entries) > self.max_entries:
@@ -181,6 +185,7 @@ class Checker:
         return ctx.findings
 
     def check(self, source: SourceFile) -> list[Finding]:
+        """The findings of one file as result models (exemptions, floor and suppressions applied)."""
         return [self._model(source, f) for f in self.raw(source)]
 
     def _model(self, source: SourceFile, raw: RawFinding) -> Finding:

@@ -152,6 +152,7 @@ def catches_broadly(handler: ast.ExceptHandler, ctx: Context, extra: frozenset[s
 
 
 def contains_raise(body: list[ast.stmt]) -> bool:
+    """True when a raise statement appears in the body (nested functions aside)."""
     return any(isinstance(node, ast.Raise) for node in walk_local(body))
 
 
@@ -277,6 +278,7 @@ _MOCK_MODULE_WORDS = frozenset({"mock", "fake", "dummy", "lorem", "mocks", "fake
 
 
 def is_placeholder(value: str) -> bool:
+    """True for a stand-in value such as 'mock_user', 'dummy', 'changeme' or 'lorem ipsum'."""
     return bool(_PLACEHOLDER.match(value.strip()))
 
 
@@ -296,7 +298,7 @@ def _data_literals(node: ast.expr | None) -> list[ast.Constant]:
     return []
 
 
-class MockData(Rule):
+class PlaceholderData(Rule):
     """Finds placeholder data in production code: string literals such as `"mock_user"`, `"dummy"`,
     `"fake"`, `"changeme"`, `"placeholder"` or `"lorem ipsum"` that are returned or assigned (as the
     value or a dict value), and public module- or class-level functions or classes named mock or fake.
@@ -304,7 +306,7 @@ class MockData(Rule):
     `dummy/`, `lorem_ipsum.py`), are exempt."""
 
     code = "ERR005"
-    name = "mock-data"
+    name = "mock-data"  # warden: ignore[ERR005] - the rule's own name
     family = "errors"
     severity = Severity.WARNING
     message = "Placeholder data in production code."
@@ -329,6 +331,7 @@ class MockData(Rule):
     )
 
     def begin(self, ctx: Context) -> None:
+        """Reset per-file state (rule instances are reused across files)."""
         path = PurePosixPath(ctx.source.path)
         words = set().union(*(_words(part) for part in (*path.parts[:-1], path.stem)))
         self._about_mocks = bool(words & _MOCK_MODULE_WORDS)  # such a module may say "mock" freely
@@ -352,4 +355,4 @@ class MockData(Rule):
     visit_Return = visit_Assign = visit_AnnAssign = _check_value
 
 
-RULES: tuple[type[Rule], ...] = (MutableDefault, BareExcept, SilentFallback, RaiseWithoutFrom, MockData)
+RULES: tuple[type[Rule], ...] = (MutableDefault, BareExcept, SilentFallback, RaiseWithoutFrom, PlaceholderData)

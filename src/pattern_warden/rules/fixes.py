@@ -31,6 +31,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str | None:
 
 
 def parses(text: str) -> bool:
+    """True when the text is valid Python."""
     try:
         ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):

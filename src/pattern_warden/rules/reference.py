@@ -37,6 +37,7 @@ class RuleIndex(BaseModel):
 
 
 def rule_info(rule: type[Rule]) -> RuleInfo:
+    """One rule's catalogue entry."""
     return RuleInfo(
         code=rule.code, name=rule.name, family=rule.family, severity=rule.severity.label, message=rule.message,
         fix_hint=rule.fix_hint, fixable=rule.fixable, pattern_uri=rule(Options()).pattern_uri, uri=rule.uri(),
@@ -44,6 +45,7 @@ def rule_info(rule: type[Rule]) -> RuleInfo:
 
 
 def rule_index() -> RuleIndex:
+    """Every rule's catalogue entry, in code order."""
     return RuleIndex(count=len(ALL_RULES), rules=[rule_info(rule) for rule in ALL_RULES])
 
 

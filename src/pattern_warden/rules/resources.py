@@ -179,38 +179,52 @@ def _mentions(node: ast.AST | None, names: set[str]) -> set[str]:
     return {item.id for item in items if isinstance(item, ast.Name) and item.id in names}
 
 
+def _grows(uses: _Uses, name: str, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    uses.growers.setdefault(name, []).append(func)
+
+
+def _on_call(node: ast.Call, kinds: dict[str, str], uses: _Uses, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    names = set(kinds)
+    receiver = _container(node.func.value, names) if isinstance(node.func, ast.Attribute) else None
+    method = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+    if receiver and method in _GROW and (kinds[receiver] == "list" or (node.args and _fresh(node.args[0], func))):
+        _grows(uses, receiver, func)
+    elif receiver and method in _TRIM:
+        uses.trimmed.add(receiver)
+    for arg in [*node.args, *(kw.value for kw in node.keywords)]:
+        uses.escapes |= _mentions(arg, names)  # handed to code we cannot see
+
+
+def _on_assign(node: ast.Assign | ast.AugAssign, kinds: dict[str, str], uses: _Uses,
+               func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    names = set(kinds)
+    for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+        name = _container(target.value, names) if isinstance(target, ast.Subscript) else None
+        if name and isinstance(target.slice, ast.Slice):  # type: ignore[union-attr]
+            uses.trimmed.add(name)  # `items[:] = ...` replaces the contents
+        elif name and (kinds[name] == "list" or _fresh(target.slice, func)):  # type: ignore[union-attr]
+            _grows(uses, name, func)
+        plain = _container(target, names)
+        if isinstance(node, ast.AugAssign) and plain and kinds[plain] == "list":
+            _grows(uses, plain, func)
+    uses.escapes |= _mentions(node.value, names)  # aliased: trimmed, maybe, through the alias
+
+
 def _classify_node(node: ast.AST, kinds: dict[str, str], uses: _Uses,
                    func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
     """Record growth that cannot saturate (a list appended to; a dict or set keyed by fresh keys),
     trimming, and escapes."""
-    names = set(kinds)
     if isinstance(node, ast.Call):
-        receiver = _container(node.func.value, names) if isinstance(node.func, ast.Attribute) else None
-        if receiver and node.func.attr in _GROW:  # type: ignore[union-attr]
-            if kinds[receiver] == "list" or (node.args and _fresh(node.args[0], func)):
-                uses.growers.setdefault(receiver, []).append(func)
-        elif receiver and node.func.attr in _TRIM:  # type: ignore[union-attr]
-            uses.trimmed.add(receiver)
-        for arg in [*node.args, *(kw.value for kw in node.keywords)]:
-            uses.escapes |= _mentions(arg, names)  # handed to code we cannot see
+        _on_call(node, kinds, uses, func)
     elif isinstance(node, (ast.Assign, ast.AugAssign)):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        for target in targets:
-            name = _container(target.value, names) if isinstance(target, ast.Subscript) else None
-            if name and isinstance(target.slice, ast.Slice):  # type: ignore[union-attr]
-                uses.trimmed.add(name)  # `items[:] = ...` replaces the contents
-            elif name and (kinds[name] == "list" or _fresh(target.slice, func)):  # type: ignore[union-attr]
-                uses.growers.setdefault(name, []).append(func)
-            if isinstance(node, ast.AugAssign) and _container(target, names) and kinds[target.id] == "list":  # type: ignore[attr-defined]
-                uses.growers.setdefault(target.id, []).append(func)  # type: ignore[attr-defined]
-        uses.escapes |= _mentions(node.value, names)  # aliased: trimmed, maybe, through the alias
+        _on_assign(node, kinds, uses, func)
     elif isinstance(node, ast.Delete):
         for target in node.targets:
-            name = _container(target.value, names) if isinstance(target, ast.Subscript) else None
+            name = _container(target.value, set(kinds)) if isinstance(target, ast.Subscript) else None
             if name:
                 uses.trimmed.add(name)
     elif isinstance(node, (ast.Return, ast.Yield)):
-        uses.escapes |= _mentions(node.value, names)
+        uses.escapes |= _mentions(node.value, set(kinds))
 
 
 class UnboundedGrowth(Rule):
@@ -247,6 +261,7 @@ class UnboundedGrowth(Rule):
     )
 
     def begin(self, ctx: Context) -> None:
+        """The whole-module analysis: containers, how functions use them, and which functions run at import."""
         containers = _module_containers(ctx.tree, ctx)
         if not containers:
             return
@@ -375,6 +390,7 @@ class StringConcatInLoop(Rule):
     )
 
     def begin(self, ctx: Context) -> None:
+        """Reset per-file state (rule instances are reused across files)."""
         self._text_names: dict[ast.AST | None, set[str]] = {}
 
     def _names_for(self, ctx: Context) -> set[str]:

@@ -53,6 +53,7 @@ class SqlInjection(Rule):
     )
 
     def begin(self, ctx: Context) -> None:
+        """Reset per-file state (rule instances are reused across files)."""
         self._built: dict[ast.AST | None, set[str]] = {}
 
     def _built_names(self, ctx: Context) -> set[str]:
@@ -97,6 +98,7 @@ _KEY_FORMATS = re.compile(
 
 
 def secret_name(name: str) -> bool:
+    """True for a name that says it holds a secret (and is not, say, a `password_url`)."""
     if not _SECRET_WORDS.search(name):
         return False
     return name.lower().rsplit("_", 1)[-1] not in _NOT_SECRET_SUFFIX
@@ -148,7 +150,7 @@ class HardcodedSecret(Rule):
     INVALID = (
         Invalid("DB_PASSWORD = 'hunter2-prod'\n", 1, 15),
         Invalid("connect(host='db', password='s3cr3t!x')\n", 1, 29),
-        Invalid("KEY = 'AKIAABCDEFGHIJKLMNOP'\n", 1, 7),
+        Invalid("KEY = 'AKIAABCDEFGHIJKLMNOP'\n", 1, 7),  # warden: ignore[SEC002] - a made-up example key
         Invalid("def login(user, api_key='k_29f8a7c6e1'):\n    pass\n", 1, 25),
     )
 

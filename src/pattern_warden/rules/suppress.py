@@ -28,6 +28,7 @@ class Suppressions:
     lines: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def hides(self, code: str, line: int, end_line: int) -> bool:
+        """True when a file-level or line comment silences ``code`` at this finding."""
         for scope in (self.file, self.lines.get(line, frozenset()), self.lines.get(end_line, frozenset())):
             if "*" in scope or code in scope:
                 return True
@@ -59,6 +60,7 @@ def _comments(text: str) -> list[tuple[int, str]]:
 
 
 def parse(text: str) -> Suppressions:
+    """The suppressions declared in a file's comments."""
     found = Suppressions()
     if MARKER not in text:
         return found

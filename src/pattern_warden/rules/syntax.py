@@ -22,6 +22,7 @@ class SyntaxErrorRule(Rule):
 
     @property
     def pattern_uri(self) -> str:
+        """No pattern document covers syntax: the link goes to this rule's own documentation."""
         return self.uri()
 
 

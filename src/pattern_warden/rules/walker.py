@@ -9,6 +9,7 @@ that rules read where they are instead of walking up or down the tree themselves
 from __future__ import annotations
 
 import ast
+from collections import deque
 from collections.abc import Callable, Sequence
 
 from pattern_warden.rules.base import Context, Rule
@@ -31,9 +32,9 @@ def visitor_table(rules: Sequence[Rule]) -> dict[type, list[Visitor]]:
 
 def _top_level_imports(tree: ast.Module, ctx: Context) -> None:
     """Imports at module level (also under if/try), known before any function body is read."""
-    todo: list[ast.stmt] = list(tree.body)
+    todo: deque[ast.stmt] = deque(tree.body)
     while todo:
-        stmt = todo.pop(0)
+        stmt = todo.popleft()
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             ctx.add_import(stmt)
         elif isinstance(stmt, (ast.If, ast.Try)):
@@ -74,10 +75,12 @@ class Walker:
         }
 
     def run(self) -> None:
+        """Walk the whole module once."""
         _top_level_imports(self.ctx.tree, self.ctx)
         self.visit(self.ctx.tree)
 
     def visit(self, node: ast.AST) -> None:
+        """Call the visitors for one node, then walk its children."""
         node_type = type(node)
         visitors = self.table.get(node_type)
         if visitors:
