@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -325,6 +325,33 @@ def module_exports(tree: ast.Module) -> frozenset[str] | None:
             found = True
             names.update(e.value for e in value.elts if is_str(e))  # type: ignore[attr-defined]
     return frozenset(names) if found else None
+
+
+class ScopeNames:
+    """Names a scope assigns a value passing ``test`` (``x = <value>``, and ``x += <value>`` when
+    ``augmented``), computed once per function (or module) the first time a rule asks."""
+
+    def __init__(self, test: Callable[[ast.expr], bool], augmented: bool = False) -> None:
+        self.test = test
+        self.kinds: tuple[type, ...] = (ast.Assign, ast.AugAssign) if augmented else (ast.Assign,)
+        self._seen: dict[ast.AST | None, set[str]] = {}
+
+    def reset(self) -> None:
+        """Forget the previous file's scopes."""
+        self._seen = {}
+
+    def get(self, ctx: Context) -> set[str]:
+        """The names for the scope the walk is in."""
+        scope = ctx.function
+        if scope not in self._seen:
+            body = getattr(scope, "body", None) or ctx.tree.body
+            names: set[str] = set()
+            for node in walk_local(body if isinstance(body, list) else [body]):
+                if isinstance(node, self.kinds) and self.test(node.value):  # type: ignore[attr-defined]
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]  # type: ignore[attr-defined]
+                    names.update(t.id for t in targets if isinstance(t, ast.Name))
+            self._seen[scope] = names
+        return self._seen[scope]
 
 
 def walk_local(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from pattern_warden.rules.base import Context, Invalid, Rule, Severity, is_str, walk_local
+from pattern_warden.rules.base import Context, Invalid, Options, Rule, ScopeNames, Severity, is_str, walk_local
 
 _CACHES = frozenset({"functools.cache", "functools.lru_cache"})
 
@@ -389,25 +389,18 @@ class StringConcatInLoop(Rule):
         Invalid("def f(rows):\n    html = ''\n    for r in rows:\n        html += f'<tr>{r}</tr>'\n", 4, 9),
     )
 
+    def __init__(self, options: Options) -> None:
+        super().__init__(options)
+        self._text_names = ScopeNames(_is_text)
+
     def begin(self, ctx: Context) -> None:
         """Reset per-file state (rule instances are reused across files)."""
-        self._text_names: dict[ast.AST | None, set[str]] = {}
-
-    def _names_for(self, ctx: Context) -> set[str]:
-        scope = ctx.function
-        if scope not in self._text_names:
-            body = getattr(scope, "body", None) or ctx.tree.body
-            names = set()
-            for node in walk_local(body if isinstance(body, list) else [body]):
-                if isinstance(node, ast.Assign) and _is_text(node.value):
-                    names.update(t.id for t in node.targets if isinstance(t, ast.Name))
-            self._text_names[scope] = names
-        return self._text_names[scope]
+        self._text_names.reset()
 
     def visit_AugAssign(self, node: ast.AugAssign, ctx: Context) -> None:
         if not ctx.in_loop or not isinstance(node.op, ast.Add) or not isinstance(node.target, ast.Name):
             return
-        if _is_text(node.value) or node.target.id in self._names_for(ctx):
+        if _is_text(node.value) or node.target.id in self._text_names.get(ctx):
             ctx.report(self, node)
 
 

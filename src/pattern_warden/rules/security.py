@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from pattern_warden.rules.base import Context, Invalid, Rule, Severity, is_str, walk_local
+from pattern_warden.rules.base import Context, Invalid, Options, Rule, ScopeNames, Severity, is_str
 from pattern_warden.rules.errors import is_placeholder
 
 _EXECUTE = frozenset({"execute", "executemany", "executescript"})
@@ -52,21 +52,13 @@ class SqlInjection(Rule):
         Invalid("from sqlalchemy import text\ndef f(t):\n    return text('SELECT * FROM {}'.format(t))\n", 3, 17),
     )
 
+    def __init__(self, options: Options) -> None:
+        super().__init__(options)
+        self._built = ScopeNames(is_built_string, augmented=True)
+
     def begin(self, ctx: Context) -> None:
         """Reset per-file state (rule instances are reused across files)."""
-        self._built: dict[ast.AST | None, set[str]] = {}
-
-    def _built_names(self, ctx: Context) -> set[str]:
-        scope = ctx.function
-        if scope not in self._built:
-            body = getattr(scope, "body", None) or ctx.tree.body
-            names: set[str] = set()
-            for node in walk_local(body if isinstance(body, list) else [body]):
-                if isinstance(node, (ast.Assign, ast.AugAssign)) and is_built_string(node.value):
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    names.update(t.id for t in targets if isinstance(t, ast.Name))
-            self._built[scope] = names
-        return self._built[scope]
+        self._built.reset()
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         func = node.func
@@ -76,7 +68,7 @@ class SqlInjection(Rule):
         query = node.args[0]
         if is_built_string(query):
             ctx.report(self, query)
-        elif isinstance(query, ast.Name) and query.id in self._built_names(ctx):
+        elif isinstance(query, ast.Name) and query.id in self._built.get(ctx):
             ctx.report(self, query, message=f"`{query.id}` holds SQL built from strings and is executed.")
 
 
