@@ -63,6 +63,7 @@ class Workspace:
         self._lock = threading.Lock()
         self._always = GitIgnoreSpec.from_lines([*ALWAYS_EXCLUDED, *config.settings.exclude])
         self._specs: dict[Path, GitIgnoreSpec | None] = {}
+        self._specs_by_rel: dict[str, GitIgnoreSpec | None] = {}
 
     # -- paths -------------------------------------------------------------------------
 
@@ -156,9 +157,11 @@ class Workspace:
                 found.skipped.append(Skipped(self.relative(folder), f"cannot list folder: {exc.strerror}"))
                 continue
             subfolders = []
+            base = self.relative(folder)
+            prefix = "" if base == "." else base + "/"
             for entry in entries:
                 path = Path(entry.path)
-                rel = self.relative(path)
+                rel = prefix + entry.name  # string work: pathlib per entry dominated warm calls
                 is_dir = entry.is_dir(follow_symlinks=False)
                 if self._ignored(rel, is_dir):
                     continue
@@ -190,8 +193,7 @@ class Workspace:
         parts = rel.split("/")
         # Deepest .gitignore first: git lets a nearer file override a farther one.
         for depth in range(len(parts) - 1, -1, -1):
-            folder = self.root.joinpath(*parts[:depth])
-            spec = self._spec_for(folder)
+            spec = self._spec_for_rel("/".join(parts[:depth]))
             if spec is None:
                 continue
             sub = "/".join(parts[depth:]) + ("/" if is_dir else "")
@@ -199,6 +201,12 @@ class Workspace:
             if result.include is not None:
                 return bool(result.include)
         return False
+
+    def _spec_for_rel(self, folder_rel: str) -> GitIgnoreSpec | None:
+        """``_spec_for`` keyed by the folder's relative path, so no Path is built on a hit."""
+        if folder_rel not in self._specs_by_rel:
+            self._specs_by_rel[folder_rel] = self._spec_for(self.root / folder_rel if folder_rel else self.root)
+        return self._specs_by_rel[folder_rel]
 
     def _spec_for(self, folder: Path) -> GitIgnoreSpec | None:
         if folder not in self._specs:

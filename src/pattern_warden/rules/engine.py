@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
@@ -266,8 +267,10 @@ def _run(workspace: Workspace, checker: Checker, paths: list[Path]) -> list[_Out
         select=checker.options.select, ignore=checker.options.ignore,
         min_severity=checker.options.min_severity, fix=checker.options.fix,
     )
-    # "spawn": the server calls this from a worker thread, and forking a threaded process is unsafe.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    # A single-threaded process (the CLI) forks: the workers start with everything imported. The
+    # server calls this from a worker thread, and forking a threaded process is unsafe: forkserver.
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method)) as pool:
         futures = [
             pool.submit(_check_chunk, workspace.config, portable, chunk)
             for chunk in _chunks(paths, workers * 4)
