@@ -10,6 +10,7 @@ the new texts for ``--fix``).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import threading
@@ -243,8 +244,16 @@ def _check_files(workspace: Workspace, checker: Checker, paths: Sequence[Path]) 
 
 
 def _check_chunk(config: Config, options: CheckOptions, paths: list[Path]) -> list[_Outcome]:
-    """Worker-process entry: its own workspace and rule instances, the same settings."""
-    return _check_files(Workspace(config), Checker(config, options), paths)
+    """Worker-process entry: its own workspace and rule instances, the same settings.
+
+    The worker reads each file once, so its workspace keeps almost nothing (holding every tree
+    made the stdlib run peak at 200 MB), and the cyclic garbage collector is off: syntax trees
+    hold no cycles, yet full collections over millions of live nodes took seconds at a time.
+    """
+    gc.disable()
+    limits = config.settings.limits.model_copy(update={"cache_entries": 16})
+    lean = config.model_copy(update={"settings": config.settings.model_copy(update={"limits": limits})})
+    return _check_files(Workspace(lean), Checker(config, options), paths)
 
 
 def _chunks(paths: list[Path], count: int) -> list[list[Path]]:

@@ -66,13 +66,6 @@ class Walker:
     def __init__(self, table: dict[type, list[Visitor]], ctx: Context) -> None:
         self.table = table
         self.ctx = ctx
-        self.special: dict[type, Callable[[ast.AST], None]] = {
-            ast.FunctionDef: self._function, ast.AsyncFunctionDef: self._function, ast.Lambda: self._function,
-            ast.ClassDef: self._class, ast.ExceptHandler: self._handler,
-            ast.For: self._loop, ast.AsyncFor: self._loop, ast.While: self._loop,
-            ast.Import: ctx.add_import, ast.ImportFrom: ctx.add_import,
-            **{kind: self._comprehension for kind in _COMPREHENSIONS},
-        }
 
     def run(self) -> None:
         """Walk the whole module once."""
@@ -86,13 +79,13 @@ class Walker:
         if visitors:
             for visit in visitors:
                 visit(node, self.ctx)
-        special = self.special.get(node_type)
+        special = _SPECIAL.get(node_type)
         stack = self.ctx.stack
         stack.append(node)
         if special is None:
             self._children(node)
         else:
-            special(node)
+            special(self, node)
         stack.pop()
 
     def _children(self, node: ast.AST) -> None:
@@ -105,6 +98,9 @@ class Walker:
                         visit(item)
             elif isinstance(value, ast.AST):
                 visit(value)
+
+    def _import(self, node: ast.Import | ast.ImportFrom) -> None:
+        self.ctx.add_import(node)
 
     def _class(self, node: ast.ClassDef) -> None:
         self.ctx.classes.append(node)
@@ -156,3 +152,15 @@ class Walker:
         ctx.loop_depths[-1] -= 1
         for stmt in node.orelse:
             self.visit(stmt)
+
+
+#: Node types whose walk updates the context. Plain functions, not bound methods: a walker that
+#: held its own bound methods would be a reference cycle, keeping each file's tree alive until
+#: the cyclic collector ran (which the worker processes turn off).
+_SPECIAL: dict[type, Callable[[Walker, ast.AST], None]] = {
+    ast.FunctionDef: Walker._function, ast.AsyncFunctionDef: Walker._function, ast.Lambda: Walker._function,
+    ast.ClassDef: Walker._class, ast.ExceptHandler: Walker._handler,
+    ast.For: Walker._loop, ast.AsyncFor: Walker._loop, ast.While: Walker._loop,
+    ast.Import: Walker._import, ast.ImportFrom: Walker._import,
+    **{kind: Walker._comprehension for kind in _COMPREHENSIONS},
+}
