@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from pattern_warden.rules.engine import StatKey
+from pattern_warden.rules.results import Finding
 
 log = logging.getLogger(__name__)
 
@@ -49,20 +50,20 @@ class DiskStore:
         except (OSError, ValueError) as exc:
             log.warning("ignoring unreadable cache %s: %s", self._file(fingerprint), exc)
 
-    def lookup(self, fingerprint: str, rel: str, stat_key: StatKey) -> list[dict] | None:
+    def lookup(self, fingerprint: str, rel: str, stat_key: StatKey) -> list[Finding] | None:
         """The findings stored for this file and stat signature, or None."""
         self._load(fingerprint)
         entry = self._old.get(rel)
         if entry is None or (entry[0], entry[1]) != stat_key:
             return None
         self._new[rel] = entry
-        return entry[2]
+        return [Finding.model_construct(**f) for f in entry[2]]
 
-    def store(self, fingerprint: str, rel: str, stat_key: StatKey, findings: list[dict]) -> None:
+    def store(self, fingerprint: str, rel: str, stat_key: StatKey, findings: list[Finding]) -> None:
         """Keep the findings of one file for this run (and the next)."""
         self._load(fingerprint)
         if len(self._new) < self.max_entries:
-            self._new[rel] = [stat_key[0], stat_key[1], findings]
+            self._new[rel] = [stat_key[0], stat_key[1], [f.model_dump() for f in findings]]
 
     def save(self) -> None:
         """Write this run's entries (atomically) and drop caches of older configurations."""

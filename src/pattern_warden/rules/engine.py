@@ -51,10 +51,10 @@ StatKey = tuple[int, int]
 class ResultStore(Protocol):
     """Where findings are kept between calls: in memory for the server, on disk for the CLI."""
 
-    def lookup(self, fingerprint: str, rel: str, stat_key: StatKey) -> list[dict] | None:
+    def lookup(self, fingerprint: str, rel: str, stat_key: StatKey) -> list[Finding] | None:
         """The findings kept for this file if its stat signature is unchanged, else None."""
 
-    def store(self, fingerprint: str, rel: str, stat_key: StatKey, findings: list[dict]) -> None:
+    def store(self, fingerprint: str, rel: str, stat_key: StatKey, findings: list[Finding]) -> None:
         """Keep one file's findings under its stat signature."""
 
 
@@ -63,9 +63,9 @@ class MemoryStore:
 
     def __init__(self, max_entries: int = 50_000) -> None:
         self.max_entries = max_entries
-        self._entries: OrderedDict[tuple[str, str], tuple[StatKey, list[dict]]] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str], tuple[StatKey, list[Finding]]] = OrderedDict()
 
-    def lookup(self, fingerprint: str, rel: str, stat_key: StatKey) -> list[dict] | None:
+    def lookup(self, fingerprint: str, rel: str, stat_key: StatKey) -> list[Finding] | None:
         """The findings stored for this file and stat signature, or None."""
         entry = self._entries.get((fingerprint, rel))
         if entry is None or entry[0] != stat_key:
@@ -73,7 +73,7 @@ class MemoryStore:
         self._entries.move_to_end((fingerprint, rel))
         return entry[1]
 
-    def store(self, fingerprint: str, rel: str, stat_key: StatKey, findings: list[dict]) -> None:
+    def store(self, fingerprint: str, rel: str, stat_key: StatKey, findings: list[Finding]) -> None:
         """Keep the findings of one file under its stat signature."""
         self._entries[(fingerprint, rel)] = (stat_key, findings)
         self._entries.move_to_end((fingerprint, rel))
@@ -352,7 +352,7 @@ def check_paths(workspace: Workspace, paths: Sequence[str] | None, options: Chec
         if cached is None:
             pending.append(path)
         else:
-            findings.extend(Finding.model_construct(**f) for f in cached)
+            findings.extend(cached)
             from_cache += 1
     checked = from_cache
     for outcome in _run(workspace, checker, pending):
@@ -360,9 +360,10 @@ def check_paths(workspace: Workspace, paths: Sequence[str] | None, options: Chec
             notes.append(Note(path=outcome.rel, message=f"skipped: {outcome.skipped}"))
             continue
         checked += 1
-        findings.extend(Finding.model_construct(**f) for f in outcome.findings)
+        models = [Finding.model_construct(**f) for f in outcome.findings]
+        findings.extend(models)
         if store is not None:
-            store.store(checker.fingerprint, outcome.rel, outcome.stat_key, outcome.findings)
+            store.store(checker.fingerprint, outcome.rel, outcome.stat_key, models)
     return build_result(workspace.config, options, findings, checked, started, notes, from_cache)
 
 
