@@ -179,3 +179,10 @@ def test_windowed_diff_matches_a_full_difflib_diff() -> None:
     after = before.replace("line 50\n", "line fifty\nextra\n").replace("line 90\n", "")
     full = "".join(difflib.unified_diff(before.splitlines(True), after.splitlines(True), "a/x.py", "b/x.py", n=2))
     assert unified_diff("x.py", before, after) == full
+
+
+def test_members_of_private_modules_are_not_public_api(project: Path) -> None:
+    body = "class Helper:\n    def run(self):\n        pass\n"
+    _write(project, "pkg/_impl.py", body)
+    _write(project, "pkg/api.py", '"""Api."""\n' + body)
+    assert {(c, p) for c, p, _ in _codes(project, select=("DOC",))} == {("DOC002", "pkg/api.py"), ("DOC003", "pkg/api.py")}

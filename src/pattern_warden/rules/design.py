@@ -164,8 +164,12 @@ def _is_any(node: ast.expr | None, ctx: Context) -> bool:
 
 
 def is_public_name(name: str, ctx: Context) -> bool:
-    """Not private, not inside a function or a private class, and exported if the module has ``__all__``."""
+    """Not private, not inside a function or a private class or a private module (`_impl.py`, or
+    under a `_private/` package), and exported if the module has ``__all__``."""
     if name.startswith("_") or ctx.functions or any(cls.name.startswith("_") for cls in ctx.classes):
+        return False
+    parts = ctx.source.path.removesuffix(".pyi").removesuffix(".py").split("/")
+    if any(part.startswith("_") and part not in ("__init__", "__main__") for part in parts):
         return False
     top = ctx.classes[0].name if ctx.classes else name
     return ctx.exports is None or top in ctx.exports
