@@ -19,7 +19,7 @@ from pattern_warden.config import Config, load_config
 from pattern_warden.errors import WardenError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-_COMMANDS = {"serve", "patterns"}
+_COMMANDS = {"serve", "patterns", "dupes"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -71,6 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
             action.add_argument("query")
             action.add_argument("--category")
             action.add_argument("--limit", type=int, default=10)
+
+    dupes = commands.add_parser("dupes", help="find duplicated code (exit 1 above --threshold)")
+    _common(dupes)
+    _format(dupes, ("text", "json", "sarif"))
+    dupes.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders (default: .)")
+    dupes.add_argument("--min-lines", type=int, default=6, help="fewest code lines in a clone (default: 6)")
+    dupes.add_argument("--min-similarity", type=float, default=0.8, help="least similarity 0-1 (default: 0.8)")
+    dupes.add_argument("--kinds", default="exact,renamed,similar", help="comma-separated clone kinds")
+    dupes.add_argument("--include-tests", action="store_true", help="also compare test files")
+    dupes.add_argument("--threshold", type=float, metavar="PCT", help="exit 1 when duplication is above PCT%%")
+    dupes.add_argument("--no-cache", action="store_true", help="do not read or write .pattern-warden-cache/")
     return parser
 
 
@@ -113,6 +124,28 @@ def _run_patterns(args: argparse.Namespace, config: Config) -> int:
     return EXIT_USAGE if missing else EXIT_OK
 
 
+def _run_dupes(args: argparse.Namespace, config: Config) -> int:
+    from pattern_warden.clones.detect import analyse, validate
+    from pattern_warden.clones.index import ShapeCache
+    from pattern_warden.clones.models import DuplicatesOptions
+    from pattern_warden.clones.render import duplicates_json, duplicates_sarif, duplicates_text
+    from pattern_warden.workspace import Workspace
+
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    if unknown := set(kinds) - {"exact", "renamed", "similar"}:
+        raise WardenError(f"Unknown clone kind {sorted(unknown)[0]!r}.", "Use exact, renamed and/or similar.")
+    options = DuplicatesOptions(min_lines=args.min_lines, min_similarity=args.min_similarity, kinds=kinds,
+                                include_tests=args.include_tests)
+    validate(options)
+    disk = None if args.no_cache else config.root / ".pattern-warden-cache" / "clones"
+    cache = ShapeCache(config.limits.cache_entries, disk_dir=disk)
+    summary, classes, notes = analyse(Workspace(config), args.paths, options, cache)
+    cache.save()
+    render = {"text": duplicates_text, "json": duplicates_json, "sarif": duplicates_sarif}[args.format]
+    sys.stdout.write(render(summary, classes, notes))
+    return EXIT_FAIL if args.threshold is not None and summary.percentage > args.threshold else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pattern-warden`` console script."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -124,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             logging.getLogger().setLevel(args.log_level)
         config = load_config(args.root, args.patterns_dir)
-        runner = {"serve": _run_serve, "patterns": _run_patterns}[args.command]
+        runner = {"serve": _run_serve, "patterns": _run_patterns, "dupes": _run_dupes}[args.command]
         return runner(args, config)
     except (_UsageError, WardenError) as exc:
         print(f"pattern-warden: error: {exc}", file=sys.stderr)

@@ -22,6 +22,11 @@ from mcp_types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from pattern_warden import __version__
+from pattern_warden.clones.detect import find_duplicates as duplicates_engine
+from pattern_warden.clones.index import ShapeCache
+from pattern_warden.clones.models import CloneKind, DuplicatesOptions, DuplicatesResult, SimilarResult
+from pattern_warden.clones.similar import SimilarIndex
+from pattern_warden.clones.similar import find_similar as similar_engine
 from pattern_warden.config import Config
 from pattern_warden.errors import WardenError
 from pattern_warden.patterns.library import INDEX_URI, URI_PREFIX, PatternLibrary
@@ -39,6 +44,9 @@ them all (id, title, category, tags, summary). If your client does not show reso
 search_patterns with a few keywords before you design something, then get_pattern for the \
 full text. Each document says when it applies, why, what to write, what to avoid, and which \
 rules enforce it.
+
+Duplicates: before writing a function, call find_similar with your draft; reuse what it \
+finds. find_duplicates lists clone classes (exact, renamed, similar) with what to do about each.
 
 All paths are relative to the server's root; nothing outside it is read.\
 """
@@ -84,6 +92,7 @@ def build_server(config: Config, library: PatternLibrary | None = None) -> MCPSe
     warden = Warden(config, library)
     server = MCPServer("pattern-warden", instructions=INSTRUCTIONS, version=__version__)
     _register_patterns(server, warden)
+    _register_clones(server, warden)
     return server
 
 
@@ -132,3 +141,53 @@ def _register_patterns(server: MCPServer, warden: Warden) -> None:
         """
         doc = await run_engine(library.get, id)
         return PatternDocument(**doc.meta.model_dump(include=set(PatternDocument.model_fields)), markdown=doc.text)
+
+
+def _register_clones(server: MCPServer, warden: Warden) -> None:
+    # One warm index per server: shapes by content hash, so a call re-tokenizes only changed files.
+    cache = ShapeCache(warden.config.limits.cache_entries)
+    index = SimilarIndex(cache)
+
+    @server.tool(annotations=READ_ONLY)
+    async def find_duplicates(
+        paths: list[str] | None = None,
+        min_lines: int = 6,
+        min_similarity: float = 0.8,
+        kinds: list[CloneKind] | None = None,
+        include_tests: bool = False,
+        cursor: str | None = None,
+        limit: int = 20,
+    ) -> DuplicatesResult:
+        """Find duplicated code: clone classes ranked by size, boilerplate last.
+
+        Kinds: exact (same code, other layout/comments), renamed (other names and literals),
+        similar (whole functions at least min_similarity alike). Found in whole functions and in
+        runs of statements inside larger bodies. Each class gives its locations (path, lines,
+        enclosing function), lines duplicated and a recommendation (consolidate / extract /
+        leave, with where and why) from warden://patterns/consolidation-decision-tree. The
+        summary gives duplicated lines and percentage overall and per folder. `paths` default to
+        the whole root; pass `cursor` from page.next_cursor for the next page (limit 1-200).
+        """
+        options = DuplicatesOptions(min_lines=min_lines, min_similarity=min_similarity,
+                                    kinds=kinds if kinds is not None else ["exact", "renamed", "similar"],
+                                    include_tests=include_tests, cursor=cursor, limit=limit)
+        return await run_engine(duplicates_engine, warden.workspace, paths, options, cache)
+
+    @server.tool(annotations=READ_ONLY)
+    async def find_similar(
+        code: str | None = None,
+        path: str | None = None,
+        symbol: str | None = None,
+        limit: int = 10,
+        min_similarity: float = 0.5,
+    ) -> SimilarResult:
+        """Search before writing: the existing functions most like a draft, best first.
+
+        Pass your draft as `code` (one or more functions, or a few statements), or name an
+        existing function with `path` + `symbol` (a name or Class.method). Names and literals
+        are ignored, so a renamed copy still matches. Each match gives path, lines, function and
+        similarity (0-1). Reuse or extend a close match instead of writing a copy
+        (warden://patterns/search-before-writing).
+        """
+        return await run_engine(similar_engine, warden.workspace, code=code, path=path, symbol=symbol,
+                                limit=limit, min_similarity=min_similarity, index=index)

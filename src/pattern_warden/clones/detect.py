@@ -1,0 +1,327 @@
+"""``find_duplicates``: exact, renamed and similar clones, ranked, with what to do about each.
+
+Exact and renamed clones (types 1 and 2) come from runs of equal logical lines, seeded by the
+window index and extended to their full length, so they are found at any granularity: whole
+functions, and runs of statements inside larger, different bodies. Similar clones (type 3)
+are whole functions whose renamed token sequences are at least ``min_similarity`` alike by
+rapidfuzz's normalised Indel ratio, compared only when the shingle index says they may be.
+
+Where both apply, the larger verdict wins: a function pair already covered by an exact run is
+not reported again as similar, and the partial runs inside a similar pair are folded into it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.fuzz import ratio
+
+from pattern_warden.clones.advice import recommend
+from pattern_warden.clones.corpus import Corpus, load_corpus
+from pattern_warden.clones.index import Match, ShapeCache, seed_matches, shingles, similar_candidates
+from pattern_warden.clones.models import (
+    KINDS,
+    CloneClass,
+    CloneLocation,
+    DuplicatesOptions,
+    DuplicatesResult,
+    DuplicatesSummary,
+    FolderSummary,
+)
+from pattern_warden.clones.normalize import FLAG_HEADER, FLAG_IMPORT, FLAG_SCAFFOLD, FLAG_TRIVIAL, Shape, enclosing
+from pattern_warden.errors import WardenError
+from pattern_warden.models import Note, check_range, paginate
+from pattern_warden.workspace import Workspace
+
+#: Most folders listed in the summary.
+FOLDERS_SHOWN = 30
+#: Fewest tokens per required line in an exact or renamed run: `x = y` six times is not a clone.
+TOKENS_PER_LINE = 4
+#: A run covering this share of both functions makes their "similar" verdict redundant.
+COVERED = 0.9
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A fragment: file index and its first and last logical lines (inclusive)."""
+
+    fid: int
+    first: int
+    last: int
+
+
+@dataclass
+class _Found:
+    kind: str
+    similarity: float
+    spans: list[_Span]
+
+
+def validate(options: DuplicatesOptions) -> None:
+    """Refuse options out of range with a message that names the range."""
+    check_range("min_lines", options.min_lines, 2, 1000)
+    check_range("limit", options.limit, 1, 200)
+    if not 0.3 <= options.min_similarity <= 1.0:
+        raise WardenError(f"min_similarity must be between 0.3 and 1.0; got {options.min_similarity}.",
+                          "Pass a fraction such as 0.8.")
+    if not options.kinds:
+        raise WardenError("kinds is empty.", f"Pass one or more of {', '.join(KINDS)}.")
+
+
+def find_duplicates(
+    workspace: Workspace,
+    paths: Sequence[str] | None = None,
+    options: DuplicatesOptions | None = None,
+    cache: ShapeCache | None = None,
+) -> DuplicatesResult:
+    """Clone classes under ``paths`` (default: the whole root), ranked, one page at a time."""
+    opts = options or DuplicatesOptions()
+    validate(opts)
+    summary, classes, notes = analyse(workspace, paths, opts, cache)
+    page, info = paginate(classes, opts.cursor, opts.limit)
+    return DuplicatesResult(summary=summary, clones=page, page=info, notes=notes)
+
+
+def analyse(
+    workspace: Workspace,
+    paths: Sequence[str] | None,
+    opts: DuplicatesOptions,
+    cache: ShapeCache | None = None,
+) -> tuple[DuplicatesSummary, list[CloneClass], list[Note]]:
+    """The summary and every clone class, ranked (the CLI prints them all)."""
+    cache = cache if cache is not None else ShapeCache(workspace.config.limits.cache_entries)
+    corpus = load_corpus(workspace, paths, cache, opts.include_tests)
+    found = [f for f in detect(corpus, opts) if f.kind in opts.kinds]
+    ranked = sorted(((f, _clone_class(corpus, f)) for f in found), key=lambda pair: _rank(pair[1]))
+    classes = [c for _, c in ranked]
+    summary = _summary(corpus, [f for f, c in ranked if c.boilerplate is None], classes)
+    return summary, classes, corpus.notes
+
+
+def _rank(clone: CloneClass) -> tuple[bool, float, str, int]:
+    """Boilerplate last; otherwise the most duplicated code first."""
+    first = clone.locations[0]
+    weight = clone.lines * (len(clone.locations) - 1) * clone.similarity
+    return (clone.boilerplate is not None, -weight, first.path, first.start_line)
+
+
+def detect(corpus: Corpus, opts: DuplicatesOptions) -> list[_Found]:
+    """Every clone class in ``corpus``, unranked."""
+    shapes = corpus.shapes
+    k = max(2, min(4, opts.min_lines // 2))
+    matches = [m for m in seed_matches(shapes, k) if _long_enough(shapes, m, opts.min_lines)]
+    pairs = _similar_pairs(corpus, opts) if "similar" in opts.kinds else []
+    by_files: dict[tuple[int, int], list[Match]] = defaultdict(list)
+    for m in matches:
+        by_files[(m.file_a, m.file_b)].append(m)
+    pairs = [p for p in pairs if not _covered(p, by_files, shapes)]
+    if pairs:
+        pairs_by_files: dict[tuple[int, int], list[_Pair]] = defaultdict(list)
+        for p in pairs:
+            pairs_by_files[(p.a.fid, p.b.fid)].append(p)
+            pairs_by_files[(p.b.fid, p.a.fid)].append(p)
+        matches = [m for m in matches if not _inside_pair(m, pairs_by_files[(m.file_a, m.file_b)])]
+    found = _group_runs(shapes, matches)
+    found += _group_pairs(shapes, pairs)
+    for f in found:
+        f.spans.sort(key=lambda s: (corpus.paths[s.fid], s.first))
+    return found
+
+
+def _long_enough(shapes: list[Shape], m: Match, min_lines: int) -> bool:
+    """At least ``min_lines`` code rows on both sides, and enough tokens to be more than a few names."""
+    a = shapes[m.file_a]
+    end = m.line_a + m.length
+    if sum(len(r) for r in a.renamed[m.line_a : end]) < TOKENS_PER_LINE * min_lines:
+        return False
+    return min(a.rows(m.line_a, end - 1), shapes[m.file_b].rows(m.line_b, m.line_b + m.length - 1)) >= min_lines
+
+
+def _group_runs(shapes: list[Shape], matches: list[Match]) -> list[_Found]:
+    """Matches with the same content are one class; it is exact when every copy reads alike."""
+    groups: dict[tuple[int, int], set[_Span]] = defaultdict(set)
+    for m in matches:
+        shape = shapes[m.file_a]
+        end = m.line_a + m.length
+        key = (m.length, hash((tuple(shape.renamed[m.line_a : end]), tuple(shape.deltas[m.line_a + 1 : end]))))
+        groups[key].add(_Span(m.file_a, m.line_a, end - 1))
+        groups[key].add(_Span(m.file_b, m.line_b, m.line_b + m.length - 1))
+    found = []
+    for spans in groups.values():
+        if _self_overlapping(spans):
+            continue  # one periodic region (a table of near-identical calls) seen at several offsets
+        texts = {tuple(shapes[s.fid].exact[s.first : s.last + 1]) for s in spans}
+        found.append(_Found("exact" if len(texts) == 1 else "renamed", 1.0, list(spans)))
+    return found
+
+
+def _self_overlapping(spans: set[_Span]) -> bool:
+    ordered = sorted(spans, key=lambda s: (s.fid, s.first))
+    return any(a.fid == b.fid and b.first <= a.last for a, b in zip(ordered, ordered[1:]))
+
+
+@dataclass(frozen=True)
+class _Pair:
+    a: _Span
+    b: _Span
+    similarity: float
+
+
+def _similar_pairs(corpus: Corpus, opts: DuplicatesOptions) -> list[_Pair]:
+    """Functions at least ``min_similarity`` alike, compared only when their shingles overlap."""
+    spans: list[_Span] = []
+    texts: list[str] = []
+    grams: list[set[int]] = []
+    for fid, shape in enumerate(corpus.shapes):
+        for unit in shape.units:
+            if shape.rows(unit.first, unit.last) >= opts.min_lines:
+                spans.append(_Span(fid, unit.first, unit.last))
+                texts.append(shape.unit_text(unit))
+                grams.append(shingles(shape, unit.first, unit.last))
+    cutoff = opts.min_similarity * 100
+    pairs = []
+    for i, j in similar_candidates(grams):
+        a, b = spans[i], spans[j]
+        if a.fid == b.fid and a.first <= b.last and b.first <= a.last:
+            continue  # a function and a closure nested in it
+        la, lb = len(texts[i]), len(texts[j])
+        if 200 * min(la, lb) < cutoff * (la + lb):
+            continue  # lengths alone rule out the cutoff
+        score = ratio(texts[i], texts[j], score_cutoff=cutoff)
+        if score:
+            pairs.append(_Pair(a, b, round(score / 100, 3)))
+    return pairs
+
+
+def _covered(pair: _Pair, by_files: dict[tuple[int, int], list[Match]], shapes: list[Shape]) -> bool:
+    """True when one run already covers most of both functions of a similar pair."""
+    a, b = pair.a, pair.b
+    for (fa, fb), swap in (((a.fid, b.fid), False), ((b.fid, a.fid), True)):
+        x, y = (b, a) if swap else (a, b)
+        for m in by_files.get((fa, fb), ()):
+            ox = _overlap(m.line_a, m.line_a + m.length - 1, x)
+            oy = _overlap(m.line_b, m.line_b + m.length - 1, y)
+            if ox >= COVERED * (x.last - x.first + 1) and oy >= COVERED * (y.last - y.first + 1):
+                return True
+    return False
+
+
+def _overlap(first: int, last: int, span: _Span) -> int:
+    return max(0, min(last, span.last) - max(first, span.first) + 1)
+
+
+def _inside_pair(m: Match, pairs: list[_Pair]) -> bool:
+    run_a = _Span(m.file_a, m.line_a, m.line_a + m.length - 1)
+    run_b = _Span(m.file_b, m.line_b, m.line_b + m.length - 1)
+    return any(
+        (_within(run_a, p.a) and _within(run_b, p.b)) or (_within(run_a, p.b) and _within(run_b, p.a))
+        for p in pairs
+    )
+
+
+def _within(run: _Span, unit: _Span) -> bool:
+    return run.fid == unit.fid and unit.first <= run.first and run.last <= unit.last
+
+
+def _group_pairs(shapes: list[Shape], pairs: list[_Pair]) -> list[_Found]:
+    """Similar pairs joined into classes (connected components), at their weakest link."""
+    parent: dict[_Span, _Span] = {}
+
+    def root(span: _Span) -> _Span:
+        while parent.setdefault(span, span) != span:
+            parent[span] = parent[parent[span]]
+            span = parent[span]
+        return span
+
+    for p in pairs:
+        parent[root(p.a)] = root(p.b)
+    members: dict[_Span, list[_Span]] = defaultdict(list)
+    for span in parent:
+        members[root(span)].append(span)
+    weakest: dict[_Span, float] = {}
+    for p in pairs:
+        r = root(p.a)
+        weakest[r] = min(weakest.get(r, 1.0), p.similarity)
+    found = []
+    for r, spans in members.items():
+        similarity = weakest[r]
+        if similarity >= 1.0:
+            texts = {tuple(shapes[s.fid].exact[s.first : s.last + 1]) for s in spans}
+            kind = "exact" if len(texts) == 1 else "renamed"
+        else:
+            kind = "similar"
+        found.append(_Found(kind, similarity, spans))
+    return found
+
+
+def _boilerplate(shape: Shape, span: _Span) -> str | None:
+    flags = [f for f in shape.flags[span.first : span.last + 1] if f != FLAG_HEADER]
+    if not flags:
+        return None
+    if all(f & FLAG_IMPORT for f in flags):
+        return "import lists"
+    if all(f & (FLAG_IMPORT | FLAG_SCAFFOLD | FLAG_TRIVIAL) for f in flags):
+        if any(f & FLAG_SCAFFOLD for f in flags):
+            return "test scaffolding"
+        return "assign-only __init__ methods and one-statement accessors"
+    return None
+
+
+def _location(corpus: Corpus, span: _Span) -> CloneLocation:
+    shape = corpus.shapes[span.fid]
+    start, end = shape.starts[span.first], shape.ends[span.last]
+    unit = enclosing(shape, start, end)
+    return CloneLocation(path=corpus.paths[span.fid], start_line=start, end_line=end,
+                         function=unit.name if unit else None)
+
+
+def _clone_class(corpus: Corpus, found: _Found) -> CloneClass:
+    locations = [_location(corpus, s) for s in found.spans]
+    reasons = [_boilerplate(corpus.shapes[s.fid], s) for s in found.spans]
+    boilerplate = reasons[0] if all(reasons) else None
+    first = locations[0]
+    return CloneClass(
+        id=f"{found.kind}:{first.path}:{first.start_line}",
+        kind=found.kind,  # type: ignore[arg-type]
+        similarity=found.similarity,
+        lines=max(corpus.shapes[s.fid].rows(s.first, s.last) for s in found.spans),
+        locations=locations,
+        boilerplate=boilerplate,
+        recommendation=recommend(locations, found.similarity, boilerplate),
+    )
+
+
+def _summary(corpus: Corpus, found: list[_Found], classes: list[CloneClass]) -> DuplicatesSummary:
+    """Duplicated code lines of ``found``, each counted once, overall and per folder."""
+    rows: dict[int, set[int]] = defaultdict(set)
+    for f in found:
+        for s in f.spans:
+            shape = corpus.shapes[s.fid]
+            for i in range(s.first, s.last + 1):
+                rows[s.fid].update(range(shape.starts[i], shape.ends[i] + 1))
+    folders: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for fid, shape in enumerate(corpus.shapes):
+        entry = folders[corpus.folder(fid)]
+        entry[0] += 1
+        entry[1] += shape.code_rows
+        entry[2] += len(rows.get(fid, ()))
+    total = sum(e[1] for e in folders.values())
+    duplicated = sum(e[2] for e in folders.values())
+    by_folder = [
+        FolderSummary(folder=name, files=e[0], lines=e[1], duplicated_lines=e[2], percentage=_percent(e[2], e[1]))
+        for name, e in folders.items() if e[2]
+    ]
+    by_folder.sort(key=lambda f: (-f.percentage, f.folder))
+    by_kind: dict[str, int] = defaultdict(int)
+    for c in classes:
+        by_kind[c.kind] += 1
+    return DuplicatesSummary(
+        files=len(corpus.paths), lines=total, duplicated_lines=duplicated, percentage=_percent(duplicated, total),
+        clone_classes=len(classes), by_kind=dict(by_kind), by_folder=by_folder[:FOLDERS_SHOWN],
+    )
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 2) if whole else 0.0

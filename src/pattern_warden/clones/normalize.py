@@ -1,0 +1,279 @@
+"""Token shapes of a Python file: what clone detection compares instead of raw text.
+
+A file becomes a list of *logical lines* (the tokens between two NEWLINE tokens, so layout,
+line continuations and comments no longer matter), each kept in two forms:
+
+- the **exact** form: the token strings joined by one space. Two fragments with equal exact
+  forms are type-1 clones (same code, other layout or comments).
+- the **renamed** form: one character per token, with every identifier, number and string
+  collapsed to a placeholder. Equal renamed forms are type-2 clones; the rapidfuzz distance
+  between renamed forms measures type-3 similarity.
+
+Each line also records its change of indentation depth, so a block copied to another depth
+still matches while its inner structure is kept. Functions and methods become ``Unit`` rows
+(their span of logical lines) for whole-function comparison and for ``find_similar``.
+
+The result is plain lists, tuples and strings so that it can be cached on disk with
+``marshal`` and shipped between processes cheaply.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import keyword
+import tokenize
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+#: Bumped whenever the shape format or its meaning changes, so stale caches are ignored.
+SHAPE_VERSION = 2
+
+#: Line flags: what kind of boilerplate a logical line belongs to.
+FLAG_IMPORT = 1
+FLAG_TRIVIAL = 2  # inside an __init__ that only assigns, or a one-statement accessor/property
+FLAG_SCAFFOLD = 4  # inside test scaffolding (setUp/tearDown, fixtures)
+FLAG_HEADER = 8  # a class header: neutral, it neither makes nor unmakes boilerplate
+
+_SKIPPED_TOKENS = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER})
+_KEYWORDS = frozenset(keyword.kwlist)
+_FSTRING_START = getattr(tokenize, "FSTRING_START", -1)
+_FSTRING_END = getattr(tokenize, "FSTRING_END", -2)
+_FSTRING_PARTS = frozenset(
+    getattr(tokenize, name) for name in ("FSTRING_MIDDLE", "TSTRING_START", "TSTRING_MIDDLE") if hasattr(tokenize, name)
+)
+_NAME_CHAR, _NUMBER_CHAR, _STRING_CHAR = "\u0100", "\u0101", "\u0102"
+_SCAFFOLD_NAMES = frozenset({"setUp", "tearDown", "setUpClass", "tearDownClass", "setUpTestData", "setup_method",
+                             "teardown_method", "setup_class", "teardown_class", "asyncSetUp", "asyncTearDown"})
+
+
+@lru_cache(maxsize=4096)
+def token_char(token: str) -> str:
+    """One stable character for a keyword or operator (stable across processes, for caches)."""
+    return chr(0x110 + zlib.crc32(token.encode()) % 0xD600)
+
+
+def delta_char(delta: int) -> str:
+    """The character that stands for a change of indentation depth before a line."""
+    return chr(64 + max(-40, min(40, delta)))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A function or method: its qualified name, rows and span of logical lines."""
+
+    name: str
+    start: int  # first row, decorators included (1-based)
+    end: int  # last row
+    first: int  # index of its first logical line
+    last: int  # index of its last logical line (inclusive)
+    trivial: str  # why it is boilerplate ('' when it is not)
+
+
+@dataclass
+class Shape:
+    """A file's logical lines (parallel lists), its units and its code rows."""
+
+    starts: list[int]
+    ends: list[int]
+    deltas: list[int]
+    exact: list[str]
+    renamed: list[str]
+    flags: list[int]
+    units: list[Unit]
+    code_rows: int
+
+    def rows(self, first: int, last: int) -> int:
+        """Rows holding code in logical lines ``first..last`` (blank and comment rows between excluded)."""
+        return sum(self.ends[i] - self.starts[i] + 1 for i in range(first, last + 1))
+
+    def unit_text(self, unit: Unit) -> str:
+        """The renamed form of a whole unit, depth changes included (the first line's excluded)."""
+        parts = [self.renamed[unit.first]]
+        for i in range(unit.first + 1, unit.last + 1):
+            parts.append(delta_char(self.deltas[i]))
+            parts.append(self.renamed[i])
+        return "".join(parts)
+
+    def dump(self) -> tuple:
+        units = [(u.name, u.start, u.end, u.first, u.last, u.trivial) for u in self.units]
+        return (SHAPE_VERSION, self.starts, self.ends, self.deltas, self.exact, self.renamed, self.flags, units,
+                self.code_rows)
+
+    @classmethod
+    def load(cls, data: object) -> Shape | None:
+        """A shape from ``dump()`` output, or None when it is stale or malformed."""
+        if not isinstance(data, tuple) or len(data) != 9 or data[0] != SHAPE_VERSION:
+            return None
+        _, starts, ends, deltas, exact, renamed, flags, units, code_rows = data
+        try:
+            return cls(starts, ends, deltas, exact, renamed, flags, [Unit(*u) for u in units], int(code_rows))
+        except TypeError:
+            return None
+
+
+class _LineBuilder:
+    """Collects tokens into logical lines while tokenize walks the file."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.deltas: list[int] = []
+        self.exact: list[str] = []
+        self.renamed: list[str] = []
+        self.code_rows: set[int] = set()
+        self._exact: list[str] = []
+        self._renamed: list[str] = []
+        self._start = 0
+        self._end = 0
+        self._delta = 0
+
+    def add(self, exact: str, renamed: str, start: int, end: int) -> None:
+        if not self._exact:
+            self._start = start
+        self._exact.append(exact)
+        self._renamed.append(renamed)
+        self._end = end
+
+    def indent(self, change: int) -> None:
+        self._delta += change
+
+    def close(self) -> None:
+        if not self._exact:
+            return
+        if self._renamed == [_STRING_CHAR]:
+            # A lone string is a docstring (or a comment written as one): prose, not code.
+            # Its depth change passes to the next line so the structure stays the same.
+            self._exact, self._renamed = [], []
+            return
+        if self._exact[0] in ("import", "from") and "import" in self._exact:
+            # Imports keep their names: with names abstracted every import list would look alike.
+            self._renamed = [token_char(t) for t in self._exact]
+        self.starts.append(self._start)
+        self.ends.append(self._end)
+        self.deltas.append(self._delta)
+        self.exact.append(" ".join(self._exact))
+        self.renamed.append("".join(self._renamed))
+        self.code_rows.update(range(self._start, self._end + 1))
+        self._exact, self._renamed, self._delta = [], [], 0
+
+
+def _tokens_to_lines(text: str) -> _LineBuilder:
+    builder = _LineBuilder()
+    after_def = False
+    fstring_depth = 0
+    fstring_start = 0
+    fstring_parts: list[str] = []
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        kind = tok.type
+        if kind in _SKIPPED_TOKENS:
+            continue
+        if kind == tokenize.NEWLINE:
+            builder.close()
+        elif kind == tokenize.INDENT:
+            builder.indent(1)
+        elif kind == tokenize.DEDENT:
+            builder.indent(-1)
+        elif kind == _FSTRING_START or fstring_depth:
+            # Python 3.12+ splits f-strings into parts; they count as one string token, as in 3.11.
+            if kind == _FSTRING_START:
+                fstring_depth += 1
+                if fstring_depth == 1:
+                    fstring_start, fstring_parts = tok.start[0], []
+            elif kind == _FSTRING_END:
+                fstring_depth -= 1
+            fstring_parts.append(tok.string)
+            if not fstring_depth:
+                builder.add("".join(fstring_parts), _STRING_CHAR, fstring_start, tok.end[0])
+        elif kind == tokenize.NAME:
+            if tok.string in _KEYWORDS:
+                builder.add(tok.string, token_char(tok.string), tok.start[0], tok.end[0])
+            else:
+                # A function's or class's own name is not part of what it does.
+                builder.add("$" if after_def else tok.string, _NAME_CHAR, tok.start[0], tok.end[0])
+            after_def = tok.string in ("def", "class")
+            continue
+        elif kind == tokenize.NUMBER:
+            builder.add(tok.string, _NUMBER_CHAR, tok.start[0], tok.end[0])
+        elif kind == tokenize.STRING or kind in _FSTRING_PARTS:
+            builder.add(tok.string, _STRING_CHAR, tok.start[0], tok.end[0])
+        else:
+            builder.add(tok.string, token_char(tok.string), tok.start[0], tok.end[0])
+        after_def = False
+    builder.close()
+    return builder
+
+
+def _trivial_reason(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """Why a function is boilerplate: an assign-only ``__init__``, a one-line accessor, scaffolding."""
+    body = list(node.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring
+    if node.name == "__init__" and all(
+        isinstance(stmt, (ast.Assign, ast.AnnAssign))
+        or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call))  # super().__init__(...)
+        for stmt in body
+    ):
+        return "an __init__ that only assigns"
+    if len(body) == 1 and isinstance(body[0], (ast.Return, ast.Assign, ast.Pass)):
+        return "a one-statement accessor"
+    if node.name in _SCAFFOLD_NAMES or any(
+        "fixture" in ast.unparse(dec) for dec in node.decorator_list
+    ):
+        return "test scaffolding"
+    return ""
+
+
+def _units(tree: ast.Module, starts: list[int]) -> list[Unit]:
+    import bisect
+
+    units: list[Unit] = []
+    stack: list[tuple[ast.AST, str]] = [(tree, "")]
+    while stack:
+        node, prefix = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = f"{prefix}{child.name}"
+                if not isinstance(child, ast.ClassDef):
+                    start = min([child.lineno, *(d.lineno for d in child.decorator_list)])
+                    end = child.end_lineno or child.lineno
+                    first = bisect.bisect_left(starts, start)
+                    last = bisect.bisect_right(starts, end) - 1
+                    if first <= last:
+                        units.append(Unit(name, start, end, first, last, _trivial_reason(child)))
+                stack.append((child, name + "."))
+            else:
+                stack.append((child, prefix))
+    units.sort(key=lambda u: (u.start, -u.end))
+    return units
+
+
+def shape_of(text: str, tree: ast.Module | None = None) -> Shape | None:
+    """The shape of a Python source, or None when it does not tokenize or parse."""
+    try:
+        lines = _tokens_to_lines(text)
+        if tree is None:
+            tree = ast.parse(text)
+        units = _units(tree, lines.starts)
+    except (tokenize.TokenError, SyntaxError, RecursionError, ValueError, MemoryError):
+        return None
+    flags = [FLAG_IMPORT if e.startswith(("import ", "from ")) and " import " in f" {e} "
+             else FLAG_HEADER if e.startswith("class ") else 0 for e in lines.exact]
+    for unit in units:  # outer units come first, so an inner unit's verdict wins
+        flag = FLAG_SCAFFOLD if unit.trivial == "test scaffolding" else FLAG_TRIVIAL if unit.trivial else 0
+        for i in range(unit.first, unit.last + 1):
+            flags[i] = (flags[i] & (FLAG_IMPORT | FLAG_HEADER)) | flag
+    return Shape(lines.starts, lines.ends, lines.deltas, lines.exact, lines.renamed, flags, units,
+                 len(lines.code_rows))
+
+
+def enclosing(shape: Shape, row: int, end: int | None = None) -> Unit | None:
+    """The innermost unit holding ``row`` (and ``end`` when given)."""
+    found = None
+    for unit in shape.units:
+        if unit.start > row:
+            break
+        if unit.end >= (end if end is not None else row):
+            found = unit
+    return found
