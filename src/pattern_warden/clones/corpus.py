@@ -7,15 +7,19 @@ across two processes when there are enough of them for the start-up cost to pay 
 from __future__ import annotations
 
 import logging
+import os
 import posixpath
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pattern_warden.clones.index import ShapeCache
 from pattern_warden.clones.normalize import Shape, shape_of
 from pattern_warden.models import Note
-from pattern_warden.workspace import Skipped, Workspace
+from pattern_warden.workspace import Discovery, Skipped, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +58,95 @@ def _shape_batch(texts: list[str]) -> list[Shape | None]:
     return [shape_of(text) for text in texts]
 
 
+_Stamp = tuple[int, int, int]  # (st_mtime_ns, st_ctime_ns, st_size)
+
+
+def _stamp(path: Path) -> _Stamp | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size)
+
+
+@dataclass
+class _Walk:
+    found: Discovery
+    folders: dict[Path, _Stamp | None]
+    taken: float
+
+
+class TreeState:
+    """What a running server already knows about the tree, so a warm call touches only what changed.
+
+    Walking a large tree with .gitignore rules costs far more than the 200 ms a search before
+    writing may take, so the walk is kept and re-done only for folders whose stamp changed (a
+    file added, removed or renamed in them), and in full every ``FULL_WALK_S`` seconds. A file
+    whose stamp is unchanged keeps its content hash without being read again. Only metadata is
+    read here; content still comes through ``Workspace.read``.
+    """
+
+    FULL_WALK_S = 60.0
+
+    def __init__(self) -> None:
+        self._walks: dict[tuple[str, ...], _Walk] = {}
+        self._digests: dict[Path, tuple[_Stamp, str]] = {}
+        self._lock = threading.Lock()
+
+    def discover(self, workspace: Workspace, paths: Sequence[str] | None) -> Discovery:
+        key = tuple(paths or ["."])
+        with self._lock:
+            walk = self._walks.get(key)
+            if walk is None or time.monotonic() - walk.taken > self.FULL_WALK_S:
+                walk = self._walk(workspace, paths)
+            else:
+                changed = sorted(d for d, stamp in walk.folders.items() if _stamp(d) != stamp)
+                if changed:
+                    walk = self._rewalk(workspace, paths, walk, changed)
+            self._walks[key] = walk
+            return walk.found
+
+    def _walk(self, workspace: Workspace, paths: Sequence[str] | None) -> _Walk:
+        found = workspace.discover(paths)
+        tops = [workspace.resolve(p) for p in paths or ["."]]
+        folders = {d for f in found.files for d in f.parents if any(d == t or t in d.parents for t in tops)}
+        folders |= {t for t in tops if t.is_dir()}
+        return _Walk(found, {d: _stamp(d) for d in folders}, time.monotonic())
+
+    def _rewalk(self, workspace: Workspace, paths: Sequence[str] | None, walk: _Walk, changed: list[Path]) -> _Walk:
+        """Walk again only the folders that changed (the whole tree if a top folder did)."""
+        tops = {workspace.resolve(p) for p in paths or ["."]}
+        if tops & set(changed) or any(_stamp(d) is None for d in changed):
+            return self._walk(workspace, paths)
+        outermost = [d for d in changed if not any(o in d.parents for o in changed)]
+        files = [f for f in walk.found.files if not any(d in f.parents for d in outermost)]
+        folders = {d: s for d, s in walk.folders.items() if not any(d == o or o in d.parents for o in outermost)}
+        for folder in outermost:
+            sub = self._walk(workspace, [workspace.relative(folder)])
+            files += sub.found.files
+            folders.update(sub.folders)
+        found = Discovery(sorted(set(files)), walk.found.skipped, walk.found.truncated)
+        return _Walk(found, folders, walk.taken)
+
+    def known_digest(self, path: Path) -> str | None:
+        """The content hash of ``path`` if its stamp has not changed since it was read."""
+        entry = self._digests.get(path)
+        return entry[1] if entry is not None and entry[0] == _stamp(path) else None
+
+    def remember(self, path: Path, stamp: _Stamp | None, digest: str) -> None:
+        if stamp is not None:
+            self._digests[path] = (stamp, digest)
+
+
 def load_corpus(
-    workspace: Workspace, paths: Sequence[str] | None, cache: ShapeCache, include_tests: bool = False
+    workspace: Workspace,
+    paths: Sequence[str] | None,
+    cache: ShapeCache,
+    include_tests: bool = False,
+    state: TreeState | None = None,
 ) -> Corpus:
     """Discover and shape the Python files under ``paths`` (tests left out unless asked for)."""
-    found = workspace.discover(paths)
+    found = state.discover(workspace, paths) if state is not None else workspace.discover(paths)
     corpus = Corpus()
     corpus.notes += [Note(path=s.path, message=s.reason) for s in found.skipped]
     if found.truncated:
@@ -70,10 +158,19 @@ def load_corpus(
         rel = workspace.relative(real)
         if not include_tests and is_test_path(rel):
             continue
+        if state is not None:
+            digest = state.known_digest(real)
+            shape = cache.get(digest) if digest is not None else None
+            if digest is not None and shape is not None:
+                slots.append((rel, digest, shape))
+                continue
+            stamp = _stamp(real)
         source = workspace.read(real)
         if isinstance(source, Skipped):
             corpus.notes.append(Note(path=source.path, message=source.reason))
             continue
+        if state is not None:
+            state.remember(real, stamp, source.digest)
         budget -= source.size
         if budget < 0:
             corpus.notes.append(Note(message="Stopped at the byte limit for one call; later files were not read."))

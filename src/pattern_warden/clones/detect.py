@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz.fuzz import ratio
 
 from pattern_warden.clones.advice import recommend
-from pattern_warden.clones.corpus import Corpus, load_corpus
+from pattern_warden.clones.corpus import Corpus, TreeState, load_corpus
 from pattern_warden.clones.index import Match, ShapeCache, seed_matches, shingles, similar_candidates
 from pattern_warden.clones.models import (
     KINDS,
@@ -39,6 +39,9 @@ from pattern_warden.workspace import Workspace
 FOLDERS_SHOWN = 30
 #: Fewest tokens per required line in an exact or renamed run: `x = y` six times is not a clone.
 TOKENS_PER_LINE = 4
+#: Fewest tokens in a function compared for similarity: short bodies look alike by chance
+#: (jscpd ignores blocks under 50 tokens for the same reason).
+MIN_SIMILAR_TOKENS = 40
 #: A run covering this share of both functions makes their "similar" verdict redundant.
 COVERED = 0.9
 
@@ -75,11 +78,12 @@ def find_duplicates(
     paths: Sequence[str] | None = None,
     options: DuplicatesOptions | None = None,
     cache: ShapeCache | None = None,
+    state: TreeState | None = None,
 ) -> DuplicatesResult:
     """Clone classes under ``paths`` (default: the whole root), ranked, one page at a time."""
     opts = options or DuplicatesOptions()
     validate(opts)
-    summary, classes, notes = analyse(workspace, paths, opts, cache)
+    summary, classes, notes = analyse(workspace, paths, opts, cache, state)
     page, info = paginate(classes, opts.cursor, opts.limit)
     return DuplicatesResult(summary=summary, clones=page, page=info, notes=notes)
 
@@ -89,10 +93,11 @@ def analyse(
     paths: Sequence[str] | None,
     opts: DuplicatesOptions,
     cache: ShapeCache | None = None,
+    state: TreeState | None = None,
 ) -> tuple[DuplicatesSummary, list[CloneClass], list[Note]]:
     """The summary and every clone class, ranked (the CLI prints them all)."""
     cache = cache if cache is not None else ShapeCache(workspace.config.limits.cache_entries)
-    corpus = load_corpus(workspace, paths, cache, opts.include_tests)
+    corpus = load_corpus(workspace, paths, cache, opts.include_tests, state)
     found = [f for f in detect(corpus, opts) if f.kind in opts.kinds]
     ranked = sorted(((f, _clone_class(corpus, f)) for f in found), key=lambda pair: _rank(pair[1]))
     classes = [c for _, c in ranked]
@@ -111,7 +116,8 @@ def detect(corpus: Corpus, opts: DuplicatesOptions) -> list[_Found]:
     """Every clone class in ``corpus``, unranked."""
     shapes = corpus.shapes
     k = max(2, min(4, opts.min_lines // 2))
-    matches = [m for m in seed_matches(shapes, k) if _long_enough(shapes, m, opts.min_lines)]
+    matches = [m for raw in seed_matches(shapes, k) for m in _split_at_definitions(shapes, raw)
+               if _long_enough(shapes, m, opts.min_lines)]
     pairs = _similar_pairs(corpus, opts) if "similar" in opts.kinds else []
     by_files: dict[tuple[int, int], list[Match]] = defaultdict(list)
     for m in matches:
@@ -128,6 +134,21 @@ def detect(corpus: Corpus, opts: DuplicatesOptions) -> list[_Found]:
     for f in found:
         f.spans.sort(key=lambda s: (corpus.paths[s.fid], s.first))
     return found
+
+
+_HEADERS = ("def ", "async def ", "class ", "@")
+
+
+def _split_at_definitions(shapes: list[Shape], m: Match) -> list[Match]:
+    """Cut a run where a new definition starts, so a clone never joins the tail of one function
+    to the head of the next (a coincidence of shape, not a copy)."""
+    exact = shapes[m.file_a].exact
+    cuts = [i for i in range(1, m.length)
+            if exact[m.line_a + i].startswith(_HEADERS) and not exact[m.line_a + i - 1].startswith(_HEADERS)]
+    if not cuts:
+        return [m]
+    bounds = [0, *cuts, m.length]
+    return [Match(m.file_a, m.line_a + lo, m.file_b, m.line_b + lo, hi - lo) for lo, hi in zip(bounds, bounds[1:])]
 
 
 def _long_enough(shapes: list[Shape], m: Match, min_lines: int) -> bool:
@@ -176,9 +197,12 @@ def _similar_pairs(corpus: Corpus, opts: DuplicatesOptions) -> list[_Pair]:
     grams: list[set[int]] = []
     for fid, shape in enumerate(corpus.shapes):
         for unit in shape.units:
-            if shape.rows(unit.first, unit.last) >= opts.min_lines:
+            if shape.rows(unit.first, unit.last) < opts.min_lines:
+                continue
+            text = shape.unit_text(unit)
+            if len(text) - (unit.last - unit.first) >= MIN_SIMILAR_TOKENS:
                 spans.append(_Span(fid, unit.first, unit.last))
-                texts.append(shape.unit_text(unit))
+                texts.append(text)
                 grams.append(shingles(shape, unit.first, unit.last))
     cutoff = opts.min_similarity * 100
     pairs = []
@@ -226,27 +250,30 @@ def _within(run: _Span, unit: _Span) -> bool:
 
 
 def _group_pairs(shapes: list[Shape], pairs: list[_Pair]) -> list[_Found]:
-    """Similar pairs joined into classes (connected components), at their weakest link."""
-    parent: dict[_Span, _Span] = {}
-
-    def root(span: _Span) -> _Span:
-        while parent.setdefault(span, span) != span:
-            parent[span] = parent[parent[span]]
-            span = parent[span]
-        return span
-
-    for p in pairs:
-        parent[root(p.a)] = root(p.b)
-    members: dict[_Span, list[_Span]] = defaultdict(list)
-    for span in parent:
-        members[root(span)].append(span)
-    weakest: dict[_Span, float] = {}
-    for p in pairs:
-        r = root(p.a)
-        weakest[r] = min(weakest.get(r, 1.0), p.similarity)
+    """Similar pairs gathered into star-shaped classes: every member is verified against the
+    centre, so a class never chains A~B~C into a claim that A is like C."""
+    centre_of: dict[_Span, _Span] = {}
+    members: dict[_Span, list[tuple[_Span, float]]] = {}
+    leftovers: list[_Pair] = []
+    for p in sorted(pairs, key=lambda p: (-p.similarity, p.a.fid, p.a.first, p.b.fid, p.b.first)):
+        ca, cb = centre_of.get(p.a), centre_of.get(p.b)
+        if ca is None and cb is None:
+            centre_of[p.a] = centre_of[p.b] = p.a
+            members[p.a] = [(p.a, 1.0), (p.b, p.similarity)]
+        elif ca == p.a and cb is None:
+            centre_of[p.b] = p.a
+            members[p.a].append((p.b, p.similarity))
+        elif cb == p.b and ca is None:
+            centre_of[p.a] = p.b
+            members[p.b].append((p.a, p.similarity))
+        elif ca is None or cb is None or ca != cb:
+            leftovers.append(p)
+    groups = [[span for span, _ in group] for group in members.values()]
+    weakest = [min(sim for _, sim in group) for group in members.values()]
+    groups += [[p.a, p.b] for p in leftovers]
+    weakest += [p.similarity for p in leftovers]
     found = []
-    for r, spans in members.items():
-        similarity = weakest[r]
+    for spans, similarity in zip(groups, weakest):
         if similarity >= 1.0:
             texts = {tuple(shapes[s.fid].exact[s.first : s.last + 1]) for s in spans}
             kind = "exact" if len(texts) == 1 else "renamed"

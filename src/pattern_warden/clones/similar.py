@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.fuzz import ratio
 
-from pattern_warden.clones.corpus import load_corpus
+from pattern_warden.clones.corpus import TreeState, load_corpus
 from pattern_warden.clones.index import ShapeCache
 from pattern_warden.clones.models import SimilarFunction, SimilarResult
 from pattern_warden.clones.normalize import Unit, shape_of
@@ -39,15 +39,16 @@ class _Entry:
 class SimilarIndex:
     """Every function's renamed text, by file content hash; one per server (thread-safe)."""
 
-    def __init__(self, cache: ShapeCache | None = None) -> None:
+    def __init__(self, cache: ShapeCache | None = None, state: TreeState | None = None) -> None:
         self.cache = cache or ShapeCache()
+        self.state = state or TreeState()
         self._texts: dict[str, list[tuple[Unit, str]]] = {}
         self._lock = threading.Lock()
 
     def table(self, workspace: Workspace, paths: Sequence[str] | None) -> tuple[list[_Entry], list[str], list[Note]]:
         """Entries and texts of all functions under ``paths``, refreshed for changed files."""
         with self._lock:
-            corpus = load_corpus(workspace, paths, self.cache, include_tests=True)
+            corpus = load_corpus(workspace, paths, self.cache, include_tests=True, state=self.state)
             entries: list[_Entry] = []
             texts: list[str] = []
             fresh: dict[str, list[tuple[Unit, str]]] = {}
