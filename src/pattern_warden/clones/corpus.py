@@ -30,14 +30,14 @@ _TEST_DIRS = frozenset({"test", "tests", "testing"})
 
 
 def is_test_path(rel: str) -> bool:
-    """Test code by the usual conventions: a tests/ folder, test_*.py, *_test.py, conftest.py."""
+    """Test code by the usual conventions: a tests/ folder, test_*.py, *_test.py, tests.py, conftest.py."""
     parts = rel.split("/")
     name = parts[-1]
     return (
         any(part in _TEST_DIRS for part in parts[:-1])
         or name.startswith("test_")
         or name.endswith("_test.py")
-        or name == "conftest.py"
+        or name in ("tests.py", "test.py", "conftest.py")
     )
 
 

@@ -12,7 +12,7 @@ not reported again as similar, and the partial runs inside a similar pair are fo
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,9 +39,14 @@ from pattern_warden.workspace import Workspace
 FOLDERS_SHOWN = 30
 #: Fewest tokens per required line in an exact or renamed run: `x = y` six times is not a clone.
 TOKENS_PER_LINE = 4
-#: Fewest tokens in a function compared for similarity: short bodies look alike by chance
+#: Fewest tokens in a function body compared for similarity: short bodies look alike by chance
 #: (jscpd ignores blocks under 50 tokens for the same reason).
-MIN_SIMILAR_TOKENS = 40
+MIN_SIMILAR_TOKENS = 30
+#: Least rapidfuzz ratios between the exact tokens, and between the statements, of two similar bodies.
+MIN_SHARED_WORDS = 0.5
+MIN_SHARED_LINES = 0.5
+#: Share of a fragment's lines that, all of one shape, make it a list of declarations.
+REPETITIVE = 0.6
 #: A run covering this share of both functions makes their "similar" verdict redundant.
 COVERED = 0.9
 
@@ -101,6 +106,11 @@ def analyse(
     found = [f for f in detect(corpus, opts) if f.kind in opts.kinds]
     ranked = sorted(((f, _clone_class(corpus, f)) for f in found), key=lambda pair: _rank(pair[1]))
     classes = [c for _, c in ranked]
+    seen: dict[str, int] = {}
+    for clone in classes:  # two classes may start at one place (a star and a leftover pair)
+        seen[clone.id] = seen.get(clone.id, 0) + 1
+        if seen[clone.id] > 1:
+            clone.id = f"{clone.id}#{seen[clone.id]}"
     summary = _summary(corpus, [f for f, c in ranked if c.boilerplate is None], classes)
     return summary, classes, corpus.notes
 
@@ -193,20 +203,25 @@ class _Pair:
 def _similar_pairs(corpus: Corpus, opts: DuplicatesOptions) -> list[_Pair]:
     """Functions at least ``min_similarity`` alike, compared only when their shingles overlap."""
     spans: list[_Span] = []
+    bodies: list[int] = []
     texts: list[str] = []
     grams: list[set[int]] = []
     for fid, shape in enumerate(corpus.shapes):
         for unit in shape.units:
             if shape.rows(unit.first, unit.last) < opts.min_lines:
                 continue
-            text = shape.unit_text(unit)
-            if len(text) - (unit.last - unit.first) >= MIN_SIMILAR_TOKENS:
+            body = shape.body_start(unit)
+            text = shape.unit_text(unit, body_only=True)
+            if len(text) - (unit.last - body) >= MIN_SIMILAR_TOKENS:
                 spans.append(_Span(fid, unit.first, unit.last))
+                bodies.append(body)
                 texts.append(text)
-                grams.append(shingles(shape, unit.first, unit.last))
+                grams.append(shingles(shape, body, unit.last))
     cutoff = opts.min_similarity * 100
+    vocabulary: dict[str, str] = {}
     pairs = []
-    for i, j in similar_candidates(grams):
+    # Looser similarity needs fewer shared shingles to become a candidate.
+    for i, j in similar_candidates(grams, share=max(0.1, opts.min_similarity - 0.5)):
         a, b = spans[i], spans[j]
         if a.fid == b.fid and a.first <= b.last and b.first <= a.last:
             continue  # a function and a closure nested in it
@@ -214,9 +229,27 @@ def _similar_pairs(corpus: Corpus, opts: DuplicatesOptions) -> list[_Pair]:
         if 200 * min(la, lb) < cutoff * (la + lb):
             continue  # lengths alone rule out the cutoff
         score = ratio(texts[i], texts[j], score_cutoff=cutoff)
-        if score:
+        if score and _same_substance(corpus, vocabulary, (a, bodies[i]), (b, bodies[j])):
             pairs.append(_Pair(a, b, round(score / 100, 3)))
     return pairs
+
+
+def _same_substance(corpus: Corpus, vocabulary: dict[str, str], *sides: tuple[_Span, int]) -> bool:
+    """True when the bodies share most of their words and at least half of their statements.
+
+    Code adapted from other code keeps most of its names and literals and most of its lines;
+    two bodies that only share a shape (an override idiom, a run of optional assignments, a
+    common two-line preamble before different work) do not, and are not called clones.
+    """
+    words, lines = [], []
+    for span, body in sides:
+        shape = corpus.shapes[span.fid]
+        tokens = shape.exact_tokens(body, span.last)
+        words.append("".join(vocabulary.setdefault(t, chr(0x100 + len(vocabulary))) for t in tokens))
+        lines.append("".join(vocabulary.setdefault("\n" + r, chr(0x100 + len(vocabulary)))
+                             for r in shape.renamed[body : span.last + 1]))
+    return (ratio(words[0], words[1], score_cutoff=100 * MIN_SHARED_WORDS) > 0
+            and ratio(lines[0], lines[1], score_cutoff=100 * MIN_SHARED_LINES) > 0)
 
 
 def _covered(pair: _Pair, by_files: dict[tuple[int, int], list[Match]], shapes: list[Shape]) -> bool:
@@ -293,6 +326,9 @@ def _boilerplate(shape: Shape, span: _Span) -> str | None:
         if any(f & FLAG_SCAFFOLD for f in flags):
             return "test scaffolding"
         return "assign-only __init__ methods and one-statement accessors"
+    lines = shape.renamed[span.first : span.last + 1]
+    if len(lines) >= 4 and Counter(lines).most_common(1)[0][1] >= REPETITIVE * len(lines):
+        return "a list of declarations of one shape (settings, registrations, calls)"
     return None
 
 
@@ -307,7 +343,10 @@ def _location(corpus: Corpus, span: _Span) -> CloneLocation:
 def _clone_class(corpus: Corpus, found: _Found) -> CloneClass:
     locations = [_location(corpus, s) for s in found.spans]
     reasons = [_boilerplate(corpus.shapes[s.fid], s) for s in found.spans]
-    boilerplate = reasons[0] if all(reasons) else None
+    if found.kind == "similar":  # being like a trivial function is trivial
+        boilerplate = next((r for r in reasons if r), None)
+    else:
+        boilerplate = reasons[0] if all(reasons) else None
     first = locations[0]
     return CloneClass(
         id=f"{found.kind}:{first.path}:{first.start_line}",

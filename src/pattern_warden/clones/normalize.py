@@ -88,13 +88,31 @@ class Shape:
         """Rows holding code in logical lines ``first..last`` (blank and comment rows between excluded)."""
         return sum(self.ends[i] - self.starts[i] + 1 for i in range(first, last + 1))
 
-    def unit_text(self, unit: Unit) -> str:
-        """The renamed form of a whole unit, depth changes included (the first line's excluded)."""
-        parts = [self.renamed[unit.first]]
-        for i in range(unit.first + 1, unit.last + 1):
+    def unit_text(self, unit: Unit, body_only: bool = False) -> str:
+        """The renamed form of a unit, depth changes included (the first line's excluded).
+
+        ``body_only`` leaves out the decorators and the ``def`` line: methods overriding one
+        interface share a signature by contract, which says nothing about their bodies.
+        """
+        first = self.body_start(unit) if body_only else unit.first
+        if first > unit.last:
+            return ""
+        parts = [self.renamed[first]]
+        for i in range(first + 1, unit.last + 1):
             parts.append(delta_char(self.deltas[i]))
             parts.append(self.renamed[i])
         return "".join(parts)
+
+    def body_start(self, unit: Unit) -> int:
+        """Index of the first logical line after the unit's ``def`` line."""
+        for i in range(unit.first, unit.last + 1):
+            if self.exact[i].startswith(("def ", "async def ")):
+                return i + 1
+        return unit.first
+
+    def exact_tokens(self, first: int, last: int) -> list[str]:
+        """The exact tokens of logical lines ``first..last`` (strings split at spaces)."""
+        return " ".join(self.exact[first : last + 1]).split(" ")
 
     def dump(self) -> tuple:
         units = [(u.name, u.start, u.end, u.first, u.last, u.trivial) for u in self.units]
