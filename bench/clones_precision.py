@@ -2,9 +2,11 @@
 
 ``sample`` draws clone classes at random (seeded) from Django 5.2's package sources and prints
 the first two locations of each side by side, for a person to judge; ``score`` runs the
-detection again and computes precision over the labelled classes that are still reported.
+detection again and computes precision over the labelled pairs of locations that are still
+reported together. The labels in bench/labels/ judge the seed-11 sample; samples drawn with
+seed 5 were used while tuning, so seed 11 was held out.
 
-    .venv/bin/python bench/clones_precision.py sample --count 50 > bench/.data/precision_sample.txt
+    .venv/bin/python bench/clones_precision.py sample --count 50 --seed 11 > bench/.data/precision_sample.txt
     .venv/bin/python bench/clones_precision.py score   # reads bench/labels/clones_precision.csv
 
 A label is ``1`` when the two fragments are a clone a maintainer would recognise (the same
@@ -56,21 +58,29 @@ def sample(count: int, seed: int) -> None:
             print(f"  {(left[i] if i < len(left) else ''):<72}| {right[i] if i < len(right) else ''}")
 
 
+def _where(loc: object) -> str:
+    return f"{loc.path}:{loc.start_line}-{loc.end_line}"  # type: ignore[attr-defined]
+
+
 def score() -> int:
+    """Precision over the labelled pairs that the current code still reports as one class."""
     with LABELS.open(encoding="utf-8") as handle:
-        labels = {row["id"]: row for row in csv.DictReader(handle)}
-    found = {c.id: c for c in classes()}
-    judged = [labels[i] for i in labels if i in found]
+        labels = list(csv.DictReader(handle))
+    pairs: dict[tuple[str, str], CloneClass] = {}
+    for clone in classes():
+        places = [_where(loc) for loc in clone.locations]
+        for i, a in enumerate(places):
+            for b in places[i + 1 :]:
+                pairs[(a, b)] = pairs[(b, a)] = clone
+    judged = [row for row in labels if (row["location_a"], row["location_b"]) in pairs]
     true = sum(1 for row in judged if row["clone"] == "1")
-    missing = len(labels) - len(judged)
-    print(f"labelled classes still reported: {len(judged)} of {len(labels)} ({missing} no longer reported)")
+    print(f"labelled pairs still reported: {len(judged)} of {len(labels)}")
     if judged:
         print(f"precision: {true}/{len(judged)} = {100 * true / len(judged):.1f}%")
         for kind in ("exact", "renamed", "similar"):
-            rows = [r for r in judged if found[r["id"]].kind == kind]
+            rows = [r for r in judged if pairs[(r["location_a"], r["location_b"])].kind == kind]
             if rows:
-                hits = sum(1 for r in rows if r["clone"] == "1")
-                print(f"  {kind}: {hits}/{len(rows)}")
+                print(f"  {kind}: {sum(1 for r in rows if r['clone'] == '1')}/{len(rows)}")
     return 0
 
 
@@ -78,7 +88,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("action", choices=("sample", "score"))
     parser.add_argument("--count", type=int, default=50)
-    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     if not ROOT.is_dir():
         print(f"missing {ROOT}: see docs/benchmarks.md for the download step", file=sys.stderr)
