@@ -157,9 +157,11 @@ class Workspace:
                 continue
             subfolders = []
             for entry in entries:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                if not is_dir and wanted is not None and not entry.name.endswith(wanted):
+                    continue  # never taken, so not worth the .gitignore matching (most of a walk's cost)
                 path = Path(entry.path)
                 rel = self.relative(path)
-                is_dir = entry.is_dir(follow_symlinks=False)
                 if self._ignored(rel, is_dir):
                     continue
                 if entry.is_symlink():
