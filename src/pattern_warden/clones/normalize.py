@@ -27,6 +27,8 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pattern_warden.clones import lexer
+
 #: Bumped whenever the shape format or its meaning changes, so stale caches are ignored.
 SHAPE_VERSION = 2
 
@@ -177,9 +179,9 @@ class _LineBuilder:
         self._exact, self._renamed, self._delta = [], [], 0
 
 
-def _tokens_to_lines(text: str) -> _LineBuilder:
-    builder = _LineBuilder()
-    after_def = False
+def _stdlib_tokens(text: str) -> list[tuple[int, str, int, int]]:
+    """The lexer's tuples from ``tokenize``: the slow, exact path when the fast lexer is unsure."""
+    out: list[tuple[int, str, int, int]] = []
     fstring_depth = 0
     fstring_start = 0
     fstring_parts: list[str] = []
@@ -187,13 +189,7 @@ def _tokens_to_lines(text: str) -> _LineBuilder:
         kind = tok.type
         if kind in _SKIPPED_TOKENS:
             continue
-        if kind == tokenize.NEWLINE:
-            builder.close()
-        elif kind == tokenize.INDENT:
-            builder.indent(1)
-        elif kind == tokenize.DEDENT:
-            builder.indent(-1)
-        elif kind == _FSTRING_START or fstring_depth:
+        if kind == _FSTRING_START or fstring_depth:
             # Python 3.12+ splits f-strings into parts; they count as one string token, as in 3.11.
             if kind == _FSTRING_START:
                 fstring_depth += 1
@@ -203,21 +199,47 @@ def _tokens_to_lines(text: str) -> _LineBuilder:
                 fstring_depth -= 1
             fstring_parts.append(tok.string)
             if not fstring_depth:
-                builder.add("".join(fstring_parts), _STRING_CHAR, fstring_start, tok.end[0])
-        elif kind == tokenize.NAME:
-            if tok.string in _KEYWORDS:
-                builder.add(tok.string, token_char(tok.string), tok.start[0], tok.end[0])
+                out.append((lexer.STRING, "".join(fstring_parts), fstring_start, tok.end[0]))
+            continue
+        code = _KIND_CODES.get(kind, lexer.STRING if kind in _FSTRING_PARTS else lexer.OP)
+        structural = code in (lexer.NEWLINE, lexer.INDENT, lexer.DEDENT)
+        out.append((code, "" if structural else tok.string, tok.start[0], tok.start[0] if structural else tok.end[0]))
+    return out
+
+
+_KIND_CODES = {
+    tokenize.NAME: lexer.NAME, tokenize.NUMBER: lexer.NUMBER, tokenize.STRING: lexer.STRING,
+    tokenize.NEWLINE: lexer.NEWLINE, tokenize.INDENT: lexer.INDENT, tokenize.DEDENT: lexer.DEDENT,
+}
+
+
+def _tokens_to_lines(text: str) -> _LineBuilder:
+    tokens = lexer.lex(text)
+    if tokens is None:
+        tokens = _stdlib_tokens(text)
+    builder = _LineBuilder()
+    after_def = False
+    for kind, value, first, last in tokens:
+        if kind == lexer.NEWLINE:
+            builder.close()
+        elif kind == lexer.INDENT:
+            builder.indent(1)
+        elif kind == lexer.DEDENT:
+            builder.indent(-1)
+        elif kind == lexer.NAME:
+            if value in _KEYWORDS:
+                builder.add(value, token_char(value), first, last)
             else:
                 # A function's or class's own name is not part of what it does.
-                builder.add("$" if after_def else tok.string, _NAME_CHAR, tok.start[0], tok.end[0])
-            after_def = tok.string in ("def", "class")
+                builder.add("$" if after_def else value, _NAME_CHAR, first, last)
+            after_def = value in ("def", "class")
             continue
-        elif kind == tokenize.NUMBER:
-            builder.add(tok.string, _NUMBER_CHAR, tok.start[0], tok.end[0])
-        elif kind == tokenize.STRING or kind in _FSTRING_PARTS:
-            builder.add(tok.string, _STRING_CHAR, tok.start[0], tok.end[0])
+        elif kind == lexer.NUMBER:
+            builder.add(value, _NUMBER_CHAR, first, last)
+        elif kind == lexer.STRING:
+            builder.add(value, _STRING_CHAR, first, last)
         else:
-            builder.add(tok.string, token_char(tok.string), tok.start[0], tok.end[0])
+            builder.add(value, token_char(value), first, last)
         after_def = False
     builder.close()
     return builder
