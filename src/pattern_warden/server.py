@@ -71,12 +71,23 @@ class Warden:
             log.warning("pattern document refused: %s: %s %s", problem.file, problem.field, problem.message)
 
 
-async def run_engine(fn: Callable[..., T], *args: object, **kwargs: object) -> T:
-    """Run engine work in a worker thread and turn bad input into a tool error."""
+async def run_engine(fn: Callable[..., T], *args: object, timeout: float = 120.0, **kwargs: object) -> T:
+    """Run engine work in a worker thread, within ``timeout``, turning bad input into a tool error.
+
+    The thread is abandoned (not waited for) when the client cancels or the budget runs out,
+    so the event loop answers the next call at once; engines that fan out to processes stop
+    their own workers when they see their deadline pass.
+    """
     try:
-        return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
+        with anyio.fail_after(timeout):
+            return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), abandon_on_cancel=True)
     except WardenError as exc:
         raise ToolError(str(exc)) from exc
+    except TimeoutError:
+        raise ToolError(
+            f"The call took longer than its {timeout:g} s budget and was stopped. "
+            "Narrow the paths, or raise limits.call-timeout-s in [tool.pattern-warden.limits]."
+        ) from None
 
 
 def build_server(config: Config, library: PatternLibrary | None = None) -> MCPServer:
