@@ -43,3 +43,11 @@ def test_version() -> None:
     from pattern_warden import __version__
 
     assert run("--version").stdout.strip() == f"pattern-warden {__version__}"
+
+
+def test_serve_refuses_a_root_that_is_not_a_directory(tmp_path: Path) -> None:
+    file = tmp_path / "file.txt"
+    file.write_text("x")
+    done = run("serve", "--root", str(file))
+    assert done.returncode == 2
+    assert "is not a directory" in done.stderr and done.stdout == ""

@@ -20,7 +20,7 @@ from tests.e2e.servers import http_server
 async def exercise(client: Client) -> None:
     """The same session on every transport: resources, template, index, both tools."""
     resources = (await client.list_resources()).resources
-    uris = {r.uri for r in resources}
+    uris = {r.uri for r in resources if r.uri.startswith("warden://patterns/")}
     assert "warden://patterns/index" in uris and "warden://patterns/bounded-concurrency" in uris
     templates = (await client.list_resource_templates()).resource_templates
     assert templates[0].uri_template == "warden://patterns/{id}"
