@@ -11,16 +11,7 @@ from pattern_warden.config import Config, Limits, Settings, load_config
 from pattern_warden.errors import WardenError
 from pattern_warden.source import LineKind, SourceFile
 from pattern_warden.workspace import Skipped, Workspace
-
-
-def tree(root: Path, files: dict[str, str | bytes]) -> None:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+from tests.conftest import write_tree as tree
 
 
 def rels(ws: Workspace, paths: list[Path]) -> list[str]:

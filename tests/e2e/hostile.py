@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.conftest import write_tree
+
 CANARY = "CANARY-7f3a-never-leak"
 
 PY2 = 'print "hello"\nexec "x = 1"\nraise ValueError, "old"\n'
@@ -42,13 +44,7 @@ def build_hostile_root(base: Path) -> Path:
         "huge.py": "x = 1\n" * 600_000,
         "pkg/mod.py": "import os\n\ndef walk(p):\n    return list(os.walk(p))\n",
     }
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    write_tree(root, files)
     os.symlink(outside / "canary.py", root / "escape.py")
     os.symlink(outside, root / "escape_dir")
     os.symlink("/dev/zero", root / "zero.py")
