@@ -145,3 +145,22 @@ def test_line_kinds_and_parse_failures() -> None:
     nested = SourceFile(path="deep.py", text=deep, digest="f", size=len(deep))
     assert nested.tree is None and nested.parse_failure is not None
     assert len(nested.line_kinds) == 1
+
+
+@pytest.mark.parametrize("pattern", ["!", "\\", "[z-a]"])
+def test_bad_globs_in_config_name_the_key_and_file(project: Path, pattern: str) -> None:
+    tree(project, {"pyproject.toml": f"[tool.pattern-warden]\nexclude = ['{pattern}']\n"})
+    with pytest.raises(WardenError, match=r"pyproject.toml: \[tool.pattern-warden\] key 'exclude'"):
+        load_config(project)
+
+
+def test_invalid_gitignore_lines_are_ignored_like_git_does(project: Path) -> None:
+    tree(project, {".gitignore": "!\n[z-a]\nskip.py\n", "skip.py": "", "keep.py": ""})
+    ws = Workspace(load_config(project))
+    assert rels(ws, ws.discover().files) == ["keep.py"]
+
+
+def test_unknown_config_key_names_the_key(project: Path) -> None:
+    tree(project, {"pyproject.toml": "[tool.pattern-warden]\nexlcude = ['x']\n"})
+    with pytest.raises(WardenError, match="key 'exlcude'"):
+        load_config(project)
