@@ -117,3 +117,20 @@ def test_missing_token_variable_is_a_usage_error(project: Path) -> None:
     )
     assert done.returncode == 2
     assert "NOT_SET_ANYWHERE" in done.stderr
+
+
+async def test_request_body_limit_and_session_limit(project: Path) -> None:
+    extra = ("--max-body-bytes", "2000", "--max-sessions", "2")
+    with http_server(project, "streamable-http", *extra) as (port, _):
+        url = f"http://127.0.0.1:{port}/mcp"
+        accept = {"Accept": "application/json, text/event-stream"}
+        async with httpx2.AsyncClient() as http:
+            big = {"jsonrpc": "2.0", "id": 1, "method": "ping", "params": {"pad": "x" * 5000}}
+            assert (await http.post(url, json=big, headers=accept)).status_code == 413
+        async with Client(url, mode="legacy") as first, Client(url, mode="legacy") as second:
+            assert (await first.call_tool("get_pattern", {"id": "bounded-concurrency"})).is_error is False
+            assert (await second.call_tool("get_pattern", {"id": "bounded-concurrency"})).is_error is False
+            with pytest.raises(BaseException) as refused:  # the SDK wraps the 503 in exception groups
+                async with Client(url, mode="legacy") as third:
+                    await third.list_tools()
+            assert "Too many open sessions" in repr(refused.value)
