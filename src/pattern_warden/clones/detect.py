@@ -30,7 +30,15 @@ from pattern_warden.clones.models import (
     DuplicatesSummary,
     FolderSummary,
 )
-from pattern_warden.clones.normalize import FLAG_HEADER, FLAG_IMPORT, FLAG_SCAFFOLD, FLAG_TRIVIAL, Shape, enclosing
+from pattern_warden.clones.normalize import (
+    FLAG_HEADER,
+    FLAG_IMPORT,
+    FLAG_SCAFFOLD,
+    FLAG_TRIVIAL,
+    Shape,
+    Unit,
+    enclosing,
+)
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note, check_range, paginate
 from pattern_warden.workspace import Workspace
@@ -126,8 +134,8 @@ def detect(corpus: Corpus, opts: DuplicatesOptions) -> list[_Found]:
     """Every clone class in ``corpus``, unranked."""
     shapes = corpus.shapes
     k = max(2, min(4, opts.min_lines // 2))
-    matches = [m for raw in seed_matches(shapes, k) for m in _split_at_definitions(shapes, raw)
-               if _long_enough(shapes, m, opts.min_lines)]
+    matches = [m for raw in seed_matches(shapes, k) if _long_enough(shapes, raw, opts.min_lines)
+               for m in _split_at_definitions(shapes, raw) if _long_enough(shapes, m, opts.min_lines)]
     pairs = _similar_pairs(corpus, opts) if "similar" in opts.kinds else []
     by_files: dict[tuple[int, int], list[Match]] = defaultdict(list)
     for m in matches:
@@ -164,10 +172,10 @@ def _split_at_definitions(shapes: list[Shape], m: Match) -> list[Match]:
 def _long_enough(shapes: list[Shape], m: Match, min_lines: int) -> bool:
     """At least ``min_lines`` code rows on both sides, and enough tokens to be more than a few names."""
     a = shapes[m.file_a]
-    end = m.line_a + m.length
-    if sum(len(r) for r in a.renamed[m.line_a : end]) < TOKENS_PER_LINE * min_lines:
+    last = m.line_a + m.length - 1
+    if a.tokens(m.line_a, last) < TOKENS_PER_LINE * min_lines:
         return False
-    return min(a.rows(m.line_a, end - 1), shapes[m.file_b].rows(m.line_b, m.line_b + m.length - 1)) >= min_lines
+    return min(a.rows(m.line_a, last), shapes[m.file_b].rows(m.line_b, m.line_b + m.length - 1)) >= min_lines
 
 
 def _group_runs(shapes: list[Shape], matches: list[Match]) -> list[_Found]:
@@ -207,18 +215,13 @@ def _similar_pairs(corpus: Corpus, opts: DuplicatesOptions) -> list[_Pair]:
     texts: list[str] = []
     grams: list[set[int]] = []
     for fid, shape in enumerate(corpus.shapes):
-        for unit in shape.units:
-            if shape.rows(unit.first, unit.last) < opts.min_lines:
-                continue
-            body = shape.body_start(unit)
-            text = shape.unit_text(unit, body_only=True)
-            if len(text) - (unit.last - body) >= MIN_SIMILAR_TOKENS:
+        for unit, rows, body, text, unit_grams in _comparable_units(shape):
+            if rows >= opts.min_lines:
                 spans.append(_Span(fid, unit.first, unit.last))
                 bodies.append(body)
                 texts.append(text)
-                grams.append(shingles(shape, body, unit.last))
+                grams.append(unit_grams)
     cutoff = opts.min_similarity * 100
-    vocabulary: dict[str, str] = {}
     pairs = []
     # Looser similarity needs fewer shared shingles to become a candidate.
     for i, j in similar_candidates(grams, share=max(0.1, opts.min_similarity - 0.5)):
@@ -229,12 +232,25 @@ def _similar_pairs(corpus: Corpus, opts: DuplicatesOptions) -> list[_Pair]:
         if 200 * min(la, lb) < cutoff * (la + lb):
             continue  # lengths alone rule out the cutoff
         score = ratio(texts[i], texts[j], score_cutoff=cutoff)
-        if score and _same_substance(corpus, vocabulary, (a, bodies[i]), (b, bodies[j])):
+        if score and _same_substance(corpus, (a, bodies[i]), (b, bodies[j])):
             pairs.append(_Pair(a, b, round(score / 100, 3)))
     return pairs
 
 
-def _same_substance(corpus: Corpus, vocabulary: dict[str, str], *sides: tuple[_Span, int]) -> bool:
+def _comparable_units(shape: Shape) -> list[tuple[Unit, int, int, str, set[int]]]:
+    """(unit, code rows, body start, body text, shingles) of the functions long enough to compare."""
+    if "comparable" not in shape.memo:
+        found = []
+        for unit in shape.units:
+            body = shape.body_start(unit)
+            text = shape.unit_text(unit, body_only=True)
+            if len(text) - (unit.last - body) >= MIN_SIMILAR_TOKENS:
+                found.append((unit, shape.rows(unit.first, unit.last), body, text, shingles(shape, body, unit.last)))
+        shape.memo["comparable"] = found
+    return shape.memo["comparable"]  # type: ignore[return-value]
+
+
+def _same_substance(corpus: Corpus, *sides: tuple[_Span, int]) -> bool:
     """True when the bodies share most of their words and at least half of their statements.
 
     Code adapted from other code keeps most of its names and literals and most of its lines;
@@ -244,10 +260,16 @@ def _same_substance(corpus: Corpus, vocabulary: dict[str, str], *sides: tuple[_S
     words, lines = [], []
     for span, body in sides:
         shape = corpus.shapes[span.fid]
-        tokens = shape.exact_tokens(body, span.last)
-        words.append("".join(vocabulary.setdefault(t, chr(0x100 + len(vocabulary))) for t in tokens))
-        lines.append("".join(vocabulary.setdefault("\n" + r, chr(0x100 + len(vocabulary)))
-                             for r in shape.renamed[body : span.last + 1]))
+        key = ("substance", body, span.last)
+        if key not in shape.memo:
+            # One character per token or statement, by hash: no vocabulary to grow in a server.
+            shape.memo[key] = (
+                "".join(chr(0x100 + hash(t) % 0xD000) for t in shape.exact_tokens(body, span.last)),
+                "".join(chr(0x100 + hash(r) % 0xD000) for r in shape.renamed[body : span.last + 1]),
+            )
+        shape_words, shape_lines = shape.memo[key]  # type: ignore[misc]
+        words.append(shape_words)
+        lines.append(shape_lines)
     return (ratio(words[0], words[1], score_cutoff=100 * MIN_SHARED_WORDS) > 0
             and ratio(lines[0], lines[1], score_cutoff=100 * MIN_SHARED_LINES) > 0)
 

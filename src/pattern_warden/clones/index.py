@@ -120,21 +120,22 @@ class Match:
 def seed_matches(shapes: list[Shape], k: int, cap: int = 64) -> Iterator[Match]:
     """Maximal runs of equal logical lines between (or within) files, seeded by k-line windows."""
     content: list[int] = []
+    step: list[int] = []
     delta: list[int] = []
     file_of: list[int] = []
     line_of: list[int] = []
-    for fid, shape in enumerate(shapes):
-        content.extend(hash(r) for r in shape.renamed)
-        delta.extend(shape.deltas)
-        file_of.extend([fid] * len(shape.renamed))
-        line_of.extend(range(len(shape.renamed)))
-    total = len(content)
-    # The first line's own depth change is left out: a block may be copied to another depth.
-    step = [hash((d, c)) for d, c in zip(delta, content)]
     windows: dict[int, list[int]] = defaultdict(list)
-    for g in range(total - k + 1):
-        if file_of[g] == file_of[g + k - 1]:
-            windows[hash((content[g], *step[g + 1 : g + k]))].append(g)
+    for fid, shape in enumerate(shapes):
+        base = len(content)
+        lines, steps, keys = shape.window_hashes(k)
+        content += lines
+        step += steps
+        delta += shape.deltas
+        file_of += [fid] * len(lines)
+        line_of += range(len(lines))
+        for offset, key in enumerate(keys):
+            windows[key].append(base + offset)
+    total = len(content)
     seeded = bytearray(total)
     groups = [places for places in windows.values() if 2 <= len(places) <= cap]
     for places in groups:

@@ -24,7 +24,7 @@ import io
 import keyword
 import tokenize
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pattern_warden.clones import lexer
@@ -85,10 +85,42 @@ class Shape:
     flags: list[int]
     units: list[Unit]
     code_rows: int
+    #: Values derived from the shape, kept for the life of the object (a warm server reuses them).
+    memo: dict[object, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def window_hashes(self, k: int) -> tuple[list[int], list[int], list[int]]:
+        """Per line: the renamed line's hash, and with its depth change; per window of k lines: its key.
+
+        A window's key leaves out its first line's depth change: a block may be copied to
+        another depth.
+        """
+        key = ("windows", k)
+        if key not in self.memo:
+            content = [hash(r) for r in self.renamed]
+            step = [hash((d, c)) for d, c in zip(self.deltas, content)]
+            windows = [hash((content[g], *step[g + 1 : g + k])) for g in range(len(content) - k + 1)]
+            self.memo[key] = (content, step, windows)
+        return self.memo[key]  # type: ignore[return-value]
 
     def rows(self, first: int, last: int) -> int:
         """Rows holding code in logical lines ``first..last`` (blank and comment rows between excluded)."""
-        return sum(self.ends[i] - self.starts[i] + 1 for i in range(first, last + 1))
+        prefix = self.prefix()[0]
+        return prefix[last + 1] - prefix[first]
+
+    def tokens(self, first: int, last: int) -> int:
+        """Tokens in logical lines ``first..last``."""
+        prefix = self.prefix()[1]
+        return prefix[last + 1] - prefix[first]
+
+    def prefix(self) -> tuple[list[int], list[int]]:
+        """Running totals of code rows and of tokens, so any run is measured in constant time."""
+        if "prefix" not in self.memo:
+            rows, tokens = [0], [0]
+            for start, end, renamed in zip(self.starts, self.ends, self.renamed):
+                rows.append(rows[-1] + end - start + 1)
+                tokens.append(tokens[-1] + len(renamed))
+            self.memo["prefix"] = (rows, tokens)
+        return self.memo["prefix"]  # type: ignore[return-value]
 
     def unit_text(self, unit: Unit, body_only: bool = False) -> str:
         """The renamed form of a unit, depth changes included (the first line's excluded).
