@@ -30,8 +30,9 @@ def test_gives_up_rather_than_guessing() -> None:
     assert lexer.lex("if x:\n        a = 1\n    b = 2\n") is None  # dedent to no open level
     assert lexer.lex("x = 'unterminated\n") is None
     assert lexer.lex("x = $y\n") is None
-    # The shape is the same either way: the slow path takes over.
-    assert shape_of("x = 'fine'\ny = $\n") is None
+    # The slow path then decides: here it fails too, and the file has no shape.
+    assert shape_of('x = """never closed\n') is None
+    assert shape_of("x = 1\ny = $\n") is not None
 
 
 @pytest.mark.parametrize("name", ["test_grammar.py", "test_fstring.py", "test_tokenize.py", "tokenize.py"])

@@ -183,7 +183,7 @@ def load_corpus(
     for (slot, digest, _), shape in zip(pending, shaped):
         rel = slots[slot][0]
         if shape is None:
-            corpus.notes.append(Note(path=rel, message="does not parse; left out"))
+            corpus.notes.append(Note(path=rel, message="cannot be tokenized; left out"))
         else:
             cache.put(digest, shape)
         slots[slot] = (rel, digest, shape)

@@ -19,7 +19,6 @@ The result is plain lists, tuples and strings so that it can be cached on disk w
 
 from __future__ import annotations
 
-import ast
 import io
 import keyword
 import tokenize
@@ -30,7 +29,7 @@ from functools import lru_cache
 from pattern_warden.clones import lexer
 
 #: Bumped whenever the shape format or its meaning changes, so stale caches are ignored.
-SHAPE_VERSION = 2
+SHAPE_VERSION = 3
 
 #: Line flags: what kind of boilerplate a logical line belongs to.
 FLAG_IMPORT = 1
@@ -175,6 +174,8 @@ class _LineBuilder:
         self.exact: list[str] = []
         self.renamed: list[str] = []
         self.code_rows: set[int] = set()
+        self.names: list[str] = []  # the real name on a def or class line ('' elsewhere)
+        self._name = ""
         self._exact: list[str] = []
         self._renamed: list[str] = []
         self._start = 0
@@ -197,7 +198,7 @@ class _LineBuilder:
         if self._renamed == [_STRING_CHAR]:
             # A lone string is a docstring (or a comment written as one): prose, not code.
             # Its depth change passes to the next line so the structure stays the same.
-            self._exact, self._renamed = [], []
+            self._exact, self._renamed, self._name = [], [], ""
             return
         if self._exact[0] in ("import", "from") and "import" in self._exact:
             # Imports keep their names: with names abstracted every import list would look alike.
@@ -208,7 +209,13 @@ class _LineBuilder:
         self.exact.append(" ".join(self._exact))
         self.renamed.append("".join(self._renamed))
         self.code_rows.update(range(self._start, self._end + 1))
-        self._exact, self._renamed, self._delta = [], [], 0
+        self.names.append(self._name)
+        self._exact, self._renamed, self._delta, self._name = [], [], 0, ""
+
+    def name(self, value: str) -> None:
+        """Remember the real name of the def or class being read (the shapes mask it)."""
+        if not self._name:
+            self._name = value
 
 
 def _stdlib_tokens(text: str) -> list[tuple[int, str, int, int]]:
@@ -264,6 +271,8 @@ def _tokens_to_lines(text: str) -> _LineBuilder:
             else:
                 # A function's or class's own name is not part of what it does.
                 builder.add("$" if after_def else value, _NAME_CHAR, first, last)
+                if after_def:
+                    builder.name(value)
             after_def = value in ("def", "class")
             continue
         elif kind == lexer.NUMBER:
@@ -277,57 +286,80 @@ def _tokens_to_lines(text: str) -> _LineBuilder:
     return builder
 
 
-def _trivial_reason(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
-    """Why a function is boilerplate: an assign-only ``__init__``, a one-line accessor, scaffolding."""
-    body = list(node.body)
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        body = body[1:]  # the docstring
-    if node.name == "__init__" and all(
-        isinstance(stmt, (ast.Assign, ast.AnnAssign))
-        or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call))  # super().__init__(...)
-        for stmt in body
-    ):
-        return "an __init__ that only assigns"
-    if len(body) == 1 and isinstance(body[0], (ast.Return, ast.Assign, ast.Pass)):
-        return "a one-statement accessor"
-    if node.name in _SCAFFOLD_NAMES or any(
-        "fixture" in ast.unparse(dec) for dec in node.decorator_list
-    ):
+def _assigns(tokens: list[str]) -> bool:
+    """True for an assignment statement: an ``=`` outside brackets (not a keyword argument)."""
+    depth = 0
+    for token in tokens:
+        if token in ("(", "[", "{"):
+            depth += 1
+        elif token in (")", "]", "}"):
+            depth -= 1
+        elif token == "=" and depth == 0:
+            return True
+    return False
+
+
+def _assigns_or_calls(exact: str) -> bool:
+    tokens = exact.split(" ")
+    return _assigns(tokens) or (tokens[-1] == ")" and tokens[0] not in _KEYWORDS)
+
+
+def _trivial_reason(lines: _LineBuilder, name: str, first: int, head: int, last: int,
+                         depths: list[int]) -> str:
+    """Why a function is boilerplate: scaffolding, an assign-only ``__init__``, a one-line accessor."""
+    body = range(head + 1, last + 1)
+    flat = all(depths[i] == depths[head] + 1 for i in body)
+    if name in _SCAFFOLD_NAMES or any("fixture" in lines.exact[i] for i in range(first, head)):
         return "test scaffolding"
+    if name == "__init__" and flat and all(_assigns_or_calls(lines.exact[i]) for i in body):
+        return "an __init__ that only assigns"
+    if head == last or (len(body) == 1 and flat and (
+            lines.exact[last].split(" ", 1)[0] in ("return", "pass") or _assigns(lines.exact[last].split(" ")))):
+        return "a one-statement accessor"
     return ""
 
 
-def _units(tree: ast.Module, starts: list[int]) -> list[Unit]:
-    import bisect
+def _units_from_lines(lines: _LineBuilder) -> list[Unit]:
+    """Functions and methods from the logical lines: a def line and every deeper line after it.
 
+    Read from tokens rather than from ``ast`` because parsing was most of a cold scan's time.
+    """
+    depths: list[int] = []
+    depth = 0
+    for delta in lines.deltas:
+        depth += delta
+        depths.append(depth)
     units: list[Unit] = []
-    stack: list[tuple[ast.AST, str]] = [(tree, "")]
-    while stack:
-        node, prefix = stack.pop()
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                name = f"{prefix}{child.name}"
-                if not isinstance(child, ast.ClassDef):
-                    start = min([child.lineno, *(d.lineno for d in child.decorator_list)])
-                    end = child.end_lineno or child.lineno
-                    first = bisect.bisect_left(starts, start)
-                    last = bisect.bisect_right(starts, end) - 1
-                    if first <= last:
-                        units.append(Unit(name, start, end, first, last, _trivial_reason(child)))
-                stack.append((child, name + "."))
-            else:
-                stack.append((child, prefix))
+    scope: list[tuple[int, str]] = []  # (depth, qualified name) of the enclosing defs and classes
+    count = len(lines.exact)
+    for i, exact in enumerate(lines.exact):
+        here = depths[i]
+        while scope and scope[-1][0] >= here:
+            scope.pop()
+        is_def = exact.startswith(("def ", "async def "))
+        if not (is_def or exact.startswith("class ")):
+            continue
+        name = f"{scope[-1][1]}.{lines.names[i]}" if scope else lines.names[i]
+        scope.append((here, name))
+        if not is_def:
+            continue
+        first = i
+        while first > 0 and depths[first - 1] == here and lines.exact[first - 1].startswith("@"):
+            first -= 1
+        last = i
+        while last + 1 < count and depths[last + 1] > here:
+            last += 1
+        reason = _trivial_reason(lines, lines.names[i], first, i, last, depths)
+        units.append(Unit(name, lines.starts[first], lines.ends[last], first, last, reason))
     units.sort(key=lambda u: (u.start, -u.end))
     return units
 
 
-def shape_of(text: str, tree: ast.Module | None = None) -> Shape | None:
-    """The shape of a Python source, or None when it does not tokenize or parse."""
+def shape_of(text: str) -> Shape | None:
+    """The shape of a Python source, or None when it does not tokenize."""
     try:
         lines = _tokens_to_lines(text)
-        if tree is None:
-            tree = ast.parse(text)
-        units = _units(tree, lines.starts)
+        units = _units_from_lines(lines)
     except (tokenize.TokenError, SyntaxError, RecursionError, ValueError, MemoryError):
         return None
     flags = [FLAG_IMPORT if e.startswith(("import ", "from ")) and " import " in f" {e} "

@@ -66,13 +66,13 @@ class SimilarIndex:
 
 def _draft_units(code: str) -> list[tuple[str, str]]:
     """(name, renamed text) of each function in a draft, or of the whole draft if it has none."""
+    try:
+        ast.parse(code)  # shapes are read from tokens, which accept some code that does not parse
+    except SyntaxError as exc:
+        raise WardenError(f"The code does not parse: {exc.msg} (line {exc.lineno}).",
+                          "Pass complete Python statements, such as a whole function.") from None
     shape = shape_of(code)
     if shape is None:
-        try:
-            ast.parse(code)
-        except SyntaxError as exc:
-            raise WardenError(f"The code does not parse: {exc.msg} (line {exc.lineno}).",
-                              "Pass complete Python statements, such as a whole function.") from None
         raise WardenError("The code cannot be tokenized.", "Pass complete Python statements.")
     if not shape.renamed:
         raise WardenError("The code is empty.", "Pass the draft function's source as `code`.")
