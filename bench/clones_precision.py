@@ -63,7 +63,7 @@ def _where(loc: object) -> str:
 
 
 def score() -> int:
-    """Precision over the labelled pairs that the current code still reports as one class."""
+    """Precision, per labelled sample, over the pairs the current code still reports as one class."""
     with LABELS.open(encoding="utf-8") as handle:
         labels = list(csv.DictReader(handle))
     pairs: dict[tuple[str, str], CloneClass] = {}
@@ -72,15 +72,17 @@ def score() -> int:
         for i, a in enumerate(places):
             for b in places[i + 1 :]:
                 pairs[(a, b)] = pairs[(b, a)] = clone
-    judged = [row for row in labels if (row["location_a"], row["location_b"]) in pairs]
-    true = sum(1 for row in judged if row["clone"] == "1")
-    print(f"labelled pairs still reported: {len(judged)} of {len(labels)}")
-    if judged:
-        print(f"precision: {true}/{len(judged)} = {100 * true / len(judged):.1f}%")
-        for kind in ("exact", "renamed", "similar"):
-            rows = [r for r in judged if pairs[(r["location_a"], r["location_b"])].kind == kind]
-            if rows:
-                print(f"  {kind}: {sum(1 for r in rows if r['clone'] == '1')}/{len(rows)}")
+    for sample in sorted({row["sample"] for row in labels}, key=int):
+        rows = [row for row in labels if row["sample"] == sample]
+        judged = [row for row in rows if (row["location_a"], row["location_b"]) in pairs]
+        true = sum(1 for row in judged if row["clone"] == "1")
+        print(f"sample seed {sample}: {len(judged)} of {len(rows)} labelled pairs still reported")
+        if judged:
+            print(f"  precision: {true}/{len(judged)} = {100 * true / len(judged):.1f}%")
+            for kind in ("exact", "renamed", "similar"):
+                of_kind = [r for r in judged if pairs[(r["location_a"], r["location_b"])].kind == kind]
+                if of_kind:
+                    print(f"    {kind}: {sum(1 for r in of_kind if r['clone'] == '1')}/{len(of_kind)}")
     return 0
 
 

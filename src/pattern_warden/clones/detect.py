@@ -31,6 +31,7 @@ from pattern_warden.clones.models import (
     FolderSummary,
 )
 from pattern_warden.clones.normalize import (
+    FLAG_DECLARATION,
     FLAG_HEADER,
     FLAG_IMPORT,
     FLAG_SCAFFOLD,
@@ -50,6 +51,10 @@ TOKENS_PER_LINE = 4
 #: Fewest tokens in a function body compared for similarity: short bodies look alike by chance
 #: (jscpd ignores blocks under 50 tokens for the same reason).
 MIN_SIMILAR_TOKENS = 30
+#: Bodies of fewer statements than this must be at least SHORT_BODY_MIN alike: in a short body
+#: one differing statement is a large share, and short overrides of one framework idiom look alike.
+SHORT_BODY = 6
+SHORT_BODY_MIN = 0.9
 #: Least rapidfuzz ratios between the exact tokens, and between the statements, of two similar bodies.
 MIN_SHARED_WORDS = 0.5
 MIN_SHARED_LINES = 0.5
@@ -231,7 +236,8 @@ def _similar_pairs(corpus: Corpus, opts: DuplicatesOptions) -> list[_Pair]:
         la, lb = len(texts[i]), len(texts[j])
         if 200 * min(la, lb) < cutoff * (la + lb):
             continue  # lengths alone rule out the cutoff
-        score = ratio(texts[i], texts[j], score_cutoff=cutoff)
+        short = min(a.last - bodies[i], b.last - bodies[j]) + 1 < SHORT_BODY
+        score = ratio(texts[i], texts[j], score_cutoff=max(cutoff, 100 * SHORT_BODY_MIN) if short else cutoff)
         if score and _same_substance(corpus, (a, bodies[i]), (b, bodies[j])):
             pairs.append(_Pair(a, b, round(score / 100, 3)))
     return pairs
@@ -348,9 +354,11 @@ def _boilerplate(shape: Shape, span: _Span) -> str | None:
         if any(f & FLAG_SCAFFOLD for f in flags):
             return "test scaffolding"
         return "assign-only __init__ methods and one-statement accessors"
+    if all(f & FLAG_DECLARATION for f in flags):
+        return "declarations (settings, class attributes)"
     lines = shape.renamed[span.first : span.last + 1]
-    if len(lines) >= 4 and Counter(lines).most_common(1)[0][1] >= REPETITIVE * len(lines):
-        return "a list of declarations of one shape (settings, registrations, calls)"
+    if len(lines) >= 3 and Counter(lines).most_common(1)[0][1] >= REPETITIVE * len(lines):
+        return "a list of statements of one shape (registrations, argument definitions)"
     return None
 
 

@@ -29,16 +29,18 @@ from functools import lru_cache
 from pattern_warden.clones import lexer
 
 #: Bumped whenever the shape format or its meaning changes, so stale caches are ignored.
-SHAPE_VERSION = 3
+SHAPE_VERSION = 4
 
 #: Line flags: what kind of boilerplate a logical line belongs to.
 FLAG_IMPORT = 1
 FLAG_TRIVIAL = 2  # inside an __init__ that only assigns, or a one-statement accessor/property
 FLAG_SCAFFOLD = 4  # inside test scaffolding (setUp/tearDown, fixtures)
-FLAG_HEADER = 8  # a class header: neutral, it neither makes nor unmakes boilerplate
+FLAG_HEADER = 8  # a class header or decorator: neutral, it neither makes nor unmakes boilerplate
+FLAG_DECLARATION = 16  # outside functions, a name bound to a value: a setting or class attribute
 
 _SKIPPED_TOKENS = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER})
 _KEYWORDS = frozenset(keyword.kwlist)
+_CONSTANTS = frozenset({"True", "False", "None"})
 _FSTRING_START = getattr(tokenize, "FSTRING_START", -1)
 _FSTRING_END = getattr(tokenize, "FSTRING_END", -2)
 _FSTRING_PARTS = frozenset(
@@ -266,7 +268,9 @@ def _tokens_to_lines(text: str) -> _LineBuilder:
         elif kind == lexer.DEDENT:
             builder.indent(-1)
         elif kind == lexer.NAME:
-            if value in _KEYWORDS:
+            if value in _CONSTANTS:  # literals in all but name: abstracted like numbers
+                builder.add(value, _NUMBER_CHAR, first, last)
+            elif value in _KEYWORDS:
                 builder.add(value, token_char(value), first, last)
             else:
                 # A function's or class's own name is not part of what it does.
@@ -355,6 +359,18 @@ def _units_from_lines(lines: _LineBuilder) -> list[Unit]:
     return units
 
 
+def _line_flag(exact: str) -> int:
+    """A line's boilerplate flag before functions are known (their lines are re-flagged after)."""
+    if exact.startswith(("import ", "from ")) and " import " in f" {exact} ":
+        return FLAG_IMPORT
+    if exact.startswith(("class ", "@")):
+        return FLAG_HEADER
+    tokens = exact.split(" ", 2)
+    if len(tokens) > 1 and tokens[1] in ("=", ":") and tokens[0] not in _KEYWORDS:
+        return FLAG_DECLARATION
+    return 0
+
+
 def shape_of(text: str) -> Shape | None:
     """The shape of a Python source, or None when it does not tokenize."""
     try:
@@ -362,8 +378,7 @@ def shape_of(text: str) -> Shape | None:
         units = _units_from_lines(lines)
     except (tokenize.TokenError, SyntaxError, RecursionError, ValueError, MemoryError):
         return None
-    flags = [FLAG_IMPORT if e.startswith(("import ", "from ")) and " import " in f" {e} "
-             else FLAG_HEADER if e.startswith("class ") else 0 for e in lines.exact]
+    flags = [_line_flag(e) for e in lines.exact]
     for unit in units:  # outer units come first, so an inner unit's verdict wins
         flag = FLAG_SCAFFOLD if unit.trivial == "test scaffolding" else FLAG_TRIVIAL if unit.trivial else 0
         for i in range(unit.first, unit.last + 1):
