@@ -2,16 +2,18 @@
 
 ``sample`` draws clone classes at random (seeded) from Django 5.2's package sources and prints
 the first two locations of each side by side, for a person to judge; ``score`` runs the
-detection again and computes precision over the labelled pairs of locations that are still
-reported together. The labels in bench/labels/ judge the seed-11 sample; samples drawn with
-seed 5 were used while tuning, so seed 11 was held out.
+detection again and computes precision, per labelled sample, over the labelled pairs of
+locations that are still reported together.
 
-    .venv/bin/python bench/clones_precision.py sample --count 50 --seed 11 > bench/.data/precision_sample.txt
+    .venv/bin/python bench/clones_precision.py sample --count 50 --seed 23 > bench/.data/precision_sample.txt
     .venv/bin/python bench/clones_precision.py score   # reads bench/labels/clones_precision.csv
 
-A label is ``1`` when the two fragments are a clone a maintainer would recognise (the same
-code, or the same code with other names, or one function adapted from the other), ``0``
-otherwise (a coincidence of shape, such as two unrelated runs of assignments).
+A label is ``1`` when the two fragments do the same thing to the same or corresponding data,
+so that a maintainer could merge them into one parameterised function (copied code, or code
+adapted from the other); ``0`` when they share only a protocol's idiom around different work
+(two overrides that differ in what they do), or are tables of data written as code. Samples
+with seeds 5, 11 and 17 were used while tuning the precision guards; seed 23 was drawn and
+labelled after the last change and is the held-out measure.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("action", choices=("sample", "score"))
     parser.add_argument("--count", type=int, default=50)
-    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--seed", type=int, default=23)
     args = parser.parse_args()
     if not ROOT.is_dir():
         print(f"missing {ROOT}: see docs/benchmarks.md for the download step", file=sys.stderr)
