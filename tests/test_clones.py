@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pattern_warden.clones.detect import find_duplicates
+from pattern_warden.clones.corpus import TreeState
+from pattern_warden.clones.detect import DetectionMemo, find_duplicates
 from pattern_warden.clones.index import ShapeCache, seed_matches
 from pattern_warden.clones.models import CloneClass, DuplicatesOptions, DuplicatesResult
 from pattern_warden.clones.normalize import shape_of
@@ -267,3 +268,30 @@ def test_find_similar_bad_input(project: Path) -> None:
     for kwargs, message in cases:
         with pytest.raises(WardenError, match=message):
             find_similar(workspace, **kwargs)  # type: ignore[arg-type]
+
+
+def test_warm_calls_after_a_change_match_a_fresh_run(project: Path) -> None:
+    """A running server reuses what it found between unchanged files; the answer must not differ."""
+    for n in range(12):
+        write(project, f"pkg/m{n}.py", UNRELATED.replace("render", f"render{n}").replace("out", f"out{n}"))
+    write(project, "pkg/a.py", LOADER)
+    write(project, "pkg/b.py", LOADER_RENAMED)
+    write(project, "lib/c.py", BLOCK.replace("\n    ", "\ndef poll():\n    ", 1))
+    workspace = Workspace(load_config(project))
+    cache, state, memo = ShapeCache(), TreeState(), DetectionMemo()
+
+    def warm() -> list[tuple[str, list[tuple[str, int, int, str | None]]]]:
+        result = find_duplicates(workspace, None, DuplicatesOptions(limit=200), cache, state, memo)
+        return [(c.kind, spans(c)) for c in result.clones]
+
+    def fresh() -> list[tuple[str, list[tuple[str, int, int, str | None]]]]:
+        return [(c.kind, spans(c)) for c in run(project, limit=200).clones]
+
+    assert warm() == fresh() and len(fresh()) == 1
+    write(project, "lib/d.py", BLOCK.replace("\n    ", "\ndef probe():\n    ", 1))  # a new copy
+    assert warm() == fresh() and len(fresh()) == 2
+    write(project, "pkg/b.py", LOADER_CHANGED)  # renamed copy becomes a similar one
+    assert warm() == fresh()
+    assert sorted(kind for kind, _ in fresh()) == ["exact", "similar"]
+    (project / "lib" / "d.py").unlink()
+    assert warm() == fresh() and len(fresh()) == 1

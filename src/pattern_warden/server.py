@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 
 from pattern_warden import __version__
 from pattern_warden.clones.corpus import TreeState
+from pattern_warden.clones.detect import DetectionMemo
 from pattern_warden.clones.detect import find_duplicates as duplicates_engine
 from pattern_warden.clones.index import ShapeCache
 from pattern_warden.clones.models import CloneKind, DuplicatesOptions, DuplicatesResult, SimilarResult
@@ -220,6 +221,7 @@ def _register_clones(server: MCPServer, warden: Warden) -> None:
     # One warm index per server: shapes by content hash, so a call re-tokenizes only changed files.
     cache = ShapeCache(warden.config.limits.cache_entries)
     state = TreeState()
+    memo = DetectionMemo()
     index = SimilarIndex(cache, state)
 
     @server.tool(annotations=READ_ONLY)
@@ -245,7 +247,7 @@ def _register_clones(server: MCPServer, warden: Warden) -> None:
         options = DuplicatesOptions(min_lines=min_lines, min_similarity=min_similarity,
                                     kinds=kinds if kinds is not None else ["exact", "renamed", "similar"],
                                     include_tests=include_tests, cursor=cursor, limit=limit)
-        return await run_engine(duplicates_engine, warden.workspace, paths, options, cache, state)
+        return await run_engine(duplicates_engine, warden.workspace, paths, options, cache, state, memo)
 
     @server.tool(annotations=READ_ONLY)
     async def find_similar(

@@ -12,7 +12,8 @@ not reported again as similar, and the partial runs inside a similar pair are fo
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -97,11 +98,12 @@ def find_duplicates(
     options: DuplicatesOptions | None = None,
     cache: ShapeCache | None = None,
     state: TreeState | None = None,
+    memo: DetectionMemo | None = None,
 ) -> DuplicatesResult:
     """Clone classes under ``paths`` (default: the whole root), ranked, one page at a time."""
     opts = options or DuplicatesOptions()
     validate(opts)
-    summary, classes, notes = analyse(workspace, paths, opts, cache, state)
+    summary, classes, notes = analyse(workspace, paths, opts, cache, state, memo)
     page, info = paginate(classes, opts.cursor, opts.limit)
     return DuplicatesResult(summary=summary, clones=page, page=info, notes=notes)
 
@@ -112,11 +114,12 @@ def analyse(
     opts: DuplicatesOptions,
     cache: ShapeCache | None = None,
     state: TreeState | None = None,
+    memo: DetectionMemo | None = None,
 ) -> tuple[DuplicatesSummary, list[CloneClass], list[Note]]:
     """The summary and every clone class, ranked (the CLI prints them all)."""
     cache = cache if cache is not None else ShapeCache(workspace.config.limits.cache_entries)
     corpus = load_corpus(workspace, paths, cache, opts.include_tests, state)
-    found = [f for f in detect(corpus, opts) if f.kind in opts.kinds]
+    found = [f for f in detect(corpus, opts, memo) if f.kind in opts.kinds]
     ranked = sorted(((f, _clone_class(corpus, f)) for f in found), key=lambda pair: _rank(pair[1]))
     classes = [c for _, c in ranked]
     seen: dict[str, int] = {}
@@ -135,13 +138,72 @@ def _rank(clone: CloneClass) -> tuple[bool, float, str, int]:
     return (clone.boilerplate is not None, -weight, first.path, first.start_line)
 
 
-def detect(corpus: Corpus, opts: DuplicatesOptions) -> list[_Found]:
+_Identity = tuple[str, str]  # (path, content hash): two identical files are still two files
+
+
+@dataclass
+class _Previous:
+    files: set[_Identity]
+    matches: list[tuple[_Identity, int, _Identity, int, int]]
+    pairs: list[tuple[_Identity, int, int, _Identity, int, int, float]]
+
+
+class DetectionMemo:
+    """What a running server keeps between calls so that one changed file costs little.
+
+    The runs and similar pairs found between two unchanged files are kept from the previous
+    call with the same options; only those that involve a changed file are searched for again.
+    A pair of unchanged files can still be affected by a change elsewhere only through the
+    commonplace caps (a window or shingle that becomes too common stops seeding), so after more
+    than ``REUSE_UP_TO`` of the files changed the search is done afresh.
+    """
+
+    REUSE_UP_TO = 0.1
+    KEPT = 4  # option sets remembered
+
+    def __init__(self) -> None:
+        self._previous: OrderedDict[tuple[object, ...], _Previous] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> _Previous | None:
+        with self._lock:
+            return self._previous.get(key)
+
+    def put(self, key: tuple[object, ...], previous: _Previous) -> None:
+        with self._lock:
+            self._previous[key] = previous
+            self._previous.move_to_end(key)
+            while len(self._previous) > self.KEPT:
+                self._previous.popitem(last=False)
+
+
+def detect(corpus: Corpus, opts: DuplicatesOptions, memo: DetectionMemo | None = None) -> list[_Found]:
     """Every clone class in ``corpus``, unranked."""
     shapes = corpus.shapes
+    ids = list(zip(corpus.paths, corpus.digests))
+    key = (opts.min_lines, opts.min_similarity, "similar" in opts.kinds, opts.include_tests)
+    previous = memo.get(key) if memo is not None else None
+    fresh: set[int] | None = None
+    if previous is not None:
+        fresh = {fid for fid, ident in enumerate(ids) if ident not in previous.files}
+        if len(fresh) > DetectionMemo.REUSE_UP_TO * len(ids):
+            fresh = None
     k = max(2, min(4, opts.min_lines // 2))
-    matches = [m for raw in seed_matches(shapes, k) if _long_enough(shapes, raw, opts.min_lines)
+    matches = [m for raw in seed_matches(shapes, k, only=fresh) if _long_enough(shapes, raw, opts.min_lines)
                for m in _split_at_definitions(shapes, raw) if _long_enough(shapes, m, opts.min_lines)]
-    pairs = _similar_pairs(corpus, opts) if "similar" in opts.kinds else []
+    pairs = _similar_pairs(corpus, opts, fresh) if "similar" in opts.kinds else []
+    if fresh is not None and previous is not None:
+        where = {ident: fid for fid, ident in enumerate(ids)}
+        matches += [Match(where[a], la, where[b], lb, n) for a, la, b, lb, n in previous.matches
+                    if a in where and b in where]
+        pairs += [_Pair(_Span(where[a], af, al), _Span(where[b], bf, bl), sim)
+                  for a, af, al, b, bf, bl, sim in previous.pairs if a in where and b in where]
+    if memo is not None:
+        memo.put(key, _Previous(
+            set(ids),
+            [(ids[m.file_a], m.line_a, ids[m.file_b], m.line_b, m.length) for m in matches],
+            [(ids[p.a.fid], p.a.first, p.a.last, ids[p.b.fid], p.b.first, p.b.last, p.similarity) for p in pairs],
+        ))
     by_files: dict[tuple[int, int], list[Match]] = defaultdict(list)
     for m in matches:
         by_files[(m.file_a, m.file_b)].append(m)
@@ -213,8 +275,9 @@ class _Pair:
     similarity: float
 
 
-def _similar_pairs(corpus: Corpus, opts: DuplicatesOptions) -> list[_Pair]:
-    """Functions at least ``min_similarity`` alike, compared only when their shingles overlap."""
+def _similar_pairs(corpus: Corpus, opts: DuplicatesOptions, fresh: set[int] | None = None) -> list[_Pair]:
+    """Functions at least ``min_similarity`` alike, compared only when their shingles overlap
+    (and only pairs involving a function of the ``fresh`` files, when given)."""
     spans: list[_Span] = []
     bodies: list[int] = []
     texts: list[str] = []
@@ -229,7 +292,8 @@ def _similar_pairs(corpus: Corpus, opts: DuplicatesOptions) -> list[_Pair]:
     cutoff = opts.min_similarity * 100
     pairs = []
     # Looser similarity needs fewer shared shingles to become a candidate.
-    for i, j in similar_candidates(grams, share=max(0.1, opts.min_similarity - 0.5)):
+    only = None if fresh is None else {uid for uid, span in enumerate(spans) if span.fid in fresh}
+    for i, j in similar_candidates(grams, share=max(0.1, opts.min_similarity - 0.5), only=only):
         a, b = spans[i], spans[j]
         if a.fid == b.fid and a.first <= b.last and b.first <= a.last:
             continue  # a function and a closure nested in it

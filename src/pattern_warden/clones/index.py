@@ -117,14 +117,22 @@ class Match:
     length: int
 
 
-def seed_matches(shapes: list[Shape], k: int, cap: int = 64) -> Iterator[Match]:
-    """Maximal runs of equal logical lines between (or within) files, seeded by k-line windows."""
+def seed_matches(shapes: list[Shape], k: int, cap: int = 64, only: set[int] | None = None) -> Iterator[Match]:
+    """Maximal runs of equal logical lines between (or within) files, seeded by k-line windows.
+
+    With ``only`` (file indices), just the runs that involve one of those files: a warm server
+    passes the files that changed and keeps the runs between unchanged files from before.
+    """
     content: list[int] = []
     step: list[int] = []
     delta: list[int] = []
     file_of: list[int] = []
     line_of: list[int] = []
+    key_at: list[int | None] = []  # the window starting at each line (None near a file's end)
     windows: dict[int, list[int]] = defaultdict(list)
+    # With ``only``, every window that can seed or extend a run starts in one of those files,
+    # so just those keys are indexed (a run's earlier window is in the same file as the run).
+    wanted = None if only is None else {key for fid in only for key in shapes[fid].window_hashes(k)[2]}
     for fid, shape in enumerate(shapes):
         base = len(content)
         lines, steps, keys = shape.window_hashes(k)
@@ -133,20 +141,30 @@ def seed_matches(shapes: list[Shape], k: int, cap: int = 64) -> Iterator[Match]:
         delta += shape.deltas
         file_of += [fid] * len(lines)
         line_of += range(len(lines))
-        for offset, key in enumerate(keys):
-            windows[key].append(base + offset)
+        key_at += keys
+        key_at += [None] * (len(lines) - len(keys))
+        if wanted is None:
+            for offset, key in enumerate(keys):
+                windows[key].append(base + offset)
+        elif not wanted.isdisjoint(keys):
+            for offset, key in enumerate(keys):
+                if key in wanted:
+                    windows[key].append(base + offset)
     total = len(content)
-    seeded = bytearray(total)
+
+    def seeded(g: int) -> bool:
+        key = key_at[g]
+        return key is not None and 2 <= len(windows.get(key, ())) <= cap
+
     groups = [places for places in windows.values() if 2 <= len(places) <= cap]
-    for places in groups:
-        for g in places:
-            seeded[g] = 1
     for places in groups:
         for x, p in enumerate(places):
             for q in places[x + 1 :]:
+                if only is not None and file_of[p] not in only and file_of[q] not in only:
+                    continue
                 # Not the start of the run if the line before agrees too and seeded it already.
-                if (p and q and seeded[p - 1] and file_of[p - 1] == file_of[p] and file_of[q - 1] == file_of[q]
-                        and content[p - 1] == content[q - 1] and delta[p] == delta[q]):
+                if (p and q and file_of[p - 1] == file_of[p] and file_of[q - 1] == file_of[q]
+                        and content[p - 1] == content[q - 1] and delta[p] == delta[q] and seeded(p - 1)):
                     continue
                 n = k
                 while (q + n < total and file_of[p + n] == file_of[p] and file_of[q + n] == file_of[q]
@@ -167,24 +185,30 @@ def shingles(shape: Shape, first: int, last: int) -> set[int]:
 
 
 def similar_candidates(
-    unit_shingles: list[set[int]], share: float = 0.3, cap: int = 100
+    unit_shingles: list[set[int]], share: float = 0.3, cap: int = 100, only: set[int] | None = None
 ) -> Iterator[tuple[int, int]]:
     """Pairs of units (i < j) sharing at least ``share`` of the smaller one's shingles.
 
     Shingles held by more than ``cap`` units say nothing about who copied whom and are not
-    followed, so the work stays proportional to the tree rather than to its square.
+    followed, so the work stays proportional to the tree rather than to its square. With
+    ``only`` (unit indices), just the pairs that involve one of those units.
     """
     postings: dict[int, list[int]] = defaultdict(list)
     for uid, grams in enumerate(unit_shingles):
         for gram in grams:
             postings[gram].append(uid)
-    for uid, grams in enumerate(unit_shingles):
+    done: set[tuple[int, int]] = set()
+    for uid in sorted(only) if only is not None else range(len(unit_shingles)):
+        grams = unit_shingles[uid]
         shared: Counter[int] = Counter()
         for gram in grams:
             holders = postings[gram]
             if len(holders) <= cap:
-                shared.update(v for v in holders if v > uid)
+                shared.update(v for v in holders if v > uid or (only is not None and v != uid))
         size = len(grams)
         for other, count in shared.items():
-            if count >= max(1.0, share * min(size, len(unit_shingles[other]))):
-                yield uid, other
+            pair = (min(uid, other), max(uid, other))
+            if count >= max(1.0, share * min(size, len(unit_shingles[other]))) and pair not in done:
+                if only is not None:
+                    done.add(pair)
+                yield pair
