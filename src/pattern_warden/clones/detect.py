@@ -103,9 +103,10 @@ def find_duplicates(
     """Clone classes under ``paths`` (default: the whole root), ranked, one page at a time."""
     opts = options or DuplicatesOptions()
     validate(opts)
-    summary, classes, notes = analyse(workspace, paths, opts, cache, state, memo)
-    page, info = paginate(classes, opts.cursor, opts.limit)
-    return DuplicatesResult(summary=summary, clones=page, page=info, notes=notes)
+    corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
+    page, info = paginate(ranked, opts.cursor, opts.limit)  # models are built for this page only
+    clones = [_clone_class(corpus, r) for r in page]
+    return DuplicatesResult(summary=summary, clones=clones, page=info, notes=corpus.notes)
 
 
 def analyse(
@@ -117,25 +118,54 @@ def analyse(
     memo: DetectionMemo | None = None,
 ) -> tuple[DuplicatesSummary, list[CloneClass], list[Note]]:
     """The summary and every clone class, ranked (the CLI prints them all)."""
+    corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
+    return summary, [_clone_class(corpus, r) for r in ranked], corpus.notes
+
+
+@dataclass
+class _Rank:
+    """A clone class before its model is built: what ranking and the summary need."""
+
+    found: _Found
+    boilerplate: str | None
+    lines: int
+    id: str
+
+
+def _ranked(
+    workspace: Workspace,
+    paths: Sequence[str] | None,
+    opts: DuplicatesOptions,
+    cache: ShapeCache | None,
+    state: TreeState | None,
+    memo: DetectionMemo | None,
+) -> tuple[Corpus, list[_Rank], DuplicatesSummary]:
+    """Every clone class ranked, boilerplate last, otherwise the most duplicated code first."""
     cache = cache if cache is not None else ShapeCache(workspace.config.limits.cache_entries)
     corpus = load_corpus(workspace, paths, cache, opts.include_tests, state)
-    found = [f for f in detect(corpus, opts, memo) if f.kind in opts.kinds]
-    ranked = sorted(((f, _clone_class(corpus, f)) for f in found), key=lambda pair: _rank(pair[1]))
-    classes = [c for _, c in ranked]
+    ranked = []
+    for found in detect(corpus, opts, memo):
+        if found.kind not in opts.kinds:
+            continue
+        reasons = [_boilerplate(corpus.shapes[s.fid], s) for s in found.spans]
+        if found.kind == "similar":  # being like a trivial function is trivial
+            boilerplate = next((r for r in reasons if r), None)
+        else:
+            boilerplate = reasons[0] if all(reasons) else None
+        first = found.spans[0]
+        ranked.append(_Rank(
+            found, boilerplate, max(corpus.shapes[s.fid].rows(s.first, s.last) for s in found.spans),
+            f"{found.kind}:{corpus.paths[first.fid]}:{corpus.shapes[first.fid].starts[first.first]}",
+        ))
+    ranked.sort(key=lambda r: (r.boilerplate is not None, -r.lines * (len(r.found.spans) - 1) * r.found.similarity,
+                               corpus.paths[r.found.spans[0].fid], r.found.spans[0].first))
     seen: dict[str, int] = {}
-    for clone in classes:  # two classes may start at one place (a star and a leftover pair)
-        seen[clone.id] = seen.get(clone.id, 0) + 1
-        if seen[clone.id] > 1:
-            clone.id = f"{clone.id}#{seen[clone.id]}"
-    summary = _summary(corpus, [f for f, c in ranked if c.boilerplate is None], classes)
-    return summary, classes, corpus.notes
-
-
-def _rank(clone: CloneClass) -> tuple[bool, float, str, int]:
-    """Boilerplate last; otherwise the most duplicated code first."""
-    first = clone.locations[0]
-    weight = clone.lines * (len(clone.locations) - 1) * clone.similarity
-    return (clone.boilerplate is not None, -weight, first.path, first.start_line)
+    for r in ranked:  # two classes may start at one place (a star and a leftover pair)
+        seen[r.id] = seen.get(r.id, 0) + 1
+        if seen[r.id] > 1:
+            r.id = f"{r.id}#{seen[r.id]}"
+    summary = _summary(corpus, [r.found for r in ranked if r.boilerplate is None], ranked)
+    return corpus, ranked, summary
 
 
 _Identity = tuple[str, str]  # (path, content hash): two identical files are still two files
@@ -434,26 +464,21 @@ def _location(corpus: Corpus, span: _Span) -> CloneLocation:
                          function=unit.name if unit else None)
 
 
-def _clone_class(corpus: Corpus, found: _Found) -> CloneClass:
+def _clone_class(corpus: Corpus, rank: _Rank) -> CloneClass:
+    found = rank.found
     locations = [_location(corpus, s) for s in found.spans]
-    reasons = [_boilerplate(corpus.shapes[s.fid], s) for s in found.spans]
-    if found.kind == "similar":  # being like a trivial function is trivial
-        boilerplate = next((r for r in reasons if r), None)
-    else:
-        boilerplate = reasons[0] if all(reasons) else None
-    first = locations[0]
     return CloneClass(
-        id=f"{found.kind}:{first.path}:{first.start_line}",
+        id=rank.id,
         kind=found.kind,  # type: ignore[arg-type]
         similarity=found.similarity,
-        lines=max(corpus.shapes[s.fid].rows(s.first, s.last) for s in found.spans),
+        lines=rank.lines,
         locations=locations,
-        boilerplate=boilerplate,
-        recommendation=recommend(locations, found.similarity, boilerplate),
+        boilerplate=rank.boilerplate,
+        recommendation=recommend(locations, found.similarity, rank.boilerplate),
     )
 
 
-def _summary(corpus: Corpus, found: list[_Found], classes: list[CloneClass]) -> DuplicatesSummary:
+def _summary(corpus: Corpus, found: list[_Found], classes: list[_Rank]) -> DuplicatesSummary:
     """Duplicated code lines of ``found``, each counted once, overall and per folder."""
     rows: dict[int, set[int]] = defaultdict(set)
     for f in found:
@@ -476,7 +501,7 @@ def _summary(corpus: Corpus, found: list[_Found], classes: list[CloneClass]) -> 
     by_folder.sort(key=lambda f: (-f.percentage, f.folder))
     by_kind: dict[str, int] = defaultdict(int)
     for c in classes:
-        by_kind[c.kind] += 1
+        by_kind[c.found.kind] += 1
     return DuplicatesSummary(
         files=len(corpus.paths), lines=total, duplicated_lines=duplicated, percentage=_percent(duplicated, total),
         clone_classes=len(classes), by_kind=dict(by_kind), by_folder=by_folder[:FOLDERS_SHOWN],
