@@ -148,6 +148,7 @@ def _run_dupes(args: argparse.Namespace, config: Config) -> int:
     from pattern_warden.clones.detect import analyse, validate
     from pattern_warden.clones.index import ShapeCache
     from pattern_warden.clones.models import DuplicatesOptions
+    from pattern_warden.clones.persist import load_warm, save_warm
     from pattern_warden.clones.render import duplicates_json, duplicates_sarif, duplicates_text
     from pattern_warden.workspace import Workspace
 
@@ -159,8 +160,12 @@ def _run_dupes(args: argparse.Namespace, config: Config) -> int:
     validate(options)
     disk = None if args.no_cache else config.root / ".pattern-warden-cache" / "clones"
     cache = ShapeCache(config.limits.cache_entries, disk_dir=disk)
-    summary, classes, notes = analyse(Workspace(config), args.paths, options, cache)
+    workspace = Workspace(config)
+    state, memo = load_warm(disk, workspace) if disk else (None, None)
+    summary, classes, notes = analyse(workspace, args.paths, options, cache, state, memo)
     cache.save()
+    if disk and state is not None and memo is not None:
+        save_warm(disk, workspace, state, memo)
     render = {"text": duplicates_text, "json": duplicates_json, "sarif": duplicates_sarif}[args.format]
     sys.stdout.write(render(summary, classes, notes))
     return EXIT_FAIL if args.threshold is not None and summary.percentage > args.threshold else EXIT_OK

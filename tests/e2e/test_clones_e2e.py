@@ -98,3 +98,34 @@ def test_cli_without_cache_writes_nothing(project: Path) -> None:
     make_tree(project)
     assert dupes(project, "--no-cache").returncode == 0
     assert not (project / ".pattern-warden-cache").exists()
+
+
+def test_cli_warm_run_after_a_change_matches_a_fresh_run(project: Path) -> None:
+    make_tree(project)
+    assert dupes(project, "--format", "json").returncode == 0
+    assert (project / ".pattern-warden-cache" / "clones" / "warm.marshal").is_file()
+    write(project, "pkg/b.py", LOADER_CHANGED)
+    warm = dupes(project, "--format", "json")
+    fresh = dupes(project, "--format", "json", "--no-cache")
+    assert warm.returncode == fresh.returncode == 0
+    assert json.loads(warm.stdout) == json.loads(fresh.stdout)
+
+
+def test_cli_cache_cannot_lead_outside_the_root(project: Path, tmp_path: Path) -> None:
+    """A planted cache naming files outside the root is not trusted: the sandbox decides."""
+    import marshal
+
+    from pattern_warden.clones.normalize import SHAPE_VERSION
+
+    make_tree(project)
+    secret = tmp_path / "secret.py"
+    write(tmp_path, "secret.py", LOADER)
+    cache = project / ".pattern-warden-cache" / "clones"
+    cache.mkdir(parents=True)
+    walk = ([f"../{secret.name}", "pkg/a.py"], [], False, {".": None}, 9e12)
+    planted = {"version": SHAPE_VERSION, "tree": {"walks": {".": walk}, "digests": {}}, "memo": []}
+    (cache / "warm.marshal").write_bytes(marshal.dumps(planted))
+    done = dupes(project, "--format", "json")
+    assert done.returncode == 0
+    assert "secret" not in done.stdout
+    assert json.loads(done.stdout)["summary"]["files"] == 4

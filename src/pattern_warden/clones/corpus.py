@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import stat
 import threading
 import time
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from pattern_warden.clones.index import ShapeCache
 from pattern_warden.clones.normalize import Shape, shape_of
+from pattern_warden.errors import WardenError
 from pattern_warden.models import Note
 from pattern_warden.workspace import Discovery, Skipped, Workspace
 
@@ -97,7 +99,7 @@ class TreeState:
         key = tuple(paths or ["."])
         with self._lock:
             walk = self._walks.get(key)
-            if walk is None or time.monotonic() - walk.taken > self.FULL_WALK_S:
+            if walk is None or time.time() - walk.taken > self.FULL_WALK_S:
                 walk = self._walk(workspace, paths)
             else:
                 changed = sorted(d for d, stamp in walk.folders.items() if _stamp(d) != stamp)
@@ -111,7 +113,7 @@ class TreeState:
         tops = [workspace.resolve(p) for p in paths or ["."]]
         folders = {d for f in found.files for d in f.parents if any(d == t or t in d.parents for t in tops)}
         folders |= {t for t in tops if t.is_dir()}
-        return _Walk(found, {d: _stamp(d) for d in folders}, time.monotonic())
+        return _Walk(found, {d: _stamp(d) for d in folders}, time.time())
 
     def _rewalk(self, workspace: Workspace, paths: Sequence[str] | None, walk: _Walk, changed: list[Path]) -> _Walk:
         """Walk again only the folders that changed (the whole tree if a top folder did)."""
@@ -136,6 +138,55 @@ class TreeState:
     def remember(self, path: Path, stamp: _Stamp | None, digest: str) -> None:
         if stamp is not None:
             self._digests[path] = (stamp, digest)
+
+    def dump(self, workspace: Workspace) -> dict[str, object]:
+        """Plain data for the CLI's cache: paths relative to the root."""
+        rel = workspace.relative
+        walks = {
+            "\0".join(key): ([rel(f) for f in w.found.files], [(s.path, s.reason) for s in w.found.skipped],
+                             w.found.truncated, {rel(d): st for d, st in w.folders.items()}, w.taken)
+            for key, w in self._walks.items()
+        }
+        return {"walks": walks, "digests": {rel(p): entry for p, entry in self._digests.items()}}
+
+    @classmethod
+    def load(cls, workspace: Workspace, data: object) -> TreeState:
+        """A state from ``dump()``; every path goes through the sandbox again, and anything that
+        no longer resolves inside the root (or is malformed) is dropped, never trusted."""
+        state = cls()
+        if not isinstance(data, dict):
+            return state
+        checked: dict[str, Path] = {}
+        for key, walk in dict(data.get("walks") or {}).items():
+            try:
+                files, skipped, truncated, folders, taken = walk
+                stamps = {workspace.resolve(d): tuple(st) if st else None for d, st in folders.items()}
+                found = Discovery([_inside(workspace, f, set(stamps), checked) for f in files],
+                                  [Skipped(p, r) for p, r in skipped], bool(truncated))
+                state._walks[tuple(str(key).split("\0"))] = _Walk(found, stamps, float(taken))
+            except (WardenError, TypeError, ValueError, OSError):
+                continue  # walked afresh
+        for rel, entry in dict(data.get("digests") or {}).items():
+            try:
+                stamp, digest = entry
+                path = checked.get(rel) or workspace.resolve(rel)
+                state._digests[path] = (tuple(stamp), str(digest))
+            except (WardenError, TypeError, ValueError):
+                continue
+        return state
+
+
+def _inside(workspace: Workspace, rel: str, folders: set[Path], checked: dict[str, Path]) -> Path:
+    """A cached file path, trusted only as far as the sandbox allows.
+
+    A regular file (not a symlink) directly in a folder that itself resolved inside the root is
+    inside the root; anything else goes through ``Workspace.resolve`` in full.
+    """
+    path = workspace.root / rel
+    if not (path.parent in folders and stat.S_ISREG(os.lstat(path).st_mode)):
+        path = workspace.resolve(rel)
+    checked[rel] = path
+    return path
 
 
 def load_corpus(

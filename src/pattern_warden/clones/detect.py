@@ -206,6 +206,28 @@ class DetectionMemo:
             while len(self._previous) > self.KEPT:
                 self._previous.popitem(last=False)
 
+    def dump(self) -> list[object]:
+        """Plain data for the CLI's cache."""
+        with self._lock:
+            return [(key, sorted(p.files), p.matches, p.pairs) for key, p in self._previous.items()]
+
+    @classmethod
+    def load(cls, data: object) -> DetectionMemo:
+        """A memo from ``dump()``; anything malformed is dropped (the search is then done afresh)."""
+        memo = cls()
+        for entry in data if isinstance(data, list) else []:
+            try:
+                key, files, matches, pairs = entry
+                memo._previous[tuple(key)] = _Previous(
+                    {(str(path), str(digest)) for path, digest in files},
+                    [(tuple(a), int(la), tuple(b), int(lb), int(n)) for a, la, b, lb, n in matches],
+                    [(tuple(a), int(af), int(al), tuple(b), int(bf), int(bl), float(sim))
+                     for a, af, al, b, bf, bl, sim in pairs],
+                )
+            except (TypeError, ValueError):
+                continue
+        return memo
+
 
 def detect(corpus: Corpus, opts: DuplicatesOptions, memo: DetectionMemo | None = None) -> list[_Found]:
     """Every clone class in ``corpus``, unranked."""
@@ -310,15 +332,23 @@ def _similar_pairs(corpus: Corpus, opts: DuplicatesOptions, fresh: set[int] | No
     (and only pairs involving a function of the ``fresh`` files, when given)."""
     spans: list[_Span] = []
     bodies: list[int] = []
-    texts: list[str] = []
+    lengths: list[int] = []
     grams: list[set[int]] = []
     for fid, shape in enumerate(corpus.shapes):
-        for unit, rows, body, text, unit_grams in _comparable_units(shape):
+        for unit, rows, body, length, unit_grams in _comparable_units(shape):
             if rows >= opts.min_lines:
                 spans.append(_Span(fid, unit.first, unit.last))
                 bodies.append(body)
-                texts.append(text)
+                lengths.append(length)
                 grams.append(unit_grams)
+
+    def text(i: int) -> str:  # built only for the candidates actually compared
+        shape, span = corpus.shapes[spans[i].fid], spans[i]
+        key = ("body text", span.first)
+        if key not in shape.memo:
+            shape.memo[key] = shape.unit_text(Unit("", 0, 0, span.first, span.last, ""), body_only=True)
+        return shape.memo[key]  # type: ignore[return-value]
+
     cutoff = opts.min_similarity * 100
     pairs = []
     # Looser similarity needs fewer shared shingles to become a candidate.
@@ -327,25 +357,28 @@ def _similar_pairs(corpus: Corpus, opts: DuplicatesOptions, fresh: set[int] | No
         a, b = spans[i], spans[j]
         if a.fid == b.fid and a.first <= b.last and b.first <= a.last:
             continue  # a function and a closure nested in it
-        la, lb = len(texts[i]), len(texts[j])
+        la, lb = lengths[i], lengths[j]
         if 200 * min(la, lb) < cutoff * (la + lb):
             continue  # lengths alone rule out the cutoff
         short = min(a.last - bodies[i], b.last - bodies[j]) + 1 < SHORT_BODY
-        score = ratio(texts[i], texts[j], score_cutoff=max(cutoff, 100 * SHORT_BODY_MIN) if short else cutoff)
+        score = ratio(text(i), text(j), score_cutoff=max(cutoff, 100 * SHORT_BODY_MIN) if short else cutoff)
         if score and _same_substance(corpus, (a, bodies[i]), (b, bodies[j])):
             pairs.append(_Pair(a, b, round(score / 100, 3)))
     return pairs
 
 
-def _comparable_units(shape: Shape) -> list[tuple[Unit, int, int, str, set[int]]]:
-    """(unit, code rows, body start, body text, shingles) of the functions long enough to compare."""
+def _comparable_units(shape: Shape) -> list[tuple[Unit, int, int, int, set[int]]]:
+    """(unit, code rows, body start, body text length, shingles) of the functions long enough to compare."""
     if "comparable" not in shape.memo:
         found = []
         for unit in shape.units:
             body = shape.body_start(unit)
-            text = shape.unit_text(unit, body_only=True)
-            if len(text) - (unit.last - body) >= MIN_SIMILAR_TOKENS:
-                found.append((unit, shape.rows(unit.first, unit.last), body, text, shingles(shape, body, unit.last)))
+            if body > unit.last:
+                continue
+            tokens = shape.tokens(body, unit.last)
+            if tokens >= MIN_SIMILAR_TOKENS:
+                found.append((unit, shape.rows(unit.first, unit.last), body, tokens + unit.last - body,
+                              shingles(shape, body, unit.last)))
         shape.memo["comparable"] = found
     return shape.memo["comparable"]  # type: ignore[return-value]
 
