@@ -78,18 +78,21 @@ class Unit:
 class Shape:
     """A file's logical lines (parallel lists), its units and its code rows."""
 
-    starts: list[int]
-    ends: list[int]
-    deltas: list[int]
-    exact: list[str]
-    renamed: list[str]
-    flags: list[int]
-    units: list[Unit]
+    # Tuples, not lists: tuples of strings and numbers drop out of the cyclic garbage collector's
+    # sight, and a warm server holding a whole tree's shapes otherwise pays for traversing them
+    # on every full collection (0.1 s on Django, every other call).
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    deltas: tuple[int, ...]
+    exact: tuple[str, ...]
+    renamed: tuple[str, ...]
+    flags: tuple[int, ...]
+    units: tuple[Unit, ...]
     code_rows: int
     #: Values derived from the shape, kept for the life of the object (a warm server reuses them).
     memo: dict[object, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def window_hashes(self, k: int) -> tuple[list[int], list[int], list[int]]:
+    def window_hashes(self, k: int) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
         """Per line: the renamed line's hash, and with its depth change; per window of k lines: its key.
 
         A window's key leaves out its first line's depth change: a block may be copied to
@@ -100,7 +103,7 @@ class Shape:
             content = [hash(r) for r in self.renamed]
             step = [hash((d, c)) for d, c in zip(self.deltas, content)]
             windows = [hash((content[g], *step[g + 1 : g + k])) for g in range(len(content) - k + 1)]
-            self.memo[key] = (content, step, windows)
+            self.memo[key] = (tuple(content), tuple(step), tuple(windows))
         return self.memo[key]  # type: ignore[return-value]
 
     def rows(self, first: int, last: int) -> int:
@@ -113,14 +116,14 @@ class Shape:
         prefix = self.prefix()[1]
         return prefix[last + 1] - prefix[first]
 
-    def prefix(self) -> tuple[list[int], list[int]]:
+    def prefix(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Running totals of code rows and of tokens, so any run is measured in constant time."""
         if "prefix" not in self.memo:
             rows, tokens = [0], [0]
             for start, end, renamed in zip(self.starts, self.ends, self.renamed):
                 rows.append(rows[-1] + end - start + 1)
                 tokens.append(tokens[-1] + len(renamed))
-            self.memo["prefix"] = (rows, tokens)
+            self.memo["prefix"] = (tuple(rows), tuple(tokens))
         return self.memo["prefix"]  # type: ignore[return-value]
 
     def unit_text(self, unit: Unit, body_only: bool = False) -> str:
@@ -161,7 +164,8 @@ class Shape:
             return None
         _, starts, ends, deltas, exact, renamed, flags, units, code_rows = data
         try:
-            return cls(starts, ends, deltas, exact, renamed, flags, [Unit(*u) for u in units], int(code_rows))
+            return cls(tuple(starts), tuple(ends), tuple(deltas), tuple(exact), tuple(renamed), tuple(flags),
+                       tuple(Unit(*u) for u in units), int(code_rows))
         except TypeError:
             return None
 
@@ -383,8 +387,8 @@ def shape_of(text: str) -> Shape | None:
         flag = FLAG_SCAFFOLD if unit.trivial == "test scaffolding" else FLAG_TRIVIAL if unit.trivial else 0
         for i in range(unit.first, unit.last + 1):
             flags[i] = (flags[i] & (FLAG_IMPORT | FLAG_HEADER)) | flag
-    return Shape(lines.starts, lines.ends, lines.deltas, lines.exact, lines.renamed, flags, units,
-                 len(lines.code_rows))
+    return Shape(tuple(lines.starts), tuple(lines.ends), tuple(lines.deltas), tuple(lines.exact),
+                 tuple(lines.renamed), tuple(flags), tuple(units), len(lines.code_rows))
 
 
 def enclosing(shape: Shape, row: int, end: int | None = None) -> Unit | None:
