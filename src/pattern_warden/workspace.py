@@ -225,6 +225,15 @@ class Workspace:
                 data = handle.read(limit + 1)
         except OSError as exc:
             return Skipped(rel, f"cannot be read: {exc.strerror}")
+        return self.from_bytes(rel, data)
+
+    def from_bytes(self, rel: str, data: bytes) -> SourceFile | Skipped:
+        """A cached ``SourceFile`` for bytes the caller already holds (a file at a git revision).
+
+        Sharing the cache with ``read`` means an unchanged file is tokenized once, whether it
+        was met on disk or in history.
+        """
+        limit = self.config.limits.max_file_bytes
         if len(data) > limit:
             return Skipped(rel, f"larger than the {limit:,}-byte limit")
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -21,9 +21,10 @@ from pattern_warden.errors import WardenError
 #: Subcommands that only read. Anything else is refused before git runs.
 READ_ONLY = frozenset(
     {"rev-parse", "diff", "log", "show", "ls-files", "merge-base", "symbolic-ref", "rev-list",
-     "cat-file", "status", "for-each-ref", "branch", "ls-tree", "check-ignore", "config"}
+     "cat-file", "status", "for-each-ref", "branch", "ls-tree", "check-ignore", "config", "grep"}
 )
 _FORBIDDEN_REF = re.compile(r"(^-)|(\.\.)|[\x00-\x20\x7f~^:?*\[\\]|(@\{)|(//)|(\.lock$)|(/\.)|(^\.)")
+_SHA = re.compile(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
 _RANGE = re.compile(r"^(?P<a>[^.]+)\.\.\.?(?P<b>[^.]+)$")
 _SCRUBBED = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE",
              "GIT_CEILING_DIRECTORIES", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR",
@@ -32,7 +33,8 @@ _SCRUBBED = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY
              "GIT_EXEC_PATH", "GIT_TEMPLATE_DIR", "GIT_REPLACE_REF_BASE", "GIT_SHALLOW_FILE")
 #: Options that keep git from running anything of the repository's choosing.
 _SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "diff.external=", "-c", "core.pager=cat",
-                "-c", "core.hooksPath=/dev/null", "-c", "color.ui=false", "--no-pager")
+                "-c", "core.hooksPath=/dev/null", "-c", "color.ui=false", "-c", "core.quotePath=false",
+                "--no-pager", "--literal-pathspecs")
 DEFAULT_TIMEOUT_S = 30.0
 
 
@@ -75,24 +77,59 @@ def _env() -> dict[str, str]:
 
 def run(cwd: Path, *args: str, timeout: float = DEFAULT_TIMEOUT_S, check: bool = True) -> GitResult:
     """Run one read-only git command in ``cwd`` and return its output."""
+    done = _execute(cwd, args, None, timeout)
+    stdout = done.stdout.decode("utf-8", errors="replace")
+    if check and done.returncode != 0:
+        raise _failure(args, done)
+    return GitResult(stdout=stdout, returncode=done.returncode)
+
+
+def _execute(cwd: Path, args: tuple[str, ...], data: bytes | None, timeout: float) -> subprocess.CompletedProcess[bytes]:
     if not args or args[0] not in READ_ONLY:
         raise GitError(f"git {args[0] if args else ''} is not a read-only command.", "This is a bug; report it.")
     if args[0] == "config" and not (len(args) > 1 and args[1] == "--get"):
         raise GitError("git config may only be read here.", "This is a bug; report it.")
     try:
-        done = subprocess.run(
+        return subprocess.run(
             ["git", *_SAFE_CONFIG, *args],
-            cwd=cwd, env=_env(), capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False,
+            cwd=cwd, env=_env(), capture_output=True, timeout=timeout, check=False, input=data or b"",
         )
     except FileNotFoundError:
         raise GitError("git is not installed.", "Install git, or run outside a repository.") from None
     except subprocess.TimeoutExpired:
         raise GitError(f"git {args[0]} took longer than {timeout:.0f} s.", "Narrow the range or paths.") from None
-    stdout = done.stdout.decode("utf-8", errors="replace")
-    if check and done.returncode != 0:
-        message = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {message[-1] if message else done.returncode}.", "")
-    return GitResult(stdout=stdout, returncode=done.returncode)
+
+
+def _failure(args: tuple[str, ...], done: subprocess.CompletedProcess[bytes]) -> GitError:
+    message = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
+    return GitError(f"git {args[0]} failed: {message[-1] if message else done.returncode}.", "")
+
+
+def read_blobs(root: Path, shas: list[str], timeout: float = DEFAULT_TIMEOUT_S) -> dict[str, bytes]:
+    """The contents of many blobs in one ``git cat-file --batch`` call (one process, not one per file).
+
+    Only object ids go to git's stdin, never paths or references, so nothing in a file name
+    can be read as a command; ids that are not 40/64-hex digits are refused.
+    """
+    wanted = list(dict.fromkeys(shas))
+    if not wanted:
+        return {}
+    for sha in wanted:
+        if not _SHA.match(sha):
+            raise GitError(f"{sha!r} is not a git object id.", "This is a bug; report it.")
+    done = _execute(root, ("cat-file", "--batch"), ("\n".join(wanted) + "\n").encode(), timeout)
+    if done.returncode != 0:
+        raise _failure(("cat-file",), done)
+    out, pos, blobs = done.stdout, 0, {}
+    for sha in wanted:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            blobs[sha] = out[pos : pos + size]
+            pos += size + 1
+    return blobs
 
 
 def toplevel(root: Path) -> Path | None:
