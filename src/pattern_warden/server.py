@@ -23,6 +23,8 @@ from pydantic import BaseModel, Field
 
 from pattern_warden import __version__
 from pattern_warden.config import Config
+from pattern_warden.delta.review import Review
+from pattern_warden.delta.score import Scorecard
 from pattern_warden.errors import WardenError
 from pattern_warden.patterns.library import INDEX_URI, URI_PREFIX, PatternLibrary
 from pattern_warden.patterns.search import PatternSearchResult
@@ -39,6 +41,11 @@ them all (id, title, category, tags, summary). If your client does not show reso
 search_patterns with a few keywords before you design something, then get_pattern for the \
 full text. Each document says when it applies, why, what to write, what to avoid, and which \
 rules enforce it.
+
+Change scoring: before you report a change, call score_loc_delta (default: the working tree \
+against the merge-base) and quote its figures (net LOC +X/-Y, reuse rate, consolidation, \
+duplicates, coverage, verdict) instead of estimating them; review_change adds rule findings and \
+duplicates for the changed files.
 
 All paths are relative to the server's root; nothing outside it is read.\
 """
@@ -84,6 +91,7 @@ def build_server(config: Config, library: PatternLibrary | None = None) -> MCPSe
     warden = Warden(config, library)
     server = MCPServer("pattern-warden", instructions=INSTRUCTIONS, version=__version__)
     _register_patterns(server, warden)
+    _register_delta(server, warden)
     return server
 
 
@@ -132,3 +140,55 @@ def _register_patterns(server: MCPServer, warden: Warden) -> None:
         """
         doc = await run_engine(library.get, id)
         return PatternDocument(**doc.meta.model_dump(include=set(PatternDocument.model_fields)), markdown=doc.text)
+
+
+def _register_delta(server: MCPServer, warden: Warden) -> None:
+    from pattern_warden.delta.review import review_change as review_engine
+    from pattern_warden.delta.score import score_change
+
+    workspace = warden.workspace
+
+    @server.tool(annotations=READ_ONLY)
+    async def score_loc_delta(
+        base: str | None = None,
+        head: str | None = None,
+        paths: list[str] | None = None,
+        before: str | None = None,
+        after: str | None = None,
+        diff: str | None = None,
+        path_name: str = "snippet.py",
+        cursor: str | None = None,
+        limit: int = 100,
+    ) -> Scorecard:
+        """Measure a change instead of estimating it: the LOC-delta scorecard.
+
+        Input, one of: a git range (`base` defaults to the merge-base with the default branch,
+        else HEAD; `head` defaults to the working tree with staged and untracked files); or
+        `before` and `after` text of one file (`path_name` names it); or `diff`, a unified
+        diff's text. `paths` filters files (relative to the root).
+
+        Returns net LOC impact (+X/-Y code lines, apart from blank/comment/docstring lines; moved
+        blocks and renames counted as moved), functions/classes added/removed/modified by
+        qualified name, reuse rate (share of the project's own called units that existed
+        before), functions consolidated, duplicates introduced/eliminated, coverage of added
+        statements (from coverage.xml/.coverage, else unknown), maturity tier and verdict, and
+        per-file counts in `files` (paginated: `limit` per page, then pass `cursor`). Figures that
+        could not be measured say why. Pattern: warden://patterns/net-loc-discipline.
+        """
+        return await run_engine(score_change, workspace, base, head, paths, before=before, after=after, diff=diff,
+                                path_name=path_name, cursor=cursor, limit=limit)
+
+    @server.tool(annotations=READ_ONLY)
+    async def review_change(
+        path: str | None = None, base: str | None = None, head: str | None = None, cursor: str | None = None,
+        limit: int = 50,
+    ) -> Review:
+        """Review the current change: its scorecard, rule findings in the changed files, and
+        duplicates touching changed lines (same as `pattern-warden review`).
+
+        `path` limits the review to a file or folder; `base`/`head` as in score_loc_delta.
+        Outside a git checkout the whole tree is reviewed (no scorecard). `passed` is false
+        when the verdict fails or a threshold in [tool.pattern-warden.review] fails. Findings
+        are paginated (`limit` per page, then pass `cursor`).
+        """
+        return await run_engine(review_engine, workspace, path, base, head, cursor=cursor, limit=limit)

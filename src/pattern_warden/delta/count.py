@@ -8,6 +8,7 @@ files, because a line inside a docstring cannot be told from code by looking at 
 
 from __future__ import annotations
 
+import ast
 import difflib
 import os
 from collections.abc import Sequence
@@ -51,6 +52,8 @@ class FileDelta(BaseModel):
     symbols: list[SymbolChange] = Field(default_factory=list)
     note: str | None = None
     _added_rows: list[int] = PrivateAttr(default_factory=list)
+    _removed_rows: list[int] = PrivateAttr(default_factory=list)
+    _before: SourceFile | None = PrivateAttr(None)
     _after: SourceFile | None = PrivateAttr(None)
 
     @property
@@ -59,8 +62,17 @@ class FileDelta(BaseModel):
         return self._added_rows
 
     @property
+    def removed_rows(self) -> list[int]:
+        return self._removed_rows
+
+    @property
     def after(self) -> SourceFile | None:
+        """The new version (None when deleted, binary or known only from diff text)."""
         return self._after
+
+    @property
+    def before_tree(self) -> ast.Module | None:
+        return self._before.tree if self._before is not None else None
 
 
 class DeltaTotals(BaseModel):
@@ -113,8 +125,11 @@ def _count(pending: _Pending) -> None:
     """Fill the delta's counts from the two versions and the changed rows."""
     delta = pending.delta
     delta.removed, delta.added = len(pending.removed.rows), len(pending.added.rows)
-    delta._added_rows = pending.added.rows
-    delta._after = pending.after
+    delta._added_rows, delta._removed_rows = pending.added.rows, pending.removed.rows
+    if delta.kind != "python" or pending.guess_kinds:
+        delta._before, delta._after = None, None
+    else:
+        delta._before, delta._after = pending.before, pending.after
     if delta.kind != "python":
         return
     for side, source in ((pending.removed, pending.before), (pending.added, pending.after)):
@@ -461,11 +476,12 @@ def _from_entry(workspace: Workspace, entry: _RawEntry, section: list[str], blob
         delta.kind, delta.note = "symlink", "symbolic link: not counted"
         return _Pending(delta)
     before = workspace.from_bytes(entry.old_path or entry.path, blobs[entry.old_sha]) \
-        if entry.old_sha != _ZERO else None
+        if entry.old_sha in blobs else None
     after: SourceFile | Skipped | None = None
-    if entry.new_sha != _ZERO:
+    if entry.new_sha in blobs:
         after = workspace.from_bytes(entry.path, blobs[entry.new_sha])
     elif worktree and status != "deleted":
+        # git names a working-tree file by its zero id, or by the hash of content it never stored.
         after = _read_worktree(workspace, entry.path)
     delta.kind = _kind_of(entry.path, before, after)
     if any(line.startswith(("Binary files ", "GIT binary patch")) for line in section):

@@ -185,3 +185,30 @@ def split_range(spec: str) -> tuple[str, str]:
     if not match:
         raise GitError(f"{spec!r} is not a range of the form A..B.", "Pass --base and --head separately.")
     return validate_ref(match["a"]), validate_ref(match["b"])
+
+
+def tree_blobs(root: Path, rev: str) -> list[tuple[str, str]]:
+    """``(object id, path)`` of every file at ``rev`` below ``root`` (paths relative to it)."""
+    listed = run(root, "ls-tree", "-r", "-z", "--end-of-options", validate_ref(rev)).stdout
+    blobs = []
+    for entry in listed.split("\0"):
+        meta, _, path = entry.partition("\t")
+        parts = meta.split(" ")
+        if len(parts) == 3 and parts[1] == "blob":
+            blobs.append((parts[2], path))
+    return blobs
+
+
+def grep(root: Path, pattern: str, rev: str | None) -> list[tuple[str, str]]:
+    """``(path, matched text)`` for an extended regex at ``rev``, or in the working tree with
+    untracked (not ignored) files when ``rev`` is None. Paths are relative to ``root``."""
+    where = [validate_ref(rev)] if rev else ["--untracked"]  # validated: cannot start with "-"
+    result = run(root, "grep", "-I", "-E", "-o", "--null", "--no-color", "-e", pattern, *where, check=False)
+    if result.returncode not in (0, 1):
+        raise GitError(f"git grep failed with status {result.returncode}.", "")
+    prefix = f"{rev}:" if rev else ""
+    found = []
+    for line in result.stdout.splitlines():
+        path, _, text = line.partition("\0")
+        found.append((path.removeprefix(prefix), text))
+    return found

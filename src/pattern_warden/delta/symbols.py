@@ -75,17 +75,27 @@ def symbol_changes(
     return sorted(changes, key=lambda c: (c.line, c.name))
 
 
-def called_names(tree: ast.Module | None, rows: Collection[int]) -> set[str]:
-    """Names called on ``rows``: ``f(...)`` gives ``f``, ``obj.method(...)`` gives ``method``."""
-    names: set[str] = set()
+def calls_by_scope(tree: ast.Module | None, rows: Collection[int]) -> dict[str, set[str]]:
+    """Names called on ``rows``, grouped by the qualified name of the enclosing unit.
+
+    ``f(...)`` gives ``f`` and ``obj.method(...)`` gives ``method``; calls at module level are
+    under ``<module>``. Grouping lets a removed function's former callers be followed.
+    """
+    found: dict[str, set[str]] = {}
     if tree is None or not rows:
-        return names
+        return found
     wanted = set(rows)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and node.lineno in wanted:
-            func = node.func
-            if isinstance(func, ast.Name):
-                names.add(func.id)
-            elif isinstance(func, ast.Attribute):
-                names.add(func.attr)
-    return names
+    stack: list[tuple[ast.AST, str]] = [(tree, "<module>")]
+    while stack:
+        node, scope = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            inner = scope
+            if isinstance(child, _DEFS):
+                inner = child.name if scope == "<module>" else f"{scope}.{child.name}"
+            elif isinstance(child, ast.Call) and child.lineno in wanted:
+                func = child.func
+                name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+                if name:
+                    found.setdefault(scope, set()).add(name)
+            stack.append((child, inner))
+    return found

@@ -1,0 +1,391 @@
+"""The change scorecard: net LOC impact, reuse, consolidation, duplicates, coverage, verdict.
+
+Agents are asked to report these figures and, left alone, make them up. Every figure here is
+measured from the repository or marked unknown/not available with the reason; none is
+estimated. The verdict depends on how big the project already was, because a new project
+must grow while a mature one should mostly reshape (see ``net-loc-discipline``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from pattern_warden.delta import git
+from pattern_warden.delta.count import EMPTY_TREE, DeltaTotals, FileDelta, LocDelta, count_diff, count_git, count_sources
+from pattern_warden.delta.coverage import Coverage, measure
+from pattern_warden.delta.lines import row_kinds
+from pattern_warden.delta.symbols import calls_by_scope, definitions
+from pattern_warden.errors import WardenError
+from pattern_warden.models import Note, Page, check_range, paginate
+from pattern_warden.source import LineKind, SourceFile
+from pattern_warden.workspace import Skipped, Workspace
+
+PATTERN_URI = "warden://patterns/net-loc-discipline"
+Tier = Literal["foundation", "growing", "mature", "legacy"]
+_TIER_LIMITS = (1_000, 10_000)
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_DEF_TEXT = re.compile(r"(?:def|class)\s+([A-Za-z_][A-Za-z0-9_]*)")
+_GREP_CHUNK = 200
+_READ_CHUNK = 200
+NOT_AVAILABLE = "not available"
+
+
+class Reuse(BaseModel):
+    """How much of the project's own code the added code calls that was already there."""
+
+    rate: float | None = Field(None, description="existing / (existing + new); null when nothing was measured.")
+    existing: list[str] = Field(default_factory=list, description="Called project units that existed before.")
+    new: list[str] = Field(default_factory=list, description="Called project units this change introduced.")
+    reason: str | None = Field(None, description="Why the rate is missing.")
+
+
+class Consolidated(BaseModel):
+    """A removed function whose former callers now call a function that already existed."""
+
+    removed: str
+    path: str
+    replaced_by: list[str]
+    callers: list[str]
+
+
+class Consolidation(BaseModel):
+    functions_consolidated: list[Consolidated] = Field(default_factory=list)
+    duplicates_introduced: int | None = Field(None, description="Clone classes touching added lines.")
+    duplicates_eliminated: int | None = Field(None, description="Clone classes that the change removed.")
+    duplicates_reason: str | None = Field(None, description="Why a duplicate figure is missing.")
+
+
+class Maturity(BaseModel):
+    tier: Tier
+    code_lines_before: int = Field(description="Python code lines counted before the change.")
+    counted_all: bool = Field(description="False when counting stopped once the top tier was certain.")
+    set_in_config: bool = False
+
+
+class Verdict(BaseModel):
+    status: Literal["pass", "warn", "fail"]
+    message: str
+
+
+class Threshold(BaseModel):
+    name: str
+    limit: float
+    value: float | None
+    passed: bool
+
+
+class Scorecard(BaseModel):
+    """The scorecard of one change; `files` is one page of the per-file counts."""
+
+    summary: str = Field(description="The short text block, for people and for agents' reports.")
+    source: str
+    base: str | None
+    head: str | None
+    net_loc: str = Field(description="'+X/-Y' code lines (moves excluded).")
+    totals: DeltaTotals
+    reuse: Reuse
+    consolidation: Consolidation
+    coverage: Coverage
+    maturity: Maturity
+    verdict: Verdict
+    thresholds: list[Threshold] = Field(default_factory=list)
+    passed: bool = Field(description="False when the verdict is 'fail' or a configured threshold failed.")
+    files: list[FileDelta]
+    page: Page
+    notes: list[Note] = Field(default_factory=list)
+    pattern_uri: str = PATTERN_URI
+
+
+def score_change(
+    workspace: Workspace,
+    base: str | None = None,
+    head: str | None = None,
+    paths: Sequence[str] | None = None,
+    *,
+    before: str | None = None,
+    after: str | None = None,
+    diff: str | None = None,
+    path_name: str = "snippet.py",
+    cursor: str | None = None,
+    limit: int = 100,
+) -> Scorecard:
+    """Score a git range (default: merge-base..working tree), two sources, or a diff's text."""
+    check_range("limit", limit, 1, 1_000_000)
+    if (before is not None or after is not None) + (diff is not None) + (base is not None or head is not None) > 1:
+        raise WardenError("Give one input: a git range (base/head), before/after sources, or a diff.",
+                          "Drop the others.")
+    if before is not None or after is not None:
+        delta = count_sources(workspace, before or "", after or "", path=path_name)
+    elif diff is not None:
+        delta = count_diff(workspace, diff, paths)
+    else:
+        delta = count_git(workspace, base, head, paths)
+    return scorecard(workspace, delta, cursor=cursor, limit=limit)
+
+
+def scorecard(workspace: Workspace, delta: LocDelta, *, cursor: str | None = None, limit: int = 100,
+              duplicates: Consolidation | None = None) -> Scorecard:
+    """Turn counts into the scorecard: the measurements that need the repository, then the verdict."""
+    root = workspace.root
+    in_git = delta.source == "git"
+    notes = list(delta.notes)
+    maturity = _maturity(workspace, delta.base if in_git else None)
+    if maturity.set_in_config is False and not in_git:
+        notes.append(Note(message="Code size measured on the working tree (no git base)."))
+    defined_before = _defined(root, delta.base, _called(delta.files)) if in_git else None
+    reuse = _reuse(root, delta, defined_before)
+    consolidation = duplicates or _duplicates(workspace, delta.files)
+    consolidation.functions_consolidated = _consolidated(delta.files, defined_before)
+    coverage = measure(workspace, delta.files)
+    t = delta.totals
+    verdict = _verdict(maturity, t)
+    thresholds = _thresholds(workspace, t, reuse, consolidation)
+    passed = verdict.status != "fail" and all(x.passed for x in thresholds) and not (
+        workspace.config.settings.review.fail_on_warning and verdict.status == "warn")
+    files, page = paginate(delta.files, cursor, limit)
+    card = Scorecard(
+        summary="", source=delta.source, base=delta.base, head=delta.head,
+        net_loc=f"+{t.code_added}/-{t.code_removed}", totals=t, reuse=reuse, consolidation=consolidation,
+        coverage=coverage, maturity=maturity, verdict=verdict, thresholds=thresholds, passed=passed,
+        files=files, page=page, notes=notes,
+    )
+    card.summary = render(card)
+    return card
+
+
+# -- maturity and verdict ------------------------------------------------------------------
+
+
+def _maturity(workspace: Workspace, base: str | None) -> Maturity:
+    configured = workspace.config.settings.maturity
+    top = _TIER_LIMITS[1]
+    if base is not None:
+        lines, complete = _code_size_at(workspace, base, top)
+    else:
+        lines, complete = _code_size_on_disk(workspace, top)
+    if configured != "auto":
+        return Maturity(tier=configured, code_lines_before=lines, counted_all=complete, set_in_config=True)
+    tier: Tier = "foundation" if lines < _TIER_LIMITS[0] else "growing" if lines <= top else "mature"
+    return Maturity(tier=tier, code_lines_before=lines, counted_all=complete)
+
+
+def _code_lines(source: SourceFile | Skipped) -> int:
+    return sum(1 for k in row_kinds(source) if k is LineKind.CODE) if isinstance(source, SourceFile) else 0
+
+
+def _code_size_at(workspace: Workspace, rev: str, stop: int) -> tuple[int, bool]:
+    """Python code lines at ``rev``; counting stops once past ``stop`` (the tier is then certain)."""
+    if rev == EMPTY_TREE:
+        return 0, True
+    files = [(sha, path) for sha, path in git.tree_blobs(workspace.root, rev) if path.endswith((".py", ".pyi"))]
+    total = 0
+    for i in range(0, len(files), _READ_CHUNK):
+        chunk = files[i : i + _READ_CHUNK]
+        blobs = git.read_blobs(workspace.root, [sha for sha, _ in chunk])
+        for sha, path in chunk:
+            total += _code_lines(workspace.from_bytes(path, blobs.get(sha, b"")))
+            if total > stop:
+                return total, False
+    return total, True
+
+
+def _code_size_on_disk(workspace: Workspace, stop: int) -> tuple[int, bool]:
+    total = 0
+    for path in workspace.discover(["."]).files:
+        total += _code_lines(workspace.read(path))
+        if total > stop:
+            return total, False
+    return total, True
+
+
+def _verdict(maturity: Maturity, t: DeltaTotals) -> Verdict:
+    size = f"{maturity.code_lines_before:,}{'' if maturity.counted_all else '+'} code lines before the change"
+    net = f"net {t.net_code:+,} code lines (+{t.code_added:,}/-{t.code_removed:,})"
+    if maturity.tier == "foundation":
+        return Verdict(status="pass", message=f"Foundations welcome: {size}, {net}.")
+    if maturity.tier == "legacy":
+        if t.net_code < 0:
+            return Verdict(status="pass", message=f"Legacy code shrank: {net}.")
+        return Verdict(status="fail", message=f"Legacy code must shrink: {net}.")
+    if t.net_code <= 0:
+        return Verdict(status="pass", message=f"No net growth: {net}; {size}.")
+    if maturity.tier == "growing":
+        return Verdict(status="warn", message=f"Consolidate actively: {net} on {size}; remove or merge what the new "
+                                                "code makes redundant.")
+    return Verdict(status="warn", message=f"Net growth needs a reason: {net} on {size}.")
+
+
+def _thresholds(workspace: Workspace, t: DeltaTotals, reuse: Reuse, consolidation: Consolidation) -> list[Threshold]:
+    """The configured thresholds ([tool.pattern-warden.review]) that apply, each with its value;
+    max-findings is checked by the review, which is what runs the rules."""
+    limits = workspace.config.settings.review
+    out: list[Threshold] = []
+    if limits.max_net_code is not None:
+        out.append(Threshold(name="max-net-code", limit=limits.max_net_code, value=t.net_code,
+                             passed=t.net_code <= limits.max_net_code))
+    if limits.min_reuse_rate is not None:
+        out.append(Threshold(name="min-reuse-rate", limit=limits.min_reuse_rate, value=reuse.rate,
+                             passed=reuse.rate is None or reuse.rate >= limits.min_reuse_rate))
+    if limits.max_duplicates_introduced is not None:
+        found = consolidation.duplicates_introduced
+        out.append(Threshold(name="max-duplicates-introduced", limit=limits.max_duplicates_introduced, value=found,
+                             passed=found is None or found <= limits.max_duplicates_introduced))
+    return out
+
+
+# -- reuse and consolidation ---------------------------------------------------------------
+
+
+def _called(files: Iterable[FileDelta]) -> dict[str, set[str]]:
+    """Per file, every name that the added rows call (all scopes together)."""
+    out: dict[str, set[str]] = {}
+    for f in files:
+        if f.kind == "python" and f.after is not None and f.added_rows:
+            names = set().union(*calls_by_scope(f.after.tree, f.added_rows).values())
+            if names:
+                out[f.path] = names
+    return out
+
+
+def _defined(root: Path, rev: str | None, called: dict[str, set[str]] | None = None,
+             names: Iterable[str] = ()) -> set[str]:
+    """Which of the names are defined (``def``/``class``) in Python files at ``rev``
+    (None: the working tree). One ``git grep`` per chunk of names, not a parse of the project."""
+    wanted = sorted({n for n in (*names, *(x for s in (called or {}).values() for x in s)) if _IDENT.match(n)})
+    if rev == EMPTY_TREE:
+        return set()
+    found: set[str] = set()
+    for i in range(0, len(wanted), _GREP_CHUNK):
+        alternatives = "|".join(wanted[i : i + _GREP_CHUNK])
+        pattern = rf"^[[:space:]]*(async[[:space:]]+)?(def|class)[[:space:]]+({alternatives})([^A-Za-z0-9_]|$)"
+        for path, text in git.grep(root, pattern, rev):
+            match = _DEF_TEXT.search(text)
+            if match and path.endswith((".py", ".pyi")):
+                found.add(match.group(1))
+    return found
+
+
+def _reuse(root: Path, delta: LocDelta, defined_before: set[str] | None) -> Reuse:
+    if defined_before is None:
+        return Reuse(reason="needs a git range: without the code as it was, 'existed before' cannot be measured")
+    called = _called(delta.files)
+    names = set().union(*called.values()) if called else set()
+    if not names:
+        return Reuse(reason="the added code calls nothing")
+    head = None if delta.head in (None, "working tree") else delta.head
+    own = _defined(root, head, names=names)
+    for f in delta.files:
+        if f.after is not None:
+            own |= names & {n.rsplit(".", 1)[-1] for n in definitions(f.after.tree)}
+    if not own:
+        return Reuse(reason="the added code calls none of the project's own functions or classes")
+    existing = sorted(own & defined_before)
+    new = sorted(own - defined_before)
+    return Reuse(rate=round(len(existing) / len(own), 3), existing=existing, new=new)
+
+
+def _consolidated(files: Sequence[FileDelta], defined_before: set[str] | None) -> list[Consolidated]:
+    """Removed functions whose former callers (same unit, same file) now call an older function."""
+    if defined_before is None:
+        return []
+    removed = {s.name.rsplit(".", 1)[-1]: f for f in files for s in f.symbols
+               if s.change == "removed" and s.kind == "function"}
+    out: list[Consolidated] = []
+    for name, home in sorted(removed.items()):
+        replaced: set[str] = set()
+        callers: list[str] = []
+        for f in files:
+            before, after = f.before_tree, f.after.tree if f.after else None
+            if before is None or after is None:
+                continue
+            old_calls = calls_by_scope(before, f.removed_rows)
+            new_calls = calls_by_scope(after, f.added_rows)
+            for scope, names in old_calls.items():
+                if name not in names:
+                    continue
+                now = {n for n in new_calls.get(scope, set()) if n in defined_before and n not in removed}
+                if now:
+                    replaced |= now
+                    callers.append(f"{f.path}:{scope}")
+        if replaced:
+            out.append(Consolidated(removed=name, path=home.path, replaced_by=sorted(replaced), callers=callers))
+    return out
+
+
+def optional_engine(name: str) -> ModuleType | None:
+    """Another capability's engine module, or None when this build does not have it yet."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and name.startswith(exc.name):
+            return None
+        raise
+
+
+def _duplicates(workspace: Workspace, files: Sequence[FileDelta]) -> Consolidation:
+    """Clone classes touching added rows, from the duplicate engine when this build has it."""
+    detect = optional_engine("pattern_warden.clones.detect")
+    if detect is None:
+        return Consolidation(duplicates_reason=f"{NOT_AVAILABLE}: the duplicate engine is not in this build")
+    touched = {f.path: set(f.added_rows) for f in files if f.added_rows}
+    if not touched:
+        return Consolidation(duplicates_introduced=0, duplicates_reason="eliminated: " + NOT_AVAILABLE)
+    result = detect.find_duplicates(workspace, None, None)
+    introduced = sum(
+        1 for clone in result.clones
+        if any(loc.path in touched and touched[loc.path] & set(range(loc.start_line, loc.end_line + 1))
+               for loc in clone.locations)
+    )
+    return Consolidation(
+        duplicates_introduced=introduced,
+        duplicates_reason=f"eliminated: {NOT_AVAILABLE} (the duplicate engine reads the working tree only, "
+                          "not the base revision)",
+    )
+
+
+# -- text ----------------------------------------------------------------------------------
+
+
+def _pct(value: float | None) -> str:
+    return f"{value * 100:.0f}%" if value is not None else "unknown"
+
+
+def render(card: Scorecard) -> str:
+    """The short text block: one line per figure, the verdict last."""
+    t = card.totals
+    span = f"{(card.base or '')[:12] or card.source} -> {(card.head or '')[:12] or card.source}"
+    reuse = card.reuse
+    cons = card.consolidation
+    cov = card.coverage
+    lines = [
+        f"LOC delta ({span}, {t.files} files)",
+        f"  Net LOC impact: {card.net_loc} code lines, net {t.net_code:+}; {t.code_moved} moved; "
+        f"{t.other_added + t.other_removed} blank/comment/docstring lines changed",
+        f"  Units: functions +{t.functions_added} -{t.functions_removed} ~{t.functions_modified}, "
+        f"classes +{t.classes_added} -{t.classes_removed} ~{t.classes_modified}",
+        "  Reuse rate: " + (f"{_pct(reuse.rate)} ({len(reuse.existing)} of {len(reuse.existing) + len(reuse.new)} "
+                            "project units called by added code existed before)" if reuse.rate is not None
+                            else f"unknown ({reuse.reason})"),
+        f"  Functions consolidated: {len(cons.functions_consolidated)}"
+        + "".join(f"; {c.removed} -> {', '.join(c.replaced_by)}" for c in cons.functions_consolidated[:3]),
+        f"  Duplicates: introduced {cons.duplicates_introduced if cons.duplicates_introduced is not None else NOT_AVAILABLE}"
+        f", eliminated {cons.duplicates_eliminated if cons.duplicates_eliminated is not None else NOT_AVAILABLE}"
+        + (f" ({cons.duplicates_reason})" if cons.duplicates_reason else ""),
+        "  Coverage: " + (f"{cov.changed_percent}% of {cov.changed_statements} added statements ran ({cov.source})"
+                          if cov.changed_percent is not None else f"unknown ({cov.reason})")
+        + (f"; project total {cov.total_percent}%" if cov.total_percent is not None else ""),
+        f"  Maturity: {card.maturity.tier}" + (" (set in config)" if card.maturity.set_in_config else ""),
+        f"  Verdict: {card.verdict.status.upper()}: {card.verdict.message}",
+    ]
+    lines += [f"  Threshold {x.name}: {'ok' if x.passed else 'FAILED'} (value {x.value}, limit {x.limit})"
+              for x in card.thresholds]
+    lines += [f"  Note: {n.message}" for n in card.notes]
+    lines.append(f"  Pattern: {card.pattern_uri}")
+    return "\n".join(lines) + "\n"
