@@ -7,11 +7,13 @@ errors) because a misspelt key that is silently ignored is worse than no setting
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pathspec import GitIgnoreSpec
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pattern_warden.errors import WardenError
 
@@ -63,6 +65,21 @@ class Settings(_Section):
         "auto", description="The LOC-delta tier; 'auto' measures the code size before the change."
     )
     review: ReviewThresholds = Field(default_factory=ReviewThresholds)
+
+    @field_validator("exclude")
+    @classmethod
+    def _globs_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            compile_globs([pattern])
+        return patterns
+
+
+def compile_globs(patterns: list[str]) -> GitIgnoreSpec:
+    """Gitignore-style patterns as one spec; a pattern that cannot compile is named in the error."""
+    try:
+        return GitIgnoreSpec.from_lines(patterns)
+    except (ValueError, re.error) as exc:  # GitIgnorePatternError is a ValueError
+        raise ValueError(f"{patterns!r} holds an invalid gitignore-style pattern ({exc})") from None
 
 
 class Config(BaseModel):
