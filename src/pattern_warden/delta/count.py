@@ -8,7 +8,6 @@ files, because a line inside a docstring cannot be told from code by looking at 
 
 from __future__ import annotations
 
-import ast
 import difflib
 import os
 from collections.abc import Sequence
@@ -19,11 +18,12 @@ from typing import Literal
 from pydantic import BaseModel, Field, PrivateAttr
 
 from pattern_warden.delta import git
-from pattern_warden.delta.lines import LineSide, match_moves, parse_hunk_header, row_kinds, rows
+from pattern_warden.delta.lines import LineSide, match_moves, parse_hunk_header, rows
+from pattern_warden.delta.scan import scan
 from pattern_warden.delta.symbols import SymbolChange, symbol_changes
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note
-from pattern_warden.source import LineKind, SourceFile
+from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Skipped, Workspace
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -71,8 +71,9 @@ class FileDelta(BaseModel):
         return self._after
 
     @property
-    def before_tree(self) -> ast.Module | None:
-        return self._before.tree if self._before is not None else None
+    def before(self) -> SourceFile | None:
+        """The old version (None when added, binary or known only from diff text)."""
+        return self._before
 
 
 class DeltaTotals(BaseModel):
@@ -132,21 +133,17 @@ def _count(pending: _Pending) -> None:
         delta._before, delta._after = pending.before, pending.after
     if delta.kind != "python":
         return
-    for side, source in ((pending.removed, pending.before), (pending.added, pending.after)):
+    scans = {}
+    for key, side, source in (("before", pending.removed, pending.before), ("after", pending.added, pending.after)):
         texts = rows(source.text) if source is not None else []
-        kinds = None if pending.guess_kinds or source is None else row_kinds(source)
-        side.classify(texts, kinds)
+        scans[key] = None if pending.guess_kinds or source is None else scan(source)
+        side.classify(texts, scans[key])
     delta.code_removed = len(pending.removed.code)
     delta.code_added = len(pending.added.code)
     delta.other_removed = delta.removed - delta.code_removed
     delta.other_added = delta.added - delta.code_added
     if not pending.guess_kinds:
-        delta.symbols = symbol_changes(
-            pending.before.tree if pending.before else None,
-            pending.after.tree if pending.after else None,
-            pending.removed.rows,
-            pending.added.rows,
-        )
+        delta.symbols = symbol_changes(scans["before"], scans["after"], pending.removed.rows, pending.added.rows)
 
 
 def _finish(result: LocDelta, pending: list[_Pending]) -> LocDelta:
@@ -171,7 +168,7 @@ def _finish(result: LocDelta, pending: list[_Pending]) -> LocDelta:
 
 
 def _code_lines(source: SourceFile) -> int:
-    return sum(1 for kind in row_kinds(source) if kind is LineKind.CODE)
+    return scan(source).code_count
 
 
 def totals(files: Sequence[FileDelta]) -> DeltaTotals:

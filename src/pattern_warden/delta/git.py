@@ -199,14 +199,16 @@ def tree_blobs(root: Path, rev: str) -> list[tuple[str, str]]:
     return blobs
 
 
-def grep(root: Path, pattern: str, rev: str | None) -> list[tuple[str, str]]:
-    """``(path, matched text)`` for an extended regex at ``rev``, or in the working tree with
-    untracked (not ignored) files when ``rev`` is None. Paths are relative to ``root``."""
-    where = [validate_ref(rev)] if rev else ["--untracked"]  # validated: cannot start with "-"
-    result = run(root, "grep", "-I", "-E", "-o", "--null", "--no-color", "-e", pattern, *where, check=False)
+def grep(root: Path, pattern: str, rev: str, perl: bool = False) -> list[tuple[str, str]]:
+    """``(path, matched text)`` for a regex (extended, or Perl's) in the files at ``rev`` below
+    ``root``; paths are relative to ``root``."""
+    flavour = "-P" if perl else "-E"
+    # The revision is validated, so it cannot start with "-" (grep takes no --end-of-options here).
+    result = run(root, "grep", "-I", flavour, "-o", "--null", "--no-color", "-e", pattern, validate_ref(rev),
+                 check=False)
     if result.returncode not in (0, 1):
         raise GitError(f"git grep failed with status {result.returncode}.", "")
-    prefix = f"{rev}:" if rev else ""
+    prefix = f"{rev}:"
     found = []
     for line in result.stdout.splitlines():
         path, _, text = line.partition("\0")

@@ -1,9 +1,7 @@
 """Line-level arithmetic shared by every delta input: git rows, hunks, kinds, moved blocks.
 
-git counts lines by ``\\n`` while ``str.splitlines`` also splits on form feeds and lone
-carriage returns. Tokenized Python kinds already follow git's rows, but the per-line
-fallback follows ``splitlines``, so those are mapped here onto git's rows; otherwise a file
-holding a form feed would shift every row after it and stop matching ``git diff --numstat``.
+Rows are split on ``\\n`` only, as git counts them (``str.splitlines`` also splits on form
+feeds and lone carriage returns, which would shift every later row off git's numbering).
 """
 
 from __future__ import annotations
@@ -12,11 +10,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pattern_warden.source import LineKind, SourceFile
+from pattern_warden.delta.scan import Scan
+from pattern_warden.source import LineKind
 
-_EXTRA_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
-_RANK = {LineKind.BLANK: 0, LineKind.COMMENT: 1, LineKind.DOCSTRING: 2, LineKind.CODE: 3}
 #: A moved block must hold at least this many code lines, and this many characters, so that
 #: a stray ``return None`` or a closing bracket is not taken for a move.
 MIN_MOVE_LINES = 3
@@ -27,26 +24,6 @@ def rows(text: str) -> list[str]:
     """The file's lines as git counts them (split on ``\\n`` only)."""
     parts = text.split("\n")
     return parts[:-1] if parts and parts[-1] == "" else parts
-
-
-def row_kinds(source: SourceFile) -> list[LineKind]:
-    """One kind per git row; non-Python files are 'code' when not blank (line counts only)."""
-    kinds = source.line_kinds
-    if not _EXTRA_BREAKS.search(source.text):
-        return kinds
-    if source.is_python and source.tree is not None:
-        # Tokenized kinds are already indexed by the tokenizer's rows, which split on \n only.
-        return kinds[: len(rows(source.text))]
-    merged: list[LineKind] = []
-    current: LineKind | None = None
-    for piece, kind in zip(source.text.splitlines(keepends=True), kinds, strict=False):
-        current = kind if current is None or _RANK[kind] > _RANK[current] else current
-        if piece.endswith("\n"):
-            merged.append(current)
-            current = None
-    if current is not None:
-        merged.append(current)
-    return merged
 
 
 def parse_hunk_header(line: str) -> tuple[int, int, int, int] | None:
@@ -67,11 +44,12 @@ class LineSide:
     code_rows: list[int] = field(default_factory=list)
     moved: int = 0
 
-    def classify(self, texts: Sequence[str], kinds: Sequence[LineKind] | None) -> int:
-        """Record the code among ``rows`` (1-based) and return how many rows are code."""
+    def classify(self, texts: Sequence[str], scanned: Scan | None) -> int:
+        """Record the code among ``rows`` (1-based) and return how many rows are code; without
+        a scan of the whole file (diff text only), each row is judged alone."""
         for row in self.rows:
             text = texts[row - 1] if 0 < row <= len(texts) else ""
-            kind = kinds[row - 1] if kinds is not None and 0 < row <= len(kinds) else _guess(text)
+            kind = scanned.kind(row) if scanned is not None else _guess(text)
             if kind is LineKind.CODE:
                 self.code.append(" ".join(text.split()))
                 self.code_rows.append(row)
