@@ -17,7 +17,6 @@ import statistics
 import subprocess
 import sys
 import sysconfig
-import time
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / ".data"
@@ -59,19 +58,23 @@ def build(files: int) -> Path:
 
 
 _CHILD = """
-import json, sys, time
+import json, resource, sys, time
 t0 = time.perf_counter()
 from pattern_warden.config import load_config
 from pattern_warden.delta.score import score_change
 from pattern_warden.workspace import Workspace
 t1 = time.perf_counter()
 ws = Workspace(load_config(sys.argv[1]))
-times = []
+def cpu():
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+times, cpus = [], []
 for _ in range(int(sys.argv[2])):
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), cpu()
     card = score_change(ws, limit=10)
     times.append(time.perf_counter() - start)
-print(json.dumps({"import": t1 - t0, "calls": times, "files": card.totals.files,
+    cpus.append(cpu() - cpu0)
+print(json.dumps({"import": t1 - t0, "calls": times, "cpu": cpus, "files": card.totals.files,
                   "code_added": card.totals.code_added, "code_removed": card.totals.code_removed}))
 """
 
@@ -82,7 +85,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="fresh processes; each scores cold, then warm twice")
     args = parser.parse_args()
     repo = build(args.files)
-    colds, warms, imports = [], [], []
+    colds, warms, imports, cold_cpu, warm_cpu = [], [], [], [], []
+    load = os.getloadavg()[0]
     for _ in range(args.runs):
         out = subprocess.run([sys.executable, "-c", _CHILD, str(repo), "3"], capture_output=True, text=True,
                              check=True, timeout=600)
@@ -90,10 +94,14 @@ def main() -> int:
         imports.append(result["import"])
         colds.append(result["calls"][0])
         warms += result["calls"][1:]
+        cold_cpu.append(result["cpu"][0])
+        warm_cpu += result["cpu"][1:]
     print(f"change: {result['files']} files, +{result['code_added']}/-{result['code_removed']} code lines")
-    print(f"cold (first call in a new process), median of {len(colds)}: {statistics.median(colds):.3f} s "
-          f"(import {statistics.median(imports):.3f} s not included)")
-    print(f"warm (same process, again), median of {len(warms)}: {statistics.median(warms):.3f} s")
+    print(f"1-minute load average before the runs: {load:.2f} on {os.cpu_count()} cores")
+    print(f"cold (first call in a new process), median of {len(colds)}: {statistics.median(colds):.3f} s wall, "
+          f"{statistics.median(cold_cpu):.3f} s CPU incl. git (import {statistics.median(imports):.3f} s not included)")
+    print(f"warm (same process, again), median of {len(warms)}: {statistics.median(warms):.3f} s wall, "
+          f"{statistics.median(warm_cpu):.3f} s CPU incl. git")
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,11 +56,20 @@ class FileDelta(BaseModel):
     _removed_rows: list[int] = PrivateAttr(default_factory=list)
     _before: SourceFile | None = PrivateAttr(None)
     _after: SourceFile | None = PrivateAttr(None)
+    _added_calls: dict[str, set[str]] | None = PrivateAttr(None)
 
     @property
     def added_rows(self) -> list[int]:
         """Rows of the new file that the change added (for reuse, coverage and clone checks)."""
         return self._added_rows
+
+    @property
+    def added_calls(self) -> dict[str, set[str]]:
+        """Names the added rows call, by enclosing unit (computed once; reuse and consolidation
+        both need them)."""
+        if self._added_calls is None:
+            self._added_calls = scan(self._after).calls(self._added_rows) if self._after is not None else {}
+        return self._added_calls
 
     @property
     def removed_rows(self) -> list[int]:
@@ -135,8 +145,8 @@ def _count(pending: _Pending) -> None:
         return
     scans = {}
     for key, side, source in (("before", pending.removed, pending.before), ("after", pending.added, pending.after)):
-        texts = rows(source.text) if source is not None else []
         scans[key] = None if pending.guess_kinds or source is None else scan(source)
+        texts = scans[key].rows if scans[key] is not None else rows(source.text) if source is not None else []
         side.classify(texts, scans[key])
     delta.code_removed = len(pending.removed.code)
     delta.code_added = len(pending.added.code)
@@ -394,27 +404,34 @@ def _default_base(root: Path, notes: list[str], shallow: bool) -> str:
 
 
 def count_git(
-    workspace: Workspace, base: str | None = None, head: str | None = None, paths: Sequence[str] | None = None
+    workspace: Workspace, base: str | None = None, head: str | None = None, paths: Sequence[str] | None = None,
+    *, span: Range | None = None,
 ) -> LocDelta:
-    """Count the change from ``base`` to ``head`` (default: the working tree, untracked included)."""
+    """Count the change from ``base`` to ``head`` (default: the working tree, untracked included).
+
+    The patch, the untracked list and the blobs are fetched by concurrent git processes: on a
+    1,000-file change each takes a few hundred milliseconds, and they do not depend on each other.
+    """
     root = workspace.root
     wanted = _filter(workspace, paths)
-    span = resolve_range(root, base, head)
+    span = span or resolve_range(root, base, head)
     ends = [span.base] + ([span.head] if span.head else [])
     spec = ["--", *wanted] if wanted else []
     common = ["-M", "--relative", "--no-ext-diff", "--no-textconv", "--ignore-submodules=none"]
-    raw = git.run(root, "diff", "--raw", "-z", "--no-abbrev", *common, *ends, *spec).stdout
-    patch = git.run(root, "diff", "-U0", "--no-color", *common, *ends, *spec).stdout
-    entries = _parse_raw(raw)
-    sections = _split_patch(patch)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="delta-git") as pool:
+        patch_job = pool.submit(git.run, root, "diff", "-U0", "--no-color", *common, *ends, *spec)
+        untracked_job = pool.submit(git.run, root, "ls-files", "--others", "--exclude-standard", "-z", *spec) \
+            if span.head is None else None
+        entries = _parse_raw(git.run(root, "diff", "--raw", "-z", "--no-abbrev", *common, *ends, *spec).stdout)
+        # Against the working tree, git names the new side by a hash it never stored (asking
+        # cat-file for thousands of missing objects is slow), so that side is read from disk.
+        wanted_shas = [e.old_sha for e in entries] + ([e.new_sha for e in entries] if span.head else [])
+        blobs = git.read_blobs(root, [sha for sha, e in zip(wanted_shas, entries * 2)
+                                      if sha != _ZERO and _SUBMODULE not in (e.old_mode, e.new_mode)])
+        sections = _split_patch(patch_job.result().stdout)
+        untracked = [p for p in untracked_job.result().stdout.split("\0") if p] if untracked_job else []
     if len(sections) != len(entries):
         raise git.GitError("git diff gave a patch that does not match its file list.", "Report this with the range.")
-    untracked: list[str] = []
-    if span.head is None:
-        listed = git.run(root, "ls-files", "--others", "--exclude-standard", "-z", *spec).stdout
-        untracked = [p for p in listed.split("\0") if p]
-    blobs = git.read_blobs(root, [sha for e in entries for sha in (e.old_sha, e.new_sha)
-                                  if sha != _ZERO and _SUBMODULE not in (e.old_mode, e.new_mode)])
     result = LocDelta(source="git", base=span.base, head=span.head or WORKING_TREE,
                       notes=[Note(message=n) for n in span.notes])
     pending = [_from_entry(workspace, e, s, blobs, span.head is None) for e, s in zip(entries, sections, strict=True)]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import importlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import Literal
@@ -18,7 +20,16 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from pattern_warden.delta import git
-from pattern_warden.delta.count import EMPTY_TREE, DeltaTotals, FileDelta, LocDelta, count_diff, count_git, count_sources
+from pattern_warden.delta.count import (
+    EMPTY_TREE,
+    DeltaTotals,
+    FileDelta,
+    LocDelta,
+    count_diff,
+    count_git,
+    count_sources,
+    resolve_range,
+)
 from pattern_warden.delta.coverage import Coverage, measure
 from pattern_warden.delta.scan import scan
 from pattern_warden.errors import WardenError
@@ -123,12 +134,17 @@ def score_change(
     elif diff is not None:
         delta = count_diff(workspace, diff, paths)
     else:
-        delta = count_git(workspace, base, head, paths)
+        span = resolve_range(workspace.root, base, head)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="delta-defs") as pool:
+            # The base's definitions (for reuse) come from a git grep that can run beside the diff.
+            defs = pool.submit(definitions_at, workspace.root, span.base)
+            delta = count_git(workspace, paths=paths, span=span)
+            return scorecard(workspace, delta, cursor=cursor, limit=limit, base_defs=defs.result())
     return scorecard(workspace, delta, cursor=cursor, limit=limit)
 
 
 def scorecard(workspace: Workspace, delta: LocDelta, *, cursor: str | None = None, limit: int = 100,
-              duplicates: Consolidation | None = None) -> Scorecard:
+              duplicates: Consolidation | None = None, base_defs: dict[str, set[str]] | None = None) -> Scorecard:
     """Turn counts into the scorecard: the measurements that need the repository, then the verdict."""
     root = workspace.root
     in_git = delta.source == "git"
@@ -136,7 +152,8 @@ def scorecard(workspace: Workspace, delta: LocDelta, *, cursor: str | None = Non
     maturity = _maturity(workspace, delta.base if in_git else None)
     if maturity.set_in_config is False and not in_git:
         notes.append(Note(message="Code size measured on the working tree (no git base)."))
-    base_defs = definitions_at(root, delta.base) if in_git and delta.base else None
+    if base_defs is None and in_git and delta.base:
+        base_defs = definitions_at(root, delta.base)
     defined_before = set().union(*base_defs.values()) if base_defs is not None else None
     reuse = _reuse(delta, base_defs)
     consolidation = duplicates or _duplicates(workspace, delta.files)
@@ -178,8 +195,10 @@ def _code_lines(source: SourceFile | Skipped) -> int:
     return scan(source).code_count if isinstance(source, SourceFile) and source.is_python else 0
 
 
+@lru_cache(maxsize=64)
 def _code_size_at(workspace: Workspace, rev: str, stop: int) -> tuple[int, bool]:
-    """Python code lines at ``rev``; counting stops once past ``stop`` (the tier is then certain)."""
+    """Python code lines at ``rev``; counting stops once past ``stop`` (the tier is then certain).
+    Cached: ``rev`` is a commit id, whose content never changes."""
     if rev == EMPTY_TREE:
         return 0, True
     files = [(sha, path) for sha, path in git.tree_blobs(workspace.root, rev) if path.endswith((".py", ".pyi"))]
@@ -246,15 +265,17 @@ def _called(files: Iterable[FileDelta]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for f in files:
         if f.kind == "python" and f.after is not None and f.added_rows:
-            names = set().union(*scan(f.after).calls(f.added_rows).values())
+            names = set().union(*f.added_calls.values())
             if names:
                 out[f.path] = names
     return out
 
 
+@lru_cache(maxsize=64)
 def definitions_at(root: Path, rev: str) -> dict[str, set[str]]:
     """Names defined (``def``/``class``) in each Python file at ``rev``: one ``git grep`` over
-    the revision, which is several times faster than reading and parsing every file."""
+    the revision, which is several times faster than reading and parsing every file. Cached:
+    ``rev`` is a commit id, whose content never changes (callers must not modify the result)."""
     if rev == EMPTY_TREE:
         return {}
     try:
@@ -299,7 +320,7 @@ def _consolidated(files: Sequence[FileDelta], defined_before: set[str] | None) -
     for f in files:
         if f.before is None or f.after is None:
             continue
-        new_calls = scan(f.after).calls(f.added_rows)
+        new_calls = f.added_calls
         for scope, names in scan(f.before).calls(f.removed_rows).items():
             for name in names & removed.keys():
                 former.setdefault(name, []).append((f.path, scope, new_calls.get(scope, set())))
