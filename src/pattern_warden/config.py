@@ -52,6 +52,9 @@ class ReviewThresholds(_Section):
     min_reuse_rate: float | None = Field(None, ge=0, le=1, description="Least share of called project units that existed.")
     max_duplicates_introduced: int | None = Field(None, ge=0, description="Most new clone classes a change may add.")
     max_findings: int | None = Field(None, ge=0, description="Most rule findings allowed in the changed files.")
+    fail_on_severity: Literal["error", "warning", "info", "never"] = Field(
+        "error", description="A rule finding of this severity or worse in the changed files fails the review."
+    )
     fail_on_warning: bool = Field(False, description="Treat a 'warn' verdict as a failure.")
 
 

@@ -9,13 +9,22 @@ separate capabilities; when a build lacks one, the review says so instead of gue
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from pattern_warden.delta import git
 from pattern_warden.delta.count import count_git
-from pattern_warden.delta.score import NOT_AVAILABLE, Consolidation, Scorecard, Threshold, optional_engine, render, \
-    scorecard
+from pattern_warden.delta.score import (
+    NOT_AVAILABLE,
+    Scorecard,
+    Threshold,
+    clones_touching,
+    duplicates_figures,
+    optional_engine,
+    render,
+    scorecard,
+)
 from pattern_warden.models import Page, check_range, paginate
 from pattern_warden.workspace import Workspace
 
@@ -88,33 +97,47 @@ def review_change(
         say("not a git checkout: reviewing the whole tree")
         targets = [workspace.relative(p) for p in workspace.discover(paths).files]
     say(f"looking for duplicates ({len(targets)} files)")
-    clones, clone_status = _clones(workspace, targets, touched)
+    clones, clone_status = clones_touching(workspace, touched)
+    if not in_git and clones is not None:
+        clones = [c for c in clones if any(loc.path in targets for loc in c.locations)]
     if in_git:
         say("scoring")
-        duplicates = Consolidation(
-            duplicates_introduced=len(clones) if clone_status == "ok" else None,
-            duplicates_reason=f"eliminated: {NOT_AVAILABLE}" if clone_status == "ok" else clone_status,
-        )
-        card = scorecard(workspace, delta, duplicates=duplicates, limit=limit)
+        card = scorecard(workspace, delta, duplicates=duplicates_figures(clones, clone_status), limit=limit)
     say(f"checking rules ({len(targets)} files)")
     findings, rule_status = _findings(workspace, targets)
     passed = card.passed if card else True
-    cap = workspace.config.settings.review.max_findings
-    if findings is not None and cap is not None:
-        ok = len(findings) <= cap
-        passed = passed and ok
+    extra = _finding_thresholds(workspace, findings)
+    if extra:
+        passed = passed and all(t.passed for t in extra)
         if card:
-            card.thresholds.append(Threshold(name="max-findings", limit=cap, value=len(findings), passed=ok))
+            card.thresholds += extra
             card.passed = passed
             card.summary = render(card)
     page_items, page = paginate(findings or [], cursor, limit)
     review = Review(
         summary="", in_git=in_git, scorecard=card, reviewed_paths=len(targets), findings=page_items,
         findings_total=len(findings) if findings is not None else None, findings_status=rule_status,
-        duplicates=clones, duplicates_status=clone_status, passed=passed, page=page,
+        duplicates=[_clone(c) for c in clones or []], duplicates_status=clone_status, passed=passed, page=page,
     )
     review.summary = render_review(review)
     return review
+
+
+def _finding_thresholds(workspace: Workspace, findings: list[ReviewFinding] | None) -> list[Threshold]:
+    """max-findings, and fail-on-severity: findings at or above that severity in the changed files."""
+    if findings is None:
+        return []
+    limits = workspace.config.settings.review
+    out = []
+    if limits.max_findings is not None:
+        out.append(Threshold(name="max-findings", limit=limits.max_findings, value=len(findings),
+                             passed=len(findings) <= limits.max_findings))
+    if limits.fail_on_severity != "never":
+        worst = _SEVERITY[limits.fail_on_severity]
+        severe = sum(1 for f in findings if _SEVERITY.get(f.severity, 3) <= worst)
+        out.append(Threshold(name=f"fail-on-severity={limits.fail_on_severity}", limit=0, value=severe,
+                             passed=severe == 0))
+    return out
 
 
 def _findings(workspace: Workspace, targets: Sequence[str]) -> tuple[list[ReviewFinding] | None, str]:
@@ -123,7 +146,8 @@ def _findings(workspace: Workspace, targets: Sequence[str]) -> tuple[list[Review
         return None, f"{NOT_AVAILABLE}: the rule engine is not in this build"
     if not targets:
         return [], "ok"
-    result = engine.check_paths(workspace, list(targets), None)
+    options_type = getattr(engine, "CheckOptions", None)
+    result = engine.check_paths(workspace, list(targets), options_type(paginate=False) if options_type else None)
     found = [
         ReviewFinding(code=f.code, severity=str(getattr(f.severity, "value", f.severity)), path=f.path, line=f.line,
                       message=f.message, fix_hint=f.fix_hint, pattern_uri=f.pattern_uri)
@@ -133,24 +157,10 @@ def _findings(workspace: Workspace, targets: Sequence[str]) -> tuple[list[Review
     return found, "ok"
 
 
-def _clones(workspace: Workspace, targets: Sequence[str], touched: dict[str, set[int]] | None
-            ) -> tuple[list[ReviewClone], str]:
-    detect = optional_engine("pattern_warden.clones.detect")
-    if detect is None:
-        return [], f"{NOT_AVAILABLE}: the duplicate engine is not in this build"
-    result = detect.find_duplicates(workspace, None, None)
-    out = []
-    for clone in result.clones:
-        hit = any(
-            loc.path in touched and touched[loc.path] & set(range(loc.start_line, loc.end_line + 1))
-            if touched is not None else loc.path in targets
-            for loc in clone.locations
-        )
-        if hit:
-            out.append(ReviewClone(kind=str(clone.kind), similarity=getattr(clone, "similarity", None),
-                                   lines=getattr(clone, "lines", None),
-                                   locations=[f"{loc.path}:{loc.start_line}-{loc.end_line}" for loc in clone.locations]))
-    return out, "ok"
+def _clone(clone: Any) -> ReviewClone:
+    return ReviewClone(kind=str(getattr(clone.kind, "value", clone.kind)), similarity=clone.similarity,
+                       lines=clone.lines,
+                       locations=[f"{loc.path}:{loc.start_line}-{loc.end_line}" for loc in clone.locations])
 
 
 def render_review(review: Review) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -43,6 +43,9 @@ _TIER_LIMITS = (1_000, 10_000)
 _DEF_TEXT = re.compile(r"(?:def|class)\s+([A-Za-z_][A-Za-z0-9_]*)")
 _READ_CHUNK = 200
 NOT_AVAILABLE = "not available"
+_ALL = 200  # the duplicate engine's largest page
+ELIMINATED_REASON = ("eliminated is not available: the duplicate engine reads the working tree only, "
+                     "not the base revision")
 
 
 class Reuse(BaseModel):
@@ -83,9 +86,11 @@ class Verdict(BaseModel):
 
 
 class Threshold(BaseModel):
+    """One configured limit from [tool.pattern-warden.review], with the measured value."""
+
     name: str
-    limit: float
-    value: float | None
+    limit: int | float
+    value: int | float | None = Field(description="Null when the figure could not be measured (then it passes).")
     passed: bool
 
 
@@ -349,25 +354,39 @@ def optional_engine(name: str) -> ModuleType | None:
         raise
 
 
-def _duplicates(workspace: Workspace, files: Sequence[FileDelta]) -> Consolidation:
-    """Clone classes touching added rows, from the duplicate engine when this build has it."""
+def whole_answer_options(detect: ModuleType) -> object | None:
+    """Duplicate-engine options asking for every clone class on one page (the scorecard counts them)."""
+    options_type = getattr(detect, "DuplicatesOptions", None)
+    return options_type(limit=_ALL) if options_type else None
+
+
+def clones_touching(workspace: Workspace, touched: dict[str, set[int]] | None) -> tuple[list[Any] | None, str]:
+    """Clone classes with a copy on a touched row (``touched`` None: every clone class), from
+    the duplicate engine; None and the reason when this build does not have it."""
     detect = optional_engine("pattern_warden.clones.detect")
     if detect is None:
-        return Consolidation(duplicates_reason=f"{NOT_AVAILABLE}: the duplicate engine is not in this build")
-    touched = {f.path: set(f.added_rows) for f in files if f.added_rows}
-    if not touched:
-        return Consolidation(duplicates_introduced=0, duplicates_reason="eliminated: " + NOT_AVAILABLE)
-    result = detect.find_duplicates(workspace, None, None)
-    introduced = sum(
-        1 for clone in result.clones
-        if any(loc.path in touched and touched[loc.path] & set(range(loc.start_line, loc.end_line + 1))
+        return None, f"{NOT_AVAILABLE}: the duplicate engine is not in this build"
+    if touched is not None and not touched:
+        return [], "ok"
+    result = detect.find_duplicates(workspace, None, whole_answer_options(detect))
+    if touched is None:
+        return list(result.clones), "ok"
+    return [
+        clone for clone in result.clones
+        if any(loc.path in touched and not touched[loc.path].isdisjoint(range(loc.start_line, loc.end_line + 1))
                for loc in clone.locations)
-    )
-    return Consolidation(
-        duplicates_introduced=introduced,
-        duplicates_reason=f"eliminated: {NOT_AVAILABLE} (the duplicate engine reads the working tree only, "
-                          "not the base revision)",
-    )
+    ], "ok"
+
+
+def duplicates_figures(clones: list[Any] | None, status: str) -> Consolidation:
+    """Duplicates introduced (clone classes touching added rows) and why 'eliminated' is missing."""
+    if clones is None:
+        return Consolidation(duplicates_reason=status)
+    return Consolidation(duplicates_introduced=len(clones), duplicates_reason=ELIMINATED_REASON)
+
+
+def _duplicates(workspace: Workspace, files: Sequence[FileDelta]) -> Consolidation:
+    return duplicates_figures(*clones_touching(workspace, {f.path: set(f.added_rows) for f in files if f.added_rows}))
 
 
 # -- text ----------------------------------------------------------------------------------
