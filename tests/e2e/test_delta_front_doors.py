@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
 import subprocess
 from pathlib import Path
 
@@ -84,3 +87,29 @@ def test_review_outside_git_reviews_the_tree(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["in_git"] is False and data["scorecard"] is None and data["reviewed_paths"] == 1
+
+
+def test_review_progress_goes_to_stderr_when_it_is_a_terminal(git_project: Path) -> None:
+    _change(git_project)
+    controller, terminal = pty.openpty()
+    try:
+        done = subprocess.run([*console_script(), "review", "--root", str(git_project)], stdout=subprocess.PIPE,
+                              stderr=terminal, stdin=subprocess.DEVNULL, timeout=60, text=True)
+        os.close(terminal)
+        terminal = -1
+        shown = b""
+        while select.select([controller], [], [], 2)[0]:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal side is closed once everything was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(controller)
+        if terminal != -1:
+            os.close(terminal)
+    assert done.returncode == 0
+    assert b"pattern-warden: counting the change..." in shown
+    assert "counting the change" not in done.stdout
