@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ast
+import warnings
 import sysconfig
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from pattern_warden.delta.scan import Scan
 from pattern_warden.delta.symbols import symbol_changes
@@ -92,3 +95,30 @@ def test_moved_method_is_not_modified_but_edited_one_is() -> None:
     after = Scan("class A:\n    def g(self):\n        return 2\n\n    def f(self):\n        return 3\n")
     changes = {(c.name, c.change) for c in symbol_changes(before, after, [2, 3, 5, 6], [2, 3, 5, 6])}
     assert changes == {("A.f", "modified"), ("A", "modified")}
+
+
+_PIECES = ["", "# a comment", "x = 1", '"""A docstring."""', "'''", '"""', "def f():", "    return 2", "class C:",
+           "    '''doc'''", "s = '#not a comment'", "t = (", ")", "    pass", "u = 'it''s'", "v = f'{x}'"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 400), st.sampled_from(_PIECES), st.booleans()), max_size=12))
+def test_kinds_match_tokenize_on_edited_real_code(edits: list[tuple[int, str, bool]]) -> None:
+    """Insert and delete lines at random in a real module; wherever the result still parses,
+    the scanner's kinds must equal tokenize's, row for row."""
+    rows = (STDLIB / "textwrap.py").read_text(encoding="utf-8").split("\n")
+    for position, piece, insert in edits:
+        at = position % (len(rows) + 1)
+        if insert:
+            indent = rows[at - 1][: len(rows[at - 1]) - len(rows[at - 1].lstrip())] if 0 < at <= len(rows) else ""
+            rows.insert(at, indent + piece)
+        elif at < len(rows):
+            del rows[at]
+    text = "\n".join(rows)
+    source = SourceFile(path="edited.py", text=text, digest="", size=len(text))
+    with warnings.catch_warnings():  # a moved quote can turn regex text into invalid escapes
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assume(source.tree is not None)
+        exact = source.line_kinds
+    scan = Scan(text)
+    assert scan.kinds() == exact[: len(scan.rows)]
