@@ -153,9 +153,11 @@ def test_sources_mode_needs_no_git(project: Path) -> None:
 
 def test_diff_text_mode_matches_git_raw_counts(git_project: Path) -> None:
     (git_project / "geo.py").write_text(OLD)
+    (git_project / "gone.py").write_text('"""Doc."""\nx = 1\n')
     _commit(git_project)
     (git_project / "geo.py").write_text(NEW)
     (git_project / "notes.txt").write_text("one\n")
+    (git_project / "gone.py").unlink()
     git(git_project, "add", "-A")
     patch = git(git_project, "diff", "--cached")
     result = count_diff(_ws(git_project), patch)
@@ -164,10 +166,21 @@ def test_diff_text_mode_matches_git_raw_counts(git_project: Path) -> None:
                for line in git(git_project, "diff", "--cached", "--numstat").splitlines()}
     assert [str(files["geo.py"].added), str(files["geo.py"].removed)] == numstat["geo.py"]
     assert files["notes.txt"].status == "added"
-    # Without whole files the docstring lines cannot be told from code; the note says so.
-    assert files["geo.py"].code_added >= 5
-    assert "docstring" in result.notes[0].message
+    # The workspace holds the new geo.py, so both versions are rebuilt and counted exactly.
+    assert (files["geo.py"].code_added, files["geo.py"].code_removed) == (5, 1)
+    assert {s.name for s in files["geo.py"].symbols if s.change == "added"} == {"Shape", "Shape.size"}
+    assert (files["gone.py"].status, files["gone.py"].code_removed, files["gone.py"].other_removed) == ("deleted", 1, 1)
+    assert result.notes == []
     assert [f.path for f in count_diff(_ws(git_project), patch, paths=["notes.txt"]).files] == ["notes.txt"]
+
+
+def test_diff_text_without_a_matching_file_is_judged_line_by_line(project: Path) -> None:
+    (project / "geo.py").write_text("something else entirely\n")
+    patch = "--- a/geo.py\n+++ b/geo.py\n@@ -1,0 +2,3 @@\n+    \"\"\"doc line\"\"\"\n+# note\n+x = 1\n"
+    result = count_diff(_ws(project), patch)
+    (geo,) = result.files
+    assert (geo.added, geo.code_added, geo.other_added) == (3, 2, 1)  # the docstring counts as code here
+    assert "could not be rebuilt" in result.notes[0].message and geo.symbols == []
 
 
 def test_numstat_equality_on_a_bigger_edit(git_project: Path) -> None:

@@ -127,6 +127,8 @@ class _Pending:
     removed: LineSide = field(default_factory=LineSide)
     added: LineSide = field(default_factory=LineSide)
     guess_kinds: bool = False
+    old_text: dict[int, str] = field(default_factory=dict)  # diff input only: rows the diff shows
+    new_text: dict[int, str] = field(default_factory=dict)
 
 
 # -- counting ------------------------------------------------------------------------------
@@ -144,10 +146,13 @@ def _count(pending: _Pending) -> None:
     if delta.kind != "python":
         return
     scans = {}
-    for key, side, source in (("before", pending.removed, pending.before), ("after", pending.added, pending.after)):
+    for key, side, source, shown in (("before", pending.removed, pending.before, pending.old_text),
+                                     ("after", pending.added, pending.after, pending.new_text)):
         scans[key] = None if pending.guess_kinds or source is None else scan(source)
-        texts = scans[key].rows if scans[key] is not None else rows(source.text) if source is not None else []
-        side.classify(texts, scans[key])
+        if scans[key] is not None:
+            side.classify(scans[key].rows, scans[key])
+        else:  # only the diff's own lines are known: judge each alone
+            side.classify([shown.get(r, "") for r in range(1, max(shown, default=0) + 1)], None)
     delta.code_removed = len(pending.removed.code)
     delta.code_added = len(pending.added.code)
     delta.other_removed = delta.removed - delta.code_removed
@@ -230,23 +235,24 @@ def count_sources(workspace: Workspace, before: str, after: str, path: str = "sn
 
 
 def count_diff(workspace: Workspace, diff_text: str, paths: Sequence[str] | None = None) -> LocDelta:
-    """Count a unified diff's text. Without the whole files, lines are classified one by one:
-    blank, ``#`` comment, or code (a docstring line counts as code), and units are not named."""
+    """Count a unified diff's text.
+
+    Line kinds need whole files, so each file's two versions are rebuilt where the diff allows:
+    an added or deleted file is entirely in the diff, and a modified one is rebuilt from the
+    file in the workspace when its rows match the diff's added lines. Otherwise its lines are
+    judged one by one (blank, ``#`` comment, else code) and its units are not named.
+    """
     if len(diff_text) > workspace.config.limits.max_file_bytes * 4:
         raise WardenError("The diff is larger than the size limit.", "Pass a git range instead.")
     wanted = _filter(workspace, paths)
-    result = LocDelta(source="diff")
     pending: list[_Pending] = []
     current: _Pending | None = None
-    texts: tuple[list[str], list[str]] = ([], [])
     lines = diff_text.splitlines()
     i = 0
     while i < len(lines):
         line = lines[i]
         if line.startswith("--- ") and i + 1 < len(lines) and lines[i + 1].startswith("+++ "):
-            old, new = _diff_path(line[4:]), _diff_path(lines[i + 1][4:])
-            current = _diff_file(old, new)
-            texts = ([], [])
+            current = _diff_file(_diff_path(line[4:]), _diff_path(lines[i + 1][4:]))
             if _selected(current.delta.path, wanted):
                 pending.append(current)
             i += 2
@@ -260,14 +266,17 @@ def count_diff(workspace: Workspace, diff_text: str, paths: Sequence[str] | None
                     pending.append(binary)
         header = parse_hunk_header(line)
         if header and current is not None:
-            i = _read_hunk(lines, i + 1, header, current, texts)
+            i = _read_hunk(lines, i + 1, header, current)
             continue
         i += 1
     if not pending and diff_text.strip():
         raise WardenError("No file sections were found in the diff.", "Pass a unified diff (git diff output).")
-    result.notes.append(Note(message="Counted from diff text alone: docstring lines count as code, units are not named."))
-    for item in pending:
-        item.guess_kinds = True
+    result = LocDelta(source="diff")
+    guessed = [item.delta.path for item in pending if item.delta.kind == "python" and not _rebuild(workspace, item)]
+    if guessed:
+        result.notes.append(Note(message=f"{len(guessed)} file(s) could not be rebuilt from the diff and the workspace "
+                                         f"({', '.join(guessed[:5])}): their docstring lines count as code and their "
+                                         "units are not named."))
     return _finish(result, pending)
 
 
@@ -287,43 +296,80 @@ def _diff_file(old: str | None, new: str | None) -> _Pending:
     return _Pending(FileDelta(path=path, old_path=old if status == "renamed" else None, status=status, kind=kind))
 
 
-def _read_hunk(
-    lines: list[str], i: int, header: tuple[int, int, int, int], item: _Pending, texts: tuple[list[str], list[str]]
-) -> int:
+def _read_hunk(lines: list[str], i: int, header: tuple[int, int, int, int], item: _Pending) -> int:
     """Consume one hunk's body, recording removed and added rows with their text."""
     old_row, old_left, new_row, new_left = header
-    old_text, new_text = texts
     while i < len(lines) and (old_left > 0 or new_left > 0):
         line = lines[i]
         mark, body = line[:1], line[1:]
         if mark == "-":
             item.removed.rows.append(old_row)
-            _put(old_text, old_row, body)
+            item.old_text[old_row] = body
             old_row, old_left = old_row + 1, old_left - 1
         elif mark == "+":
             item.added.rows.append(new_row)
-            _put(new_text, new_row, body)
+            item.new_text[new_row] = body
             new_row, new_left = new_row + 1, new_left - 1
         elif mark in (" ", ""):
+            item.old_text[old_row] = item.new_text[new_row] = body
             old_row, new_row, old_left, new_left = old_row + 1, new_row + 1, old_left - 1, new_left - 1
         elif mark != "\\":
             break
         i += 1
-    item.before = _fragment(item.delta.path, old_text)
-    item.after = _fragment(item.delta.path, new_text)
     return i
 
 
-def _put(texts: list[str], row: int, body: str) -> None:
-    while len(texts) < row:
-        texts.append("")
-    texts[row - 1] = body
+def _rebuild(workspace: Workspace, item: _Pending) -> bool:
+    """Give ``item`` both whole versions, or mark it for line-by-line guessing and return False."""
+    path = item.delta.path
+    if item.delta.status == "added":
+        after_rows = _complete(item.new_text)
+        before_rows: list[str] | None = []
+    elif item.delta.status == "deleted":
+        before_rows, after_rows = _complete(item.old_text), []
+    else:
+        after_rows = _workspace_rows(workspace, path)
+        if after_rows is not None and any(r > len(after_rows) or after_rows[r - 1] != t
+                                          for r, t in item.new_text.items()):
+            after_rows = None  # the workspace holds another version than the diff's
+        before_rows = _reverse(after_rows, item) if after_rows is not None else None
+    if before_rows is None or after_rows is None:
+        item.guess_kinds = True
+        return False
+    item.before = workspace.virtual("".join(r + "\n" for r in before_rows), path) if before_rows else None
+    item.after = workspace.virtual("".join(r + "\n" for r in after_rows), path) if after_rows else None
+    return True
 
 
-def _fragment(path: str, texts: list[str]) -> SourceFile:
-    """The known rows of one side of a diff as a source whose tree is never parsed for units."""
-    text = "\n".join(texts) + "\n" if texts else ""
-    return SourceFile(path=path + ".fragment", text=text, digest="", size=len(text))
+def _complete(known: dict[int, str]) -> list[str] | None:
+    """Rows 1..n when the diff holds every one of them (an added or deleted file), else None."""
+    return [known[r] for r in range(1, len(known) + 1)] if all(r in known for r in range(1, len(known) + 1)) \
+        else None
+
+
+def _workspace_rows(workspace: Workspace, path: str) -> list[str] | None:
+    try:
+        return rows(workspace.read_path(path).text)
+    except WardenError:
+        return None
+
+
+def _reverse(after_rows: list[str], item: _Pending) -> list[str] | None:
+    """The old file: its removed rows from the diff, the rest taken in order from the new file's
+    rows that were not added."""
+    added, removed = set(item.added.rows), set(item.removed.rows)
+    kept = iter(row for n, row in enumerate(after_rows, 1) if n not in added)
+    total = len(after_rows) - len(added) + len(removed)
+    before: list[str] = []
+    for n in range(1, total + 1):
+        if n in removed:
+            before.append(item.old_text[n])
+        else:
+            row = next(kept, None)
+            if row is None:
+                return None
+            before.append(row)
+    return before
 
 
 # -- a git range ---------------------------------------------------------------------------
