@@ -219,6 +219,7 @@ def _register_delta(server: MCPServer, warden: Warden) -> None:
     from pattern_warden.delta.score import score_change
 
     workspace = warden.workspace
+    fit = warden.config.limits.max_output_chars  # answers shrink their page to stay within it
 
     @server.tool(annotations=READ_ONLY)
     async def score_loc_delta(
@@ -248,7 +249,7 @@ def _register_delta(server: MCPServer, warden: Warden) -> None:
         could not be measured say why. Pattern: warden://patterns/net-loc-discipline.
         """
         return await run_engine(score_change, workspace, base, head, paths, before=before, after=after, diff=diff,
-                                path_name=path_name, cursor=cursor, limit=limit)
+                                path_name=path_name, cursor=cursor, limit=limit, fit_chars=fit)
 
     @server.tool(annotations=READ_ONLY)
     async def review_change(
@@ -263,4 +264,5 @@ def _register_delta(server: MCPServer, warden: Warden) -> None:
         when the verdict fails or a threshold in [tool.pattern-warden.review] fails. Findings
         are paginated (`limit` per page, then pass `cursor`).
         """
-        return await run_engine(review_engine, workspace, path, base, head, cursor=cursor, limit=limit)
+        return await run_engine(review_engine, workspace, path, base, head, cursor=cursor, limit=limit,
+                                fit_chars=fit)

@@ -155,3 +155,14 @@ def test_files_are_paginated(git_project: Path) -> None:
     assert [f.path for f in first.files] == ["f0.py", "f1.py"] and first.totals.files == 5
     second = score_change(_ws(git_project), limit=2, cursor=first.page.next_cursor)
     assert [f.path for f in second.files] == ["f2.py", "f3.py"]
+
+
+def test_page_shrinks_to_fit_the_output_budget(git_project: Path) -> None:
+    for i in range(40):
+        (git_project / f"module_{i:02d}.py").write_text("".join(f"def f{j}():\n    return {j}\n" for j in range(10)))
+    whole = score_change(_ws(git_project), limit=100)
+    fitted = score_change(_ws(git_project), limit=100, fit_chars=20_000)
+    assert len(whole.model_dump_json()) > 20_000 >= len(fitted.model_dump_json())
+    assert 0 < len(fitted.files) < 40 and fitted.page.next_cursor is not None
+    rest = score_change(_ws(git_project), limit=100, cursor=fitted.page.next_cursor)
+    assert [f.path for f in fitted.files + rest.files] == [f.path for f in whole.files]

@@ -80,6 +80,7 @@ def review_change(
     cursor: str | None = None,
     limit: int = 50,
     progress: Progress | None = None,
+    fit_chars: int | None = None,
 ) -> Review:
     """Review the change under ``path`` (default: the root) against ``base``..``head``."""
     check_range("limit", limit, 1, 1_000_000)
@@ -102,7 +103,8 @@ def review_change(
         clones = [c for c in clones if any(loc.path in targets for loc in c.locations)]
     if in_git:
         say("scoring")
-        card = scorecard(workspace, delta, duplicates=duplicates_figures(clones, clone_status), limit=limit)
+        card = scorecard(workspace, delta, duplicates=duplicates_figures(clones, clone_status), limit=limit,
+                         fit_chars=fit_chars // 2 if fit_chars else None)
     say(f"checking rules ({len(targets)} files)")
     findings, rule_status = _findings(workspace, targets)
     passed = card.passed if card else True
@@ -120,6 +122,8 @@ def review_change(
         duplicates=[_clone(c) for c in clones or []], duplicates_status=clone_status, passed=passed, page=page,
     )
     review.summary = render_review(review)
+    while fit_chars is not None and len(review.findings) > 1 and len(review.model_dump_json()) > fit_chars:
+        review.findings, review.page = paginate(findings or [], cursor, len(review.findings) // 2)
     return review
 
 

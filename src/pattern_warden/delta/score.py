@@ -128,6 +128,7 @@ def score_change(
     path_name: str = "snippet.py",
     cursor: str | None = None,
     limit: int = 100,
+    fit_chars: int | None = None,
 ) -> Scorecard:
     """Score a git range (default: merge-base..working tree), two sources, or a diff's text."""
     check_range("limit", limit, 1, 1_000_000)
@@ -144,13 +145,16 @@ def score_change(
             # The base's definitions (for reuse) come from a git grep that can run beside the diff.
             defs = pool.submit(definitions_at, workspace.root, span.base)
             delta = count_git(workspace, paths=paths, span=span)
-            return scorecard(workspace, delta, cursor=cursor, limit=limit, base_defs=defs.result())
-    return scorecard(workspace, delta, cursor=cursor, limit=limit)
+            return scorecard(workspace, delta, cursor=cursor, limit=limit, base_defs=defs.result(),
+                             fit_chars=fit_chars)
+    return scorecard(workspace, delta, cursor=cursor, limit=limit, fit_chars=fit_chars)
 
 
 def scorecard(workspace: Workspace, delta: LocDelta, *, cursor: str | None = None, limit: int = 100,
-              duplicates: Consolidation | None = None, base_defs: dict[str, set[str]] | None = None) -> Scorecard:
-    """Turn counts into the scorecard: the measurements that need the repository, then the verdict."""
+              duplicates: Consolidation | None = None, base_defs: dict[str, set[str]] | None = None,
+              fit_chars: int | None = None) -> Scorecard:
+    """Turn counts into the scorecard: the measurements that need the repository, then the verdict.
+    With ``fit_chars``, the page of files shrinks until the whole answer fits (an agent's context)."""
     root = workspace.root
     in_git = delta.source == "git"
     notes = list(delta.notes)
@@ -177,6 +181,8 @@ def scorecard(workspace: Workspace, delta: LocDelta, *, cursor: str | None = Non
         files=files, page=page, notes=notes,
     )
     card.summary = render(card)
+    while fit_chars is not None and len(card.files) > 1 and len(card.model_dump_json()) > fit_chars:
+        card.files, card.page = paginate(delta.files, cursor, len(card.files) // 2)  # smaller page, same cursor
     return card
 
 
