@@ -42,16 +42,15 @@ class Symbol:
 
 
 def walk_symbols(tree: ast.Module) -> Iterator[Symbol]:
-    """Every class and function of the module, outermost first, in source order."""
-    stack: list[tuple[str, list[ast.stmt]]] = [("", tree.body)]
-    while stack:
-        prefix, body = stack.pop()
-        found: list[tuple[str, list[ast.stmt]]] = []
-        for node in _definitions(body):
-            name = f"{prefix}{node.name}"
-            yield Symbol(name, node)
-            found.append((name + ".", node.body))
-        stack.extend(reversed(found))
+    """Every class and function of the module, in source order (a class before its methods)."""
+    return _walk(tree.body, "")
+
+
+def _walk(body: list[ast.stmt], prefix: str) -> Iterator[Symbol]:
+    for node in _definitions(body):
+        name = f"{prefix}{node.name}"
+        yield Symbol(name, node)
+        yield from _walk(node.body, name + ".")
 
 
 def _definitions(body: list[ast.stmt]) -> Iterator[Definition]:

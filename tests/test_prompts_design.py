@@ -1,0 +1,118 @@
+"""design_decision_docstring and its completions, through the in-memory client on a real git repo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mcp import Client
+from mcp.shared.exceptions import MCPError
+from mcp_types import PromptReference
+
+from pattern_warden.config import load_config
+from pattern_warden.server import build_server
+from tests.conftest import git
+
+STORE = '''"""Storage.
+
+Attributes:
+    VERSION: the format version.
+"""
+
+
+class Store:
+    """Keeps rows.
+
+    Args:
+        path: where rows live.
+    """
+
+    class Index:
+        def rebuild(self):
+            return []
+
+    def save(self, rows):
+        for row in rows:
+            if not row:
+                continue
+            try:
+                self.write(row)
+            except (KeyError, OSError) as exc:
+                raise ValueError("bad row") from exc
+        return len(rows)
+
+    def write(self, row):
+        pass
+'''
+APP = '''from store import Store
+
+
+def run():
+    return Store().save([1])
+'''
+REF = PromptReference(name="design_decision_docstring")
+
+
+@pytest.fixture
+def repo(git_project: Path) -> Path:
+    (git_project / "store.py").write_text(STORE)
+    (git_project / "app.py").write_text(APP)
+    (git_project / "build").mkdir()
+    (git_project / "build" / "generated.py").write_text("def gen():\n    pass\n")
+    (git_project / ".gitignore").write_text("build/\n")
+    git(git_project, "add", "-A")
+    git(git_project, "commit", "-q", "-m", "store")
+    return git_project
+
+
+async def test_prompt_carries_the_facts_of_the_symbol(repo: Path) -> None:
+    async with Client(build_server(load_config(repo))) as client:
+        prompts = {p.name: p for p in (await client.list_prompts()).prompts}
+        assert [a.name for a in prompts["design_decision_docstring"].arguments] == ["path", "symbol"]
+        result = await client.get_prompt("design_decision_docstring", {"path": "store.py", "symbol": "Store.save"})
+        facts, request = (m.content.text for m in result.messages)
+    assert "def save(self, rows):" in facts
+    assert "None: the definition has no docstring yet." in facts
+    assert "- ValueError" in facts and "- (KeyError, OSError)" in facts
+    assert "## Cyclomatic complexity\n4 " in facts  # 1 + for + if + except
+    assert "- app.py:4 run" in facts  # the caller, found by name in another file
+    assert "- store.py:29 Store.write" in facts  # the callee
+    assert "Google" in facts  # the file's docstrings use Args:/Attributes:
+    assert "raise ValueError(\"bad row\") from exc" in facts
+    for section in ("Rationale", "Trade-offs", "Alternatives considered", "Extension points", "Error handling",
+                    "Performance"):
+        assert section in request
+    assert "apply_docstring" in request and "'Store.save'" in request
+
+
+async def test_missing_facts_are_stated(repo: Path) -> None:
+    async with Client(build_server(load_config(repo))) as client:
+        result = await client.get_prompt("design_decision_docstring", {"path": "store.py", "symbol": "Store.Index.rebuild"})
+        facts = result.messages[0].content.text
+    assert "- none raised directly" in facts and "- none caught" in facts
+    assert "- none found under the root" in facts
+    assert "## Cyclomatic complexity\n1 " in facts
+
+
+async def test_bad_arguments_are_explained(repo: Path) -> None:
+    async with Client(build_server(load_config(repo))) as client:
+        with pytest.raises(MCPError, match="No function or class named 'Store.nope'"):
+            await client.get_prompt("design_decision_docstring", {"path": "store.py", "symbol": "Store.nope"})
+        with pytest.raises(MCPError, match="outside the root"):
+            await client.get_prompt("design_decision_docstring", {"path": "../x.py", "symbol": "f"})
+
+
+async def test_completions_list_real_files_then_their_symbols(repo: Path) -> None:
+    async with Client(build_server(load_config(repo))) as client:
+        paths = (await client.complete(REF, {"name": "path", "value": ""})).completion
+        assert paths.values == ["app.py", "store.py"]  # build/ is git-ignored
+        narrowed = (await client.complete(REF, {"name": "path", "value": "sto"})).completion
+        assert narrowed.values == ["store.py"]
+        symbols = (await client.complete(REF, {"name": "symbol", "value": ""}, {"path": "store.py"})).completion
+        assert symbols.values == ["Store", "Store.Index", "Store.Index.rebuild", "Store.save", "Store.write"]
+        methods = (await client.complete(REF, {"name": "symbol", "value": "store.s"}, {"path": "store.py"})).completion
+        assert methods.values == ["Store.save"]
+        no_path = (await client.complete(REF, {"name": "symbol", "value": ""})).completion
+        assert no_path.values == []
+        bad_path = (await client.complete(REF, {"name": "symbol", "value": ""}, {"path": "../etc"})).completion
+        assert bad_path.values == []
