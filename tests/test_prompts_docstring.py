@@ -154,3 +154,53 @@ async def test_ambiguous_missing_and_outside_symbols_are_refused(git_project: Pa
         assert tools["apply_docstring"].annotations.read_only_hint is False
         assert tools["apply_docstring"].output_schema is not None
     assert (tmp_path / "outside.py").read_text() == "def f():\n    pass\n"
+
+
+SPLICE_CASES = [
+    # (source, symbol, docstring, expected file afterwards)
+    (
+        "def f(a=lambda x: x,  # a lambda's colon is not the header's\n      b={'k': 1}) -> dict[str, int]:  # note\n"
+        "    @decorator\n    def inner(): pass\n    return inner\n",
+        "f", "Doc.",
+        "def f(a=lambda x: x,  # a lambda's colon is not the header's\n      b={'k': 1}) -> dict[str, int]:  # note\n"
+        '    """Doc."""\n    @decorator\n    def inner(): pass\n    return inner\n',
+    ),
+    (
+        "x = 'é'; y = 'ü'\ndef g(): 'ünïcode before'; return 1\n",
+        "g", "Now ünïcode after",
+        "x = 'é'; y = 'ü'\ndef g(): \"\"\"Now ünïcode after\"\"\"; return 1\n",
+    ),
+    (
+        "def h():  # keep me\n    return 1\n",
+        "h", 'Ends with a backslash \\ and a "quote"',
+        'def h():  # keep me\n    """Ends with a backslash \\\\ and a "quote\\""""\n    return 1\n',
+    ),
+    (
+        "class K(Base, metaclass=M): x = 1  # trailing\n",
+        "K", "Two\n\nparagraphs.",
+        'class K(Base, metaclass=M):\n    """Two\n\n    paragraphs.\n    """\n    x = 1  # trailing\n',
+    ),
+    (
+        "def old():\n    '''Old\n    text.'''  # why\n    pass\n",
+        "old", "New.",
+        "def old():\n    \"\"\"New.\"\"\"  # why\n    pass\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "symbol", "docstring", "after"), SPLICE_CASES)
+async def test_headers_and_literals_the_splice_must_get_right(
+    git_project: Path, before: str, symbol: str, docstring: str, after: str
+) -> None:
+    target = git_project / "s.py"
+    target.write_bytes(b"\xef\xbb\xbf" + before.encode())  # a BOM must survive too
+    async with Client(build_server(load_config(git_project))) as client:
+        args = {"path": "s.py", "symbol": symbol, "docstring": docstring}
+        dry = await client.call_tool("apply_docstring", args)
+        assert not dry.is_error, dry.content[0].text
+        real = await client.call_tool(
+            "apply_docstring", {**args, "dry_run": False, "expected_hash": dry.structured_content["content_hash"]}
+        )
+        assert not real.is_error, real.content[0].text
+    assert target.read_bytes() == b"\xef\xbb\xbf" + after.encode()
+    assert ast.get_docstring(find_symbol(ast.parse(after), symbol, "s.py").node) == docstring

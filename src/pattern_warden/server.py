@@ -225,7 +225,7 @@ async def _prompt_messages(fn: Callable[..., list[str]], *args: object) -> list[
 
 
 def _register_prompts(server: MCPServer, warden: Warden) -> None:
-    # Engines import lazily: design_doc pulls in libcst, which start-up must not pay for.
+    # Engines are imported when a prompt or tool is first used, so that start-up stays fast.
     workspace = warden.workspace
 
     @server.prompt(title="Handoff context")

@@ -1,7 +1,7 @@
-"""Result models of the prompt tools, kept apart so that the server can name them cheaply.
+"""Result models of the prompt tools, kept apart from the engines that fill them.
 
-The server needs these classes when it registers the tools (they become outputSchemas), but
-the modules that fill them import libcst, which the server must not load at start-up.
+The server needs these classes when it registers the tools (they become outputSchemas) and
+imports them at start-up; the engines themselves are imported only when a tool is called.
 """
 
 from __future__ import annotations

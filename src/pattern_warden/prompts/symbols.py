@@ -5,7 +5,7 @@ or ``Outer.Inner.method`` (a function nested in a function is ``outer.inner``). 
 under ``if``/``try``/``with`` blocks keep their enclosing name, so ``if PY2: def f()`` and
 ``else: def f()`` are two definitions of ``f``: the name is then ambiguous, and the caller
 adds the line (``f@12``) to choose one. Everything here is stdlib ``ast``: it is fast, and
-the only edit (``design_doc``) finds its libcst node by the position found here.
+the only edit (``docstring_edit``) splices the file at the positions found here.
 """
 
 from __future__ import annotations
@@ -145,9 +145,17 @@ def complexity(node: Definition) -> int:
     """McCabe cyclomatic complexity, counted the way Ruff's C901 and the mccabe plugin count.
 
     One, plus one for each ``if``/``elif``, loop, ``except`` clause, ``try ... else``, match
-    case and nested function. Boolean operators and comprehensions do not count.
+    case (but not a final catch-all ``case _:``) and nested function. Boolean operators and
+    comprehensions do not count.
     """
     return 1 + _decisions(node.body)
+
+
+def _irrefutable(pattern: ast.pattern) -> bool:
+    """A pattern that matches anything: ``_``, a bare name, ``(_ as x)``, or an ``|`` holding one."""
+    if isinstance(pattern, ast.MatchAs):
+        return pattern.pattern is None or _irrefutable(pattern.pattern)
+    return isinstance(pattern, ast.MatchOr) and any(_irrefutable(p) for p in pattern.patterns)
 
 
 def _decisions(body: list[ast.stmt]) -> int:
@@ -162,6 +170,8 @@ def _decisions(body: list[ast.stmt]) -> int:
             total += (1 if stmt.orelse else 0) + sum(1 + _decisions(h.body) for h in stmt.handlers)
         elif isinstance(stmt, ast.Match):
             total += sum(1 + _decisions(case.body) for case in stmt.cases)
+            last = stmt.cases[-1]
+            total -= 1 if last.guard is None and _irrefutable(last.pattern) else 0
         elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             total += 1 + _decisions(stmt.body)
         elif isinstance(stmt, ast.With | ast.AsyncWith | ast.ClassDef):
