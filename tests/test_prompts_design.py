@@ -94,6 +94,15 @@ async def test_missing_facts_are_stated(repo: Path) -> None:
     assert "## Cyclomatic complexity\n1 " in facts
 
 
+async def test_a_class_gets_its_methods_complexity(repo: Path) -> None:
+    async with Client(build_server(load_config(repo))) as client:
+        result = await client.get_prompt("design_decision_docstring", {"path": "store.py", "symbol": "Store"})
+        facts = result.messages[0].content.text
+    assert "per method (McCabe, as Ruff's C901; above 10 is rule DES002): save 4, write 1." in facts
+    assert "- app.py:4 run" in facts  # Store() is called there
+    assert "Keeps rows." in facts  # the existing docstring
+
+
 async def test_bad_arguments_are_explained(repo: Path) -> None:
     async with Client(build_server(load_config(repo))) as client:
         with pytest.raises(MCPError, match="No function or class named 'Store.nope'"):

@@ -120,6 +120,8 @@ async def test_search_first_embeds_pattern_hits(project: Path) -> None:
     assert "(warden://patterns/bounded-concurrency)" in facts
     if not _installed("pattern_warden.clones.similar"):
         assert "not available: the clones engine" in facts
+    else:
+        assert "not run: no draft was given" in facts
     assert "find_similar" in request and "search_patterns" in request
 
 

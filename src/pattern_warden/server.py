@@ -247,12 +247,12 @@ def _register_prompts(server: MCPServer, warden: Warden) -> None:
         return await _prompt_messages(lambda: list(render(gather(workspace, path, symbol))))
 
     @server.prompt(title="Search first")
-    async def search_first(feature: str) -> list[UserMessage]:
-        """Before writing a feature: the matching pattern documents and similar project code, and
-        the instruction to reuse or extend before adding."""
+    async def search_first(feature: str, draft: str | None = None) -> list[UserMessage]:
+        """Before writing a feature: the matching pattern documents, the project code most like
+        `draft` (a code sketch, optional), and the instruction to reuse or extend before adding."""
         from pattern_warden.prompts.protocols import search_first_messages
 
-        return await _prompt_messages(search_first_messages, workspace, warden.library, feature)
+        return await _prompt_messages(search_first_messages, workspace, warden.library, feature, draft)
 
     @server.prompt(title="Implementation scorecard")
     async def implementation_scorecard() -> list[UserMessage]:

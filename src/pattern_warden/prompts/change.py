@@ -197,7 +197,10 @@ def findings_section(workspace: Workspace, change: Change) -> str:
     new = [f for f in result.findings if f.line in added.get(f.path, ())]
     if not new:
         return f"none: no rule finding on the {sum(map(len, added.values()))} added lines."
-    rows = [f"- {f.path}:{f.line} {f.code} ({f.severity}): {f.message} -> {f.pattern_uri}" for f in new[:_MAX_ROWS]]
+    rows = [
+        f"- {f.path}:{f.line} {f.code} ({getattr(f.severity, 'value', f.severity)}): {f.message} -> {f.pattern_uri}"
+        for f in new[:_MAX_ROWS]
+    ]
     more = [f"- ... and {len(new) - _MAX_ROWS} more"] if len(new) > _MAX_ROWS else []
     return "\n".join([f"{len(new)} finding(s) on added lines:", *rows, *more])
 

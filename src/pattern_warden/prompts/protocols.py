@@ -28,8 +28,12 @@ log = logging.getLogger(__name__)
 _TOP_PATTERNS = 5
 
 
-def search_first_messages(workspace: Workspace, library: PatternLibrary, feature: str) -> list[str]:
-    """The patterns and similar code for ``feature``, then the instruction to reuse first."""
+def search_first_messages(
+    workspace: Workspace, library: PatternLibrary, feature: str, draft: str | None = None
+) -> list[str]:
+    """The patterns for ``feature`` and the project code most like ``draft``, then the
+    instruction to reuse first. Similar code needs code to compare: a description alone
+    cannot be matched against functions, so without a draft the prompt says so."""
     if not feature or not feature.strip():
         raise WardenError("The feature is empty.", "Describe in a few words what you are about to build.")
     feature = feature.strip()
@@ -46,7 +50,7 @@ def search_first_messages(workspace: Workspace, library: PatternLibrary, feature
 {patterns}
 
 ## Similar code already in the project (find_similar)
-{_similar(workspace, feature)}
+{_similar(workspace, draft)}
 """
     request = f"""Before you write any code for "{feature}":
 1. Read the pattern documents above that apply (get_pattern, or the warden://patterns/ resources), \
@@ -60,12 +64,14 @@ because nothing fits.
     return [facts, request]
 
 
-def _similar(workspace: Workspace, feature: str) -> str:
+def _similar(workspace: Workspace, draft: str | None) -> str:
     find_similar = engine("pattern_warden.clones.similar", "find_similar")
     if find_similar is None:
         return "not available: the clones engine (pattern_warden.clones.similar) is not installed."
+    if not draft or not draft.strip():
+        return "not run: no draft was given (pass `draft`, a sketch of the code, to compare it with the project)."
     try:
-        return dump(find_similar(workspace, feature))  # type: ignore[operator]
+        return dump(find_similar(workspace, code=draft))  # type: ignore[operator]
     except Exception as exc:  # noqa: BLE001 - another engine's failure is reported, not hidden
         log.warning("find_similar failed", exc_info=True)
         return f"not available: find_similar failed ({type(exc).__name__}: {exc})."
