@@ -64,10 +64,11 @@ async def test_handoff_context_holds_the_gathered_facts(feature_repo: Path) -> N
     assert "3 tests, 1 failures, 0 errors, 1 skipped" in facts and "failed: tests.test_export::test_csv" in facts
     assert "none: there is no previous handoff file." in facts
     assert "the client wants TSV too" in facts
-    if not _installed("pattern_warden.delta.score"):
-        assert "not available: the LOC scorecard engine" in facts
-    if not _installed("pattern_warden.rules.engine"):
-        assert "not available: the rules engine" in facts
+    # The other engines are used when installed, and said to be missing when not.
+    scorecard_missing = "not available: the LOC scorecard engine" in facts
+    assert scorecard_missing is not _installed("pattern_warden.delta.score")
+    assert ("not available: the rules engine" in facts) is not _installed("pattern_warden.rules.engine")
+    assert "failed (" not in facts, "an installed engine must not fail on a plain repository"
     for part in ("Current state", "Progress", "Decisions taken, and why", "Blockers", "Next steps",
                  "Critical context", "Files touched"):
         assert f"## {part}" in template
@@ -123,6 +124,18 @@ async def test_search_first_embeds_pattern_hits(project: Path) -> None:
     else:
         assert "not run: no draft was given" in facts
     assert "find_similar" in request and "search_patterns" in request
+
+
+async def test_search_first_embeds_similar_code_for_a_draft(git_project: Path) -> None:
+    (git_project / "util.py").write_text("def total(items):\n    s = 0\n    for i in items:\n        s += i\n    return s\n")
+    draft = "def add_all(values):\n    acc = 0\n    for v in values:\n        acc += v\n    return acc\n"
+    async with Client(build_server(load_config(git_project))) as client:
+        result = await client.get_prompt("search_first", {"feature": "sum a list", "draft": draft})
+    facts = result.messages[0].content.text
+    if _installed("pattern_warden.clones.similar"):
+        assert "util.py" in facts and "total" in facts
+    else:
+        assert "not available: the clones engine" in facts
 
 
 async def test_implementation_scorecard_asks_for_the_report(feature_repo: Path) -> None:

@@ -206,9 +206,13 @@ def findings_section(workspace: Workspace, change: Change) -> str:
 
 
 def dump(model: object) -> str:
-    """A result model as indented JSON, cut to a size that fits in a prompt."""
-    dump = getattr(model, "model_dump_json", None)
-    text = dump(indent=1, exclude_none=True) if callable(dump) else str(model)
+    """A result model for a prompt: its own ``summary`` text when it has one (the engines write
+    it for agents), else its fields as indented JSON, cut to a size that fits in a prompt."""
+    summary = getattr(model, "summary", None)
+    if isinstance(summary, str) and summary.strip():
+        return summary.strip()
+    dumper = getattr(model, "model_dump_json", None)
+    text = dumper(indent=1, exclude_none=True) if callable(dumper) else str(model)
     if len(text) > _MAX_EMBEDDED:
         text = text[:_MAX_EMBEDDED] + "\n... (cut)"
     return f"```json\n{text}\n```"
