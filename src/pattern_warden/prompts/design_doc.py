@@ -17,6 +17,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
+from pattern_warden.errors import WardenError
 from pattern_warden.prompts.symbols import (
     Symbol,
     called_names,
@@ -27,7 +28,6 @@ from pattern_warden.prompts.symbols import (
     signature,
     walk_symbols,
 )
-from pattern_warden.errors import WardenError
 from pattern_warden.workspace import Skipped, Workspace
 
 PATTERN_URI = "warden://patterns/design-decision-docstrings"
@@ -83,7 +83,8 @@ def gather(workspace: Workspace, path: str, symbol: str) -> DesignFacts:
     facts = DesignFacts(
         path=source.path, symbol=target.name, kind=target.kind, line=node.lineno, signature=signature(node),
         source="\n".join(source.lines[target.first_line - 1 : shown_end]), source_truncated=shown_end < end,
-        docstring=ast.get_docstring(node), raises=raised(node), catches=caught(node), complexity=_complexity_text(target),
+        docstring=ast.get_docstring(node), raises=raised(node), catches=caught(node),
+        complexity=_complexity_text(target),
         style=docstring_style(source.tree),
     )
     _references(workspace, target, facts)
@@ -142,8 +143,8 @@ def _references(workspace: Workspace, target: Symbol, facts: DesignFacts) -> Non
                 continue
             if symbol.node.name in calls:
                 facts.callees.append(Reference(source.path, symbol.node.lineno, symbol.name))
-            own = _own_statements(symbol.node.body)
-            if not isinstance(symbol.node, ast.ClassDef) and name in called_names(ast.Module(body=own, type_ignores=[])):
+            own = ast.Module(body=_own_statements(symbol.node.body), type_ignores=[])
+            if not isinstance(symbol.node, ast.ClassDef) and name in called_names(own):
                 facts.callers.append(Reference(source.path, symbol.node.lineno, symbol.name))
     for kind in ("callers", "callees"):
         found = getattr(facts, kind)

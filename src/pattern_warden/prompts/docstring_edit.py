@@ -25,7 +25,7 @@ import tokenize
 
 from pattern_warden.errors import WardenError
 from pattern_warden.prompts.models import DocstringEdit
-from pattern_warden.prompts.symbols import Symbol, find_symbol
+from pattern_warden.prompts.symbols import find_symbol
 from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Workspace
 
@@ -137,7 +137,8 @@ def _splice(lines: list[str], node: ast.FunctionDef | ast.AsyncFunctionDef | ast
         start = _char_col(row, value.col_offset)
         indent = _indent(row) if not row[:start].strip() else header_indent + step
         literal = _literal(text, indent, newline)
-        begin, end = _offset(lines, value.lineno, value.col_offset), _offset(lines, value.end_lineno, value.end_col_offset)
+        begin = _offset(lines, value.lineno, value.col_offset)
+        end = _offset(lines, value.end_lineno, value.end_col_offset)
         joined = "".join(lines)
         return joined[:begin] + literal + joined[end:]
     row, col, body_col = _header_colon(lines, node.lineno)

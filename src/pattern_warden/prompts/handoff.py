@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pattern_warden.errors import WardenError
-from pattern_warden.prompts.models import HandoffWritten
 from pattern_warden.prompts.change import findings_section, git_section, read_change, scorecard_section, todo_section
+from pattern_warden.prompts.models import HandoffWritten
 from pattern_warden.workspace import Workspace
 
 DEFAULT_PATH = ".handoff/HANDOFF.md"
@@ -113,7 +113,7 @@ def _optional(workspace: Workspace, rel: str) -> tuple[str, datetime] | None:
         source = workspace.read_path(rel)
     except WardenError:
         return None
-    return source.text, datetime.fromtimestamp(real.stat().st_mtime, tz=timezone.utc)
+    return source.text, datetime.fromtimestamp(real.stat().st_mtime, tz=UTC)
 
 
 def _pytest_cache(workspace: Workspace) -> str | None:
@@ -187,7 +187,7 @@ def write_handoff(workspace: Workspace, content: str, path: str = DEFAULT_PATH) 
     if len(content) > _MAX_CONTENT:
         raise WardenError(f"The handoff is {len(content):,} characters long.", f"Keep it under {_MAX_CONTENT:,}.")
     if not isinstance(path, str) or not path.endswith(".md"):
-        raise WardenError(f"{path!r} is not a .md file.", f"A handoff is markdown; omit the path to use {DEFAULT_PATH}.")
+        raise WardenError(f"{path!r} is not a .md file.", f"A handoff is markdown; omit the path for {DEFAULT_PATH}.")
     target = workspace.writable(path)
     data = (content if content.endswith("\n") else content + "\n").encode("utf-8")
     workspace.write_atomic(target, data)

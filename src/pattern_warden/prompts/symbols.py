@@ -61,7 +61,8 @@ def _definitions(body: list[ast.stmt]) -> Iterator[Definition]:
         elif not isinstance(stmt, _SCOPES):
             for field in ("body", "orelse", "finalbody", "handlers", "cases"):
                 for child in getattr(stmt, field, ()):
-                    yield from _definitions(child.body if isinstance(child, ast.excepthandler | ast.match_case) else [child])
+                    nested = child.body if isinstance(child, ast.excepthandler | ast.match_case) else [child]
+                    yield from _definitions(nested)
 
 
 def find_symbol(tree: ast.Module, symbol: str, path: str) -> Symbol:
