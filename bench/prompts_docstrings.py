@@ -41,7 +41,7 @@ def compare_complexity(workspace: Workspace, files: list[Path], ruff: str) -> No
     start = time.perf_counter()
     done = subprocess.run(
         [ruff, "check", "--no-cache", "--isolated", "--select", "C901", "--config", "lint.mccabe.max-complexity = 0",
-         "--output-format", "json", "--exit-zero", "--disable-noqa", "--extend-exclude", "site-packages", str(workspace.root)],
+         "--output-format", "json", "--exit-zero", "--ignore-noqa", "--extend-exclude", "site-packages", str(workspace.root)],
         capture_output=True, check=True,
     )
     ruff_s = time.perf_counter() - start
