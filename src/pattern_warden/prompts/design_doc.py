@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import ast
 import re
+import time
 from dataclasses import dataclass, field
 
 from pattern_warden.errors import WardenError
 from pattern_warden.prompts.symbols import (
     Symbol,
     called_names,
+    callers_of,
     caught,
     complexity,
     find_symbol,
@@ -33,6 +35,7 @@ from pattern_warden.workspace import Skipped, Workspace
 PATTERN_URI = "warden://patterns/design-decision-docstrings"
 _MAX_SOURCE_LINES = 200
 _MAX_REFERENCES = 25
+_SEARCH_SECONDS = 20.0
 _GOOGLE = re.compile(r"^\s*(Args|Arguments|Returns|Raises|Yields|Attributes|Examples?|Notes?):\s*$", re.MULTILINE)
 _NUMPY = re.compile(r"^\s*(Parameters|Returns|Raises|Yields|Attributes|Examples|Notes|See Also)\s*\n\s*-{3,}\s*$",
                     re.MULTILINE)
@@ -126,36 +129,50 @@ def docstring_style(tree: ast.Module) -> str:
 
 
 def _references(workspace: Workspace, target: Symbol, facts: DesignFacts) -> None:
-    """Fill callers and callees from every Python file under the root, matched by name."""
+    """Fill callers and callees from the Python files under the root, matched by name.
+
+    A file is parsed only when its text could hold a caller (``name(``) or a callee's
+    definition (``def x``/``class x``), so a large project costs a text search, not a parse
+    of every file; the search stops with a note when it runs out of time.
+    """
     name = target.node.name
     calls = called_names(ast.Module(body=list(target.node.body), type_ignores=[]))
+    call_text = re.compile(rf"\b{re.escape(name)}\s*\(")
+    def_text = re.compile(rf"\b(?:def|class)\s+(?:{'|'.join(map(re.escape, sorted(calls)))})\b") if calls else None
     discovery = workspace.discover(["."])
     if discovery.truncated:
-        facts.notes.append("Only the first files of the project were searched for callers (file limit).")
-    for path in discovery.files:
+        facts.notes.append("Only the first files of the project were searched (file limit).")
+    deadline = time.monotonic() + _SEARCH_SECONDS
+    for done, path in enumerate(discovery.files):
+        if time.monotonic() > deadline:
+            facts.notes.append(f"Callers and callees were searched in {done} of {len(discovery.files)} files "
+                               f"(stopped after {_SEARCH_SECONDS:.0f} s).")
+            break
         source = workspace.read(path)
-        if isinstance(source, Skipped) or source.tree is None:
+        if isinstance(source, Skipped):
             continue
-        if name in called_names(ast.Module(body=_own_statements(source.tree.body), type_ignores=[])):
-            facts.callers.append(Reference(source.path, 1, "(module level)"))
-        for symbol in walk_symbols(source.tree):
-            if (source.path, symbol.node.lineno) == (facts.path, facts.line):
-                continue
-            if symbol.node.name in calls:
-                facts.callees.append(Reference(source.path, symbol.node.lineno, symbol.name))
-            own = ast.Module(body=_own_statements(symbol.node.body), type_ignores=[])
-            if not isinstance(symbol.node, ast.ClassDef) and name in called_names(own):
-                facts.callers.append(Reference(source.path, symbol.node.lineno, symbol.name))
+        callers = call_text.search(source.text) is not None
+        callees = def_text is not None and def_text.search(source.text) is not None
+        if not (callers or callees) or source.tree is None:
+            continue
+        here = source.path == facts.path
+        if callers:
+            for owner in callers_of(source.tree, name):
+                if owner is None:
+                    facts.callers.append(Reference(source.path, 1, "(module level)"))
+                elif not (here and owner.node.lineno == facts.line):
+                    facts.callers.append(Reference(source.path, owner.node.lineno, owner.name))
+        if callees:
+            facts.callees += [
+                Reference(source.path, s.node.lineno, s.name)
+                for s in walk_symbols(source.tree)
+                if s.node.name in calls and not (here and s.node.lineno == facts.line)
+            ]
     for kind in ("callers", "callees"):
         found = getattr(facts, kind)
         if len(found) > _MAX_REFERENCES:
             facts.notes.append(f"{len(found)} {kind} found; the first {_MAX_REFERENCES} are shown.")
             setattr(facts, kind, found[:_MAX_REFERENCES])
-
-
-def _own_statements(body: list[ast.stmt]) -> list[ast.stmt]:
-    """Statements without the functions and classes defined among them (they are searched on their own)."""
-    return [s for s in body if not isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
 
 
 def render(facts: DesignFacts) -> tuple[str, str]:
