@@ -50,6 +50,33 @@ APP = '''from store import Store
 def run():
     return Store().save([1])
 '''
+# Ruff 0.17 (`ruff check --select C901 --config "lint.mccabe.max-complexity = 0"`) reports 9 for
+# route: while, match's first two cases (not the final `case _`), except, try-else, for, if,
+# nested def; `with`, boolean operators and comprehensions add nothing.
+FLOW = """def route(event, retries):
+    while retries:
+        retries -= 1
+    else:
+        pass
+    try:
+        match event:
+            case {"kind": "a"}:
+                return 1
+            case [x, *_] if x:
+                return 2
+            case _:
+                return 3
+    except (KeyError, ValueError):
+        raise
+    else:
+        for item in event:
+            with open(item) as f:
+                if f and retries or not f:
+                    return 4
+    def helper():
+        return [i for i in event if i]
+    return helper
+"""
 REF = PromptReference(name="design_decision_docstring")
 
 
@@ -57,6 +84,7 @@ REF = PromptReference(name="design_decision_docstring")
 def repo(git_project: Path) -> Path:
     (git_project / "store.py").write_text(STORE)
     (git_project / "app.py").write_text(APP)
+    (git_project / "flow.py").write_text(FLOW)
     (git_project / "build").mkdir()
     (git_project / "build" / "generated.py").write_text("def gen():\n    pass\n")
     (git_project / ".gitignore").write_text("build/\n")
@@ -94,6 +122,16 @@ async def test_missing_facts_are_stated(repo: Path) -> None:
     assert "## Cyclomatic complexity\n1 " in facts
 
 
+async def test_complexity_is_counted_as_ruff_counts(repo: Path) -> None:
+    async with Client(build_server(load_config(repo))) as client:
+        route = (await client.get_prompt("design_decision_docstring", {"path": "flow.py", "symbol": "route"}))
+        helper = (await client.get_prompt("design_decision_docstring", {"path": "flow.py", "symbol": "route.helper"}))
+    assert "## Cyclomatic complexity\n9 " in route.messages[0].content.text
+    assert "- (re-raise of the caught exception)" in route.messages[0].content.text
+    assert "- (KeyError, ValueError)" in route.messages[0].content.text
+    assert "## Cyclomatic complexity\n1 " in helper.messages[0].content.text
+
+
 async def test_a_class_gets_its_methods_complexity(repo: Path) -> None:
     async with Client(build_server(load_config(repo))) as client:
         result = await client.get_prompt("design_decision_docstring", {"path": "store.py", "symbol": "Store"})
@@ -114,7 +152,7 @@ async def test_bad_arguments_are_explained(repo: Path) -> None:
 async def test_completions_list_real_files_then_their_symbols(repo: Path) -> None:
     async with Client(build_server(load_config(repo))) as client:
         paths = (await client.complete(REF, {"name": "path", "value": ""})).completion
-        assert paths.values == ["app.py", "store.py"]  # build/ is git-ignored
+        assert paths.values == ["app.py", "flow.py", "store.py"]  # build/ is git-ignored
         narrowed = (await client.complete(REF, {"name": "path", "value": "sto"})).completion
         assert narrowed.values == ["store.py"]
         symbols = (await client.complete(REF, {"name": "symbol", "value": ""}, {"path": "store.py"})).completion

@@ -145,3 +145,13 @@ async def test_implementation_scorecard_asks_for_the_report(feature_repo: Path) 
     assert "- Branch: feature/export" in facts and "  - added: export.py" in facts
     for item in ("Net LOC impact", "Reuse rate", "Functions consolidated", "Duplicates", "Test coverage"):
         assert item in request
+
+
+async def test_on_the_default_branch_the_change_is_the_uncommitted_work(git_project: Path) -> None:
+    (git_project / "README.md").write_text("hello\n<!-- TODO: document the flags -->\n")
+    async with Client(build_server(load_config(git_project))) as client:
+        facts = (await client.get_prompt("handoff_context", {"goal": "docs"})).messages[0].content.text
+    assert "- Branch: main" in facts and "- Base: HEAD (on the default branch main: uncommitted work only)" in facts
+    assert "Commits since the base" not in facts
+    assert "  - modified: README.md" in facts
+    assert "- README.md:2: <!-- TODO: document the flags -->" in facts
