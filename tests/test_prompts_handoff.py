@@ -107,8 +107,10 @@ async def test_write_handoff_round_trip_and_refusals(feature_repo: Path, tmp_pat
         assert (feature_repo / ".handoff" / "HANDOFF.md").read_text() == text
         facts = (await client.get_prompt("handoff_context", {"goal": "g"})).messages[0].content.text
         assert "- [ ] stream rows in export.py" in facts and "done thing" not in facts
+        (feature_repo / "link.md").symlink_to(tmp_path / "x.md")  # a link out of the root, to a file not yet there
         for path, reason in [("../escape.md", "outside the root"), (str(tmp_path / "x.md"), "outside the root"),
-                             ("notes.py", "not a .md file"), (".git/HANDOFF.md", "inside .git")]:
+                             ("link.md", "outside the root"), ("notes.py", "not a .md file"),
+                             (".git/HANDOFF.md", "inside .git")]:
             refused = await client.call_tool("write_handoff", {"content": text, "path": path})
             assert refused.is_error and reason in refused.content[0].text, path
     assert not (tmp_path / "x.md").exists() and not (feature_repo.parent / "escape.md").exists()

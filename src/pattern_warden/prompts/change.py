@@ -29,6 +29,7 @@ _MARKER = re.compile(r"(?:#|//|/\*|<!--|--)\s*.*?\b(TODO|FIXME|XXX)\b")
 _MAX_COMMITS = 30
 _MAX_ROWS = 40
 _MAX_EMBEDDED = 8_000
+_MAX_UNTRACKED_READ = 500
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Change:
     commits: list[tuple[str, str]] = field(default_factory=list)
     changed: list[tuple[str, str]] = field(default_factory=list)
     added: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 def read_change(workspace: Workspace) -> Change:
@@ -69,9 +71,12 @@ def read_change(workspace: Workspace) -> Change:
     except git.GitError as exc:
         change.missing = f"not available: the change could not be read ({exc})"
         return change
-    for status, rel in change.changed:
-        if status == "?" and rel.endswith(_TEXT_SUFFIXES) and (source := _read(workspace, rel)) is not None:
+    untracked = [rel for status, rel in change.changed if status == "?" and rel.endswith(_TEXT_SUFFIXES)]
+    for rel in untracked[:_MAX_UNTRACKED_READ]:  # every line of a new file is an added line
+        if (source := _read(workspace, rel)) is not None:
             change.added[rel] = list(enumerate(source.lines, start=1))
+    if len(untracked) > _MAX_UNTRACKED_READ:
+        change.notes.append(f"Only the first {_MAX_UNTRACKED_READ} of {len(untracked)} untracked files were read.")
     return change
 
 
@@ -136,6 +141,7 @@ def git_section(change: Change) -> str:
     lines += [f"  - {status.get(s, s)}: {p}" for s, p in change.changed[:_MAX_ROWS]]
     if len(change.changed) > _MAX_ROWS:
         lines.append(f"  - ... and {len(change.changed) - _MAX_ROWS} more")
+    lines += [f"- Note: {note}" for note in change.notes]
     return "\n".join(lines)
 
 
