@@ -163,3 +163,11 @@ async def test_completions_list_real_files_then_their_symbols(repo: Path) -> Non
         assert no_path.values == []
         bad_path = (await client.complete(REF, {"name": "symbol", "value": ""}, {"path": "../etc"})).completion
         assert bad_path.values == []
+
+
+async def test_prompt_arguments_are_described(project: Path) -> None:
+    async with Client(build_server(load_config(project))) as client:
+        prompts = {p.name: p for p in (await client.list_prompts()).prompts}
+    assert set(prompts) >= {"handoff_context", "design_decision_docstring", "search_first", "implementation_scorecard"}
+    for name in ("handoff_context", "design_decision_docstring", "search_first"):
+        assert prompts[name].description and all(a.description for a in prompts[name].arguments), name

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import anyio
 from mcp.server.mcpserver import MCPServer
@@ -236,7 +236,10 @@ def _register_prompts(server: MCPServer, warden: Warden) -> None:
     workspace = warden.workspace
 
     @server.prompt(title="Handoff context")
-    async def handoff_context(goal: str, notes: str | None = None) -> list[UserMessage]:
+    async def handoff_context(
+        goal: Annotated[str, Field(description="What the work is for, in a line.")],
+        notes: Annotated[str | None, Field(description="What you know that the repository does not show.")] = None,
+    ) -> list[UserMessage]:
         """Facts for a session handoff read from the repository (branch, commits, changed files, LOC
         scorecard, new findings, added TODOs, last tests, open items of the previous handoff), a
         template, and the request to write it. Save the result with write_handoff."""
@@ -245,7 +248,10 @@ def _register_prompts(server: MCPServer, warden: Warden) -> None:
         return await _prompt_messages(handoff_messages, workspace, goal, notes)
 
     @server.prompt(title="Design-decision docstring")
-    async def design_decision_docstring(path: str, symbol: str) -> list[UserMessage]:
+    async def design_decision_docstring(
+        path: Annotated[str, Field(description="A Python file, relative to the root.")],
+        symbol: Annotated[str, Field(description="func, Class, Class.method or Outer.Inner.method.")],
+    ) -> list[UserMessage]:
         """The source, signature, docstring, exceptions, complexity, callers and callees of one
         function or class (`func`, `Class`, `Class.method`), and the request for a docstring that
         records its design decisions. Apply the result with apply_docstring."""
@@ -254,7 +260,10 @@ def _register_prompts(server: MCPServer, warden: Warden) -> None:
         return await _prompt_messages(lambda: list(render(gather(workspace, path, symbol))))
 
     @server.prompt(title="Search first")
-    async def search_first(feature: str, draft: str | None = None) -> list[UserMessage]:
+    async def search_first(
+        feature: Annotated[str, Field(description="What you are about to build, in a few words.")],
+        draft: Annotated[str | None, Field(description="A sketch of the code, to find similar code.")] = None,
+    ) -> list[UserMessage]:
         """Before writing a feature: the matching pattern documents, the project code most like
         `draft` (a code sketch, optional), and the instruction to reuse or extend before adding."""
         from pattern_warden.prompts.protocols import search_first_messages
