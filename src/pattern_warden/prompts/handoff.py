@@ -16,7 +16,13 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 from pattern_warden.errors import WardenError
-from pattern_warden.prompts.change import findings_section, git_section, read_change, scorecard_section, todo_section
+from pattern_warden.prompts.change import (
+    findings_section,
+    git_section,
+    read_change,
+    scorecard_section,
+    todo_section,
+)
 from pattern_warden.prompts.models import HandoffWritten
 from pattern_warden.workspace import Workspace
 
