@@ -171,3 +171,15 @@ async def test_prompt_arguments_are_described(project: Path) -> None:
     assert set(prompts) >= {"handoff_context", "design_decision_docstring", "search_first", "implementation_scorecard"}
     for name in ("handoff_context", "design_decision_docstring", "search_first"):
         assert prompts[name].description and all(a.description for a in prompts[name].arguments), name
+
+
+async def test_docstring_style_follows_the_file(repo: Path) -> None:
+    (repo / "numpyish.py").write_text(
+        'def scale(x, k):\n    """Scale x.\n\n    Parameters\n    ----------\n    x : float\n    """\n    return x * k\n\n\n'
+        "def shift(x):\n    return x + 1\n"
+    )
+    async with Client(build_server(load_config(repo))) as client:
+        numpy = await client.get_prompt("design_decision_docstring", {"path": "numpyish.py", "symbol": "shift"})
+        bare = await client.get_prompt("design_decision_docstring", {"path": "app.py", "symbol": "run"})
+    assert "Follow the file's style: NumPy." in numpy.messages[1].content.text
+    assert "Follow the file's style: plain (the file has no docstrings yet)." in bare.messages[1].content.text
