@@ -75,7 +75,7 @@ ENGINE_LINKED = {
     "bounded-concurrency",
 }
 # Third-party packages an example may import and still run: our dependencies and theirs.
-RUNNABLE_PACKAGES = {"pydantic", "anyio", "yaml", "rapidfuzz", "hypothesis", "jwt", "pytest", "pytest_asyncio"}
+RUNNABLE_PACKAGES = {"pydantic", "anyio", "yaml", "rapidfuzz", "hypothesis", "jwt", "pytest", "pytest_asyncio", "starlette"}
 
 # The topic list of issue 3, verbatim in meaning; docs/patterns.md must have a row for each.
 TOPICS = {
