@@ -244,7 +244,9 @@ def test_links_resolve(doc_id: str) -> None:
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda ex: ex.name)
 def test_example_compiles(example: Example) -> None:
     tree = ast.parse(example.code, filename=example.name)
-    compile(tree, example.name, "exec")
+    # Fragments that need a service may await at top level, as in an async REPL; runnable ones may not.
+    flags = 0 if example.runnable else ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+    compile(tree, example.name, "exec", flags=flags)
     third_party = {
         alias.split(".")[0]
         for node in ast.walk(tree)
