@@ -177,17 +177,13 @@ EXAMPLES = [ex for doc in LIBRARY.docs.values() for ex in _examples(doc.meta.id,
 RUNNABLE = [ex for ex in EXAMPLES if ex.runnable]
 
 
-def _known_codes() -> set[str]:
-    """Rule codes from the rules engine's registry when it exists, else the brief's table."""
+def _rule_links() -> dict[str, str]:
+    """Rule code -> pattern id, from the rules engine's registry when it exists, else the brief's table."""
     try:
         registry = importlib.import_module("pattern_warden.rules.registry")
     except ImportError:
-        return set(RULE_TO_PATTERN)
-    codes: set[str] = set()
-    for value in vars(registry).values():
-        if isinstance(value, dict) and value and all(isinstance(k, str) and re.fullmatch(r"[A-Z]{3}\d{3}", k) for k in value):
-            codes |= set(value)
-    return codes or set(RULE_TO_PATTERN)
+        return dict(RULE_TO_PATTERN)
+    return {code: rule.pattern for code, rule in registry.BY_CODE.items()}
 
 
 def test_library_loads_without_problems() -> None:
@@ -203,14 +199,16 @@ def test_rule_table_documents_exist_and_name_their_rules() -> None:
         assert code in LIBRARY.docs[pattern_id].meta.rules, f"{pattern_id} must list {code} in rules"
     for pattern_id in ENGINE_LINKED:
         assert pattern_id in LIBRARY.docs
+    for code, pattern_id in _rule_links().items():
+        assert pattern_id in LIBRARY.docs, f"rule {code} links to a missing document {pattern_id}"
 
 
 def test_rules_front_matter_uses_known_codes_only() -> None:
-    known = _known_codes()
+    links = _rule_links()
     for doc in LIBRARY.docs.values():
         for code in doc.meta.rules:
-            assert code in known, f"{doc.meta.id}: unknown rule code {code}"
-            assert RULE_TO_PATTERN.get(code) == doc.meta.id, f"{doc.meta.id} lists {code}, whose link goes elsewhere"
+            assert code in links, f"{doc.meta.id}: unknown rule code {code}"
+            assert links[code] == doc.meta.id, f"{doc.meta.id} lists {code}, whose link goes elsewhere"
 
 
 @pytest.mark.parametrize("doc_id", sorted(LIBRARY.docs))
@@ -234,7 +232,7 @@ def test_links_resolve(doc_id: str) -> None:
     for target in PATTERN_LINK.findall(body):
         assert target in LIBRARY.docs, f"warden://patterns/{target} does not exist"
         assert target != doc_id, "a document does not link to itself"
-    known = _known_codes()
+    known = _rule_links()
     for code in RULE_LINK.findall(body):
         assert code in known, f"warden://rules/{code} is not a rule"
     for code in LIBRARY.docs[doc_id].meta.rules:
