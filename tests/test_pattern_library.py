@@ -337,6 +337,23 @@ def test_coverage_table_matches_the_topics_and_the_library() -> None:
         ("pgvector hnsw index", "pgvector"),
         ("handoff context next agent", "handoff-context"),
         ("select for update skip locked", "row-locking"),
+        # what an agent types after a rule finding
+        ("fire and forget task", "task-lifetimes"),
+        ("missing docstring", "docstrings"),
+        ("print in library code", "structured-logging"),
+        ("hard-coded secret", "secrets-and-config"),
+        ("list pop(0) queue", "deque-for-queues"),
+        ("swallowed CancelledError", "cancellation"),
+        ("bare except", "specific-exceptions"),
+        ("lru_cache unbounded", "bounded-caches"),
+        ("threading lock in async code", "async-locks"),
+        ("f-string in logging call", "lazy-logging"),
+        ("string concatenation in a loop", "join-strings"),
+        ("global statement", "module-state"),
+        ("sys.path insert", "no-sys-path-hacks"),
+        ("cyclomatic complexity", "small-units"),
+        ("liveness readiness probe", "health-checks"),
+        ("savepoint rollback", "transactions-and-savepoints"),
     ],
 )
 def test_search_ranks_the_right_document_first(query: str, expected: str) -> None:
