@@ -329,6 +329,8 @@ def test_coverage_table_matches_the_topics_and_the_library() -> None:
         ("N+1 queries", "n-plus-one-queries"),
         ("weakref finalize", "weakref-finalize"),
         ("limit concurrent tasks semaphore", "bounded-concurrency"),
+        ("semaphore concurrency", "bounded-concurrency"),
+        ("silent fallback default", "no-silent-fallbacks"),
         ("mutable default argument", "mutable-defaults"),
         ("utcnow timezone", "timezone-aware-datetimes"),
         ("SQL injection parameterized query", "sql-injection"),
