@@ -33,6 +33,19 @@ class _UsageError(Exception):
     pass
 
 
+def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
+    """An argparse type that accepts only numbers above zero."""
+
+    def parse(text: str) -> float:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be above zero, got {text}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", default=".", help="the only tree that may be read (default: .)")
     parser.add_argument(
@@ -56,7 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="HTTP port (default: 8000)")
     serve.add_argument("--allow-remote", action="store_true", help="allow binding to a non-loopback address")
     serve.add_argument("--auth-token-env", metavar="VAR", help="require the bearer token held in this env variable")
-    serve.add_argument("--max-sessions", type=int, default=64, help="streamable HTTP sessions at once (default: 64)")
+    serve.add_argument("--max-sessions", type=_positive(int), default=64,
+                       help="streamable HTTP sessions open at once (default: 64)")
+    serve.add_argument("--max-body-bytes", type=_positive(int), default=4 * 1024 * 1024,
+                       help="largest HTTP request body (default: 4 MiB)")
+    serve.add_argument("--idle-timeout", type=_positive(float), default=1800.0, metavar="SECONDS",
+                       help="close a streamable HTTP session idle this long (default: 1800)")
     serve.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
 
     patterns = commands.add_parser("patterns", help="browse and search the pattern library")
@@ -88,6 +106,8 @@ def _run_serve(args: argparse.Namespace, config: Config) -> int:
         allow_remote=args.allow_remote,
         token_env=args.auth_token_env,
         max_sessions=args.max_sessions,
+        max_body_bytes=args.max_body_bytes,
+        idle_timeout_s=args.idle_timeout,
     )
     serve(build_server(config), args.transport, options)
     return EXIT_OK

@@ -7,10 +7,12 @@ errors) because a misspelt key that is silently ignored is worse than no setting
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pathspec import GitIgnoreSpec
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pattern_warden.errors import WardenError
 
@@ -45,6 +47,21 @@ class Settings(_Section):
     patterns_dirs: list[str] = Field(default_factory=list, description="Project pattern folders.")
     exclude: list[str] = Field(default_factory=list, description="Extra gitignore-style excludes.")
     limits: Limits = Field(default_factory=Limits)
+
+    @field_validator("exclude")
+    @classmethod
+    def _globs_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            compile_globs([pattern])
+        return patterns
+
+
+def compile_globs(patterns: list[str]) -> GitIgnoreSpec:
+    """Gitignore-style patterns as one spec; a pattern that cannot compile is named in the error."""
+    try:
+        return GitIgnoreSpec.from_lines(patterns)
+    except (ValueError, re.error) as exc:  # GitIgnorePatternError is a ValueError
+        raise ValueError(f"{patterns!r} holds an invalid gitignore-style pattern ({exc})") from None
 
 
 class Config(BaseModel):

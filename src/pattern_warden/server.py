@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import time
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import TypeVar
 
 import anyio
@@ -43,6 +46,7 @@ rules enforce it.
 All paths are relative to the server's root; nothing outside it is read.\
 """
 
+STATUS_URI = "warden://server/status"
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
 
 
@@ -60,6 +64,24 @@ class PatternDocument(BaseModel):
     markdown: str = Field(description="The document, front matter included.")
 
 
+class CacheStatus(BaseModel):
+    """How full one in-memory cache is, against its bound."""
+
+    entries: int
+    bound: int
+
+
+class ServerStatus(BaseModel):
+    """What an operator checks on a long-running server: memory and cache sizes."""
+
+    version: str
+    root: str
+    uptime_s: float
+    calls: int
+    rss_bytes: int | None = Field(description="Resident memory now (Linux), or null where unknown.")
+    caches: dict[str, CacheStatus]
+
+
 class Warden:
     """What the handlers share: the config, the sandboxed workspace and the library."""
 
@@ -67,24 +89,74 @@ class Warden:
         self.config = config
         self.workspace = Workspace(config)
         self.library = library or PatternLibrary.load(config.pattern_dirs())
+        self.started = time.monotonic()
+        self.calls = 0
+        #: Each engine that keeps state registers a probe here, so the status shows its bound.
+        self.caches: dict[str, Callable[[], CacheStatus]] = {
+            "workspace.files": lambda: CacheStatus(
+                entries=self.workspace.cache_size, bound=config.limits.cache_entries
+            ),
+        }
         for problem in self.library.problems:
             log.warning("pattern document refused: %s: %s %s", problem.file, problem.field, problem.message)
 
+    async def run(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+        """``run_engine`` with this server's time budget, counting the call."""
+        self.calls += 1
+        return await run_engine(fn, *args, timeout=self.config.limits.call_timeout_s, **kwargs)
 
-async def run_engine(fn: Callable[..., T], *args: object, **kwargs: object) -> T:
-    """Run engine work in a worker thread and turn bad input into a tool error."""
+    def status(self) -> ServerStatus:
+        return ServerStatus(
+            version=__version__,
+            root=str(self.config.root),
+            uptime_s=round(time.monotonic() - self.started, 1),
+            calls=self.calls,
+            rss_bytes=_resident_bytes(),
+            caches={name: probe() for name, probe in self.caches.items()},
+        )
+
+
+def _resident_bytes() -> int | None:
     try:
-        return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+async def run_engine(fn: Callable[..., T], *args: object, timeout: float = 120.0, **kwargs: object) -> T:
+    """Run engine work in a worker thread, within ``timeout``, turning bad input into a tool error.
+
+    The thread is abandoned (not waited for) when the client cancels or the budget runs out,
+    so the event loop answers the next call at once; engines that fan out to processes stop
+    their own workers when they see their deadline pass.
+    """
+    try:
+        with anyio.fail_after(timeout):
+            return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), abandon_on_cancel=True)
     except WardenError as exc:
         raise ToolError(str(exc)) from exc
+    except TimeoutError:
+        raise ToolError(
+            f"The call took longer than its {timeout:g} s budget and was stopped. "
+            "Narrow the paths, or raise limits.call-timeout-s in [tool.pattern-warden.limits]."
+        ) from None
 
 
 def build_server(config: Config, library: PatternLibrary | None = None) -> MCPServer:
     """A fully registered server for ``config``; the CLI runs it on a transport."""
     warden = Warden(config, library)
     server = MCPServer("pattern-warden", instructions=INSTRUCTIONS, version=__version__)
+    _register_status(server, warden)
     _register_patterns(server, warden)
     return server
+
+
+def _register_status(server: MCPServer, warden: Warden) -> None:
+    @server.resource(STATUS_URI, name="status", title="Server status", mime_type="application/json",
+                     description="Uptime, calls served, resident memory and each cache's size against its bound.")
+    def server_status() -> str:
+        return warden.status().model_dump_json(indent=1)
 
 
 def _register_patterns(server: MCPServer, warden: Warden) -> None:
@@ -122,7 +194,7 @@ def _register_patterns(server: MCPServer, warden: Warden) -> None:
         that matched. Call get_pattern with a hit's id for the whole document. `category`
         narrows the search (see warden://patterns/index for the categories); `limit` is 1-100.
         """
-        return await run_engine(library.search, query, category=category, limit=limit)
+        return await warden.run(library.search, query, category=category, limit=limit)
 
     @server.tool(annotations=READ_ONLY)
     async def get_pattern(id: str) -> PatternDocument:  # noqa: A002 - the public argument name
@@ -130,5 +202,5 @@ def _register_patterns(server: MCPServer, warden: Warden) -> None:
 
         An unknown id is answered with the nearest known ids.
         """
-        doc = await run_engine(library.get, id)
+        doc = await warden.run(library.get, id)
         return PatternDocument(**doc.meta.model_dump(include=set(PatternDocument.model_fields)), markdown=doc.text)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
-from pattern_warden.config import Config
+from pattern_warden.config import Config, compile_globs
 from pattern_warden.errors import WardenError
 from pattern_warden.source import SourceFile
 
@@ -61,7 +61,7 @@ class Workspace:
         self.root = config.root
         self._cache: OrderedDict[tuple[str, str], SourceFile] = OrderedDict()
         self._lock = threading.Lock()
-        self._always = GitIgnoreSpec.from_lines([*ALWAYS_EXCLUDED, *config.settings.exclude])
+        self._always = compile_globs([*ALWAYS_EXCLUDED, *config.settings.exclude])
         self._specs: dict[Path, GitIgnoreSpec | None] = {}
 
     # -- paths -------------------------------------------------------------------------
@@ -208,7 +208,7 @@ class Workspace:
                     lines += (folder / name).read_text(encoding="utf-8", errors="replace").splitlines()
                 except OSError:
                     pass
-            self._specs[folder] = GitIgnoreSpec.from_lines(lines) if lines else None
+            self._specs[folder] = _gitignore(lines) if lines else None
         return self._specs[folder]
 
     # -- reading -----------------------------------------------------------------------
@@ -265,6 +265,21 @@ class Workspace:
     @property
     def cache_size(self) -> int:
         return len(self._cache)
+
+
+def _gitignore(lines: list[str]) -> GitIgnoreSpec:
+    """A project's .gitignore as a spec; like git, a line that is not a valid pattern is ignored."""
+    try:
+        return compile_globs(lines)
+    except ValueError:
+        valid = []
+        for line in lines:
+            try:
+                compile_globs([line])
+            except ValueError:
+                continue
+            valid.append(line)
+        return compile_globs(valid)
 
 
 def _decode(data: bytes, rel: str) -> str | None:

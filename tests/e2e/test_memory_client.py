@@ -17,7 +17,7 @@ async def test_lists_and_reads_every_pattern(project: Path) -> None:
     async with Client(build_server(load_config(project))) as client:
         assert client.server_info is None or client.server_info.name == "pattern-warden"
         resources = (await client.list_resources()).resources
-        docs = [r for r in resources if r.uri != "warden://patterns/index"]
+        docs = [r for r in resources if r.uri.startswith("warden://patterns/") and r.uri != "warden://patterns/index"]
         assert docs, "the bundled library must be listed"
         for resource in docs:
             assert resource.mime_type == "text/markdown"
@@ -74,3 +74,13 @@ async def test_bad_input_is_explained_and_server_keeps_serving(project: Path) ->
             assert not ok.is_error
         with pytest.raises(MCPError, match="No pattern has the id 'missing-one'"):
             await client.read_resource("warden://patterns/missing-one")
+
+
+async def test_status_reports_calls_memory_and_cache_bounds(project: Path) -> None:
+    async with Client(build_server(load_config(project))) as client:
+        await client.call_tool("get_pattern", {"id": "bounded-concurrency"})
+        status = json.loads((await client.read_resource("warden://server/status")).contents[0].text)
+        assert status["calls"] == 1
+        assert status["rss_bytes"] > 10_000_000
+        files = status["caches"]["workspace.files"]
+        assert files["entries"] == 0 and files["bound"] == 20_000
