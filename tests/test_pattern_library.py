@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from pattern_warden.patterns.library import PatternLibrary, bundled_dir
+from pattern_warden.patterns.library import PatternLibrary, bundled_dir, parse_document
 
 REPO = Path(__file__).resolve().parent.parent
 COVERAGE_DOC = REPO / "docs" / "patterns.md"
@@ -361,3 +361,14 @@ def test_coverage_table_matches_the_topics_and_the_library() -> None:
 def test_search_ranks_the_right_document_first(query: str, expected: str) -> None:
     hits = LIBRARY.search(query, limit=3).hits
     assert hits and hits[0].id == expected, [h.id for h in hits]
+
+
+def test_comments_inside_fences_are_not_headings(tmp_path: Path) -> None:
+    """A shell or Dockerfile comment in a code block must not pose as a section title."""
+    doc = tmp_path / "fenced.md"
+    doc.write_text(
+        "---\nid: fenced\ntitle: T\ncategory: c\ntags: [t]\nsummary: s\nrules: []\n---\n"
+        "# T\n\n## Do this\n\n```bash\n# install first\npip install .\n```\n\n~~~dockerfile\n# syntax=docker/dockerfile:1\n~~~\n\n## Related\n",
+        encoding="utf-8",
+    )
+    assert parse_document(doc, "project").headings == ["T", "Do this", "Related"]
