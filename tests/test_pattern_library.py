@@ -220,6 +220,8 @@ def test_document_form(doc_id: str) -> None:
     assert doc.headings[1:] == SECTIONS, f"sections must be exactly {SECTIONS}"
     words = len(doc.body.split())
     assert MIN_WORDS <= words <= MAX_WORDS, f"{words} words"
+    fence_lines = [line for line in doc.body.splitlines() if line.startswith("```")]
+    assert len(fence_lines) == 2 * len(FENCE.findall(doc.body)), "every fence is closed"
     for match in FENCE.finditer(doc.body):
         assert match.group(1).strip(), f"a fence at offset {match.start()} names no language"
     related = doc.body.split("## Related", 1)[1]
