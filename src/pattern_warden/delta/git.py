@@ -214,3 +214,63 @@ def grep(root: Path, pattern: str, rev: str, perl: bool = False) -> list[tuple[s
         path, _, text = line.partition("\0")
         found.append((path.removeprefix(prefix), text))
     return found
+
+
+# -- facts about the change, for prompts that describe it -------------------------------------
+
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(?P<start>\d+)(?:,\d+)? @@")
+
+
+def head_commit(root: Path) -> tuple[str, str] | None:
+    """HEAD's full hash and subject line, or None before the first commit."""
+    result = run(root, "log", "-1", "--format=%H%x00%s", check=False)
+    if result.returncode != 0 or "\x00" not in result.stdout:
+        return None
+    commit, _, subject = result.stdout.strip("\n").partition("\x00")
+    return commit, subject
+
+
+def commits_between(root: Path, base: str, head: str = "HEAD", limit: int = 50) -> list[tuple[str, str]]:
+    """Short hash and subject of the commits in ``base..head``, newest first, at most ``limit``."""
+    validate_ref(base)
+    validate_ref(head)
+    result = run(root, "log", f"--max-count={int(limit)}", "--format=%h%x00%s", "--end-of-options", f"{base}..{head}")
+    return [tuple(line.split("\x00", 1)) for line in result.stdout.splitlines() if "\x00" in line]  # type: ignore[misc]
+
+
+def changed_files(root: Path, base: str) -> list[tuple[str, str]]:
+    """(status, path) of every file the work tree changes against ``base``; '?' marks untracked files.
+
+    Paths are relative to the repository's top level, as git prints them.
+    """
+    validate_ref(base)
+    tracked = run(root, "diff", "--name-status", "-z", "--no-renames", "--end-of-options", base, "--").stdout
+    parts = tracked.split("\x00")
+    found = [(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2) if parts[i]]
+    return found + [("?", path) for path in untracked_files(root)]
+
+
+def untracked_files(root: Path) -> list[str]:
+    """Files below ``root`` that git does not track and does not ignore, from the top level."""
+    listed = run(root, "ls-files", "--others", "--exclude-standard", "-z", "--full-name").stdout
+    return [path for path in listed.split("\x00") if path]
+
+
+def added_lines(root: Path, base: str) -> dict[str, list[tuple[int, str]]]:
+    """For each tracked file changed against ``base``: the (line number, text) of every added line."""
+    validate_ref(base)
+    diff = run(root, "diff", "-U0", "--no-renames", "--no-textconv", "--no-ext-diff", "--end-of-options",
+               base, "--").stdout
+    added: dict[str, list[tuple[int, str]]] = {}
+    path: str | None = None
+    line = 0
+    for text in diff.splitlines():
+        if text.startswith("+++ "):
+            name = text[4:].strip('"')
+            path = name[2:] if name.startswith("b/") else None
+        elif (match := _HUNK.match(text)) is not None:
+            line = int(match["start"])
+        elif text.startswith("+") and path is not None:
+            added.setdefault(path, []).append((line, text[1:]))
+            line += 1
+    return added
