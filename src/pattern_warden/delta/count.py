@@ -2,16 +2,16 @@
 
 Three inputs lead to the same ``LocDelta``: a git range (the common case; git's own hunks
 are used, so raw counts equal ``git diff --numstat``), two versions of one file, or the text
-of a unified diff. Line kinds come from ``SourceFile.line_kinds`` of the whole old and new
-files, because a line inside a docstring cannot be told from code by looking at it alone.
+of a unified diff. Line kinds come from a scan of the whole old and new files (scan.py),
+because a line inside a docstring cannot be told from code by looking at it alone.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, PrivateAttr
 
 from pattern_warden.delta import git
 from pattern_warden.delta.lines import LineSide, match_moves, parse_hunk_header, rows
-from pattern_warden.delta.scan import scan
+from pattern_warden.delta.scan import Scan, scan
 from pattern_warden.delta.symbols import SymbolChange, symbol_changes
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note
@@ -145,7 +145,7 @@ def _count(pending: _Pending) -> None:
         delta._before, delta._after = pending.before, pending.after
     if delta.kind != "python":
         return
-    scans = {}
+    scans: dict[str, Scan | None] = {}
     for key, side, source, shown in (("before", pending.removed, pending.before, pending.old_text),
                                      ("after", pending.added, pending.after, pending.new_text)):
         scans[key] = None if pending.guess_kinds or source is None else scan(source)

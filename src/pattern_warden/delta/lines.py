@@ -41,19 +41,16 @@ class LineSide:
 
     rows: list[int] = field(default_factory=list)
     code: list[str] = field(default_factory=list)
-    code_rows: list[int] = field(default_factory=list)
     moved: int = 0
 
-    def classify(self, texts: Sequence[str], scanned: Scan | None) -> int:
-        """Record the code among ``rows`` (1-based) and return how many rows are code; without
-        a scan of the whole file (diff text only), each row is judged alone."""
+    def classify(self, texts: Sequence[str], scanned: Scan | None) -> None:
+        """Record the code among ``rows`` (1-based); without a scan of the whole file (diff
+        text only), each row is judged alone."""
         for row in self.rows:
             text = texts[row - 1] if 0 < row <= len(texts) else ""
             kind = scanned.kind(row) if scanned is not None else _guess(text)
             if kind is LineKind.CODE:
                 self.code.append(" ".join(text.split()))
-                self.code_rows.append(row)
-        return len(self.code)
 
 
 def _guess(text: str) -> LineKind:
