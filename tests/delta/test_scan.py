@@ -122,3 +122,9 @@ def test_kinds_match_tokenize_on_edited_real_code(edits: list[tuple[int, str, bo
         exact = source.line_kinds
     scan = Scan(text)
     assert scan.kinds() == exact[: len(scan.rows)]
+
+
+def test_calls_skip_builtin_container_methods_unless_on_self() -> None:
+    scan = Scan("def f(self, d):\n    return d.get(1) + self.get(2) + helper(3) + a.b.run(4) + ', '.join(x)\n")
+    assert scan.calls([2]) == {"f": {"get", "helper", "run"}}
+    assert Scan("d.get(1)\n").calls([1]) == {}

@@ -37,6 +37,11 @@ async def test_score_loc_delta_tool(git_project: Path) -> None:
         assert card["reuse"]["existing"] == ["helper"]
         sources = await client.call_tool("score_loc_delta", {"before": "a = 1\n", "after": "b = 2\n"})
         assert sources.structured_content["net_loc"] == "+1/-1"
+        git(git_project, "add", "-A")
+        patch = git(git_project, "diff", "--cached")
+        from_diff = await client.call_tool("score_loc_delta", {"diff": patch})
+        assert from_diff.structured_content["net_loc"] == "+3/-0"
+        assert from_diff.structured_content["source"] == "diff"
 
 
 async def test_bad_delta_input_is_a_tool_error_and_server_keeps_serving(git_project: Path) -> None:

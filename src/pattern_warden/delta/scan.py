@@ -40,7 +40,13 @@ _PREFIX = re.compile(r"[ \t]*[rRuU]?$")
 _DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?(def|class)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.M)
 _HEADER = re.compile(r"(?:async[ \t]+)?(?:def|class)[ \t]")
 _ENDS_BLOCK = re.compile(r":[ \t]*(?:#.*)?$")
-_CALL = re.compile(r"(?<!def )(?<!class )\b([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")
+_CALL = re.compile(r"(?<!def )(?<!class )(?:([A-Za-z_][A-Za-z0-9_]*)[ \t]*\.[ \t]*|(?<![\w.]))"
+                   r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")
+#: Methods of the built-in containers and strings: ``data.get(...)`` on a dict is not a call of
+#: the project's own ``get``, so these count only on ``self``/``cls``.
+_BUILTIN_METHODS = frozenset(
+    name for kind in (dict, list, set, str, bytes, tuple, frozenset) for name in dir(kind) if not name.startswith("_")
+)
 _KEYWORDS = frozenset({"if", "elif", "while", "for", "return", "and", "or", "not", "in", "is", "await", "yield",
                        "assert", "del", "with", "except", "lambda", "else", "print", "raise", "case", "match"})
 
@@ -244,13 +250,18 @@ class Scan:
         return held[0].name if held else "<module>"
 
     def calls(self, rows: Collection[int]) -> dict[str, set[str]]:
-        """Names called on ``rows`` (``f(`` and ``.f(``), grouped by enclosing unit."""
+        """Names called on ``rows`` (``f(`` and ``obj.f(``), grouped by enclosing unit; a built-in
+        container or string method counts only when called on ``self`` or ``cls``."""
         found: dict[str, set[str]] = {}
         for row in sorted(rows):
             if not 0 < row <= len(self.rows) or self._span_at(row) is not None:
                 continue
             code = _ONE_LINE.sub("''", self.rows[row - 1])
-            names = {n for n in _CALL.findall(code) if n not in _KEYWORDS}
+            names = {
+                name for receiver, name in _CALL.findall(code)
+                if name not in _KEYWORDS and not (receiver and receiver not in ("self", "cls")
+                                                  and name in _BUILTIN_METHODS)
+            }
             if names:
                 found.setdefault(self.scope_of(row), set()).update(names)
         return found
