@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -166,3 +167,19 @@ def test_page_shrinks_to_fit_the_output_budget(git_project: Path) -> None:
     assert 0 < len(fitted.files) < 40 and fitted.page.next_cursor is not None
     rest = score_change(_ws(git_project), limit=100, cursor=fitted.page.next_cursor)
     assert [f.path for f in fitted.files + rest.files] == [f.path for f in whole.files]
+
+
+def test_coverage_older_than_the_change_is_flagged(git_project: Path) -> None:
+    (git_project / "m.py").write_text("a = 1\n")
+    _commit(git_project)
+    (git_project / "coverage.xml").write_text(
+        '<?xml version="1.0" ?><coverage line-rate="1.0"><packages><package><classes>'
+        '<class filename="m.py"><lines><line number="2" hits="1"/></lines></class></classes></package></packages>'
+        "</coverage>"
+    )
+    os.utime(git_project / "coverage.xml", (1_000_000_000, 1_000_000_000))
+    (git_project / "m.py").write_text("a = 1\nb = 2\n")
+    card = score_change(_ws(git_project), paths=["m.py"])
+    assert card.coverage.stale and "older than some changed files" in (card.coverage.reason or "")
+    assert card.coverage.changed_percent == 100.0  # still the measured figure, flagged
+    assert "stale" in card.summary

@@ -30,17 +30,36 @@ class Coverage(BaseModel):
     changed_statements: int | None = Field(None, description="Added statements the data knows about.")
     changed_covered: int | None = Field(None, description="Of those, how many ran under the tests.")
     changed_percent: float | None = None
-    reason: str | None = Field(None, description="Why a figure is missing.")
+    reason: str | None = Field(None, description="Why a figure is missing, or why it may be out of date.")
+    stale: bool = Field(False, description="The data file is older than some changed files.")
 
 
 def measure(workspace: Workspace, files: Sequence[FileDelta]) -> Coverage:
     """Coverage from ``coverage.xml`` or ``.coverage`` at the root, else 'unknown'."""
     root = workspace.root
-    if (root / "coverage.xml").is_file():
-        return _from_xml(workspace, files)
-    if (root / ".coverage").is_file():
-        return _from_sqlite(workspace, files)
+    for name, reader in (("coverage.xml", _from_xml), (".coverage", _from_sqlite)):
+        if (root / name).is_file():
+            result = reader(workspace, files)
+            result.stale = _older_than_change(root / name, root, files)
+            if result.stale:
+                result.reason = f"{name} is older than some changed files: run the tests again for current figures"
+            return result
     return Coverage(status="unknown", reason="no coverage.xml or .coverage at the root; run the tests under coverage")
+
+
+def _older_than_change(data: Path, root: Path, files: Sequence[FileDelta]) -> bool:
+    """True when a changed file on disk was modified after the coverage data was written."""
+    try:
+        written = data.stat().st_mtime
+    except OSError:
+        return False
+    for delta in files:
+        try:
+            if delta.added_rows and (root / delta.path).stat().st_mtime > written:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _percent(part: int, whole: int) -> float | None:

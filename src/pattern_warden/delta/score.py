@@ -425,7 +425,8 @@ def render(card: Scorecard) -> str:
         + (f" ({cons.duplicates_reason})" if cons.duplicates_reason else ""),
         "  Coverage: " + (f"{cov.changed_percent}% of {cov.changed_statements} added statements ran ({cov.source})"
                           if cov.changed_percent is not None else f"unknown ({cov.reason})")
-        + (f"; project total {cov.total_percent}%" if cov.total_percent is not None else ""),
+        + (f"; project total {cov.total_percent}%" if cov.total_percent is not None else "")
+        + (" (stale: the data is older than the change)" if cov.stale else ""),
         f"  Maturity: {card.maturity.tier}" + (" (set in config)" if card.maturity.set_in_config else ""),
         f"  Verdict: {card.verdict.status.upper()}: {card.verdict.message}",
     ]
