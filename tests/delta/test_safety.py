@@ -131,3 +131,18 @@ def test_only_read_only_git_commands_run(git_project: Path) -> None:
     with pytest.raises(WardenError, match="not a git object id"):
         safe_git.read_blobs(git_project, ["HEAD:README.md"])
     assert os.environ.get("GIT_DIR") is None
+
+
+def test_default_base_is_the_merge_base_with_the_default_branch(git_project: Path) -> None:
+    git(git_project, "checkout", "-q", "-b", "feature")
+    (git_project / "feature.py").write_text("f = 1\n")
+    _commit(git_project, "feature work")
+    git(git_project, "checkout", "-q", "main")
+    (git_project / "main_only.py").write_text("m = 1\nn = 2\n")
+    _commit(git_project, "main moved on")
+    git(git_project, "checkout", "-q", "feature")
+    (git_project / "draft.py").write_text("d = 1\n")
+    result = count_git(_ws(git_project))
+    # Committed feature work and the working tree count; main's later commit does not.
+    assert sorted(f.path for f in result.files) == ["draft.py", "feature.py"]
+    assert any("merge-base of main" in n.message for n in result.notes)
