@@ -146,3 +146,11 @@ def test_default_base_is_the_merge_base_with_the_default_branch(git_project: Pat
     # Committed feature work and the working tree count; main's later commit does not.
     assert sorted(f.path for f in result.files) == ["draft.py", "feature.py"]
     assert any("merge-base of main" in n.message for n in result.notes)
+
+
+def test_option_like_and_magic_paths_stay_paths(git_project: Path) -> None:
+    (git_project / "a.py").write_text("a = 1\n")
+    for odd in ("--output=written.txt", ":(exclude)a.py", "*.py"):
+        result = count_git(_ws(git_project), paths=[odd])
+        assert result.files == [], odd  # no file has that literal name
+    assert not (git_project / "written.txt").exists()
