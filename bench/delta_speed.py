@@ -80,6 +80,7 @@ print(json.dumps({"import": t1 - t0, "calls": times, "cpu": cpus, "files": card.
 
 
 def main() -> int:
+    """Build the change, then time cold and warm scoring in fresh processes."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3, help="fresh processes; each scores cold, then warm twice")

@@ -79,6 +79,7 @@ def cloc_counts(old: Path, new: Path) -> tuple[int, int]:
 
 
 def numstat(repo: Path, a: str, b: str) -> dict[str, tuple[int, int]]:
+    """Raw lines added and removed per file, as git counts them (renames detected)."""
     out = _git(repo, "diff", "--numstat", "-M", "-z", a, b)
     counts: dict[str, tuple[int, int]] = {}
     fields = out.split("\0")
@@ -95,6 +96,7 @@ def numstat(repo: Path, a: str, b: str) -> dict[str, tuple[int, int]]:
 
 
 def main() -> int:
+    """Build the history, count every neighbouring pair three ways, print (and write) the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sdists", type=Path, default=DATA / "sdists")
     parser.add_argument("--project", default="attrs")
@@ -131,6 +133,7 @@ def _dev(ours: int, theirs: int) -> float:
 
 
 def render(rows: list[dict[str, object]], project: str) -> str:
+    """The markdown table and its one-paragraph summary."""
     lines = [
         "| release pair | files | ours +code | cloc +code | ours -code | cloc -code | moved | numstat equal |",
         "|---|---|---|---|---|---|---|---|",
@@ -158,6 +161,7 @@ _START, _END = "<!-- delta-vs-cloc:start -->", "<!-- delta-vs-cloc:end -->"
 
 
 def replace_section(path: Path, table: str) -> None:
+    """Put the table between its markers in ``path``, or append it."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     block = f"{_START}\n{table}{_END}"
     if _START in text:

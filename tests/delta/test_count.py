@@ -6,7 +6,8 @@ import subprocess
 from pathlib import Path
 
 from pattern_warden.config import load_config
-from pattern_warden.delta.count import count_diff, count_git, count_sources
+from pattern_warden.delta.count import count_git, count_sources
+from pattern_warden.delta.patch import count_diff
 from pattern_warden.workspace import Workspace
 from tests.conftest import git
 

@@ -73,6 +73,7 @@ class FileDelta(BaseModel):
 
     @property
     def removed_rows(self) -> list[int]:
+        """Rows of the old file that the change removed."""
         return self._removed_rows
 
     @property
@@ -118,7 +119,7 @@ class LocDelta(BaseModel):
 
 
 @dataclass
-class _Pending:
+class PendingFile:
     """A file between parsing and counting: its two versions and the changed rows."""
 
     delta: FileDelta
@@ -134,7 +135,7 @@ class _Pending:
 # -- counting ------------------------------------------------------------------------------
 
 
-def _count(pending: _Pending) -> None:
+def _count(pending: PendingFile) -> None:
     """Fill the delta's counts from the two versions and the changed rows."""
     delta = pending.delta
     delta.removed, delta.added = len(pending.removed.rows), len(pending.added.rows)
@@ -161,7 +162,8 @@ def _count(pending: _Pending) -> None:
         delta.symbols = symbol_changes(scans["before"], scans["after"], pending.removed.rows, pending.added.rows)
 
 
-def _finish(result: LocDelta, pending: list[_Pending]) -> LocDelta:
+def finish(result: LocDelta, pending: list[PendingFile]) -> LocDelta:
+    """Count every pending file, match moves across them, and total the result."""
     for item in pending:
         _count(item)
     python = [p for p in pending if p.delta.kind == "python"]
@@ -221,161 +223,20 @@ def count_sources(workspace: Workspace, before: str, after: str, path: str = "sn
             raise WardenError(f"`{name}` is larger than the file-size limit.", "Pass one file's text.")
     old, new = workspace.virtual(before, path), workspace.virtual(after, path)
     status: Status = "added" if not before else "deleted" if not after else "modified"
-    item = _Pending(FileDelta(path=path, status=status, kind=_kind_of(path, old, new)), old, new)
+    item = PendingFile(FileDelta(path=path, status=status, kind=_kind_of(path, old, new)), old, new)
     matcher = difflib.SequenceMatcher(None, rows(before), rows(after), autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag in ("delete", "replace"):
             item.removed.rows.extend(range(i1 + 1, i2 + 1))
         if tag in ("insert", "replace"):
             item.added.rows.extend(range(j1 + 1, j2 + 1))
-    return _finish(LocDelta(source="sources"), [item])
-
-
-# -- a unified diff ------------------------------------------------------------------------
-
-
-def count_diff(workspace: Workspace, diff_text: str, paths: Sequence[str] | None = None) -> LocDelta:
-    """Count a unified diff's text.
-
-    Line kinds need whole files, so each file's two versions are rebuilt where the diff allows:
-    an added or deleted file is entirely in the diff, and a modified one is rebuilt from the
-    file in the workspace when its rows match the diff's added lines. Otherwise its lines are
-    judged one by one (blank, ``#`` comment, else code) and its units are not named.
-    """
-    if len(diff_text) > workspace.config.limits.max_file_bytes * 4:
-        raise WardenError("The diff is larger than the size limit.", "Pass a git range instead.")
-    wanted = _filter(workspace, paths)
-    pending: list[_Pending] = []
-    current: _Pending | None = None
-    lines = diff_text.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line.startswith("--- ") and i + 1 < len(lines) and lines[i + 1].startswith("+++ "):
-            current = _diff_file(_diff_path(line[4:]), _diff_path(lines[i + 1][4:]))
-            if _selected(current.delta.path, wanted):
-                pending.append(current)
-            i += 2
-            continue
-        if line.startswith("Binary files ") and line.endswith(" differ"):
-            old_new = line[len("Binary files "):-len(" differ")].split(" and ", 1)
-            if len(old_new) == 2:
-                binary = _diff_file(_diff_path(old_new[0]), _diff_path(old_new[1]))
-                binary.delta.kind, binary.delta.note = "binary", "binary file: not counted"
-                if _selected(binary.delta.path, wanted):
-                    pending.append(binary)
-        header = parse_hunk_header(line)
-        if header and current is not None:
-            i = _read_hunk(lines, i + 1, header, current)
-            continue
-        i += 1
-    if not pending and diff_text.strip():
-        raise WardenError("No file sections were found in the diff.", "Pass a unified diff (git diff output).")
-    result = LocDelta(source="diff")
-    guessed = [item.delta.path for item in pending if item.delta.kind == "python" and not _rebuild(workspace, item)]
-    if guessed:
-        result.notes.append(Note(message=f"{len(guessed)} file(s) could not be rebuilt from the diff and the workspace "
-                                         f"({', '.join(guessed[:5])}): their docstring lines count as code and their "
-                                         "units are not named."))
-    return _finish(result, pending)
-
-
-def _diff_path(raw: str) -> str | None:
-    name = raw.split("\t", 1)[0].strip()
-    if name.startswith('"') and name.endswith('"'):
-        name = name[1:-1]
-    if name == "/dev/null":
-        return None
-    return name[2:] if name.startswith(("a/", "b/")) else name
-
-
-def _diff_file(old: str | None, new: str | None) -> _Pending:
-    path = new or old or "?"
-    status: Status = "added" if old is None else "deleted" if new is None else "renamed" if old != new else "modified"
-    kind: FileKind = "python" if path.endswith((".py", ".pyi")) else "text"
-    return _Pending(FileDelta(path=path, old_path=old if status == "renamed" else None, status=status, kind=kind))
-
-
-def _read_hunk(lines: list[str], i: int, header: tuple[int, int, int, int], item: _Pending) -> int:
-    """Consume one hunk's body, recording removed and added rows with their text."""
-    old_row, old_left, new_row, new_left = header
-    while i < len(lines) and (old_left > 0 or new_left > 0):
-        line = lines[i]
-        mark, body = line[:1], line[1:]
-        if mark == "-":
-            item.removed.rows.append(old_row)
-            item.old_text[old_row] = body
-            old_row, old_left = old_row + 1, old_left - 1
-        elif mark == "+":
-            item.added.rows.append(new_row)
-            item.new_text[new_row] = body
-            new_row, new_left = new_row + 1, new_left - 1
-        elif mark in (" ", ""):
-            item.old_text[old_row] = item.new_text[new_row] = body
-            old_row, new_row, old_left, new_left = old_row + 1, new_row + 1, old_left - 1, new_left - 1
-        elif mark != "\\":
-            break
-        i += 1
-    return i
-
-
-def _rebuild(workspace: Workspace, item: _Pending) -> bool:
-    """Give ``item`` both whole versions, or mark it for line-by-line guessing and return False."""
-    path = item.delta.path
-    if item.delta.status == "added":
-        after_rows = _complete(item.new_text)
-        before_rows: list[str] | None = []
-    elif item.delta.status == "deleted":
-        before_rows, after_rows = _complete(item.old_text), []
-    else:
-        after_rows = _workspace_rows(workspace, path)
-        if after_rows is not None and any(r > len(after_rows) or after_rows[r - 1] != t
-                                          for r, t in item.new_text.items()):
-            after_rows = None  # the workspace holds another version than the diff's
-        before_rows = _reverse(after_rows, item) if after_rows is not None else None
-    if before_rows is None or after_rows is None:
-        item.guess_kinds = True
-        return False
-    item.before = workspace.virtual("".join(r + "\n" for r in before_rows), path) if before_rows else None
-    item.after = workspace.virtual("".join(r + "\n" for r in after_rows), path) if after_rows else None
-    return True
-
-
-def _complete(known: dict[int, str]) -> list[str] | None:
-    """Rows 1..n when the diff holds every one of them (an added or deleted file), else None."""
-    return [known[r] for r in range(1, len(known) + 1)] if all(r in known for r in range(1, len(known) + 1)) \
-        else None
-
-
-def _workspace_rows(workspace: Workspace, path: str) -> list[str] | None:
-    try:
-        return rows(workspace.read_path(path).text)
-    except WardenError:
-        return None
-
-
-def _reverse(after_rows: list[str], item: _Pending) -> list[str] | None:
-    """The old file: its removed rows from the diff, the rest taken in order from the new file's
-    rows that were not added."""
-    added, removed = set(item.added.rows), set(item.removed.rows)
-    kept = iter(row for n, row in enumerate(after_rows, 1) if n not in added)
-    total = len(after_rows) - len(added) + len(removed)
-    before: list[str] = []
-    for n in range(1, total + 1):
-        if n in removed:
-            before.append(item.old_text[n])
-        else:
-            row = next(kept, None)
-            if row is None:
-                return None
-            before.append(row)
-    return before
+    return finish(LocDelta(source="sources"), [item])
 
 
 # -- a git range ---------------------------------------------------------------------------
 
 
-def _filter(workspace: Workspace, paths: Sequence[str] | None) -> list[str] | None:
+def path_filter(workspace: Workspace, paths: Sequence[str] | None) -> list[str] | None:
     """User paths as root-relative POSIX paths; they may name files that no longer exist."""
     if not paths:
         return None
@@ -391,7 +252,8 @@ def _filter(workspace: Workspace, paths: Sequence[str] | None) -> list[str] | No
     return None if "." in out else out
 
 
-def _selected(path: str, wanted: list[str] | None) -> bool:
+def selected(path: str, wanted: list[str] | None) -> bool:
+    """Whether ``path`` falls under one of the wanted paths (None: everything)."""
     return wanted is None or any(path == w or path.startswith(w.rstrip("/") + "/") for w in wanted)
 
 
@@ -459,7 +321,7 @@ def count_git(
     1,000-file change each takes a few hundred milliseconds, and they do not depend on each other.
     """
     root = workspace.root
-    wanted = _filter(workspace, paths)
+    wanted = path_filter(workspace, paths)
     span = span or resolve_range(root, base, head)
     ends = [span.base] + ([span.head] if span.head else [])
     spec = ["--", *wanted] if wanted else []
@@ -482,7 +344,7 @@ def count_git(
                       notes=[Note(message=n) for n in span.notes])
     pending = [_from_entry(workspace, e, s, blobs, span.head is None) for e, s in zip(entries, sections, strict=True)]
     pending += [_untracked(workspace, p) for p in untracked]
-    return _finish(result, pending)
+    return finish(result, pending)
 
 
 @dataclass(frozen=True)
@@ -526,15 +388,15 @@ _STATUS: dict[str, Status] = {"A": "added", "D": "deleted", "M": "modified", "R"
 
 
 def _from_entry(workspace: Workspace, entry: _RawEntry, section: list[str], blobs: dict[str, bytes],
-                worktree: bool) -> _Pending:
+                worktree: bool) -> PendingFile:
     status = _STATUS.get(entry.status[0], "modified")
     delta = FileDelta(path=entry.path, old_path=entry.old_path, status=status, kind="text")
     if _SUBMODULE in (entry.old_mode, entry.new_mode):
         delta.kind, delta.note = "submodule", "submodule: only its commit pointer changed here; not counted"
-        return _Pending(delta)
+        return PendingFile(delta)
     if _SYMLINK in (entry.old_mode, entry.new_mode):
         delta.kind, delta.note = "symlink", "symbolic link: not counted"
-        return _Pending(delta)
+        return PendingFile(delta)
     before = workspace.from_bytes(entry.old_path or entry.path, blobs[entry.old_sha]) \
         if entry.old_sha in blobs else None
     after: SourceFile | Skipped | None = None
@@ -546,7 +408,7 @@ def _from_entry(workspace: Workspace, entry: _RawEntry, section: list[str], blob
     delta.kind = _kind_of(entry.path, before, after)
     if any(line.startswith(("Binary files ", "GIT binary patch")) for line in section):
         delta.kind = "binary"
-    item = _Pending(delta, before if isinstance(before, SourceFile) else None,
+    item = PendingFile(delta, before if isinstance(before, SourceFile) else None,
                     after if isinstance(after, SourceFile) else None)
     if delta.kind in ("binary", "unreadable"):
         skipped = next((s for s in (before, after) if isinstance(s, Skipped)), None)
@@ -568,12 +430,12 @@ def _read_worktree(workspace: Workspace, rel: str) -> SourceFile | Skipped:
         return Skipped(rel, exc.message)
 
 
-def _untracked(workspace: Workspace, rel: str) -> _Pending:
+def _untracked(workspace: Workspace, rel: str) -> PendingFile:
     after = _read_worktree(workspace, rel)
     delta = FileDelta(path=rel, status="added", kind=_kind_of(rel, after, None), note="untracked")
     if isinstance(after, Skipped):
         delta.note = f"untracked; {after.reason}: not counted"
-        return _Pending(delta)
-    item = _Pending(delta, None, after)
+        return PendingFile(delta)
+    item = PendingFile(delta, None, after)
     item.added.rows.extend(range(1, len(rows(after.text)) + 1))
     return item

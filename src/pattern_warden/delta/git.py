@@ -44,6 +44,8 @@ class GitError(WardenError):
 
 @dataclass(frozen=True)
 class GitResult:
+    """What one git call printed, and its exit status."""
+
     stdout: str
     returncode: int
 
@@ -148,6 +150,7 @@ def rev_parse(root: Path, ref: str) -> str:
 
 
 def has_commits(root: Path) -> bool:
+    """False in a repository before its first commit."""
     return run(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0
 
 
@@ -158,6 +161,7 @@ def current_branch(root: Path) -> str | None:
 
 
 def is_shallow(root: Path) -> bool:
+    """True in a clone made with --depth, whose older history is missing."""
     return run(root, "rev-parse", "--is-shallow-repository", check=False).stdout.strip() == "true"
 
 
@@ -173,6 +177,7 @@ def default_branch(root: Path) -> str | None:
 
 
 def merge_base(root: Path, a: str, b: str) -> str | None:
+    """The best common ancestor of ``a`` and ``b``, or None when they share no history here."""
     validate_ref(a)
     validate_ref(b)
     result = run(root, "merge-base", "--end-of-options", a, b, check=False)

@@ -95,6 +95,7 @@ class Scan:
         self._order_starts: list[int] = []
 
     def row_of(self, offset: int) -> int:
+        """The 1-based row holding character ``offset``."""
         return bisect_right(self._offsets, offset)
 
     def _span_at(self, row: int) -> _Span | None:
@@ -129,10 +130,12 @@ class Scan:
         return LineKind.CODE
 
     def kinds(self, rows: Iterable[int] | None = None) -> list[LineKind]:
+        """The kinds of ``rows`` (default: every row)."""
         return [self.kind(r) for r in (rows if rows is not None else range(1, len(self.rows) + 1))]
 
     @cached_property
     def code_count(self) -> int:
+        """Code rows in the whole file (for sizes and renames)."""
         return sum(1 for k in self.kinds() if k is LineKind.CODE)
 
     def _previous_code_row(self, row: int) -> int | None:

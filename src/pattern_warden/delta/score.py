@@ -25,12 +25,12 @@ from pattern_warden.delta.count import (
     DeltaTotals,
     FileDelta,
     LocDelta,
-    count_diff,
     count_git,
     count_sources,
     resolve_range,
 )
 from pattern_warden.delta.coverage import Coverage, measure
+from pattern_warden.delta.patch import count_diff
 from pattern_warden.delta.scan import scan
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note, Page, check_range, paginate
@@ -67,6 +67,8 @@ class Consolidated(BaseModel):
 
 
 class Consolidation(BaseModel):
+    """What the change merged away, and the duplicates it added (or why that is unknown)."""
+
     functions_consolidated: list[Consolidated] = Field(default_factory=list)
     duplicates_introduced: int | None = Field(None, description="Clone classes touching added lines.")
     duplicates_eliminated: int | None = Field(None, description="Clone classes that the change removed.")
@@ -74,6 +76,8 @@ class Consolidation(BaseModel):
 
 
 class Maturity(BaseModel):
+    """How big the project was before the change, which decides what the verdict asks for."""
+
     tier: Tier
     code_lines_before: int = Field(description="Python code lines counted before the change.")
     counted_all: bool = Field(description="False when counting stopped once the top tier was certain.")
@@ -81,6 +85,8 @@ class Maturity(BaseModel):
 
 
 class Verdict(BaseModel):
+    """pass, warn or fail, with the figures that decided it."""
+
     status: Literal["pass", "warn", "fail"]
     message: str
 
