@@ -19,7 +19,7 @@ from pattern_warden.config import Config, load_config
 from pattern_warden.errors import WardenError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-_COMMANDS = {"serve", "patterns", "dupes"}
+_COMMANDS = {"serve", "patterns", "dupes", "delta", "review"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -100,6 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     dupes.add_argument("--include-tests", action="store_true", help="also compare test files")
     dupes.add_argument("--threshold", type=float, metavar="PCT", help="exit 1 when duplication is above PCT%%")
     dupes.add_argument("--no-cache", action="store_true", help="do not read or write .pattern-warden-cache/")
+    delta = commands.add_parser("delta", help="count the current change: net LOC, reuse, duplicates, verdict")
+    review = commands.add_parser("review", help="review the current change: scorecard, rule findings, duplicates")
+    for sub in (delta, review):
+        _common(sub)
+        _format(sub)
+        sub.add_argument("--base", help="compare from this reference (default: merge-base with the default branch)")
+        sub.add_argument("--head", help="compare to this reference (default: the working tree)")
+    delta.add_argument("paths", nargs="*", metavar="PATH", help="only these files or folders")
+    review.add_argument("path", nargs="?", metavar="PATH", help="only this file or folder (default: the root)")
     return parser
 
 
@@ -170,6 +179,30 @@ def _run_dupes(args: argparse.Namespace, config: Config) -> int:
     sys.stdout.write(render(summary, classes, notes))
     return EXIT_FAIL if args.threshold is not None and summary.percentage > args.threshold else EXIT_OK
 
+def _progress() -> Callable[[str], None] | None:
+    """Progress lines on stderr, only when a person is watching it."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda message: print(f"pattern-warden: {message}...", file=sys.stderr, flush=True)
+
+
+def _run_delta(args: argparse.Namespace, config: Config) -> int:
+    from pattern_warden.delta.score import score_change
+    from pattern_warden.workspace import Workspace
+
+    card = score_change(Workspace(config), args.base, args.head, args.paths or None, limit=1_000_000)
+    _emit(card, args.format, lambda: card.summary)
+    return EXIT_OK
+
+
+def _run_review(args: argparse.Namespace, config: Config) -> int:
+    from pattern_warden.delta.review import review_change
+    from pattern_warden.workspace import Workspace
+
+    result = review_change(Workspace(config), args.path, args.base, args.head, limit=1_000_000, progress=_progress())
+    _emit(result, args.format, lambda: result.summary)
+    return EXIT_OK if result.passed else EXIT_FAIL
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pattern-warden`` console script."""
@@ -182,7 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             logging.getLogger().setLevel(args.log_level)
         config = load_config(args.root, args.patterns_dir)
-        runner = {"serve": _run_serve, "patterns": _run_patterns, "dupes": _run_dupes}[args.command]
+        runner = {"serve": _run_serve, "patterns": _run_patterns, "dupes": _run_dupes, "delta": _run_delta,
+                  "review": _run_review}[args.command]
         return runner(args, config)
     except (_UsageError, WardenError) as exc:
         print(f"pattern-warden: error: {exc}", file=sys.stderr)

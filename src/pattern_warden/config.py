@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pathspec import GitIgnoreSpec
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -41,12 +42,32 @@ class Limits(_Section):
     cache_entries: int = Field(20_000, ge=16, description="Parsed files kept in memory.")
 
 
+class ReviewThresholds(_Section):
+    """``[tool.pattern-warden.review]``: what makes `pattern-warden review` exit non-zero.
+
+    Unset thresholds are not checked; a `fail` verdict (legacy code that grew) always fails.
+    """
+
+    max_net_code: int | None = Field(None, description="Most net code lines a change may add.")
+    min_reuse_rate: float | None = Field(None, ge=0, le=1, description="Least share of called project units that existed.")
+    max_duplicates_introduced: int | None = Field(None, ge=0, description="Most new clone classes a change may add.")
+    max_findings: int | None = Field(None, ge=0, description="Most rule findings allowed in the changed files.")
+    fail_on_severity: Literal["error", "warning", "info", "never"] = Field(
+        "error", description="A rule finding of this severity or worse in the changed files fails the review."
+    )
+    fail_on_warning: bool = Field(False, description="Treat a 'warn' verdict as a failure.")
+
+
 class Settings(_Section):
     """The ``[tool.pattern-warden]`` table."""
 
     patterns_dirs: list[str] = Field(default_factory=list, description="Project pattern folders.")
     exclude: list[str] = Field(default_factory=list, description="Extra gitignore-style excludes.")
     limits: Limits = Field(default_factory=Limits)
+    maturity: Literal["auto", "foundation", "growing", "mature", "legacy"] = Field(
+        "auto", description="The LOC-delta tier; 'auto' measures the code size before the change."
+    )
+    review: ReviewThresholds = Field(default_factory=ReviewThresholds)
 
     @field_validator("exclude")
     @classmethod

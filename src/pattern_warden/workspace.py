@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import tempfile
 import threading
 import tokenize
 from collections import OrderedDict
@@ -227,6 +228,15 @@ class Workspace:
                 data = handle.read(limit + 1)
         except OSError as exc:
             return Skipped(rel, f"cannot be read: {exc.strerror}")
+        return self.from_bytes(rel, data)
+
+    def from_bytes(self, rel: str, data: bytes) -> SourceFile | Skipped:
+        """A cached ``SourceFile`` for bytes the caller already holds (a file at a git revision).
+
+        Sharing the cache with ``read`` means an unchanged file is tokenized once, whether it
+        was met on disk or in history.
+        """
+        limit = self.config.limits.max_file_bytes
         if len(data) > limit:
             return Skipped(rel, f"larger than the {limit:,}-byte limit")
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
@@ -263,6 +273,43 @@ class Workspace:
         data = code.encode("utf-8", errors="surrogatepass")
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         return SourceFile(path=name, text=code, digest=digest, size=len(data))
+
+    # -- writing (only tools whose purpose is writing call these) ------------------------
+
+    def writable(self, user_path: str) -> Path:
+        """Where ``user_path`` may be written: inside the root (symlinks resolved), outside
+        ``.git``, and not over a folder, FIFO or device. The file need not exist yet."""
+        self.check_root()
+        if not isinstance(user_path, str) or not user_path.strip() or "\x00" in user_path:
+            raise WardenError("The path is empty or holds a NUL byte.", "Pass a file path relative to the root.")
+        candidate = Path(user_path)
+        real = Path(os.path.realpath(candidate if candidate.is_absolute() else self.root / candidate))
+        if self.root not in real.parents:
+            raise WardenError(
+                f"The path {user_path!r} is outside the root {self.root}.",
+                "Pass a path inside the root; symlinks that lead out of it are refused too.",
+            )
+        if ".git" in real.relative_to(self.root).parts:
+            raise WardenError(f"The path {user_path!r} is inside .git.", "Write project files only.")
+        if real.exists() and not real.is_file():
+            raise WardenError(f"The path {user_path!r} exists and is not a regular file.", "Name a file.")
+        return real
+
+    def write_atomic(self, real: Path, data: bytes) -> None:
+        """Replace ``real`` (from ``writable``) with ``data`` in one step: a reader sees the old
+        file or the new one, never half of either. The file's permissions are kept."""
+        mode = real.stat().st_mode & 0o7777 if real.exists() else None
+        real.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            if mode is not None:
+                os.chmod(temp, mode)
+            os.replace(temp, real)
+        except BaseException:
+            os.unlink(temp)
+            raise
 
     @property
     def cache_size(self) -> int:

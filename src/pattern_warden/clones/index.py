@@ -49,6 +49,9 @@ class ShapeCache:
         if disk_dir is not None:
             self._load()
 
+    def __len__(self) -> int:
+        return len(self._shapes)
+
     def get(self, digest: str) -> Shape | None:
         with self._lock:
             shape = self._shapes.get(digest)
