@@ -36,6 +36,8 @@ async def test_find_duplicates_tool_pages_and_explains(project: Path) -> None:
         assert len(data["clones"]) == 1 and data["page"]["next_cursor"]
         clone = data["clones"][0]
         assert clone["pattern_uri"] == "warden://patterns/consolidation-decision-tree"
+        linked = await client.read_resource(clone["pattern_uri"])  # the link leads to a real document
+        assert "consolidation-decision-tree" in linked.contents[0].text
         assert clone["recommendation"]["action"] in {"consolidate", "extract", "leave"}
         rest = await client.call_tool("find_duplicates", {"limit": 50, "cursor": data["page"]["next_cursor"]})
         kinds = {c["kind"] for c in [clone, *rest.structured_content["clones"]]}
@@ -56,6 +58,7 @@ async def test_find_similar_tool(project: Path) -> None:
         matches = found.structured_content["matches"]
         assert matches[0]["similarity"] == 1.0 and matches[0]["function"] in {"load_totals", "size_of"}
         assert found.structured_content["pattern_uri"] == "warden://patterns/search-before-writing"
+        assert (await client.read_resource("warden://patterns/search-before-writing")).contents[0].text
         named = await client.call_tool("find_similar", {"path": "pkg/b.py", "symbol": "size_of"})
         assert named.structured_content["matches"][0]["function"] == "load_totals"
         missing = await client.call_tool("find_similar", {"path": "pkg/b.py", "symbol": "nope"})
