@@ -19,7 +19,7 @@ from pattern_warden.config import Config, load_config
 from pattern_warden.errors import WardenError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-_COMMANDS = {"serve", "patterns", "check", "rules"}
+_COMMANDS = {"serve", "patterns", "check", "rules", "dupes", "delta", "review"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,6 +31,19 @@ class _Parser(argparse.ArgumentParser):
 
 class _UsageError(Exception):
     pass
+
+
+def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
+    """An argparse type that accepts only numbers above zero."""
+
+    def parse(text: str) -> float:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be above zero, got {text}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -56,7 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="HTTP port (default: 8000)")
     serve.add_argument("--allow-remote", action="store_true", help="allow binding to a non-loopback address")
     serve.add_argument("--auth-token-env", metavar="VAR", help="require the bearer token held in this env variable")
-    serve.add_argument("--max-sessions", type=int, default=64, help="streamable HTTP sessions at once (default: 64)")
+    serve.add_argument("--max-sessions", type=_positive(int), default=64,
+                       help="streamable HTTP sessions open at once (default: 64)")
+    serve.add_argument("--max-body-bytes", type=_positive(int), default=4 * 1024 * 1024,
+                       help="largest HTTP request body (default: 4 MiB)")
+    serve.add_argument("--idle-timeout", type=_positive(float), default=1800.0, metavar="SECONDS",
+                       help="close a streamable HTTP session idle this long (default: 1800)")
     serve.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
 
     patterns = commands.add_parser("patterns", help="browse and search the pattern library")
@@ -72,6 +90,26 @@ def build_parser() -> argparse.ArgumentParser:
             action.add_argument("--category")
             action.add_argument("--limit", type=int, default=10)
     _add_rule_commands(commands)
+
+    dupes = commands.add_parser("dupes", help="find duplicated code (exit 1 above --threshold)")
+    _common(dupes)
+    _format(dupes, ("text", "json", "sarif"))
+    dupes.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders (default: .)")
+    dupes.add_argument("--min-lines", type=int, default=6, help="fewest code lines in a clone (default: 6)")
+    dupes.add_argument("--min-similarity", type=float, default=0.8, help="least similarity 0-1 (default: 0.8)")
+    dupes.add_argument("--kinds", default="exact,renamed,similar", help="comma-separated clone kinds")
+    dupes.add_argument("--include-tests", action="store_true", help="also compare test files")
+    dupes.add_argument("--threshold", type=float, metavar="PCT", help="exit 1 when duplication is above PCT%%")
+    dupes.add_argument("--no-cache", action="store_true", help="do not read or write .pattern-warden-cache/")
+    delta = commands.add_parser("delta", help="count the current change: net LOC, reuse, duplicates, verdict")
+    review = commands.add_parser("review", help="review the current change: scorecard, rule findings, duplicates")
+    for sub in (delta, review):
+        _common(sub)
+        _format(sub)
+        sub.add_argument("--base", help="compare from this reference (default: merge-base with the default branch)")
+        sub.add_argument("--head", help="compare to this reference (default: the working tree)")
+    delta.add_argument("paths", nargs="*", metavar="PATH", help="only these files or folders")
+    review.add_argument("path", nargs="?", metavar="PATH", help="only this file or folder (default: the root)")
     return parser
 
 
@@ -112,6 +150,8 @@ def _run_serve(args: argparse.Namespace, config: Config) -> int:
         allow_remote=args.allow_remote,
         token_env=args.auth_token_env,
         max_sessions=args.max_sessions,
+        max_body_bytes=args.max_body_bytes,
+        idle_timeout_s=args.idle_timeout,
     )
     serve(build_server(config), args.transport, options)
     return EXIT_OK
@@ -197,6 +237,57 @@ def _run_rules(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
+def _run_dupes(args: argparse.Namespace, config: Config) -> int:
+    from pattern_warden.clones.detect import analyse, validate
+    from pattern_warden.clones.index import ShapeCache
+    from pattern_warden.clones.models import DuplicatesOptions
+    from pattern_warden.clones.persist import load_warm, save_warm
+    from pattern_warden.clones.render import duplicates_json, duplicates_sarif, duplicates_text
+    from pattern_warden.workspace import Workspace
+
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    if unknown := set(kinds) - {"exact", "renamed", "similar"}:
+        raise WardenError(f"Unknown clone kind {sorted(unknown)[0]!r}.", "Use exact, renamed and/or similar.")
+    options = DuplicatesOptions(min_lines=args.min_lines, min_similarity=args.min_similarity, kinds=kinds,
+                                include_tests=args.include_tests)
+    validate(options)
+    disk = None if args.no_cache else config.root / ".pattern-warden-cache" / "clones"
+    cache = ShapeCache(config.limits.cache_entries, disk_dir=disk)
+    workspace = Workspace(config)
+    state, memo = load_warm(disk, workspace) if disk else (None, None)
+    summary, classes, notes = analyse(workspace, args.paths, options, cache, state, memo)
+    cache.save()
+    if disk and state is not None and memo is not None:
+        save_warm(disk, workspace, state, memo)
+    render = {"text": duplicates_text, "json": duplicates_json, "sarif": duplicates_sarif}[args.format]
+    sys.stdout.write(render(summary, classes, notes))
+    return EXIT_FAIL if args.threshold is not None and summary.percentage > args.threshold else EXIT_OK
+
+def _progress() -> Callable[[str], None] | None:
+    """Progress lines on stderr, only when a person is watching it."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda message: print(f"pattern-warden: {message}...", file=sys.stderr, flush=True)
+
+
+def _run_delta(args: argparse.Namespace, config: Config) -> int:
+    from pattern_warden.delta.score import score_change
+    from pattern_warden.workspace import Workspace
+
+    card = score_change(Workspace(config), args.base, args.head, args.paths or None, limit=1_000_000)
+    _emit(card, args.format, lambda: card.summary)
+    return EXIT_OK
+
+
+def _run_review(args: argparse.Namespace, config: Config) -> int:
+    from pattern_warden.delta.review import review_change
+    from pattern_warden.workspace import Workspace
+
+    result = review_change(Workspace(config), args.path, args.base, args.head, limit=1_000_000, progress=_progress())
+    _emit(result, args.format, lambda: result.summary)
+    return EXIT_OK if result.passed else EXIT_FAIL
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pattern-warden`` console script."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -208,7 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             logging.getLogger().setLevel(args.log_level)
         config = load_config(args.root, args.patterns_dir)
-        runner = {"serve": _run_serve, "patterns": _run_patterns, "check": _run_check, "rules": _run_rules}[args.command]
+        runner = {"serve": _run_serve, "patterns": _run_patterns, "check": _run_check, "rules": _run_rules,
+                  "dupes": _run_dupes, "delta": _run_delta, "review": _run_review}[args.command]
         return runner(args, config)
     except (_UsageError, WardenError) as exc:
         print(f"pattern-warden: error: {exc}", file=sys.stderr)

@@ -7,11 +7,13 @@ errors) because a misspelt key that is silently ignored is worse than no setting
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pathspec import GitIgnoreSpec
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pattern_warden.errors import WardenError
 
@@ -77,6 +79,20 @@ class RuleSettings(_Section):
         if self.max_statements is not None:
             return self.max_statements
         return 20 if self.profile == "strict" else 50
+class ReviewThresholds(_Section):
+    """``[tool.pattern-warden.review]``: what makes `pattern-warden review` exit non-zero.
+
+    Unset thresholds are not checked; a `fail` verdict (legacy code that grew) always fails.
+    """
+
+    max_net_code: int | None = Field(None, description="Most net code lines a change may add.")
+    min_reuse_rate: float | None = Field(None, ge=0, le=1, description="Least share of called project units that existed.")
+    max_duplicates_introduced: int | None = Field(None, ge=0, description="Most new clone classes a change may add.")
+    max_findings: int | None = Field(None, ge=0, description="Most rule findings allowed in the changed files.")
+    fail_on_severity: Literal["error", "warning", "info", "never"] = Field(
+        "error", description="A rule finding of this severity or worse in the changed files fails the review."
+    )
+    fail_on_warning: bool = Field(False, description="Treat a 'warn' verdict as a failure.")
 
 
 class Settings(_Section):
@@ -86,6 +102,25 @@ class Settings(_Section):
     exclude: list[str] = Field(default_factory=list, description="Extra gitignore-style excludes.")
     limits: Limits = Field(default_factory=Limits)
     rules: RuleSettings = Field(default_factory=RuleSettings)
+    maturity: Literal["auto", "foundation", "growing", "mature", "legacy"] = Field(
+        "auto", description="The LOC-delta tier; 'auto' measures the code size before the change."
+    )
+    review: ReviewThresholds = Field(default_factory=ReviewThresholds)
+
+    @field_validator("exclude")
+    @classmethod
+    def _globs_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            compile_globs([pattern])
+        return patterns
+
+
+def compile_globs(patterns: list[str]) -> GitIgnoreSpec:
+    """Gitignore-style patterns as one spec; a pattern that cannot compile is named in the error."""
+    try:
+        return GitIgnoreSpec.from_lines(patterns)
+    except (ValueError, re.error) as exc:  # GitIgnorePatternError is a ValueError
+        raise ValueError(f"{patterns!r} holds an invalid gitignore-style pattern ({exc})") from None
 
 
 class Config(BaseModel):

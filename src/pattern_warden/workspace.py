@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import tempfile
 import threading
 import tokenize
 from collections import OrderedDict
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
-from pattern_warden.config import Config
+from pattern_warden.config import Config, compile_globs
 from pattern_warden.errors import WardenError
 from pattern_warden.source import SourceFile
 
@@ -61,7 +62,7 @@ class Workspace:
         self.root = config.root
         self._cache: OrderedDict[tuple[str, str], SourceFile] = OrderedDict()
         self._lock = threading.Lock()
-        self._always = GitIgnoreSpec.from_lines([*ALWAYS_EXCLUDED, *config.settings.exclude])
+        self._always = compile_globs([*ALWAYS_EXCLUDED, *config.settings.exclude])
         self._specs: dict[Path, GitIgnoreSpec | None] = {}
         self._specs_by_rel: dict[str, GitIgnoreSpec | None] = {}
 
@@ -160,9 +161,11 @@ class Workspace:
             base = self.relative(folder)
             prefix = "" if base == "." else base + "/"
             for entry in entries:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                if not is_dir and wanted is not None and not entry.name.endswith(wanted):
+                    continue  # never taken, so not worth the .gitignore matching (most of a walk's cost)
                 path = Path(entry.path)
                 rel = prefix + entry.name  # string work: pathlib per entry dominated warm calls
-                is_dir = entry.is_dir(follow_symlinks=False)
                 if self._ignored(rel, is_dir):
                     continue
                 if entry.is_symlink():
@@ -216,7 +219,7 @@ class Workspace:
                     lines += (folder / name).read_text(encoding="utf-8", errors="replace").splitlines()
                 except OSError:
                     pass
-            self._specs[folder] = GitIgnoreSpec.from_lines(lines) if lines else None
+            self._specs[folder] = _gitignore(lines) if lines else None
         return self._specs[folder]
 
     # -- reading -----------------------------------------------------------------------
@@ -233,6 +236,15 @@ class Workspace:
                 data = handle.read(limit + 1)
         except OSError as exc:
             return Skipped(rel, f"cannot be read: {exc.strerror}")
+        return self.from_bytes(rel, data)
+
+    def from_bytes(self, rel: str, data: bytes) -> SourceFile | Skipped:
+        """A cached ``SourceFile`` for bytes the caller already holds (a file at a git revision).
+
+        Sharing the cache with ``read`` means an unchanged file is tokenized once, whether it
+        was met on disk or in history.
+        """
+        limit = self.config.limits.max_file_bytes
         if len(data) > limit:
             return Skipped(rel, f"larger than the {limit:,}-byte limit")
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
@@ -270,9 +282,61 @@ class Workspace:
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         return SourceFile(path=name, text=code, digest=digest, size=len(data))
 
+    # -- writing (only tools whose purpose is writing call these) ------------------------
+
+    def writable(self, user_path: str) -> Path:
+        """Where ``user_path`` may be written: inside the root (symlinks resolved), outside
+        ``.git``, and not over a folder, FIFO or device. The file need not exist yet."""
+        self.check_root()
+        if not isinstance(user_path, str) or not user_path.strip() or "\x00" in user_path:
+            raise WardenError("The path is empty or holds a NUL byte.", "Pass a file path relative to the root.")
+        candidate = Path(user_path)
+        real = Path(os.path.realpath(candidate if candidate.is_absolute() else self.root / candidate))
+        if self.root not in real.parents:
+            raise WardenError(
+                f"The path {user_path!r} is outside the root {self.root}.",
+                "Pass a path inside the root; symlinks that lead out of it are refused too.",
+            )
+        if ".git" in real.relative_to(self.root).parts:
+            raise WardenError(f"The path {user_path!r} is inside .git.", "Write project files only.")
+        if real.exists() and not real.is_file():
+            raise WardenError(f"The path {user_path!r} exists and is not a regular file.", "Name a file.")
+        return real
+
+    def write_atomic(self, real: Path, data: bytes) -> None:
+        """Replace ``real`` (from ``writable``) with ``data`` in one step: a reader sees the old
+        file or the new one, never half of either. The file's permissions are kept."""
+        mode = real.stat().st_mode & 0o7777 if real.exists() else None
+        real.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            if mode is not None:
+                os.chmod(temp, mode)
+            os.replace(temp, real)
+        except BaseException:
+            os.unlink(temp)
+            raise
+
     @property
     def cache_size(self) -> int:
         return len(self._cache)
+
+
+def _gitignore(lines: list[str]) -> GitIgnoreSpec:
+    """A project's .gitignore as a spec; like git, a line that is not a valid pattern is ignored."""
+    try:
+        return compile_globs(lines)
+    except ValueError:
+        valid = []
+        for line in lines:
+            try:
+                compile_globs([line])
+            except ValueError:
+                continue
+            valid.append(line)
+        return compile_globs(valid)
 
 
 def _decode(data: bytes, rel: str) -> str | None:

@@ -37,8 +37,9 @@ async def test_tools_have_annotations_and_output_schema(project: Path) -> None:
     async with Client(build_server(load_config(project))) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
         assert {"search_patterns", "get_pattern"} <= set(tools)
+        writing = {"apply_docstring", "write_handoff"}  # the tools whose purpose is writing
         for tool in tools.values():
-            assert tool.annotations is not None and tool.annotations.read_only_hint is True
+            assert tool.annotations is not None and tool.annotations.read_only_hint is (tool.name not in writing)
             assert tool.output_schema is not None
             assert len((tool.description or "").encode()) < 2048
         assert len(INSTRUCTIONS.encode()) <= 2048
@@ -74,3 +75,13 @@ async def test_bad_input_is_explained_and_server_keeps_serving(project: Path) ->
             assert not ok.is_error
         with pytest.raises(MCPError, match="No pattern has the id 'missing-one'"):
             await client.read_resource("warden://patterns/missing-one")
+
+
+async def test_status_reports_calls_memory_and_cache_bounds(project: Path) -> None:
+    async with Client(build_server(load_config(project))) as client:
+        await client.call_tool("get_pattern", {"id": "bounded-concurrency"})
+        status = json.loads((await client.read_resource("warden://server/status")).contents[0].text)
+        assert status["calls"] == 1
+        assert status["rss_bytes"] > 10_000_000
+        files = status["caches"]["workspace.files"]
+        assert files["entries"] == 0 and files["bound"] == 20_000

@@ -24,6 +24,7 @@ INDEX_URI = URI_PREFIX + "index"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_FENCED = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.DOTALL | re.MULTILINE)
 
 
 def bundled_dir() -> Path:
@@ -134,7 +135,7 @@ def parse_document(path: Path, source: Literal["bundled", "project"], display: s
         raise LoadError(display, field, message) from exc
     body = text[match.end() :]
     meta = PatternMeta(**front.model_dump(), uri=URI_PREFIX + front.id, source=source, file=display)
-    return PatternDoc(meta=meta, text=text, body=body, headings=_HEADING.findall(body))
+    return PatternDoc(meta=meta, text=text, body=body, headings=_HEADING.findall(_FENCED.sub("", body)))
 
 
 class LoadError(Exception):

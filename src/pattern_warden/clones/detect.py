@@ -1,0 +1,545 @@
+"""``find_duplicates``: exact, renamed and similar clones, ranked, with what to do about each.
+
+Exact and renamed clones (types 1 and 2) come from runs of equal logical lines, seeded by the
+window index and extended to their full length, so they are found at any granularity: whole
+functions, and runs of statements inside larger, different bodies. Similar clones (type 3)
+are whole functions whose renamed token sequences are at least ``min_similarity`` alike by
+rapidfuzz's normalised Indel ratio, compared only when the shingle index says they may be.
+
+Where both apply, the larger verdict wins: a function pair already covered by an exact run is
+not reported again as similar, and the partial runs inside a similar pair are folded into it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.fuzz import ratio
+
+from pattern_warden.clones.advice import recommend
+from pattern_warden.clones.corpus import Corpus, TreeState, load_corpus
+from pattern_warden.clones.index import Match, ShapeCache, seed_matches, shingles, similar_candidates
+from pattern_warden.clones.models import (
+    KINDS,
+    CloneClass,
+    CloneLocation,
+    DuplicatesOptions,
+    DuplicatesResult,
+    DuplicatesSummary,
+    FolderSummary,
+)
+from pattern_warden.clones.normalize import (
+    FLAG_DECLARATION,
+    FLAG_HEADER,
+    FLAG_IMPORT,
+    FLAG_SCAFFOLD,
+    FLAG_TRIVIAL,
+    Shape,
+    Unit,
+    enclosing,
+)
+from pattern_warden.errors import WardenError
+from pattern_warden.models import Note, check_range, paginate
+from pattern_warden.workspace import Workspace
+
+#: Most folders listed in the summary.
+FOLDERS_SHOWN = 30
+#: Fewest tokens per required line in an exact or renamed run: `x = y` six times is not a clone.
+TOKENS_PER_LINE = 4
+#: Fewest tokens in a function body compared for similarity: short bodies look alike by chance
+#: (jscpd ignores blocks under 50 tokens for the same reason).
+MIN_SIMILAR_TOKENS = 30
+#: Bodies of fewer statements than this must be at least SHORT_BODY_MIN alike: in a short body
+#: one differing statement is a large share, and short overrides of one framework idiom look alike.
+SHORT_BODY = 6
+SHORT_BODY_MIN = 0.9
+#: Least rapidfuzz ratios between the exact tokens, and between the statements, of two similar bodies.
+MIN_SHARED_WORDS = 0.5
+MIN_SHARED_LINES = 0.5
+#: Share of a fragment's lines that, all of one shape, make it a list of declarations.
+REPETITIVE = 0.6
+#: A run covering this share of both functions makes their "similar" verdict redundant.
+COVERED = 0.9
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A fragment: file index and its first and last logical lines (inclusive)."""
+
+    fid: int
+    first: int
+    last: int
+
+
+@dataclass
+class _Found:
+    kind: str
+    similarity: float
+    spans: list[_Span]
+
+
+def validate(options: DuplicatesOptions) -> None:
+    """Refuse options out of range with a message that names the range."""
+    check_range("min_lines", options.min_lines, 2, 1000)
+    check_range("limit", options.limit, 1, 200)
+    if not 0.3 <= options.min_similarity <= 1.0:
+        raise WardenError(f"min_similarity must be between 0.3 and 1.0; got {options.min_similarity}.",
+                          "Pass a fraction such as 0.8.")
+    if not options.kinds:
+        raise WardenError("kinds is empty.", f"Pass one or more of {', '.join(KINDS)}.")
+
+
+def find_duplicates(
+    workspace: Workspace,
+    paths: Sequence[str] | None = None,
+    options: DuplicatesOptions | None = None,
+    cache: ShapeCache | None = None,
+    state: TreeState | None = None,
+    memo: DetectionMemo | None = None,
+) -> DuplicatesResult:
+    """Clone classes under ``paths`` (default: the whole root), ranked, one page at a time."""
+    opts = options or DuplicatesOptions()
+    validate(opts)
+    corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
+    page, info = paginate(ranked, opts.cursor, opts.limit)  # models are built for this page only
+    clones = [_clone_class(corpus, r) for r in page]
+    return DuplicatesResult(summary=summary, clones=clones, page=info, notes=corpus.notes)
+
+
+def analyse(
+    workspace: Workspace,
+    paths: Sequence[str] | None,
+    opts: DuplicatesOptions,
+    cache: ShapeCache | None = None,
+    state: TreeState | None = None,
+    memo: DetectionMemo | None = None,
+) -> tuple[DuplicatesSummary, list[CloneClass], list[Note]]:
+    """The summary and every clone class, ranked (the CLI prints them all)."""
+    corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
+    return summary, [_clone_class(corpus, r) for r in ranked], corpus.notes
+
+
+@dataclass
+class _Rank:
+    """A clone class before its model is built: what ranking and the summary need."""
+
+    found: _Found
+    boilerplate: str | None
+    lines: int
+    id: str
+
+
+def _ranked(
+    workspace: Workspace,
+    paths: Sequence[str] | None,
+    opts: DuplicatesOptions,
+    cache: ShapeCache | None,
+    state: TreeState | None,
+    memo: DetectionMemo | None,
+) -> tuple[Corpus, list[_Rank], DuplicatesSummary]:
+    """Every clone class ranked, boilerplate last, otherwise the most duplicated code first."""
+    cache = cache if cache is not None else ShapeCache(workspace.config.limits.cache_entries)
+    corpus = load_corpus(workspace, paths, cache, opts.include_tests, state)
+    ranked = []
+    for found in detect(corpus, opts, memo):
+        if found.kind not in opts.kinds:
+            continue
+        reasons = [_boilerplate(corpus.shapes[s.fid], s) for s in found.spans]
+        if found.kind == "similar":  # being like a trivial function is trivial
+            boilerplate = next((r for r in reasons if r), None)
+        else:
+            boilerplate = reasons[0] if all(reasons) else None
+        first = found.spans[0]
+        ranked.append(_Rank(
+            found, boilerplate, max(corpus.shapes[s.fid].rows(s.first, s.last) for s in found.spans),
+            f"{found.kind}:{corpus.paths[first.fid]}:{corpus.shapes[first.fid].starts[first.first]}",
+        ))
+    ranked.sort(key=lambda r: (r.boilerplate is not None, -r.lines * (len(r.found.spans) - 1) * r.found.similarity,
+                               corpus.paths[r.found.spans[0].fid], r.found.spans[0].first))
+    seen: dict[str, int] = {}
+    for r in ranked:  # two classes may start at one place (a star and a leftover pair)
+        seen[r.id] = seen.get(r.id, 0) + 1
+        if seen[r.id] > 1:
+            r.id = f"{r.id}#{seen[r.id]}"
+    summary = _summary(corpus, [r.found for r in ranked if r.boilerplate is None], ranked)
+    return corpus, ranked, summary
+
+
+_Identity = tuple[str, str]  # (path, content hash): two identical files are still two files
+
+
+@dataclass
+class _Previous:
+    files: set[_Identity]
+    matches: list[tuple[_Identity, int, _Identity, int, int]]
+    pairs: list[tuple[_Identity, int, int, _Identity, int, int, float]]
+
+
+class DetectionMemo:
+    """What a running server keeps between calls so that one changed file costs little.
+
+    The runs and similar pairs found between two unchanged files are kept from the previous
+    call with the same options; only those that involve a changed file are searched for again.
+    A pair of unchanged files can still be affected by a change elsewhere only through the
+    commonplace caps (a window or shingle that becomes too common stops seeding), so after more
+    than ``REUSE_UP_TO`` of the files changed the search is done afresh.
+    """
+
+    REUSE_UP_TO = 0.1
+    KEPT = 4  # option sets remembered
+
+    def __init__(self) -> None:
+        self._previous: OrderedDict[tuple[object, ...], _Previous] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> _Previous | None:
+        with self._lock:
+            return self._previous.get(key)
+
+    def put(self, key: tuple[object, ...], previous: _Previous) -> None:
+        with self._lock:
+            self._previous[key] = previous
+            self._previous.move_to_end(key)
+            while len(self._previous) > self.KEPT:
+                self._previous.popitem(last=False)
+
+    def dump(self) -> list[object]:
+        """Plain data for the CLI's cache."""
+        with self._lock:
+            return [(key, sorted(p.files), p.matches, p.pairs) for key, p in self._previous.items()]
+
+    @classmethod
+    def load(cls, data: object) -> DetectionMemo:
+        """A memo from ``dump()``; anything malformed is dropped (the search is then done afresh)."""
+        memo = cls()
+        for entry in data if isinstance(data, list) else []:
+            try:
+                key, files, matches, pairs = entry
+                memo._previous[tuple(key)] = _Previous(
+                    {(str(path), str(digest)) for path, digest in files},
+                    [(tuple(a), int(la), tuple(b), int(lb), int(n)) for a, la, b, lb, n in matches],
+                    [(tuple(a), int(af), int(al), tuple(b), int(bf), int(bl), float(sim))
+                     for a, af, al, b, bf, bl, sim in pairs],
+                )
+            except (TypeError, ValueError):
+                continue
+        return memo
+
+
+def detect(corpus: Corpus, opts: DuplicatesOptions, memo: DetectionMemo | None = None) -> list[_Found]:
+    """Every clone class in ``corpus``, unranked."""
+    shapes = corpus.shapes
+    ids = list(zip(corpus.paths, corpus.digests))
+    key = (opts.min_lines, opts.min_similarity, "similar" in opts.kinds, opts.include_tests)
+    previous = memo.get(key) if memo is not None else None
+    fresh: set[int] | None = None
+    if previous is not None:
+        fresh = {fid for fid, ident in enumerate(ids) if ident not in previous.files}
+        if len(fresh) > DetectionMemo.REUSE_UP_TO * len(ids):
+            fresh = None
+    k = max(2, min(4, opts.min_lines // 2))
+    matches = [m for raw in seed_matches(shapes, k, only=fresh) if _long_enough(shapes, raw, opts.min_lines)
+               for m in _split_at_definitions(shapes, raw) if _long_enough(shapes, m, opts.min_lines)]
+    pairs = _similar_pairs(corpus, opts, fresh) if "similar" in opts.kinds else []
+    if fresh is not None and previous is not None:
+        where = {ident: fid for fid, ident in enumerate(ids)}
+        matches += [Match(where[a], la, where[b], lb, n) for a, la, b, lb, n in previous.matches
+                    if a in where and b in where]
+        pairs += [_Pair(_Span(where[a], af, al), _Span(where[b], bf, bl), sim)
+                  for a, af, al, b, bf, bl, sim in previous.pairs if a in where and b in where]
+    if memo is not None:
+        memo.put(key, _Previous(
+            set(ids),
+            [(ids[m.file_a], m.line_a, ids[m.file_b], m.line_b, m.length) for m in matches],
+            [(ids[p.a.fid], p.a.first, p.a.last, ids[p.b.fid], p.b.first, p.b.last, p.similarity) for p in pairs],
+        ))
+    by_files: dict[tuple[int, int], list[Match]] = defaultdict(list)
+    for m in matches:
+        by_files[(m.file_a, m.file_b)].append(m)
+    pairs = [p for p in pairs if not _covered(p, by_files, shapes)]
+    if pairs:
+        pairs_by_files: dict[tuple[int, int], list[_Pair]] = defaultdict(list)
+        for p in pairs:
+            pairs_by_files[(p.a.fid, p.b.fid)].append(p)
+            pairs_by_files[(p.b.fid, p.a.fid)].append(p)
+        matches = [m for m in matches if not _inside_pair(m, pairs_by_files[(m.file_a, m.file_b)])]
+    found = _group_runs(shapes, matches)
+    found += _group_pairs(shapes, pairs)
+    for f in found:
+        f.spans.sort(key=lambda s: (corpus.paths[s.fid], s.first))
+    return found
+
+
+_HEADERS = ("def ", "async def ", "class ", "@")
+
+
+def _split_at_definitions(shapes: list[Shape], m: Match) -> list[Match]:
+    """Cut a run where a new definition starts, so a clone never joins the tail of one function
+    to the head of the next (a coincidence of shape, not a copy)."""
+    exact = shapes[m.file_a].exact
+    cuts = [i for i in range(1, m.length)
+            if exact[m.line_a + i].startswith(_HEADERS) and not exact[m.line_a + i - 1].startswith(_HEADERS)]
+    if not cuts:
+        return [m]
+    bounds = [0, *cuts, m.length]
+    return [Match(m.file_a, m.line_a + lo, m.file_b, m.line_b + lo, hi - lo) for lo, hi in zip(bounds, bounds[1:])]
+
+
+def _long_enough(shapes: list[Shape], m: Match, min_lines: int) -> bool:
+    """At least ``min_lines`` code rows on both sides, and enough tokens to be more than a few names."""
+    a = shapes[m.file_a]
+    last = m.line_a + m.length - 1
+    if a.tokens(m.line_a, last) < TOKENS_PER_LINE * min_lines:
+        return False
+    return min(a.rows(m.line_a, last), shapes[m.file_b].rows(m.line_b, m.line_b + m.length - 1)) >= min_lines
+
+
+def _group_runs(shapes: list[Shape], matches: list[Match]) -> list[_Found]:
+    """Matches with the same content are one class; it is exact when every copy reads alike."""
+    groups: dict[tuple[int, int], set[_Span]] = defaultdict(set)
+    for m in matches:
+        shape = shapes[m.file_a]
+        end = m.line_a + m.length
+        key = (m.length, hash((tuple(shape.renamed[m.line_a : end]), tuple(shape.deltas[m.line_a + 1 : end]))))
+        groups[key].add(_Span(m.file_a, m.line_a, end - 1))
+        groups[key].add(_Span(m.file_b, m.line_b, m.line_b + m.length - 1))
+    found = []
+    for spans in groups.values():
+        if _self_overlapping(spans):
+            continue  # one periodic region (a table of near-identical calls) seen at several offsets
+        texts = {tuple(shapes[s.fid].exact[s.first : s.last + 1]) for s in spans}
+        found.append(_Found("exact" if len(texts) == 1 else "renamed", 1.0, list(spans)))
+    return found
+
+
+def _self_overlapping(spans: set[_Span]) -> bool:
+    ordered = sorted(spans, key=lambda s: (s.fid, s.first))
+    return any(a.fid == b.fid and b.first <= a.last for a, b in zip(ordered, ordered[1:]))
+
+
+@dataclass(frozen=True)
+class _Pair:
+    a: _Span
+    b: _Span
+    similarity: float
+
+
+def _similar_pairs(corpus: Corpus, opts: DuplicatesOptions, fresh: set[int] | None = None) -> list[_Pair]:
+    """Functions at least ``min_similarity`` alike, compared only when their shingles overlap
+    (and only pairs involving a function of the ``fresh`` files, when given)."""
+    spans: list[_Span] = []
+    bodies: list[int] = []
+    lengths: list[int] = []
+    grams: list[set[int]] = []
+    for fid, shape in enumerate(corpus.shapes):
+        for unit, rows, body, length, unit_grams in _comparable_units(shape):
+            if rows >= opts.min_lines:
+                spans.append(_Span(fid, unit.first, unit.last))
+                bodies.append(body)
+                lengths.append(length)
+                grams.append(unit_grams)
+
+    def text(i: int) -> str:  # built only for the candidates actually compared
+        shape, span = corpus.shapes[spans[i].fid], spans[i]
+        key = ("body text", span.first)
+        if key not in shape.memo:
+            shape.memo[key] = shape.unit_text(Unit("", 0, 0, span.first, span.last, ""), body_only=True)
+        return shape.memo[key]  # type: ignore[return-value]
+
+    cutoff = opts.min_similarity * 100
+    pairs = []
+    # Looser similarity needs fewer shared shingles to become a candidate.
+    only = None if fresh is None else {uid for uid, span in enumerate(spans) if span.fid in fresh}
+    for i, j in similar_candidates(grams, share=max(0.1, opts.min_similarity - 0.5), only=only):
+        a, b = spans[i], spans[j]
+        if a.fid == b.fid and a.first <= b.last and b.first <= a.last:
+            continue  # a function and a closure nested in it
+        la, lb = lengths[i], lengths[j]
+        if 200 * min(la, lb) < cutoff * (la + lb):
+            continue  # lengths alone rule out the cutoff
+        short = min(a.last - bodies[i], b.last - bodies[j]) + 1 < SHORT_BODY
+        score = ratio(text(i), text(j), score_cutoff=max(cutoff, 100 * SHORT_BODY_MIN) if short else cutoff)
+        if score and _same_substance(corpus, (a, bodies[i]), (b, bodies[j])):
+            pairs.append(_Pair(a, b, round(score / 100, 3)))
+    return pairs
+
+
+def _comparable_units(shape: Shape) -> list[tuple[Unit, int, int, int, set[int]]]:
+    """(unit, code rows, body start, body text length, shingles) of the functions long enough to compare."""
+    if "comparable" not in shape.memo:
+        found = []
+        for unit in shape.units:
+            body = shape.body_start(unit)
+            if body > unit.last:
+                continue
+            tokens = shape.tokens(body, unit.last)
+            if tokens >= MIN_SIMILAR_TOKENS:
+                found.append((unit, shape.rows(unit.first, unit.last), body, tokens + unit.last - body,
+                              shingles(shape, body, unit.last)))
+        shape.memo["comparable"] = found
+    return shape.memo["comparable"]  # type: ignore[return-value]
+
+
+def _same_substance(corpus: Corpus, *sides: tuple[_Span, int]) -> bool:
+    """True when the bodies share most of their words and at least half of their statements.
+
+    Code adapted from other code keeps most of its names and literals and most of its lines;
+    two bodies that only share a shape (an override idiom, a run of optional assignments, a
+    common two-line preamble before different work) do not, and are not called clones.
+    """
+    words, lines = [], []
+    for span, body in sides:
+        shape = corpus.shapes[span.fid]
+        key = ("substance", body, span.last)
+        if key not in shape.memo:
+            # One character per token or statement, by hash: no vocabulary to grow in a server.
+            shape.memo[key] = (
+                "".join(chr(0x100 + hash(t) % 0xD000) for t in shape.exact_tokens(body, span.last)),
+                "".join(chr(0x100 + hash(r) % 0xD000) for r in shape.renamed[body : span.last + 1]),
+            )
+        shape_words, shape_lines = shape.memo[key]  # type: ignore[misc]
+        words.append(shape_words)
+        lines.append(shape_lines)
+    return (ratio(words[0], words[1], score_cutoff=100 * MIN_SHARED_WORDS) > 0
+            and ratio(lines[0], lines[1], score_cutoff=100 * MIN_SHARED_LINES) > 0)
+
+
+def _covered(pair: _Pair, by_files: dict[tuple[int, int], list[Match]], shapes: list[Shape]) -> bool:
+    """True when one run already covers most of both functions of a similar pair."""
+    a, b = pair.a, pair.b
+    for (fa, fb), swap in (((a.fid, b.fid), False), ((b.fid, a.fid), True)):
+        x, y = (b, a) if swap else (a, b)
+        for m in by_files.get((fa, fb), ()):
+            ox = _overlap(m.line_a, m.line_a + m.length - 1, x)
+            oy = _overlap(m.line_b, m.line_b + m.length - 1, y)
+            if ox >= COVERED * (x.last - x.first + 1) and oy >= COVERED * (y.last - y.first + 1):
+                return True
+    return False
+
+
+def _overlap(first: int, last: int, span: _Span) -> int:
+    return max(0, min(last, span.last) - max(first, span.first) + 1)
+
+
+def _inside_pair(m: Match, pairs: list[_Pair]) -> bool:
+    run_a = _Span(m.file_a, m.line_a, m.line_a + m.length - 1)
+    run_b = _Span(m.file_b, m.line_b, m.line_b + m.length - 1)
+    return any(
+        (_within(run_a, p.a) and _within(run_b, p.b)) or (_within(run_a, p.b) and _within(run_b, p.a))
+        for p in pairs
+    )
+
+
+def _within(run: _Span, unit: _Span) -> bool:
+    return run.fid == unit.fid and unit.first <= run.first and run.last <= unit.last
+
+
+def _group_pairs(shapes: list[Shape], pairs: list[_Pair]) -> list[_Found]:
+    """Similar pairs gathered into star-shaped classes: every member is verified against the
+    centre, so a class never chains A~B~C into a claim that A is like C."""
+    centre_of: dict[_Span, _Span] = {}
+    members: dict[_Span, list[tuple[_Span, float]]] = {}
+    leftovers: list[_Pair] = []
+    for p in sorted(pairs, key=lambda p: (-p.similarity, p.a.fid, p.a.first, p.b.fid, p.b.first)):
+        ca, cb = centre_of.get(p.a), centre_of.get(p.b)
+        if ca is None and cb is None:
+            centre_of[p.a] = centre_of[p.b] = p.a
+            members[p.a] = [(p.a, 1.0), (p.b, p.similarity)]
+        elif ca == p.a and cb is None:
+            centre_of[p.b] = p.a
+            members[p.a].append((p.b, p.similarity))
+        elif cb == p.b and ca is None:
+            centre_of[p.a] = p.b
+            members[p.b].append((p.a, p.similarity))
+        elif ca is None or cb is None or ca != cb:
+            leftovers.append(p)
+    groups = [[span for span, _ in group] for group in members.values()]
+    weakest = [min(sim for _, sim in group) for group in members.values()]
+    groups += [[p.a, p.b] for p in leftovers]
+    weakest += [p.similarity for p in leftovers]
+    found = []
+    for spans, similarity in zip(groups, weakest):
+        if similarity >= 1.0:
+            texts = {tuple(shapes[s.fid].exact[s.first : s.last + 1]) for s in spans}
+            kind = "exact" if len(texts) == 1 else "renamed"
+        else:
+            kind = "similar"
+        found.append(_Found(kind, similarity, spans))
+    return found
+
+
+def _boilerplate(shape: Shape, span: _Span) -> str | None:
+    flags = [f for f in shape.flags[span.first : span.last + 1] if f != FLAG_HEADER]
+    if not flags:
+        return None
+    if all(f & FLAG_IMPORT for f in flags):
+        return "import lists"
+    if all(f & (FLAG_IMPORT | FLAG_SCAFFOLD | FLAG_TRIVIAL) for f in flags):
+        if any(f & FLAG_SCAFFOLD for f in flags):
+            return "test scaffolding"
+        return "assign-only __init__ methods and one-statement accessors"
+    if all(f & FLAG_DECLARATION for f in flags):
+        return "declarations (settings, class attributes)"
+    lines = shape.renamed[span.first : span.last + 1]
+    if len(lines) >= 3 and Counter(lines).most_common(1)[0][1] >= REPETITIVE * len(lines):
+        return "a list of statements of one shape (registrations, argument definitions)"
+    return None
+
+
+def _location(corpus: Corpus, span: _Span) -> CloneLocation:
+    shape = corpus.shapes[span.fid]
+    start, end = shape.starts[span.first], shape.ends[span.last]
+    unit = enclosing(shape, start, end)
+    return CloneLocation(path=corpus.paths[span.fid], start_line=start, end_line=end,
+                         function=unit.name if unit else None)
+
+
+def _clone_class(corpus: Corpus, rank: _Rank) -> CloneClass:
+    found = rank.found
+    locations = [_location(corpus, s) for s in found.spans]
+    return CloneClass(
+        id=rank.id,
+        kind=found.kind,  # type: ignore[arg-type]
+        similarity=found.similarity,
+        lines=rank.lines,
+        locations=locations,
+        boilerplate=rank.boilerplate,
+        recommendation=recommend(locations, found.similarity, rank.boilerplate),
+    )
+
+
+def _summary(corpus: Corpus, found: list[_Found], classes: list[_Rank]) -> DuplicatesSummary:
+    """Duplicated code lines of ``found``, each counted once, overall and per folder."""
+    rows: dict[int, set[int]] = defaultdict(set)
+    for f in found:
+        for s in f.spans:
+            shape = corpus.shapes[s.fid]
+            for i in range(s.first, s.last + 1):
+                rows[s.fid].update(range(shape.starts[i], shape.ends[i] + 1))
+    folders: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for fid, shape in enumerate(corpus.shapes):
+        entry = folders[corpus.folder(fid)]
+        entry[0] += 1
+        entry[1] += shape.code_rows
+        entry[2] += len(rows.get(fid, ()))
+    total = sum(e[1] for e in folders.values())
+    duplicated = sum(e[2] for e in folders.values())
+    by_folder = [
+        FolderSummary(folder=name, files=e[0], lines=e[1], duplicated_lines=e[2], percentage=_percent(e[2], e[1]))
+        for name, e in folders.items() if e[2]
+    ]
+    by_folder.sort(key=lambda f: (-f.percentage, f.folder))
+    by_kind: dict[str, int] = defaultdict(int)
+    for c in classes:
+        by_kind[c.found.kind] += 1
+    return DuplicatesSummary(
+        files=len(corpus.paths), lines=total, duplicated_lines=duplicated, percentage=_percent(duplicated, total),
+        clone_classes=len(classes), by_kind=dict(by_kind), by_folder=by_folder[:FOLDERS_SHOWN],
+    )
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 2) if whole else 0.0

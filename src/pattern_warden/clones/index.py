@@ -1,0 +1,217 @@
+"""Candidate generation without comparing every pair: inverted indexes over shapes.
+
+Two indexes, both linear in the size of the tree:
+
+- **Seed windows** for exact and renamed clones: every run of ``k`` consecutive logical
+  lines (in renamed form, depth changes included) is hashed into a dict of positions. Two
+  positions sharing a window are the seed of a match, which is then extended line by line for
+  as long as both sides agree, as CPD and jscpd do with token windows. A window found in more
+  than ``cap`` places is a commonplace (``self.x = x`` three times over) and seeds nothing,
+  which is what keeps the work from growing with the square of the tree.
+- **Line shingles** for similar clones: each function's pairs of consecutive logical lines
+  are posted to an inverted index; functions that share enough shingles become candidates,
+  and only those are compared with rapidfuzz.
+
+The ``ShapeCache`` keeps each file's shape by content hash (in memory, and optionally on disk
+for the CLI), so a repeated run only tokenizes the files that changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import marshal
+import os
+import threading
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pattern_warden.clones.normalize import Shape, shape_of
+
+log = logging.getLogger(__name__)
+
+_DISK_FILE = "shapes.marshal"
+
+
+class ShapeCache:
+    """File shapes keyed by content hash: bounded in memory, optionally persisted for the CLI."""
+
+    def __init__(self, entries: int = 20_000, disk_dir: Path | None = None) -> None:
+        self.entries = entries
+        self.disk_dir = disk_dir
+        self._shapes: OrderedDict[str, Shape] = OrderedDict()
+        self._used: set[str] = set()  # digests asked for by this process: what is worth saving
+        self._lock = threading.Lock()
+        self._dirty = False
+        self.hits = 0
+        self.misses = 0
+        if disk_dir is not None:
+            self._load()
+
+    def __len__(self) -> int:
+        return len(self._shapes)
+
+    def get(self, digest: str) -> Shape | None:
+        with self._lock:
+            shape = self._shapes.get(digest)
+            if shape is not None:
+                self._shapes.move_to_end(digest)
+                self._used.add(digest)
+                self.hits += 1
+            return shape
+
+    def put(self, digest: str, shape: Shape) -> None:
+        with self._lock:
+            self.misses += 1
+            self._shapes[digest] = shape
+            self._used.add(digest)
+            self._dirty = True
+            while len(self._shapes) > self.entries:
+                self._shapes.popitem(last=False)
+
+    def _load(self) -> None:
+        path = self.disk_dir / _DISK_FILE  # type: ignore[operator]
+        try:
+            data = marshal.loads(path.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return
+        if not isinstance(data, dict):
+            return
+        for digest, dumped in data.items():
+            shape = Shape.load(dumped)
+            if isinstance(digest, str) and shape is not None:
+                self._shapes[digest] = shape
+        self._dirty = False
+
+    def save(self) -> None:
+        """Write the shapes this process used to disk: files since deleted or changed drop out."""
+        if self.disk_dir is None or not (self._dirty or len(self._used) < len(self._shapes)):
+            return
+        items = {d: s.dump() for d, s in self._shapes.items() if d in self._used}
+        try:
+            self.disk_dir.mkdir(parents=True, exist_ok=True)
+            (self.disk_dir / ".gitignore").write_text("*\n", encoding="utf-8")
+            tmp = self.disk_dir / f"{_DISK_FILE}.{os.getpid()}.tmp"
+            tmp.write_bytes(marshal.dumps(items))
+            os.replace(tmp, self.disk_dir / _DISK_FILE)
+        except OSError as exc:
+            log.warning("cannot write the clone cache in %s: %s", self.disk_dir, exc)
+
+    def shape(self, digest: str, text: str) -> Shape | None:
+        """The cached shape for ``digest``, computing it from ``text`` on a miss."""
+        cached = self.get(digest)
+        if cached is not None:
+            return cached
+        shape = shape_of(text)
+        if shape is not None:
+            self.put(digest, shape)
+        return shape
+
+
+@dataclass(frozen=True)
+class Match:
+    """Two runs of ``length`` logical lines that agree in renamed form: (file, first line) each."""
+
+    file_a: int
+    line_a: int
+    file_b: int
+    line_b: int
+    length: int
+
+
+def seed_matches(shapes: list[Shape], k: int, cap: int = 64, only: set[int] | None = None) -> Iterator[Match]:
+    """Maximal runs of equal logical lines between (or within) files, seeded by k-line windows.
+
+    With ``only`` (file indices), just the runs that involve one of those files: a warm server
+    passes the files that changed and keeps the runs between unchanged files from before.
+    """
+    content: list[int] = []
+    step: list[int] = []
+    delta: list[int] = []
+    file_of: list[int] = []
+    line_of: list[int] = []
+    key_at: list[int | None] = []  # the window starting at each line (None near a file's end)
+    windows: dict[int, list[int]] = defaultdict(list)
+    # With ``only``, every window that can seed or extend a run starts in one of those files,
+    # so just those keys are indexed (a run's earlier window is in the same file as the run).
+    wanted = None if only is None else {key for fid in only for key in shapes[fid].window_hashes(k)[2]}
+    for fid, shape in enumerate(shapes):
+        base = len(content)
+        lines, steps, keys = shape.window_hashes(k)
+        content += lines
+        step += steps
+        delta += shape.deltas
+        file_of += [fid] * len(lines)
+        line_of += range(len(lines))
+        key_at += keys
+        key_at += [None] * (len(lines) - len(keys))
+        if wanted is None:
+            for offset, key in enumerate(keys):
+                windows[key].append(base + offset)
+        elif not wanted.isdisjoint(keys):
+            for offset, key in enumerate(keys):
+                if key in wanted:
+                    windows[key].append(base + offset)
+    total = len(content)
+
+    def seeded(g: int) -> bool:
+        key = key_at[g]
+        return key is not None and 2 <= len(windows.get(key, ())) <= cap
+
+    groups = [places for places in windows.values() if 2 <= len(places) <= cap]
+    for places in groups:
+        for x, p in enumerate(places):
+            for q in places[x + 1 :]:
+                if only is not None and file_of[p] not in only and file_of[q] not in only:
+                    continue
+                # Not the start of the run if the line before agrees too and seeded it already.
+                if (p and q and file_of[p - 1] == file_of[p] and file_of[q - 1] == file_of[q]
+                        and content[p - 1] == content[q - 1] and delta[p] == delta[q] and seeded(p - 1)):
+                    continue
+                n = k
+                while (q + n < total and file_of[p + n] == file_of[p] and file_of[q + n] == file_of[q]
+                       and step[p + n] == step[q + n]):
+                    n += 1
+                if file_of[p] == file_of[q] and q < p + n:
+                    n = q - p  # a run overlapping itself: keep the part before the repeat
+                if n >= k:
+                    yield Match(file_of[p], line_of[p], file_of[q], line_of[q], n)
+
+
+def shingles(shape: Shape, first: int, last: int) -> set[int]:
+    """Pairs of consecutive logical lines (renamed, with the second's depth change) as hashes."""
+    renamed, deltas = shape.renamed, shape.deltas
+    if first == last:
+        return {hash(renamed[first])}
+    return {hash((renamed[i], deltas[i + 1], renamed[i + 1])) for i in range(first, last)}
+
+
+def similar_candidates(
+    unit_shingles: list[set[int]], share: float = 0.3, cap: int = 100, only: set[int] | None = None
+) -> Iterator[tuple[int, int]]:
+    """Pairs of units (i < j) sharing at least ``share`` of the smaller one's shingles.
+
+    Shingles held by more than ``cap`` units say nothing about who copied whom and are not
+    followed, so the work stays proportional to the tree rather than to its square. With
+    ``only`` (unit indices), just the pairs that involve one of those units.
+    """
+    postings: dict[int, list[int]] = defaultdict(list)
+    for uid, grams in enumerate(unit_shingles):
+        for gram in grams:
+            postings[gram].append(uid)
+    done: set[tuple[int, int]] = set()
+    for uid in sorted(only) if only is not None else range(len(unit_shingles)):
+        grams = unit_shingles[uid]
+        shared: Counter[int] = Counter()
+        for gram in grams:
+            holders = postings[gram]
+            if len(holders) <= cap:
+                shared.update(v for v in holders if v > uid or (only is not None and v != uid))
+        size = len(grams)
+        for other, count in shared.items():
+            pair = (min(uid, other), max(uid, other))
+            if count >= max(1.0, share * min(size, len(unit_shingles[other]))) and pair not in done:
+                if only is not None:
+                    done.add(pair)
+                yield pair

@@ -1,0 +1,91 @@
+"""The CLI's renderings of a duplicates answer: compact text, the JSON model, SARIF 2.1.0.
+
+The text form is one line a pair (``a.py:10-24 ~ b.py:40-54 renamed 100%``), as jscpd's "ai"
+reporter prints it, because an agent or a CI log reads it at a glance. SARIF lives here until
+the shared ``report.py`` lands; it follows the 2.1.0 schema so code-scanning services accept it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from pattern_warden import __version__
+from pattern_warden.clones.models import KINDS, CloneClass, DuplicatesResult, DuplicatesSummary
+from pattern_warden.models import Note, Page
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_RULE_TEXT = {
+    "exact": "The same code, apart from layout and comments, is written more than once.",
+    "renamed": "The same code with other names or literals is written more than once.",
+    "similar": "Functions that are nearly the same (statements added, removed or changed).",
+}
+
+
+def _span(loc: object) -> str:
+    return f"{loc.path}:{loc.start_line}-{loc.end_line}"  # type: ignore[attr-defined]
+
+
+def duplicates_text(summary: DuplicatesSummary, classes: list[CloneClass], notes: list[Note]) -> str:
+    lines = [
+        f"{summary.clone_classes} clone classes; {summary.duplicated_lines} of {summary.lines} code lines "
+        f"duplicated ({summary.percentage:.2f}%) in {summary.files} files"
+    ]
+    for clone in classes:
+        first, *others = clone.locations
+        tail = f" [boilerplate: {clone.boilerplate}]" if clone.boilerplate else f" -> {clone.recommendation.action}"
+        for other in others:
+            lines.append(f"{_span(first)} ~ {_span(other)} {clone.kind} {clone.similarity:.0%}{tail}")
+    lines += [f"note: {n.path + ': ' if n.path else ''}{n.message}" for n in notes]
+    return "\n".join(lines) + "\n"
+
+
+def duplicates_json(summary: DuplicatesSummary, classes: list[CloneClass], notes: list[Note]) -> str:
+    result = DuplicatesResult(summary=summary, clones=classes, page=Page(total=len(classes), offset=0), notes=notes)
+    return result.model_dump_json(indent=2) + "\n"
+
+
+def _physical(loc: object) -> dict[str, object]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": loc.path, "uriBaseId": "%SRCROOT%"},  # type: ignore[attr-defined]
+            "region": {"startLine": loc.start_line, "endLine": loc.end_line},  # type: ignore[attr-defined]
+        }
+    }
+
+
+def duplicates_sarif(summary: DuplicatesSummary, classes: list[CloneClass], notes: list[Note]) -> str:
+    """One result per clone class, at its first location, the others as related locations."""
+    rules = [
+        {
+            "id": f"clone-{kind}",
+            "name": f"Duplicate code ({kind})",
+            "shortDescription": {"text": _RULE_TEXT[kind]},
+            "properties": {"pattern": "warden://patterns/consolidation-decision-tree"},
+        }
+        for kind in KINDS
+    ]
+    results = []
+    for clone in classes:
+        first, *others = clone.locations
+        where = ", ".join(_span(o) for o in others)
+        results.append({
+            "ruleId": f"clone-{clone.kind}",
+            "ruleIndex": KINDS.index(clone.kind),
+            "level": "note" if clone.boilerplate else "warning",
+            "message": {"text": f"{clone.lines} lines duplicated ({clone.kind}, {clone.similarity:.0%}) with "
+                                f"{where}. {clone.recommendation.reason}"},
+            "locations": [_physical(first)],
+            "relatedLocations": [{"id": i, **_physical(o)} for i, o in enumerate(others, 1)],
+            "partialFingerprints": {"cloneClass": clone.id},
+        })
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "pattern-warden", "version": __version__, "rules": rules}},
+            "results": results,
+            "properties": {"summary": summary.model_dump(exclude={"by_folder"}),
+                           "notes": [n.model_dump() for n in notes]},
+        }],
+    }
+    return json.dumps(log, indent=2) + "\n"

@@ -1,0 +1,134 @@
+"""The clone tools through the SDK's in-memory client, and `pattern-warden dupes` as a subprocess."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import textwrap
+from pathlib import Path
+
+from mcp import Client
+
+from pattern_warden.config import load_config
+from pattern_warden.server import build_server
+from tests.conftest import console_script
+from tests.test_clones import BLOCK, LOADER, LOADER_CHANGED, LOADER_RENAMED, UNRELATED, write
+
+
+def make_tree(root: Path) -> None:
+    write(root, "pkg/a.py", LOADER, UNRELATED)
+    write(root, "pkg/b.py", LOADER_RENAMED)
+    write(root, "other/c.py", BLOCK.replace("\n    ", "\ndef poll():\n    ", 1), LOADER_CHANGED)
+    write(root, "other/d.py", BLOCK.replace("\n    ", "\ndef probe():\n    ", 1))
+
+
+async def test_find_duplicates_tool_pages_and_explains(project: Path) -> None:
+    make_tree(project)
+    async with Client(build_server(load_config(project))) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+        assert tools["find_duplicates"].output_schema and tools["find_similar"].output_schema
+        assert tools["find_duplicates"].annotations.read_only_hint is True
+        first = await client.call_tool("find_duplicates", {"limit": 1})
+        assert not first.is_error
+        data = first.structured_content
+        assert data["summary"]["clone_classes"] == data["page"]["total"] >= 2
+        assert len(data["clones"]) == 1 and data["page"]["next_cursor"]
+        clone = data["clones"][0]
+        assert clone["pattern_uri"] == "warden://patterns/consolidation-decision-tree"
+        linked = await client.read_resource(clone["pattern_uri"])  # the link leads to a real document
+        assert "consolidation-decision-tree" in linked.contents[0].text
+        assert clone["recommendation"]["action"] in {"consolidate", "extract", "leave"}
+        rest = await client.call_tool("find_duplicates", {"limit": 50, "cursor": data["page"]["next_cursor"]})
+        kinds = {c["kind"] for c in [clone, *rest.structured_content["clones"]]}
+        assert kinds == {"renamed", "similar", "exact"}
+        only = await client.call_tool("find_duplicates", {"paths": ["pkg"], "kinds": ["renamed"]})
+        assert [c["kind"] for c in only.structured_content["clones"]] == ["renamed"]
+        bad = await client.call_tool("find_duplicates", {"paths": ["/etc"]})
+        assert bad.is_error and "outside the root" in bad.content[0].text
+        bad = await client.call_tool("find_duplicates", {"min_lines": 0})
+        assert bad.is_error and "min_lines must be between" in bad.content[0].text
+
+
+async def test_find_similar_tool(project: Path) -> None:
+    make_tree(project)
+    async with Client(build_server(load_config(project))) as client:
+        found = await client.call_tool("find_similar", {"code": textwrap.dedent(LOADER), "limit": 3})
+        assert not found.is_error
+        matches = found.structured_content["matches"]
+        assert matches[0]["similarity"] == 1.0 and matches[0]["function"] in {"load_totals", "size_of"}
+        assert found.structured_content["pattern_uri"] == "warden://patterns/search-before-writing"
+        assert (await client.read_resource("warden://patterns/search-before-writing")).contents[0].text
+        named = await client.call_tool("find_similar", {"path": "pkg/b.py", "symbol": "size_of"})
+        assert named.structured_content["matches"][0]["function"] == "load_totals"
+        missing = await client.call_tool("find_similar", {"path": "pkg/b.py", "symbol": "nope"})
+        assert missing.is_error and "No function or method named 'nope'" in missing.content[0].text
+        outside = await client.call_tool("find_similar", {"path": "../x.py", "symbol": "f"})
+        assert outside.is_error and "outside the root" in outside.content[0].text
+
+
+def dupes(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*console_script(), "dupes", "--root", str(root), *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_cli_text_json_sarif_threshold_and_cache(project: Path) -> None:
+    make_tree(project)
+    text = dupes(project, "pkg")
+    assert text.returncode == 0, text.stderr
+    head, *rows = text.stdout.splitlines()
+    assert re.match(r"1 clone classes; 20 of 25 code lines duplicated \(80\.00%\) in 2 files", head)
+    assert rows == ["pkg/a.py:1-10 ~ pkg/b.py:1-10 renamed 100% -> consolidate"]
+    assert (project / ".pattern-warden-cache" / "clones" / "shapes.marshal").is_file()
+    assert dupes(project, "pkg", "--threshold", "79.9").returncode == 1
+    assert dupes(project, "pkg", "--threshold", "80").returncode == 0
+
+    as_json = json.loads(dupes(project, "--format", "json").stdout)
+    assert as_json["summary"]["files"] == 4 and as_json["clones"]
+    sarif = json.loads(dupes(project, "--format", "sarif", "--no-cache").stdout)
+    assert sarif["version"] == "2.1.0"
+    results = sarif["runs"][0]["results"]
+    assert len(results) == len(as_json["clones"])
+    assert results[0]["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+
+    for args in (("/etc",), ("--min-lines", "1"), ("--kinds", "fuzzy"), ("--min-similarity", "7")):
+        done = dupes(project, *args)
+        assert done.returncode == 2, args
+        assert len(done.stderr.strip().splitlines()) == 1 and "error" in done.stderr
+
+
+def test_cli_without_cache_writes_nothing(project: Path) -> None:
+    make_tree(project)
+    assert dupes(project, "--no-cache").returncode == 0
+    assert not (project / ".pattern-warden-cache").exists()
+
+
+def test_cli_warm_run_after_a_change_matches_a_fresh_run(project: Path) -> None:
+    make_tree(project)
+    assert dupes(project, "--format", "json").returncode == 0
+    assert (project / ".pattern-warden-cache" / "clones" / "warm.marshal").is_file()
+    write(project, "pkg/b.py", LOADER_CHANGED)
+    warm = dupes(project, "--format", "json")
+    fresh = dupes(project, "--format", "json", "--no-cache")
+    assert warm.returncode == fresh.returncode == 0
+    assert json.loads(warm.stdout) == json.loads(fresh.stdout)
+
+
+def test_cli_cache_cannot_lead_outside_the_root(project: Path, tmp_path: Path) -> None:
+    """A planted cache naming files outside the root is not trusted: the sandbox decides."""
+    import marshal
+
+    from pattern_warden.clones.normalize import SHAPE_VERSION
+
+    make_tree(project)
+    secret = tmp_path / "secret.py"
+    write(tmp_path, "secret.py", LOADER)
+    cache = project / ".pattern-warden-cache" / "clones"
+    cache.mkdir(parents=True)
+    walk = ([f"../{secret.name}", "pkg/a.py"], [], False, {".": None}, 9e12)
+    planted = {"version": SHAPE_VERSION, "tree": {"walks": {".": walk}, "digests": {}}, "memo": []}
+    (cache / "warm.marshal").write_bytes(marshal.dumps(planted))
+    done = dupes(project, "--format", "json")
+    assert done.returncode == 0
+    assert "secret" not in done.stdout
+    assert json.loads(done.stdout)["summary"]["files"] == 4

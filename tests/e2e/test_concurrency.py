@@ -1,0 +1,65 @@
+"""Many calls at once over real transports: every one answered, and answered correctly."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import anyio
+from mcp import Client
+from mcp.client.stdio import StdioServerParameters
+
+from tests.conftest import console_script
+from tests.e2e.servers import http_server
+
+Check = Callable[[Client], Awaitable[None]]
+
+
+def mixed_calls(root: Path) -> list[Check]:
+    """A rotation of different tools and resources, each verifying its own answer."""
+
+    async def search(client: Client) -> None:
+        result = await client.call_tool("search_patterns", {"query": "semaphore concurrency"})
+        assert result.structured_content["hits"][0]["id"] == "bounded-concurrency"
+
+    async def get(client: Client) -> None:
+        result = await client.call_tool("get_pattern", {"id": "no-silent-fallbacks"})
+        assert result.structured_content["title"] == "No silent fallbacks"
+
+    async def bad(client: Client) -> None:
+        result = await client.call_tool("get_pattern", {"id": "missing"})
+        assert result.is_error
+
+    async def index(client: Client) -> None:
+        result = await client.read_resource("warden://patterns/index")
+        assert '"count"' in result.contents[0].text
+
+    return [search, get, bad, index]
+
+
+async def run_concurrently(client: Client, calls: list[Check], count: int) -> int:
+    done = 0
+
+    async def one(i: int) -> None:
+        nonlocal done
+        await calls[i % len(calls)](client)
+        done += 1
+
+    with anyio.fail_after(120):
+        async with anyio.create_task_group() as group:
+            for i in range(count):
+                group.start_soon(one, i)
+    return done
+
+
+async def test_fifty_concurrent_calls_over_streamable_http(project: Path) -> None:
+    with http_server(project, "streamable-http") as (port, _):
+        async with Client(f"http://127.0.0.1:{port}/mcp") as client:
+            assert await run_concurrently(client, mixed_calls(project), 50) == 50
+
+
+async def test_twenty_concurrent_calls_over_stdio(project: Path) -> None:
+    command = console_script()
+    params = StdioServerParameters(command=command[0], args=[*command[1:], "--root", str(project)])
+    async with Client(params) as client:
+        assert await run_concurrently(client, mixed_calls(project), 20) == 20
