@@ -76,6 +76,7 @@ class RuleSettings(_Section):
 
     @property
     def statement_limit(self) -> int:
+        """DES003's limit: ``max-statements`` when set, else 20 (strict profile) or 50."""
         if self.max_statements is not None:
             return self.max_statements
         return 20 if self.profile == "strict" else 50

@@ -216,6 +216,7 @@ class SilentFallback(Rule):
         "try:\n    value = load()\nexcept Exception as exc:\n    errors.append(exc)\n",
         "try:\n    value = load()\nexcept Exception:\n    cleanup()\n    raise\n",
         "try:\n    msg = run()\nexcept Exception:\n    msg = ('#ERROR', format_exc())\n",
+        "def frame():\n    try:\n        raise Exception\n    except Exception:\n        return None\n",
     )
     INVALID = (
         Invalid("def f():\n    try:\n        return load()\n    except Exception:\n        return None\n", 4, 5),
@@ -226,6 +227,9 @@ class SilentFallback(Rule):
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: Context) -> None:
         if not catches_broadly(node, ctx) or not all(_is_fallback_stmt(stmt) for stmt in node.body):
             return
+        owner = ctx.parent
+        if isinstance(owner, (ast.Try, ast.TryStar)) and any(isinstance(s, ast.Raise) for s in owner.body):
+            return  # the try raises on purpose: the handler is its planned path, not a fallback
         if node.name and any(isinstance(n, ast.Name) and n.id == node.name for n in walk_local(node.body)):
             return  # the error itself is handed on as data
         ctx.report(self, node, end=node.type or None)
