@@ -80,6 +80,8 @@ class RuleSettings(_Section):
         if self.max_statements is not None:
             return self.max_statements
         return 20 if self.profile == "strict" else 50
+
+
 class ReviewThresholds(_Section):
     """``[tool.pattern-warden.review]``: what makes `pattern-warden review` exit non-zero.
 

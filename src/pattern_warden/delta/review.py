@@ -174,14 +174,15 @@ def render_review(review: Review) -> str:
     if review.findings_total is None:
         parts.append(f"Rule findings: {review.findings_status}\n")
     else:
-        parts.append(f"Rule findings in {review.reviewed_paths} changed files: {review.findings_total}\n")
+        scope = "changed files" if review.in_git else "files"
+        parts.append(f"Rule findings in {review.reviewed_paths} {scope}: {review.findings_total}\n")
         parts += [f"  {f.path}:{f.line}: {f.code} [{f.severity}] {f.message}\n" for f in review.findings]
         if review.page.next_cursor:
             parts.append(f"  ... {review.page.total - review.page.offset - len(review.findings)} more\n")
     if review.duplicates_status != "ok":
-        parts.append(f"Duplicates touching changed lines: {review.duplicates_status}\n")
+        parts.append(f"Duplicates{' touching changed lines' if review.in_git else ''}: {review.duplicates_status}\n")
     else:
-        parts.append(f"Duplicates touching changed lines: {len(review.duplicates)}\n")
+        parts.append(f"Duplicates{' touching changed lines' if review.in_git else ''}: {len(review.duplicates)}\n")
         parts += [f"  {c.kind}: {', '.join(c.locations)}\n" for c in review.duplicates[:20]]
     parts.append("Review: " + ("passed" if review.passed else "FAILED (see the verdict and thresholds above)") + "\n")
     return "".join(parts)
