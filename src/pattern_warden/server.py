@@ -10,12 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import time
 from collections.abc import Callable
-from functools import partial
-from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import anyio
 from mcp.server.mcpserver import MCPServer
@@ -32,9 +28,10 @@ from mcp_types import (
     ResourceTemplateReference,
     ToolAnnotations,
 )
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from pattern_warden import __version__
+from pattern_warden.app import CacheStatus, Warden
 from pattern_warden.clones.corpus import TreeState
 from pattern_warden.clones.detect import DetectionMemo
 from pattern_warden.clones.detect import find_duplicates as duplicates_engine
@@ -46,14 +43,13 @@ from pattern_warden.config import Config
 from pattern_warden.delta.review import Review
 from pattern_warden.delta.score import Scorecard
 from pattern_warden.errors import WardenError
-from pattern_warden.patterns.library import INDEX_URI, URI_PREFIX, PatternLibrary
+from pattern_warden.patterns.library import INDEX_URI, URI_PREFIX, PatternDocument, PatternLibrary
 from pattern_warden.patterns.search import PatternSearchResult
-from pattern_warden.rules.results import CheckResult, SeverityName
 from pattern_warden.prompts.models import DocstringEdit, HandoffWritten
+from pattern_warden.rules.results import CheckResult, SeverityName
 from pattern_warden.workspace import Workspace
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 INSTRUCTIONS = """\
 pattern-warden keeps your changes honest against a library of engineering patterns.
@@ -83,99 +79,6 @@ All paths are relative to the server's root; nothing outside it is read.\
 
 STATUS_URI = "warden://server/status"
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
-
-
-class PatternDocument(BaseModel):
-    """A whole pattern document, with its catalogue fields."""
-
-    id: str
-    title: str
-    category: str
-    tags: list[str]
-    summary: str
-    rules: list[str] = Field(description="Codes of the rules that enforce this pattern.")
-    uri: str
-    source: str
-    markdown: str = Field(description="The document, front matter included.")
-
-
-class CacheStatus(BaseModel):
-    """How full one in-memory cache is, against its bound."""
-
-    entries: int
-    bound: int
-
-
-class ServerStatus(BaseModel):
-    """What an operator checks on a long-running server: memory and cache sizes."""
-
-    version: str
-    root: str
-    uptime_s: float
-    calls: int
-    rss_bytes: int | None = Field(description="Resident memory now (Linux), or null where unknown.")
-    caches: dict[str, CacheStatus]
-
-
-class Warden:
-    """What the handlers share: the config, the sandboxed workspace and the library."""
-
-    def __init__(self, config: Config, library: PatternLibrary | None = None) -> None:
-        self.config = config
-        self.workspace = Workspace(config)
-        self.library = library or PatternLibrary.load(config.pattern_dirs())
-        self.started = time.monotonic()
-        self.calls = 0
-        #: Each engine that keeps state registers a probe here, so the status shows its bound.
-        self.caches: dict[str, Callable[[], CacheStatus]] = {
-            "workspace.files": lambda: CacheStatus(
-                entries=self.workspace.cache_size, bound=config.limits.cache_entries
-            ),
-        }
-        for problem in self.library.problems:
-            log.warning("pattern document refused: %s: %s %s", problem.file, problem.field, problem.message)
-
-    async def run(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
-        """``run_engine`` with this server's time budget, counting the call."""
-        self.calls += 1
-        return await run_engine(fn, *args, timeout=self.config.limits.call_timeout_s, **kwargs)
-
-    def status(self) -> ServerStatus:
-        return ServerStatus(
-            version=__version__,
-            root=str(self.config.root),
-            uptime_s=round(time.monotonic() - self.started, 1),
-            calls=self.calls,
-            rss_bytes=_resident_bytes(),
-            caches={name: probe() for name, probe in self.caches.items()},
-        )
-
-
-def _resident_bytes() -> int | None:
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    return pages * os.sysconf("SC_PAGE_SIZE")
-
-
-async def run_engine(fn: Callable[..., T], *args: object, timeout: float = 120.0, **kwargs: object) -> T:
-    """Run engine work in a worker thread, within ``timeout``, turning bad input into a tool error.
-
-    The thread is abandoned (not waited for) when the client cancels or the budget runs out,
-    so the event loop answers the next call at once; engines that fan out to processes stop
-    their own workers when they see their deadline pass.
-    """
-    try:
-        with anyio.fail_after(timeout):
-            return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), abandon_on_cancel=True)
-    except WardenError as exc:
-        raise ToolError(str(exc)) from exc
-    except TimeoutError:
-        raise ToolError(
-            f"The call took longer than its {timeout:g} s budget and was stopped. "
-            "Narrow the paths, or raise limits.call-timeout-s in [tool.pattern-warden.limits]."
-        ) from None
 
 
 def build_server(config: Config, library: PatternLibrary | None = None) -> MCPServer:
@@ -242,7 +145,7 @@ def _register_patterns(server: MCPServer, warden: Warden) -> None:
         An unknown id is answered with the nearest known ids.
         """
         doc = await warden.run(library.get, id)
-        return PatternDocument(**doc.meta.model_dump(include=set(PatternDocument.model_fields)), markdown=doc.text)
+        return PatternDocument.of(doc)
 
 
 def _register_rules(server: MCPServer, warden: Warden) -> None:
@@ -292,8 +195,10 @@ def _register_rules(server: MCPServer, warden: Warden) -> None:
         if code is not None:
             if paths:
                 raise ToolError("Pass either `paths` or `code`, not both.")
-            return await run_engine(check_code, warden.workspace, code, filename, options)
-        return await run_engine(check_paths, warden.workspace, paths or ["."], options)
+            return await warden.run(check_code, warden.workspace, code, filename, options)
+        return await warden.run(check_paths, warden.workspace, paths or ["."], options)
+
+
 def _register_clones(server: MCPServer, warden: Warden) -> None:
     # One warm index per server: shapes by content hash, so a call re-tokenizes only changed files.
     cache = ShapeCache(warden.config.limits.cache_entries)
@@ -346,6 +251,7 @@ def _register_clones(server: MCPServer, warden: Warden) -> None:
         return await warden.run(similar_engine, warden.workspace, code=code, path=path, symbol=symbol,
                                 limit=limit, min_similarity=min_similarity, index=index)
 
+
 def _register_delta(server: MCPServer, warden: Warden) -> None:
     from pattern_warden.delta.review import review_change as review_engine
     from pattern_warden.delta.score import score_change
@@ -380,7 +286,7 @@ def _register_delta(server: MCPServer, warden: Warden) -> None:
         per-file counts in `files` (paginated: `limit` per page, then pass `cursor`). Figures that
         could not be measured say why. Pattern: warden://patterns/net-loc-discipline.
         """
-        return await run_engine(score_change, workspace, base, head, paths, before=before, after=after, diff=diff,
+        return await warden.run(score_change, workspace, base, head, paths, before=before, after=after, diff=diff,
                                 path_name=path_name, cursor=cursor, limit=limit, fit_chars=fit)
 
     @server.tool(annotations=READ_ONLY)
@@ -396,17 +302,39 @@ def _register_delta(server: MCPServer, warden: Warden) -> None:
         when the verdict fails or a threshold in [tool.pattern-warden.review] fails. Findings
         are paginated (`limit` per page, then pass `cursor`).
         """
-        return await run_engine(review_engine, workspace, path, base, head, cursor=cursor, limit=limit,
+        return await warden.run(review_engine, workspace, path, base, head, cursor=cursor, limit=limit,
                                 fit_chars=fit)
 
 
-async def _prompt_messages(fn: Callable[..., list[str]], *args: object) -> list[UserMessage]:
-    """Run a prompt builder off the event loop; bad input becomes an invalid-params error."""
+async def _prompt_messages(warden: Warden, fn: Callable[..., list[str]], *args: object) -> list[UserMessage]:
+    """Build a prompt's texts as engine work; bad input becomes an invalid-params error."""
     try:
-        texts = await anyio.to_thread.run_sync(partial(fn, *args))
-    except WardenError as exc:
+        texts = await warden.run(fn, *args)
+    except ToolError as exc:
         raise MCPError(INVALID_PARAMS, str(exc)) from exc
     return [UserMessage(text) for text in texts]
+
+
+async def _complete(
+    workspace: Workspace, ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument,
+    context: CompletionContext | None,
+) -> Completion | None:
+    """Completions for design_decision_docstring: files under the root, then a file's symbols."""
+    if not (isinstance(ref, PromptReference) and ref.name == "design_decision_docstring"):
+        return None
+    from pattern_warden.prompts.design_doc import complete_paths, complete_symbols
+
+    chosen = (context.arguments or {}).get("path") if context else None
+    if argument.name == "path":
+        values, total = await anyio.to_thread.run_sync(complete_paths, workspace, argument.value)
+    elif argument.name == "symbol" and chosen:
+        try:
+            values, total = await anyio.to_thread.run_sync(complete_symbols, workspace, chosen, argument.value)
+        except WardenError:
+            return Completion(values=[], total=0, has_more=False)
+    else:
+        return None
+    return Completion(values=values, total=total, has_more=total > len(values))
 
 
 def _register_prompts(server: MCPServer, warden: Warden) -> None:
@@ -423,7 +351,7 @@ def _register_prompts(server: MCPServer, warden: Warden) -> None:
         template, and the request to write it. Save the result with write_handoff."""
         from pattern_warden.prompts.handoff import handoff_messages
 
-        return await _prompt_messages(handoff_messages, workspace, goal, notes)
+        return await _prompt_messages(warden, handoff_messages, workspace, goal, notes)
 
     @server.prompt(title="Design-decision docstring")
     async def design_decision_docstring(
@@ -435,7 +363,7 @@ def _register_prompts(server: MCPServer, warden: Warden) -> None:
         records its design decisions. Apply the result with apply_docstring."""
         from pattern_warden.prompts.design_doc import gather, render
 
-        return await _prompt_messages(lambda: list(render(gather(workspace, path, symbol))))
+        return await _prompt_messages(warden, lambda: list(render(gather(workspace, path, symbol))))
 
     @server.prompt(title="Search first")
     async def search_first(
@@ -446,7 +374,7 @@ def _register_prompts(server: MCPServer, warden: Warden) -> None:
         `draft` (a code sketch, optional), and the instruction to reuse or extend before adding."""
         from pattern_warden.prompts.protocols import search_first_messages
 
-        return await _prompt_messages(search_first_messages, workspace, warden.library, feature, draft)
+        return await _prompt_messages(warden, search_first_messages, workspace, warden.library, feature, draft)
 
     @server.prompt(title="Implementation scorecard")
     async def implementation_scorecard() -> list[UserMessage]:
@@ -454,7 +382,7 @@ def _register_prompts(server: MCPServer, warden: Warden) -> None:
         post-implementation report (net LOC, reuse, consolidation, duplicates, coverage)."""
         from pattern_warden.prompts.protocols import scorecard_messages
 
-        return await _prompt_messages(scorecard_messages, workspace)
+        return await _prompt_messages(warden, scorecard_messages, workspace)
 
     @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True,
                                              open_world_hint=False))
@@ -471,7 +399,7 @@ def _register_prompts(server: MCPServer, warden: Warden) -> None:
         """
         from pattern_warden.prompts.docstring_edit import apply_docstring as engine
 
-        return await run_engine(engine, workspace, path, symbol, docstring, dry_run, expected_hash)
+        return await warden.run(engine, workspace, path, symbol, docstring, dry_run, expected_hash)
 
     @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True,
                                              open_world_hint=False))
@@ -483,26 +411,11 @@ def _register_prompts(server: MCPServer, warden: Warden) -> None:
         """
         from pattern_warden.prompts.handoff import write_handoff as engine
 
-        return await run_engine(engine, workspace, content, path)
+        return await warden.run(engine, workspace, content, path)
 
     @server.completion()
     async def complete(
         ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument,
         context: CompletionContext | None,
     ) -> Completion | None:
-        if not (isinstance(ref, PromptReference) and ref.name == "design_decision_docstring"):
-            return None
-        from pattern_warden.prompts.design_doc import complete_paths, complete_symbols
-
-        if argument.name == "path":
-            values, total = await anyio.to_thread.run_sync(complete_paths, workspace, argument.value)
-        elif argument.name == "symbol" and context and context.arguments and context.arguments.get("path"):
-            try:
-                values, total = await anyio.to_thread.run_sync(
-                    complete_symbols, workspace, context.arguments["path"], argument.value
-                )
-            except WardenError:
-                return Completion(values=[], total=0, has_more=False)
-        else:
-            return None
-        return Completion(values=values, total=total, has_more=total > len(values))
+        return await _complete(workspace, ref, argument, context)

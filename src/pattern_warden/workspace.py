@@ -23,6 +23,7 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
+from pattern_warden import budget
 from pattern_warden.config import Config, compile_globs
 from pattern_warden.errors import WardenError
 from pattern_warden.source import SourceFile
@@ -151,6 +152,7 @@ class Workspace:
     def _walk(self, top: Path, wanted: tuple[str, ...] | None, found: Discovery, seen: set[Path]) -> None:
         stack = [top]
         while stack and not found.truncated:
+            budget.check()
             folder = stack.pop()
             try:
                 entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -226,6 +228,7 @@ class Workspace:
 
     def read(self, path: Path) -> SourceFile | Skipped:
         """A cached ``SourceFile`` for a discovered path, or why it was skipped."""
+        budget.check()
         rel = self.relative(path)
         limit = self.config.limits.max_file_bytes
         try:

@@ -85,6 +85,25 @@ class PatternDoc(BaseModel):
     headings: list[str]
 
 
+class PatternDocument(BaseModel):
+    """A whole pattern document, with its catalogue fields."""
+
+    id: str
+    title: str
+    category: str
+    tags: list[str]
+    summary: str
+    rules: list[str] = Field(description="Codes of the rules that enforce this pattern.")
+    uri: str
+    source: str
+    markdown: str = Field(description="The document, front matter included.")
+
+    @classmethod
+    def of(cls, doc: PatternDoc) -> PatternDocument:
+        """The tool answer for a loaded document."""
+        return cls(**doc.meta.model_dump(include=set(cls.model_fields)), markdown=doc.text)
+
+
 class LoadProblem(BaseModel):
     """A document that was refused, naming the file and the field at fault."""
 

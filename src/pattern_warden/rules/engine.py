@@ -25,7 +25,7 @@ from typing import Protocol
 
 from pathspec import GitIgnoreSpec
 
-from pattern_warden import __version__
+from pattern_warden import __version__, budget
 from pattern_warden.config import TABLE, Config, RuleSettings
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note, Page, decode_cursor, encode_cursor
@@ -282,9 +282,18 @@ def _run(workspace: Workspace, checker: Checker, paths: list[Path]) -> list[_Out
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method)) as pool:
         futures = [
             pool.submit(_check_chunk, workspace.config, portable, chunk)
-            for chunk in _chunks(paths, workers * 4)
+            # Small chunks: a cancelled or timed-out call stops after the chunks already running.
+            for chunk in _chunks(paths, max(workers * 4, len(paths) // 200))
         ]
-        return [outcome for future in futures for outcome in future.result()]
+        outcomes: list[_Outcome] = []
+        try:
+            for future in futures:
+                outcomes.extend(future.result())
+                budget.check()
+        except budget.BudgetExceeded:
+            pool.shutdown(wait=False, cancel_futures=True)  # the chunks not started never run
+            raise
+        return outcomes
 
 
 _RANK = {"error": 0, "warning": 1, "info": 2}
