@@ -45,12 +45,23 @@ def build_hostile_root(base: Path) -> Path:
         "pkg/mod.py": "import os\n\ndef walk(p):\n    return list(os.walk(p))\n",
     }
     write_tree(root, files)
+    _commit_some(root)
     os.symlink(outside / "canary.py", root / "escape.py")
     os.symlink(outside, root / "escape_dir")
     os.symlink("/dev/zero", root / "zero.py")
     os.symlink("/proc/self/environ", root / "environ.py")
     os.mkfifo(root / "fifo.py")
     return root
+
+
+def _commit_some(root: Path) -> None:
+    """Make the root a git repository with a commit and an uncommitted change to score."""
+    from tests.conftest import git
+
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "ok.py", "pkg/mod.py", "empty.py")
+    git(root, "commit", "-q", "-m", "start")
+    (root / "ok.py").write_text("def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n")
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -73,6 +84,8 @@ class Case:
     args: dict[str, Any]
     error: bool
     expect: tuple[str, ...] = field(default_factory=tuple)
+
+    kind: str = "tool"
 
     def __str__(self) -> str:
         return self.name

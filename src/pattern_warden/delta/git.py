@@ -91,6 +91,11 @@ def _execute(cwd: Path, args: tuple[str, ...], data: bytes | None, timeout: floa
         raise GitError(f"git {args[0] if args else ''} is not a read-only command.", "This is a bug; report it.")
     if args[0] == "config" and not (len(args) > 1 and args[1] == "--get"):
         raise GitError("git config may only be read here.", "This is a bug; report it.")
+    if not Path(cwd).is_dir():  # else subprocess reports the missing folder as a missing git
+        raise GitError(
+            f"The folder {cwd} no longer exists or is not a directory.",
+            "Restart the server with --root pointing at an existing directory.",
+        )
     try:
         return subprocess.run(
             ["git", *_SAFE_CONFIG, *args],
