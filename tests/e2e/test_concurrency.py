@@ -9,14 +9,44 @@ import anyio
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
-from tests.conftest import console_script
+from tests.conftest import console_script, git
 from tests.e2e.servers import http_server
 
 Check = Callable[[Client], Awaitable[None]]
 
 
+BODY = "".join(f"    total += values[{i}] * {i}\n" for i in range(8))
+SOURCE = (
+    "def first(values, acc=[]):\n    total = 0\n" + BODY + "    return total\n\n\n"
+    "def second(items):\n    total = 0\n" + BODY.replace("values", "items") + "    return total\n"
+)
+
+
 def mixed_calls(root: Path) -> list[Check]:
     """A rotation of different tools and resources, each verifying its own answer."""
+    git(root, "init", "-q", "-b", "main")
+    (root / "calc.py").write_text("x = 1\n")
+    git(root, "add", "calc.py")
+    git(root, "commit", "-q", "-m", "start")
+    (root / "calc.py").write_text(SOURCE)
+
+    async def check(client: Client) -> None:
+        result = await client.call_tool("check_rules", {"paths": ["calc.py"], "select": ["ERR001"]})
+        assert [f["code"] for f in result.structured_content["findings"]] == ["ERR001"]
+
+    async def similar(client: Client) -> None:
+        draft = "def third(xs):\n    total = 0\n" + BODY.replace("values", "xs") + "    return total\n"
+        result = await client.call_tool("find_similar", {"code": draft})
+        assert result.structured_content["matches"][0]["function"] in ("first", "second")
+
+    async def dupes(client: Client) -> None:
+        result = await client.call_tool("find_duplicates", {"paths": ["."]})
+        assert result.structured_content["summary"]["clone_classes"] >= 1
+
+    async def delta(client: Client) -> None:
+        result = await client.call_tool("score_loc_delta", {})
+        files = result.structured_content["files"]
+        assert files[0]["path"] == "calc.py" and files[0]["code_added"] == 22 and files[0]["code_removed"] == 1
 
     async def search(client: Client) -> None:
         result = await client.call_tool("search_patterns", {"query": "semaphore concurrency"})
@@ -34,7 +64,7 @@ def mixed_calls(root: Path) -> list[Check]:
         result = await client.read_resource("warden://patterns/index")
         assert '"count"' in result.contents[0].text
 
-    return [search, get, bad, index]
+    return [search, check, get, similar, bad, dupes, index, delta]
 
 
 async def run_concurrently(client: Client, calls: list[Check], count: int) -> int:
