@@ -164,3 +164,12 @@ def test_unknown_config_key_names_the_key(project: Path) -> None:
     tree(project, {"pyproject.toml": "[tool.pattern-warden]\nexlcude = ['x']\n"})
     with pytest.raises(WardenError, match="key 'exlcude'"):
         load_config(project)
+
+
+def test_cache_is_bounded_by_bytes_too(project: Path) -> None:
+    tree(project, {f"m{i}.py": "x = 1\n" * 200 for i in range(20)})  # 1,200 bytes each
+    config = Config(root=project.resolve(), settings=Settings(limits=Limits(cache_bytes=5_000)))
+    ws = Workspace(config)
+    for path in ws.discover().files:
+        ws.read(path)
+    assert ws.cache_size == 4 and ws.cache_bytes == 4_800

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -60,10 +60,14 @@ class Warden:
         self.calls = 0
         #: Engine calls whose worker thread is still running (a cancelled call drops to zero soon).
         self.running = 0
+        self._running_lock = threading.Lock()
         #: Each engine that keeps state registers a probe here, so the status shows its bound.
         self.caches: dict[str, Callable[[], CacheStatus]] = {
             "workspace.files": lambda: CacheStatus(
                 entries=self.workspace.cache_size, bound=config.limits.cache_entries
+            ),
+            "workspace.bytes": lambda: CacheStatus(
+                entries=self.workspace.cache_bytes, bound=config.limits.cache_bytes
             ),
         }
         for problem in self.library.problems:
@@ -81,12 +85,14 @@ class Warden:
         budget = Budget(seconds)
 
         def work() -> T:
-            self.running += 1
+            with self._running_lock:
+                self.running += 1
             try:
                 with running_under(budget):
                     return fn(*args, **kwargs)
             finally:
-                self.running -= 1
+                with self._running_lock:
+                    self.running -= 1
 
         try:
             with anyio.fail_after(seconds):

@@ -40,6 +40,7 @@ class Limits(_Section):
     max_output_chars: int = Field(30_000, ge=1_000, description="A larger answer is paginated.")
     call_timeout_s: float = Field(120.0, gt=0, description="Time one call may take.")
     cache_entries: int = Field(20_000, ge=16, description="Parsed files kept in memory.")
+    cache_bytes: int = Field(64 * 1024 * 1024, ge=1024, description="Source bytes of parsed files kept in memory.")
 
 
 #: Test code, documentation, examples and fixtures: exempt from rules about production code.

@@ -154,6 +154,7 @@ def _register_rules(server: MCPServer, warden: Warden) -> None:
     from pattern_warden.rules.registry import ALL_RULES
 
     store = MemoryStore(warden.config.limits.cache_entries)
+    warden.caches["rules.results"] = lambda: CacheStatus(entries=len(store), bound=store.max_entries)
     for rule in ALL_RULES:
         server.add_resource(
             TextResource(uri=rule.uri(), name=rule.code, title=f"{rule.code} {rule.name}",

@@ -62,6 +62,7 @@ class Workspace:
         self.config = config
         self.root = config.root
         self._cache: OrderedDict[tuple[str, str], SourceFile] = OrderedDict()
+        self._cache_bytes = 0
         self._lock = threading.Lock()
         self._always = compile_globs([*ALWAYS_EXCLUDED, *config.settings.exclude])
         self._specs: dict[Path, GitIgnoreSpec | None] = {}
@@ -265,8 +266,14 @@ class Workspace:
         source = SourceFile(path=rel, text=text, digest=digest, size=len(data))
         with self._lock:
             self._cache[key] = source
-            while len(self._cache) > self.config.limits.cache_entries:
-                self._cache.popitem(last=False)
+            self._cache_bytes += source.size
+            limits = self.config.limits
+            # Both bounds: a parsed file costs many times its bytes (lines, kinds, tree).
+            while len(self._cache) > limits.cache_entries or (
+                self._cache_bytes > limits.cache_bytes and len(self._cache) > 1
+            ):
+                _, evicted = self._cache.popitem(last=False)
+                self._cache_bytes -= evicted.size
         return source
 
     def read_path(self, user_path: str) -> SourceFile:
@@ -324,7 +331,13 @@ class Workspace:
 
     @property
     def cache_size(self) -> int:
+        """Files held in the parsed-file cache (bounded by ``limits.cache-entries``)."""
         return len(self._cache)
+
+    @property
+    def cache_bytes(self) -> int:
+        """Source bytes held in the cache (bounded by ``limits.cache-bytes``)."""
+        return self._cache_bytes
 
 
 def _gitignore(lines: list[str]) -> GitIgnoreSpec:

@@ -65,6 +65,9 @@ class MemoryStore:
         self.max_entries = max_entries
         self._entries: OrderedDict[tuple[str, str], tuple[StatKey, list[Finding]]] = OrderedDict()
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def lookup(self, fingerprint: str, rel: str, stat_key: StatKey) -> list[Finding] | None:
         """The findings stored for this file and stat signature, or None."""
         entry = self._entries.get((fingerprint, rel))
