@@ -196,10 +196,12 @@ class DetectionMemo:
         self._lock = threading.Lock()
 
     def get(self, key: tuple[object, ...]) -> _Previous | None:
+        """What the last call with these options found, if it is still remembered."""
         with self._lock:
             return self._previous.get(key)
 
     def put(self, key: tuple[object, ...], previous: _Previous) -> None:
+        """Remember a call's findings, forgetting the least recent option set beyond ``KEPT``."""
         with self._lock:
             self._previous[key] = previous
             self._previous.move_to_end(key)

@@ -53,6 +53,7 @@ class ShapeCache:
         return len(self._shapes)
 
     def get(self, digest: str) -> Shape | None:
+        """The shape of a file with this content hash, if known (and marks it worth saving)."""
         with self._lock:
             shape = self._shapes.get(digest)
             if shape is not None:
@@ -62,6 +63,7 @@ class ShapeCache:
             return shape
 
     def put(self, digest: str, shape: Shape) -> None:
+        """Keep a newly computed shape, dropping the least recently used beyond ``entries``."""
         with self._lock:
             self.misses += 1
             self._shapes[digest] = shape
@@ -120,45 +122,67 @@ class Match:
     length: int
 
 
+@dataclass(slots=True)
+class _Lines:
+    """Every file's logical lines end to end, so one position names a line anywhere in the tree."""
+
+    content: list[int]  # hash of the renamed line
+    step: list[int]  # hash of the renamed line with its depth change
+    delta: list[int]  # depth change before the line
+    file_of: list[int]
+    line_of: list[int]
+    key_at: list[int | None]  # the window starting at each line (None near a file's end)
+    windows: dict[int, list[int]]  # window key -> positions where it starts
+
+
+def _concatenate(shapes: list[Shape], k: int, only: set[int] | None) -> _Lines:
+    """Lay the files end to end and post their windows (with ``only``, just the ones it can use).
+
+    With ``only``, every window that can seed or extend a run starts in one of those files,
+    so just those keys are indexed (a run's earlier window is in the same file as the run).
+    """
+    lines = _Lines([], [], [], [], [], [], defaultdict(list))
+    windows = lines.windows
+    wanted = None if only is None else {key for fid in only for key in shapes[fid].window_hashes(k)[2]}
+    for fid, shape in enumerate(shapes):
+        base = len(lines.content)
+        content, steps, keys = shape.window_hashes(k)
+        lines.content += content
+        lines.step += steps
+        lines.delta += shape.deltas
+        lines.file_of += [fid] * len(content)
+        lines.line_of += range(len(content))
+        lines.key_at += keys
+        lines.key_at += [None] * (len(content) - len(keys))
+        if wanted is None or not wanted.isdisjoint(keys):
+            for offset, key in enumerate(keys):
+                if wanted is None or key in wanted:
+                    windows[key].append(base + offset)
+    return lines
+
+
+def _extent(lines: _Lines, p: int, q: int, k: int) -> int:
+    """How many lines the run seeded at positions ``p`` < ``q`` extends to (a self-overlap is cut)."""
+    file_of, step = lines.file_of, lines.step
+    total = len(step)
+    n = k
+    while (q + n < total and file_of[p + n] == file_of[p] and file_of[q + n] == file_of[q]
+           and step[p + n] == step[q + n]):
+        n += 1
+    if file_of[p] == file_of[q] and q < p + n:
+        n = q - p  # a run overlapping itself: keep the part before the repeat
+    return n
+
+
 def seed_matches(shapes: list[Shape], k: int, cap: int = 64, only: set[int] | None = None) -> Iterator[Match]:
     """Maximal runs of equal logical lines between (or within) files, seeded by k-line windows.
 
     With ``only`` (file indices), just the runs that involve one of those files: a warm server
     passes the files that changed and keeps the runs between unchanged files from before.
     """
-    content: list[int] = []
-    step: list[int] = []
-    delta: list[int] = []
-    file_of: list[int] = []
-    line_of: list[int] = []
-    key_at: list[int | None] = []  # the window starting at each line (None near a file's end)
-    windows: dict[int, list[int]] = defaultdict(list)
-    # With ``only``, every window that can seed or extend a run starts in one of those files,
-    # so just those keys are indexed (a run's earlier window is in the same file as the run).
-    wanted = None if only is None else {key for fid in only for key in shapes[fid].window_hashes(k)[2]}
-    for fid, shape in enumerate(shapes):
-        base = len(content)
-        lines, steps, keys = shape.window_hashes(k)
-        content += lines
-        step += steps
-        delta += shape.deltas
-        file_of += [fid] * len(lines)
-        line_of += range(len(lines))
-        key_at += keys
-        key_at += [None] * (len(lines) - len(keys))
-        if wanted is None:
-            for offset, key in enumerate(keys):
-                windows[key].append(base + offset)
-        elif not wanted.isdisjoint(keys):
-            for offset, key in enumerate(keys):
-                if key in wanted:
-                    windows[key].append(base + offset)
-    total = len(content)
-
-    def seeded(g: int) -> bool:
-        key = key_at[g]
-        return key is not None and 2 <= len(windows.get(key, ())) <= cap
-
+    lines = _concatenate(shapes, k, only)
+    content, delta, file_of, line_of, key_at = lines.content, lines.delta, lines.file_of, lines.line_of, lines.key_at
+    windows = lines.windows
     groups = [places for places in windows.values() if 2 <= len(places) <= cap]
     for places in groups:
         for x, p in enumerate(places):
@@ -166,15 +190,12 @@ def seed_matches(shapes: list[Shape], k: int, cap: int = 64, only: set[int] | No
                 if only is not None and file_of[p] not in only and file_of[q] not in only:
                     continue
                 # Not the start of the run if the line before agrees too and seeded it already.
+                before = key_at[p - 1] if p else None
                 if (p and q and file_of[p - 1] == file_of[p] and file_of[q - 1] == file_of[q]
-                        and content[p - 1] == content[q - 1] and delta[p] == delta[q] and seeded(p - 1)):
+                        and content[p - 1] == content[q - 1] and delta[p] == delta[q]
+                        and before is not None and 2 <= len(windows.get(before, ())) <= cap):
                     continue
-                n = k
-                while (q + n < total and file_of[p + n] == file_of[p] and file_of[q + n] == file_of[q]
-                       and step[p + n] == step[q + n]):
-                    n += 1
-                if file_of[p] == file_of[q] and q < p + n:
-                    n = q - p  # a run overlapping itself: keep the part before the repeat
+                n = _extent(lines, p, q, k)
                 if n >= k:
                     yield Match(file_of[p], line_of[p], file_of[q], line_of[q], n)
 

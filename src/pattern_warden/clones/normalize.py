@@ -153,6 +153,7 @@ class Shape:
         return " ".join(self.exact[first : last + 1]).split(" ")
 
     def dump(self) -> tuple:
+        """Plain tuples for ``marshal`` (the CLI's cache, the tokenizing workers), versioned."""
         units = [(u.name, u.start, u.end, u.first, u.last, u.trivial) for u in self.units]
         return (SHAPE_VERSION, self.starts, self.ends, self.deltas, self.exact, self.renamed, self.flags, units,
                 self.code_rows)
@@ -258,13 +259,21 @@ _KIND_CODES = {
 }
 
 
-def _tokens_to_lines(text: str) -> _LineBuilder:
+#: Placeholders of the literal token kinds; keywords and operators get ``token_char`` instead.
+_LITERAL_CHARS = {lexer.NUMBER: _NUMBER_CHAR, lexer.STRING: _STRING_CHAR}
+
+
+def _tokens(text: str) -> list[tuple[int, str, int, int]]:
+    """The fast lexer's tokens, or ``tokenize``'s where the lexer is unsure."""
     tokens = lexer.lex(text)
-    if tokens is None:
-        tokens = _stdlib_tokens(text)
+    return tokens if tokens is not None else _stdlib_tokens(text)
+
+
+def _tokens_to_lines(text: str) -> _LineBuilder:
+    """Logical lines from tokens; names are handled inline because a third of all tokens are names."""
     builder = _LineBuilder()
     after_def = False
-    for kind, value, first, last in tokens:
+    for kind, value, first, last in _tokens(text):
         if kind == lexer.NEWLINE:
             builder.close()
         elif kind == lexer.INDENT:
@@ -283,12 +292,8 @@ def _tokens_to_lines(text: str) -> _LineBuilder:
                     builder.name(value)
             after_def = value in ("def", "class")
             continue
-        elif kind == lexer.NUMBER:
-            builder.add(value, _NUMBER_CHAR, first, last)
-        elif kind == lexer.STRING:
-            builder.add(value, _STRING_CHAR, first, last)
         else:
-            builder.add(value, token_char(value), first, last)
+            builder.add(value, _LITERAL_CHARS.get(kind) or token_char(value), first, last)
         after_def = False
     builder.close()
     return builder

@@ -34,6 +34,7 @@ def load_warm(disk_dir: Path, workspace: Workspace) -> tuple[TreeState, Detectio
 
 
 def save_warm(disk_dir: Path, workspace: Workspace, state: TreeState, memo: DetectionMemo) -> None:
+    """Write the warm state for the next run; written aside and renamed, so a reader never sees half."""
     data = {"version": SHAPE_VERSION, "tree": state.dump(workspace), "memo": memo.dump()}
     try:
         disk_dir.mkdir(parents=True, exist_ok=True)
