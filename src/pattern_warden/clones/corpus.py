@@ -51,6 +51,7 @@ class Corpus:
     digests: list[str] = field(default_factory=list)
     shapes: list[Shape] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    shaped: int = 0  # files tokenized by this call (the rest came from the shape cache)
 
     def folder(self, fid: int) -> str:
         """The folder of file ``fid``, as the summary groups duplication by it."""
@@ -209,6 +210,7 @@ def load_corpus(
     slots, pending = _read(workspace, [f for f in files if include_tests or not is_test_path(f[1])],
                            cache, state, corpus.notes)
     _shape_pending(slots, pending, cache, corpus.notes)
+    corpus.shaped = len(pending)
     for rel, digest, shape in slots:
         if shape is not None:
             corpus.paths.append(rel)

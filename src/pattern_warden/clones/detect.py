@@ -21,6 +21,7 @@ from rapidfuzz.fuzz import ratio
 
 from pattern_warden.clones.advice import recommend
 from pattern_warden.clones.corpus import Corpus, TreeState, load_corpus
+from pattern_warden.clones.heap import CollectorPause
 from pattern_warden.clones.index import Match, ShapeCache, seed_matches, shingles, similar_candidates
 from pattern_warden.clones.models import (
     KINDS,
@@ -61,6 +62,8 @@ MIN_SHARED_WORDS = 0.5
 MIN_SHARED_LINES = 0.5
 #: Share of a fragment's lines that, all of one shape, make it a list of declarations.
 REPETITIVE = 0.6
+#: Files tokenized in one call from which a caller's warm state is frozen out of the collector's sight.
+FREEZE_FROM = 50
 #: A run covering this share of both functions makes their "similar" verdict redundant.
 COVERED = 0.9
 
@@ -103,9 +106,12 @@ def find_duplicates(
     """Clone classes under ``paths`` (default: the whole root), ranked, one page at a time."""
     opts = options or DuplicatesOptions()
     validate(opts)
-    corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
-    page, info = paginate(ranked, opts.cursor, opts.limit)  # models are built for this page only
-    clones = [_clone_class(corpus, r) for r in page]
+    with CollectorPause() as pause:
+        corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
+        page, info = paginate(ranked, opts.cursor, opts.limit)  # models are built for this page only
+        clones = [_clone_class(corpus, r) for r in page]
+        # A caller keeping warm state keeps what a cold call built: freeze it (after a sweep).
+        pause.freeze = memo is not None and corpus.shaped >= FREEZE_FROM
     return DuplicatesResult(summary=summary, clones=clones, page=info, notes=corpus.notes)
 
 
@@ -117,9 +123,13 @@ def analyse(
     state: TreeState | None = None,
     memo: DetectionMemo | None = None,
 ) -> tuple[DuplicatesSummary, list[CloneClass], list[Note]]:
-    """The summary and every clone class, ranked (the CLI prints them all)."""
-    corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
-    return summary, [_clone_class(corpus, r) for r in ranked], corpus.notes
+    """The summary and every clone class, ranked (the CLI prints them all).
+
+    Meant for a one-shot process: what the search leaves alive is frozen without a sweep.
+    """
+    with CollectorPause(freeze=True, sweep=False):
+        corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
+        return summary, [_clone_class(corpus, r) for r in ranked], corpus.notes
 
 
 @dataclass

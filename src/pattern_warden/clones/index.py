@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from pattern_warden.clones.heap import CollectorPause
 from pattern_warden.clones.normalize import Shape, shape_of
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,9 @@ _DISK_FILE = "shapes.marshal"
 class ShapeCache:
     """File shapes keyed by content hash: bounded in memory, optionally persisted for the CLI."""
 
+    #: Share of the loaded entries that must be new or stale before ``save`` rewrites the file.
+    REWRITE_SHARE = 0.02
+
     def __init__(self, entries: int = 20_000, disk_dir: Path | None = None) -> None:
         self.entries = entries
         self.disk_dir = disk_dir
@@ -46,8 +50,10 @@ class ShapeCache:
         self._dirty = False
         self.hits = 0
         self.misses = 0
+        self._loaded = 0  # entries read from disk
         if disk_dir is not None:
-            self._load()
+            with CollectorPause(freeze=True, sweep=False):  # the CLI's one-shot process keeps them all
+                self._load()
 
     def __len__(self) -> int:
         return len(self._shapes)
@@ -84,11 +90,19 @@ class ShapeCache:
             shape = Shape.load(dumped)
             if isinstance(digest, str) and shape is not None:
                 self._shapes[digest] = shape
+        self._loaded = len(self._shapes)
         self._dirty = False
 
     def save(self) -> None:
-        """Write the shapes this process used to disk: files since deleted or changed drop out."""
-        if self.disk_dir is None or not (self._dirty or len(self._used) < len(self._shapes)):
+        """Write the shapes this process used to disk: files since deleted or changed drop out.
+
+        Only once enough of the file is new or stale: re-tokenizing a few changed files on the
+        next run takes a millisecond each, rewriting megabytes of shapes takes a tenth of a second.
+        """
+        stale = len(self._shapes) - len(self._used)
+        if self.disk_dir is None or not (self._dirty or stale):
+            return
+        if self.misses + stale < self.REWRITE_SHARE * self._loaded:
             return
         items = {d: s.dump() for d, s in self._shapes.items() if d in self._used}
         try:
