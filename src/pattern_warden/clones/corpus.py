@@ -95,6 +95,7 @@ class TreeState:
     def __init__(self) -> None:
         self._walks: dict[tuple[str, ...], _Walk] = {}
         self._digests: dict[Path, tuple[_Stamp, str]] = {}
+        self._relative: dict[tuple[Path, Path], str] = {}
         self._lock = threading.Lock()
 
     def discover(self, workspace: Workspace, paths: Sequence[str] | None) -> Discovery:
@@ -132,6 +133,14 @@ class TreeState:
             folders.update(sub.folders)
         found = Discovery(sorted(set(files)), walk.found.skipped, walk.found.truncated)
         return _Walk(found, folders, walk.taken)
+
+    def relative(self, workspace: Workspace, path: Path) -> str:
+        """``Workspace.relative``, remembered: pathlib's parsing was a fifth of a warm call."""
+        key = (workspace.root, path)
+        rel = self._relative.get(key)
+        if rel is None:
+            rel = self._relative[key] = workspace.relative(path)
+        return rel
 
     def known_digest(self, path: Path) -> str | None:
         """The content hash of ``path`` if its stamp has not changed since it was read."""
@@ -206,7 +215,8 @@ def load_corpus(
     corpus.notes += [Note(path=s.path, message=s.reason) for s in found.skipped]
     if found.truncated:
         corpus.notes.append(Note(message=f"Stopped at the {workspace.config.limits.max_files:,}-file limit."))
-    files = [(real, workspace.relative(real)) for real in found.files]
+    relative = workspace.relative if state is None else lambda real: state.relative(workspace, real)
+    files = [(real, relative(real)) for real in found.files]
     slots, pending = _read(workspace, [f for f in files if include_tests or not is_test_path(f[1])],
                            cache, state, corpus.notes)
     _shape_pending(slots, pending, cache, corpus.notes)

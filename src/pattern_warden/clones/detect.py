@@ -424,16 +424,12 @@ def _covered(pair: _Pair, by_files: dict[tuple[int, int], list[Match]], shapes: 
     a, b = pair.a, pair.b
     for (fa, fb), swap in (((a.fid, b.fid), False), ((b.fid, a.fid), True)):
         x, y = (b, a) if swap else (a, b)
-        for m in by_files.get((fa, fb), ()):
-            ox = _overlap(m.line_a, m.line_a + m.length - 1, x)
-            oy = _overlap(m.line_b, m.line_b + m.length - 1, y)
-            if ox >= COVERED * (x.last - x.first + 1) and oy >= COVERED * (y.last - y.first + 1):
+        need_x, need_y = COVERED * (x.last - x.first + 1), COVERED * (y.last - y.first + 1)
+        for m in by_files.get((fa, fb), ()):  # overlaps inline: this runs for every run of both files
+            if (min(m.line_a + m.length - 1, x.last) - max(m.line_a, x.first) + 1 >= need_x
+                    and min(m.line_b + m.length - 1, y.last) - max(m.line_b, y.first) + 1 >= need_y):
                 return True
     return False
-
-
-def _overlap(first: int, last: int, span: _Span) -> int:
-    return max(0, min(last, span.last) - max(first, span.first) + 1)
 
 
 def _inside_pair(m: Match, pairs: list[_Pair]) -> bool:

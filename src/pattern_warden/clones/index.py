@@ -232,8 +232,10 @@ def similar_candidates(
     ``only`` (unit indices), just the pairs that involve one of those units.
     """
     postings: dict[int, list[int]] = defaultdict(list)
+    # With ``only``, just the shingles those units hold are ever looked up: post only those.
+    wanted = None if only is None else set().union(*(unit_shingles[uid] for uid in only))
     for uid, grams in enumerate(unit_shingles):
-        for gram in grams:
+        for gram in grams if wanted is None else grams & wanted:
             postings[gram].append(uid)
     done: set[tuple[int, int]] = set()
     for uid in sorted(only) if only is not None else range(len(unit_shingles)):
