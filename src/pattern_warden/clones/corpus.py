@@ -13,7 +13,6 @@ import stat
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -288,6 +287,8 @@ def _shape_pending(slots: list[_Slot], pending: list[_Pending], cache: ShapeCach
 def _shape_all(texts: list[str]) -> list[Shape | None]:
     if len(texts) < PARALLEL_FROM:
         return _shape_batch(texts)
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing costs a warm CLI run 5 ms to import
+
     size = max(1, len(texts) // (WORKERS * 4))
     batches = [texts[i : i + size] for i in range(0, len(texts), size)]
     try:
