@@ -295,3 +295,66 @@ def test_warm_calls_after_a_change_match_a_fresh_run(project: Path) -> None:
     assert sorted(kind for kind, _ in fresh()) == ["exact", "similar"]
     (project / "lib" / "d.py").unlink()
     assert warm() == fresh() and len(fresh()) == 1
+
+
+def test_a_cold_warm_call_freezes_its_state_and_leaves_the_collector_on(project: Path) -> None:
+    """The first call of a server (many files shaped) moves its state out of the collector's sight;
+    a warm call after one change freezes nothing more, and neither leaves collection disabled."""
+    import gc
+
+    import pattern_warden.clones.detect as detect
+
+    for n in range(detect.FREEZE_FROM):
+        write(project, f"pkg/m{n}.py", UNRELATED.replace("render", f"render{n}").replace("out", f"out{n}"))
+    workspace = Workspace(load_config(project))
+    cache, state, memo = ShapeCache(), TreeState(), DetectionMemo()
+    gc.unfreeze()
+    try:
+        assert gc.isenabled()
+        find_duplicates(workspace, None, DuplicatesOptions(), cache, state, memo)
+        frozen = gc.get_freeze_count()
+        assert frozen > 0 and gc.isenabled()
+        write(project, "pkg/m0.py", LOADER)
+        find_duplicates(workspace, None, DuplicatesOptions(), cache, state, memo)
+        # Fewer, not more: the changed file's old shape was frozen and is freed all the same.
+        assert gc.get_freeze_count() < frozen and gc.isenabled()
+        frozen = gc.get_freeze_count()
+        find_duplicates(workspace, None, DuplicatesOptions())  # no warm state kept: nothing frozen
+        assert gc.get_freeze_count() <= frozen and gc.isenabled()
+    finally:
+        gc.unfreeze()
+
+
+def test_shape_file_is_rewritten_only_when_enough_of_it_changed(project: Path) -> None:
+    """One changed file among many is re-tokenized next run rather than rewriting every shape;
+    once enough changed, the file is rewritten. Answers are the same either way."""
+    for n in range(100):
+        write(project, f"pkg/m{n}.py", UNRELATED.replace("render", f"render{n}").replace("out", f"out{n}"))
+    write(project, "pkg/a.py", LOADER)
+    disk = project / ".pattern-warden-cache" / "clones"
+    workspace = Workspace(load_config(project))
+
+    def cli_run() -> tuple[list[tuple[str, list[tuple[str, int, int, str | None]]]], ShapeCache]:
+        cache = ShapeCache(disk_dir=disk)
+        result = find_duplicates(workspace, None, DuplicatesOptions(limit=200), cache)
+        cache.save()
+        return [(c.kind, spans(c)) for c in result.clones], cache
+
+    first, cache = cli_run()
+    assert first == [] and cache.misses == 101
+    def stamp() -> tuple[int, int]:  # a rewrite renames a new file over the old one: a new inode
+        status = (disk / "shapes.marshal").stat()
+        return status.st_ino, status.st_mtime_ns
+
+    written = stamp()
+    write(project, "pkg/b.py", LOADER_RENAMED)
+    again, cache = cli_run()
+    assert cache.misses == 1 and stamp() == written
+    assert [kind for kind, _ in again] == ["renamed"]
+    write(project, "pkg/c.py", LOADER_RELAID)
+    for n in range(3):
+        write(project, f"pkg/m{n}.py", LOADER_CHANGED.replace("load_stripped", f"load{n}"))
+    later, cache = cli_run()
+    assert cache.misses == 5 and stamp() != written
+    assert later == [(c.kind, spans(c)) for c in run(project, limit=200).clones]
+    assert cli_run()[1].misses == 0  # everything from the rewritten file

@@ -13,7 +13,6 @@ import stat
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,8 +50,10 @@ class Corpus:
     digests: list[str] = field(default_factory=list)
     shapes: list[Shape] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    shaped: int = 0  # files tokenized by this call (the rest came from the shape cache)
 
     def folder(self, fid: int) -> str:
+        """The folder of file ``fid``, as the summary groups duplication by it."""
         return posixpath.dirname(self.paths[fid]) or "."
 
 
@@ -93,9 +94,11 @@ class TreeState:
     def __init__(self) -> None:
         self._walks: dict[tuple[str, ...], _Walk] = {}
         self._digests: dict[Path, tuple[_Stamp, str]] = {}
+        self._relative: dict[tuple[Path, Path], str] = {}
         self._lock = threading.Lock()
 
     def discover(self, workspace: Workspace, paths: Sequence[str] | None) -> Discovery:
+        """The files under ``paths``, re-walking only folders whose stamp changed since the last call."""
         key = tuple(paths or ["."])
         with self._lock:
             walk = self._walks.get(key)
@@ -130,12 +133,21 @@ class TreeState:
         found = Discovery(sorted(set(files)), walk.found.skipped, walk.found.truncated)
         return _Walk(found, folders, walk.taken)
 
+    def relative(self, workspace: Workspace, path: Path) -> str:
+        """``Workspace.relative``, remembered: pathlib's parsing was a fifth of a warm call."""
+        key = (workspace.root, path)
+        rel = self._relative.get(key)
+        if rel is None:
+            rel = self._relative[key] = workspace.relative(path)
+        return rel
+
     def known_digest(self, path: Path) -> str | None:
         """The content hash of ``path`` if its stamp has not changed since it was read."""
         entry = self._digests.get(path)
         return entry[1] if entry is not None and entry[0] == _stamp(path) else None
 
     def remember(self, path: Path, stamp: _Stamp | None, digest: str) -> None:
+        """Note the hash of a file just read, so the next call can skip reading it while its stamp holds."""
         if stamp is not None:
             self._digests[path] = (stamp, digest)
 
@@ -202,42 +214,12 @@ def load_corpus(
     corpus.notes += [Note(path=s.path, message=s.reason) for s in found.skipped]
     if found.truncated:
         corpus.notes.append(Note(message=f"Stopped at the {workspace.config.limits.max_files:,}-file limit."))
-    pending: list[tuple[int, str, str]] = []  # (slot, digest, text) of files not in the cache
-    slots: list[tuple[str, str, Shape | None]] = []
-    budget = workspace.config.limits.max_total_bytes
-    for real in found.files:
-        rel = workspace.relative(real)
-        if not include_tests and is_test_path(rel):
-            continue
-        if state is not None:
-            digest = state.known_digest(real)
-            shape = cache.get(digest) if digest is not None else None
-            if digest is not None and shape is not None:
-                slots.append((rel, digest, shape))
-                continue
-            stamp = _stamp(real)
-        source = workspace.read(real)
-        if isinstance(source, Skipped):
-            corpus.notes.append(Note(path=source.path, message=source.reason))
-            continue
-        if state is not None:
-            state.remember(real, stamp, source.digest)
-        budget -= source.size
-        if budget < 0:
-            corpus.notes.append(Note(message="Stopped at the byte limit for one call; later files were not read."))
-            break
-        shape = cache.get(source.digest)
-        if shape is None:
-            pending.append((len(slots), source.digest, source.text))
-        slots.append((rel, source.digest, shape))
-    shaped = _shape_all([text for _, _, text in pending])
-    for (slot, digest, _), shape in zip(pending, shaped):
-        rel = slots[slot][0]
-        if shape is None:
-            corpus.notes.append(Note(path=rel, message="cannot be tokenized; left out"))
-        else:
-            cache.put(digest, shape)
-        slots[slot] = (rel, digest, shape)
+    relative = workspace.relative if state is None else lambda real: state.relative(workspace, real)
+    files = [(real, relative(real)) for real in found.files]
+    slots, pending = _read(workspace, [f for f in files if include_tests or not is_test_path(f[1])],
+                           cache, state, corpus.notes)
+    _shape_pending(slots, pending, cache, corpus.notes)
+    corpus.shaped = len(pending)
     for rel, digest, shape in slots:
         if shape is not None:
             corpus.paths.append(rel)
@@ -246,9 +228,67 @@ def load_corpus(
     return corpus
 
 
+_Slot = tuple[str, str, Shape | None]  # (relative path, content hash, shape once known)
+_Pending = tuple[int, str, str]  # (slot, content hash, text) of a file whose shape is not cached
+
+
+def _read(
+    workspace: Workspace, files: list[tuple[Path, str]], cache: ShapeCache, state: TreeState | None, notes: list[Note]
+) -> tuple[list[_Slot], list[_Pending]]:
+    """A slot per file in order, with its shape when cached; the texts still to tokenize.
+
+    Files whose stamp and shape a warm ``state`` already knows are not read at all.
+    """
+    slots: list[_Slot] = []
+    pending: list[_Pending] = []
+    budget = workspace.config.limits.max_total_bytes
+    for real, rel in files:
+        hit = _known(state, cache, real)
+        if hit is not None:
+            slots.append((rel, *hit))
+            continue
+        stamp = _stamp(real) if state is not None else None
+        source = workspace.read(real)
+        if isinstance(source, Skipped):
+            notes.append(Note(path=source.path, message=source.reason))
+            continue
+        if state is not None:
+            state.remember(real, stamp, source.digest)
+        budget -= source.size
+        if budget < 0:
+            notes.append(Note(message="Stopped at the byte limit for one call; later files were not read."))
+            break
+        shape = cache.get(source.digest)
+        if shape is None:
+            pending.append((len(slots), source.digest, source.text))
+        slots.append((rel, source.digest, shape))
+    return slots, pending
+
+
+def _known(state: TreeState | None, cache: ShapeCache, real: Path) -> tuple[str, Shape] | None:
+    """The content hash and cached shape of a file unchanged since a warm ``state`` read it."""
+    digest = state.known_digest(real) if state is not None else None
+    shape = cache.get(digest) if digest is not None else None
+    return (digest, shape) if digest is not None and shape is not None else None
+
+
+def _shape_pending(slots: list[_Slot], pending: list[_Pending], cache: ShapeCache, notes: list[Note]) -> None:
+    """Tokenize the files not in the cache (in parallel when many) and fill in their slots."""
+    shaped = _shape_all([text for _, _, text in pending])
+    for (slot, digest, _), shape in zip(pending, shaped):
+        rel = slots[slot][0]
+        if shape is None:
+            notes.append(Note(path=rel, message="cannot be tokenized; left out"))
+        else:
+            cache.put(digest, shape)
+        slots[slot] = (rel, digest, shape)
+
+
 def _shape_all(texts: list[str]) -> list[Shape | None]:
     if len(texts) < PARALLEL_FROM:
         return _shape_batch(texts)
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing costs a warm CLI run 5 ms to import
+
     size = max(1, len(texts) // (WORKERS * 4))
     batches = [texts[i : i + size] for i in range(0, len(texts), size)]
     try:

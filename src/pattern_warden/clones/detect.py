@@ -21,6 +21,7 @@ from rapidfuzz.fuzz import ratio
 
 from pattern_warden.clones.advice import recommend
 from pattern_warden.clones.corpus import Corpus, TreeState, load_corpus
+from pattern_warden.clones.heap import CollectorPause
 from pattern_warden.clones.index import Match, ShapeCache, seed_matches, shingles, similar_candidates
 from pattern_warden.clones.models import (
     KINDS,
@@ -61,6 +62,8 @@ MIN_SHARED_WORDS = 0.5
 MIN_SHARED_LINES = 0.5
 #: Share of a fragment's lines that, all of one shape, make it a list of declarations.
 REPETITIVE = 0.6
+#: Files tokenized in one call from which a caller's warm state is frozen out of the collector's sight.
+FREEZE_FROM = 50
 #: A run covering this share of both functions makes their "similar" verdict redundant.
 COVERED = 0.9
 
@@ -103,9 +106,12 @@ def find_duplicates(
     """Clone classes under ``paths`` (default: the whole root), ranked, one page at a time."""
     opts = options or DuplicatesOptions()
     validate(opts)
-    corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
-    page, info = paginate(ranked, opts.cursor, opts.limit)  # models are built for this page only
-    clones = [_clone_class(corpus, r) for r in page]
+    with CollectorPause() as pause:
+        corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
+        page, info = paginate(ranked, opts.cursor, opts.limit)  # models are built for this page only
+        clones = [_clone_class(corpus, r) for r in page]
+        # A caller keeping warm state keeps what a cold call built: freeze it (after a sweep).
+        pause.freeze = memo is not None and corpus.shaped >= FREEZE_FROM
     return DuplicatesResult(summary=summary, clones=clones, page=info, notes=corpus.notes)
 
 
@@ -117,9 +123,13 @@ def analyse(
     state: TreeState | None = None,
     memo: DetectionMemo | None = None,
 ) -> tuple[DuplicatesSummary, list[CloneClass], list[Note]]:
-    """The summary and every clone class, ranked (the CLI prints them all)."""
-    corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
-    return summary, [_clone_class(corpus, r) for r in ranked], corpus.notes
+    """The summary and every clone class, ranked (the CLI prints them all).
+
+    Meant for a one-shot process: what the search leaves alive is frozen without a sweep.
+    """
+    with CollectorPause(freeze=True, sweep=False):
+        corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
+        return summary, [_clone_class(corpus, r) for r in ranked], corpus.notes
 
 
 @dataclass
@@ -196,10 +206,12 @@ class DetectionMemo:
         self._lock = threading.Lock()
 
     def get(self, key: tuple[object, ...]) -> _Previous | None:
+        """What the last call with these options found, if it is still remembered."""
         with self._lock:
             return self._previous.get(key)
 
     def put(self, key: tuple[object, ...], previous: _Previous) -> None:
+        """Remember a call's findings, forgetting the least recent option set beyond ``KEPT``."""
         with self._lock:
             self._previous[key] = previous
             self._previous.move_to_end(key)
@@ -412,16 +424,12 @@ def _covered(pair: _Pair, by_files: dict[tuple[int, int], list[Match]], shapes: 
     a, b = pair.a, pair.b
     for (fa, fb), swap in (((a.fid, b.fid), False), ((b.fid, a.fid), True)):
         x, y = (b, a) if swap else (a, b)
-        for m in by_files.get((fa, fb), ()):
-            ox = _overlap(m.line_a, m.line_a + m.length - 1, x)
-            oy = _overlap(m.line_b, m.line_b + m.length - 1, y)
-            if ox >= COVERED * (x.last - x.first + 1) and oy >= COVERED * (y.last - y.first + 1):
+        need_x, need_y = COVERED * (x.last - x.first + 1), COVERED * (y.last - y.first + 1)
+        for m in by_files.get((fa, fb), ()):  # overlaps inline: this runs for every run of both files
+            if (min(m.line_a + m.length - 1, x.last) - max(m.line_a, x.first) + 1 >= need_x
+                    and min(m.line_b + m.length - 1, y.last) - max(m.line_b, y.first) + 1 >= need_y):
                 return True
     return False
-
-
-def _overlap(first: int, last: int, span: _Span) -> int:
-    return max(0, min(last, span.last) - max(first, span.first) + 1)
 
 
 def _inside_pair(m: Match, pairs: list[_Pair]) -> bool:

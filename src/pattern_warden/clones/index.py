@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from pattern_warden.clones.heap import CollectorPause
 from pattern_warden.clones.normalize import Shape, shape_of
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,9 @@ _DISK_FILE = "shapes.marshal"
 class ShapeCache:
     """File shapes keyed by content hash: bounded in memory, optionally persisted for the CLI."""
 
+    #: Share of the loaded entries that must be new or stale before ``save`` rewrites the file.
+    REWRITE_SHARE = 0.02
+
     def __init__(self, entries: int = 20_000, disk_dir: Path | None = None) -> None:
         self.entries = entries
         self.disk_dir = disk_dir
@@ -46,13 +50,16 @@ class ShapeCache:
         self._dirty = False
         self.hits = 0
         self.misses = 0
+        self._loaded = 0  # entries read from disk
         if disk_dir is not None:
-            self._load()
+            with CollectorPause(freeze=True, sweep=False):  # the CLI's one-shot process keeps them all
+                self._load()
 
     def __len__(self) -> int:
         return len(self._shapes)
 
     def get(self, digest: str) -> Shape | None:
+        """The shape of a file with this content hash, if known (and marks it worth saving)."""
         with self._lock:
             shape = self._shapes.get(digest)
             if shape is not None:
@@ -62,6 +69,7 @@ class ShapeCache:
             return shape
 
     def put(self, digest: str, shape: Shape) -> None:
+        """Keep a newly computed shape, dropping the least recently used beyond ``entries``."""
         with self._lock:
             self.misses += 1
             self._shapes[digest] = shape
@@ -82,11 +90,19 @@ class ShapeCache:
             shape = Shape.load(dumped)
             if isinstance(digest, str) and shape is not None:
                 self._shapes[digest] = shape
+        self._loaded = len(self._shapes)
         self._dirty = False
 
     def save(self) -> None:
-        """Write the shapes this process used to disk: files since deleted or changed drop out."""
-        if self.disk_dir is None or not (self._dirty or len(self._used) < len(self._shapes)):
+        """Write the shapes this process used to disk: files since deleted or changed drop out.
+
+        Only once enough of the file is new or stale: re-tokenizing a few changed files on the
+        next run takes a millisecond each, rewriting megabytes of shapes takes a tenth of a second.
+        """
+        stale = len(self._shapes) - len(self._used)
+        if self.disk_dir is None or not (self._dirty or stale):
+            return
+        if self.misses + stale < self.REWRITE_SHARE * self._loaded:
             return
         items = {d: s.dump() for d, s in self._shapes.items() if d in self._used}
         try:
@@ -120,45 +136,67 @@ class Match:
     length: int
 
 
+@dataclass(slots=True)
+class _Lines:
+    """Every file's logical lines end to end, so one position names a line anywhere in the tree."""
+
+    content: list[int]  # hash of the renamed line
+    step: list[int]  # hash of the renamed line with its depth change
+    delta: list[int]  # depth change before the line
+    file_of: list[int]
+    line_of: list[int]
+    key_at: list[int | None]  # the window starting at each line (None near a file's end)
+    windows: dict[int, list[int]]  # window key -> positions where it starts
+
+
+def _concatenate(shapes: list[Shape], k: int, only: set[int] | None) -> _Lines:
+    """Lay the files end to end and post their windows (with ``only``, just the ones it can use).
+
+    With ``only``, every window that can seed or extend a run starts in one of those files,
+    so just those keys are indexed (a run's earlier window is in the same file as the run).
+    """
+    lines = _Lines([], [], [], [], [], [], defaultdict(list))
+    windows = lines.windows
+    wanted = None if only is None else {key for fid in only for key in shapes[fid].window_hashes(k)[2]}
+    for fid, shape in enumerate(shapes):
+        base = len(lines.content)
+        content, steps, keys = shape.window_hashes(k)
+        lines.content += content
+        lines.step += steps
+        lines.delta += shape.deltas
+        lines.file_of += [fid] * len(content)
+        lines.line_of += range(len(content))
+        lines.key_at += keys
+        lines.key_at += [None] * (len(content) - len(keys))
+        if wanted is None or not wanted.isdisjoint(keys):
+            for offset, key in enumerate(keys):
+                if wanted is None or key in wanted:
+                    windows[key].append(base + offset)
+    return lines
+
+
+def _extent(lines: _Lines, p: int, q: int, k: int) -> int:
+    """How many lines the run seeded at positions ``p`` < ``q`` extends to (a self-overlap is cut)."""
+    file_of, step = lines.file_of, lines.step
+    total = len(step)
+    n = k
+    while (q + n < total and file_of[p + n] == file_of[p] and file_of[q + n] == file_of[q]
+           and step[p + n] == step[q + n]):
+        n += 1
+    if file_of[p] == file_of[q] and q < p + n:
+        n = q - p  # a run overlapping itself: keep the part before the repeat
+    return n
+
+
 def seed_matches(shapes: list[Shape], k: int, cap: int = 64, only: set[int] | None = None) -> Iterator[Match]:
     """Maximal runs of equal logical lines between (or within) files, seeded by k-line windows.
 
     With ``only`` (file indices), just the runs that involve one of those files: a warm server
     passes the files that changed and keeps the runs between unchanged files from before.
     """
-    content: list[int] = []
-    step: list[int] = []
-    delta: list[int] = []
-    file_of: list[int] = []
-    line_of: list[int] = []
-    key_at: list[int | None] = []  # the window starting at each line (None near a file's end)
-    windows: dict[int, list[int]] = defaultdict(list)
-    # With ``only``, every window that can seed or extend a run starts in one of those files,
-    # so just those keys are indexed (a run's earlier window is in the same file as the run).
-    wanted = None if only is None else {key for fid in only for key in shapes[fid].window_hashes(k)[2]}
-    for fid, shape in enumerate(shapes):
-        base = len(content)
-        lines, steps, keys = shape.window_hashes(k)
-        content += lines
-        step += steps
-        delta += shape.deltas
-        file_of += [fid] * len(lines)
-        line_of += range(len(lines))
-        key_at += keys
-        key_at += [None] * (len(lines) - len(keys))
-        if wanted is None:
-            for offset, key in enumerate(keys):
-                windows[key].append(base + offset)
-        elif not wanted.isdisjoint(keys):
-            for offset, key in enumerate(keys):
-                if key in wanted:
-                    windows[key].append(base + offset)
-    total = len(content)
-
-    def seeded(g: int) -> bool:
-        key = key_at[g]
-        return key is not None and 2 <= len(windows.get(key, ())) <= cap
-
+    lines = _concatenate(shapes, k, only)
+    content, delta, file_of, line_of, key_at = lines.content, lines.delta, lines.file_of, lines.line_of, lines.key_at
+    windows = lines.windows
     groups = [places for places in windows.values() if 2 <= len(places) <= cap]
     for places in groups:
         for x, p in enumerate(places):
@@ -166,15 +204,12 @@ def seed_matches(shapes: list[Shape], k: int, cap: int = 64, only: set[int] | No
                 if only is not None and file_of[p] not in only and file_of[q] not in only:
                     continue
                 # Not the start of the run if the line before agrees too and seeded it already.
+                before = key_at[p - 1] if p else None
                 if (p and q and file_of[p - 1] == file_of[p] and file_of[q - 1] == file_of[q]
-                        and content[p - 1] == content[q - 1] and delta[p] == delta[q] and seeded(p - 1)):
+                        and content[p - 1] == content[q - 1] and delta[p] == delta[q]
+                        and before is not None and 2 <= len(windows.get(before, ())) <= cap):
                     continue
-                n = k
-                while (q + n < total and file_of[p + n] == file_of[p] and file_of[q + n] == file_of[q]
-                       and step[p + n] == step[q + n]):
-                    n += 1
-                if file_of[p] == file_of[q] and q < p + n:
-                    n = q - p  # a run overlapping itself: keep the part before the repeat
+                n = _extent(lines, p, q, k)
                 if n >= k:
                     yield Match(file_of[p], line_of[p], file_of[q], line_of[q], n)
 
@@ -197,8 +232,10 @@ def similar_candidates(
     ``only`` (unit indices), just the pairs that involve one of those units.
     """
     postings: dict[int, list[int]] = defaultdict(list)
+    # With ``only``, just the shingles those units hold are ever looked up: post only those.
+    wanted = None if only is None else set().union(*(unit_shingles[uid] for uid in only))
     for uid, grams in enumerate(unit_shingles):
-        for gram in grams:
+        for gram in grams if wanted is None else grams & wanted:
             postings[gram].append(uid)
     done: set[tuple[int, int]] = set()
     for uid in sorted(only) if only is not None else range(len(unit_shingles)):

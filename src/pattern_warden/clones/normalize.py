@@ -25,6 +25,8 @@ import tokenize
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
+from operator import add, sub
 
 from pattern_warden.clones import lexer
 
@@ -99,11 +101,11 @@ class Shape:
         another depth.
         """
         key = ("windows", k)
-        if key not in self.memo:
-            content = [hash(r) for r in self.renamed]
-            step = [hash((d, c)) for d, c in zip(self.deltas, content)]
-            windows = [hash((content[g], *step[g + 1 : g + k])) for g in range(len(content) - k + 1)]
-            self.memo[key] = (tuple(content), tuple(step), tuple(windows))
+        if key not in self.memo:  # map/zip keep the loops in C: the CLI computes this for every file
+            content = tuple(map(hash, self.renamed))
+            step = tuple(map(hash, zip(self.deltas, content)))
+            windows = tuple(map(hash, zip(content, *(step[i:] for i in range(1, k)))))
+            self.memo[key] = (content, step, windows)
         return self.memo[key]  # type: ignore[return-value]
 
     def rows(self, first: int, last: int) -> int:
@@ -118,12 +120,10 @@ class Shape:
 
     def prefix(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Running totals of code rows and of tokens, so any run is measured in constant time."""
-        if "prefix" not in self.memo:
-            rows, tokens = [0], [0]
-            for start, end, renamed in zip(self.starts, self.ends, self.renamed):
-                rows.append(rows[-1] + end - start + 1)
-                tokens.append(tokens[-1] + len(renamed))
-            self.memo["prefix"] = (tuple(rows), tuple(tokens))
+        if "prefix" not in self.memo:  # line i spans ends[i] - starts[i] + 1 rows
+            spans = accumulate(map(sub, self.ends, self.starts), initial=0)
+            rows = tuple(map(add, spans, range(len(self.starts) + 1)))
+            self.memo["prefix"] = (rows, tuple(accumulate(map(len, self.renamed), initial=0)))
         return self.memo["prefix"]  # type: ignore[return-value]
 
     def unit_text(self, unit: Unit, body_only: bool = False) -> str:
@@ -153,6 +153,7 @@ class Shape:
         return " ".join(self.exact[first : last + 1]).split(" ")
 
     def dump(self) -> tuple:
+        """Plain tuples for ``marshal`` (the CLI's cache, the tokenizing workers), versioned."""
         units = [(u.name, u.start, u.end, u.first, u.last, u.trivial) for u in self.units]
         return (SHAPE_VERSION, self.starts, self.ends, self.deltas, self.exact, self.renamed, self.flags, units,
                 self.code_rows)
@@ -258,13 +259,21 @@ _KIND_CODES = {
 }
 
 
-def _tokens_to_lines(text: str) -> _LineBuilder:
+#: Placeholders of the literal token kinds; keywords and operators get ``token_char`` instead.
+_LITERAL_CHARS = {lexer.NUMBER: _NUMBER_CHAR, lexer.STRING: _STRING_CHAR}
+
+
+def _tokens(text: str) -> list[tuple[int, str, int, int]]:
+    """The fast lexer's tokens, or ``tokenize``'s where the lexer is unsure."""
     tokens = lexer.lex(text)
-    if tokens is None:
-        tokens = _stdlib_tokens(text)
+    return tokens if tokens is not None else _stdlib_tokens(text)
+
+
+def _tokens_to_lines(text: str) -> _LineBuilder:
+    """Logical lines from tokens; names are handled inline because a third of all tokens are names."""
     builder = _LineBuilder()
     after_def = False
-    for kind, value, first, last in tokens:
+    for kind, value, first, last in _tokens(text):
         if kind == lexer.NEWLINE:
             builder.close()
         elif kind == lexer.INDENT:
@@ -283,12 +292,8 @@ def _tokens_to_lines(text: str) -> _LineBuilder:
                     builder.name(value)
             after_def = value in ("def", "class")
             continue
-        elif kind == lexer.NUMBER:
-            builder.add(value, _NUMBER_CHAR, first, last)
-        elif kind == lexer.STRING:
-            builder.add(value, _STRING_CHAR, first, last)
         else:
-            builder.add(value, token_char(value), first, last)
+            builder.add(value, _LITERAL_CHARS.get(kind) or token_char(value), first, last)
         after_def = False
     builder.close()
     return builder

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pattern_warden.clones.corpus import TreeState
 from pattern_warden.clones.detect import DetectionMemo
+from pattern_warden.clones.heap import CollectorPause
 from pattern_warden.clones.normalize import SHAPE_VERSION
 from pattern_warden.workspace import Workspace
 
@@ -30,10 +31,12 @@ def load_warm(disk_dir: Path, workspace: Workspace) -> tuple[TreeState, Detectio
         return TreeState(), DetectionMemo()
     if not isinstance(data, dict) or data.get("version") != SHAPE_VERSION:
         return TreeState(), DetectionMemo()
-    return TreeState.load(workspace, data.get("tree")), DetectionMemo.load(data.get("memo"))
+    with CollectorPause(freeze=True, sweep=False):  # kept for the whole (one-shot) run
+        return TreeState.load(workspace, data.get("tree")), DetectionMemo.load(data.get("memo"))
 
 
 def save_warm(disk_dir: Path, workspace: Workspace, state: TreeState, memo: DetectionMemo) -> None:
+    """Write the warm state for the next run; written aside and renamed, so a reader never sees half."""
     data = {"version": SHAPE_VERSION, "tree": state.dump(workspace), "memo": memo.dump()}
     try:
         disk_dir.mkdir(parents=True, exist_ok=True)

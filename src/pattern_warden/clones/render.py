@@ -26,6 +26,7 @@ def _span(loc: object) -> str:
 
 
 def duplicates_text(summary: DuplicatesSummary, classes: list[CloneClass], notes: list[Note]) -> str:
+    """The summary line, then one line per pair (first location against each other one), then notes."""
     lines = [
         f"{summary.clone_classes} clone classes; {summary.duplicated_lines} of {summary.lines} code lines "
         f"duplicated ({summary.percentage:.2f}%) in {summary.files} files"
@@ -40,6 +41,7 @@ def duplicates_text(summary: DuplicatesSummary, classes: list[CloneClass], notes
 
 
 def duplicates_json(summary: DuplicatesSummary, classes: list[CloneClass], notes: list[Note]) -> str:
+    """The same model the MCP tool returns, as one page holding every class, so scripts parse one schema."""
     result = DuplicatesResult(summary=summary, clones=classes, page=Page(total=len(classes), offset=0), notes=notes)
     return result.model_dump_json(indent=2) + "\n"
 
