@@ -29,19 +29,20 @@ def command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "pattern_warden"]
 
 
-def rotation(tools: set[str]) -> list[tuple[str, dict[str, Any]]]:
-    """The calls to repeat: each tool that exists, with arguments that do real work."""
+def rotation(tools: set[str], scope: str) -> list[tuple[str, dict[str, Any]]]:
+    """The calls to repeat: each tool that exists, with arguments that do real work on ``scope``."""
     calls: list[tuple[str, dict[str, Any]]] = [
         ("search_patterns", {"query": "retry with backoff"}),
         ("get_pattern", {"id": "bounded-concurrency"}),
         ("get_pattern", {"id": "no-such-pattern"}),
     ]
     optional: list[tuple[str, dict[str, Any]]] = [
-        ("check_rules", {"paths": ["json"]}),
+        ("check_rules", {"paths": [scope]}),
         ("check_rules", {"code": "def f(x=[]):\n    return x\n"}),
         ("find_similar", {"code": "def dumps(obj):\n    return encode(obj)\n"}),
-        ("find_duplicates", {"paths": ["json"]}),
+        ("find_duplicates", {"paths": [scope]}),
         ("score_loc_delta", {"before": "x = 1\n", "after": "x = 2\ny = 3\n"}),
+        ("review_change", {"path": scope}),
     ]
     return calls + [call for call in optional if call[0] in tools]
 
@@ -60,12 +61,13 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=5000)
     parser.add_argument("--root", default=sysconfig.get_paths()["stdlib"])
+    parser.add_argument("--scope", default="json", help="the folder (under the root) that tools check")
     opts = parser.parse_args()
     cmd = command()
     params = StdioServerParameters(command=cmd[0], args=[*cmd[1:], "--root", opts.root])
     async with Client(params) as client:
         tools = {t.name for t in (await client.list_tools()).tools}
-        calls = rotation(tools)
+        calls = rotation(tools, opts.scope)
         print(f"rotation: {', '.join(sorted({name for name, _ in calls}))}")
         show("start", await status(client))
         errors = 0
