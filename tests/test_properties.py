@@ -430,6 +430,15 @@ def test_lexer_agrees_with_tokenize_where_it_answers(text: str) -> None:
     assert fast == _stdlib_tokens(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+@pytest.mark.xfail(strict=True, reason="clones/lexer.py: on a last line of only whitespace with no final "
+                   "newline, the lexer puts the closing DEDENTs one row later than tokenize (it appends a newline "
+                   "first); left to the clones refactor (shapes do not read DEDENT rows)")
+@examples(1)
+@given(st.just("if x:\n    y = 1\n    "))
+def test_lexer_dedent_row_after_a_trailing_blank_line(text: str) -> None:
+    assert lexer.lex(text) == _stdlib_tokens(text)
+
+
 # -- the line counters ---------------------------------------------------------------------
 
 
@@ -457,6 +466,9 @@ def test_line_kinds_add_up(text: str) -> None:
 
 @examples(200)
 @given(structured())
+# A signature's continuation rows indented less than the body were taken for the block's
+# header, so the function's docstring was counted as code.
+@example("class C:\n    def f(a,\n  b=1):\n        '''Doc.'''\n        pass\n")
 def test_scan_agrees_with_tokenize_on_code_that_parses(text: str) -> None:
     """delta's regex scanner stands in for tokenize: on parseable code it must say the same."""
     if not parses(text) or re.search(r"[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]", text):
