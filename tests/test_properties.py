@@ -436,12 +436,20 @@ def test_lexer_agrees_with_tokenize_where_it_answers(text: str) -> None:
     assert fast == _stdlib_tokens(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-@pytest.mark.xfail(strict=True, reason="clones/lexer.py: on a last line of only whitespace with no final "
-                   "newline, the lexer puts the closing DEDENTs one row later than tokenize (it appends a newline "
-                   "first); left to the clones refactor (shapes do not read DEDENT rows)")
-@examples(1)
-@given(st.just("if x:\n    y = 1\n    "))
-def test_lexer_dedent_row_after_a_trailing_blank_line(text: str) -> None:
+def _lexer_bug(text: str, reason: str) -> object:
+    return pytest.param(text, marks=pytest.mark.xfail(strict=True, reason=f"clones/lexer.py: {reason}"))
+
+
+@pytest.mark.parametrize("text", [
+    _lexer_bug("if x:\n    y = 1\n    ", "on a last line of only whitespace with no final newline, the lexer puts "
+               "the closing DEDENTs one row later than tokenize (it appends a newline first); shapes do not read "
+               "DEDENT rows, so clones are unaffected"),
+    _lexer_bug("\x0cx = 1\n", "a form feed in the indentation counts as one column, where Python resets the "
+               "count: a spurious INDENT/DEDENT pair, so the shape's depth changes differ from tokenize's"),
+])
+def test_lexer_disagreements_left_to_the_clones_refactor(text: str) -> None:
+    """Found by the property above; the clones package is being refactored by its owner, so the
+    cases wait here, minimised, and flip to failures (strict) once fixed."""
     assert lexer.lex(text) == _stdlib_tokens(text)
 
 
