@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import enum
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 from functools import cached_property
@@ -34,6 +35,10 @@ class ParseFailure:
     message: str
 
 
+#: What ends a line for the Python parser. ``str.splitlines`` also splits at form feeds, vertical
+#: tabs, \\x1c-\\x1e, \\x85 and U+2028/2029, which shifted every later line off the ast's numbering.
+NEWLINE = re.compile(r"\r\n|\r|\n")
+
 _DOC_OWNERS = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -52,7 +57,9 @@ class SourceFile:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        """The lines as ``ast`` and ``tokenize`` number them (see ``NEWLINE``)."""
+        parts = NEWLINE.split(self.text)
+        return parts[:-1] if parts[-1] == "" else parts
 
     @cached_property
     def _parsed(self) -> ast.Module | ParseFailure:
@@ -103,7 +110,8 @@ _NON_CODE_TOKENS = frozenset(
 def _python_line_kinds(text: str, count: int) -> list[LineKind] | None:
     kinds = [LineKind.BLANK] * count
     try:
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        # tokenize reads lines at "\n" only: a lone "\r" would merge two of the parser's lines.
+        for tok in tokenize.generate_tokens(io.StringIO(NEWLINE.sub("\n", text)).readline):
             if tok.type == tokenize.COMMENT:
                 row = tok.start[0] - 1
                 if row < count and kinds[row] is LineKind.BLANK:

@@ -154,12 +154,16 @@ class Scan:
         if not _ENDS_BLOCK.search(self.rows[previous - 1]) or self._inside_string(previous):
             return False
         indent = _indent(self.rows[row - 1])
+        depth = 0  # brackets closed below and not yet opened: rows inside a multi-line signature
         for r in range(previous, 0, -1):
             line = self.rows[r - 1]
             stripped = line.strip()
-            if not stripped or stripped[0] in "#)]}" or self._inside_string(r):
+            if not stripped or stripped[0] == "#" or self._inside_string(r):
                 continue
-            if _indent(line) < indent:
+            code = _ONE_LINE.sub("''", line)
+            depth = max(0, depth + sum(map(code.count, ")]}")) - sum(map(code.count, "([{")))
+            if depth == 0 and _indent(line) < indent and stripped[0] not in ")]}":
+                # The header's first row, however little its continuation rows are indented.
                 return bool(_HEADER.match(stripped))
         return False
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from pattern_warden.source import SourceFile
+from pattern_warden.source import NEWLINE, SourceFile
 
 PATTERN_PREFIX = "warden://patterns/"
 RULE_PREFIX = "warden://rules/"
@@ -244,10 +244,10 @@ class Context:
     def offset(self, line: int, byte_column: int) -> int:
         """Character offset in the file text of an ast position."""
         if self._line_starts is None:
-            starts, total = [0], 0
-            for text in self.source.text.splitlines(keepends=True):
-                total += len(text)
-                starts.append(total)
+            text = self.source.text
+            starts = [0, *(match.end() for match in NEWLINE.finditer(text))]
+            if starts[-1] != len(text):
+                starts.append(len(text))
             self._line_starts = starts
         return self._line_starts[line - 1] + self.char_column(line, byte_column)
 
@@ -375,6 +375,24 @@ def docstring_node(node: ast.Module | ast.ClassDef | ast.FunctionDef | ast.Async
     if body and isinstance(body[0], ast.Expr) and is_str(body[0].value):
         return body[0]
     return None
+
+
+def signature_end(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> tuple[int, int]:
+    """Where a function's signature ends (line, byte column), to keep a finding's span short.
+
+    ``ast.arguments`` has no position of its own (ending a span at it put the end at column 1,
+    before the start of an indented method), so the last parameter, default or return
+    annotation marks the end; a function without any ends with its ``def`` line.
+    """
+    args = node.args
+    parts = [*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg, *args.defaults,
+             *args.kw_defaults, node.returns]
+    ends = [(p.end_lineno, p.end_col_offset) for p in parts if p is not None and p.end_lineno is not None]
+    if ends:
+        return max(ends)  # type: ignore[type-var, return-value]
+    lines = ctx.source.lines
+    line = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+    return node.lineno, max(len(line.encode("utf-8", errors="surrogatepass")), node.col_offset)
 
 
 def is_function(node: ast.AST) -> bool:

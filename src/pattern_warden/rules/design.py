@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from pattern_warden.rules.base import Context, Invalid, Rule, Severity, is_str, walk_local
+from pattern_warden.rules.base import Context, Invalid, Rule, Severity, is_str, signature_end, walk_local
 from pattern_warden.rules.complexity import complexity
 
 
@@ -37,11 +37,6 @@ class FileTooLong(Rule):
         ctx.report_at(self, 1, f"File has {count} lines (limit {limit}).", severity)
 
 
-def _name_end(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:
-    """A node ending where the function's signature ends, to keep the finding's span short."""
-    return node.args
-
-
 class TooComplex(Rule):
     """Finds functions whose cyclomatic complexity exceeds the limit (default 10), counted as Ruff's C901."""
 
@@ -63,7 +58,7 @@ class TooComplex(Rule):
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
         score = complexity(node)
         if score > self.options.max_complexity:
-            ctx.report(self, node, end=_name_end(node),
+            ctx.report(self, node, end=signature_end(node, ctx),
                        message=f"`{node.name}` has complexity {score} (limit {self.options.max_complexity}).")
 
     visit_AsyncFunctionDef = visit_FunctionDef
@@ -111,7 +106,7 @@ class TooManyStatements(Rule):
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
         count = count_statements(node.body)
         if count > self.options.max_statements:
-            ctx.report(self, node, end=_name_end(node),
+            ctx.report(self, node, end=signature_end(node, ctx),
                        message=f"`{node.name}` has {count} statements (limit {self.options.max_statements}).")
 
     visit_AsyncFunctionDef = visit_FunctionDef

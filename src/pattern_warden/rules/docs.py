@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import PurePosixPath
 
-from pattern_warden.rules.base import Context, Invalid, Rule, Severity, docstring_node
+from pattern_warden.rules.base import Context, Invalid, Rule, Severity, docstring_node, signature_end
 from pattern_warden.rules.design import is_public_function, is_public_name
 
 _WHY = ("A docstring is where a reader (or an agent) learns what a unit is for and why it is shaped "
@@ -112,7 +112,7 @@ class FunctionDocstring(Rule):
         if any(_decorator_tail(d) in _EXEMPT_DECORATORS for d in node.decorator_list):
             return
         if docstring_node(node) is None:
-            ctx.report(self, node, message=f"Public function `{node.name}` has no docstring.", end=node.args)
+            ctx.report(self, node, message=f"Public function `{node.name}` has no docstring.", end=signature_end(node, ctx))
 
     visit_AsyncFunctionDef = visit_FunctionDef
 

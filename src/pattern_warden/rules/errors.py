@@ -96,8 +96,10 @@ class MutableDefault(Rule):
         guard = f"{indent}if {arg.arg} is None:\n{indent}    {arg.arg} = {ctx.segment(default)}\n"
         if anchor is None:  # only a docstring: append after it
             at = ctx.offset(doc.end_lineno + 1, 0)  # type: ignore[union-attr,operator]
-        else:
-            at = ctx.offset(anchor.lineno, 0)
+            if at == len(ctx.source.text) and not ctx.source.text.endswith(("\n", "\r")):
+                guard = "\n" + guard  # the docstring ends the file without a newline
+        else:  # before the first statement, or before its decorators: not between them and the def
+            at = ctx.offset(min([anchor.lineno, *(d.lineno for d in getattr(anchor, "decorator_list", ()))]), 0)
         edits.append(Edit(at, at, guard))
         return Fix(tuple(edits))
 

@@ -42,14 +42,25 @@ def parses(text: str) -> bool:
 _HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
 
 
+_NO_NEWLINE = "\\ No newline at end of file\n"
+
+
+def _diff_lines(text: str) -> list[str]:
+    """Lines ended by ``\\n`` only, as patch tools read them (``splitlines`` would also cut at
+    form feeds and other separators, and the diff would not apply)."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
 def unified_diff(path: str, before: str, after: str, context: int = 2) -> str:
     """A unified diff, computed only over the changed middle of the file.
 
     Files share everything but a few lines, so the common head and tail are cut off before
     difflib runs and the hunk line numbers are shifted back: a diff costs the size of the
-    change, not of the file (hundreds of fixes in one long file stay fast).
+    change, not of the file (hundreds of fixes in one long file stay fast). A last line with
+    no newline gets git's marker, or it would run into the next line of the diff.
     """
-    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    old, new = _diff_lines(before), _diff_lines(after)
     head = 0
     while head < min(len(old), len(new)) and old[head] == new[head]:
         head += 1
@@ -66,7 +77,7 @@ def unified_diff(path: str, before: str, after: str, context: int = 2) -> str:
         if match:
             a_start, a_len, b_start, b_len = match.groups()
             line = f"@@ -{int(a_start) + low}{a_len or ''} +{int(b_start) + low}{b_len or ''} @@\n"
-        out.append(line)
+        out.append(line if line.endswith("\n") else f"{line}\n{_NO_NEWLINE}")
     return "".join(out)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from pattern_warden.rules.base import Context, Invalid, Options, Rule, ScopeNames, Severity, is_str, walk_local
+from pattern_warden.rules.base import Context, Invalid, Options, Rule, ScopeNames, Severity, is_str, signature_end, walk_local
 
 _CACHES = frozenset({"functools.cache", "functools.lru_cache"})
 
@@ -308,7 +308,7 @@ class DelForCleanup(Rule):
             return
         if any(isinstance(n, ast.Name) and n.id == "ResourceWarning" for n in walk_local(node.body)):
             return  # a leak detector that warns about a missing close() is what __del__ is good for
-        ctx.report(self, node, end=node.args)
+        ctx.report(self, node, end=signature_end(node, ctx))
 
 
 _EXITS = (ast.Return, ast.Break, ast.Raise)
