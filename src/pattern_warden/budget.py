@@ -38,6 +38,7 @@ class Budget:
 
     @property
     def cancelled(self) -> bool:
+        """True once ``cancel`` was called."""
         return self._cancelled.is_set()
 
     def check(self) -> None:

@@ -58,6 +58,7 @@ def _format(parser: argparse.ArgumentParser, choices: Sequence[str] = ("text", "
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand and option; usage errors raise instead of exiting (see ``_Parser``)."""
     parser = _Parser(prog="pattern-warden", description="Keep coding agents honest: patterns, rules, duplicates.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)

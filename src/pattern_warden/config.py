@@ -139,6 +139,7 @@ class Config(BaseModel):
 
     @property
     def limits(self) -> Limits:
+        """The ``[tool.pattern-warden.limits]`` table, the ceilings every call runs under."""
         return self.settings.limits
 
     def pattern_dirs(self) -> list[Path]:

@@ -33,6 +33,7 @@ class Page(BaseModel):
 
 
 def encode_cursor(offset: int) -> str:
+    """An opaque cursor for ``offset``; opaque so that callers do not build their own."""
     return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
 
 

@@ -53,6 +53,7 @@ class SourceFile:
 
     @property
     def is_python(self) -> bool:
+        """Python sources get tokenized line kinds and a parse tree; other files line counts only."""
         return self.path.endswith((".py", ".pyi"))
 
     @cached_property
@@ -80,6 +81,7 @@ class SourceFile:
 
     @property
     def parse_failure(self) -> ParseFailure | None:
+        """Why ``tree`` is None: the syntax error, or nesting too deep; None when it parsed."""
         parsed = self._parsed
         return parsed if isinstance(parsed, ParseFailure) else None
 
@@ -94,6 +96,7 @@ class SourceFile:
         return [LineKind.BLANK if not line.strip() else _guess_kind(line) for line in self.lines]
 
     def count(self, kind: LineKind) -> int:
+        """How many lines are of ``kind``."""
         return sum(1 for k in self.line_kinds if k is kind)
 
 

@@ -160,37 +160,43 @@ class Workspace:
             except OSError as exc:
                 found.skipped.append(Skipped(self.relative(folder), f"cannot list folder: {exc.strerror}"))
                 continue
-            subfolders = []
             base = self.relative(folder)
             prefix = "" if base == "." else base + "/"
-            for entry in entries:
-                is_dir = entry.is_dir(follow_symlinks=False)
-                if not is_dir and wanted is not None and not entry.name.endswith(wanted):
-                    continue  # never taken, so not worth the .gitignore matching (most of a walk's cost)
-                path = Path(entry.path)
-                rel = prefix + entry.name  # string work: pathlib per entry dominated warm calls
-                if self._ignored(rel, is_dir):
-                    continue
-                if entry.is_symlink():
-                    target = Path(os.path.realpath(path))
-                    if target != self.root and self.root not in target.parents:
-                        found.skipped.append(Skipped(rel, "symlink leads outside the root"))
-                        continue
-                    if target.is_dir():
-                        continue  # walked where it really lives, never twice or in a loop
-                    path = target
-                if is_dir:
-                    subfolders.append(path)
-                elif wanted is None or entry.name.endswith(wanted):
-                    try:
-                        regular = stat.S_ISREG(path.stat().st_mode)
-                    except OSError:
-                        regular = False
-                    if regular:
-                        self._add(found, seen, path)
-                    else:
-                        found.skipped.append(Skipped(rel, "not a regular file"))
+            subfolders = [
+                sub for entry in entries if (sub := self._visit(entry, prefix, wanted, found, seen)) is not None
+            ]
             stack.extend(reversed(subfolders))
+
+    def _visit(
+        self, entry: os.DirEntry[str], prefix: str, wanted: tuple[str, ...] | None, found: Discovery, seen: set[Path]
+    ) -> Path | None:
+        """Take one folder entry: a file is added or skipped; a folder to descend into is returned."""
+        is_dir = entry.is_dir(follow_symlinks=False)
+        if not is_dir and wanted is not None and not entry.name.endswith(wanted):
+            return None  # never taken, so not worth the .gitignore matching (most of a walk's cost)
+        path = Path(entry.path)
+        rel = prefix + entry.name  # string work: pathlib per entry dominated warm calls
+        if self._ignored(rel, is_dir):
+            return None
+        if entry.is_symlink():
+            target = Path(os.path.realpath(path))
+            if target != self.root and self.root not in target.parents:
+                found.skipped.append(Skipped(rel, "symlink leads outside the root"))
+                return None
+            if target.is_dir():
+                return None  # walked where it really lives, never twice or in a loop
+            path = target
+        if is_dir:
+            return path
+        try:
+            regular = stat.S_ISREG(path.stat().st_mode)
+        except OSError:
+            regular = False
+        if regular:
+            self._add(found, seen, path)
+        else:
+            found.skipped.append(Skipped(rel, "not a regular file"))
+        return None
 
     def _ignored(self, rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel

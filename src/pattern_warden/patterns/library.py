@@ -175,6 +175,7 @@ class PatternLibrary:
 
     @classmethod
     def load(cls, project_dirs: list[Path] | None = None, include_bundled: bool = True) -> PatternLibrary:
+        """The bundled documents, then each project folder's; later ids override earlier ones."""
         docs: dict[str, PatternDoc] = {}
         problems: list[LoadProblem] = []
         folders: list[tuple[Path, Literal["bundled", "project"]]] = []
@@ -217,9 +218,11 @@ class PatternLibrary:
         raise WardenError(f"No pattern has the id {pattern_id!r}.", f"{hint} Read {INDEX_URI} for the catalogue.")
 
     def categories(self) -> list[str]:
+        """The categories in use, sorted, for filters and error hints."""
         return sorted({doc.meta.category for doc in self.docs.values()})
 
     def index(self) -> PatternIndex:
+        """The catalogue served at ``warden://patterns/index``, with the load problems."""
         return PatternIndex(
             count=len(self.docs),
             categories=self.categories(),

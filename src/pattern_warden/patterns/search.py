@@ -88,6 +88,7 @@ class SearchIndex:
     def search(
         self, query: str, category: str | None, limit: int, categories: list[str]
     ) -> PatternSearchResult:
+        """Rank every document (of ``category``) for ``query``; bad arguments raise ``WardenError``."""
         text = (query or "").strip()
         if not text:
             raise WardenError("The query is empty.", "Pass a few words, such as 'async retry backoff'.")

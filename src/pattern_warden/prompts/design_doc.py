@@ -30,6 +30,7 @@ from pattern_warden.prompts.symbols import (
     signature,
     walk_symbols,
 )
+from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Skipped, Workspace
 
 PATTERN_URI = "warden://patterns/design-decision-docstrings"
@@ -128,6 +129,24 @@ def docstring_style(tree: ast.Module) -> str:
     return "plain"
 
 
+def _collect(source: SourceFile, name: str, calls: set[str], callers: bool, facts: DesignFacts) -> None:
+    """Add this file's callers of ``name`` and its definitions of ``calls`` (the target excluded)."""
+    if source.tree is None:
+        return
+    here = source.path == facts.path
+    if callers:
+        for owner in callers_of(source.tree, name):
+            if owner is None:
+                facts.callers.append(Reference(source.path, 1, "(module level)"))
+            elif not (here and owner.node.lineno == facts.line):
+                facts.callers.append(Reference(source.path, owner.node.lineno, owner.name))
+    facts.callees += [
+        Reference(source.path, s.node.lineno, s.name)
+        for s in walk_symbols(source.tree)
+        if s.node.name in calls and not (here and s.node.lineno == facts.line)
+    ]
+
+
 def _references(workspace: Workspace, target: Symbol, facts: DesignFacts) -> None:
     """Fill callers and callees from the Python files under the root, matched by name.
 
@@ -155,19 +174,7 @@ def _references(workspace: Workspace, target: Symbol, facts: DesignFacts) -> Non
         callees = def_text is not None and def_text.search(source.text) is not None
         if not (callers or callees) or source.tree is None:
             continue
-        here = source.path == facts.path
-        if callers:
-            for owner in callers_of(source.tree, name):
-                if owner is None:
-                    facts.callers.append(Reference(source.path, 1, "(module level)"))
-                elif not (here and owner.node.lineno == facts.line):
-                    facts.callers.append(Reference(source.path, owner.node.lineno, owner.name))
-        if callees:
-            facts.callees += [
-                Reference(source.path, s.node.lineno, s.name)
-                for s in walk_symbols(source.tree)
-                if s.node.name in calls and not (here and s.node.lineno == facts.line)
-            ]
+        _collect(source, name, calls if callees else set(), callers, facts)
     for kind in ("callers", "callees"):
         found = getattr(facts, kind)
         if len(found) > _MAX_REFERENCES:

@@ -31,6 +31,7 @@ class Symbol:
 
     @property
     def kind(self) -> str:
+        """How the prompt names the symbol: class, function or async function."""
         if isinstance(self.node, ast.ClassDef):
             return "class"
         return "async function" if isinstance(self.node, ast.AsyncFunctionDef) else "function"
