@@ -25,7 +25,6 @@ READ_ONLY = frozenset(
 )
 _FORBIDDEN_REF = re.compile(r"(^-)|(\.\.)|[\x00-\x20\x7f~^:?*\[\\]|(@\{)|(//)|(\.lock$)|(/\.)|(^\.)")
 _SHA = re.compile(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
-_RANGE = re.compile(r"^(?P<a>[^.]+)\.\.\.?(?P<b>[^.]+)$")
 _SCRUBBED = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE",
              "GIT_CEILING_DIRECTORIES", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR",
              "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_EXTERNAL_DIFF",
@@ -54,7 +53,7 @@ def validate_ref(ref: str) -> str:
     """Refuse a reference that git could take as an option or that git itself forbids.
 
     The rules follow ``git check-ref-format`` plus a leading dash. Trailing ``~N`` and ``^N``
-    ancestry suffixes are allowed (``HEAD~2``); ranges are split by ``split_range`` first.
+    ancestry suffixes are allowed (``HEAD~2``); a range such as ``a..b`` is refused.
     """
     if not isinstance(ref, str) or not ref or len(ref) > 255:
         raise GitError(f"The git reference {ref!r} is empty or too long.", "Pass a branch, tag or commit.")
@@ -187,14 +186,6 @@ def merge_base(root: Path, a: str, b: str) -> str | None:
     validate_ref(b)
     result = run(root, "merge-base", "--end-of-options", a, b, check=False)
     return result.stdout.strip() or None if result.returncode == 0 else None
-
-
-def split_range(spec: str) -> tuple[str, str]:
-    """``a..b`` into its two references, each validated."""
-    match = _RANGE.match(spec)
-    if not match:
-        raise GitError(f"{spec!r} is not a range of the form A..B.", "Pass --base and --head separately.")
-    return validate_ref(match["a"]), validate_ref(match["b"])
 
 
 def tree_blobs(root: Path, rev: str) -> list[tuple[str, str]]:

@@ -133,7 +133,6 @@ class Rule:
         """Called once after the walk."""
 
 
-_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _SCOPE_BARRIERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
@@ -393,8 +392,3 @@ def signature_end(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) ->
     lines = ctx.source.lines
     line = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
     return node.lineno, max(len(line.encode("utf-8", errors="surrogatepass")), node.col_offset)
-
-
-def is_function(node: ast.AST) -> bool:
-    """True for a def, async def or lambda."""
-    return isinstance(node, _FUNCS)

@@ -3,7 +3,7 @@
 ``check_paths`` is the whole tool: discover files through the workspace, reuse cached results
 for files whose content (or stat signature) has not changed, check the rest (across processes
 when there are many), then rank by severity and location and return one page with a summary
-of everything. ``check_source`` checks one ``SourceFile``; ``check_code`` an agent's draft.
+of everything. ``check_code`` checks an agent's draft.
 Nothing here writes a file: fixes come back as unified diffs (``fixed_sources`` hands the CLI
 the new texts for ``--fix``).
 """
@@ -210,11 +210,6 @@ class Checker:
             fixable=raw.fix is not None,
             fix_diff=fix_diff(source.path, source.text, raw.fix) if self.options.fix and raw.fix else None,
         )
-
-
-def check_source(workspace: Workspace, source: SourceFile, options: CheckOptions | None = None) -> list[Finding]:
-    """Findings for one file already read through the workspace, unranked."""
-    return Checker(workspace.config, options or CheckOptions()).check(source)
 
 
 def _stat_key(path: Path) -> StatKey:

@@ -139,10 +139,6 @@ class BareExcept(Rule):
 
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
-_REPORT_METHODS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal", "print_exc",
-     "print_exception", "format_exc", "showwarning"}
-)
 
 
 def catches_broadly(handler: ast.ExceptHandler, ctx: Context, extra: frozenset[str] = frozenset()) -> bool:
@@ -156,15 +152,6 @@ def catches_broadly(handler: ast.ExceptHandler, ctx: Context, extra: frozenset[s
 def contains_raise(body: list[ast.stmt]) -> bool:
     """True when a raise statement appears in the body (nested functions aside)."""
     return any(isinstance(node, ast.Raise) for node in walk_local(body))
-
-
-def _is_report_call(node: ast.AST) -> bool:
-    if not isinstance(node, ast.Call):
-        return False
-    func = node.func
-    if isinstance(func, ast.Attribute):
-        return func.attr in _REPORT_METHODS
-    return isinstance(func, ast.Name) and func.id in {"warn", "print_exc", "print_exception"}
 
 
 _EMPTY_CONSTRUCTORS = frozenset({"list", "dict", "set", "tuple", "frozenset", "str", "bytes", "int", "float", "object"})
