@@ -1,0 +1,98 @@
+"""A finding's identity: the rule, the enclosing symbol and the statement's text, not its line.
+
+"New in this change", baselines, SARIF's ``partialFingerprints`` and the edit hook all ask one
+question: is this the same finding as one we saw before? Line numbers cannot answer it (an edit
+above a finding moves it), so the identity is built from what survives a move: the rule code,
+the file, the qualified name of the innermost function or class around the finding, and the
+finding's first line with its white space folded. Two findings that share all four (the same
+rule on two identical lines in one function) are told apart by their order of occurrence.
+Everything that needs an identity calls ``fingerprints``; nothing else computes one.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from pattern_warden.source import SourceFile
+
+
+class Locatable(Protocol):
+    """What a fingerprint needs from a finding: its rule, file and first line."""
+
+    code: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class _Scope:
+    start: int
+    end: int
+    name: str
+
+
+def _scopes(tree: ast.Module | None) -> list[_Scope]:
+    """Every function and class with its line span and qualified name, in source order."""
+    if tree is None:
+        return []
+    found: list[_Scope] = []
+
+    def visit(body: Iterable[ast.stmt], prefix: str) -> None:
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = f"{prefix}{node.name}"
+                start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                found.append(_Scope(start, node.end_lineno or node.lineno, name))
+                visit(node.body, name + ".")
+            else:
+                for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                    inner = getattr(node, field, None)
+                    if isinstance(inner, list):
+                        visit((n for n in inner if isinstance(n, ast.stmt)), prefix)
+                        for sub in inner:
+                            if isinstance(sub, (ast.ExceptHandler, ast.match_case)):
+                                visit(sub.body, prefix)
+
+    try:
+        visit(tree.body, "")
+    except RecursionError:
+        return []
+    return found
+
+
+def enclosing_symbol(scopes: Sequence[_Scope], line: int) -> str:
+    """The innermost function or class whose lines hold ``line``; "" at module level."""
+    best = ""
+    starts = [s.start for s in scopes]
+    for scope in scopes[: bisect_right(starts, line)]:
+        if scope.start <= line <= scope.end:
+            best = scope.name  # later scopes that still hold the line are nested deeper
+    return best
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
+
+
+def fingerprints(findings: Sequence[Locatable], source: SourceFile | None) -> list[str]:
+    """One identity per finding of one file, in the order given.
+
+    ``source`` is the file the findings were computed on (None when it could not be read:
+    then the identity falls back to the rule and file alone, plus the occurrence count).
+    """
+    scopes = _scopes(source.tree) if source is not None else []
+    lines = source.lines if source is not None else []
+    seen: Counter[str] = Counter()
+    result = []
+    for finding in findings:
+        text = " ".join(lines[finding.line - 1].split()) if 0 < finding.line <= len(lines) else ""
+        base = _digest(finding.code, finding.path, enclosing_symbol(scopes, finding.line), text)
+        seen[base] += 1
+        result.append(f"{base}:{seen[base]}")
+    return result

@@ -1,0 +1,51 @@
+"""A finding keeps its identity when lines above it move, and loses it when its statement changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pattern_warden.fingerprint import fingerprints
+from pattern_warden.source import SourceFile
+
+
+@dataclass
+class _F:
+    code: str
+    path: str
+    line: int
+
+
+def _source(text: str) -> SourceFile:
+    return SourceFile(path="m.py", text=text, digest="x", size=len(text))
+
+
+BEFORE = "class A:\n    def f(self, x=[]):\n        return x\n"
+AFTER = "import os\n\n\nclass A:\n    # moved down\n    def f(self,  x=[]):\n        return x\n"
+
+
+def test_identity_survives_a_shift_and_white_space() -> None:
+    old = fingerprints([_F("ERR001", "m.py", 2)], _source(BEFORE))
+    new = fingerprints([_F("ERR001", "m.py", 6)], _source(AFTER))
+    assert old == new
+
+
+def test_identity_changes_with_the_statement_the_symbol_or_the_rule() -> None:
+    base = fingerprints([_F("ERR001", "m.py", 2)], _source(BEFORE))[0]
+    edited = fingerprints([_F("ERR001", "m.py", 2)], _source(BEFORE.replace("x=[]", "y=[]")))[0]
+    renamed = fingerprints([_F("ERR001", "m.py", 2)], _source(BEFORE.replace("def f", "def g")))[0]
+    other_rule = fingerprints([_F("ERR002", "m.py", 2)], _source(BEFORE))[0]
+    assert len({base, edited, renamed, other_rule}) == 4
+
+
+def test_twins_in_one_symbol_are_told_apart_by_order() -> None:
+    text = "def f():\n    print(1)\n    print(1)\n"
+    a, b = fingerprints([_F("X", "m.py", 2), _F("X", "m.py", 3)], _source(text))
+    assert a != b and a.split(":")[0] == b.split(":")[0]
+
+
+def test_nested_scopes_and_unparsable_files() -> None:
+    text = "def outer():\n    try:\n        def inner():\n            pass\n    except E:\n        pass\n"
+    inner = fingerprints([_F("X", "m.py", 4)], _source(text))[0]
+    outer = fingerprints([_F("X", "m.py", 4)], _source(text.replace("def inner", "def other")))[0]
+    assert inner != outer
+    assert fingerprints([_F("X", "m.py", 1)], _source("def (:\n"))[0].endswith(":1")
