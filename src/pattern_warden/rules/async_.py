@@ -4,25 +4,102 @@ from __future__ import annotations
 
 import ast
 
-from pattern_warden.rules.base import Context, Invalid, Rule, Severity, walk_local
+from pattern_warden.rules.base import Context, Invalid, Options, Rule, Severity, walk_local
 from pattern_warden.rules.errors import catches_broadly, contains_raise
 
 _BLOCKING = frozenset(
     {
         "time.sleep", "urllib.request.urlopen", "subprocess.run", "subprocess.call", "subprocess.check_call",
         "subprocess.check_output", "subprocess.getoutput", "subprocess.getstatusoutput", "os.system",
-        "open", "io.open", "input", "socket.create_connection", "socket.getaddrinfo", "socket.gethostbyname",
-        "socket.gethostbyaddr", "socket.getfqdn",
+        "io.open", "io.open_code", "socket.create_connection", "socket.getaddrinfo", "socket.gethostbyname",
+        "socket.gethostbyaddr", "socket.getfqdn", "os.wait", "os.waitpid", "os.wait3", "os.wait4", "os.waitid",
     }
 )
+_BLOCKING_BUILTINS = frozenset({"open", "input"})
 _BLOCKING_MODULES = ("requests.",)
-_BLOCKING_METHODS = frozenset({"read_text", "write_text", "read_bytes", "write_bytes"})
+_HTTPX_CALLS = frozenset({f"httpx.{verb}" for verb in ("get", "post", "put", "patch", "delete", "head", "options",
+                                                        "request", "stream")})
+_SPAWN_WAITING = frozenset({f"os.spawn{kind}" for kind in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")})
+_PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
+_PATH_METHODS = frozenset({"read_text", "write_text", "read_bytes", "write_bytes", "open"})
+_SYNC_CLIENTS = frozenset({"httpx.Client", "requests.Session", "requests.session", "requests.sessions.Session"})
+_CLIENT_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"})
+
+
+def _bindings(node: ast.AST) -> list[tuple[ast.expr, ast.expr | None]]:
+    """(target, value) pairs a statement binds: `x = v`, `x: T = v`, `with v as x`."""
+    if isinstance(node, ast.Assign):
+        return [(t, node.value) for t in node.targets]
+    if isinstance(node, ast.AnnAssign):
+        return [(node.target, node.value)]
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return [(i.optional_vars, i.context_expr) for i in node.items if i.optional_vars is not None]
+    return []
+
+
+class _Receivers:
+    """What local names and `self` attributes hold, as far as the code shows it: a `pathlib.Path`
+    or a synchronous HTTP client (`httpx.Client`, `requests.Session`). Computed once per function
+    (its own assignments, parameter annotations and `with ... as` names) and once per class
+    (`self.x = ...` in any method); anything else is unknown, and unknown is never blamed."""
+
+    def __init__(self) -> None:
+        self._scopes: dict[ast.AST, dict[str, str]] = {}
+
+    def kind(self, node: ast.expr, ctx: Context) -> str | None:
+        """"path", "client" or None for the receiver expression ``node``."""
+        made = self._made(node, ctx)
+        if made:
+            return made
+        key = _target_key(node)
+        if key is None:
+            return None
+        scopes = [*ctx.functions[-1:], *ctx.classes[-1:]] if key.startswith("self.") else ctx.functions[-1:]
+        for scope in scopes:
+            found = self._scan(scope, ctx).get(key)
+            if found:
+                return found
+        return None
+
+    @staticmethod
+    def _made(node: ast.expr | None, ctx: Context) -> str | None:
+        """The kind of object an expression evidently creates: `Path(...)`, `Path(...) / "x"`, `httpx.Client()`."""
+        while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            node = node.left
+        if isinstance(node, ast.Call):
+            name = ctx.qualname(node.func)
+            if name in _PATH_TYPES:
+                return "path"
+            if name in _SYNC_CLIENTS:
+                return "client"
+        return None
+
+    def _scan(self, scope: ast.AST, ctx: Context) -> dict[str, str]:
+        if scope not in self._scopes:
+            found: dict[str, str] = {}
+            if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for arg in [*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs]:
+                    if arg.annotation is not None and ctx.qualname(arg.annotation) in _PATH_TYPES:
+                        found[arg.arg] = "path"
+            nodes = ast.walk(scope) if isinstance(scope, ast.ClassDef) else walk_local(scope.body)  # type: ignore[attr-defined]
+            for node in nodes:
+                for target, value in _bindings(node):
+                    key, made = _target_key(target), self._made(value, ctx)
+                    if key and made and (isinstance(scope, ast.ClassDef)) == key.startswith("self."):
+                        found[key] = made
+            self._scopes[scope] = found
+        return self._scopes[scope]
 
 
 class BlockingCallInAsync(Rule):
-    """Finds blocking calls made directly inside `async def`: `time.sleep`, `requests.*`, `urlopen`,
-    `subprocess.run`/`call`/`check_output`, `open()`, `Path.read_text`/`write_text`, `input()` and
-    `socket` look-ups."""
+    """Finds blocking calls made inside `async def`: `time.sleep`, `requests.*`, sync `httpx` calls
+    and clients, `urlopen`, `subprocess.run`/`call`/`check_output`, `os.system`, `os.wait*`,
+    `os.spawn*(os.P_WAIT, ...)`, `open()`/`io.open`/`io.open_code`, `input()`, `socket` look-ups, and
+    `read_text`/`write_text`/`read_bytes`/`write_bytes`/`open` on a `pathlib.Path`.
+    Only what the code shows is blamed: a module function resolved through the imports, a
+    builtin that no local name shadows, a method on a receiver known to be a `Path` or a sync
+    client (created or annotated as one in the function, or as `self.x` in the class). With or
+    without `await` in front, the verdict is the same."""
 
     code = "ASY001"
     name = "blocking-call-in-async"
@@ -31,30 +108,65 @@ class BlockingCallInAsync(Rule):
     message = "Blocking call inside `async def`: the whole event loop stops until it returns."
     fix_hint = "Use the async equivalent (asyncio.sleep, httpx.AsyncClient, anyio.Path) or `await asyncio.to_thread(...)`."
     pattern = "async-blocking-calls"
+    ruff = ("ASYNC210", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230", "ASYNC251")
     why = ("An event loop runs one thing at a time; a call that blocks for 200 ms blocks every other "
            "request, timer and heartbeat on that loop for 200 ms.")
     instead = "`await asyncio.sleep(1)`; `await asyncio.to_thread(path.read_text)`; an async HTTP client."
+    exempt_in = frozenset({"tests"})
     VALID = (
         "import asyncio\nasync def f():\n    await asyncio.sleep(1)\n",
         "import time\ndef f():\n    time.sleep(1)\n",
         "import asyncio, time\nasync def f():\n    await asyncio.to_thread(time.sleep, 1)\n",
-        "async def f(p):\n    return await p.read_text()\n",
+        "async def f(stream):\n    return await stream.read_bytes()\n",
+        "async def f(stream):\n    return stream.read_bytes()\n",
+        "async def f(p):\n    return p.read_text()\n",
+        "async def f(path):\n    def open(p):\n        return p\n    return open(path)\n",
+        "import httpx\nasync def f(u):\n    async with httpx.AsyncClient() as client:\n        return await client.get(u)\n",
+        "import os\nasync def f():\n    os.spawnl(os.P_NOWAIT, '/bin/true', 'true')\n",
     )
     INVALID = (
         Invalid("import time\nasync def f():\n    time.sleep(1)\n", 3, 5),
         Invalid("async def f(path):\n    with open(path) as fh:\n        return fh.read()\n", 2, 10),
         Invalid("import requests\nasync def f(u):\n    return requests.get(u, timeout=5)\n", 3, 12),
-        Invalid("async def f(p):\n    return p.read_text()\n", 2, 12),
+        Invalid("from pathlib import Path\nasync def f(p: Path):\n    return p.read_text()\n", 3, 12),
+        Invalid("import pathlib\nasync def f(name):\n    p = pathlib.Path(name) / 'x'\n    return await p.read_bytes()\n",
+                4, 18),
+        Invalid("import httpx\nasync def f(u):\n    return httpx.get(u)\n", 3, 12),
+        Invalid("import httpx\nasync def f(u):\n    with httpx.Client() as client:\n        return client.get(u)\n", 4, 16),
+        Invalid("import httpx\nclass C:\n    def __init__(self):\n        self.http = httpx.Client()\n"
+                "    async def f(self, u):\n        return self.http.post(u)\n", 6, 16),
+        Invalid("from pathlib import Path\nasync def f():\n    with Path('x').open() as fh:\n        return fh.read()\n", 3, 10),
+        Invalid("import io\nasync def f(p):\n    return io.open_code(p).read()\n", 3, 12),
+        Invalid("import os\nasync def f(pid):\n    os.waitpid(pid, 0)\n", 3, 5),
+        Invalid("import os\nasync def f():\n    os.spawnv(os.P_WAIT, '/bin/true', ['true'])\n", 3, 5),
     )
 
+    def __init__(self, options: Options) -> None:
+        super().__init__(options)
+        self._receivers = _Receivers()
+
+    def begin(self, ctx: Context) -> None:
+        """Reset per-file state (rule instances are reused across files)."""
+        self._receivers = _Receivers()
+
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
-        if not ctx.in_async or isinstance(ctx.parent, ast.Await):
+        if not ctx.in_async:
             return
-        name = ctx.qualname(node.func)
-        if name in _BLOCKING or (name or "").startswith(_BLOCKING_MODULES):
+        func = node.func
+        name = ctx.qualname(func)
+        if isinstance(func, ast.Name) and func.id in _BLOCKING_BUILTINS:
+            if ctx.is_builtin(func.id):
+                ctx.report(self, node, message=f"Blocking call `{func.id}()` inside `async def`.")
+        elif name in _BLOCKING or name in _HTTPX_CALLS or (name or "").startswith(_BLOCKING_MODULES):
             ctx.report(self, node, message=f"Blocking call `{name}()` inside `async def`.")
-        elif isinstance(node.func, ast.Attribute) and node.func.attr in _BLOCKING_METHODS and name is not None:
-            ctx.report(self, node, message=f"Blocking file I/O `.{node.func.attr}()` inside `async def`.")
+        elif name in _SPAWN_WAITING and node.args and ctx.qualname(node.args[0]) == "os.P_WAIT":
+            ctx.report(self, node, message=f"`{name}(os.P_WAIT, ...)` waits for the child inside `async def`.")
+        elif isinstance(func, ast.Attribute) and func.attr in _PATH_METHODS | _CLIENT_METHODS:
+            kind = self._receivers.kind(func.value, ctx)
+            if kind == "path" and func.attr in _PATH_METHODS:
+                ctx.report(self, node, message=f"Blocking file I/O `Path.{func.attr}()` inside `async def`.")
+            elif kind == "client" and func.attr in _CLIENT_METHODS:
+                ctx.report(self, node, message=f"Blocking HTTP call `.{func.attr}()` on a sync client inside `async def`.")
 
 
 _THREAD_PRIMITIVES = frozenset(
@@ -156,9 +268,11 @@ class NetworkWithoutTimeout(Rule):
     message = "Network call without a timeout: a silent peer hangs this call forever."
     fix_hint = "Pass an explicit timeout, e.g. `timeout=10`."
     pattern = "network-timeouts"
+    ruff = ("S113",)
     why = ("Networks fail by going quiet. Without a timeout a request to a stalled server never "
            "returns, and the worker, request or task that made it is lost with it.")
     instead = "`requests.get(url, timeout=10)`; `urlopen(url, timeout=10)`; `aiohttp.ClientSession(timeout=ClientTimeout(total=30))`."
+    exempt_in = frozenset({"tests"})
     VALID = (
         "import requests\nrequests.get('https://x', timeout=5)\n",
         "import httpx\nhttpx.get('https://x')\n",
@@ -320,6 +434,7 @@ class FireAndForgetTask(Rule):
     message = "Task result not kept: the event loop holds only a weak reference, so it may vanish mid-run."
     fix_hint = "Keep a reference (a set you discard from on completion) or use asyncio.TaskGroup."
     pattern = "task-lifetimes"
+    ruff = ("RUF006",)
     why = ("The loop keeps only weak references to tasks: an unreferenced task can be garbage-collected "
            "before it finishes, and its exception is never seen by anyone.")
     instead = "`async with asyncio.TaskGroup() as tg: tg.create_task(job())`, or keep tasks in a set."

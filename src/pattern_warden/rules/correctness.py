@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from pattern_warden.rules.base import Context, Edit, Fix, Invalid, Rule, Severity, docstring_node, is_str
+from pattern_warden.rules.base import Context, Edit, Fix, Invalid, Options, Rule, ScopeNames, Severity, docstring_node, is_str
 
 
 def _timezone_expr(ctx: Context) -> tuple[str, Edit | None]:
@@ -38,6 +38,7 @@ class NaiveUtcDatetime(Rule):
     message = "`utcnow()`/`utcfromtimestamp()` return naive datetimes that later code treats as local time."
     fix_hint = "Use `datetime.now(timezone.utc)` / `datetime.fromtimestamp(ts, timezone.utc)` (aware; deprecated forms removed)."
     pattern = "timezone-aware-datetimes"
+    ruff = ("DTZ003", "DTZ004")
     why = ("A naive datetime carries no zone, so `.timestamp()`, `.astimezone()` and comparisons assume "
            "local time and are silently off by the UTC offset; both calls are deprecated since 3.12.")
     instead = "`datetime.now(timezone.utc)`, `datetime.fromtimestamp(ts, tz=timezone.utc)`."
@@ -85,6 +86,7 @@ class PrintInLibrary(Rule):
     message = "`print()` in library code: output the caller cannot route, silence or parse."
     fix_hint = "Use `logging.getLogger(__name__)`, or return the text to the caller."
     pattern = "structured-logging"
+    ruff = ("T201",)
     why = ("A library does not own stdout: prints corrupt protocols that use it (MCP over stdio, JSON "
            "output), cannot be filtered by level, and carry no context.")
     instead = "`log = logging.getLogger(__name__)`, then `log.info('loaded %d rows', n)`."
@@ -94,12 +96,13 @@ class PrintInLibrary(Rule):
         "def main():\n    print('hello')\nif __name__ == '__main__':\n    main()\n",
         "#!/usr/bin/env python3\nprint('script')\n",
         "def dump(fh):\n    print('x', file=fh)\n",
+        "def report(rows, print=None):\n    print(rows)\n",
     )
     INVALID = (Invalid("def load():\n    print('loading')\n", 2, 5),)
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
-        if not isinstance(node.func, ast.Name) or node.func.id != "print" or "print" in ctx.imports:
-            return
+        if not isinstance(node.func, ast.Name) or node.func.id != "print" or not ctx.is_builtin("print"):
+            return  # a parameter, import or local function named `print` is not the builtin
         target = next((kw.value for kw in node.keywords if kw.arg == "file"), None)
         if target is not None and not _is_none_or_std(target, ctx):
             return  # writing to a file object is output, not logging
@@ -112,6 +115,7 @@ def _is_none_or_std(node: ast.expr, ctx: Context) -> bool:
 
 
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
+_LOGGING_FUNCTIONS = frozenset({f"logging.{method}" for method in _LOG_METHODS})
 
 
 def _is_logger(node: ast.expr, ctx: Context) -> bool:
@@ -122,6 +126,32 @@ def _is_logger(node: ast.expr, ctx: Context) -> bool:
         return True
     last = name.rsplit(".", 1)[-1].lower()
     return last.endswith(("logger", "log")) and last not in ("catalog", "dialog", "changelog", "backlog", "blog")
+
+
+def _log_method(node: ast.Call, ctx: Context) -> str | None:
+    """The logging method a call makes: `log.info(...)`, `logging.log(...)` or `info(...)` imported from logging."""
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS and _is_logger(func.value, ctx):
+        return func.attr
+    if isinstance(func, ast.Name) and ctx.qualname(func) in _LOGGING_FUNCTIONS:
+        return func.id if func.id in _LOG_METHODS else ctx.imports[func.id].rpartition(".")[2]
+    return None
+
+
+def _is_eager(message: ast.expr, text_names: set[str]) -> bool:
+    """An f-string with a field, `"..." % x`, `template.format(...)` (a literal or a variable), or `+`
+    joining text (a literal, an f-string or another eager message) to something."""
+    if isinstance(message, ast.JoinedStr):
+        return any(isinstance(v, ast.FormattedValue) for v in message.values)
+    if isinstance(message, ast.BinOp) and isinstance(message.op, ast.Mod):
+        return is_str(message.left) or (isinstance(message.left, ast.Name) and message.left.id in text_names)
+    if isinstance(message, ast.BinOp) and isinstance(message.op, ast.Add):
+        sides = (message.left, message.right)
+        textual = any(is_str(s) or _is_eager(s, text_names) for s in sides)
+        return textual and not all(is_str(s) for s in sides)
+    if isinstance(message, ast.Call) and isinstance(message.func, ast.Attribute) and message.func.attr == "format":
+        return is_str(message.func.value) or isinstance(message.func.value, (ast.Name, ast.Attribute))
+    return False
 
 
 def _template(node: ast.JoinedStr, ctx: Context) -> tuple[str, list[str]] | None:
@@ -152,6 +182,7 @@ class EagerLogFormat(Rule):
     message = "Log message formatted eagerly: the work is done even when the level is off, and messages cannot be grouped."
     fix_hint = "Pass a %-template and the values: `log.info('loaded %s rows', n)`."
     pattern = "lazy-logging"
+    ruff = ("G001", "G002", "G003", "G004")
     why = ("logging formats only records that will be emitted, and tools group records by their template; "
            "a pre-formatted string costs time at every call and makes each message unique.")
     instead = "`logger.warning('retry %d of %d for %s', attempt, limit, url)`."
@@ -159,6 +190,9 @@ class EagerLogFormat(Rule):
     VALID = (
         "import logging\nlog = logging.getLogger(__name__)\nlog.info('loaded %s rows', n)\n",
         "catalog.info(f'{x}')\n",
+        "import logging\nlog = logging.getLogger(__name__)\nlog.info('a long ' 'message')\n",
+        "import logging\nlog = logging.getLogger(__name__)\nlog.info('%s', ', '.join(names))\n",
+        "def info(text):\n    return text\ninfo(f'{x}')\n",
     )
     INVALID = (
         Invalid("import logging\nlog = logging.getLogger(__name__)\nlog.info(f'loaded {n} rows at 100%')\n", 3, 10,
@@ -166,24 +200,37 @@ class EagerLogFormat(Rule):
         Invalid("import logging\nlogging.error('bad %s' % (name,))\n", 2, 15,
                 fixed="import logging\nlogging.error('bad %s', name)\n"),
         Invalid("import logging\nlogger = logging.getLogger()\nlogger.warning('x {}'.format(y))\n", 3, 16),
+        Invalid("from logging import info\ninfo(f'loaded {n}')\n", 2, 6,
+                fixed="from logging import info\ninfo('loaded %s', n)\n"),
+        Invalid("import logging\nlogging.log(logging.INFO, msg=f'loaded {n}')\n", 2, 31),
+        Invalid("import logging\nlog = logging.getLogger(__name__)\nlog.error(msg='bad %s' % name)\n", 3, 15),
+        Invalid("import logging\nlog = logging.getLogger(__name__)\nTEMPLATE = 'loaded {} rows'\n"
+                "log.info(TEMPLATE.format(n))\n", 4, 10),
+        Invalid("import logging\nlog = logging.getLogger(__name__)\nlog.info('loaded ' + str(n) + ' rows')\n", 3, 10),
     )
 
+    def __init__(self, options: Options) -> None:
+        super().__init__(options)
+        self._templates = ScopeNames(is_str)
+
+    def begin(self, ctx: Context) -> None:
+        """Reset per-file state (rule instances are reused across files)."""
+        self._templates.reset()
+
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
-        func = node.func
-        if not isinstance(func, ast.Attribute) or func.attr not in _LOG_METHODS or not _is_logger(func.value, ctx):
+        method = _log_method(node, ctx)
+        if method is None:
             return
-        index = 1 if func.attr == "log" else 0
-        if len(node.args) <= index:
+        index = 1 if method == "log" else 0
+        keyword = next((kw for kw in node.keywords if kw.arg == "msg"), None)
+        if len(node.args) > index:
+            message = node.args[index]
+        elif keyword is not None:
+            message = keyword.value
+        else:
             return
-        message = node.args[index]
-        eager = (
-            (isinstance(message, ast.JoinedStr) and any(isinstance(v, ast.FormattedValue) for v in message.values))
-            or (isinstance(message, ast.BinOp) and isinstance(message.op, ast.Mod) and is_str(message.left))
-            or (isinstance(message, ast.Call) and isinstance(message.func, ast.Attribute)
-                and message.func.attr == "format" and is_str(message.func.value))
-        )
-        if eager:
-            lazy = len(node.args) == index + 1
+        if _is_eager(message, self._templates.get(ctx)):
+            lazy = len(node.args) == index + 1 and keyword is None
             ctx.report(self, message, fix=self._fix(message, ctx) if lazy else None)
 
     @staticmethod

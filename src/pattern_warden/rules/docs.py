@@ -22,6 +22,7 @@ class ModuleDocstring(Rule):
     message = "Public module without a docstring."
     fix_hint = "Start the file with a docstring saying what the module holds and why it exists."
     pattern = "docstrings"
+    ruff = ("D100",)
     why = _WHY
     instead = '`"""Parse and validate the settings file; everything else reads Settings."""` as the first line.'
     exempt_in = frozenset({"tests"})
@@ -48,6 +49,7 @@ class ClassDocstring(Rule):
     message = "Public class without a docstring."
     fix_hint = "Add a docstring saying what the class represents and what it is responsible for."
     pattern = "docstrings"
+    ruff = ("D101",)
     why = _WHY
     instead = '`class RetryPolicy:\\n    """How often and how long to retry a failed call."""`'
     exempt_in = frozenset({"tests"})
@@ -90,6 +92,7 @@ class FunctionDocstring(Rule):
     message = "Public function without a docstring."
     fix_hint = "Add a docstring saying what it does and why (not how: the code says how)."
     pattern = "docstrings"
+    ruff = ("D102", "D103")
     why = _WHY
     instead = '`def load(path):\\n    """Read the settings file, failing loudly if a key is unknown."""`'
     exempt_in = frozenset({"tests"})

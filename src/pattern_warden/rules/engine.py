@@ -39,7 +39,7 @@ from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Skipped, Workspace
 
 #: Bumped whenever a rule's behaviour changes, so that no cache serves stale findings.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 #: Below this many files to check, a process pool costs more than it saves.
 PARALLEL_MIN_FILES = 150
 _PAGE_MAX = 500

@@ -43,6 +43,7 @@ class MutableDefault(Rule):
     message = "Mutable default argument: one object is shared by every call."
     fix_hint = "Default to None and create the object inside the function."
     pattern = "mutable-defaults"
+    ruff = ("B006",)
     why = ("A default is evaluated once, when the function is defined, so every call that relies on it "
            "mutates the same object and state leaks from one call into the next.")
     instead = "Use `None` as the default and build a fresh object in the body: `if items is None: items = []`."
@@ -119,6 +120,7 @@ class BareExcept(Rule):
     message = "Bare `except:` also catches KeyboardInterrupt, SystemExit and cancellation."
     fix_hint = "Catch the exceptions you expect, or at least `except Exception:`."
     pattern = "specific-exceptions"
+    ruff = ("E722",)
     why = ("A bare except catches everything, including Ctrl-C, `sys.exit()` and task cancellation, "
            "so a program cannot be stopped cleanly and real bugs are hidden.")
     instead = "Name the exceptions the block can handle; `except Exception:` when it truly is a catch-all."
@@ -143,10 +145,15 @@ _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtin
 
 def catches_broadly(handler: ast.ExceptHandler, ctx: Context, extra: frozenset[str] = frozenset()) -> bool:
     """True for a bare handler or one naming Exception/BaseException (or ``extra``), alone or in a tuple."""
-    if handler.type is None:
-        return True
-    names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any(ctx.qualname(name) in _BROAD | extra for name in names)
+    return handler.type is None or names_broad(handler.type, ctx, extra)
+
+
+def names_broad(node: ast.expr, ctx: Context, extra: frozenset[str] = frozenset()) -> bool:
+    """True when an exception spec names Exception/BaseException (or ``extra``), also inside
+    nested tuples: `except ((Exception, ValueError), TypeError)` is as broad as `except Exception`."""
+    if isinstance(node, ast.Tuple):
+        return any(names_broad(elt, ctx, extra) for elt in node.elts)
+    return ctx.qualname(node) in _BROAD | extra
 
 
 def contains_raise(body: list[ast.stmt]) -> bool:
@@ -163,8 +170,9 @@ def _is_fallback_value(node: ast.expr | None) -> bool:
         return True
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
         return all(_is_fallback_value(elt) for elt in node.elts)
-    if isinstance(node, ast.Dict):
-        return not node.keys
+    if isinstance(node, ast.Dict):  # `{}` or a made-up record such as {"id": user_id, "name": "Unknown"}
+        return all(key is not None and _is_fallback_value(key) and _is_fallback_value(value)
+                   for key, value in zip(node.keys, node.values))
     if isinstance(node, ast.UnaryOp):
         return isinstance(node.operand, ast.Constant)
     return (isinstance(node, ast.Call) and not node.args and not node.keywords
@@ -183,22 +191,51 @@ def _is_fallback_stmt(stmt: ast.stmt) -> bool:
     return False
 
 
+_SUPPRESS = frozenset({"contextlib.suppress"})
+_FALLBACK_MARK = re.compile(r"#\s*warden:\s*fallback\b\s*\S")
+_WORD = re.compile(r"[A-Za-z]{2,}")
+#: Comments that name a tool or an action, not a reason.
+_NOT_A_REASON = re.compile(r"#\s*(?:noqa|type:|pragma|nosec|pylint|fmt:|TODO|FIXME|XXX)", re.IGNORECASE)
+
+
+def justified(ctx: Context, first: int, last: int) -> bool:
+    """A deliberate fallback: a `# warden: fallback <reason>` marker, or a comment of three or more
+    words that says why, on the lines from ``first`` to ``last`` (the handler, from its
+    `except` line to its last statement) or on the line just above ``first``."""
+    for line in range(first - 1, last + 1):
+        text = ctx.comments.get(line)
+        if text is None:
+            continue
+        if _FALLBACK_MARK.search(text):
+            return True
+        if line >= first and not _NOT_A_REASON.match(text) and len(_WORD.findall(text)) >= 3:
+            return True
+    return False
+
+
 class SilentFallback(Rule):
-    """Finds handlers that catch broadly (bare, `Exception`, `BaseException`) and then neither
-    re-raise nor report the error: they only pass, continue, return a literal, None or a default,
-    or assign a default."""
+    """Finds handlers that catch broadly (bare, `Exception`, `BaseException`, also inside a nested
+    tuple) and then neither re-raise nor report the error: they only pass, continue, return or
+    assign a literal, None, a default or a made-up record such as `{"id": user_id, "name": "Unknown"}`;
+    and `with contextlib.suppress(Exception):`. A fallback with a reason passes: a comment of three
+    or more words in the handler (or on its `except` line) saying why, or a
+    `# warden: fallback <reason>` marker (for `suppress`, on the `with` line or the line above).
+    A handler that calls anything (a logger at any level, a cleanup) is not silent."""
 
     code = "ERR003"
     name = "silent-fallback"
     family = "errors"
     severity = Severity.WARNING
     message = "Silent fallback: every error is caught and replaced by a default with no trace."
-    fix_hint = "Catch the specific exception, or log it (logger.exception) before falling back, or re-raise."
+    fix_hint = ("Catch the specific exception, or log it (logger.warning(..., exc_info=True)) before falling back, "
+                "or say why in a comment (`# warden: fallback <reason>`).")
     pattern = "no-silent-fallbacks"
     why = ("When any error turns into a default value nobody learns that something failed: the bug "
            "surfaces far away, as wrong data, and the original traceback is gone.")
     instead = ("Catch only the exceptions you expect, and when a fallback is right, log the error "
-               "(`logger.warning(..., exc_info=True)`) before returning the documented default.")
+               "(`logger.warning(..., exc_info=True)`) before returning the documented default, or write "
+               "the reason beside it: `# warden: fallback the cache is optional; a miss only costs time`.")
+    ruff = ("S110", "S112", "BLE001")
     VALID = (
         "try:\n    value = load()\nexcept Exception:\n    log.exception('load failed')\n    value = None\n",
         "try:\n    value = load()\nexcept KeyError:\n    value = None\n",
@@ -206,22 +243,46 @@ class SilentFallback(Rule):
         "try:\n    value = load()\nexcept Exception:\n    cleanup()\n    raise\n",
         "try:\n    msg = run()\nexcept Exception:\n    msg = ('#ERROR', format_exc())\n",
         "def frame():\n    try:\n        raise Exception\n    except Exception:\n        return None\n",
+        "try:\n    import fcntl\nexcept Exception:\n    # fcntl is missing on Windows, where locking is not needed\n"
+        "    fcntl = None\n",
+        "try:\n    width = terminal_width()\nexcept Exception:  # warden: fallback not a terminal\n    width = 80\n",
+        "import contextlib\nwith contextlib.suppress(OSError):\n    os.remove(path)\n",
     )
     INVALID = (
         Invalid("def f():\n    try:\n        return load()\n    except Exception:\n        return None\n", 4, 5),
         Invalid("for x in xs:\n    try:\n        use(x)\n    except:\n        continue\n", 4, 5),
         Invalid("try:\n    n = int(s)\nexcept BaseException:\n    n = 0\n", 3, 1),
+        # the canonical silent fallback of the pattern document: a made-up record
+        Invalid("def get_user(user_id):\n    try:\n        return db.fetch(user_id)\n    except Exception:\n"
+                "        return {'id': user_id, 'name': 'Unknown'}\n", 4, 5),
+        Invalid("def settings():\n    try:\n        return read()\n    except Exception:\n        return {'debug': False}\n",
+                4, 5),
+        Invalid("import contextlib\nwith contextlib.suppress(Exception):\n    send(report)\n", 2, 6),
+        Invalid("from contextlib import suppress\nwith suppress(ValueError, BaseException):\n    send(report)\n", 2, 6),
+        Invalid("try:\n    run()\nexcept ((Exception, ValueError), TypeError):\n    pass\n", 3, 1),
+        Invalid("try:\n    x = compute()\n    if x is None:\n        raise ValueError\nexcept Exception:\n    x = 0\n", 5, 1),
+        Invalid("try:\n    run()\nexcept Exception:\n    pass  # ignore\n", 3, 1),
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: Context) -> None:
         if not catches_broadly(node, ctx) or not all(_is_fallback_stmt(stmt) for stmt in node.body):
             return
         owner = ctx.parent
-        if isinstance(owner, (ast.Try, ast.TryStar)) and any(isinstance(s, ast.Raise) for s in owner.body):
-            return  # the try raises on purpose: the handler is its planned path, not a fallback
+        if isinstance(owner, (ast.Try, ast.TryStar)) and all(isinstance(s, ast.Raise) for s in owner.body):
+            return  # the try only raises: the handler is its planned path (a frame probe), not a fallback
         if node.name and any(isinstance(n, ast.Name) and n.id == node.name for n in walk_local(node.body)):
             return  # the error itself is handed on as data
+        if justified(ctx, node.lineno, node.end_lineno or node.lineno):
+            return
         ctx.report(self, node, end=node.type or None)
+
+    def visit_With(self, node: ast.With, ctx: Context) -> None:
+        for item in node.items:
+            call = item.context_expr
+            if (isinstance(call, ast.Call) and ctx.qualname(call.func) in _SUPPRESS
+                    and any(names_broad(arg, ctx) for arg in call.args)
+                    and not justified(ctx, node.lineno, node.lineno)):
+                ctx.report(self, call, message="`suppress(Exception)`: every error in the block vanishes with no trace.")
 
 
 class RaiseWithoutFrom(Rule):
@@ -234,6 +295,7 @@ class RaiseWithoutFrom(Rule):
     message = "Exception raised inside `except` without `from`: the cause is shown as a second failure."
     fix_hint = "Write `raise NewError(...) from exc` (or `from None` to hide the cause on purpose)."
     pattern = "exception-chaining"
+    ruff = ("B904",)
     why = ("Without `from`, Python reports the new exception as having happened *during handling* of the "
            "first, which reads as a bug in the handler; the explicit cause keeps the story straight.")
     instead = "`except KeyError as exc: raise ConfigError(name) from exc`."
@@ -295,8 +357,8 @@ class PlaceholderData(Rule):
     """Finds placeholder data in production code: string literals such as `"mock_user"`, `"dummy"`,
     `"fake"`, `"changeme"`, `"placeholder"` or `"lorem ipsum"` that are returned or assigned (as the
     value or a dict value), and public module- or class-level functions or classes named mock or fake.
-    Test, doc, example and fixture paths, and modules that are about mocks (`mock.py`,
-    `dummy/`, `lorem_ipsum.py`), are exempt."""
+    Test, doc, example and fixture paths, modules that are about mocks (`mock.py`,
+    `dummy/`, `lorem_ipsum.py`) and a package's `__main__.py` (its demo) are exempt."""
 
     code = "ERR005"
     name = "mock-data"  # warden: ignore[ERR005] - the rule's own name
@@ -327,7 +389,8 @@ class PlaceholderData(Rule):
         """Reset per-file state (rule instances are reused across files)."""
         path = PurePosixPath(ctx.source.path)
         words = set().union(*(_words(part) for part in (*path.parts[:-1], path.stem)))
-        self._about_mocks = bool(words & _MOCK_MODULE_WORDS)  # such a module may say "mock" freely
+        # A module about mocks may say "mock" freely; a package's __main__ is its demo.
+        self._about_mocks = bool(words & _MOCK_MODULE_WORDS) or path.name == "__main__.py"
 
     def _check_name(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, ctx: Context) -> None:
         if self._about_mocks or node.name.startswith("_") or ctx.functions:

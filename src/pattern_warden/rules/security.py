@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from pattern_warden.rules.base import Context, Invalid, Options, Rule, ScopeNames, Severity, is_str
+from pattern_warden.rules.base import Context, Invalid, Options, Rule, ScopeNames, Severity, is_str, walk_local
 from pattern_warden.rules.errors import is_placeholder
 
 _EXECUTE = frozenset({"execute", "executemany", "executescript"})
@@ -28,6 +28,32 @@ def is_built_string(node: ast.expr | None) -> bool:
     return False
 
 
+_PLACEHOLDER = re.compile(r"\?|%s|%\(\w+\)s|(?<![:\w]):\w+|\$\d+")
+
+
+def _passes_parameters(node: ast.Call) -> bool:
+    """`execute(sql, params)` or `execute(sql, parameters=...)`: the driver binds the values."""
+    return len(node.args) > 1 or any(kw.arg in ("params", "parameters", "args", "vars") for kw in node.keywords)
+
+
+def _query_texts(query: ast.expr, ctx: Context) -> list[str]:
+    """The literal text of the query: its own string parts, or those of the values its variable is given."""
+    sources: list[ast.AST] = [query]
+    if isinstance(query, ast.Name):
+        scope = ctx.function
+        body = getattr(scope, "body", None) or ctx.tree.body
+        sources = [
+            n.value for n in walk_local(body if isinstance(body, list) else [body])
+            if isinstance(n, (ast.Assign, ast.AugAssign))
+            and any(isinstance(t, ast.Name) and t.id == query.id for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))
+        ]
+    return [n.value for s in sources for n in ast.walk(s) if is_str(n)]  # type: ignore[attr-defined]
+
+
+def _has_placeholder(texts: list[str]) -> bool:
+    return any(_PLACEHOLDER.search(text) for text in texts)
+
+
 class SqlInjection(Rule):
     """Finds SQL assembled with f-strings, `%`, `+` or `.format` and passed to `execute`,
     `executemany`, `executescript` or SQLAlchemy's `text()`, directly or through a local variable."""
@@ -39,12 +65,16 @@ class SqlInjection(Rule):
     message = "SQL built from strings and executed: values can rewrite the query (SQL injection)."
     fix_hint = "Pass values as parameters: `cursor.execute('... WHERE id = %s', (user_id,))`."
     pattern = "sql-injection"
+    ruff = ("S608",)
     why = ("When data is pasted into SQL text, a crafted value ends the string and adds its own SQL; "
            "parameters keep data and code apart, and let the database cache the plan.")
     instead = "Placeholders plus a parameter tuple; identifiers from a fixed allow-list, quoted by the driver."
     VALID = (
         "def f(cur, uid):\n    cur.execute('SELECT * FROM t WHERE id = %s', (uid,))\n",
         "def f(cur):\n    cur.execute('SELECT 1 ' + 'FROM t')\n",
+        "SORTABLE = {'new': 'created DESC'}\ndef f(db, email, order):\n    order_by = SORTABLE[order]\n"
+        "    sql = f'SELECT id FROM users WHERE email = ? ORDER BY {order_by}'\n    return db.execute(sql, (email,))\n",
+        "def f(cur, table, uid):\n    cur.execute('SELECT * FROM ' + table + ' WHERE id = %s', (uid,))\n",
     )
     INVALID = (
         Invalid("def f(cur, uid):\n    cur.execute(f'SELECT * FROM t WHERE id = {uid}')\n", 2, 17),
@@ -66,10 +96,15 @@ class SqlInjection(Rule):
         if not (is_execute or ctx.qualname(func) in _TEXT) or not node.args:
             return
         query = node.args[0]
-        if is_built_string(query):
+        built = is_built_string(query)
+        if not built and not (isinstance(query, ast.Name) and query.id in self._built.get(ctx)):
+            return
+        if _passes_parameters(node) and _has_placeholder(_query_texts(query, ctx)):
+            return  # values travel as parameters; what was built is the statement's shape (an allow-listed name)
+        if built:
             ctx.report(self, query)
-        elif isinstance(query, ast.Name) and query.id in self._built.get(ctx):
-            ctx.report(self, query, message=f"`{query.id}` holds SQL built from strings and is executed.")
+        else:
+            ctx.report(self, query, message=f"`{query.id}` holds SQL built from strings and is executed.")  # type: ignore[attr-defined]
 
 
 _SECRET_WORDS = re.compile(
@@ -82,6 +117,11 @@ _NOT_SECRET_SUFFIX = frozenset(
      "kind", "param", "attr", "column", "length", "len", "count", "max", "min", "timeout", "mode", "class",
      "id", "policy", "scheme", "location", "storage", "backend", "generator", "method", "hasher", "cookie",
      "session", "validator", "validators", "char", "chars", "sep", "separator", "encoding", "algorithm"}
+)
+#: Real passwords that look like plain words: the top of every leaked-password list.
+_WEAK_PASSWORDS = frozenset(
+    {"admin", "administrator", "letmein", "qwerty", "welcome", "root", "toor", "guest", "changeit", "secret",
+     "monkey", "dragon", "master", "iloveyou", "trustno", "sunshine", "hunter", "pass", "passw0rd", "p@ssw0rd"}
 )
 _KEY_FORMATS = re.compile(
     r"AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|xox[abposr]-[A-Za-z0-9-]{10,}"
@@ -105,6 +145,8 @@ def secret_value(value: str, name: str) -> bool:
         return False
     if re.fullmatch(r"[A-Z][A-Z0-9_]*", text) or text.lower() in name.lower() or len(set(text)) == 1:
         return False  # an environment variable's name, the key's own name, or '****'
+    if text.lower() in _WEAK_PASSWORDS:
+        return True  # a word, but a password all the same (and the first one an attacker tries)
     return not re.fullmatch(r"[a-z]+(?:[_.-][a-z]+)*", text) or len(text) >= 16
 
 
@@ -130,20 +172,27 @@ class HardcodedSecret(Rule):
     message = "Hard-coded secret: it is now in every clone, backup and log of this repository."
     fix_hint = "Read it from the environment or a secret store (`os.environ['API_TOKEN']`) and rotate this one."
     pattern = "secrets-and-config"
+    ruff = ("S105", "S106", "S107")
     why = "Source code is copied everywhere; a secret in it is leaked the moment the repository is."
     instead = "`token = os.environ['SERVICE_TOKEN']`, with the value injected at deploy time."
+    exempt_in = frozenset({"tests"})
     VALID = (
         "import os\nAPI_TOKEN = os.environ['API_TOKEN']\n",
         "password = ''\n",
         "TOKEN_TYPE = 'bearer'\n",
         "password_help = 'Your password must contain 8 characters.'\n",
         "PASSWORD_ENV = 'DB_PASSWORD'\n",
+        "def check(token_type):\n    return token_type == 'bearer'\n",
+        "def f(password):\n    return password == ''\n",
     )
     INVALID = (
         Invalid("DB_PASSWORD = 'hunter2-prod'\n", 1, 15),
         Invalid("connect(host='db', password='s3cr3t!x')\n", 1, 29),
         Invalid("KEY = 'AKIAABCDEFGHIJKLMNOP'\n", 1, 7),  # warden: ignore[SEC002] - a made-up example key
         Invalid("def login(user, api_key='k_29f8a7c6e1'):\n    pass\n", 1, 25),
+        Invalid("def login(password):\n    return password == 's3cr3t'\n", 2, 24),
+        Invalid("def login(user):\n    if 'letmein' != user.password:\n        raise PermissionError\n", 2, 8),
+        Invalid("connect(host='db', user='root', password='admin')\n", 1, 42),
     )
 
     def _check(self, name: str | None, value: ast.expr | None, ctx: Context) -> None:
@@ -171,6 +220,13 @@ class HardcodedSecret(Rule):
         pairs += [(a, d) for a, d in zip(node.kwonlyargs, node.kw_defaults) if d is not None]
         for arg, default in pairs:
             self._check(arg.arg, default, ctx)
+
+    def visit_Compare(self, node: ast.Compare, ctx: Context) -> None:
+        sides = [node.left, *node.comparators]
+        for op, left, right in zip(node.ops, sides, sides[1:]):
+            if isinstance(op, (ast.Eq, ast.NotEq)):
+                self._check(_target_name(left), right, ctx)
+                self._check(_target_name(right), left, ctx)
 
     def visit_Constant(self, node: ast.Constant, ctx: Context) -> None:
         if isinstance(node.value, str) and len(node.value) >= 20 and _KEY_FORMATS.search(node.value):

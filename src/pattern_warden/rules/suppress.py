@@ -1,22 +1,27 @@
-"""Suppression comments: ``# warden: ignore[CODE]`` on a line, ``# warden: ignore-file[CODE]`` for a file.
+"""Suppression comments: ``# warden: ignore[CODE]`` on a line, ``# warden: ignore-file[CODE]`` for a file,
+and Ruff's ``# noqa``.
 
-Without a bracket the comment silences every rule (on that line, or in the whole file).
-Codes may be prefixes or families, as in ``select``. Only real comments count: the text is
-tokenized, so the marker inside a string literal does nothing.
+Without a bracket the warden comment silences every rule (on that line, or in the whole file).
+Codes may be prefixes or families, as in ``select``. A team that already decided about a line
+in Ruff is not told again: ``# noqa: E722`` silences the rule that reports the same problem
+(each rule lists its Ruff codes), ``# noqa: ERR003`` names ours directly, and a bare ``# noqa``
+silences every rule on its line. Only real comments count: the text is tokenized, so a marker
+inside a string literal does nothing.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import tokenize
 from dataclasses import dataclass, field
 
 from pattern_warden.errors import WardenError
-from pattern_warden.rules.registry import expand
+from pattern_warden.rules.base import comments
+from pattern_warden.rules.registry import BY_RUFF, expand
 
-MARKER = "warden:"
+MARKERS = ("warden:", "noqa", "NOQA")
 _COMMENT = re.compile(r"#\s*warden:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?")
+#: Ruff's own reading of a noqa comment: `# noqa`, `# noqa: E722`, `# noqa:E722,B006`.
+_NOQA = re.compile(r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 EVERYTHING = frozenset({"*"})
 
 
@@ -42,35 +47,42 @@ def _codes(spec: str | None) -> frozenset[str]:
     for token in spec.split(","):
         if token.strip():
             try:
-                codes |= expand(token)
+                codes |= expand(token, opt_in=True)
             except WardenError:
                 continue  # an unknown code in a comment silences nothing, and must not break the run
     return frozenset(codes)
 
 
-def _comments(text: str) -> list[tuple[int, str]]:
-    try:
-        return [
-            (tok.start[0], tok.string)
-            for tok in tokenize.generate_tokens(io.StringIO(text).readline)
-            if tok.type == tokenize.COMMENT and MARKER in tok.string
-        ]
-    except (tokenize.TokenError, SyntaxError, RecursionError):
-        return [(n, line) for n, line in enumerate(text.splitlines(), 1) if MARKER in line]
+def _noqa_codes(spec: str | None) -> frozenset[str]:
+    """Our codes silenced by a noqa comment: Ruff codes mapped to our rules, or our own codes."""
+    if spec is None:
+        return EVERYTHING
+    codes: set[str] = set()
+    for token in re.split(r"[,\s]+", spec.strip()):
+        upper = token.upper()
+        codes |= BY_RUFF.get(upper, set())
+        try:
+            codes |= expand(upper, opt_in=True) if not upper.isalpha() else set()
+        except WardenError:
+            continue  # a Ruff code we have no rule for (E501): nothing of ours to silence
+    return frozenset(codes)
 
 
 def parse(text: str) -> Suppressions:
     """The suppressions declared in a file's comments."""
     found = Suppressions()
-    if MARKER not in text:
+    if not any(marker in text for marker in MARKERS):
         return found
     file_codes: set[str] = set()
-    for line, comment in _comments(text):
+    for line, comment in comments(text).items():
         for match in _COMMENT.finditer(comment):
             kind, codes = match.group(1), _codes(match.group(2))
             if kind == "ignore-file":
                 file_codes |= codes
             else:
                 found.lines[line] = found.lines.get(line, frozenset()) | codes
+        noqa = _NOQA.search(comment)
+        if noqa:
+            found.lines[line] = found.lines.get(line, frozenset()) | _noqa_codes(noqa.group("codes"))
     found.file = frozenset(file_codes)
     return found
