@@ -338,6 +338,18 @@ class Context:
         )
 
 
+#: Calls that release or tidy up: a failure in them is best-effort territory, not lost data.
+CLEANUP_VERBS = frozenset({"close", "aclose", "release", "shutdown", "terminate", "kill", "unlink", "remove",
+                           "rmtree", "cleanup", "disconnect", "stop", "join", "cancel", "free", "dispose",
+                           "destroy", "__exit__", "flush", "detach", "wait", "rmdir"})
+
+
+def called_name(call: ast.Call) -> str:
+    """The last name of what a call calls: `close` for `self.fh.close()`, `remove` for `remove(p)`."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
 def comments(text: str) -> dict[int, str]:
     """Line -> the text of the real comment on it (``#`` inside a string does not count)."""
     try:

@@ -6,7 +6,9 @@ import ast
 import re
 from pathlib import PurePosixPath
 
-from pattern_warden.rules.base import Context, Edit, Fix, Invalid, Rule, Severity, docstring_node, is_str, walk_local
+from pattern_warden.rules.base import (
+    CLEANUP_VERBS, Context, Edit, Fix, Invalid, Rule, Severity, called_name, docstring_node, is_str, walk_local,
+)
 
 _MUTABLE_CALLS = frozenset(
     {
@@ -201,7 +203,11 @@ _NOT_A_REASON = re.compile(r"#\s*(?:noqa|type:|pragma|nosec|pylint|fmt:|TODO|FIX
 def justified(ctx: Context, first: int, last: int) -> bool:
     """A deliberate fallback: a `# warden: fallback <reason>` marker, or a comment of three or more
     words that says why, on the lines from ``first`` to ``last`` (the handler, from its
-    `except` line to its last statement) or on the line just above ``first``."""
+    `except` line to its last statement, and the comment lines right after it) or on the line
+    just above ``first``."""
+    lines = ctx.source.lines
+    while last < len(lines) and lines[last].lstrip().startswith("#"):
+        last += 1
     for line in range(first - 1, last + 1):
         text = ctx.comments.get(line)
         if text is None:
@@ -213,6 +219,36 @@ def justified(ctx: Context, first: int, last: int) -> bool:
     return False
 
 
+_CLEANUP_FUNCTIONS = frozenset({"__del__", "__exit__", "__aexit__", "close", "aclose", "cleanup", "teardown"})
+_DOC_EXPLAINS = re.compile(r"exception|error|fail|swallow|raise|never\s+crash|ignor", re.IGNORECASE)
+
+
+def _deliberate(handler: ast.ExceptHandler, owner: ast.AST | None, ctx: Context) -> bool:
+    """Broad handlers that are a design, not an accident, as labelled on real projects:
+    a predicate that answers "no" (`return False`); best-effort cleanup (`__del__`, `close`, or a
+    try that only closes, removes or deletes, followed by `pass`); a function whose docstring
+    says it swallows errors; a try that only raises (a frame probe)."""
+    body = handler.body
+    if all(isinstance(s, (ast.Return, ast.Assign)) and isinstance(s.value, ast.Constant)
+           and isinstance(s.value.value, bool) for s in body):
+        return True
+    func = ctx.function
+    if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) and func.name in _CLEANUP_FUNCTIONS:
+        return True
+    for outer in ctx.functions:  # a wrapper's docstring speaks for the closure it returns
+        doc = docstring_node(outer) if not isinstance(outer, ast.Lambda) else None
+        if doc is not None and _DOC_EXPLAINS.search(doc.value.value):  # type: ignore[attr-defined]
+            return True
+    tried = getattr(owner, "body", [])
+    if all(isinstance(s, ast.Raise) for s in tried):
+        return True
+    return all(isinstance(s, ast.Pass) for s in body) and all(
+        isinstance(s, ast.Delete) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
+                                      and called_name(s.value) in CLEANUP_VERBS)
+        for s in tried
+    )
+
+
 class SilentFallback(Rule):
     """Finds handlers that catch broadly (bare, `Exception`, `BaseException`, also inside a nested
     tuple) and then neither re-raise nor report the error: they only pass, continue, return or
@@ -220,7 +256,10 @@ class SilentFallback(Rule):
     and `with contextlib.suppress(Exception):`. A fallback with a reason passes: a comment of three
     or more words in the handler (or on its `except` line) saying why, or a
     `# warden: fallback <reason>` marker (for `suppress`, on the `with` line or the line above).
-    A handler that calls anything (a logger at any level, a cleanup) is not silent."""
+    A handler that calls anything (a logger at any level, a cleanup) is not silent. Deliberate
+    designs are left alone: a predicate answering `return False`, best-effort cleanup (in
+    `__del__`/`close`, or a try that only closes, removes or deletes), a function whose docstring
+    says it swallows errors, and a try that only raises."""
 
     code = "ERR003"
     name = "silent-fallback"
@@ -247,6 +286,11 @@ class SilentFallback(Rule):
         "    fcntl = None\n",
         "try:\n    width = terminal_width()\nexcept Exception:  # warden: fallback not a terminal\n    width = 80\n",
         "import contextlib\nwith contextlib.suppress(OSError):\n    os.remove(path)\n",
+        "def is_ip(text):\n    try:\n        parse(text)\n    except Exception:\n        return False\n    return True\n",
+        "class F:\n    def __del__(self):\n        try:\n            self.detach()\n        except Exception:\n            pass\n",
+        "try:\n    os.remove(tmp)\nexcept Exception:\n    pass\n",
+        "def safe_str(obj):\n    \"\"\"str() that never raises: errors in __str__ must not propagate.\"\"\"\n"
+        "    try:\n        return str(obj)\n    except Exception:\n        return '<unprintable>'\n",
     )
     INVALID = (
         Invalid("def f():\n    try:\n        return load()\n    except Exception:\n        return None\n", 4, 5),
@@ -267,9 +311,8 @@ class SilentFallback(Rule):
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: Context) -> None:
         if not catches_broadly(node, ctx) or not all(_is_fallback_stmt(stmt) for stmt in node.body):
             return
-        owner = ctx.parent
-        if isinstance(owner, (ast.Try, ast.TryStar)) and all(isinstance(s, ast.Raise) for s in owner.body):
-            return  # the try only raises: the handler is its planned path (a frame probe), not a fallback
+        if _deliberate(node, ctx.parent, ctx):
+            return
         if node.name and any(isinstance(n, ast.Name) and n.id == node.name for n in walk_local(node.body)):
             return  # the error itself is handed on as data
         if justified(ctx, node.lineno, node.end_lineno or node.lineno):
@@ -332,6 +375,9 @@ _MOCK_NAME_WORDS = frozenset({"mock", "fake"})
 _MOCK_MODULE_WORDS = frozenset({"mock", "fake", "dummy", "lorem", "mocks", "fakes"})
 
 
+_ADAPTER = re.compile(r"\b(?:mimic|emulat|imitat|adapt|wraps?\b|compatib)", re.IGNORECASE)
+
+
 def is_placeholder(value: str) -> bool:
     """True for a stand-in value such as 'mock_user', 'dummy', 'changeme' or 'lorem ipsum'."""
     return bool(_PLACEHOLDER.match(value.strip()))
@@ -377,6 +423,7 @@ class PlaceholderData(Rule):
         "def mocked():\n    return {'kind': 'real'}\n",
         "class DummyLock:\n    def acquire(self):\n        return True\n",
         "__all__ = ['mock_open', 'fake']\n",
+        "class MockRequest:\n    \"\"\"Wraps a PreparedRequest to mimic a urllib Request for cookielib.\"\"\"\n",
     )
     INVALID = (
         Invalid("def user():\n    return {'name': 'mock_user', 'id': 1}\n", 2, 21),
@@ -395,6 +442,9 @@ class PlaceholderData(Rule):
     def _check_name(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, ctx: Context) -> None:
         if self._about_mocks or node.name.startswith("_") or ctx.functions:
             return
+        doc = docstring_node(node)
+        if doc is not None and _ADAPTER.search(doc.value.value):  # type: ignore[attr-defined]
+            return  # an adapter that imitates another API (requests' MockRequest), not fake data
         if _words(node.name) & _MOCK_NAME_WORDS:
             ctx.report(self, node, message=f"`{node.name}` is named as a mock/fake/dummy in production code.",
                        end=node)

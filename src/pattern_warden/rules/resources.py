@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ast
 
-from pattern_warden.rules.base import Context, Invalid, Options, Rule, ScopeNames, Severity, is_str, signature_end, walk_local
+from pattern_warden.rules.base import (
+    CLEANUP_VERBS, Context, Invalid, Options, Rule, ScopeNames, Severity, called_name, is_str, signature_end, walk_local,
+)
 
 def _decorator_name(node: ast.expr, ctx: Context) -> str | None:
     return ctx.qualname(node.func if isinstance(node, ast.Call) else node)
@@ -296,16 +298,6 @@ class UnboundedGrowth(Rule):
                            message=f"Module-level `{name}` is grown in `{runtime[0].name}()` and never trimmed.")
 
 
-_CLEANUP_VERBS = frozenset({"close", "aclose", "release", "shutdown", "terminate", "kill", "unlink", "remove",
-                            "rmtree", "cleanup", "disconnect", "stop", "join", "cancel", "free", "dispose",
-                            "destroy", "__exit__", "flush", "detach", "wait"})
-
-
-def _called_name(call: ast.Call) -> str:
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-
-
 class DelForCleanup(Rule):
     """Finds classes that define `__del__`, except a `__del__` that only detects leaks: it emits a
     warning (a ResourceWarning, a DeprecationWarning) and frees nothing itself. One that warns and
@@ -338,7 +330,7 @@ class DelForCleanup(Rule):
             return
         calls = [n for n in walk_local(node.body) if isinstance(n, ast.Call)]
         warns = any((ctx.qualname(c.func) or "").endswith(("warnings.warn", "_warn", "warn")) for c in calls)
-        cleans = any(_called_name(c) in _CLEANUP_VERBS for c in calls)
+        cleans = any(called_name(c) in CLEANUP_VERBS for c in calls)
         if warns and not cleans:
             return  # a leak detector that only warns about a missing close() is what __del__ is good for
         ctx.report(self, node, end=signature_end(node, ctx))
