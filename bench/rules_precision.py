@@ -1,6 +1,16 @@
 """Precision of the rules that have no mainstream counterpart, from hand labels on real code.
 
-    .venv/bin/python bench/rules_precision.py
+    .venv/bin/python bench/rules_precision.py                         # Django + stdlib labels (2025)
+    .venv/bin/python bench/rules_precision.py --heldout /work/corpus/rules
+
+The held-out mode reads bench/labels/rules_precision_heldout.csv: findings on PyPI sdists that
+were never used to write or tune the rules (ids H*: first round; F*: a second round of fresh
+projects labelled after the fixes the first round prompted), and reports per rule the labels,
+TP/FP/debatable, precision (TP over all labels: debatable counts against), how many labelled
+findings the current rules still report, and whether the rule is on by default. The corpora
+are unpacked sdists found by name under the given folder, downloaded with
+    pip download --no-deps --no-binary :all: NAME -d DIR && tar xzf DIR/NAME-*.tar.gz -C DIR
+(projects: see the corpus column of the CSV).
 
 bench/labels/rules_precision.csv holds one hand-labelled finding a row (finding id, corpus,
 file:line, rule, verdict TP/FP, reason), drawn from Django 5.2 and the standard library. Labels
@@ -23,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpora import BENCH, bench_config, corpora  # noqa: E402
 
 from pattern_warden.rules.engine import Checker, CheckOptions  # noqa: E402
+from pattern_warden.rules.registry import BY_CODE  # noqa: E402
 from pattern_warden.workspace import Skipped, Workspace  # noqa: E402
 
 NEW_RULES = ("ERR003", "ERR005", "ASY002", "RES002", "RES003", "RES004", "DES006", "ASY004", "ASY005")
@@ -58,7 +69,50 @@ def totals() -> dict[str, int]:
     return counts
 
 
+HELDOUT = BENCH / "labels" / "rules_precision_heldout.csv"
+
+
+def _project_dirs(root: Path) -> dict[str, Path]:
+    """Unpacked sdists (name-version folders) anywhere up to two levels under ``root``."""
+    return {p.name: p for p in [*root.glob("*/"), *root.glob("*/*/")] if p.is_dir() and "-" in p.name}
+
+
+def heldout(root: Path) -> None:
+    """Per-rule precision on the held-out labels, and what the current rules still report."""
+    rows = list(csv.DictReader(HELDOUT.open(encoding="utf-8")))
+    dirs = _project_dirs(root)
+    reported: set[tuple[str, str, str]] = set()
+    by_project: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        by_project[row["corpus"]].add(row["location"].rsplit(":", 1)[0])
+    codes = tuple(sorted({row["rule"] for row in rows}))
+    for project, rels in by_project.items():
+        if project not in dirs:
+            raise SystemExit(f"missing corpus {project} under {root}: see this script's docstring")
+        config = bench_config(dirs[project], [])
+        workspace, checker = Workspace(config), Checker(config, CheckOptions(select=codes))
+        for rel in sorted(rels):
+            source = workspace.read(dirs[project] / rel)
+            if not isinstance(source, Skipped):
+                reported |= {(project, f"{rel}:{f.line}", f.rule.code) for f in checker.raw(source)}
+    print(f"{len(rows)} labelled findings from {len(by_project)} projects\n")
+    print("| rule | default | labelled | TP | FP | debatable | precision | still reported | TP | precision now |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for code in codes:
+        mine = [r for r in rows if r["rule"] == code]
+        kept = [r for r in mine if (r["corpus"], r["location"], code) in reported]
+        count = {v: sum(r["verdict"] == v for r in mine) for v in ("TP", "FP", "debatable")}
+        tp_now = sum(r["verdict"] == "TP" for r in kept)
+        now = f"{tp_now / len(kept):.0%}" if kept else "-"
+        state = "on" if BY_CODE[code].default_on else "opt-in"
+        print(f"| {code} | {state} | {len(mine)} | {count['TP']} | {count['FP']} | {count['debatable']} | "
+              f"{count['TP'] / len(mine):.0%} | {len(kept)} | {tp_now} | {now} |")
+
+
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--heldout":
+        heldout(Path(sys.argv[2]))
+        return
     rows = list(csv.DictReader(LABELS.open(encoding="utf-8")))
     files: dict[str, set[str]] = defaultdict(set)
     for row in rows:

@@ -46,7 +46,7 @@ class Limits(_Section):
 #: Test code, documentation, examples and fixtures: exempt from rules about production code.
 DEFAULT_EXEMPT_PATHS = (
     "tests/", "test/", "testing/", "docs/", "doc/", "examples/", "example/", "fixtures/",
-    "test_*.py", "*_test.py", "conftest.py",
+    "test_*.py", "*_test.py", "conftest.py", "t/",
 )
 #: Scripts and command-line modules: they own their stdout and their sys.path.
 DEFAULT_SCRIPT_PATHS = (

@@ -184,8 +184,9 @@ def _target_key(node: ast.expr) -> str | None:
 
 
 class ThreadLockInAsync(Rule):
-    """Finds `threading.Lock`, `RLock`, `Semaphore` or `Condition` objects created, acquired or
-    entered with `with` inside `async def`."""
+    """Finds `threading.Lock`, `RLock`, `Semaphore` or `Condition` objects created or acquired inside
+    `async def`, or held with `with` across an `await`. A lock held briefly without awaiting is
+    left alone: it is how coroutines share state with threads, where an asyncio lock cannot help."""
 
     code = "ASY002"
     name = "thread-lock-in-async"
@@ -200,6 +201,8 @@ class ThreadLockInAsync(Rule):
     VALID = (
         "import asyncio\nlock = asyncio.Lock()\nasync def f():\n    async with lock:\n        pass\n",
         "import threading\nlock = threading.Lock()\ndef f():\n    with lock:\n        pass\n",
+        "import threading\nlock = threading.Lock()\nasync def f(items):\n    with lock:\n        items.append(1)\n"
+        "    await g()\n",
     )
     INVALID = (
         Invalid("import threading\nlock = threading.Lock()\nasync def f():\n    with lock:\n        await g()\n", 4, 10),
@@ -232,7 +235,7 @@ class ThreadLockInAsync(Rule):
                 self._uses.append((key, node))
 
     def visit_With(self, node: ast.With, ctx: Context) -> None:
-        if ctx.in_async:
+        if ctx.in_async and any(isinstance(n, _SUSPENDS) for n in walk_local(node.body)):
             for item in node.items:
                 key = _target_key(item.context_expr)
                 if key:
@@ -258,8 +261,8 @@ def _is_none(node: ast.expr | None) -> bool:
 
 class NetworkWithoutTimeout(Rule):
     """Finds network calls that can wait forever: `requests` calls without `timeout=`, `urlopen`
-    without a timeout, `aiohttp.ClientSession()` without `timeout=`, and httpx calls or clients
-    given `timeout=None` (httpx's own default is 5 seconds, so a missing timeout there is fine)."""
+    without a timeout, and httpx calls or clients and `aiohttp.ClientSession` given `timeout=None`
+    (httpx's own default is 5 seconds and aiohttp's 5 minutes, so a missing timeout there is fine)."""
 
     code = "ASY003"
     name = "network-without-timeout"
@@ -277,12 +280,13 @@ class NetworkWithoutTimeout(Rule):
         "import requests\nrequests.get('https://x', timeout=5)\n",
         "import httpx\nhttpx.get('https://x')\n",
         "import requests\nrequests.post('https://x', **options)\n",
+        "import aiohttp\nasync def f():\n    async with aiohttp.ClientSession() as s:\n        pass\n",
     )
     INVALID = (
         Invalid("import requests\nrequests.get('https://x')\n", 2, 1),
         Invalid("from urllib.request import urlopen\nurlopen('https://x')\n", 2, 1),
         Invalid("import httpx\nclient = httpx.Client(timeout=None)\n", 2, 10),
-        Invalid("import aiohttp\nasync def f():\n    async with aiohttp.ClientSession() as s:\n        pass\n", 3, 16),
+        Invalid("import aiohttp\nasync def f():\n    async with aiohttp.ClientSession(timeout=None) as s:\n        pass\n", 3, 16),
     )
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
@@ -295,8 +299,8 @@ class NetworkWithoutTimeout(Rule):
             missing = timeout is None or _is_none(timeout.value)
         elif name == "urllib.request.urlopen":
             missing = (timeout is None and len(node.args) < 3) or (timeout is not None and _is_none(timeout.value))
-        elif name == "aiohttp.ClientSession":
-            missing = timeout is None or _is_none(timeout.value)
+        elif name == "aiohttp.ClientSession":  # aiohttp's default is a 5-minute total timeout
+            missing = timeout is not None and _is_none(timeout.value)
         elif module == "httpx" and (verb in _HTTP_VERBS or verb in ("Client", "AsyncClient")):
             missing = timeout is not None and _is_none(timeout.value)
         else:
@@ -321,12 +325,12 @@ def _cancelled_names(func: ast.AST) -> set[str]:
 
 
 _SUSPENDS = (ast.Await, ast.AsyncFor, ast.AsyncWith)
-_HANDOVER = frozenset({"set_exception", "throw", "put", "put_nowait", "append"})
 
 
 def _hands_on(handler: ast.ExceptHandler, ctx: Context) -> bool:
-    """The handler passes the exception on (stores it, sets it on a future, keeps sys.exc_info()),
-    or absorbs the cancellation explicitly with ``uncancel()``."""
+    """The handler passes the exception on: to any call (a converter that re-raises, a future, a
+    queue, `Error(exc)` in a holder), by assignment, or through sys.exc_info(); or it absorbs the
+    cancellation explicitly with ``uncancel()``."""
     name = handler.name
     for node in walk_local(handler.body):
         if isinstance(node, ast.Call):
@@ -334,8 +338,8 @@ def _hands_on(handler: ast.ExceptHandler, ctx: Context) -> bool:
                 return True
             if isinstance(node.func, ast.Attribute) and node.func.attr == "uncancel":
                 return True  # the documented way to acknowledge and absorb a cancellation
-            if (name and isinstance(node.func, ast.Attribute) and node.func.attr in _HANDOVER
-                    and any(isinstance(a, ast.Name) and a.id == name for a in node.args)):
+            arguments = [*node.args, *(kw.value for kw in node.keywords)]
+            if name and any(isinstance(a, ast.Name) and a.id == name for arg in arguments for a in ast.walk(arg)):
                 return True
         elif isinstance(node, ast.Assign) and name and isinstance(node.value, ast.Name) and node.value.id == name:
             return True
@@ -354,9 +358,11 @@ class SwallowedCancellation(Rule):
     message = "Cancellation swallowed: this task ignores `cancel()` and its caller waits forever."
     fix_hint = "Re-raise CancelledError after cleanup (`except asyncio.CancelledError: ...; raise`)."
     pattern = "cancellation"
+    default_on = False
     why = ("asyncio stops a task by raising CancelledError inside it. A handler that swallows it turns "
            "timeouts, shutdown and TaskGroup error handling into hangs or half-finished work.")
     instead = "Clean up in `finally`, or catch `Exception` (which excludes CancelledError), and re-raise cancellation."
+    exempt_in = frozenset({"tests"})
     VALID = (
         "import asyncio\nasync def f():\n    try:\n        await g()\n    except asyncio.CancelledError:\n"
         "        await cleanup()\n        raise\n",
@@ -366,6 +372,8 @@ class SwallowedCancellation(Rule):
         "import asyncio\nasync def f(task):\n    try:\n        task.result()\n    except asyncio.CancelledError:\n"
         "        pass\n",
         "async def f(fut):\n    try:\n        await g()\n    except BaseException as exc:\n        fut.set_exception(exc)\n",
+        "async def f(sock):\n    try:\n        await sock.recv(1)\n    except BaseException as exc:\n"
+        "        convert_error(exc)\n",
     )
     INVALID = (
         Invalid("import asyncio\nasync def f():\n    try:\n        await g()\n    except asyncio.CancelledError:\n"

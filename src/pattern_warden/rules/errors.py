@@ -269,12 +269,14 @@ class SilentFallback(Rule):
     fix_hint = ("Catch the specific exception, or log it (logger.warning(..., exc_info=True)) before falling back, "
                 "or say why in a comment (`# warden: fallback <reason>`).")
     pattern = "no-silent-fallbacks"
+    default_on = False
     why = ("When any error turns into a default value nobody learns that something failed: the bug "
            "surfaces far away, as wrong data, and the original traceback is gone.")
     instead = ("Catch only the exceptions you expect, and when a fallback is right, log the error "
                "(`logger.warning(..., exc_info=True)`) before returning the documented default, or write "
                "the reason beside it: `# warden: fallback the cache is optional; a miss only costs time`.")
     ruff = ("S110", "S112", "BLE001")
+    exempt_in = frozenset({"tests"})
     VALID = (
         "try:\n    value = load()\nexcept Exception:\n    log.exception('load failed')\n    value = None\n",
         "try:\n    value = load()\nexcept KeyError:\n    value = None\n",
@@ -413,6 +415,7 @@ class PlaceholderData(Rule):
     message = "Placeholder data in production code."
     fix_hint = "Load the real value (config, database, caller) or fail loudly; keep fakes in tests."
     pattern = "no-mock-data"
+    default_on = False
     why = ("Stand-in values that reach production look like success: the code runs, returns data and "
            "passes review, while callers act on fiction.")
     instead = "Compute or load the real value; if it is not available yet, raise `NotImplementedError`."

@@ -15,7 +15,8 @@ def _decorator_name(node: ast.expr, ctx: Context) -> str | None:
 class UnboundedCache(Rule):
     """Finds caches with no bound: `functools.cache` and `lru_cache(maxsize=None)` (on functions and
     methods). A bounded `lru_cache` (the default maxsize is 128) is left alone, also on a method:
-    it holds at most maxsize instances, which is a cost, not a leak."""
+    it holds at most maxsize instances, which is a cost, not a leak. A function without arguments
+    caches one value and is left alone too."""
 
     code = "RES001"
     name = "unbounded-cache"
@@ -34,6 +35,7 @@ class UnboundedCache(Rule):
         "from functools import lru_cache\nfrom typing import NamedTuple\nclass P(NamedTuple):\n    x: int\n"
         "    @lru_cache(maxsize=1024)\n    def norm(self):\n        return abs(self.x)\n",
         "from functools import lru_cache\n@lru_cache\ndef f(x):\n    return x\n",
+        "import functools\n@functools.cache\ndef settings():\n    return load()\n",
     )
     INVALID = (
         Invalid("import functools\n@functools.cache\ndef f(x):\n    return x\n", 2, 2),
@@ -49,6 +51,10 @@ class UnboundedCache(Rule):
         implicit_static = node.name in ("__new__", "__init_subclass__", "__class_getitem__")
         is_method = ctx.directly_in_class is not None and not implicit_static and not {
             "staticmethod", "classmethod"} & set(names)
+        args = node.args
+        params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        if len([p for p in params if p is not None]) <= int(is_method):
+            return  # no arguments: the cache holds one value and cannot grow
         for decorator, name in zip(node.decorator_list, names):
             if name == "functools.cache" or (name == "functools.lru_cache" and self._unbounded_lru(decorator)):
                 extra = " On a method it also keeps every `self` alive." if is_method else ""
@@ -329,6 +335,8 @@ class DelForCleanup(Rule):
         if node.name != "__del__" or ctx.directly_in_class is None:
             return
         calls = [n for n in walk_local(node.body) if isinstance(n, ast.Call)]
+        if not calls:
+            return  # it calls nothing (an override that disables a parent's cleanup): nothing is freed late
         warns = any((ctx.qualname(c.func) or "").endswith(("warnings.warn", "_warn", "warn")) for c in calls)
         cleans = any(called_name(c) in CLEANUP_VERBS for c in calls)
         if warns and not cleans:
@@ -397,6 +405,7 @@ class ListAsQueue(Rule):
     message = "List used as a queue: `pop(0)`/`insert(0, x)` moves every element, so the loop is quadratic."
     fix_hint = "Use collections.deque with popleft()/appendleft()."
     pattern = "deque-for-queues"
+    default_on = False
     why = "A list is an array: removing or inserting at the front shifts all other items, O(n) each time."
     instead = "`queue = collections.deque(items)`; `queue.popleft()`; `queue.appendleft(x)`."
     exempt_in = frozenset({"tests"})

@@ -118,6 +118,7 @@ _NOT_SECRET_SUFFIX = frozenset(
      "id", "policy", "scheme", "location", "storage", "backend", "generator", "method", "hasher", "cookie",
      "session", "validator", "validators", "char", "chars", "sep", "separator", "encoding", "algorithm"}
 )
+_LEXER_WORDS = re.compile(r"token", re.IGNORECASE)
 #: Real passwords that look like plain words: the top of every leaked-password list.
 _WEAK_PASSWORDS = frozenset(
     {"admin", "administrator", "letmein", "qwerty", "welcome", "root", "toor", "guest", "changeit", "secret",
@@ -184,6 +185,7 @@ class HardcodedSecret(Rule):
         "PASSWORD_ENV = 'DB_PASSWORD'\n",
         "def check(token_type):\n    return token_type == 'bearer'\n",
         "def f(password):\n    return password == ''\n",
+        "def lex(token):\n    return token == '#bygroup'\n",
     )
     INVALID = (
         Invalid("DB_PASSWORD = 'hunter2-prod'\n", 1, 15),
@@ -225,8 +227,9 @@ class HardcodedSecret(Rule):
         sides = [node.left, *node.comparators]
         for op, left, right in zip(node.ops, sides, sides[1:]):
             if isinstance(op, (ast.Eq, ast.NotEq)):
-                self._check(_target_name(left), right, ctx)
-                self._check(_target_name(right), left, ctx)
+                for name, value in ((_target_name(left), right), (_target_name(right), left)):
+                    if name and not _LEXER_WORDS.search(name):  # a parser compares tokens, not secrets
+                        self._check(name, value, ctx)
 
     def visit_Constant(self, node: ast.Constant, ctx: Context) -> None:
         if isinstance(node.value, str) and len(node.value) >= 20 and _KEY_FORMATS.search(node.value):
