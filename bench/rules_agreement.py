@@ -28,16 +28,14 @@ from corpora import DATA, VENV_BIN, bench_config, corpora  # noqa: E402
 
 from pattern_warden.rules.complexity import complexity  # noqa: E402
 from pattern_warden.rules.engine import Checker, CheckOptions  # noqa: E402
+from pattern_warden.rules.registry import ALL_RULES  # noqa: E402
+
+#: Compared elsewhere (C901 numbers below) or whole-file / size rules with no line to match.
+_NOT_COMPARED = frozenset({"DES002", "DES003", "SYN001"})
 from pattern_warden.workspace import Skipped, Workspace  # noqa: E402
 
-PAIRS: dict[str, list[str]] = {
-    "ERR001": ["B006"], "ERR002": ["E722"], "ERR003": ["BLE001", "S110"], "ERR004": ["B904"],
-    "ASY001": ["ASYNC210", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230", "ASYNC251"],
-    "ASY003": ["S113"], "RES001": ["B019"], "DES004": ["PLW0603"], "DES005": ["ANN401"],
-    "DOC001": ["D100", "D104"], "DOC002": ["D101", "D106"], "DOC003": ["D102", "D103"],
-    "SEC001": ["S608"], "SEC002": ["S105", "S106", "S107"], "COR001": ["DTZ003", "DTZ004"],
-    "COR002": ["T201"], "COR003": ["G001", "G002", "G004"],
-}
+#: Our rule -> its Ruff counterparts: the same table that `# noqa: <Ruff code>` reads.
+PAIRS: dict[str, list[str]] = {rule.code: list(rule.ruff) for rule in ALL_RULES if rule.ruff and rule.code not in _NOT_COMPARED}
 _C901 = re.compile(r"`(.+)` is too complex \((\d+) > 0\)")
 
 Key = tuple[str, int]

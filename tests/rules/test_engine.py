@@ -36,8 +36,9 @@ def _pyproject(root: Path, body: str) -> None:
 
 def test_findings_are_ranked_by_severity_then_location(project: Path) -> None:
     _write(project, "pkg/a.py", '"""A."""\n' + BAD)
-    found = _codes(project)
+    found = _codes(project, select=("ALL", "ERR003"))  # ERR003 is opt-in: named by its code
     assert found == [("ERR001", "pkg/a.py", 2), ("ERR002", "pkg/a.py", 5), ("ERR003", "pkg/a.py", 5)]
+    assert ("ERR003", "pkg/a.py", 5) not in _codes(project)
 
 
 def test_select_and_ignore_by_code_prefix_and_family(project: Path) -> None:
@@ -152,8 +153,9 @@ def test_fix_diffs_only_when_asked_and_nothing_is_written(project: Path) -> None
 def test_virtual_code_uses_per_path_settings(project: Path) -> None:
     ws = Workspace(load_config(project))
     code = 'def fake_user():\n    return "mock_user"\n'
-    assert {f.code for f in check_code(ws, code, "pkg/users.py").findings} >= {"ERR005"}
-    assert "ERR005" not in {f.code for f in check_code(ws, code, "tests/test_users.py").findings}
+    opt_in = CheckOptions(select=("ERR005",))
+    assert {f.code for f in check_code(ws, code, "pkg/users.py", opt_in).findings} >= {"ERR005"}
+    assert "ERR005" not in {f.code for f in check_code(ws, code, "tests/test_users.py", opt_in).findings}
     with pytest.raises(WardenError, match="relative .py path"):
         check_code(ws, code, "../outside.py")
 

@@ -195,6 +195,7 @@ class ThreadLockInAsync(Rule):
     message = "threading lock used inside `async def`: waiting for it blocks the event loop."
     fix_hint = "Use asyncio.Lock / asyncio.Semaphore / asyncio.Condition (with `async with`)."
     pattern = "async-locks"
+    default_on = False
     why = ("A thread lock waits by blocking the thread; in a coroutine that thread is the event loop, so "
            "one waiting task freezes all of them, and holding it across `await` can deadlock the loop.")
     instead = "`lock = asyncio.Lock()` and `async with lock:` in coroutines."

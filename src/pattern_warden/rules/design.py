@@ -230,6 +230,7 @@ class SysPathChange(Rule):
     message = "`sys.path` changed at runtime: imports now depend on where the code was started."
     fix_hint = "Install the package (`pip install -e .`) and import it normally."
     pattern = "no-sys-path-hacks"
+    default_on = False
     why = ("Path hacks make imports depend on the working directory and order of imports; the same module "
            "can be imported twice under two names, and tools cannot follow the imports.")
     instead = "A proper package layout and an editable install; entry points for scripts."

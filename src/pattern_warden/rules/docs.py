@@ -22,7 +22,7 @@ class ModuleDocstring(Rule):
     message = "Public module without a docstring."
     fix_hint = "Start the file with a docstring saying what the module holds and why it exists."
     pattern = "docstrings"
-    ruff = ("D100",)
+    ruff = ("D100", "D104")
     why = _WHY
     instead = '`"""Parse and validate the settings file; everything else reads Settings."""` as the first line.'
     exempt_in = frozenset({"tests"})
@@ -49,7 +49,7 @@ class ClassDocstring(Rule):
     message = "Public class without a docstring."
     fix_hint = "Add a docstring saying what the class represents and what it is responsible for."
     pattern = "docstrings"
-    ruff = ("D101",)
+    ruff = ("D101", "D106")
     why = _WHY
     instead = '`class RetryPolicy:\\n    """How often and how long to retry a failed call."""`'
     exempt_in = frozenset({"tests"})

@@ -12,6 +12,7 @@ import inspect
 from pydantic import BaseModel, Field
 
 from pattern_warden.rules.base import Options, Rule
+from pattern_warden.rules.measured import PRECISION
 from pattern_warden.rules.registry import ALL_RULES
 
 
@@ -25,6 +26,9 @@ class RuleInfo(BaseModel):
     message: str
     fix_hint: str
     fixable: bool
+    default_on: bool = Field(description="False for an opt-in rule: it runs only when its code is selected.")
+    precision: str | None = Field(None, description="Measured precision on held-out code, with the sample size.")
+    ruff: list[str] = Field(default_factory=list, description="Ruff codes whose `# noqa` also silences this rule.")
     pattern_uri: str
     uri: str = Field(description="This rule's documentation resource.")
 
@@ -40,8 +44,17 @@ def rule_info(rule: type[Rule]) -> RuleInfo:
     """One rule's catalogue entry."""
     return RuleInfo(
         code=rule.code, name=rule.name, family=rule.family, severity=rule.severity.label, message=rule.message,
-        fix_hint=rule.fix_hint, fixable=rule.fixable, pattern_uri=rule(Options()).pattern_uri, uri=rule.uri(),
+        fix_hint=rule.fix_hint, fixable=rule.fixable, default_on=rule.default_on, precision=precision(rule.code),
+        ruff=list(rule.ruff), pattern_uri=rule(Options()).pattern_uri, uri=rule.uri(),
     )
+
+
+def precision(code: str) -> str | None:
+    """'96% (24/25)' for a measured rule, else None."""
+    if code not in PRECISION:
+        return None
+    tp, labelled = PRECISION[code]
+    return f"{tp / labelled:.0%} ({tp}/{labelled})"
 
 
 def rule_index() -> RuleIndex:
@@ -59,6 +72,9 @@ def rule_markdown(rule: type[Rule], heading: str = "#") -> str:
         "",
         f"Family: {rule.family} · default severity: {info.severity} · "
         f"autofix: {'yes' if rule.fixable else 'no'} · pattern: [{rule.pattern}]({info.pattern_uri})",
+        "",
+        f"Default: {'on' if rule.default_on else 'opt-in (select its code)'} · measured precision: "
+        f"{info.precision or 'not measured (see Ruff agreement)'} · Ruff: {', '.join(rule.ruff) or 'none'}",
         "",
         f"{heading}# What it does",
         "",
@@ -94,15 +110,28 @@ def rules_markdown() -> str:
         "Suppress one line with `# warden: ignore[CODE]` (several codes: `[ERR001,ERR003]`; no",
         "bracket: every rule), or a whole file with a `# warden: ignore-file[CODE]` comment anywhere",
         "in it. Codes in both forms may be prefixes (`ERR`) or families (`errors`).",
+        "Ruff's comments work too: `# noqa: <Ruff code>` silences the rule listed for that code in",
+        "the table below (`# noqa: E722` silences ERR002), `# noqa: ERR003` names ours, and a bare",
+        "`# noqa` silences every rule on its line.",
         "",
-        "| code | name | family | severity | autofix |",
-        "|---|---|---|---|---|",
+        "Severity: **error**, a bug or security hole is likely; **warning**, a probable problem;",
+        "**info**, style. Size rules (DES001, DES003) and the rules about production code skip test,",
+        "doc and example paths (`exempt-paths`; set it to `[]` to check them).",
+        "",
+        "Default: an opt-in rule runs only when its exact code is selected (`select = [\"ERR003\"]`,",
+        "`--select ERR003`), as with Ruff's opt-in rules; `ALL`, prefixes and families leave it out.",
+        "A rule is opt-in when its precision, measured by hand-labelling its findings on PyPI projects",
+        "never used to write it (`bench/rules_precision.py --heldout`), was below 90%. Precision counts",
+        "debatable findings against the rule; the sample size is in brackets.",
+        "",
+        "| code | name | family | severity | autofix | default | precision (held-out) | Ruff (noqa) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     lines += [
         f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {r.family} | {r.severity.label} | "
-        f"{'yes' if r.fixable else ''} |"
+        f"{'yes' if r.fixable else ''} | {'on' if r.default_on else 'opt-in'} | {precision(r.code) or ''} | "
+        f"{', '.join(r.ruff)} |"
         for r in ALL_RULES
     ]
     body = "\n".join(rule_markdown(rule, heading="##") for rule in ALL_RULES)
     return "\n".join(lines) + "\n\n" + body
-

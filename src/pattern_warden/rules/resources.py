@@ -25,6 +25,7 @@ class UnboundedCache(Rule):
     message = "Unbounded cache: it keeps every argument (and result) it ever sees."
     fix_hint = "Give it a maxsize, or cache outside the instance (a module function or a per-instance dict)."
     pattern = "bounded-caches"
+    default_on = False
     ruff = ("B019",)
     why = ("An unbounded cache in a long-running process is a memory leak with good intentions; on a "
            "method it also holds `self`, so instances are never freed while the cache lives.")

@@ -65,6 +65,7 @@ class SqlInjection(Rule):
     message = "SQL built from strings and executed: values can rewrite the query (SQL injection)."
     fix_hint = "Pass values as parameters: `cursor.execute('... WHERE id = %s', (user_id,))`."
     pattern = "sql-injection"
+    default_on = False
     ruff = ("S608",)
     why = ("When data is pasted into SQL text, a crafted value ends the string and adds its own SQL; "
            "parameters keep data and code apart, and let the database cache the plan.")
@@ -173,6 +174,7 @@ class HardcodedSecret(Rule):
     message = "Hard-coded secret: it is now in every clone, backup and log of this repository."
     fix_hint = "Read it from the environment or a secret store (`os.environ['API_TOKEN']`) and rotate this one."
     pattern = "secrets-and-config"
+    default_on = False
     ruff = ("S105", "S106", "S107")
     why = "Source code is copied everywhere; a secret in it is leaked the moment the repository is."
     instead = "`token = os.environ['SERVICE_TOKEN']`, with the value injected at deploy time."
