@@ -65,8 +65,8 @@ class RuleSettings(_Section):
     profile: Literal["default", "strict"] = Field("default", description="strict: 20 statements per function.")
     max_complexity: int = Field(10, ge=1, description="DES002: complexity above this is reported.")
     max_statements: int | None = Field(None, ge=1, description="DES003 limit (default 50, strict 20).")
-    max_file_lines: int = Field(600, ge=1, description="DES001: a warning above this many lines.")
-    max_file_lines_error: int = Field(800, ge=1, description="DES001: an error above this many lines.")
+    max_file_lines: int = Field(600, ge=1, description="DES001: info above this many lines.")
+    max_file_lines_error: int = Field(800, ge=1, description="DES001: a warning above this many lines.")
     exempt_paths: list[str] = Field(
         default_factory=lambda: list(DEFAULT_EXEMPT_PATHS), description="Test/doc/example code (mock data, print, docs)."
     )
