@@ -234,7 +234,8 @@ def _run_rules(args: argparse.Namespace, config: Config) -> int:
     else:
         index = rule_index()
         _emit(index, args.format, lambda: "".join(
-            f"{r.code}  {r.severity:<7}  {r.name:<28} {r.message}\n" for r in index.rules))
+            f"{r.code}  {r.severity:<7}  {'on' if r.default_on else 'opt-in':<6}  {r.name:<28} {r.message}\n"
+            for r in index.rules))
     return EXIT_OK
 
 
