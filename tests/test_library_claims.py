@@ -23,8 +23,9 @@ from pattern_warden.prompts.handoff_template import SECTIONS, template
 from pattern_warden.server import build_server
 from tests.test_pattern_library import LIBRARY, _examples
 
-GENERATED = re.compile(r"<!-- generated: pattern_warden\.prompts\.handoff_template\.template\(\) -->\n```markdown\n(.*?)```",
-                       re.DOTALL)
+GENERATED = re.compile(
+    r"<!-- generated: pattern_warden\.prompts\.handoff_template\.template\(\) -->\n```markdown\n(.*?)```", re.DOTALL
+)
 
 
 def _text(doc_id: str) -> str:

@@ -30,8 +30,8 @@ TOO_BIG_TO_SHOW = {"DES001": "a file over the line limit", "DES003": "a function
 
 # Cases where the rule, not the document, is wrong. Keyed by document and example ordinal.
 RULE_BUGS = {
-    "sql-injection#1": "SEC001 flags `db.execute(sql, (email,))`: parameterised SQL whose only f-string part is a "
-                       "whitelisted ORDER BY column",
+    "sql-injection#1": "SEC001 flags `db.execute(sql, (email,))`: parameterised SQL whose only f-string part "
+                       "is a whitelisted ORDER BY column",
     "n-plus-one-queries#1": "SEC001 flags an IN list built from '?' placeholders with the values passed as parameters",
     "postgres-operations#1": "SEC001 flags 'EXPLAIN QUERY PLAN ' + a constant query, run with parameters",
     "rate-limiting#2": "RES002 misses the module-level dict grown by `counts[key] = ...` and never trimmed",

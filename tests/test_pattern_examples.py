@@ -152,6 +152,7 @@ FACTS = [
     ("leak-tests", "NumPy array buffers do show up", "memory held by C extensions (NumPy"),
     ("rate-limiting", "but no token bucket", "and `limits` implement these strategies"),
     ("rate-limiting", "math.ceil", "round(wait)"),
+    ("rate-limiting", "is a fixed window, the very thing argued against above", "or `INCR` with `EXPIRE`)"),
 ]
 
 
