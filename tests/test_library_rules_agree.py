@@ -38,7 +38,8 @@ RULE_BUGS = {
     "bounded-caches#3": "RES002 misses the module-level dict grown by `_sessions[session_id] = user`",
     "no-mock-data#3": "ERR005 misses a placeholder behind `or` (`os.getenv(...) or 'mock_key_12345'`) and dicts "
                       "inside a returned list",
-    "secrets-and-config#2": "SEC002 misses `SIGNING_KEY = 'sk_live_...'`: a name ending in _KEY is not taken as a secret",
+    "secrets-and-config#2": "SEC002 misses `SIGNING_KEY = 'sk_live_...'`: its secret-name words know API_KEY "
+                            "but not SIGNING_KEY",
 }
 # A rule whose linked document cannot show it fire until the rule is fixed (same causes as above).
 RULE_SIDE_BUGS = {
