@@ -105,3 +105,16 @@ def test_root_must_be_a_directory(tmp_path: Path) -> None:
         load_config(file)
     with pytest.raises(WardenError, match="does not exist"):
         load_config(tmp_path / "missing")
+
+
+def test_retired_field_is_optional_and_served(tmp_path: Path) -> None:
+    """``retired`` lists what a document calls removed or deprecated; the index carries it."""
+    text = GOOD.format(id="team-ci", title="CI").replace("rules: []", "rules: []\nretired: [actions/checkout@v4]")
+    write(tmp_path, "old.md", text)
+    library = PatternLibrary.load([tmp_path])
+    assert library.problems == []
+    assert library.get("team-ci").meta.retired == ["actions/checkout@v4"]
+    assert library.get("bounded-concurrency").meta.retired == []
+    refused = PatternLibrary.load([write(tmp_path / "bad", "x.md", GOOD.format(id="x-5", title="T").replace(
+        "rules: []", "rules: []\ncolour: red")).parent])
+    assert "retired" in refused.problems[0].message, "the error lists every allowed field"

@@ -69,8 +69,8 @@ async def test_handoff_context_holds_the_gathered_facts(feature_repo: Path) -> N
     assert scorecard_missing is not _installed("pattern_warden.delta.score")
     assert ("not available: the rules engine" in facts) is not _installed("pattern_warden.rules.engine")
     assert "failed (" not in facts, "an installed engine must not fail on a plain repository"
-    for part in ("Current state", "Progress", "Decisions taken, and why", "Blockers", "Next steps",
-                 "Critical context", "Files touched"):
+    for part in ("Current state", "Progress", "Decisions taken, and why", "Tried and failed", "Blockers",
+                 "Next steps", "Verify", "Critical context", "Files touched"):
         assert f"## {part}" in template
     assert "concise" in request and "write_handoff" in request
 

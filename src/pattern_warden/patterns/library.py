@@ -45,6 +45,7 @@ class FrontMatter(BaseModel):
     tags: list[str] = Field(min_length=1)
     summary: str = Field(min_length=1, max_length=240)
     rules: list[str]
+    retired: list[str] = Field(default_factory=list)
 
     @field_validator("id")
     @classmethod
@@ -70,6 +71,10 @@ class PatternMeta(BaseModel):
     tags: list[str]
     summary: str
     rules: list[str]
+    retired: list[str] = Field(
+        default_factory=list,
+        description="Versions and APIs the document marks as removed or deprecated; its advice never uses them.",
+    )
     uri: str
     source: Literal["bundled", "project"]
     file: str = Field(description="Where the document was loaded from.")
@@ -150,7 +155,7 @@ def parse_document(path: Path, source: Literal["bundled", "project"], display: s
         field = ".".join(str(p) for p in error["loc"]) or "front matter"
         message = "is required" if error["type"] == "missing" else error["msg"]
         if error["type"] == "extra_forbidden":
-            message = "is not a known field (allowed: id, title, category, tags, summary, rules)"
+            message = f"is not a known field (allowed: {', '.join(FrontMatter.model_fields)})"
         raise LoadError(display, field, message) from exc
     body = text[match.end() :]
     meta = PatternMeta(**front.model_dump(), uri=URI_PREFIX + front.id, source=source, file=display)

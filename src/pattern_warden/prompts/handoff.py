@@ -23,6 +23,7 @@ from pattern_warden.prompts.change import (
     scorecard_section,
     todo_section,
 )
+from pattern_warden.prompts.handoff_template import template
 from pattern_warden.prompts.models import HandoffWritten
 from pattern_warden.workspace import Workspace
 
@@ -36,30 +37,7 @@ _OPEN_SECTIONS = re.compile(r"^#+\s*(blockers?|next steps?|open items?|todo)\b",
 _MAX_CONTENT = 100_000
 _MAX_ITEMS = 30
 
-TEMPLATE = """\
-# Handoff: <goal in one line>
-
-## Current state
-<what works now, what does not; the last test outcome>
-
-## Progress
-<what this session finished, with commits>
-
-## Decisions taken, and why
-<each decision, the reason, and what was rejected>
-
-## Blockers
-<what stops the work, and what would unblock it; "none" if none>
-
-## Next steps
-- [ ] <a concrete action: a command to run, a file and function to change>
-
-## Critical context
-<what the next session must know that the repository does not show>
-
-## Files touched
-<path: what changed in it>
-"""
+TEMPLATE = template()
 
 
 def handoff_messages(workspace: Workspace, goal: str, notes: str | None = None) -> list[str]:

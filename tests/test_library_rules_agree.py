@@ -1,0 +1,121 @@
+"""The pattern library and the rules check each other.
+
+An agent reads a finding, follows its link to a pattern document and copies the "Do this"
+example. If that example trips our own rules, or the "Not this" example slips past them, one of
+the two is wrong. So: every "Do this" example passes every rule that is on by default; every
+"Not this" example of a document that lists rules triggers at least one of them; every rule links
+a document whose examples show both sides of it. Where a rule is the one at fault, the case is
+an ``xfail(strict=True)`` naming the rule, so the fix of the rule turns it into a failure that
+asks for the mark to go.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+
+import pytest
+
+from pattern_warden.config import load_config
+from pattern_warden.rules.engine import CheckOptions, Checker
+from pattern_warden.rules.registry import BY_CODE
+from pattern_warden.workspace import Workspace
+from tests.test_pattern_library import LIBRARY, RULE_TO_PATTERN, _examples
+
+# Docstring rules judge modules, classes and functions as published API; an example is a
+# fragment of a module, so they apply only where the document is about docstrings.
+FRAGMENT_EXEMPT = {code for code, rule in BY_CODE.items() if rule.family == "docs"}
+# Rules about size cannot be shown in an example that fits on a screen.
+TOO_BIG_TO_SHOW = {"DES001": "a file over the line limit", "DES003": "a function over the statement limit"}
+
+# Cases where the rule, not the document, is wrong. Keyed by document and example ordinal.
+RULE_BUGS = {
+    "sql-injection#1": "SEC001 flags `db.execute(sql, (email,))`: parameterised SQL whose only f-string part "
+                       "is a whitelisted ORDER BY column",
+    "n-plus-one-queries#1": "SEC001 flags an IN list built from '?' placeholders with the values passed as parameters",
+    "postgres-operations#1": "SEC001 flags 'EXPLAIN QUERY PLAN ' + a constant query, run with parameters",
+    "rate-limiting#2": "RES002 misses the module-level dict grown by `counts[key] = ...` and never trimmed",
+    "bounded-caches#3": "RES002 misses the module-level dict grown by `_sessions[session_id] = user`",
+    "no-mock-data#3": "ERR005 misses a placeholder behind `or` (`os.getenv(...) or 'mock_key_12345'`) and dicts "
+                      "inside a returned list",
+    "secrets-and-config#2": "SEC002 misses `SIGNING_KEY = 'sk_live_...'`: its secret-name words know API_KEY "
+                            "but not SIGNING_KEY",
+}
+# A rule whose linked document cannot show it fire until the rule is fixed (same causes as above).
+RULE_SIDE_BUGS = {
+    "RES002": RULE_BUGS["bounded-caches#3"],
+    "ERR005": RULE_BUGS["no-mock-data#3"],
+    "SEC002": RULE_BUGS["secrets-and-config#2"],
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One Python example with the codes our rules report on it."""
+
+    key: str
+    doc: str
+    section: str
+    codes: frozenset[str]
+
+
+def _cases() -> list[Case]:
+    with tempfile.TemporaryDirectory() as empty:  # no pyproject: the defaults, every rule on
+        workspace = Workspace(load_config(empty))
+    assert workspace.config.source is None
+    checker = Checker(workspace.config, CheckOptions())
+    cases = []
+    for doc in LIBRARY.docs.values():
+        for ordinal, example in enumerate(_examples(doc.meta.id, doc.body), start=1):
+            found = {f.rule.code for f in checker.raw(workspace.virtual(example.code, "pkg/example.py"))}
+            if not FRAGMENT_EXEMPT & set(doc.meta.rules):
+                found -= FRAGMENT_EXEMPT
+            cases.append(Case(f"{doc.meta.id}#{ordinal}", doc.meta.id, example.section, frozenset(found)))
+    return cases
+
+
+CASES = _cases()
+
+
+def _params(section: str, wanted: bool = True) -> list[object]:
+    chosen = [c for c in CASES if c.section == section and (wanted or LIBRARY.docs[c.doc].meta.rules)]
+    return [
+        pytest.param(c, id=c.key, marks=[pytest.mark.xfail(strict=True, reason=RULE_BUGS[c.key])])
+        if c.key in RULE_BUGS else pytest.param(c, id=c.key)
+        for c in chosen
+    ]
+
+
+def test_the_bug_list_names_real_cases() -> None:
+    keys = {c.key for c in CASES}
+    assert set(RULE_BUGS) <= keys, f"stale keys: {set(RULE_BUGS) - keys}"
+
+
+@pytest.mark.parametrize("case", _params("Do this"))
+def test_do_this_passes_every_default_rule(case: Case) -> None:
+    assert not case.codes, f"{case.key} ('Do this') trips {sorted(case.codes)}"
+
+
+@pytest.mark.parametrize("case", _params("Not this", wanted=False))
+def test_not_this_trips_a_rule_its_document_lists(case: Case) -> None:
+    listed = set(LIBRARY.docs[case.doc].meta.rules)
+    assert case.codes & listed, f"{case.key} ('Not this') trips none of {sorted(listed)}; it trips {sorted(case.codes)}"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param(code, marks=[pytest.mark.xfail(strict=True, reason=RULE_SIDE_BUGS[code])])
+        if code in RULE_SIDE_BUGS else code
+        for code in sorted(RULE_TO_PATTERN)
+    ],
+)
+def test_every_rule_links_a_document_that_shows_both_sides(code: str) -> None:
+    pattern = BY_CODE[code].pattern
+    assert pattern == RULE_TO_PATTERN[code]
+    examples = [c for c in CASES if c.doc == pattern]
+    good = [c for c in examples if c.section == "Do this" and code not in c.codes]
+    bad = [c for c in examples if c.section == "Not this" and (code in c.codes or code in TOO_BIG_TO_SHOW)]
+    assert good, f"{pattern} has no 'Do this' example that passes {code}"
+    assert bad, f"{pattern} has no 'Not this' example that {code} reports"
+
