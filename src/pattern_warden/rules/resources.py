@@ -54,8 +54,8 @@ class UnboundedCache(Rule):
             "staticmethod", "classmethod"} & set(names)
         args = node.args
         params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
-        if len([p for p in params if p is not None]) <= int(is_method):
-            return  # no arguments: the cache holds one value and cannot grow
+        if not is_method and not any(p is not None for p in params):
+            return  # no arguments: the cache holds one value and cannot grow (a method's `self` varies)
         for decorator, name in zip(node.decorator_list, names):
             if name == "functools.cache" or (name == "functools.lru_cache" and self._unbounded_lru(decorator)):
                 extra = " On a method it also keeps every `self` alive." if is_method else ""
