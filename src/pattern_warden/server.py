@@ -240,6 +240,7 @@ def _register_clones(server: MCPServer, warden: Warden) -> None:
         symbol: str | None = None,
         limit: int = 10,
         min_similarity: float = 0.5,
+        include_tests: bool = False,
     ) -> SimilarResult:
         """Search before writing: the existing functions most like a draft, best first.
 
@@ -247,10 +248,11 @@ def _register_clones(server: MCPServer, warden: Warden) -> None:
         existing function with `path` + `symbol` (a name or Class.method). Names and literals
         are ignored, so a renamed copy still matches. Each match gives path, lines, function and
         similarity (0-1). Reuse or extend a close match instead of writing a copy
-        (warden://patterns/search-before-writing).
+        (warden://patterns/search-before-writing). Test code is searched only with include_tests;
+        a draft under two statements gets a note instead of advice.
         """
         return await warden.run(similar_engine, warden.workspace, code=code, path=path, symbol=symbol,
-                                limit=limit, min_similarity=min_similarity, index=index)
+                                limit=limit, min_similarity=min_similarity, index=index, include_tests=include_tests)
 
 
 def _register_delta(server: MCPServer, warden: Warden) -> None:

@@ -13,20 +13,26 @@ not reported again as similar, and the partial runs inside a similar pair are fo
 from __future__ import annotations
 
 import threading
+from keyword import iskeyword
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.fuzz import ratio
 
-from pattern_warden.clones.advice import recommend
+from pattern_warden.clones.advice import Evidence, recommend
 from pattern_warden.clones.corpus import Corpus, TreeState, load_corpus
+from pattern_warden.clones.family import Found as _Found
+from pattern_warden.clones.family import Span as _Span
+from pattern_warden.clones.family import families
 from pattern_warden.clones.heap import CollectorPause
+from pattern_warden.clones.homes import ClassMap
 from pattern_warden.clones.index import Match, ShapeCache, seed_matches, shingles, similar_candidates
 from pattern_warden.clones.models import (
     KINDS,
     CloneClass,
     CloneLocation,
+    Recommendation,
     DuplicatesOptions,
     DuplicatesResult,
     DuplicatesSummary,
@@ -42,6 +48,7 @@ from pattern_warden.clones.normalize import (
     Unit,
     enclosing,
 )
+from pattern_warden.clones.variation import Variation, variation
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note, check_range, paginate
 from pattern_warden.workspace import Workspace
@@ -66,22 +73,6 @@ REPETITIVE = 0.6
 FREEZE_FROM = 50
 #: A run covering this share of both functions makes their "similar" verdict redundant.
 COVERED = 0.9
-
-
-@dataclass(frozen=True)
-class _Span:
-    """A fragment: file index and its first and last logical lines (inclusive)."""
-
-    fid: int
-    first: int
-    last: int
-
-
-@dataclass
-class _Found:
-    kind: str
-    similarity: float
-    spans: list[_Span]
 
 
 def validate(options: DuplicatesOptions) -> None:
@@ -140,6 +131,19 @@ class _Rank:
     boilerplate: str | None
     lines: int
     id: str
+    locations: list[CloneLocation]
+    change: Variation
+    recommendation: Recommendation
+
+    @property
+    def saving(self) -> float:
+        """Lines a merge removes times the confidence that the members are one idea."""
+        return round(self.lines * (len(self.found.spans) - 1) * self.found.similarity, 1)
+
+    @property
+    def last(self) -> bool:
+        """Boilerplate and families to leave alone rank after everything worth merging."""
+        return self.boilerplate is not None or self.recommendation.action == "leave"
 
 
 def _ranked(
@@ -150,10 +154,11 @@ def _ranked(
     state: TreeState | None,
     memo: DetectionMemo | None,
 ) -> tuple[Corpus, list[_Rank], DuplicatesSummary]:
-    """Every clone class ranked, boilerplate last, otherwise the most duplicated code first."""
+    """Every clone family ranked by what merging it would save; leave and boilerplate last."""
     cache = cache if cache is not None else ShapeCache(workspace.config.limits.cache_entries)
     corpus = load_corpus(workspace, paths, cache, opts.include_tests, state)
     ranked = []
+    classes = ClassMap(corpus.paths, corpus.shapes)
     for found in detect(corpus, opts, memo):
         if found.kind not in opts.kinds:
             continue
@@ -162,19 +167,15 @@ def _ranked(
             boilerplate = next((r for r in reasons if r), None)
         else:
             boilerplate = reasons[0] if all(reasons) else None
-        first = found.spans[0]
-        ranked.append(_Rank(
-            found, boilerplate, max(corpus.shapes[s.fid].rows(s.first, s.last) for s in found.spans),
-            f"{found.kind}:{corpus.paths[first.fid]}:{corpus.shapes[first.fid].starts[first.first]}",
-        ))
-    ranked.sort(key=lambda r: (r.boilerplate is not None, -r.lines * (len(r.found.spans) - 1) * r.found.similarity,
-                               corpus.paths[r.found.spans[0].fid], r.found.spans[0].first))
+        ranked.append(_judge(corpus, classes, found, boilerplate))
+    ranked.sort(key=lambda r: (r.last, -r.saving, corpus.paths[r.found.spans[0].fid], r.found.spans[0].first))
     seen: dict[str, int] = {}
     for r in ranked:  # two classes may start at one place (a star and a leftover pair)
         seen[r.id] = seen.get(r.id, 0) + 1
         if seen[r.id] > 1:
             r.id = f"{r.id}#{seen[r.id]}"
     summary = _summary(corpus, [r.found for r in ranked if r.boilerplate is None], ranked)
+    summary.by_action = dict(Counter(r.recommendation.action for r in ranked))
     return corpus, ranked, summary
 
 
@@ -278,8 +279,7 @@ def detect(corpus: Corpus, opts: DuplicatesOptions, memo: DetectionMemo | None =
             pairs_by_files[(p.a.fid, p.b.fid)].append(p)
             pairs_by_files[(p.b.fid, p.a.fid)].append(p)
         matches = [m for m in matches if not _inside_pair(m, pairs_by_files[(m.file_a, m.file_b)])]
-    found = _group_runs(shapes, matches)
-    found += _group_pairs(shapes, pairs)
+    found = families(_group_runs(shapes, matches) + _group_pairs(shapes, pairs))
     for f in found:
         f.spans.sort(key=lambda s: (corpus.paths[s.fid], s.first))
     return found
@@ -489,12 +489,20 @@ def _boilerplate(shape: Shape, span: _Span) -> str | None:
         if any(f & FLAG_SCAFFOLD for f in flags):
             return "test scaffolding"
         return "assign-only __init__ methods and one-statement accessors"
-    if all(f & FLAG_DECLARATION for f in flags):
-        return "declarations (settings, class attributes)"
+    if all(f & FLAG_DECLARATION or _annotation(line) for f, line in zip(shape.flags[span.first : span.last + 1],
+                                                                          shape.exact[span.first : span.last + 1])
+           if f != FLAG_HEADER):
+        return "declarations (settings, class attributes, annotated names)"
     lines = shape.renamed[span.first : span.last + 1]
     if len(lines) >= 3 and Counter(lines).most_common(1)[0][1] >= REPETITIVE * len(lines):
         return "a list of statements of one shape (registrations, argument definitions)"
     return None
+
+
+def _annotation(exact: str) -> bool:
+    """True for ``name : type`` (with or without a value): a declaration wherever it stands."""
+    tokens = exact.split(" ", 2)
+    return len(tokens) > 2 and tokens[1] == ":" and tokens[0].isidentifier() and not iskeyword(tokens[0])
 
 
 def _location(corpus: Corpus, span: _Span) -> CloneLocation:
@@ -505,17 +513,34 @@ def _location(corpus: Corpus, span: _Span) -> CloneLocation:
                          function=unit.name if unit else None)
 
 
+def _judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | None) -> _Rank:
+    """A family's locations, what differs between its members, and the decision tree's verdict."""
+    locations = [_location(corpus, s) for s in found.spans]
+    shapes = [corpus.shapes[s.fid] for s in found.spans]
+    change = variation([shape.exact[s.first : s.last + 1] for shape, s in zip(shapes, found.spans)])
+    lines = max(shape.rows(s.first, s.last) for shape, s in zip(shapes, found.spans))
+    body = min(sum(not line.startswith(_HEADERS) for line in shape.exact[s.first : s.last + 1])
+               for shape, s in zip(shapes, found.spans))
+    evidence = Evidence(found.kind, lines, boilerplate, body,
+                        classes.shared_base([(corpus.paths[s.fid], loc.function) for s, loc in zip(found.spans, locations)]))
+    first = locations[0]
+    return _Rank(found, boilerplate, lines, f"{found.kind}:{first.path}:{first.start_line}", locations, change,
+                 recommend(locations, evidence, change))
+
+
 def _clone_class(corpus: Corpus, rank: _Rank) -> CloneClass:
     found = rank.found
-    locations = [_location(corpus, s) for s in found.spans]
     return CloneClass(
         id=rank.id,
         kind=found.kind,  # type: ignore[arg-type]
         similarity=found.similarity,
         lines=rank.lines,
-        locations=locations,
+        locations=rank.locations,
         boilerplate=rank.boilerplate,
-        recommendation=recommend(locations, found.similarity, rank.boilerplate),
+        differences=rank.change.differences,
+        changes_behaviour=bool(rank.change.behaviour),
+        saving=rank.saving,
+        recommendation=rank.recommendation,
     )
 
 
