@@ -281,11 +281,21 @@ def detect(corpus: Corpus, opts: DuplicatesOptions, memo: DetectionMemo | None =
         matches = [m for m in matches if not _inside_pair(m, pairs_by_files[(m.file_a, m.file_b)])]
     found = families(_group_runs(shapes, matches) + _group_pairs(shapes, pairs))
     for f in found:
+        f.spans = [_without_class_line(shapes[s.fid], s) for s in f.spans]
         f.spans.sort(key=lambda s: (corpus.paths[s.fid], s.first))
     return found
 
 
 _HEADERS = ("def ", "async def ", "class ", "@")
+
+
+def _without_class_line(shape: Shape, span: _Span) -> _Span:
+    """A member that starts at a class header starts at the class's first statement instead, so
+    that it is located in its method (a class line says nothing of what is duplicated)."""
+    first = span.first
+    while first < span.last and shape.exact[first].startswith("class "):
+        first += 1
+    return span if first == span.first else _Span(span.fid, first, span.last)
 
 
 def _split_at_definitions(shapes: list[Shape], m: Match) -> list[Match]:
