@@ -91,7 +91,7 @@ class Shape:
     flags: tuple[int, ...]
     units: tuple[Unit, ...]
     code_rows: int
-    #: (qualified name, simple names of its bases) of each class: where a shared helper belongs.
+    #: (qualified name, dotted names of its bases) of each class: where a shared helper belongs.
     classes: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: Values derived from the shape, kept for the life of the object (a warm server reuses them).
     memo: dict[object, object] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -336,7 +336,7 @@ def _trivial_reason(lines: _LineBuilder, name: str, first: int, head: int, last:
 
 
 def _bases(exact: str) -> tuple[str, ...]:
-    """Simple names of the bases on a ``class`` line (``class $ ( abc . Base , metaclass = M ) :``)."""
+    """Dotted names of the bases on a ``class`` line (``class $ ( abc . Base , metaclass = M ) :``)."""
     tokens = exact.split(" ")
     if len(tokens) < 4 or tokens[2] != "(":
         return ()
@@ -347,9 +347,9 @@ def _bases(exact: str) -> tuple[str, ...]:
         elif token in (")", "]", "}"):
             depth -= 1
         if depth < 0 or (depth == 0 and token == ","):
-            names = [t for t in part if t.isidentifier()]
-            if names and "=" not in part:
-                bases.append(names[-1])
+            dotted = "".join(t for t in part if t.isidentifier() or t == ".").strip(".")
+            if dotted and "=" not in part:
+                bases.append(dotted)
             part = []
             if depth < 0:
                 break

@@ -34,6 +34,20 @@ def _differences(clone: CloneClass) -> str:
     return "; ".join(parts) or "nothing (identical apart from layout and comments)"
 
 
+def family_lines(rank: int, clone: CloneClass) -> list[str]:
+    """One family: action, home, kind, size and saving; what differs; why; one line per member."""
+    advice = clone.recommendation
+    home = f" -> {advice.home}" if advice.home else ""
+    behaviour = " | behaviour differs" if clone.changes_behaviour else ""
+    return [
+        f"#{rank} {advice.action}{home} | {clone.kind} {clone.similarity:.0%}, {len(clone.locations)} x "
+        f"{clone.lines} lines, saves ~{clone.saving:g}{behaviour}",
+        f"  differs: {_differences(clone)}",
+        f"  why: {advice.reason}",
+        *(f"  {_span(loc)} {loc.function or '(module level)'}" for loc in clone.locations),
+    ]
+
+
 def duplicates_text(summary: DuplicatesSummary, classes: list[CloneClass], notes: list[Note]) -> str:
     """Summary first; per family a head line (action, home, kind, size, saving), what differs, why,
     then one line per member; then notes."""
@@ -43,14 +57,7 @@ def duplicates_text(summary: DuplicatesSummary, classes: list[CloneClass], notes
         f"lines duplicated ({summary.percentage:.2f}%) in {summary.files} files"
     ]
     for n, clone in enumerate(classes, 1):
-        advice = clone.recommendation
-        home = f" -> {advice.home}" if advice.home else ""
-        behaviour = " | behaviour differs" if clone.changes_behaviour else ""
-        lines.append(f"#{n} {advice.action}{home} | {clone.kind} {clone.similarity:.0%}, {len(clone.locations)} x "
-                     f"{clone.lines} lines, saves ~{clone.saving:g}{behaviour}")
-        lines.append(f"  differs: {_differences(clone)}")
-        lines.append(f"  why: {advice.reason}")
-        lines += [f"  {_span(loc)} {loc.function or '(module level)'}" for loc in clone.locations]
+        lines += family_lines(n, clone)
     lines += [f"note: {n.path + ': ' if n.path else ''}{n.message}" for n in notes]
     return "\n".join(lines) + "\n"
 
