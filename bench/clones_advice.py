@@ -97,13 +97,15 @@ def score(corpus: Path) -> int:
         labels = list(csv.DictReader(handle))
     right = total = stale = 0
     by_verdict: dict[str, list[int]] = {}
+    by_action: dict[str, list[int]] = {}
+    unflagged = [0, 0]  # families not flagged as boilerplate: the harder half
     for project in PROJECTS:
         rows = {row["id"]: row for row in labels if row["project"] == project}
         if not rows:
             continue
         _, found = families(corpus, project)
         current = {c.id: c for c in found}
-        judged = 0
+        judged = mine = 0
         for row in rows.values():
             clone = current.get(row["id"])
             if clone is None or clone.recommendation.action != row["action"] or \
@@ -114,21 +116,31 @@ def score(corpus: Path) -> int:
             total += 1
             ok = row["advice_right"] == "1"
             right += ok
-            by_verdict.setdefault(row["verdict"], [0, 0])
-            by_verdict[row["verdict"]][0] += ok
-            by_verdict[row["verdict"]][1] += 1
+            mine += ok
+            for table, key in ((by_verdict, row["verdict"]), (by_action, row["action"])):
+                table.setdefault(key, [0, 0])
+                table[key][0] += ok
+                table[key][1] += 1
+            if clone.boilerplate is None:
+                unflagged[0] += ok
+                unflagged[1] += 1
         top = found[:TOP]
         distinct = _distinct(top)
         acted = [d and rows.get(c.id, {}).get("verdict") == "actionable" and rows[c.id]["advice_right"] == "1"
                  for c, d in zip(top, distinct)]
         labelled_top = sum(c.id in rows for c in top)
-        print(f"{project}: {len(found)} families, {judged} labelled; top ten: {sum(distinct)} distinct, "
-              f"{sum(acted)} distinct and actionable ({labelled_top} of the top ten labelled)")
+        merge = sum(c.recommendation.action != "leave" for c in top)
+        print(f"{project}: {len(found)} families, advice right for {mine}/{judged} labelled; top ten: "
+              f"{sum(distinct)} distinct, {merge} told to merge, {sum(acted)} distinct and actionable with the "
+              f"right advice ({labelled_top} of the top ten labelled)")
     if total:
         print(f"advice accuracy: {right}/{total} = {100 * right / total:.1f}% "
               f"({stale} labels no longer match the current advice and were not counted)")
         for verdict, (ok, n) in sorted(by_verdict.items()):
-            print(f"  {verdict}: {ok}/{n} right")
+            print(f"  labelled {verdict}: {ok}/{n} right")
+        for action, (ok, n) in sorted(by_action.items()):
+            print(f"  told {action}: {ok}/{n} right")
+        print(f"  not flagged as boilerplate: {unflagged[0]}/{unflagged[1]} right")
     return 0
 
 
