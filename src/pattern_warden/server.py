@@ -218,13 +218,14 @@ def _register_clones(server: MCPServer, warden: Warden) -> None:
         cursor: str | None = None,
         limit: int = 20,
     ) -> DuplicatesResult:
-        """Find duplicated code: clone classes ranked by size, boilerplate last.
+        """Find duplicated code: clone families ranked by the lines merging would save, leave last.
 
         Kinds: exact (same code, other layout/comments), renamed (other names and literals),
-        similar (whole functions at least min_similarity alike). Found in whole functions and in
-        runs of statements inside larger bodies. Each class gives its locations (path, lines,
-        enclosing function), lines duplicated and a recommendation (consolidate / extract /
-        leave, with where and why) from warden://patterns/consolidation-decision-tree. The
+        similar (whole functions at least min_similarity alike). A family names every copy of
+        one idea (path, lines, enclosing function), what differs between them (the parameters
+        of a merged helper; changes_behaviour when callees, attributes, exception types or
+        swapped names differ) and a recommendation (consolidate / extract / leave, with the
+        home and why) from warden://patterns/consolidation-decision-tree. The
         summary gives duplicated lines and percentage overall and per folder. `paths` default to
         the whole root; pass `cursor` from page.next_cursor for the next page (limit 1-200).
         """

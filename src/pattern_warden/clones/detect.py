@@ -516,18 +516,22 @@ def _annotation(exact: str) -> bool:
 
 
 def _location(corpus: Corpus, span: _Span) -> CloneLocation:
+    """A member's place, kept in its shape's memo (by path too: two files may share a shape)."""
     shape = corpus.shapes[span.fid]
-    start, end = shape.starts[span.first], shape.ends[span.last]
-    unit = enclosing(shape, start, end)
-    return CloneLocation(path=corpus.paths[span.fid], start_line=start, end_line=end,
-                         function=unit.name if unit else None)
+    key = ("location", corpus.paths[span.fid], span.first, span.last)
+    if key not in shape.memo:
+        start, end = shape.starts[span.first], shape.ends[span.last]
+        unit = enclosing(shape, start, end)
+        shape.memo[key] = CloneLocation(path=corpus.paths[span.fid], start_line=start, end_line=end,
+                                        function=unit.name if unit else None)
+    return shape.memo[key]  # type: ignore[return-value]
 
 
 def _judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | None) -> _Rank:
     """A family's locations, what differs between its members, and the decision tree's verdict."""
     locations = [_location(corpus, s) for s in found.spans]
     shapes = [corpus.shapes[s.fid] for s in found.spans]
-    change = variation([shape.exact[s.first : s.last + 1] for shape, s in zip(shapes, found.spans)])
+    change = _variation(corpus, found)
     lines = max(shape.rows(s.first, s.last) for shape, s in zip(shapes, found.spans))
     body = min(sum(not line.startswith(_HEADERS) for line in shape.exact[s.first : s.last + 1])
                for shape, s in zip(shapes, found.spans))
@@ -536,6 +540,16 @@ def _judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | 
     first = locations[0]
     return _Rank(found, boilerplate, lines, f"{found.kind}:{first.path}:{first.start_line}", locations, change,
                  recommend(locations, evidence, change))
+
+
+def _variation(corpus: Corpus, found: _Found) -> Variation:
+    """What differs between the members, kept in the first member's shape: a warm call aligns
+    only the families that a changed file touches."""
+    key = ("variation", tuple((corpus.digests[s.fid], s.first, s.last) for s in found.spans))
+    memo = corpus.shapes[found.spans[0].fid].memo
+    if key not in memo:
+        memo[key] = variation([corpus.shapes[s.fid].exact[s.first : s.last + 1] for s in found.spans])
+    return memo[key]  # type: ignore[return-value]
 
 
 def _clone_class(corpus: Corpus, rank: _Rank) -> CloneClass:

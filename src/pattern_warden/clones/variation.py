@@ -11,11 +11,12 @@ the role of the token in the first member.
 
 from __future__ import annotations
 
-import difflib
 import keyword
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Levenshtein
 
 from pattern_warden.clones.models import Difference
 
@@ -32,6 +33,8 @@ BEHAVIOUR = frozenset({"callee", "attribute", "exception", "swapped", "statement
 #: Values shown per slot, and slots shown per role.
 SHOWN_VALUE = 40
 SHOWN_SLOTS = 3
+#: Members aligned with the first: enough to name what varies in a large family of declarations.
+MAX_MEMBERS = 12
 
 
 def tokens_of(lines: Sequence[str]) -> list[str]:
@@ -101,7 +104,7 @@ def variation(members: Sequence[Sequence[str]]) -> Variation:
     for i, token in enumerate(ref):
         line_of[i] = line
         line += token == "\n"
-    others = [tokens_of(m) for m in members[1:]]
+    others = [tokens_of(m) for m in members[1:MAX_MEMBERS]]
     for k, other in enumerate(others):
         changed_lines: set[int] = set()
         changed.append(changed_lines)
@@ -149,7 +152,8 @@ def variation(members: Sequence[Sequence[str]]) -> Variation:
 
 def _opcodes(ref: list[str], other: list[str]) -> list[tuple[str, int, int, int, int]]:
     """Edits from ``ref`` to ``other``: position by position when they have one shape (renamed
-    clones), else by difflib's alignment."""
+    clones), else by rapidfuzz's Levenshtein alignment of the token lists (in C)."""
     if len(ref) == len(other):
         return [("replace", i, i + 1, i, i + 1) for i, (a, b) in enumerate(zip(ref, other)) if a != b]
-    return difflib.SequenceMatcher(None, ref, other, autojunk=False).get_opcodes()
+    return [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
+            for op in Levenshtein.opcodes(ref, other)]
