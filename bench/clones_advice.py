@@ -55,6 +55,7 @@ SHOWN_LINES = 12
 
 
 def families(corpus: Path, project: str) -> tuple[Path, list[CloneClass]]:
+    """The project's root and every family the CLI would print, ranked."""
     folder, package = PROJECTS[project]
     root = corpus / folder
     _, found, _ = analyse(Workspace(load_config(root)), [package], DuplicatesOptions(), ShapeCache())
@@ -68,6 +69,7 @@ def _excerpt(root: Path, clone: CloneClass, index: int) -> list[str]:
 
 
 def sample(corpus: Path, count: int, seed: int) -> None:
+    """Print each project's top ten and a seeded draw of the rest, for a person to label."""
     for project in PROJECTS:
         root, found = families(corpus, project)
         rest = list(range(TOP, len(found)))
@@ -93,6 +95,7 @@ def _distinct(top: list[CloneClass]) -> list[bool]:
 
 
 def score(corpus: Path) -> int:
+    """Advice accuracy and the top-ten counts, from the labels that still match the current advice."""
     with LABELS.open(encoding="utf-8") as handle:
         labels = list(csv.DictReader(handle))
     right = total = stale = 0
@@ -145,6 +148,7 @@ def score(corpus: Path) -> int:
 
 
 def main() -> int:
+    """``sample`` or ``score`` on the corpus folder."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("action", choices=("sample", "score"))
     parser.add_argument("--corpus", type=Path, required=True, help="folder holding the untarred sdists")

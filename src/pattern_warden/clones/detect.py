@@ -13,7 +13,6 @@ not reported again as similar, and the partial runs inside a similar pair are fo
 from __future__ import annotations
 
 import threading
-from keyword import iskeyword
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from rapidfuzz.fuzz import ratio
 
 from pattern_warden.clones.advice import Evidence, recommend
+from pattern_warden.clones.boilerplate import boilerplate_reason
 from pattern_warden.clones.corpus import Corpus, TreeState, load_corpus
 from pattern_warden.clones.family import Found as _Found
 from pattern_warden.clones.family import Span as _Span
@@ -39,11 +39,6 @@ from pattern_warden.clones.models import (
     FolderSummary,
 )
 from pattern_warden.clones.normalize import (
-    FLAG_DECLARATION,
-    FLAG_HEADER,
-    FLAG_IMPORT,
-    FLAG_SCAFFOLD,
-    FLAG_TRIVIAL,
     Shape,
     Unit,
     enclosing,
@@ -67,8 +62,6 @@ SHORT_BODY_MIN = 0.9
 #: Least rapidfuzz ratios between the exact tokens, and between the statements, of two similar bodies.
 MIN_SHARED_WORDS = 0.5
 MIN_SHARED_LINES = 0.5
-#: Share of a fragment's lines that, all of one shape, make it a list of declarations.
-REPETITIVE = 0.6
 #: Files tokenized in one call from which a caller's warm state is frozen out of the collector's sight.
 FREEZE_FROM = 50
 #: A run covering this share of both functions makes their "similar" verdict redundant.
@@ -162,7 +155,7 @@ def _ranked(
     for found in detect(corpus, opts, memo):
         if found.kind not in opts.kinds:
             continue
-        reasons = [_boilerplate(corpus.shapes[s.fid], s) for s in found.spans]
+        reasons = [boilerplate_reason(corpus.shapes[s.fid], s.first, s.last) for s in found.spans]
         if found.kind == "similar":  # being like a trivial function is trivial
             boilerplate = next((r for r in reasons if r), None)
         else:
@@ -487,32 +480,6 @@ def _group_pairs(shapes: list[Shape], pairs: list[_Pair]) -> list[_Found]:
             kind = "similar"
         found.append(_Found(kind, similarity, spans))
     return found
-
-
-def _boilerplate(shape: Shape, span: _Span) -> str | None:
-    flags = [f for f in shape.flags[span.first : span.last + 1] if f != FLAG_HEADER]
-    if not flags:
-        return None
-    if all(f & FLAG_IMPORT for f in flags):
-        return "import lists"
-    if all(f & (FLAG_IMPORT | FLAG_SCAFFOLD | FLAG_TRIVIAL) for f in flags):
-        if any(f & FLAG_SCAFFOLD for f in flags):
-            return "test scaffolding"
-        return "assign-only __init__ methods and one-statement accessors"
-    if all(f & FLAG_DECLARATION or _annotation(line) for f, line in zip(shape.flags[span.first : span.last + 1],
-                                                                          shape.exact[span.first : span.last + 1])
-           if f != FLAG_HEADER):
-        return "declarations (settings, class attributes, annotated names)"
-    lines = shape.renamed[span.first : span.last + 1]
-    if len(lines) >= 3 and Counter(lines).most_common(1)[0][1] >= REPETITIVE * len(lines):
-        return "a list of statements of one shape (registrations, argument definitions)"
-    return None
-
-
-def _annotation(exact: str) -> bool:
-    """True for ``name : type`` (with or without a value): a declaration wherever it stands."""
-    tokens = exact.split(" ", 2)
-    return len(tokens) > 2 and tokens[1] == ":" and tokens[0].isidentifier() and not iskeyword(tokens[0])
 
 
 def _location(corpus: Corpus, span: _Span) -> CloneLocation:

@@ -30,6 +30,7 @@ class Span(NamedTuple):
 
     @property
     def size(self) -> int:
+        """Logical lines in the fragment."""
         return self.last - self.first + 1
 
 

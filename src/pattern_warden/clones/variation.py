@@ -11,12 +11,11 @@ the role of the token in the first member.
 
 from __future__ import annotations
 
+import difflib
 import keyword
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-from rapidfuzz.distance import Levenshtein
 
 from pattern_warden.clones.models import Difference
 
@@ -97,41 +96,13 @@ def _short(value: str) -> str:
 def variation(members: Sequence[Sequence[str]]) -> Variation:
     """Align every member's tokens with the first member's and name what differs, slot by slot."""
     ref = tokens_of(members[0])
-    slots: dict[int, list[str | None]] = {}  # reference position -> token in each member
-    changed: list[set[int]] = []  # per other member, the reference lines it changes
     line_of = [0] * len(ref)
     line = 0
     for i, token in enumerate(ref):
         line_of[i] = line
         line += token == "\n"
-    others = [tokens_of(m) for m in members[1:MAX_MEMBERS]]
-    for k, other in enumerate(others):
-        changed_lines: set[int] = set()
-        changed.append(changed_lines)
-        for op, a0, a1, b0, b1 in _opcodes(ref, other):
-            if op == "equal":
-                continue
-            if op == "replace" and a1 - a0 == b1 - b0 and "\n" not in ref[a0:a1] + other[b0:b1]:
-                for offset in range(a1 - a0):
-                    slots.setdefault(a0 + offset, [None] * len(others))[k] = other[b0 + offset]
-            else:
-                changed_lines.add(line_of[min(a0, len(ref) - 1)])  # an insertion touches the line it lands on
-                changed_lines.update(line_of[i] for i in range(a0, min(a1, len(ref))))
-    by_role: dict[str, dict[tuple[str, ...], int]] = {}
-    renames: set[tuple[str, str]] = set()
-    for pos in sorted(slots):
-        role = _role(ref, pos)
-        if role is None:  # a keyword or operator: another statement, not another name
-            for k, value in enumerate(slots[pos]):
-                if value is not None and value != ref[pos]:
-                    changed[k].add(line_of[pos])
-            continue
-        values = tuple(_short(v if v is not None else ref[pos]) for v in [ref[pos], *slots[pos]])
-        if len(set(values)) == 1:
-            continue
-        if role in ("name", "attribute"):
-            renames.update((ref[pos], v) for v in slots[pos] if v is not None and v != ref[pos])
-        by_role.setdefault(role, {}).setdefault(values, pos)
+    slots, changed = _align(ref, [tokens_of(m) for m in members[1:MAX_MEMBERS]], line_of)
+    by_role, renames = _classify(ref, slots, changed, line_of)
     swapped = sorted({tuple(sorted(pair)) for pair in renames if (pair[1], pair[0]) in renames})
     worst = max(map(len, changed), default=0)
     result = Variation(changed_statements=worst, statements=line)
@@ -150,10 +121,55 @@ def variation(members: Sequence[Sequence[str]]) -> Variation:
     return result
 
 
+_Slots = dict[int, list[str | None]]  # reference position -> the token there in each other member
+
+
+def _align(ref: list[str], others: list[list[str]], line_of: list[int]) -> tuple[_Slots, list[set[int]]]:
+    """Token substitutions by reference position, and per member the reference lines whose
+    statements it changes (insertions, deletions, substitutions of unequal length)."""
+    slots: _Slots = {}
+    changed: list[set[int]] = []
+    for k, other in enumerate(others):
+        lines: set[int] = set()
+        changed.append(lines)
+        for op, a0, a1, b0, b1 in _opcodes(ref, other):
+            if op == "equal":
+                continue
+            if op == "replace" and a1 - a0 == b1 - b0 and "\n" not in ref[a0:a1] + other[b0:b1]:
+                for offset in range(a1 - a0):
+                    slots.setdefault(a0 + offset, [None] * len(others))[k] = other[b0 + offset]
+            else:
+                lines.add(line_of[min(a0, len(ref) - 1)])  # an insertion touches the line it lands on
+                lines.update(line_of[i] for i in range(a0, min(a1, len(ref))))
+    return slots, changed
+
+
+def _classify(ref: list[str], slots: _Slots, changed: list[set[int]],
+              line_of: list[int]) -> tuple[dict[str, dict[tuple[str, ...], int]], set[tuple[str, str]]]:
+    """Slots grouped by the role of the reference token (first position of each distinct set of
+    values), and the renames seen; a keyword or operator substituted marks a changed statement."""
+    by_role: dict[str, dict[tuple[str, ...], int]] = {}
+    renames: set[tuple[str, str]] = set()
+    for pos in sorted(slots):
+        role = _role(ref, pos)
+        if role is None:  # a keyword or operator: another statement, not another name
+            for k, value in enumerate(slots[pos]):
+                if value is not None and value != ref[pos]:
+                    changed[k].add(line_of[pos])
+            continue
+        values = tuple(_short(v if v is not None else ref[pos]) for v in [ref[pos], *slots[pos]])
+        if len(set(values)) == 1:
+            continue
+        if role in ("name", "attribute"):
+            renames.update((ref[pos], v) for v in slots[pos] if v is not None and v != ref[pos])
+        by_role.setdefault(role, {}).setdefault(values, pos)
+    return by_role, renames
+
+
 def _opcodes(ref: list[str], other: list[str]) -> list[tuple[str, int, int, int, int]]:
     """Edits from ``ref`` to ``other``: position by position when they have one shape (renamed
-    clones), else by rapidfuzz's Levenshtein alignment of the token lists (in C)."""
+    clones), else by difflib's longest-match alignment. rapidfuzz's Levenshtein opcodes are
+    faster but align differently: tried, they moved six labelled verdicts (three each way)."""
     if len(ref) == len(other):
         return [("replace", i, i + 1, i, i + 1) for i, (a, b) in enumerate(zip(ref, other)) if a != b]
-    return [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
-            for op in Levenshtein.opcodes(ref, other)]
+    return difflib.SequenceMatcher(None, ref, other, autojunk=False).get_opcodes()
