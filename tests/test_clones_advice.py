@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 from pattern_warden.clones.models import CloneClass
-from pattern_warden.clones.render import duplicates_text
+from pattern_warden.clones.render import duplicates_text, similar_text
 from pattern_warden.clones.similar import find_similar
 from pattern_warden.config import is_test_path, load_config
 from pattern_warden.workspace import Workspace
@@ -170,6 +170,10 @@ def test_find_similar_leaves_tests_out_judges_only_real_functions_and_notes_tiny
     assert {m.function for m in with_tests.matches} == {"load_totals", "helper_in_tests"}
     tiny = find_similar(workspace, code="def f(a):\n    return a + 1\n", include_tests=True)
     assert tiny.matches == [] and tiny.advice is None and "too small to judge" in tiny.notes[0].message
+    assert similar_text(tiny).splitlines()[:2] == [
+        "No advice: see the note. (0 matches in 0 functions)",
+        f"note: {tiny.notes[0].message}"]
+    assert similar_text(found).splitlines()[1] == "pkg/util.py:1-10 load_totals 100%"
     named = find_similar(workspace, path="pkg/util.py", symbol="load_totals", include_tests=True)
     assert named.query == "pkg/util.py:load_totals"
     assert "test_short" not in {m.function for m in named.matches}  # a two-line test is no candidate

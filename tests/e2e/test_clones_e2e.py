@@ -67,6 +67,19 @@ async def test_find_similar_tool(project: Path) -> None:
         assert outside.is_error and "outside the root" in outside.content[0].text
 
 
+async def test_find_similar_tool_leaves_tests_out_unless_asked(project: Path) -> None:
+    make_tree(project)
+    write(project, "tests/test_loader.py", LOADER.replace("load_totals", "copied_in_a_test"))
+    async with Client(build_server(load_config(project))) as client:
+        plain = await client.call_tool("find_similar", {"code": textwrap.dedent(LOADER), "limit": 10})
+        assert "copied_in_a_test" not in {m["function"] for m in plain.structured_content["matches"]}
+        asked = await client.call_tool("find_similar", {"code": textwrap.dedent(LOADER), "limit": 10,
+                                                        "include_tests": True})
+        assert "copied_in_a_test" in {m["function"] for m in asked.structured_content["matches"]}
+        tiny = await client.call_tool("find_similar", {"code": "x = 1\n"})
+        assert tiny.structured_content["advice"] is None and tiny.structured_content["matches"] == []
+
+
 def dupes(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*console_script(), "dupes", "--root", str(root), *args],
                           capture_output=True, text=True, timeout=60)

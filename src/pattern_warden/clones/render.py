@@ -64,8 +64,8 @@ def duplicates_text(summary: DuplicatesSummary, classes: list[CloneClass], notes
 
 def similar_text(result: SimilarResult) -> str:
     """The advice (or why there is none) first, then one line per match; then notes."""
-    lines = [f"{result.advice or 'No advice.'} ({len(result.matches)} matches in {result.searched_functions} "
-             f"functions)"]
+    head = result.advice or "No advice: see the note."
+    lines = [f"{head} ({len(result.matches)} matches in {result.searched_functions} functions)"]
     lines += [f"{m.path}:{m.start_line}-{m.end_line} {m.function} {m.similarity:.0%}" for m in result.matches]
     lines += [f"note: {n.path + ': ' if n.path else ''}{n.message}" for n in result.notes]
     return "\n".join(lines) + "\n"
