@@ -12,6 +12,12 @@ standard library (copied without site-packages and test folders). Measured:
     .venv/bin/python bench/clones_speed.py            # both corpora
     .venv/bin/python bench/clones_speed.py --corpus django
 
+jscpd 5 is a native binary from npm; install it into a scratch prefix and pass its path
+(a peer that is not installed is left out of the table):
+
+    npm install --prefix /tmp/jscpd jscpd@5 jscpd-linux-x64-gnu@5
+    .venv/bin/python bench/clones_speed.py --corpus stdlib --jscpd /tmp/jscpd/node_modules/.bin/jscpd
+
 Results go to stdout as markdown and to bench/.data/speed/results.json.
 """
 
@@ -79,19 +85,20 @@ def timed(cmd: list[str], cwd: Path) -> dict[str, float]:
     return {"seconds": round(wall, 2), "peak_mb": round(usage.ru_maxrss / 1024, 1), "status": status >> 8}
 
 
-def cold(root: Path) -> dict[str, dict[str, float]]:
-    """Each tool once from a fresh process, in the settings the docs name."""
+def cold(root: Path, jscpd: Path, pyscn: Path) -> dict[str, dict[str, float]]:
+    """Each tool once from a fresh process, in the settings the docs name (jscpd 5.3's flags:
+    renamed clones by ignoring identifiers and literals, near misses by merging gaps of two lines)."""
     out = DATA / "speed" / "jscpd-out"
-    return {
-        "pattern-warden": timed([str(OURS), "dupes", "--root", str(root), "--no-cache", "--format", "json"], root),
-        "jscpd (types 1-3)": timed([str(PEERS / "jscpd"), "--format", "python", "--min-lines", "6",
-                                    "--ignore-identifiers=blind", "--ignore-literals", "--similarity", "0.8",
-                                    "--no-gitignore", "--reporters", "json", "--output", str(out), "--silent", "."],
-                                   root),
-        "jscpd (default)": timed([str(PEERS / "jscpd"), "--format", "python", "--no-gitignore", "--reporters",
-                                  "json", "--output", str(out), "--silent", "."], root),
-        "pyscn": timed([str(PEERS / "pyscn"), "analyze", "--select", "clones", "--json", "--output", "-", "."], root),
-    }
+    runs = {"pattern-warden": timed([str(OURS), "dupes", "--root", str(root), "--no-cache", "--format", "json"], root)}
+    if jscpd.exists():
+        runs["jscpd (types 1-3)"] = timed([str(jscpd), "--format", "python", "--min-lines", "6", "--ignore-identifiers",
+                                           "--ignore-literals", "--max-gap-lines", "2", "--no-gitignore", "--reporters",
+                                           "json", "--output", str(out), "--silent", "."], root)
+        runs["jscpd (default)"] = timed([str(jscpd), "--format", "python", "--no-gitignore", "--reporters", "json",
+                                         "--output", str(out), "--silent", "."], root)
+    if pyscn.exists():
+        runs["pyscn"] = timed([str(pyscn), "analyze", "--select", "clones", "--json", "--output", "-", "."], root)
+    return runs
 
 
 def changed_file(root: Path) -> Path:
@@ -161,13 +168,15 @@ def main() -> int:
     """Run every measure on the chosen corpora and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", choices=("django", "stdlib", "both"), default="both")
+    parser.add_argument("--jscpd", type=Path, default=PEERS / "jscpd", help="the jscpd 5 binary")
+    parser.add_argument("--pyscn", type=Path, default=PEERS / "pyscn", help="the pyscn binary")
     args = parser.parse_args()
     names = ["django", "stdlib"] if args.corpus == "both" else [args.corpus]
     results = {}
     for name in names:
         root = corpus(name)
         files, lines = python_lines(root)
-        row: dict[str, object] = {"files": files, "lines": lines, "cold": cold(root)}
+        row: dict[str, object] = {"files": files, "lines": lines, "cold": cold(root, args.jscpd, args.pyscn)}
         # The CLI first: a child's peak RSS as wait4 reports it starts from this process's own
         # (the child begins as a copy of it), which a server run in-process would inflate.
         row["warm_cli"] = warm_cli(root)

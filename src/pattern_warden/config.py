@@ -43,11 +43,19 @@ class Limits(_Section):
     cache_bytes: int = Field(64 * 1024 * 1024, ge=1024, description="Source bytes of parsed files kept in memory.")
 
 
+#: Test code, the one definition (gitignore-style): a package's ``testing/`` module ships test
+#: helpers as library code, so it is not test code.
+TEST_PATHS = ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py")
+_TEST_SPEC = GitIgnoreSpec.from_lines(TEST_PATHS)
+
+
+def is_test_path(rel: str) -> bool:
+    """True for test code (``TEST_PATHS``), given a path relative to the root."""
+    return _TEST_SPEC.match_file(rel)
+
+
 #: Test code, documentation, examples and fixtures: exempt from rules about production code.
-DEFAULT_EXEMPT_PATHS = (
-    "tests/", "test/", "testing/", "docs/", "doc/", "examples/", "example/", "fixtures/",
-    "test_*.py", "*_test.py", "conftest.py", "t/",
-)
+DEFAULT_EXEMPT_PATHS = (*TEST_PATHS, "testing/", "docs/", "doc/", "examples/", "example/", "fixtures/", "t/")
 #: Scripts and command-line modules: they own their stdout and their sys.path.
 DEFAULT_SCRIPT_PATHS = (
     "scripts/", "bin/", "bench/", "tools/", "__main__.py", "cli.py", "*_cli.py", "cli/", "setup.py", "manage.py",

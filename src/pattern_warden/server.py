@@ -218,13 +218,14 @@ def _register_clones(server: MCPServer, warden: Warden) -> None:
         cursor: str | None = None,
         limit: int = 20,
     ) -> DuplicatesResult:
-        """Find duplicated code: clone classes ranked by size, boilerplate last.
+        """Find duplicated code: clone families ranked by the lines merging would save, leave last.
 
         Kinds: exact (same code, other layout/comments), renamed (other names and literals),
-        similar (whole functions at least min_similarity alike). Found in whole functions and in
-        runs of statements inside larger bodies. Each class gives its locations (path, lines,
-        enclosing function), lines duplicated and a recommendation (consolidate / extract /
-        leave, with where and why) from warden://patterns/consolidation-decision-tree. The
+        similar (whole functions at least min_similarity alike). A family names every copy of
+        one idea (path, lines, enclosing function), what differs between them (the parameters
+        of a merged helper; changes_behaviour when callees, attributes, exception types or
+        swapped names differ) and a recommendation (consolidate / extract / leave, with the
+        home and why) from warden://patterns/consolidation-decision-tree. The
         summary gives duplicated lines and percentage overall and per folder. `paths` default to
         the whole root; pass `cursor` from page.next_cursor for the next page (limit 1-200).
         """
@@ -240,6 +241,7 @@ def _register_clones(server: MCPServer, warden: Warden) -> None:
         symbol: str | None = None,
         limit: int = 10,
         min_similarity: float = 0.5,
+        include_tests: bool = False,
     ) -> SimilarResult:
         """Search before writing: the existing functions most like a draft, best first.
 
@@ -247,10 +249,11 @@ def _register_clones(server: MCPServer, warden: Warden) -> None:
         existing function with `path` + `symbol` (a name or Class.method). Names and literals
         are ignored, so a renamed copy still matches. Each match gives path, lines, function and
         similarity (0-1). Reuse or extend a close match instead of writing a copy
-        (warden://patterns/search-before-writing).
+        (warden://patterns/search-before-writing). Test code is searched only with include_tests;
+        a draft under two statements gets a note instead of advice.
         """
         return await warden.run(similar_engine, warden.workspace, code=code, path=path, symbol=symbol,
-                                limit=limit, min_similarity=min_similarity, index=index)
+                                limit=limit, min_similarity=min_similarity, index=index, include_tests=include_tests)
 
 
 def _register_delta(server: MCPServer, warden: Warden) -> None:

@@ -41,7 +41,7 @@ async def test_find_duplicates_tool_pages_and_explains(project: Path) -> None:
         assert clone["recommendation"]["action"] in {"consolidate", "extract", "leave"}
         rest = await client.call_tool("find_duplicates", {"limit": 50, "cursor": data["page"]["next_cursor"]})
         kinds = {c["kind"] for c in [clone, *rest.structured_content["clones"]]}
-        assert kinds == {"renamed", "similar", "exact"}
+        assert kinds == {"similar", "exact"}  # the renamed pair and its changed copy are one family
         only = await client.call_tool("find_duplicates", {"paths": ["pkg"], "kinds": ["renamed"]})
         assert [c["kind"] for c in only.structured_content["clones"]] == ["renamed"]
         bad = await client.call_tool("find_duplicates", {"paths": ["/etc"]})
@@ -67,6 +67,19 @@ async def test_find_similar_tool(project: Path) -> None:
         assert outside.is_error and "outside the root" in outside.content[0].text
 
 
+async def test_find_similar_tool_leaves_tests_out_unless_asked(project: Path) -> None:
+    make_tree(project)
+    write(project, "tests/test_loader.py", LOADER.replace("load_totals", "copied_in_a_test"))
+    async with Client(build_server(load_config(project))) as client:
+        plain = await client.call_tool("find_similar", {"code": textwrap.dedent(LOADER), "limit": 10})
+        assert "copied_in_a_test" not in {m["function"] for m in plain.structured_content["matches"]}
+        asked = await client.call_tool("find_similar", {"code": textwrap.dedent(LOADER), "limit": 10,
+                                                        "include_tests": True})
+        assert "copied_in_a_test" in {m["function"] for m in asked.structured_content["matches"]}
+        tiny = await client.call_tool("find_similar", {"code": "x = 1\n"})
+        assert tiny.structured_content["advice"] is None and tiny.structured_content["matches"] == []
+
+
 def dupes(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*console_script(), "dupes", "--root", str(root), *args],
                           capture_output=True, text=True, timeout=60)
@@ -77,8 +90,12 @@ def test_cli_text_json_sarif_threshold_and_cache(project: Path) -> None:
     text = dupes(project, "pkg")
     assert text.returncode == 0, text.stderr
     head, *rows = text.stdout.splitlines()
-    assert re.match(r"1 clone classes; 20 of 25 code lines duplicated \(80\.00%\) in 2 files", head)
-    assert rows == ["pkg/a.py:1-10 ~ pkg/b.py:1-10 renamed 100% -> consolidate"]
+    assert re.match(r"1 clone families \(1 consolidate\); 20 of 25 code lines duplicated \(80\.00%\) in 2 files",
+                    head)
+    assert rows[0] == "#1 consolidate -> pkg | renamed 100%, 2 x 10 lines, saves ~10"
+    assert rows[1] == '  differs: literal 0|10, "#"|";"; name path|filename, limit|cap, total|count +2'
+    assert rows[2].startswith("  why: 2 copies in one package; write one helper taking 2 parameter(s)")
+    assert rows[3:] == ["  pkg/a.py:1-10 load_totals", "  pkg/b.py:1-10 size_of"]
     assert (project / ".pattern-warden-cache" / "clones" / "shapes.marshal").is_file()
     assert dupes(project, "pkg", "--threshold", "79.9").returncode == 1
     assert dupes(project, "pkg", "--threshold", "80").returncode == 0

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pattern_warden.clones.index import ShapeCache
 from pattern_warden.clones.normalize import Shape, shape_of
+from pattern_warden.config import is_test_path
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note
 from pattern_warden.workspace import Discovery, Skipped, Workspace
@@ -27,21 +28,6 @@ log = logging.getLogger(__name__)
 #: Below this many files to tokenize, a second process costs more than it saves.
 PARALLEL_FROM = 400
 WORKERS = 2
-_TEST_DIRS = frozenset({"test", "tests", "testing"})
-
-
-def is_test_path(rel: str) -> bool:
-    """Test code by the usual conventions: a tests/ folder, test_*.py, *_test.py, tests.py, conftest.py."""
-    parts = rel.split("/")
-    name = parts[-1]
-    return (
-        any(part in _TEST_DIRS for part in parts[:-1])
-        or name.startswith("test_")
-        or name.endswith("_test.py")
-        or name in ("tests.py", "test.py", "conftest.py")
-    )
-
-
 @dataclass
 class Corpus:
     """Parallel lists: relative path, content hash and shape of each file read."""

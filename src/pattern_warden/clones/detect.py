@@ -19,29 +19,31 @@ from dataclasses import dataclass
 
 from rapidfuzz.fuzz import ratio
 
-from pattern_warden.clones.advice import recommend
+from pattern_warden.clones.advice import Evidence, recommend
+from pattern_warden.clones.boilerplate import boilerplate_reason
 from pattern_warden.clones.corpus import Corpus, TreeState, load_corpus
+from pattern_warden.clones.family import Found as _Found
+from pattern_warden.clones.family import Span as _Span
+from pattern_warden.clones.family import families
 from pattern_warden.clones.heap import CollectorPause
+from pattern_warden.clones.homes import ClassMap
 from pattern_warden.clones.index import Match, ShapeCache, seed_matches, shingles, similar_candidates
 from pattern_warden.clones.models import (
     KINDS,
     CloneClass,
     CloneLocation,
+    Recommendation,
     DuplicatesOptions,
     DuplicatesResult,
     DuplicatesSummary,
     FolderSummary,
 )
 from pattern_warden.clones.normalize import (
-    FLAG_DECLARATION,
-    FLAG_HEADER,
-    FLAG_IMPORT,
-    FLAG_SCAFFOLD,
-    FLAG_TRIVIAL,
     Shape,
     Unit,
     enclosing,
 )
+from pattern_warden.clones.variation import Variation, variation
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note, check_range, paginate
 from pattern_warden.workspace import Workspace
@@ -60,28 +62,10 @@ SHORT_BODY_MIN = 0.9
 #: Least rapidfuzz ratios between the exact tokens, and between the statements, of two similar bodies.
 MIN_SHARED_WORDS = 0.5
 MIN_SHARED_LINES = 0.5
-#: Share of a fragment's lines that, all of one shape, make it a list of declarations.
-REPETITIVE = 0.6
 #: Files tokenized in one call from which a caller's warm state is frozen out of the collector's sight.
 FREEZE_FROM = 50
 #: A run covering this share of both functions makes their "similar" verdict redundant.
 COVERED = 0.9
-
-
-@dataclass(frozen=True)
-class _Span:
-    """A fragment: file index and its first and last logical lines (inclusive)."""
-
-    fid: int
-    first: int
-    last: int
-
-
-@dataclass
-class _Found:
-    kind: str
-    similarity: float
-    spans: list[_Span]
 
 
 def validate(options: DuplicatesOptions) -> None:
@@ -140,6 +124,19 @@ class _Rank:
     boilerplate: str | None
     lines: int
     id: str
+    locations: list[CloneLocation]
+    change: Variation
+    recommendation: Recommendation
+
+    @property
+    def saving(self) -> float:
+        """Lines a merge removes times the confidence that the members are one idea."""
+        return round(self.lines * (len(self.found.spans) - 1) * self.found.similarity, 1)
+
+    @property
+    def last(self) -> bool:
+        """Boilerplate and families to leave alone rank after everything worth merging."""
+        return self.boilerplate is not None or self.recommendation.action == "leave"
 
 
 def _ranked(
@@ -150,31 +147,28 @@ def _ranked(
     state: TreeState | None,
     memo: DetectionMemo | None,
 ) -> tuple[Corpus, list[_Rank], DuplicatesSummary]:
-    """Every clone class ranked, boilerplate last, otherwise the most duplicated code first."""
+    """Every clone family ranked by what merging it would save; leave and boilerplate last."""
     cache = cache if cache is not None else ShapeCache(workspace.config.limits.cache_entries)
     corpus = load_corpus(workspace, paths, cache, opts.include_tests, state)
     ranked = []
+    classes = ClassMap(corpus.paths, corpus.shapes)
     for found in detect(corpus, opts, memo):
         if found.kind not in opts.kinds:
             continue
-        reasons = [_boilerplate(corpus.shapes[s.fid], s) for s in found.spans]
+        reasons = [boilerplate_reason(corpus.shapes[s.fid], s.first, s.last) for s in found.spans]
         if found.kind == "similar":  # being like a trivial function is trivial
             boilerplate = next((r for r in reasons if r), None)
         else:
             boilerplate = reasons[0] if all(reasons) else None
-        first = found.spans[0]
-        ranked.append(_Rank(
-            found, boilerplate, max(corpus.shapes[s.fid].rows(s.first, s.last) for s in found.spans),
-            f"{found.kind}:{corpus.paths[first.fid]}:{corpus.shapes[first.fid].starts[first.first]}",
-        ))
-    ranked.sort(key=lambda r: (r.boilerplate is not None, -r.lines * (len(r.found.spans) - 1) * r.found.similarity,
-                               corpus.paths[r.found.spans[0].fid], r.found.spans[0].first))
+        ranked.append(_judge(corpus, classes, found, boilerplate))
+    ranked.sort(key=lambda r: (r.last, -r.saving, corpus.paths[r.found.spans[0].fid], r.found.spans[0].first))
     seen: dict[str, int] = {}
     for r in ranked:  # two classes may start at one place (a star and a leftover pair)
         seen[r.id] = seen.get(r.id, 0) + 1
         if seen[r.id] > 1:
             r.id = f"{r.id}#{seen[r.id]}"
     summary = _summary(corpus, [r.found for r in ranked if r.boilerplate is None], ranked)
+    summary.by_action = dict(Counter(r.recommendation.action for r in ranked))
     return corpus, ranked, summary
 
 
@@ -278,14 +272,23 @@ def detect(corpus: Corpus, opts: DuplicatesOptions, memo: DetectionMemo | None =
             pairs_by_files[(p.a.fid, p.b.fid)].append(p)
             pairs_by_files[(p.b.fid, p.a.fid)].append(p)
         matches = [m for m in matches if not _inside_pair(m, pairs_by_files[(m.file_a, m.file_b)])]
-    found = _group_runs(shapes, matches)
-    found += _group_pairs(shapes, pairs)
+    found = families(_group_runs(shapes, matches) + _group_pairs(shapes, pairs))
     for f in found:
+        f.spans = [_without_class_line(shapes[s.fid], s) for s in f.spans]
         f.spans.sort(key=lambda s: (corpus.paths[s.fid], s.first))
     return found
 
 
 _HEADERS = ("def ", "async def ", "class ", "@")
+
+
+def _without_class_line(shape: Shape, span: _Span) -> _Span:
+    """A member that starts at a class header starts at the class's first statement instead, so
+    that it is located in its method (a class line says nothing of what is duplicated)."""
+    first = span.first
+    while first < span.last and shape.exact[first].startswith("class "):
+        first += 1
+    return span if first == span.first else _Span(span.fid, first, span.last)
 
 
 def _split_at_definitions(shapes: list[Shape], m: Match) -> list[Match]:
@@ -479,43 +482,56 @@ def _group_pairs(shapes: list[Shape], pairs: list[_Pair]) -> list[_Found]:
     return found
 
 
-def _boilerplate(shape: Shape, span: _Span) -> str | None:
-    flags = [f for f in shape.flags[span.first : span.last + 1] if f != FLAG_HEADER]
-    if not flags:
-        return None
-    if all(f & FLAG_IMPORT for f in flags):
-        return "import lists"
-    if all(f & (FLAG_IMPORT | FLAG_SCAFFOLD | FLAG_TRIVIAL) for f in flags):
-        if any(f & FLAG_SCAFFOLD for f in flags):
-            return "test scaffolding"
-        return "assign-only __init__ methods and one-statement accessors"
-    if all(f & FLAG_DECLARATION for f in flags):
-        return "declarations (settings, class attributes)"
-    lines = shape.renamed[span.first : span.last + 1]
-    if len(lines) >= 3 and Counter(lines).most_common(1)[0][1] >= REPETITIVE * len(lines):
-        return "a list of statements of one shape (registrations, argument definitions)"
-    return None
-
-
 def _location(corpus: Corpus, span: _Span) -> CloneLocation:
+    """A member's place, kept in its shape's memo (by path too: two files may share a shape)."""
     shape = corpus.shapes[span.fid]
-    start, end = shape.starts[span.first], shape.ends[span.last]
-    unit = enclosing(shape, start, end)
-    return CloneLocation(path=corpus.paths[span.fid], start_line=start, end_line=end,
-                         function=unit.name if unit else None)
+    key = ("location", corpus.paths[span.fid], span.first, span.last)
+    if key not in shape.memo:
+        start, end = shape.starts[span.first], shape.ends[span.last]
+        unit = enclosing(shape, start, end)
+        shape.memo[key] = CloneLocation(path=corpus.paths[span.fid], start_line=start, end_line=end,
+                                        function=unit.name if unit else None)
+    return shape.memo[key]  # type: ignore[return-value]
+
+
+def _judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | None) -> _Rank:
+    """A family's locations, what differs between its members, and the decision tree's verdict."""
+    locations = [_location(corpus, s) for s in found.spans]
+    shapes = [corpus.shapes[s.fid] for s in found.spans]
+    change = _variation(corpus, found)
+    lines = max(shape.rows(s.first, s.last) for shape, s in zip(shapes, found.spans))
+    body = min(sum(not line.startswith(_HEADERS) for line in shape.exact[s.first : s.last + 1])
+               for shape, s in zip(shapes, found.spans))
+    evidence = Evidence(found.kind, lines, boilerplate, body,
+                        classes.shared_base([(corpus.paths[s.fid], loc.function) for s, loc in zip(found.spans, locations)]))
+    first = locations[0]
+    return _Rank(found, boilerplate, lines, f"{found.kind}:{first.path}:{first.start_line}", locations, change,
+                 recommend(locations, evidence, change))
+
+
+def _variation(corpus: Corpus, found: _Found) -> Variation:
+    """What differs between the members, kept in the first member's shape: a warm call aligns
+    only the families that a changed file touches."""
+    key = ("variation", tuple((corpus.digests[s.fid], s.first, s.last) for s in found.spans))
+    memo = corpus.shapes[found.spans[0].fid].memo
+    if key not in memo:
+        memo[key] = variation([corpus.shapes[s.fid].exact[s.first : s.last + 1] for s in found.spans])
+    return memo[key]  # type: ignore[return-value]
 
 
 def _clone_class(corpus: Corpus, rank: _Rank) -> CloneClass:
     found = rank.found
-    locations = [_location(corpus, s) for s in found.spans]
     return CloneClass(
         id=rank.id,
         kind=found.kind,  # type: ignore[arg-type]
         similarity=found.similarity,
         lines=rank.lines,
-        locations=locations,
+        locations=rank.locations,
         boilerplate=rank.boilerplate,
-        recommendation=recommend(locations, found.similarity, rank.boilerplate),
+        differences=rank.change.differences,
+        changes_behaviour=bool(rank.change.behaviour),
+        saving=rank.saving,
+        recommendation=rank.recommendation,
     )
 
 

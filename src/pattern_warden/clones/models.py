@@ -20,7 +20,7 @@ class DuplicatesOptions(BaseModel):
     min_lines: int = Field(6, description="Fewest code lines a clone must span.")
     min_similarity: float = Field(0.8, description="Least similarity (0-1) of a 'similar' clone.")
     kinds: list[CloneKind] = Field(default_factory=lambda: list(KINDS))
-    include_tests: bool = Field(False, description="Also compare test files (tests/, test_*.py, conftest.py).")
+    include_tests: bool = Field(False, description="Also compare test code (tests/, test/, test_*.py, *_test.py, conftest.py).")
     cursor: str | None = None
     limit: int = Field(20, description="Clone classes per page.")
 
@@ -32,6 +32,17 @@ class CloneLocation(BaseModel):
     start_line: int
     end_line: int
     function: str | None = Field(None, description="The enclosing function or method (Class.method), if any.")
+
+
+DifferenceKind = Literal["callee", "attribute", "exception", "literal", "name", "swapped", "statements"]
+
+
+class Difference(BaseModel):
+    """One kind of thing that varies between the members: each slot is one place where they differ."""
+
+    kind: DifferenceKind = Field(description="callee, attribute, exception, swapped and statements change behaviour.")
+    slots: int = Field(description="Places that vary this way (one helper parameter each, for literals and callees).")
+    examples: list[str] = Field(description="The first few slots, each as the members' values joined by '|'.")
 
 
 class Recommendation(BaseModel):
@@ -51,6 +62,10 @@ class CloneClass(BaseModel):
     lines: int = Field(description="Code lines in the largest fragment.")
     locations: list[CloneLocation]
     boilerplate: str | None = Field(None, description="Why this is boilerplate (ranked last), or null.")
+    differences: list[Difference] = Field(default_factory=list, description="What varies: a merged helper's parameters.")
+    changes_behaviour: bool = Field(False, description="The members do different things (other callees, attributes, "
+                                                       "exception types, swapped names or statements).")
+    saving: float = Field(0.0, description="Lines a merge would remove x confidence: the ranking key.")
     recommendation: Recommendation
     pattern_uri: str = DECISION_URI
 
@@ -74,6 +89,7 @@ class DuplicatesSummary(BaseModel):
     percentage: float = Field(description="duplicated_lines / lines * 100.")
     clone_classes: int
     by_kind: dict[str, int]
+    by_action: dict[str, int] = Field(default_factory=dict, description="Families per recommended action.")
     by_folder: list[FolderSummary] = Field(description="Folders with duplication, most duplicated first.")
 
 
@@ -99,9 +115,9 @@ class SimilarFunction(BaseModel):
 class SimilarResult(BaseModel):
     """Existing functions most like the draft (or the named function), best first."""
 
-    query: str = Field(description="What was compared: 'code' or path:symbol.")
+    query: str | None = Field(None, description="The named function compared (path:Class.method); null for a draft.")
     matches: list[SimilarFunction]
     searched_functions: int
-    advice: str
+    advice: str | None = Field(description="What to do; null when the draft is too small to judge (see notes).")
     pattern_uri: str = SEARCH_URI
     notes: list[Note] = Field(default_factory=list)

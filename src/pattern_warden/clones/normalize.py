@@ -31,7 +31,7 @@ from operator import add, sub
 from pattern_warden.clones import lexer
 
 #: Bumped whenever the shape format or its meaning changes, so stale caches are ignored.
-SHAPE_VERSION = 4
+SHAPE_VERSION = 5
 
 #: Line flags: what kind of boilerplate a logical line belongs to.
 FLAG_IMPORT = 1
@@ -91,6 +91,8 @@ class Shape:
     flags: tuple[int, ...]
     units: tuple[Unit, ...]
     code_rows: int
+    #: (qualified name, dotted names of its bases) of each class: where a shared helper belongs.
+    classes: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: Values derived from the shape, kept for the life of the object (a warm server reuses them).
     memo: dict[object, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -156,17 +158,18 @@ class Shape:
         """Plain tuples for ``marshal`` (the CLI's cache, the tokenizing workers), versioned."""
         units = [(u.name, u.start, u.end, u.first, u.last, u.trivial) for u in self.units]
         return (SHAPE_VERSION, self.starts, self.ends, self.deltas, self.exact, self.renamed, self.flags, units,
-                self.code_rows)
+                self.code_rows, self.classes)
 
     @classmethod
     def load(cls, data: object) -> Shape | None:
         """A shape from ``dump()`` output, or None when it is stale or malformed."""
-        if not isinstance(data, tuple) or len(data) != 9 or data[0] != SHAPE_VERSION:
+        if not isinstance(data, tuple) or len(data) != 10 or data[0] != SHAPE_VERSION:
             return None
-        _, starts, ends, deltas, exact, renamed, flags, units, code_rows = data
+        _, starts, ends, deltas, exact, renamed, flags, units, code_rows, classes = data
         try:
             return cls(tuple(starts), tuple(ends), tuple(deltas), tuple(exact), tuple(renamed), tuple(flags),
-                       tuple(Unit(*u) for u in units), int(code_rows))
+                       tuple(Unit(*u) for u in units), int(code_rows),
+                       tuple((str(name), tuple(map(str, bases))) for name, bases in classes))
         except TypeError:
             return None
 
@@ -332,8 +335,32 @@ def _trivial_reason(lines: _LineBuilder, name: str, first: int, head: int, last:
     return ""
 
 
-def _units_from_lines(lines: _LineBuilder) -> list[Unit]:
-    """Functions and methods from the logical lines: a def line and every deeper line after it.
+def _bases(exact: str) -> tuple[str, ...]:
+    """Dotted names of the bases on a ``class`` line (``class $ ( abc . Base , metaclass = M ) :``)."""
+    tokens = exact.split(" ")
+    if len(tokens) < 4 or tokens[2] != "(":
+        return ()
+    bases, part, depth = [], [], 0
+    for token in tokens[3:]:
+        if token in ("(", "[", "{"):
+            depth += 1
+        elif token in (")", "]", "}"):
+            depth -= 1
+        if depth < 0 or (depth == 0 and token == ","):
+            dotted = "".join(t for t in part if t.isidentifier() or t == ".").strip(".")
+            if dotted and "=" not in part:
+                bases.append(dotted)
+            part = []
+            if depth < 0:
+                break
+        elif depth == 0 and token != "]":
+            part.append(token)
+    return tuple(bases)
+
+
+def _units_from_lines(lines: _LineBuilder) -> tuple[list[Unit], list[tuple[str, tuple[str, ...]]]]:
+    """Functions and methods from the logical lines (a def line and every deeper line after it),
+    and each class with its bases.
 
     Read from tokens rather than from ``ast`` because parsing was most of a cold scan's time.
     """
@@ -343,6 +370,7 @@ def _units_from_lines(lines: _LineBuilder) -> list[Unit]:
         depth += delta
         depths.append(depth)
     units: list[Unit] = []
+    classes: list[tuple[str, tuple[str, ...]]] = []
     scope: list[tuple[int, str]] = []  # (depth, qualified name) of the enclosing defs and classes
     count = len(lines.exact)
     for i, exact in enumerate(lines.exact):
@@ -355,6 +383,7 @@ def _units_from_lines(lines: _LineBuilder) -> list[Unit]:
         name = f"{scope[-1][1]}.{lines.names[i]}" if scope else lines.names[i]
         scope.append((here, name))
         if not is_def:
+            classes.append((name, _bases(exact)))
             continue
         first = i
         while first > 0 and depths[first - 1] == here and lines.exact[first - 1].startswith("@"):
@@ -365,7 +394,7 @@ def _units_from_lines(lines: _LineBuilder) -> list[Unit]:
         reason = _trivial_reason(lines, lines.names[i], first, i, last, depths)
         units.append(Unit(name, lines.starts[first], lines.ends[last], first, last, reason))
     units.sort(key=lambda u: (u.start, -u.end))
-    return units
+    return units, classes
 
 
 def _line_flag(exact: str) -> int:
@@ -384,7 +413,7 @@ def shape_of(text: str) -> Shape | None:
     """The shape of a Python source, or None when it does not tokenize."""
     try:
         lines = _tokens_to_lines(text)
-        units = _units_from_lines(lines)
+        units, classes = _units_from_lines(lines)
     except (tokenize.TokenError, SyntaxError, RecursionError, ValueError, MemoryError):
         return None
     flags = [_line_flag(e) for e in lines.exact]
@@ -393,7 +422,7 @@ def shape_of(text: str) -> Shape | None:
         for i in range(unit.first, unit.last + 1):
             flags[i] = (flags[i] & (FLAG_IMPORT | FLAG_HEADER)) | flag
     return Shape(tuple(lines.starts), tuple(lines.ends), tuple(lines.deltas), tuple(lines.exact),
-                 tuple(lines.renamed), tuple(flags), tuple(units), len(lines.code_rows))
+                 tuple(lines.renamed), tuple(flags), tuple(units), len(lines.code_rows), tuple(classes))
 
 
 def enclosing(shape: Shape, row: int, end: int | None = None) -> Unit | None:

@@ -1,7 +1,8 @@
 """The CLI's renderings of a duplicates answer: compact text, the JSON model, SARIF 2.1.0.
 
-The text form is one line a pair (``a.py:10-24 ~ b.py:40-54 renamed 100%``), as jscpd's "ai"
-reporter prints it, because an agent or a CI log reads it at a glance. SARIF lives here until
+The text form gives, per clone family, what to do and where, what differs between the members
+(the parameters a merged helper would take) and why, then one line per member, so an agent can
+act on it without opening the JSON. SARIF lives here until
 the shared ``report.py`` lands; it follows the 2.1.0 schema so code-scanning services accept it.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 
 from pattern_warden import __version__
-from pattern_warden.clones.models import KINDS, CloneClass, DuplicatesResult, DuplicatesSummary
+from pattern_warden.clones.models import KINDS, CloneClass, DuplicatesResult, DuplicatesSummary, SimilarResult
 from pattern_warden.models import Note, Page
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -25,18 +26,48 @@ def _span(loc: object) -> str:
     return f"{loc.path}:{loc.start_line}-{loc.end_line}"  # type: ignore[attr-defined]
 
 
-def duplicates_text(summary: DuplicatesSummary, classes: list[CloneClass], notes: list[Note]) -> str:
-    """The summary line, then one line per pair (first location against each other one), then notes."""
-    lines = [
-        f"{summary.clone_classes} clone classes; {summary.duplicated_lines} of {summary.lines} code lines "
-        f"duplicated ({summary.percentage:.2f}%) in {summary.files} files"
+def _differences(clone: CloneClass) -> str:
+    parts = []
+    for d in clone.differences:
+        more = f" +{d.slots - len(d.examples)}" if d.kind != "statements" and d.slots > len(d.examples) else ""
+        parts.append(f"{d.kind} {', '.join(d.examples)}{more}")
+    return "; ".join(parts) or "nothing (identical apart from layout and comments)"
+
+
+def family_lines(rank: int, clone: CloneClass) -> list[str]:
+    """One family: action, home, kind, size and saving; what differs; why; one line per member."""
+    advice = clone.recommendation
+    home = f" -> {advice.home}" if advice.home else ""
+    behaviour = " | behaviour differs" if clone.changes_behaviour else ""
+    return [
+        f"#{rank} {advice.action}{home} | {clone.kind} {clone.similarity:.0%}, {len(clone.locations)} x "
+        f"{clone.lines} lines, saves ~{clone.saving:g}{behaviour}",
+        f"  differs: {_differences(clone)}",
+        f"  why: {advice.reason}",
+        *(f"  {_span(loc)} {loc.function or '(module level)'}" for loc in clone.locations),
     ]
-    for clone in classes:
-        first, *others = clone.locations
-        tail = f" [boilerplate: {clone.boilerplate}]" if clone.boilerplate else f" -> {clone.recommendation.action}"
-        for other in others:
-            lines.append(f"{_span(first)} ~ {_span(other)} {clone.kind} {clone.similarity:.0%}{tail}")
+
+
+def duplicates_text(summary: DuplicatesSummary, classes: list[CloneClass], notes: list[Note]) -> str:
+    """Summary first; per family a head line (action, home, kind, size, saving), what differs, why,
+    then one line per member; then notes."""
+    actions = ", ".join(f"{n} {action}" for action, n in sorted(summary.by_action.items()))
+    lines = [
+        f"{summary.clone_classes} clone families ({actions}); {summary.duplicated_lines} of {summary.lines} code "
+        f"lines duplicated ({summary.percentage:.2f}%) in {summary.files} files"
+    ]
+    for n, clone in enumerate(classes, 1):
+        lines += family_lines(n, clone)
     lines += [f"note: {n.path + ': ' if n.path else ''}{n.message}" for n in notes]
+    return "\n".join(lines) + "\n"
+
+
+def similar_text(result: SimilarResult) -> str:
+    """The advice (or why there is none) first, then one line per match; then notes."""
+    head = result.advice or "No advice: see the note."
+    lines = [f"{head} ({len(result.matches)} matches in {result.searched_functions} functions)"]
+    lines += [f"{m.path}:{m.start_line}-{m.end_line} {m.function} {m.similarity:.0%}" for m in result.matches]
+    lines += [f"note: {n.path + ': ' if n.path else ''}{n.message}" for n in result.notes]
     return "\n".join(lines) + "\n"
 
 

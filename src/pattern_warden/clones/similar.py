@@ -21,13 +21,20 @@ from rapidfuzz.fuzz import ratio
 from pattern_warden.clones.corpus import TreeState, load_corpus
 from pattern_warden.clones.index import ShapeCache
 from pattern_warden.clones.models import SimilarFunction, SimilarResult
-from pattern_warden.clones.normalize import Unit, shape_of
+from pattern_warden.clones.normalize import Shape, Unit, shape_of
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note, check_range
 from pattern_warden.workspace import Workspace
 
-#: Functions shorter than this many logical lines are too small to say anything about reuse.
-MIN_UNIT_LINES = 2
+#: A real function: a def line and at least two statements, of at least this many tokens. Smaller
+#: candidates (a two-line test method, an accessor) match any short draft by chance, and a
+#: smaller draft says too little to match anything.
+MIN_UNIT_LINES = 3
+MIN_UNIT_TOKENS = 16
+
+
+def _big_enough(shape: Shape, unit: Unit) -> bool:
+    return unit.last - unit.first + 1 >= MIN_UNIT_LINES and shape.tokens(unit.first, unit.last) >= MIN_UNIT_TOKENS
 
 
 @dataclass(frozen=True)
@@ -45,17 +52,19 @@ class SimilarIndex:
         self._texts: dict[str, list[tuple[Unit, str]]] = {}
         self._lock = threading.Lock()
 
-    def table(self, workspace: Workspace, paths: Sequence[str] | None) -> tuple[list[_Entry], list[str], list[Note]]:
-        """Entries and texts of all functions under ``paths``, refreshed for changed files."""
+    def table(self, workspace: Workspace, paths: Sequence[str] | None,
+              include_tests: bool = False) -> tuple[list[_Entry], list[str], list[Note]]:
+        """Entries and texts of all functions under ``paths`` (tests only when asked), refreshed for
+        changed files."""
         with self._lock:
-            corpus = load_corpus(workspace, paths, self.cache, include_tests=True, state=self.state)
+            corpus = load_corpus(workspace, paths, self.cache, include_tests=include_tests, state=self.state)
             entries: list[_Entry] = []
             texts: list[str] = []
             fresh: dict[str, list[tuple[Unit, str]]] = {}
             for path, digest, shape in zip(corpus.paths, corpus.digests, corpus.shapes):
                 units = self._texts.get(digest)
                 if units is None:
-                    units = [(u, shape.unit_text(u)) for u in shape.units if u.last - u.first + 1 >= MIN_UNIT_LINES]
+                    units = [(u, shape.unit_text(u)) for u in shape.units if _big_enough(shape, u)]
                 fresh[digest] = units
                 for unit, text in units:
                     entries.append(_Entry(path, unit))
@@ -64,8 +73,9 @@ class SimilarIndex:
             return entries, texts, corpus.notes
 
 
-def _draft_units(code: str) -> list[tuple[str, str]]:
-    """(name, renamed text) of each function in a draft, or of the whole draft if it has none."""
+def _draft_units(code: str) -> list[tuple[str, str, bool]]:
+    """(name, renamed text, big enough to judge) of each function in a draft, or of the whole
+    draft if it has none."""
     try:
         ast.parse(code)  # shapes are read from tokens, which accept some code that does not parse
     except SyntaxError as exc:
@@ -79,9 +89,11 @@ def _draft_units(code: str) -> list[tuple[str, str]]:
     outer = [u for u in shape.units
              if not any(o is not u and o.start <= u.start and u.end <= o.end for o in shape.units)]
     if outer:
-        return [(u.name, shape.unit_text(u)) for u in outer]
+        return [(u.name, shape.unit_text(u), _big_enough(shape, u)) for u in outer]
     whole = Unit("<draft>", shape.starts[0], shape.ends[-1], 0, len(shape.renamed) - 1, "")
-    return [("<draft>", shape.unit_text(whole))]
+    # Loose statements have no def line: two of them are a function's worth.
+    big = whole.last + 1 >= MIN_UNIT_LINES - 1 and shape.tokens(0, whole.last) >= MIN_UNIT_TOKENS
+    return [("<draft>", shape.unit_text(whole), big)]
 
 
 def _named_unit(workspace: Workspace, cache: ShapeCache, path: str, symbol: str) -> tuple[str, Unit, str]:
@@ -107,8 +119,10 @@ def find_similar(
     min_similarity: float = 0.5,
     paths: Sequence[str] | None = None,
     index: SimilarIndex | None = None,
+    include_tests: bool = False,
 ) -> SimilarResult:
-    """Existing functions most like ``code`` (or like ``symbol`` in ``path``), best first."""
+    """Existing functions most like ``code`` (or like ``symbol`` in ``path``), best first; test
+    code is searched only with ``include_tests``."""
     check_range("limit", limit, 1, 100)
     if not 0.0 < min_similarity <= 1.0:
         raise WardenError(f"min_similarity must be above 0 and at most 1; got {min_similarity}.",
@@ -118,9 +132,14 @@ def find_similar(
                           "`code` is a draft; `path` + `symbol` name an existing function.")
     index = index or SimilarIndex()
     exclude: tuple[str, int] | None = None
+    label: str | None = None
     if code is not None:
-        queries = _draft_units(code)
-        label = "code"
+        drafts = _draft_units(code)
+        queries = [(name, text) for name, text, big in drafts if big]
+        if not queries:
+            return SimilarResult(query=None, matches=[], searched_functions=0, advice=None, notes=[Note(
+                message="The draft is too small to judge (fewer than two statements or "
+                        f"{MIN_UNIT_TOKENS} tokens): any short code looks like something; pass the whole function.")])
     else:
         if not path or not symbol:
             raise WardenError("`path` and `symbol` go together.", "Pass both, e.g. path='src/a.py', symbol='load'.")
@@ -128,7 +147,7 @@ def find_similar(
         queries = [(unit.name, text)]
         exclude = (rel, unit.start)
         label = f"{rel}:{unit.name}"
-    entries, texts, notes = index.table(workspace, paths)
+    entries, texts, notes = index.table(workspace, paths, include_tests)
     best: dict[int, float] = {}
     cutoff = min_similarity * 100
     for _, query in queries:
@@ -148,6 +167,7 @@ def find_similar(
 
 
 def _advice(matches: list[SimilarFunction]) -> str:
+    """What to do with the best match: reuse it, read it, or write the function."""
     if not matches:
         return "Nothing in the root is much like this: writing it is not a duplicate."
     top = matches[0]

@@ -1,0 +1,169 @@
+"""Is the advice on a clone family right? Hand labels on real projects the tool was not tuned on.
+
+Download the sdists outside the repository (asyncssh was the only project looked at while
+tuning; jinja2 was kept aside and labelled last):
+
+    pip download --no-deps --no-binary :all: docutils==0.23 pygments==2.21.0 paramiko==5.1.0 \
+        openpyxl==3.1.5 jinja2==3.1.6 -d /work/corpus/clones/   # then untar each there
+
+``sample`` prints, for a person to judge, each project's top ten families and a seeded random
+draw of the rest: the advice, what differs, every member, and the first lines of two members.
+``score`` runs the detection again and reports, from ``bench/labels/clones_advice.csv``:
+
+- advice accuracy: labelled families whose advice (action and home) is right, over all
+  labelled families still reported with the advice they were labelled with;
+- per project, how many of the top ten are distinct (no member shared with a family ranked
+  above) and actionable (labelled actionable, with the right advice).
+
+    python bench/clones_advice.py sample --corpus /work/corpus/clones --count 30 > /tmp/advice_sample.txt
+    python bench/clones_advice.py score --corpus /work/corpus/clones
+
+A label's ``verdict`` is ``actionable`` (merging it would help a maintainer), ``benign`` (real
+repetition best left: protocol, data, too small, or different work of one shape) or
+``not-a-duplicate``; ``advice_right`` is 1 when the action fits the verdict (consolidate or
+extract for actionable, leave otherwise) and, for consolidate/extract, the home is where a
+maintainer would put the helper.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+from pathlib import Path
+
+from pattern_warden.clones.detect import analyse
+from pattern_warden.clones.index import ShapeCache
+from pattern_warden.clones.models import CloneClass, DuplicatesOptions
+from pattern_warden.clones.render import family_lines
+from pattern_warden.config import load_config
+from pattern_warden.workspace import Workspace
+
+HERE = Path(__file__).resolve().parent
+LABELS = HERE / "labels" / "clones_advice.csv"
+#: Project -> (folder under the corpus, package path analysed), in labelling order.
+PROJECTS = {
+    "docutils": ("docutils-0.23", "docutils"),
+    "pygments": ("pygments-2.21.0", "pygments"),
+    "paramiko": ("paramiko-5.1.0", "paramiko"),
+    "openpyxl": ("openpyxl-3.1.5", "openpyxl"),
+    "jinja2": ("jinja2-3.1.6", "src/jinja2"),  # kept aside, labelled last
+}
+TOP = 10
+SHOWN_LINES = 12
+
+
+def families(corpus: Path, project: str) -> tuple[Path, list[CloneClass]]:
+    """The project's root and every family the CLI would print, ranked."""
+    folder, package = PROJECTS[project]
+    root = corpus / folder
+    _, found, _ = analyse(Workspace(load_config(root)), [package], DuplicatesOptions(), ShapeCache())
+    return root, found
+
+
+def _excerpt(root: Path, clone: CloneClass, index: int) -> list[str]:
+    loc = clone.locations[index]
+    lines = (root / loc.path).read_text(encoding="utf-8").splitlines()[loc.start_line - 1 : loc.end_line]
+    return [line[:70] for line in lines[:SHOWN_LINES]]
+
+
+def sample(corpus: Path, count: int, seed: int) -> None:
+    """Print each project's top ten and a seeded draw of the rest, for a person to label."""
+    for project in PROJECTS:
+        root, found = families(corpus, project)
+        rest = list(range(TOP, len(found)))
+        picked = list(range(min(TOP, len(found)))) + sorted(random.Random(seed).sample(rest, min(count, len(rest))))
+        print(f"##### {project}: {len(found)} families")
+        for rank in picked:
+            clone = found[rank]
+            print(f"=== {project} rank {rank + 1} id {clone.id}")
+            print("\n".join(family_lines(rank + 1, clone)))
+            left, right = _excerpt(root, clone, 0), _excerpt(root, clone, 1)
+            for i in range(max(len(left), len(right))):
+                print(f"  {(left[i] if i < len(left) else ''):<72}| {right[i] if i < len(right) else ''}")
+
+
+def _distinct(top: list[CloneClass]) -> list[bool]:
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for clone in top:
+        rows = {(loc.path, row) for loc in clone.locations for row in range(loc.start_line, loc.end_line + 1)}
+        out.append(not rows & seen)
+        seen |= rows
+    return out
+
+
+def score(corpus: Path) -> int:
+    """Advice accuracy and the top-ten counts, from the labels that still match the current advice."""
+    with LABELS.open(encoding="utf-8") as handle:
+        labels = list(csv.DictReader(handle))
+    right = total = stale = 0
+    by_verdict: dict[str, list[int]] = {}
+    by_action: dict[str, list[int]] = {}
+    unflagged = [0, 0]  # families not flagged as boilerplate: the harder half
+    for project in PROJECTS:
+        rows = {row["id"]: row for row in labels if row["project"] == project}
+        if not rows:
+            continue
+        _, found = families(corpus, project)
+        current = {c.id: c for c in found}
+        judged = mine = 0
+        for row in rows.values():
+            clone = current.get(row["id"])
+            if clone is None or clone.recommendation.action != row["action"] or \
+                    (clone.recommendation.home or "") != row["home"]:
+                stale += 1
+                continue
+            judged += 1
+            total += 1
+            ok = row["advice_right"] == "1"
+            right += ok
+            mine += ok
+            for table, key in ((by_verdict, row["verdict"]), (by_action, row["action"])):
+                table.setdefault(key, [0, 0])
+                table[key][0] += ok
+                table[key][1] += 1
+            if clone.boilerplate is None:
+                unflagged[0] += ok
+                unflagged[1] += 1
+        top = found[:TOP]
+        distinct = _distinct(top)
+        acted = [d and rows.get(c.id, {}).get("verdict") == "actionable" and rows[c.id]["advice_right"] == "1"
+                 for c, d in zip(top, distinct)]
+        labelled_top = sum(c.id in rows for c in top)
+        merge = sum(c.recommendation.action != "leave" for c in top)
+        print(f"{project}: {len(found)} families, advice right for {mine}/{judged} labelled; top ten: "
+              f"{sum(distinct)} distinct, {merge} told to merge, {sum(acted)} distinct and actionable with the "
+              f"right advice ({labelled_top} of the top ten labelled)")
+    if total:
+        print(f"advice accuracy: {right}/{total} = {100 * right / total:.1f}% "
+              f"({stale} labels no longer match the current advice and were not counted)")
+        for verdict, (ok, n) in sorted(by_verdict.items()):
+            print(f"  labelled {verdict}: {ok}/{n} right")
+        for action, (ok, n) in sorted(by_action.items()):
+            print(f"  told {action}: {ok}/{n} right")
+        print(f"  not flagged as boilerplate: {unflagged[0]}/{unflagged[1]} right")
+    return 0
+
+
+def main() -> int:
+    """``sample`` or ``score`` on the corpus folder."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("action", choices=("sample", "score"))
+    parser.add_argument("--corpus", type=Path, required=True, help="folder holding the untarred sdists")
+    parser.add_argument("--count", type=int, default=30, help="families drawn per project beyond the top ten")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    missing = [f for f, _ in PROJECTS.values() if not (args.corpus / f).is_dir()]
+    if missing:
+        print(f"missing {', '.join(missing)} under {args.corpus}: see the download step in this file", file=sys.stderr)
+        return 2
+    if args.action == "sample":
+        sample(args.corpus, args.count, args.seed)
+        return 0
+    return score(args.corpus)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
