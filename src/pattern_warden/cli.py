@@ -19,7 +19,7 @@ from pattern_warden.config import Config, load_config
 from pattern_warden.errors import WardenError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-_COMMANDS = {"serve", "patterns", "check", "rules", "dupes", "delta", "review"}
+_COMMANDS = {"serve", "patterns", "check", "rules", "dupes", "delta", "review", "hook"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -111,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--head", help="compare to this reference (default: the working tree)")
     delta.add_argument("paths", nargs="*", metavar="PATH", help="only these files or folders")
     review.add_argument("path", nargs="?", metavar="PATH", help="only this file or folder (default: the root)")
+    hook = commands.add_parser("hook", help="a Claude Code hook: reads the event JSON on stdin (see README)")
+    hook.add_argument("event", choices=("edit", "stop"), help="edit: PostToolUse on a .py file; stop: Stop")
     return parser
 
 
@@ -297,6 +299,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="pattern-warden: %(levelname)s: %(message)s")
     try:
         args = build_parser().parse_args(args_list)
+        if args.command == "hook":  # the project comes from the hook's JSON, not from --root
+            from pattern_warden.hooks import main as hook_main
+
+            return hook_main(args.event)
         if args.command == "serve":
             logging.getLogger().setLevel(args.log_level)
         config = load_config(args.root, args.patterns_dir)
