@@ -59,7 +59,16 @@ def _format(parser: argparse.ArgumentParser, choices: Sequence[str] = ("text", "
 
 def build_parser() -> argparse.ArgumentParser:
     """Every subcommand and option; usage errors raise instead of exiting (see ``_Parser``)."""
-    parser = _Parser(prog="pattern-warden", description="Keep coding agents honest: patterns, rules, duplicates.")
+    common = argparse.ArgumentParser(prog="pattern-warden", add_help=False, usage=argparse.SUPPRESS)
+    _common(common)
+    parser = _Parser(
+        prog="pattern-warden",
+        description="Keep coding agents honest: patterns, rules, duplicates. With no command (or only "
+        "options, e.g. 'pattern-warden --root DIR') it serves MCP over stdio.",
+        epilog="common options, after any command:" + common.format_help().split(":", 1)[1]
+        + "\n'pattern-warden COMMAND --help' shows a command's own options (serve: --transport, --port).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -67,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(serve)
     serve.add_argument("--transport", choices=("stdio", "sse", "streamable-http"), default="stdio")
     serve.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="HTTP port (default: 8000)")
+    serve.add_argument("--port", type=int, help="HTTP port (default: 8765 for sse, 8766 for streamable-http)")
     serve.add_argument("--allow-remote", action="store_true", help="allow binding to a non-loopback address")
     serve.add_argument("--auth-token-env", metavar="VAR", help="require the bearer token held in this env variable")
     serve.add_argument("--max-sessions", type=_positive(int), default=64,
@@ -145,18 +154,18 @@ def _emit(model: BaseModel, fmt: str, text: Callable[[], str]) -> None:
 
 def _run_serve(args: argparse.Namespace, config: Config) -> int:
     from pattern_warden.server import build_server
-    from pattern_warden.transports import HttpOptions, serve
+    from pattern_warden.transports import DEFAULT_PORTS, HttpOptions, serve
 
     options = HttpOptions(
         host=args.host,
-        port=args.port,
+        port=args.port if args.port is not None else DEFAULT_PORTS.get(args.transport, 0),
         allow_remote=args.allow_remote,
         token_env=args.auth_token_env,
         max_sessions=args.max_sessions,
         max_body_bytes=args.max_body_bytes,
         idle_timeout_s=args.idle_timeout,
     )
-    serve(build_server(config), args.transport, options)
+    serve(build_server(config), args.transport, options, str(config.root))
     return EXIT_OK
 
 
