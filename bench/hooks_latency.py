@@ -53,6 +53,7 @@ def _series(label: str, runs: int, call) -> dict:
 
 
 def main() -> None:
+    """Time each hook case on a copy of the sdist and print one JSON line per case."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sdist", type=Path, help="an unpacked sdist with 1,000+ .py files (not Django, not stdlib)")
     parser.add_argument("--target", help="the module to edit, relative to the sdist (default: a mid-sized one)")

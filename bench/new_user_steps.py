@@ -39,6 +39,7 @@ def _step(label: str, command: str, cwd: Path, env: dict[str, str], show: bool =
 
 
 def main() -> None:
+    """Run the README's steps per python and print one JSON line per step."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("checkout", type=Path, help="the pattern-warden git checkout to clone")
     parser.add_argument("--python", action="append", default=[], help="a python3 to put first on PATH (repeatable)")

@@ -57,18 +57,23 @@ def _format(parser: argparse.ArgumentParser, choices: Sequence[str] = ("text", "
     parser.add_argument("--format", choices=choices, default="text", help="output format (default: text)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Every subcommand and option; usage errors raise instead of exiting (see ``_Parser``)."""
+def _top_parser() -> _Parser:
+    """The program's own parser; its help names the options every command takes (--root first)."""
     common = argparse.ArgumentParser(prog="pattern-warden", add_help=False, usage=argparse.SUPPRESS)
     _common(common)
-    parser = _Parser(
+    return _Parser(
         prog="pattern-warden",
-        description="Keep coding agents honest: patterns, rules, duplicates. With no command (or only "
+        description="Keep coding agents honest: patterns, rules, duplicates.\nWith no command (or only "
         "options, e.g. 'pattern-warden --root DIR') it serves MCP over stdio.",
         epilog="common options, after any command:" + common.format_help().split(":", 1)[1]
         + "\n'pattern-warden COMMAND --help' shows a command's own options (serve: --transport, --port).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand and option; usage errors raise instead of exiting (see ``_Parser``)."""
+    parser = _top_parser()
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
