@@ -2,7 +2,8 @@
 
 Exit status: 0 on success, 1 when a check fails its threshold, 2 on a usage error, with a
 one-line message on stderr. ``pattern-warden`` with no command (or only options) serves MCP
-over stdio, so ``uvx pattern-warden`` works as an MCP command.
+over stdio, so ``pattern-warden --root DIR`` (or ``uvx --from <checkout> pattern-warden``) is the
+whole MCP command a client needs.
 """
 
 from __future__ import annotations
