@@ -43,7 +43,7 @@ def test_client_lines_name_a_path_that_works_from_any_shell() -> None:
         for line in re.findall(r"^claude mcp add (?!--transport).*$", text, re.M):
             command = line.split(" -- ", 1)[1]
             assert command.startswith(('"$PWD/.venv/bin/pattern-warden"', '"$(command -v pattern-warden)"',
-                                       "uvx --from ")), line
+                                       "/", "uvx --from ")), line
         for command in re.findall(r'"command": "([^"]+)"', text):
             assert command.startswith("/"), command
         assert not re.search(r"uvx (?!--from)", text.replace("`uvx`", "")), "uvx works only with --from until released"
