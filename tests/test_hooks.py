@@ -110,3 +110,12 @@ def test_the_console_script_speaks_the_contract(git_project: Path) -> None:
     done = subprocess.run([*console_script(), "hook", "edit"], input=json.dumps(_edit_payload(git_project, "mod.py")),
                           capture_output=True, text=True, timeout=60, cwd="/")
     assert done.returncode == 2 and "ERR001" in done.stderr and done.stdout == ""
+
+
+def test_an_agent_that_cd_into_a_subfolder_still_has_the_project_as_root(git_project: Path, monkeypatch) -> None:
+    write_tree(git_project, {"pkg/mod.py": MUTABLE, "sub/keep.txt": ""})
+    payload = {**_edit_payload(git_project, "pkg/mod.py"), "cwd": str(git_project / "sub")}
+    assert _hook("edit", payload).exit_code == 0  # without the project folder, pkg/ is outside the root
+    monkeypatch.setenv("CLAUDE_PROJECT_DIR", str(git_project))
+    answer = _hook("edit", payload)
+    assert answer.exit_code == 2 and "pkg/mod.py:1: ERR001" in answer.stderr

@@ -13,6 +13,7 @@ itself must never stop an agent, so every error becomes one line on stderr and e
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -44,8 +45,17 @@ class Answer:
 
 
 def _config(payload: dict[str, Any]) -> Config:
-    """The project Claude Code runs in: the payload's ``cwd``, else the hook's working folder."""
-    return load_config(payload.get("cwd") or ".")
+    """The project Claude Code runs in.
+
+    The payload's ``cwd`` follows the agent's ``cd``, so when it lies inside the project folder
+    Claude Code names in ``CLAUDE_PROJECT_DIR``, the project folder is the root (an edit in a
+    sibling folder is still checked); otherwise ``cwd`` is.
+    """
+    cwd = Path(payload.get("cwd") or ".").resolve()
+    project = os.environ.get("CLAUDE_PROJECT_DIR")
+    if project and cwd.is_relative_to(Path(project).resolve()):
+        return load_config(project)
+    return load_config(cwd)
 
 
 def edit(payload: dict[str, Any]) -> Answer:
