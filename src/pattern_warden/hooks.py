@@ -173,6 +173,9 @@ def run(event: str, stdin: TextIO) -> Answer:
 
 def main(event: str) -> int:
     """Entry point for ``pattern-warden hook edit|stop``: stdin in, the hook contract out."""
+    if sys.stdin.isatty():
+        sys.stderr.write(f"pattern-warden hook {event} reads Claude Code's hook JSON on stdin; see the README.\n")
+        return EXIT_PASS
     answer = run(event, sys.stdin)
     sys.stdout.write(answer.stdout)
     sys.stderr.write(answer.stderr)
