@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from importlib.resources import files
 from pathlib import Path, PurePosixPath
 
@@ -76,7 +77,7 @@ def test_the_documented_workflow_runs_check_as_sarif_and_uploads_it() -> None:
 
 @pytest.mark.slow
 def test_pre_commit_runs_the_three_gates_on_staged_files(tmp_path: Path) -> None:
-    pre_commit = shutil.which("pre-commit", path=os.path.dirname(os.sys.executable)) or shutil.which("pre-commit")
+    pre_commit = shutil.which("pre-commit", path=os.path.dirname(sys.executable)) or shutil.which("pre-commit")
     if pre_commit is None:
         pytest.skip("pre-commit (a test extra) is not installed")
     hooks_repo = tmp_path / "hooks-repo"
