@@ -10,7 +10,10 @@ import pytest
 from pattern_warden import __version__
 from tests.conftest import REPO, SHARED
 
-SCHEMA = SHARED / "schemas" / "server.schema.json"
+#: The registry's schema, beside the checkout (or beside the folder of worktrees that holds it).
+SCHEMA = next((folder / "shared" / "schemas" / "server.schema.json" for folder in (SHARED.parent, *SHARED.parent.parents)
+               if (folder / "shared" / "schemas" / "server.schema.json").is_file()),
+              SHARED / "schemas" / "server.schema.json")
 
 
 def test_server_json_is_valid_against_registry_schema() -> None:

@@ -2,7 +2,8 @@
 
 Exit status: 0 on success, 1 when a check fails its threshold, 2 on a usage error, with a
 one-line message on stderr. ``pattern-warden`` with no command (or only options) serves MCP
-over stdio, so ``uvx pattern-warden`` works as an MCP command.
+over stdio, so ``pattern-warden --root DIR`` (or ``uvx --from <checkout> pattern-warden``) is the
+whole MCP command a client needs.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pattern_warden.config import Config, load_config
 from pattern_warden.errors import WardenError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-_COMMANDS = {"serve", "patterns", "check", "rules", "dupes", "delta", "review"}
+_COMMANDS = {"serve", "patterns", "check", "rules", "dupes", "delta", "review", "hook"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,9 +58,23 @@ def _format(parser: argparse.ArgumentParser, choices: Sequence[str] = ("text", "
     parser.add_argument("--format", choices=choices, default="text", help="output format (default: text)")
 
 
+def _top_parser() -> _Parser:
+    """The program's own parser; its help names the options every command takes (--root first)."""
+    common = argparse.ArgumentParser(prog="pattern-warden", add_help=False, usage=argparse.SUPPRESS)
+    _common(common)
+    return _Parser(
+        prog="pattern-warden",
+        description="Keep coding agents honest: patterns, rules, duplicates.\nWith no command (or only "
+        "options, e.g. 'pattern-warden --root DIR') it serves MCP over stdio.",
+        epilog="common options, after any command:" + common.format_help().split(":", 1)[1]
+        + "\n'pattern-warden COMMAND --help' shows a command's own options (serve: --transport, --port).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Every subcommand and option; usage errors raise instead of exiting (see ``_Parser``)."""
-    parser = _Parser(prog="pattern-warden", description="Keep coding agents honest: patterns, rules, duplicates.")
+    parser = _top_parser()
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -67,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(serve)
     serve.add_argument("--transport", choices=("stdio", "sse", "streamable-http"), default="stdio")
     serve.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="HTTP port (default: 8000)")
+    serve.add_argument("--port", type=int, help="HTTP port (default: 8765 for sse, 8766 for streamable-http)")
     serve.add_argument("--allow-remote", action="store_true", help="allow binding to a non-loopback address")
     serve.add_argument("--auth-token-env", metavar="VAR", help="require the bearer token held in this env variable")
     serve.add_argument("--max-sessions", type=_positive(int), default=64,
@@ -111,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--head", help="compare to this reference (default: the working tree)")
     delta.add_argument("paths", nargs="*", metavar="PATH", help="only these files or folders")
     review.add_argument("path", nargs="?", metavar="PATH", help="only this file or folder (default: the root)")
+    hook = commands.add_parser("hook", help="a Claude Code hook: reads the event JSON on stdin (see README)")
+    hook.add_argument("event", choices=("edit", "stop"), help="edit: PostToolUse on a .py file; stop: Stop")
     return parser
 
 
@@ -143,18 +160,18 @@ def _emit(model: BaseModel, fmt: str, text: Callable[[], str]) -> None:
 
 def _run_serve(args: argparse.Namespace, config: Config) -> int:
     from pattern_warden.server import build_server
-    from pattern_warden.transports import HttpOptions, serve
+    from pattern_warden.transports import DEFAULT_PORTS, HttpOptions, serve
 
     options = HttpOptions(
         host=args.host,
-        port=args.port,
+        port=args.port if args.port is not None else DEFAULT_PORTS.get(args.transport, 0),
         allow_remote=args.allow_remote,
         token_env=args.auth_token_env,
         max_sessions=args.max_sessions,
         max_body_bytes=args.max_body_bytes,
         idle_timeout_s=args.idle_timeout,
     )
-    serve(build_server(config), args.transport, options)
+    serve(build_server(config), args.transport, options, str(config.root))
     return EXIT_OK
 
 
@@ -298,6 +315,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="pattern-warden: %(levelname)s: %(message)s")
     try:
         args = build_parser().parse_args(args_list)
+        if args.command == "hook":  # the project comes from the hook's JSON, not from --root
+            from pattern_warden.hooks import main as hook_main
+
+            return hook_main(args.event)
         if args.command == "serve":
             logging.getLogger().setLevel(args.log_level)
         config = load_config(args.root, args.patterns_dir)

@@ -107,6 +107,20 @@ class ReviewThresholds(_Section):
     fail_on_warning: bool = Field(False, description="Treat a 'warn' verdict as a failure.")
 
 
+class HookSettings(_Section):
+    """``[tool.pattern-warden.hooks]``: the Claude Code hooks, per project.
+
+    The stop hook blocks when ``pattern-warden review`` fails, so its floor is the review's own
+    ``fail-on-severity``; only the edit hook needs a floor of its own.
+    """
+
+    edit: bool = Field(True, description="Check each Python file an agent writes or edits.")
+    edit_severity: Literal["info", "warning", "error"] = Field(
+        "warning", description="The edit hook reports new findings at or above this severity."
+    )
+    stop: bool = Field(True, description="Review the change before the agent stops.")
+
+
 class Settings(_Section):
     """The ``[tool.pattern-warden]`` table."""
 
@@ -118,6 +132,7 @@ class Settings(_Section):
         "auto", description="The LOC-delta tier; 'auto' measures the code size before the change."
     )
     review: ReviewThresholds = Field(default_factory=ReviewThresholds)
+    hooks: HookSettings = Field(default_factory=HookSettings)
 
     @field_validator("exclude")
     @classmethod

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hmac
 import logging
 import os
+import shlex
+import sys
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 
 Transport = Literal["stdio", "sse", "streamable-http"]
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+#: One port per HTTP transport, so both can run side by side; the docs use the same two.
+DEFAULT_PORTS: dict[str, int] = {"sse": 8765, "streamable-http": 8766}
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class HttpOptions:
     """What the HTTP transports are allowed to accept."""
 
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = DEFAULT_PORTS["streamable-http"]
     allow_remote: bool = False
     token_env: str | None = None
     max_body_bytes: int = 4 * 1024 * 1024
@@ -117,12 +121,29 @@ def check_bind(options: HttpOptions) -> None:
     )
 
 
-def serve(server: MCPServer, transport: Transport, options: HttpOptions) -> None:
+def banner(transport: Transport, options: HttpOptions, root: str) -> str:
+    """Where the server listens and the line a client needs to reach it, for stderr."""
+    if transport == "stdio":
+        return (f"pattern-warden: serving MCP over stdio (root {root}); a client starts this command, e.g.\n"
+                f"  claude mcp add pattern-warden -- {shlex.quote(sys.argv[0])} --root {shlex.quote(root)}\n")
+    host = f"[{options.host}]" if ":" in options.host else options.host
+    url = f"http://{host}:{options.port}/{'sse' if transport == 'sse' else 'mcp'}"
+    header = f' --header "Authorization: Bearer ${options.token_env}"' if options.token_env else ""
+    kind = "sse" if transport == "sse" else "http"
+    return (f"pattern-warden: serving MCP over {transport} at {url} (root {root})\n"
+            f"  connect: claude mcp add --transport {kind} pattern-warden {url}{header}\n")
+
+
+def serve(server: MCPServer, transport: Transport, options: HttpOptions, root: str = ".") -> None:
     """Run until interrupted. Logs go to stderr; stdout belongs to the stdio transport."""
     if transport == "stdio":
+        if sys.stdin.isatty():  # a person started it by hand: say what it is waiting for
+            sys.stderr.write(banner(transport, options, root))
         server.run("stdio")
         return
     check_bind(options)
+    sys.stderr.write(banner(transport, options, root))
+    sys.stderr.flush()
     import uvicorn
 
     app = http_app(server, transport, options)

@@ -1,0 +1,121 @@
+"""The Claude Code hooks, fed the documented JSON payloads, against real git repositories."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+from pathlib import Path
+
+from pattern_warden.hooks import run
+from tests.conftest import console_script, git, write_tree
+
+MUTABLE = 'def collect(item, seen=[]):\n    """Collect."""\n    seen.append(item)\n    return seen\n'
+CLEAN = '"""Clean module."""\n\n\ndef collect(item):\n    """Collect."""\n    return [item]\n'
+
+
+def _edit_payload(root: Path, rel: str, tool: str = "Edit") -> dict:
+    return {
+        "session_id": "s", "transcript_path": str(root / "t.jsonl"), "cwd": str(root),
+        "hook_event_name": "PostToolUse", "tool_name": tool,
+        "tool_input": {"file_path": str(root / rel)}, "tool_response": {"success": True},
+    }
+
+
+def _stop_payload(root: Path, active: bool = False) -> dict:
+    return {"session_id": "s", "transcript_path": str(root / "t.jsonl"), "cwd": str(root),
+            "hook_event_name": "Stop", "stop_hook_active": active}
+
+
+def _hook(event: str, payload: dict):
+    return run(event, io.StringIO(json.dumps(payload)))
+
+
+def _commit(root: Path) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "c")
+
+
+def test_edit_that_adds_a_mutable_default_blocks_with_code_line_and_fix(git_project: Path) -> None:
+    write_tree(git_project, {"pkg/mod.py": MUTABLE})
+    answer = _hook("edit", _edit_payload(git_project, "pkg/mod.py", "Write"))
+    assert answer.exit_code == 2
+    assert answer.stdout == ""
+    assert "pkg/mod.py:1: ERR001 [error]" in answer.stderr
+    assert "Fix: Default to None" in answer.stderr
+
+
+def test_clean_edit_is_silent(git_project: Path) -> None:
+    write_tree(git_project, {"mod.py": CLEAN})
+    answer = _hook("edit", _edit_payload(git_project, "mod.py"))
+    assert (answer.exit_code, answer.stdout, answer.stderr) == (0, "", "")
+
+
+def test_finding_already_at_head_is_not_new_even_when_the_edit_moves_it(git_project: Path) -> None:
+    write_tree(git_project, {"mod.py": MUTABLE})
+    _commit(git_project)
+    write_tree(git_project, {"mod.py": '"""Docs."""\nimport os\n\nBASE = os.sep\n\n\n' + MUTABLE})
+    assert _hook("edit", _edit_payload(git_project, "mod.py")).exit_code == 0
+    write_tree(git_project, {"mod.py": MUTABLE + "\n\ndef more(x, y={}):\n    \"\"\"More.\"\"\"\n    return y\n"})
+    answer = _hook("edit", _edit_payload(git_project, "mod.py", "MultiEdit"))
+    assert answer.exit_code == 2
+    assert "mod.py:7: ERR001" in answer.stderr and "mod.py:1:" not in answer.stderr
+
+
+def test_switches_and_severity_floor_come_from_the_project(git_project: Path) -> None:
+    write_tree(git_project, {"mod.py": MUTABLE, "pyproject.toml": '[tool.pattern-warden.hooks]\nedit = false\n'})
+    assert _hook("edit", _edit_payload(git_project, "mod.py")) == run("edit", io.StringIO("{}"))
+    write_tree(git_project, {"pyproject.toml": '[tool.pattern-warden.hooks]\nedit-severity = "error"\n',
+                             "warn.py": '"""W."""\n\n\ndef f():\n    """F."""\n    print("x")\n'})
+    assert _hook("edit", _edit_payload(git_project, "warn.py")).exit_code == 0
+    assert _hook("edit", _edit_payload(git_project, "mod.py")).exit_code == 2
+
+
+def test_other_tools_and_files_are_ignored(git_project: Path) -> None:
+    write_tree(git_project, {"mod.py": MUTABLE, "notes.md": "x"})
+    assert _hook("edit", _edit_payload(git_project, "mod.py", "Read")).exit_code == 0
+    assert _hook("edit", _edit_payload(git_project, "notes.md", "Write")).exit_code == 0
+
+
+def test_own_errors_never_block_and_say_what_failed(git_project: Path) -> None:
+    write_tree(git_project, {"mod.py": MUTABLE, "pyproject.toml": '[tool.pattern-warden.hooks]\nedit-severity = "loud"\n'})
+    answer = _hook("edit", _edit_payload(git_project, "mod.py"))
+    assert answer.exit_code == 0 and "not checked" in answer.stderr and "hooks.edit-severity" in answer.stderr
+    broken = run("edit", io.StringIO("not json"))
+    assert broken.exit_code == 0 and "not JSON" in broken.stderr
+
+
+def test_stop_blocks_a_failing_review_with_thresholds_and_findings(git_project: Path) -> None:
+    write_tree(git_project, {"mod.py": MUTABLE})
+    answer = _hook("stop", _stop_payload(git_project))
+    assert answer.exit_code == 0
+    decision = json.loads(answer.stdout)
+    assert decision["decision"] == "block"
+    assert "threshold fail-on-severity=error: 1" in decision["reason"]
+    assert "mod.py:1: ERR001" in decision["reason"]
+
+
+def test_stop_never_loops_and_passes_a_clean_change(git_project: Path) -> None:
+    write_tree(git_project, {"mod.py": MUTABLE})
+    assert _hook("stop", _stop_payload(git_project, active=True)) == run("stop", io.StringIO('{"stop_hook_active": true}'))
+    write_tree(git_project, {"mod.py": CLEAN})
+    answer = _hook("stop", _stop_payload(git_project))
+    assert (answer.exit_code, answer.stdout, answer.stderr) == (0, "", "")
+    write_tree(git_project, {"mod.py": MUTABLE, "pyproject.toml": "[tool.pattern-warden.hooks]\nstop = false\n"})
+    assert _hook("stop", _stop_payload(git_project)).stdout == ""
+
+
+def test_the_console_script_speaks_the_contract(git_project: Path) -> None:
+    write_tree(git_project, {"mod.py": MUTABLE})
+    done = subprocess.run([*console_script(), "hook", "edit"], input=json.dumps(_edit_payload(git_project, "mod.py")),
+                          capture_output=True, text=True, timeout=60, cwd="/")
+    assert done.returncode == 2 and "ERR001" in done.stderr and done.stdout == ""
+
+
+def test_an_agent_that_cd_into_a_subfolder_still_has_the_project_as_root(git_project: Path, monkeypatch) -> None:
+    write_tree(git_project, {"pkg/mod.py": MUTABLE, "sub/keep.txt": ""})
+    payload = {**_edit_payload(git_project, "pkg/mod.py"), "cwd": str(git_project / "sub")}
+    assert _hook("edit", payload).exit_code == 0  # without the project folder, pkg/ is outside the root
+    monkeypatch.setenv("CLAUDE_PROJECT_DIR", str(git_project))
+    answer = _hook("edit", payload)
+    assert answer.exit_code == 2 and "pkg/mod.py:1: ERR001" in answer.stderr
