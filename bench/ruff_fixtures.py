@@ -1,0 +1,165 @@
+"""Our rules against Ruff's on Ruff's own rule fixtures: agreement per overlapping rule, and SYN001.
+
+    python bench/ruff_fixtures.py FIXTURES --ruff RUFF [--ours PYTHON[=LABEL] ...] [--examples N]
+
+FIXTURES is Ruff's ``crates/ruff_linter/resources/test/fixtures`` folder, read in place and never
+copied into this repository. Get it and Ruff (from PyPI, in its own venv) with:
+
+    fetch github:astral-sh/ruff   (or git clone https://github.com/astral-sh/ruff)
+    git --git-dir <mirror> archive HEAD crates/ruff_linter/resources/test/fixtures | tar x -C /work/corpus/syntax/
+    python3 -m venv /work/corpus/syntax/ruffvenv && /work/corpus/syntax/ruffvenv/bin/pip install ruff
+
+Each ``--ours`` is a Python interpreter with a pattern-warden installed (default: this one), so
+one run compares versions, e.g. main's code installed in a second venv against this tree. Ours
+runs in a subprocess per interpreter with the test/script exemptions off (like
+bench/rules_agreement.py); Ruff runs once with ``--target-version py314`` (we claim to read
+3.14 code), the counterpart codes of ``rules_agreement.PAIRS`` and the codes under which Ruff
+reports errors the compiler raises (``return`` outside a function and the like).
+
+Printed: per rule and per version, our count, Ruff's, both (same file and line), only ours,
+only Ruff and agreement (both / union); then per version the files with SYN001, split by
+what Ruff says of the same file: invalid syntax, a compile-error rule, or nothing (the
+"Ruff parses it" count the goal wants at zero), with examples of each only-* list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from rules_agreement import PAIRS  # noqa: E402
+
+#: Ruff codes for errors CPython's compiler raises on a tree that parses (Ruff lints the file and
+#: reports these as rules, not as invalid syntax).
+COMPILE_ERRORS = (
+    "F404", "F406", "F407", "F622", "F701", "F702", "F704", "F706", "F707",
+    "PLE0115", "PLE0117", "PLE0118", "PLE1142", "PLE1700",
+)
+
+#: Run under each ``--ours`` interpreter: only API that main and this tree share.
+_RUNNER = """
+import json, sys
+from pathlib import Path
+from pattern_warden.config import Config, RuleSettings, Settings
+from pattern_warden.rules.engine import Checker, CheckOptions
+from pattern_warden.workspace import Skipped, Workspace
+root = Path(sys.argv[1]).resolve()
+config = Config(root=root, settings=Settings(rules=RuleSettings(exempt_paths=[], script_paths=[])))
+workspace = Workspace(config)
+checker = Checker(config, CheckOptions(select=tuple(sys.argv[2].split(","))))
+for path in workspace.discover(["."]).files:
+    source = workspace.read(path)
+    if not isinstance(source, Skipped):
+        for f in checker.raw(source):
+            print(json.dumps([f.rule.code, source.path, f.line, f.message]))
+"""
+
+Key = tuple[str, int]
+
+
+def run_ruff(ruff: str, root: Path) -> list[dict]:
+    codes = sorted({c for peers in PAIRS.values() for c in peers} | set(COMPILE_ERRORS))
+    command = [ruff, "check", "--isolated", "--no-cache", "--output-format", "json", "--exit-zero",
+               "--target-version", "py314", "--select", ",".join(codes), str(root)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=True)
+    rows = json.loads(done.stdout)
+    for row in rows:
+        row["rel"] = Path(row["filename"]).resolve().relative_to(root.resolve()).as_posix()
+    return rows
+
+
+def run_ours(python: str, root: Path) -> tuple[list[tuple[str, str, int, str]], str]:
+    """Our findings under one interpreter, and what it wrote to stderr (warnings must not leak)."""
+    with tempfile.TemporaryDirectory() as cwd:  # so the interpreter imports its own install
+        done = subprocess.run([python, "-c", _RUNNER, str(root), ",".join([*PAIRS, "SYN001"])], cwd=cwd,
+                              capture_output=True, text=True, timeout=1800, check=True)
+    return [tuple(json.loads(line)) for line in done.stdout.splitlines()], done.stderr
+
+
+def compare(ours: list[tuple[str, str, int, str]], ruff: list[dict]) -> dict:
+    by_code: dict[str, dict[Key, str]] = defaultdict(dict)
+    for row in ruff:
+        by_code[row["code"]][(row["rel"], row["location"]["row"])] = f"{row['code']} {row['message']}"
+    rules = {}
+    for code, peers in PAIRS.items():
+        mine = {(p, line): msg for c, p, line, msg in ours if c == code}
+        theirs = {key: msg for peer in peers for key, msg in by_code[peer].items()}
+        union = mine.keys() | theirs.keys()
+        rules[code] = {
+            "ours": len(mine), "ruff": len(theirs), "both": len(mine.keys() & theirs.keys()),
+            "only_ours": sorted(f"{p}:{n} {mine[(p, n)]}" for p, n in mine.keys() - theirs.keys()),
+            "only_ruff": sorted(f"{p}:{n} {theirs[(p, n)]}" for p, n in theirs.keys() - mine.keys()),
+            "agreement": len(mine.keys() & theirs.keys()) / len(union) if union else 1.0,
+        }
+    invalid = {key[0] for key in by_code["invalid-syntax"]}
+    compile_rule = {key[0] for code in COMPILE_ERRORS for key in by_code[code]}
+    syntax: dict[str, list[str]] = {"invalid": [], "compile_rule": [], "ruff_parses": []}
+    for path in sorted({p for c, p, _, _ in ours if c == "SYN001"}):
+        first = next(f"{p}:{n} {m}" for c, p, n, m in ours if c == "SYN001" and p == path)
+        kind = "invalid" if path in invalid else "compile_rule" if path in compile_rule else "ruff_parses"
+        syntax[kind].append(first)
+    missed = sorted(invalid - {p for c, p, _, _ in ours if c == "SYN001"})
+    return {"rules": rules, "syntax": syntax, "ruff_invalid_without_syn001": missed}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("fixtures", type=Path, help="Ruff's crates/ruff_linter/resources/test/fixtures")
+    parser.add_argument("--ruff", required=True, help="the ruff executable (from PyPI, in its own venv)")
+    parser.add_argument("--ours", action="append", metavar="PYTHON[=LABEL]",
+                        help="an interpreter with pattern-warden installed (repeatable; default: this one)")
+    parser.add_argument("--examples", type=int, default=8)
+    args = parser.parse_args()
+    if not args.fixtures.is_dir():
+        raise SystemExit(f"{args.fixtures} is not a folder: pass Ruff's crates/ruff_linter/resources/test/fixtures")
+    ruff = run_ruff(args.ruff, args.fixtures)
+    versions = [spec.partition("=") for spec in (args.ours or [sys.executable])]
+    reports = {}
+    for python, _, label in versions:
+        findings, stderr = run_ours(python, args.fixtures)
+        reports[label or python] = compare(findings, ruff)
+        reports[label or python]["stderr_lines"] = len(stderr.splitlines())
+    files = len(list(args.fixtures.rglob("*.py")))
+    print(f"# Ruff fixtures: {files} .py files; Ruff {_version(args.ruff)} --target-version py314\n")
+    print("| ours | Ruff | version | ours n | Ruff n | both | only ours | only Ruff | agreement |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for code, peers in PAIRS.items():
+        for label, report in reports.items():
+            row = report["rules"][code]
+            print(f"| {code} | {','.join(peers)} | {label} | {row['ours']} | {row['ruff']} | {row['both']} | "
+                  f"{len(row['only_ours'])} | {len(row['only_ruff'])} | {row['agreement']:.0%} |")
+    print("\n| version | lines both | lines only ours | lines only Ruff | files SYN001 | Ruff: invalid | "
+          "Ruff: compile-error rule | Ruff parses it | Ruff invalid, no SYN001 | stderr lines |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for label, report in reports.items():
+        rows, syn = report["rules"].values(), report["syntax"]
+        print(f"| {label} | {sum(r['both'] for r in rows)} | {sum(len(r['only_ours']) for r in rows)} | "
+              f"{sum(len(r['only_ruff']) for r in rows)} | {sum(map(len, syn.values()))} | {len(syn['invalid'])} | "
+              f"{len(syn['compile_rule'])} | {len(syn['ruff_parses'])} | {len(report['ruff_invalid_without_syn001'])} | "
+              f"{report['stderr_lines']} |")
+    for label, report in reports.items():
+        print(f"\n## {label}")
+        for kind in ("ruff_parses", "compile_rule"):
+            for line in report["syntax"][kind][: args.examples]:
+                print(f"  SYN001 {kind}: {line}")
+        for line in report["ruff_invalid_without_syn001"][: args.examples]:
+            print(f"  Ruff invalid, no SYN001: {line}")
+        for code, row in report["rules"].items():
+            for side in ("only_ours", "only_ruff"):
+                for line in row[side][: args.examples]:
+                    print(f"  {code} {side}: {line}")
+
+
+def _version(ruff: str) -> str:
+    return subprocess.run([ruff, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+
+
+if __name__ == "__main__":
+    main()
