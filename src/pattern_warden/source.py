@@ -129,14 +129,19 @@ class SourceFile:
         return sum(1 for k in self.line_kinds if k is kind)
 
 
+#: SyntaxWarnings with these file names are ours: our parses, and (3.12+) ``tokenize``, whose C
+#: tokenizer reports invalid escapes under "<string>" with no way to name the file.
+_QUIET_NAMES = (_PARSE_NAME, "<string>")
+
+
 def _quiet() -> None:
-    """Silence the parser's and compiler's SyntaxWarnings for our parses only (matched by the file
-    name we give them). A filter, not ``catch_warnings``, because that is not thread-safe; it is
-    re-added when something (a test runner's ``catch_warnings``) has reset the filters."""
-    for entry in warnings.filters:
-        if getattr(entry[3], "pattern", entry[3]) == _PARSE_NAME:
-            return
-    warnings.filterwarnings("ignore", category=SyntaxWarning, module=_PARSE_NAME)
+    """Silence SyntaxWarnings from our parses and tokenizing (matched by the file names they
+    carry). A filter, not ``catch_warnings``, because that is not thread-safe; it is re-added
+    when something (a test runner's ``catch_warnings``) has reset the filters."""
+    present = {getattr(entry[3], "pattern", entry[3]) for entry in warnings.filters if entry[2] is SyntaxWarning}
+    for name in _QUIET_NAMES:
+        if re.escape(name) not in present:
+            warnings.filterwarnings("ignore", category=SyntaxWarning, module=re.escape(name))
 
 
 def _failure(exc: SyntaxError, lowered: Lowered | None = None, needs: str | None = None) -> ParseFailure:
@@ -256,6 +261,7 @@ _NON_CODE_TOKENS = frozenset(
 
 
 def _python_line_kinds(text: str, count: int) -> list[LineKind] | None:
+    _quiet()
     kinds = [LineKind.BLANK] * count
     try:
         # tokenize reads lines at "\n" only: a lone "\r" would merge two of the parser's lines.
