@@ -72,7 +72,7 @@ def run_ruff(ruff: str, root: Path) -> list[dict]:
     rows = json.loads(done.stdout)
     for row in rows:
         row["rel"] = Path(row["filename"]).resolve().relative_to(root.resolve()).as_posix()
-    return rows
+    return [row for row in rows if row["rel"].endswith(".py")]  # not stubs or notebooks, like ours
 
 
 def run_ours(python: str, root: Path) -> tuple[list[tuple[str, str, int, str]], str]:
@@ -80,7 +80,8 @@ def run_ours(python: str, root: Path) -> tuple[list[tuple[str, str, int, str]], 
     with tempfile.TemporaryDirectory() as cwd:  # so the interpreter imports its own install
         done = subprocess.run([python, "-c", _RUNNER, str(root), ",".join([*PAIRS, "SYN001"])], cwd=cwd,
                               capture_output=True, text=True, timeout=1800, check=True)
-    return [tuple(json.loads(line)) for line in done.stdout.splitlines()], done.stderr
+    rows = [tuple(json.loads(line)) for line in done.stdout.splitlines()]
+    return [row for row in rows if row[1].endswith(".py")], done.stderr
 
 
 def compare(ours: list[tuple[str, str, int, str]], ruff: list[dict]) -> dict:

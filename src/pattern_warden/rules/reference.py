@@ -11,6 +11,7 @@ import inspect
 
 from pydantic import BaseModel, Field
 
+from pattern_warden.rules import ruff_differences
 from pattern_warden.rules.base import Options, Rule
 from pattern_warden.rules.registry import ALL_RULES
 
@@ -104,5 +105,5 @@ def rules_markdown() -> str:
         for r in ALL_RULES
     ]
     body = "\n".join(rule_markdown(rule, heading="##") for rule in ALL_RULES)
-    return "\n".join(lines) + "\n\n" + body
+    return "\n".join(lines) + "\n\n" + body + "\n" + ruff_differences.MARKDOWN
 

@@ -1,4 +1,4 @@
-"""The finding for a file that does not parse: reported at its line, so the run goes on."""
+"""The finding for code that does not parse or compile: reported at its line, so the run goes on."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from pattern_warden.rules.base import Invalid, Rule, Severity
 
 
 class SyntaxErrorRule(Rule):
-    """Reports files that Python cannot parse. No other rule can check such a file."""
+    """Reports code that Python cannot parse, and errors its compiler raises on code that parses
+    (`nonlocal` at module level, `return` outside a function). Syntax newer than the running
+    Python (3.12-3.14) is read, not reported; what cannot be read names the Python it needs. A
+    syntax error inside a function hides that function from the other rules, elsewhere the file."""
 
     code = "SYN001"
     name = "syntax-error"
@@ -15,7 +18,7 @@ class SyntaxErrorRule(Rule):
     message = "Syntax error: the file does not parse, so no other rule checked it."
     fix_hint = "Fix the syntax at this line; `python -m py_compile FILE` shows the same error."
     pattern = "specific-exceptions"
-    why = "A file that does not parse cannot be imported or checked; every other finding in it is unknown."
+    why = "Code that does not parse or compile cannot be imported, and the other rules cannot check it."
     instead = "Code that parses on the project's lowest supported Python version."
     VALID = ("x = 1\n",)
     INVALID = (Invalid("def f(:\n    pass\n", 1, 7),)
