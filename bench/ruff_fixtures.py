@@ -110,6 +110,55 @@ def compare(ours: list[tuple[str, str, int, str]], ruff: list[dict]) -> dict:
     return {"rules": rules, "syntax": syntax, "ruff_invalid_without_syn001": missed}
 
 
+def parse_cost(root: Path) -> str:
+    """What reading newer syntax costs, in this interpreter, on the fixture files: for files the
+    running parser refuses but pattern-warden reads (lowered), ``source.parse`` against one plain
+    ``ast.parse`` of the lowered text (the price of a native parse); for all files, ``source.parse``
+    (with the compile check) against ``ast.parse``. Best of three runs each."""
+    import ast
+    import time
+    import warnings
+
+    from pattern_warden.lowering import lower
+    from pattern_warden.source import parse
+
+    warnings.simplefilter("ignore")
+    texts = []
+    for path in sorted(root.rglob("*.py")):
+        try:
+            texts.append(path.read_bytes().decode("utf-8-sig"))
+        except (UnicodeDecodeError, OSError):
+            continue
+
+    def best(call, items) -> float:
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            for item in items:
+                try:
+                    call(item)
+                except (SyntaxError, ValueError):
+                    pass
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    def refused(text: str) -> bool:
+        try:
+            ast.parse(text)
+        except (SyntaxError, ValueError):
+            return True
+        return False
+
+    lowered = [t for t in texts if refused(t) and parse(t).tree is not None]
+    lines = sum(t.count("\n") for t in lowered)
+    ours, plain = best(parse, lowered), max(best(ast.parse, [lower(t).text for t in lowered]), 1e-9)
+    everything, native = best(parse, texts), best(ast.parse, texts)
+    return (f"Parse cost on Python {sys.version.split()[0]}: {len(lowered)} files ({lines} lines) need lowering: "
+            f"{ours * 1000:.0f} ms read by source.parse vs {plain * 1000:.0f} ms for one ast.parse of the lowered "
+            f"text ({ours / plain:.1f}x). All {len(texts)} files: source.parse {everything * 1000:.0f} ms vs "
+            f"ast.parse {native * 1000:.0f} ms ({everything / native:.2f}x; includes the compile check).")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("fixtures", type=Path, help="Ruff's crates/ruff_linter/resources/test/fixtures")
@@ -117,6 +166,7 @@ def main() -> None:
     parser.add_argument("--ours", action="append", metavar="PYTHON[=LABEL]",
                         help="an interpreter with pattern-warden installed (repeatable; default: this one)")
     parser.add_argument("--examples", type=int, default=8)
+    parser.add_argument("--parse-cost", action="store_true", help="also time parsing with this interpreter")
     args = parser.parse_args()
     if not args.fixtures.is_dir():
         raise SystemExit(f"{args.fixtures} is not a folder: pass Ruff's crates/ruff_linter/resources/test/fixtures")
@@ -145,6 +195,8 @@ def main() -> None:
               f"{sum(len(r['only_ruff']) for r in rows)} | {sum(map(len, syn.values()))} | {len(syn['invalid'])} | "
               f"{len(syn['compile_rule'])} | {len(syn['ruff_parses'])} | {len(report['ruff_invalid_without_syn001'])} | "
               f"{report['stderr_lines']} |")
+    if args.parse_cost:
+        print("\n" + parse_cost(args.fixtures))
     for label, report in reports.items():
         print(f"\n## {label}")
         for kind in ("ruff_parses", "compile_rule"):

@@ -23,6 +23,7 @@ in ``Lowered.needs`` so the syntax error can say which Python the file needs.
 from __future__ import annotations
 
 import ast
+import bisect
 import io
 import re
 import sys
@@ -34,6 +35,11 @@ _QUOTES = "'\""
 _PREFIX_LETTERS = frozenset("rbuftRBUFT")
 _OPEN, _CLOSE = "([{", ")]}"
 _ESCAPE = re.compile(r"\\.", re.DOTALL)
+#: What the scanner stops at: in code, in a replacement field, in a string, in an f-string.
+_CODE = re.compile(r"[#'\"]")
+_FIELD_CODE = re.compile(r"[#'\"()\[\]{}:!]")
+_BODY = re.compile(r"[\\'\"\n]")
+_FORMATTED_BODY = re.compile(r"[\\'\"\n{}]")
 
 if sys.version_info >= (3, 12):
     TypeAlias = ast.TypeAlias
@@ -66,10 +72,10 @@ class _String:
     prefix: str
     parents: tuple[_String, ...]
     fields: list[tuple[int, int]] = field(default_factory=list)  # replacement-field spans
+    formatted: bool = False  # an f- or t-string
 
-    @property
-    def formatted(self) -> bool:
-        return any(c in "ftFT" for c in self.prefix)
+    def __post_init__(self) -> None:
+        self.formatted = any(c in "ftFT" for c in self.prefix)
 
 
 class Unlowerable(Exception):
@@ -106,7 +112,12 @@ class _Scanner:
     def _code(self, i: int, parents: tuple[_String, ...], field_end: bool) -> int:
         """Scan code from ``i``; inside a replacement field stop at its ``}``, ``!`` or ``:``."""
         text, n, depth = self.text, len(self.text), 0
+        interesting = _FIELD_CODE if field_end else _CODE
         while i < n:
+            found = interesting.search(text, i)
+            if found is None:
+                return n
+            i = found.start()
             c = text[i]
             if c == "#":
                 stop = text.find("\n", i)
@@ -125,7 +136,7 @@ class _Scanner:
                     return i
                 depth = max(depth - 1, 0)
                 i += 1
-            elif field_end and depth == 0 and (c == ":" or (c == "!" and text[i + 1: i + 2] != "=")):
+            elif depth == 0 and (c == ":" or (c == "!" and text[i + 1: i + 2] != "=")):
                 return i
             else:
                 i += 1
@@ -137,8 +148,13 @@ class _Scanner:
         literal = _String(start, quote_at, quote, n, prefix, parents)
         self.strings.append(literal)
         raw = "r" in prefix.lower()
+        interesting = _FORMATTED_BODY if literal.formatted else _BODY
         i = quote_at + len(quote)
         while i < n:
+            found = interesting.search(text, i)
+            if found is None:
+                return n
+            i = found.start()
             c = text[i]
             if c == "\\" and not raw and literal.formatted and text[i + 1: i + 3] == "N{":
                 close = text.find("}", i)
@@ -224,27 +240,56 @@ class Lowered:
                     node.col_offset = self.column(node.lineno, node.col_offset)
                     if node.end_lineno is not None and node.end_col_offset is not None:
                         node.end_col_offset = self.column(node.end_lineno, node.end_col_offset)
-        if self.templates or (self.aliases and RUNNING < (3, 12)):
+        if self.templates or self.aliases:
             _Restorer(self).visit(tree)
         return tree
 
 
-class _Restorer(ast.NodeTransformer):
+def _holds_line(node: ast.AST, lines: list[int]) -> bool:
+    first = getattr(node, "lineno", None)
+    if first is None:
+        return True
+    at = bisect.bisect_left(lines, first)
+    return at < len(lines) and lines[at] <= (getattr(node, "end_lineno", None) or first)
+
+
+class _Restorer:
+    """Swaps the lowered stand-ins for the newer nodes, in one walk (parents before children)."""
+
     def __init__(self, lowered: Lowered) -> None:
         self.aliases = lowered.aliases
         self.templates = set(lowered.templates)
 
-    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
-        key = (node.lineno, node.col_offset)
-        if key in self.templates:  # outermost first: a format spec may share the string's start
-            self.templates.discard(key)
-            node = ast.copy_location(TemplateStr(values=node.values), node)
-        self.generic_visit(node)
-        return node
+    def visit(self, tree: ast.Module) -> None:
+        """Only subtrees whose lines hold a stand-in are entered: the walk costs the few
+        statements that changed, not the file."""
+        lines = sorted({line for line, _ in self.templates} | {line for line, _ in self.aliases})
+        stack: list[ast.AST] = [tree]
+        while stack:
+            node = stack.pop()
+            for name in node._fields:
+                value = getattr(node, name, None)
+                for k, child in enumerate(value if isinstance(value, list) else [value]):
+                    if not isinstance(child, ast.AST) or not _holds_line(child, lines):
+                        continue
+                    if isinstance(child, (ast.JoinedStr, ast.Assign)):
+                        swapped = self._swap(child)
+                        if swapped is not child:
+                            if isinstance(value, list):
+                                value[k] = swapped
+                            else:
+                                setattr(node, name, swapped)
+                            child = swapped
+                    stack.append(child)
 
-    def visit_Assign(self, node: ast.Assign) -> ast.AST:
-        self.generic_visit(node)
-        name_cols = self.aliases.get((node.lineno, node.col_offset))
+    def _swap(self, node: ast.JoinedStr | ast.Assign) -> ast.AST:
+        key = (node.lineno, node.col_offset)
+        if isinstance(node, ast.JoinedStr):
+            if key not in self.templates:
+                return node
+            self.templates.discard(key)  # outermost only: a format spec may share the string's start
+            return ast.copy_location(TemplateStr(values=node.values), node)
+        name_cols = self.aliases.get(key)
         target = node.targets[0]
         if name_cols is None or len(node.targets) != 1 or not isinstance(target, ast.Name):
             return node
@@ -387,11 +432,18 @@ def _unescape_field(text: str, begin: int, end: int, edits: _Edits) -> None:
         at = text.find("\\", at + 2, end)
 
 
+_TYPE_STATEMENTS = re.compile(
+    r"^[ \t]*(?:(?:async[ \t]+)?(?:def|class)[ \t]+\w+[ \t]*\[|type[ \t]+\w+[ \t]*[=\[])", re.MULTILINE
+)
+_STATEMENTS = re.compile(_TYPE_STATEMENTS.pattern + r"|^[ \t]*except\*?[ \t]*[^\s(:][^:\n]*,", re.MULTILINE)
 _STATEMENT_START = frozenset({tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT})
 
 
 def _lower_statements(text: str, lowered: Lowered) -> str:
-    """Type parameters, ``type`` aliases and unparenthesised ``except`` tuples, found by token."""
+    """Type parameters, ``type`` aliases and unparenthesised ``except`` tuples, found by token
+    (tokenizing only texts where a line starts like one: tokenize is the slow part)."""
+    if not (_STATEMENTS if RUNNING < (3, 14) else _TYPE_STATEMENTS).search(text):
+        return text
     tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type != tokenize.COMMENT]
     starts = [0]
     for line in text.splitlines(keepends=True):
