@@ -65,6 +65,7 @@ Key = tuple[str, int]
 
 
 def run_ruff(ruff: str, root: Path) -> list[dict]:
+    """Ruff's findings on the .py files: counterpart codes, compile-error codes, invalid syntax."""
     codes = sorted({c for peers in PAIRS.values() for c in peers} | set(COMPILE_ERRORS))
     command = [ruff, "check", "--isolated", "--no-cache", "--output-format", "json", "--exit-zero",
                "--target-version", "py314", "--select", ",".join(codes), str(root)]
@@ -85,6 +86,7 @@ def run_ours(python: str, root: Path) -> tuple[list[tuple[str, str, int, str]], 
 
 
 def compare(ours: list[tuple[str, str, int, str]], ruff: list[dict]) -> dict:
+    """Per rule: counts and lines each tool alone reports; SYN001 files by what Ruff says of them."""
     by_code: dict[str, dict[Key, str]] = defaultdict(dict)
     for row in ruff:
         by_code[row["code"]][(row["rel"], row["location"]["row"])] = f"{row['code']} {row['message']}"
@@ -160,6 +162,7 @@ def parse_cost(root: Path) -> str:
 
 
 def main() -> None:
+    """Run Ruff once and each --ours interpreter, then print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("fixtures", type=Path, help="Ruff's crates/ruff_linter/resources/test/fixtures")
     parser.add_argument("--ruff", required=True, help="the ruff executable (from PyPI, in its own venv)")
@@ -179,6 +182,14 @@ def main() -> None:
         reports[label or python]["stderr_lines"] = len(stderr.splitlines())
     files = len(list(args.fixtures.rglob("*.py")))
     print(f"# Ruff fixtures: {files} .py files; Ruff {_version(args.ruff)} --target-version py314\n")
+    print_tables(reports)
+    if args.parse_cost:
+        print("\n" + parse_cost(args.fixtures))
+    print_examples(reports, args.examples)
+
+
+def print_tables(reports: dict[str, dict]) -> None:
+    """The per-rule table (one row per rule and version), then the totals and SYN001 table."""
     print("| ours | Ruff | version | ours n | Ruff n | both | only ours | only Ruff | agreement |")
     print("|---|---|---|---|---|---|---|---|---|")
     for code, peers in PAIRS.items():
@@ -195,18 +206,20 @@ def main() -> None:
               f"{sum(len(r['only_ruff']) for r in rows)} | {sum(map(len, syn.values()))} | {len(syn['invalid'])} | "
               f"{len(syn['compile_rule'])} | {len(syn['ruff_parses'])} | {len(report['ruff_invalid_without_syn001'])} | "
               f"{report['stderr_lines']} |")
-    if args.parse_cost:
-        print("\n" + parse_cost(args.fixtures))
+
+
+def print_examples(reports: dict[str, dict], examples: int) -> None:
+    """Up to ``examples`` lines of each disagreement, per version."""
     for label, report in reports.items():
         print(f"\n## {label}")
         for kind in ("ruff_parses", "compile_rule"):
-            for line in report["syntax"][kind][: args.examples]:
+            for line in report["syntax"][kind][:examples]:
                 print(f"  SYN001 {kind}: {line}")
-        for line in report["ruff_invalid_without_syn001"][: args.examples]:
+        for line in report["ruff_invalid_without_syn001"][:examples]:
             print(f"  Ruff invalid, no SYN001: {line}")
         for code, row in report["rules"].items():
             for side in ("only_ours", "only_ruff"):
-                for line in row[side][: args.examples]:
+                for line in row[side][:examples]:
                     print(f"  {code} {side}: {line}")
 
 

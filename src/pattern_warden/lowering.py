@@ -87,6 +87,12 @@ class Unlowerable(Exception):
         self.offset, self.version, self.what = offset, version, what
 
 
+def _next(pattern: re.Pattern[str], text: str, i: int) -> int:
+    """Where ``pattern`` next matches from ``i``, or the end of the text."""
+    found = pattern.search(text, i)
+    return len(text) if found is None else found.start()
+
+
 class _Scanner:
     """Finds every string literal, f-/t-string fields and nested strings included (PEP 701 rules)."""
 
@@ -113,11 +119,7 @@ class _Scanner:
         """Scan code from ``i``; inside a replacement field stop at its ``}``, ``!`` or ``:``."""
         text, n, depth = self.text, len(self.text), 0
         interesting = _FIELD_CODE if field_end else _CODE
-        while i < n:
-            found = interesting.search(text, i)
-            if found is None:
-                return n
-            i = found.start()
+        while (i := _next(interesting, text, i)) < n:
             c = text[i]
             if c == "#":
                 stop = text.find("\n", i)
@@ -150,11 +152,7 @@ class _Scanner:
         raw = "r" in prefix.lower()
         interesting = _FORMATTED_BODY if literal.formatted else _BODY
         i = quote_at + len(quote)
-        while i < n:
-            found = interesting.search(text, i)
-            if found is None:
-                return n
-            i = found.start()
+        while (i := _next(interesting, text, i)) < n:
             c = text[i]
             if c == "\\" and not raw and literal.formatted and text[i + 1: i + 3] == "N{":
                 close = text.find("}", i)
@@ -359,13 +357,8 @@ def _lower_strings(text: str, lowered: Lowered) -> str:
     scanner = _Scanner(text)
     scanner.run()
     edits = _Edits(text)
-    for literal in scanner.strings:
-        t_at = next((literal.start + k for k, c in enumerate(literal.prefix) if c in "tT"), None)
-        if t_at is not None and RUNNING < (3, 14):
-            edits.put(t_at, "f" if text[t_at] == "t" else "F")
-            if not literal.parents:
-                lowered.templates.add(_line_col(text, literal.start))
-            lowered.lowered.add("3.14")
+    if RUNNING < (3, 14):
+        _retag_templates(scanner.strings, edits, lowered)
     if RUNNING >= (3, 12):
         return edits.apply(lowered)
     nested: dict[int, list[_String]] = {}
@@ -384,6 +377,17 @@ def _lower_strings(text: str, lowered: Lowered) -> str:
         else:
             lowered.lowered.add("3.12")
     return edits.apply(lowered)
+
+
+def _retag_templates(strings: list[_String], edits: _Edits, lowered: Lowered) -> None:
+    """t-strings become f-strings (same length); the outermost are remembered for ``restore``."""
+    for literal in strings:
+        t_at = next((literal.start + k for k, c in enumerate(literal.prefix) if c in "tT"), None)
+        if t_at is not None:
+            edits.put(t_at, "f" if edits.text[t_at] == "t" else "F")
+            if not literal.parents:
+                lowered.templates.add(_line_col(edits.text, literal.start))
+            lowered.lowered.add("3.14")
 
 
 def _lower_fstring(top: _String, nested: list[_String], comments: list[tuple[int, int]], text: str,
@@ -445,9 +449,7 @@ def _lower_statements(text: str, lowered: Lowered) -> str:
     if not (_STATEMENTS if RUNNING < (3, 14) else _TYPE_STATEMENTS).search(text):
         return text
     tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type != tokenize.COMMENT]
-    starts = [0]
-    for line in text.splitlines(keepends=True):
-        starts.append(starts[-1] + len(line))
+    starts = [0, *(match.end() for match in re.finditer("\n", text))]  # tokenize's lines end at \n only
 
     def offset(position: tuple[int, int]) -> int:
         return starts[position[0] - 1] + position[1]
@@ -465,16 +467,21 @@ def _lower_statements(text: str, lowered: Lowered) -> str:
             continue
         mark = edits.mark()
         try:
-            if words[0] in ("def", "class") and len(words) > 2 and words[2] == "[":
-                _blank_type_params(tokens, k + 2, offset, edits, lowered)
-            elif words[0] == "type" and len(words) > 2 and tokens[k + 1].type == tokenize.NAME and words[2] in ("=", "["):
-                _lower_alias(tokens, k, offset, edits, lowered, text)
-            elif words[0] == "except" and RUNNING < (3, 14):
-                _parenthesise_except(tokens, k, offset, edits, lowered)
+            _lower_statement(tokens, k, words, offset, edits, lowered)
         except Unlowerable as exc:
             edits.revert(mark)
             lowered.unlowerable.append((tok.start[0], tok.start[0], exc.version))
     return edits.apply(lowered)
+
+
+def _lower_statement(tokens: list, k: int, words: list[str], offset, edits: _Edits, lowered: Lowered) -> None:
+    """The statement starting at ``tokens[k]``, if it is one of the newer forms."""
+    if words[0] in ("def", "class") and len(words) > 2 and words[2] == "[":
+        _blank_type_params(tokens, k + 2, offset, edits, lowered)
+    elif words[0] == "type" and len(words) > 2 and tokens[k + 1].type == tokenize.NAME and words[2] in ("=", "["):
+        _lower_alias(tokens, k, offset, edits, lowered, edits.text)
+    elif words[0] == "except" and RUNNING < (3, 14):
+        _parenthesise_except(tokens, k, offset, edits, lowered)
 
 
 def _blank_type_params(tokens: list, k: int, offset, edits: _Edits, lowered: Lowered) -> int:
