@@ -95,7 +95,9 @@ def test_syntax_the_lowering_cannot_express_names_the_python_it_needs(project: P
     if sys.version_info >= (3, 12):
         assert found == []
     else:
-        assert len(found) == 1 and "needs Python 3.12+" in found[0].message
+        assert len(found) == 1 and "This is Python 3.12 syntax" in found[0].message
+    later = check_code(Workspace(load_config(project)), "lazy import json\nx = [*row for row in rows]\n", "m.py").findings
+    assert [(f.line, "This is Python 3.15 syntax" in f.message) for f in later] == [(1, True)]
 
 
 def test_no_syntax_warning_reaches_stderr(project: Path) -> None:

@@ -200,6 +200,7 @@ class _Scanner:
 class Lowered:
     """The lowered text and what ``restore`` needs to give the tree its original shape."""
 
+    original: str
     text: str
     #: One map per stage that inserted characters, in the order applied: lowered line ->
     #: sorted (byte column in that stage's output line, characters inserted there).
@@ -215,8 +216,13 @@ class Lowered:
     unlowerable: list[tuple[int, int, str]] = field(default_factory=list)
 
     def needs(self, line: int) -> str | None:
-        """The Python version of the unlowerable construct on ``line``, if there is one."""
-        return next((version for first, last, version in self.unlowerable if first <= line <= last), None)
+        """The Python version whose syntax the error on ``line`` is: a construct left unlowered
+        there, or one newer than any this module lowers."""
+        found = next((version for first, last, version in self.unlowerable if first <= line <= last), None)
+        if found is None:
+            text = self.original.splitlines()[line - 1] if 0 < line <= self.original.count("\n") + 1 else ""
+            found = next((version for pattern, version in _LATER if pattern.search(text)), None)
+        return found
 
     def column(self, line: int, col: int) -> int:
         """The original byte column of a column in the lowered text (stages undone last first)."""
@@ -440,6 +446,12 @@ _TYPE_STATEMENTS = re.compile(
     r"^[ \t]*(?:(?:async[ \t]+)?(?:def|class)[ \t]+\w+[ \t]*\[|type[ \t]+\w+[ \t]*[=\[])", re.MULTILINE
 )
 _STATEMENTS = re.compile(_TYPE_STATEMENTS.pattern + r"|^[ \t]*except\*?[ \t]*[^\s(:][^:\n]*,", re.MULTILINE)
+#: Syntax newer than any lowered here, recognised on the line of a syntax error (Python 3.15:
+#: PEP 810 lazy imports, PEP 798 unpacking in comprehensions).
+_LATER = (
+    (re.compile(r"^\s*lazy\s+(?:import|from)\s"), "3.15"),
+    (re.compile(r"[\[{(]\s*\*\*?\s*[\w(\[{][^\]})]*\bfor\b"), "3.15"),
+)
 _STATEMENT_START = frozenset({tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT})
 
 
@@ -582,7 +594,7 @@ def _parenthesise_except(tokens: list, k: int, offset, edits: _Edits, lowered: L
 
 def lower(text: str) -> Lowered:
     """The text rewritten for the running parser, as far as it goes (see ``Lowered.unlowerable``)."""
-    lowered = Lowered(text)
+    lowered = Lowered(text, text)
     stage = _lower_strings(text, lowered)
     try:
         lowered.text = _lower_statements(stage, lowered)

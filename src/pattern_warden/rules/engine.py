@@ -223,7 +223,7 @@ def _syntax_message(failure: ParseFailure) -> str:
     text = f"Syntax error: {failure.message}."
     if failure.needs:
         running = ".".join(map(str, sys.version_info[:2]))
-        text += f" This syntax needs Python {failure.needs}+; pattern-warden runs on {running} and could not lower it."
+        text += f" This is Python {failure.needs} syntax, which pattern-warden on Python {running} cannot read."
     return text
 
 
