@@ -1,9 +1,8 @@
 """Lowering newer Python syntax to what the running interpreter parses, keeping every position.
 
-pattern-warden runs on Python 3.11 and up, but the projects it reads may be written for 3.12,
-3.13 or 3.14. Before giving up on a file that ``ast.parse`` refuses, the few constructs those
-versions added are rewritten in the text so that the running parser accepts it, and every line
-and (after ``Lowered.restore``) every column stays where it was in the original file:
+pattern-warden runs on Python 3.11 and up; the projects it reads may be written for 3.12-3.14.
+When ``ast.parse`` refuses a file, the constructs those versions added are rewritten in the text
+for the running parser, every line and (after ``Lowered.restore``) every column kept:
 
 - PEP 695/696 type parameters ``def f[T: int = str](...)`` / ``class C[T]``: the bracket
   becomes blanks (3.11; on 3.12 only when it holds 3.13 defaults);
@@ -14,10 +13,9 @@ and (after ``Lowered.restore``) every column stays where it was in the original 
   f-string whose fields span lines gets triple quotes;
 - PEP 758 ``except A, B:``: parentheses are inserted.
 
-Only files that fail to parse natively pay for this (a scan of the text and a second parse).
-Blanking changes no line and no column; inserted characters are recorded and taken back out
-of the tree's columns by ``Lowered.restore``. A construct that cannot be lowered is recorded
-in ``Lowered.needs`` so the syntax error can say which Python the file needs.
+Only files that fail to parse natively pay for this. Blanks move nothing; inserted characters
+are taken back out of the tree's columns by ``Lowered.restore``. What cannot be lowered is kept
+so that the syntax error can name the Python it needs (``Lowered.needs``).
 """
 
 from __future__ import annotations
@@ -82,9 +80,9 @@ class Unlowerable(Exception):
     """The text holds a construct this lowering cannot express on the running parser: the
     syntax error it causes is reported as needing ``version``."""
 
-    def __init__(self, offset: int, version: str, what: str) -> None:
+    def __init__(self, version: str, what: str) -> None:
         super().__init__(what)
-        self.offset, self.version, self.what = offset, version, what
+        self.version = version
 
 
 def _next(pattern: re.Pattern[str], text: str, i: int) -> int:
@@ -208,8 +206,6 @@ class Lowered:
     templates: set[tuple[int, int]] = field(default_factory=set)
     #: (line, column of ``type``) -> (name column, name end column), original byte columns
     aliases: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
-    #: Python versions whose syntax was lowered, e.g. {"3.12", "3.14"}
-    lowered: set[str] = field(default_factory=set)
     #: (line, column, message) of compile errors in lowered constructs (duplicate type parameters)
     errors: list[tuple[int, int, str]] = field(default_factory=list)
     #: (first line, last line, version) of constructs left as they were: they cannot be lowered
@@ -380,8 +376,6 @@ def _lower_strings(text: str, lowered: Lowered) -> str:
         except Unlowerable as exc:
             edits.revert(mark)
             lowered.unlowerable.append((_line_col(text, top.start)[0], _line_col(text, top.end)[0], exc.version))
-        else:
-            lowered.lowered.add("3.12")
     return edits.apply(lowered)
 
 
@@ -393,7 +387,6 @@ def _retag_templates(strings: list[_String], edits: _Edits, lowered: Lowered) ->
             edits.put(t_at, "f" if edits.text[t_at] == "t" else "F")
             if not literal.parents:
                 lowered.templates.add(_line_col(edits.text, literal.start))
-            lowered.lowered.add("3.14")
 
 
 def _lower_fstring(top: _String, nested: list[_String], comments: list[tuple[int, int]], text: str,
@@ -425,7 +418,7 @@ def _requote(literal: _String, enclosing: list[str], text: str, edits: _Edits) -
         return literal.quote
     other = ("'" if literal.quote[0] == '"' else '"') * width
     if clashes(other, body) or other[0] in body:
-        raise Unlowerable(literal.start, "3.12", "nested quotes in an f-string")
+        raise Unlowerable("3.12", "nested quotes in an f-string")
     for k in range(width):
         edits.put(literal.quote_at + k, other[0])
         edits.put(literal.end - 1 - k, other[0])
@@ -519,9 +512,8 @@ def _blank_type_params(tokens: list, k: int, offset, edits: _Edits, lowered: Low
             while line_end > begin and edits.text[line_end - 1] in "\r\n":
                 line_end -= 1
             if line_end <= begin or edits.chars[line_end - 1] != " ":
-                raise Unlowerable(begin, f"{needed[0]}.{needed[1]}", "type parameters over several lines")
+                raise Unlowerable(f"{needed[0]}.{needed[1]}", "type parameters over several lines")
             edits.put(line_end - 1, "\\")
-    lowered.lowered.add(f"{needed[0]}.{needed[1]}")
     return close
 
 
@@ -563,7 +555,6 @@ def _lower_alias(tokens: list, k: int, offset, edits: _Edits, lowered: Lowered, 
         edits.put(begin + j, char)
     line, column = _line_col(text, begin)
     lowered.aliases[(line, column)] = (_line_col(text, name_begin)[1], _line_col(text, name_end)[1])
-    lowered.lowered.add("3.12")
 
 
 def _parenthesise_except(tokens: list, k: int, offset, edits: _Edits, lowered: Lowered) -> None:
@@ -589,7 +580,6 @@ def _parenthesise_except(tokens: list, k: int, offset, edits: _Edits, lowered: L
         return
     edits.insert(offset(tokens[first].start), "(")
     edits.insert(offset(tokens[colon].start), ")")
-    lowered.lowered.add("3.14")
 
 
 def lower(text: str) -> Lowered:

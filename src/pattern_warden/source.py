@@ -54,6 +54,9 @@ class Parse:
     tree: ast.Module | None  # the whole file
     partial: ast.Module | None  # the file less the functions that hold a syntax error
     failures: tuple[ParseFailure, ...]
+    #: True when ``failures`` already holds the compiler's errors: lowered and partial trees are
+    #: compiled at once (before their nodes are restored), clean trees only when asked.
+    compiled: bool = True
 
 
 #: The file name given to the parser: SyntaxWarnings carry it, and one filter silences them all.
@@ -111,8 +114,17 @@ class SourceFile:
 
     @property
     def syntax_errors(self) -> tuple[ParseFailure, ...]:
-        """Every reason to report SYN001: syntax errors, then the compiler's errors."""
+        """Why the file or part of it has no tree (and, for lowered or partial trees, what the
+        compiler refused); see ``compile_errors`` for the rest."""
         return self._parsed.failures
+
+    @cached_property
+    def compile_errors(self) -> tuple[ParseFailure, ...]:
+        """What the compiler refuses in a tree that parsed natively (``nonlocal`` at module
+        level, ``return`` outside a function): compiling costs a third of a check, so only
+        on request."""
+        parsed = self._parsed
+        return () if parsed.compiled or parsed.tree is None else _compiled(parsed.tree)
 
     @cached_property
     def line_kinds(self) -> list[LineKind]:
@@ -166,8 +178,7 @@ def parse(text: str) -> Parse:
     """Parse natively; else lower newer syntax and parse again; else recover around functions."""
     _quiet()
     try:
-        tree = ast.parse(text, _PARSE_NAME)
-        return Parse(tree, None, _compiled(tree))
+        return Parse(ast.parse(text, _PARSE_NAME), None, (), compiled=False)
     except SyntaxError as exc:
         error = exc
     except (RecursionError, MemoryError):

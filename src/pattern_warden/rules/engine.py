@@ -35,6 +35,7 @@ from pattern_warden.rules.base import Context, Options, RawFinding, Severity
 from pattern_warden.rules.fixes import apply_fixes, fix_diff
 from pattern_warden.rules.registry import BY_CODE, expand
 from pattern_warden.rules.results import CheckResult, Finding, RuleCount, SeverityName, Summary
+from pattern_warden.rules.syntax import SyntaxErrorRule
 from pattern_warden.rules.walker import Walker, visitor_table
 from pattern_warden.source import ParseFailure, SourceFile
 from pattern_warden.workspace import Skipped, Workspace
@@ -172,11 +173,8 @@ class Checker:
         ]
 
     def _collect(self, source: SourceFile) -> list[RawFinding]:
-        syntax = next(rule for rule in self.rules if rule.code == _SYNTAX)
-        errors = [
-            RawFinding(syntax, f.line, f.column + 1, f.line, f.column + 1, _syntax_message(f), syntax.severity)
-            for f in source.syntax_errors
-        ]
+        syntax = next(rule for rule in self.rules if isinstance(rule, SyntaxErrorRule))
+        errors = [_syntax_finding(syntax, f) for f in source.syntax_errors]
         tree = source.tree or source.partial_tree
         if tree is None:
             return errors or [RawFinding(syntax, 1, 1, 1, 1, syntax.message, syntax.severity)]
@@ -189,6 +187,8 @@ class Checker:
                 rule.end(ctx)
         except RecursionError:
             return [RawFinding(syntax, 1, 1, 1, 1, "Nesting too deep to check.", syntax.severity)]
+        if syntax.suspect:  # the walk saw something the compiler may refuse: ask it
+            errors += [_syntax_finding(syntax, f) for f in source.compile_errors]
         if source.tree is None:  # --fix writes only files that parse: nothing here is fixable
             return errors + [replace(f, fix=None) if f.fix else f for f in ctx.findings]
         return errors + ctx.findings
@@ -214,6 +214,11 @@ class Checker:
             fixable=raw.fix is not None,
             fix_diff=fix_diff(source.path, source.text, raw.fix) if self.options.fix and raw.fix else None,
         )
+
+
+def _syntax_finding(rule: SyntaxErrorRule, failure: ParseFailure) -> RawFinding:
+    return RawFinding(rule, failure.line, failure.column + 1, failure.line, failure.column + 1,
+                      _syntax_message(failure), rule.severity)
 
 
 def _syntax_message(failure: ParseFailure) -> str:
