@@ -12,7 +12,7 @@ import pytest
 
 from pattern_warden.config import load_config
 from pattern_warden.lowering import TemplateStr, TypeAlias, lower
-from pattern_warden.rules.engine import CheckOptions, check_code, check_paths
+from pattern_warden.rules.engine import Checker, CheckOptions, check_code, check_paths
 from pattern_warden.source import parse
 from pattern_warden.workspace import Workspace
 
@@ -87,6 +87,41 @@ def test_compile_errors_are_syn001_and_the_file_is_still_checked(project: Path) 
     for code, words in [("def f(a, a):\n    pass\n", "duplicate argument"), ("return 1\n", "outside function"),
                         ("def f[T, T](): pass\n", "duplicate type parameter")]:
         assert any(words in f.message for f in check_code(Workspace(load_config(project)), code, "m.py").findings), code
+
+
+COMPILE_ERRORS = {
+    "break outside loop": "def f():\n    break\n",
+    "continue in a class body in a loop": "for x in y:\n    class C:\n        continue\n",
+    "await outside async def": "def f():\n    await g()\n",
+    "async for outside async def": "def f():\n    return [x async for x in g()]\n",
+    "yield in a comprehension": "def f():\n    return [(yield x) for x in y]\n",
+    "return value in an async generator": "async def f():\n    yield 1\n    return 2\n",
+    "late __future__ import": "import os\nfrom __future__ import annotations\n",
+    "unknown __future__ feature": "from __future__ import braces_please\n",
+    "import * in a function": "def f():\n    from os import *\n",
+    "bare except not last": "try:\n    pass\nexcept:\n    pass\nexcept ValueError:\n    pass\n",
+    "two starred targets": "*a, *b = c\n",
+    "keyword argument repeated": "f(a=1, a=2)\n",
+    "duplicate parameter": "g = lambda a, a: a\n",
+    "global after use": "def f():\n    x = 1\n    global x\n",
+    "walrus rebinding a comprehension variable": "[x := 1 for x in y]\n",
+    "irrefutable case first": "match v:\n    case x:\n        pass\n    case 1:\n        pass\n",
+}
+
+
+@pytest.mark.parametrize("name", list(COMPILE_ERRORS))
+def test_compile_errors_the_walk_suspects_are_reported(project: Path, name: str) -> None:
+    found = check_code(Workspace(load_config(project)), COMPILE_ERRORS[name], "m.py", CheckOptions(select=("SYN001",)))
+    assert [f.message.startswith("Compile error:") for f in found.findings] == [True], name
+
+
+def test_clean_files_are_not_compiled(project: Path) -> None:
+    """Compiling costs a third of a check: a file with nothing suspect is not compiled."""
+    workspace = Workspace(load_config(project))
+    source = workspace.virtual("import os\n\nasync def f(x=None):\n    for y in x:\n        await g(*y, k=1)\n"
+                               "        break\n    return [z for z in x]\n", "m.py")
+    assert Checker(load_config(project), CheckOptions()).check(source) is not None
+    assert "compile_errors" not in vars(source)
 
 
 def test_syntax_the_lowering_cannot_express_names_the_python_it_needs(project: Path) -> None:
