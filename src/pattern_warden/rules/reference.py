@@ -104,6 +104,6 @@ def rules_markdown() -> str:
         f"{'yes' if r.fixable else ''} |"
         for r in ALL_RULES
     ]
-    body = "\n".join(rule_markdown(rule, heading="##") for rule in ALL_RULES)
-    return "\n".join(lines) + "\n\n" + body + "\n" + ruff_differences.MARKDOWN
+    body = "\n".join(rule_markdown(rule, heading="##") for rule in ALL_RULES) + "\n" + ruff_differences.MARKDOWN
+    return "\n".join(lines) + "\n\n" + body
 

@@ -32,7 +32,7 @@ class SyntaxErrorRule(Rule):
     message = "Syntax error: the file does not parse, so no other rule checked it."
     fix_hint = "Fix the syntax at this line; `python -m py_compile FILE` shows the same error."
     pattern = "specific-exceptions"
-    why = "Code that does not parse or compile cannot be imported, and the other rules cannot check it."
+    why = "A file that does not parse cannot be imported or checked; every other finding in it is unknown."
     instead = "Code that parses on the project's lowest supported Python version."
     VALID = ("x = 1\n",)
     INVALID = (Invalid("def f(:\n    pass\n", 1, 7), Invalid("def f():\n    pass\nreturn 1\n", 3, 1))
