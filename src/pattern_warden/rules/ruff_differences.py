@@ -37,8 +37,6 @@ intended; everything else where one tool alone reports a line is a bug to fix.
 
 **Rules**
 
-- Suppression: we read `# warden: ignore[...]` only, never `# noqa` or `# ruff: noqa`, which
-  are written for other tools' codes (COR002, DOC001 lines in Ruff's noqa fixtures).
 - ERR001 / B006: a mutable default is reported even when the annotation names an immutable
   type (`a: Sequence[int] = []`): the one object is still shared by every call.
 - ASY003 / S113: `urllib.request.urlopen()` without a timeout is reported too; S113 covers
