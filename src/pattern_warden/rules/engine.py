@@ -13,12 +13,13 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import sys
 import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -34,8 +35,9 @@ from pattern_warden.rules.base import Context, Options, RawFinding, Severity
 from pattern_warden.rules.fixes import apply_fixes, fix_diff
 from pattern_warden.rules.registry import BY_CODE, expand
 from pattern_warden.rules.results import CheckResult, Finding, RuleCount, SeverityName, Summary
+from pattern_warden.rules.syntax import SyntaxErrorRule
 from pattern_warden.rules.walker import Walker, visitor_table
-from pattern_warden.source import SourceFile
+from pattern_warden.source import ParseFailure, SourceFile
 from pattern_warden.workspace import Skipped, Workspace
 
 #: Bumped whenever a rule's behaviour changes, so that no cache serves stale findings.
@@ -171,13 +173,11 @@ class Checker:
         ]
 
     def _collect(self, source: SourceFile) -> list[RawFinding]:
-        syntax = next(rule for rule in self.rules if rule.code == _SYNTAX)
-        tree = source.tree
+        syntax = next(rule for rule in self.rules if isinstance(rule, SyntaxErrorRule))
+        errors = [_syntax_finding(syntax, f) for f in source.syntax_errors]
+        tree = source.tree or source.partial_tree
         if tree is None:
-            failure = source.parse_failure
-            line, column = (failure.line, failure.column + 1) if failure else (1, 1)
-            text = f"Syntax error: {failure.message}." if failure else syntax.message
-            return [RawFinding(syntax, line, column, line, column, text, syntax.severity)]
+            return errors or [RawFinding(syntax, 1, 1, 1, 1, syntax.message, syntax.severity)]
         ctx = Context(source=source, tree=tree)
         try:
             for rule in self.rules:
@@ -187,7 +187,11 @@ class Checker:
                 rule.end(ctx)
         except RecursionError:
             return [RawFinding(syntax, 1, 1, 1, 1, "Nesting too deep to check.", syntax.severity)]
-        return ctx.findings
+        if syntax.suspect:  # the walk saw something the compiler may refuse: ask it
+            errors += [_syntax_finding(syntax, f) for f in source.compile_errors]
+        if source.tree is None:  # --fix writes only files that parse: nothing here is fixable
+            return errors + [replace(f, fix=None) if f.fix else f for f in ctx.findings]
+        return errors + ctx.findings
 
     def check(self, source: SourceFile) -> list[Finding]:
         """The findings of one file as result models (exemptions, floor and suppressions applied)."""
@@ -210,6 +214,22 @@ class Checker:
             fixable=raw.fix is not None,
             fix_diff=fix_diff(source.path, source.text, raw.fix) if self.options.fix and raw.fix else None,
         )
+
+
+def _syntax_finding(rule: SyntaxErrorRule, failure: ParseFailure) -> RawFinding:
+    return RawFinding(rule, failure.line, failure.column + 1, failure.line, failure.column + 1,
+                      _syntax_message(failure), rule.severity)
+
+
+def _syntax_message(failure: ParseFailure) -> str:
+    """What SYN001 says: the parser's words, which Python the syntax needs, and what was skipped."""
+    if failure.semantic:
+        return f"Compile error: {failure.message} (the file parses; Python refuses to run it)."
+    text = f"Syntax error: {failure.message}."
+    if failure.needs:
+        running = ".".join(map(str, sys.version_info[:2]))
+        text += f" This is Python {failure.needs} syntax, which pattern-warden on Python {running} cannot read."
+    return text
 
 
 def _stat_key(path: Path) -> StatKey:

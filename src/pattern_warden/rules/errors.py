@@ -26,12 +26,21 @@ def _is_mutable(node: ast.expr, ctx: Context) -> bool:
 
 
 def _body_indent(ctx: Context, func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
-    """The indentation of the function's first statement, or None for a one-line def."""
+    """The indentation of the function's first statement, or None when the body does not start
+    its own line (a one-line def, ``): ...`` after a long signature, a backslash continuation)."""
     first = func.body[0]
-    if first.lineno == func.lineno:
+    if first.lineno == func.lineno or not _starts_line(ctx, first.lineno, first.col_offset):
         return None
     line = ctx.source.lines[first.lineno - 1]
     return line[: len(line) - len(line.lstrip())]
+
+
+def _starts_line(ctx: Context, line: int, byte_column: int) -> bool:
+    """Only blanks before the column and no backslash ending the line above: a statement put
+    in front of this line starts a line of its own."""
+    text = ctx.source.lines[line - 1]
+    before = text.encode("utf-8")[:byte_column]
+    return not before.strip() and not (line > 1 and ctx.source.lines[line - 2].rstrip().endswith("\\"))
 
 
 class MutableDefault(Rule):
@@ -102,7 +111,10 @@ class MutableDefault(Rule):
             if at == len(ctx.source.text) and not ctx.source.text.endswith(("\n", "\r")):
                 guard = "\n" + guard  # the docstring ends the file without a newline
         else:  # before the first statement, or before its decorators: not between them and the def
-            at = ctx.offset(min([anchor.lineno, *(d.lineno for d in getattr(anchor, "decorator_list", ()))]), 0)
+            line = min([anchor.lineno, *(d.lineno for d in getattr(anchor, "decorator_list", ()))])
+            if line == anchor.lineno and not _starts_line(ctx, line, anchor.col_offset):
+                return None  # ``"""Doc."""; stmt``: the guard would go before the docstring
+            at = ctx.offset(line, 0)
         edits.append(Edit(at, at, guard))
         return Fix(tuple(edits))
 

@@ -7,12 +7,12 @@ never written: a broken fix costs an agent more than no fix.
 
 from __future__ import annotations
 
-import ast
 import difflib
 import re
 from collections.abc import Iterable
 
 from pattern_warden.rules.base import Edit, Fix
+from pattern_warden.source import parse
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str | None:
@@ -31,12 +31,9 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str | None:
 
 
 def parses(text: str) -> bool:
-    """True when the text is valid Python."""
-    try:
-        ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
+    """True when the text is valid Python as pattern-warden reads it: the newer syntax that the
+    running interpreter only reads once lowered counts as valid (a 3.13 file stays fixable on 3.11)."""
+    return parse(text).tree is not None
 
 
 _HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")

@@ -11,6 +11,7 @@ import inspect
 
 from pydantic import BaseModel, Field
 
+from pattern_warden.rules import ruff_differences
 from pattern_warden.rules.base import Options, Rule
 from pattern_warden.rules.measured import PRECISION
 from pattern_warden.rules.registry import ALL_RULES
@@ -133,5 +134,5 @@ def rules_markdown() -> str:
         f"{', '.join(r.ruff)} |"
         for r in ALL_RULES
     ]
-    body = "\n".join(rule_markdown(rule, heading="##") for rule in ALL_RULES)
+    body = "\n".join(rule_markdown(rule, heading="##") for rule in ALL_RULES) + "\n" + ruff_differences.MARKDOWN
     return "\n".join(lines) + "\n\n" + body
