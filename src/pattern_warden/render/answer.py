@@ -1,0 +1,126 @@
+"""How a result model becomes an MCP tool answer: compact text, lean structured content, a budget.
+
+The text content is the model's text rendering (summary first, one line per item), never its
+JSON. The structured content is the model itself without the fields that say nothing (null,
+empty lists and maps, empty strings) where the schema lets them be left out. Both stay within
+a character budget: the paged list is cut first (its cursor then points at the first item left
+out), then the largest other lists, then the text's tail; every cut is said in the text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from mcp_types import CallToolResult, TextContent
+from pydantic import BaseModel
+
+from pattern_warden.models import Page
+from pattern_warden.render.paging import cut_page
+from pattern_warden.render.text import render_text, view_of
+
+#: Claude Code warns above 10k tokens of tool output; a default answer stays well below.
+DEFAULT_TEXT = 10_000
+DEFAULT_STRUCTURED = 12_000
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Most characters of text and of structured content (compact JSON) in one answer."""
+
+    text: int = DEFAULT_TEXT
+    structured: int = DEFAULT_STRUCTURED
+
+    @classmethod
+    def of(cls, max_output_chars: int, more: bool = False) -> Budget:
+        """The default budget, or ``max_output_chars`` for both when the caller asked for more."""
+        if more:
+            return cls(max_output_chars, max_output_chars)
+        return cls(min(DEFAULT_TEXT, max_output_chars), min(DEFAULT_STRUCTURED, max_output_chars))
+
+
+def answer(model: BaseModel, budget: Budget) -> CallToolResult:
+    """The tool answer for ``model`` within ``budget``."""
+    items = view_of(model).items
+    if items and isinstance(getattr(model, "page", None), Page) and not _fits(model, budget):
+        model = cut_page(model, items, lambda m: _fits(m, budget))
+    text = render_text(model)
+    data, cuts = trim(lean(model), budget.structured, keep=items)
+    if cuts:
+        text += "Cut to fit the output budget: " + "; ".join(cuts) + ".\n"
+    return CallToolResult(content=[TextContent(type="text", text=clip(text, budget.text))], structured_content=data)
+
+
+def _fits(model: BaseModel, budget: Budget) -> bool:
+    return len(render_text(model)) <= budget.text and size(lean(model)) <= budget.structured
+
+
+def size(data: Any) -> int:
+    """Characters of ``data`` as compact JSON, as it travels."""
+    return len(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def lean(model: BaseModel) -> dict[str, Any]:
+    """The model as JSON data without optional fields that say nothing (null, empty, ``""``)."""
+    out: dict[str, Any] = {}
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        if not field.is_required() and value in (None, "", [], {}):
+            continue
+        out[field.alias or name] = _lean_value(value)
+    return out
+
+
+def _lean_value(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return lean(value)
+    if isinstance(value, list | tuple):
+        return [_lean_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _lean_value(v) for k, v in value.items()}
+    from pydantic_core import to_jsonable_python
+
+    return to_jsonable_python(value)
+
+
+def trim(data: dict[str, Any], limit: int, keep: str | None = None) -> tuple[dict[str, Any], list[str]]:
+    """Halve the largest lists (other than the paged one, ``keep``) until ``data`` fits ``limit``.
+
+    Returns the data and one ``where: N of M`` line per list cut; lists only get shorter, so the
+    data still matches its schema.
+    """
+    cuts: dict[str, tuple[int, int]] = {}
+    while size(data) > limit:
+        found = max(_lists(data, "", keep), key=lambda hit: size(hit[1]), default=None)
+        if found is None or len(found[1]) <= 1:
+            break
+        where, items = found
+        total = cuts.get(where, (0, len(items)))[1]
+        del items[len(items) // 2:]
+        cuts[where] = (len(items), total)
+    return data, [f"{where} shows {shown} of {total}" for where, (shown, total) in cuts.items()]
+
+
+def _lists(data: Any, where: str, keep: str | None) -> list[tuple[str, list[Any]]]:
+    found: list[tuple[str, list[Any]]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if not (where == "" and key == keep):
+                found += _lists(value, f"{where}.{key}" if where else key, keep)
+    elif isinstance(data, list) and data:
+        found.append((where, data))
+        for value in data:
+            if isinstance(value, dict | list):
+                found += _lists(value, where + "[]", keep)
+    return found
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut at a line end so that it and the closing note stay within ``limit``."""
+    if len(text) <= limit:
+        return text
+    tail = "... {} more characters cut by the output budget: narrow the call or pass a smaller limit.\n"
+    room = limit - len(tail) - 8
+    head = text[:room].rsplit("\n", 1)[0] + "\n"
+    return head + tail.format(len(text) - len(head))
