@@ -180,10 +180,10 @@ def _unknown(exc: UnknownId, uri: str) -> MCPError:
 
 
 def _register_status(server: MCPServer, warden: Warden) -> None:
-    @server.resource(STATUS_URI, name="status", title="Server status", mime_type="text/plain",
+    @server.resource(STATUS_URI, name="status", title="Server status", mime_type="application/json",
                      description="Uptime, calls, memory, cache sizes against their bounds.")
     def server_status() -> str:
-        return render_text(warden.status())
+        return warden.status().model_dump_json()
 
 
 def _register_patterns(server: MCPServer, warden: Warden) -> None:

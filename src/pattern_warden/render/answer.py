@@ -3,8 +3,9 @@
 The text content is the model's text rendering (summary first, one line per item), never its
 JSON. The structured content is the model itself without the fields that say nothing (null,
 empty lists and maps, empty strings) where the schema lets them be left out. Both stay within
-a character budget: the paged list is cut first (its cursor then points at the first item left
-out), then the largest other lists, then the text's tail; every cut is said in the text.
+a character budget: lists beside the page are cut to half the budget (largest first), the page
+is cut to what remains (its cursor then points at the first item left out), and last the
+text's tail; every cut is said in the text.
 """
 
 from __future__ import annotations
@@ -43,17 +44,27 @@ class Budget:
 def answer(model: BaseModel, budget: Budget) -> CallToolResult:
     """The tool answer for ``model`` within ``budget``."""
     items = view_of(model).items
-    if items and isinstance(getattr(model, "page", None), Page) and not _fits(model, budget):
-        model = cut_page(model, items, lambda m: _fits(m, budget))
+    if items and isinstance(getattr(model, "page", None), Page) and not _fits(model, items, budget):
+        model = cut_page(model, items, lambda m: _fits(m, items, budget))
     text = render_text(model)
-    data, cuts = trim(lean(model), budget.structured, keep=items)
+    data, cuts = structured(model, items, budget.structured)
     if cuts:
         text += "Cut to fit the output budget: " + "; ".join(cuts) + ".\n"
     return CallToolResult(content=[TextContent(type="text", text=clip(text, budget.text))], structured_content=data)
 
 
-def _fits(model: BaseModel, budget: Budget) -> bool:
-    return len(render_text(model)) <= budget.text and size(lean(model)) <= budget.structured
+def structured(model: BaseModel, items: str | None, limit: int) -> tuple[dict[str, Any], list[str]]:
+    """The lean model within ``limit``: lists beside the page are cut to half of it, so the page keeps room."""
+    data = lean(model)
+    if not items or items not in data:
+        return trim(data, limit)
+    rest = {key: value for key, value in data.items() if key != items}
+    rest, cuts = trim(rest, limit // 2)
+    return {**rest, items: data[items]}, cuts
+
+
+def _fits(model: BaseModel, items: str, budget: Budget) -> bool:
+    return len(render_text(model)) <= budget.text and size(structured(model, items, budget.structured)[0]) <= budget.structured
 
 
 def size(data: Any) -> int:
@@ -84,35 +95,56 @@ def _lean_value(value: Any) -> Any:
     return to_jsonable_python(value)
 
 
-def trim(data: dict[str, Any], limit: int, keep: str | None = None) -> tuple[dict[str, Any], list[str]]:
-    """Halve the largest lists (other than the paged one, ``keep``) until ``data`` fits ``limit``.
+def trim(data: dict[str, Any], limit: int) -> tuple[dict[str, Any], list[str]]:
+    """Halve the largest lists, then the longest strings, until ``data`` fits ``limit``.
 
-    Returns the data and one ``where: N of M`` line per list cut; lists only get shorter, so the
-    data still matches its schema.
+    Returns the data and one ``where: N of M`` line per cut; lists and strings only get shorter,
+    so the data still matches its schema.
     """
-    cuts: dict[str, tuple[int, int]] = {}
+    cuts: dict[str, tuple[int, int, str]] = {}
     while size(data) > limit:
-        found = max(_lists(data, "", keep), key=lambda hit: size(hit[1]), default=None)
-        if found is None or len(found[1]) <= 1:
+        lists = [hit for hit in _lists(data, "") if len(hit[1]) > 1]
+        if lists:
+            where, items = max(lists, key=lambda hit: size(hit[1]))
+            total = cuts.get(where, (0, len(items), ""))[1]
+            del items[len(items) // 2:]
+            cuts[where] = (len(items), total, "items")
+            continue
+        strings = [hit for hit in _strings(data) if len(hit[2]) > 200]
+        if not strings:
             break
-        where, items = found
-        total = cuts.get(where, (0, len(items)))[1]
-        del items[len(items) // 2:]
-        cuts[where] = (len(items), total)
-    return data, [f"{where} shows {shown} of {total}" for where, (shown, total) in cuts.items()]
+        holder, where, text = max(strings, key=lambda hit: len(hit[2]))
+        total = cuts.get(where, (0, len(text), ""))[1]
+        holder[where] = text[: len(text) // 2]
+        cuts[where] = (len(holder[where]), total, "characters")
+    return data, [f"{where} shows {shown} of {total} {unit}" for where, (shown, total, unit) in cuts.items()]
 
 
-def _lists(data: Any, where: str, keep: str | None) -> list[tuple[str, list[Any]]]:
+def _strings(data: Any) -> list[tuple[dict[str, Any], str, str]]:
+    """(holder, key, text) for every string value of a mapping inside ``data``."""
+    found: list[tuple[dict[str, Any], str, str]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, str):
+                found.append((data, key, value))
+            else:
+                found += _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            found += _strings(value)
+    return found
+
+
+def _lists(data: Any, where: str) -> list[tuple[str, list[Any]]]:
     found: list[tuple[str, list[Any]]] = []
     if isinstance(data, dict):
         for key, value in data.items():
-            if not (where == "" and key == keep):
-                found += _lists(value, f"{where}.{key}" if where else key, keep)
+            found += _lists(value, f"{where}.{key}" if where else key)
     elif isinstance(data, list) and data:
         found.append((where, data))
         for value in data:
             if isinstance(value, dict | list):
-                found += _lists(value, where + "[]", keep)
+                found += _lists(value, where + "[]")
     return found
 
 

@@ -33,17 +33,20 @@ def explain(tool: str, error: ValidationError, schema: dict[str, Any]) -> str:
 def expects(prop: dict[str, Any]) -> str:
     """``an integer from 1 to 500``, ``one of "info", "warning"``, ``a list of strings``..."""
     if "enum" in prop:
-        return "one of " + ", ".join(json.dumps(v) for v in prop["enum"])
+        return "one of " + ", ".join(json.dumps(v) for v in prop["enum"] if v is not None)
     kinds = prop.get("type")
-    if kinds is None and "anyOf" in prop:
-        return " or ".join(expects(option) for option in prop["anyOf"])
+    if kinds is None and "anyOf" in prop:  # null is left out: an optional argument can be omitted
+        return " or ".join(expects(option) for option in prop["anyOf"] if option.get("type") != "null")
     if isinstance(kinds, list):
-        return " or ".join(expects({**prop, "type": kind}) for kind in kinds)
+        return " or ".join(expects({**prop, "type": kind}) for kind in kinds if kind != "null")
     if kinds == "array":
-        inner = expects(prop.get("items", {}))
+        items = prop.get("items", {})
+        if "enum" in items:
+            return "a list of values from " + ", ".join(json.dumps(v) for v in items["enum"])
+        inner = expects(items)
         return "a list of " + (inner.split(" ", 1)[1] + "s" if inner.startswith(("a ", "an ")) else inner)
     text = {"integer": "an integer", "number": "a number", "boolean": "a boolean (true or false)",
-            "string": "a string", "null": "null (or leave it out)", "object": "an object"}.get(str(kinds), "a value")
+            "string": "a string", "object": "an object"}.get(str(kinds), "a value")
     low, high = prop.get("minimum"), prop.get("maximum")
     if low is not None and high is not None:
         text += f" from {low} to {high}"

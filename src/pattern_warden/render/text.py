@@ -58,7 +58,6 @@ def view_of(model: BaseModel) -> View:
 @cache
 def _views() -> dict[type, View]:
     # Imported on first use so that the server starts without loading every engine.
-    from pattern_warden.app import ServerStatus
     from pattern_warden.clones.models import DuplicatesResult, SimilarResult
     from pattern_warden.clones.render import duplicates_text
     from pattern_warden.delta.review import Review, render_review
@@ -83,7 +82,6 @@ def _views() -> dict[type, View]:
         RuleIndex: View(rules_text),
         DocstringEdit: View(docstring_edit_text),
         HandoffWritten: View(lambda h: f"Wrote {h.path} ({h.bytes} bytes, content_hash {h.content_hash}).\n"),
-        ServerStatus: View(status_text),
     }
 
 
@@ -120,11 +118,3 @@ def docstring_edit_text(edit: Any) -> str:
             f"content_hash {edit.content_hash}, new_hash {edit.new_hash}")
     return head + "\n" + edit.diff
 
-
-def status_text(status: Any) -> str:
-    """Version, uptime and calls, then one line per cache against its bound."""
-    memory = f"{status.rss_bytes / 2**20:.0f} MiB" if status.rss_bytes else "unknown"
-    lines = [f"pattern-warden {status.version} at {status.root}: up {status.uptime_s:g} s, {status.calls} calls, "
-             f"{status.running} running, resident {memory}"]
-    lines += [f"  {name}: {c.entries} of {c.bound}" for name, c in status.caches.items()]
-    return "\n".join(lines) + "\n"
