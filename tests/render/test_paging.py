@@ -53,8 +53,8 @@ async def test_every_file_and_finding_once_with_limit_50(big_change: Path) -> No
 
 
 async def test_review_findings_once_with_limit_50(tmp_path: Path) -> None:
-    root = make_tree(tmp_path, files=40)
+    root = make_tree(tmp_path, files=24)
     async with Client(build_server(load_config(root))) as client:
         findings, total, pages = await walk(client, "review_change", {}, "findings",
                                             lambda f: (f["path"], f["line"], f["code"]))
-        assert total == 320 and len(findings) == total and set(findings.values()) == {1} and pages >= 7
+        assert total == 192 and len(findings) == total and set(findings.values()) == {1} and pages >= 4
