@@ -60,7 +60,9 @@ def structured(model: BaseModel, items: str | None, limit: int) -> tuple[dict[st
         return trim(data, limit)
     rest = {key: value for key, value in data.items() if key != items}
     rest, cuts = trim(rest, limit // 2)
-    return {**rest, items: data[items]}, cuts
+    # Still over only when the page is down to one item: then that item's own lists are cut too.
+    whole, more = trim({**rest, items: data[items]}, limit, keep=items)
+    return whole, cuts + more
 
 
 def _fits(model: BaseModel, items: str, budget: Budget) -> bool:
@@ -95,15 +97,17 @@ def _lean_value(value: Any) -> Any:
     return to_jsonable_python(value)
 
 
-def trim(data: dict[str, Any], limit: int) -> tuple[dict[str, Any], list[str]]:
+def trim(data: dict[str, Any], limit: int, keep: str | None = None) -> tuple[dict[str, Any], list[str]]:
     """Halve the largest lists, then the longest strings, until ``data`` fits ``limit``.
 
+    The top-level list ``keep`` (the page) keeps its length: only the lists inside its items
+    are cut, since its length is what the cursor counts.
     Returns the data and one ``where: N of M`` line per cut; lists and strings only get shorter,
     so the data still matches its schema.
     """
     cuts: dict[str, tuple[int, int, str]] = {}
     while size(data) > limit:
-        lists = [hit for hit in _lists(data, "") if len(hit[1]) > 1]
+        lists = [hit for hit in _lists(data, "") if len(hit[1]) > 1 and hit[0] != keep]
         if lists:
             where, items = max(lists, key=lambda hit: size(hit[1]))
             total = cuts.get(where, (0, len(items), ""))[1]
