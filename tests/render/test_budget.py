@@ -1,8 +1,9 @@
 """Every tool's default answer fits its budget on a 620-file change with nothing committed.
 
-The tree is big enough that each list tool has more than a page to say (asserted too), so the
-budget is met by paging and cutting, not because there was little to say. Breaking the budget
-(raising ``render.answer.DEFAULT_TEXT`` or skipping ``cut_page``) makes this test fail.
+The calls are the benchmark's (bench/agent_context.py DEFAULTS). The tree is big enough that
+each list tool has more than a page to say (asserted too), so the budget is met by paging and
+cutting, not because there was little to say. Breaking the budget (raising
+``render.answer.DEFAULT_STRUCTURED`` to 100,000) makes this test fail on check_rules.
 """
 
 from __future__ import annotations
@@ -13,21 +14,12 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
+from bench.agent_context import DEFAULTS
 from pattern_warden.config import load_config
 from pattern_warden.server import build_server
 from tests.render.tree import make_tree
 
 TEXT, STRUCTURED = 10_000, 12_000
-DEFAULTS = {
-    "search_patterns": {"query": "error handling"},
-    "get_pattern": {"id": "bounded-concurrency"},
-    "check_rules": {},
-    "find_duplicates": {},
-    "find_similar": {"code": "def total(values):\n    result = 0\n    for value in values:\n        result += value\n"
-                             "    return result\n"},
-    "score_loc_delta": {},
-    "review_change": {},
-}
 PAGED = {"check_rules": "findings", "find_duplicates": "clones", "score_loc_delta": "files", "review_change": "findings"}
 
 
