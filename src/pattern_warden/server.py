@@ -30,6 +30,7 @@ from mcp_types import (
     ResourceTemplateReference,
     ToolAnnotations,
 )
+from mcp_types import Prompt as MCPPrompt
 from mcp_types import Tool as MCPTool
 from pydantic import BaseModel, Field, ValidationError
 
@@ -100,7 +101,7 @@ class WardenServer(MCPServer):
     """``MCPServer`` with lean published schemas and errors that say what to pass.
 
     The SDK derives schemas and messages from pydantic; both are written for programmers. The
-    four overrides below change only what a client reads, never how a call is dispatched.
+    overrides below change only what a client reads, never how a call is dispatched.
     """
 
     def __init__(self, max_output_chars: int, **kwargs: Any) -> None:
@@ -117,6 +118,11 @@ class WardenServer(MCPServer):
             })
             for tool in await super().list_tools()
         ]
+
+    async def list_prompts(self) -> list[MCPPrompt]:
+        """Prompt descriptions without docstring indentation, like the tools'."""
+        return [prompt.model_copy(update={"description": inspect.cleandoc(prompt.description or "")})
+                for prompt in await super().list_prompts()]
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Context | None = None) -> Any:
         """A rejected argument is answered with its name, the expected type and an example."""
