@@ -57,6 +57,11 @@ def chars(data: Any) -> int:
     return len(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
+def say(message: str) -> None:
+    """Progress on stderr; the report alone goes to stdout."""
+    print(f"agent_context: {message}", file=sys.stderr, flush=True)
+
+
 def git(root: Path, *args: str) -> None:
     env = {"GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.org", "GIT_COMMITTER_NAME": "b",
            "GIT_COMMITTER_EMAIL": "b@example.org", "PATH": "/usr/bin:/bin"}
@@ -93,7 +98,7 @@ async def definitions(client: Client) -> dict[str, int]:
     try:
         resources = (await client.list_resources()).resources
         templates = (await client.list_resource_templates()).resource_templates
-    except Exception:  # noqa: BLE001 - a peer without resources answers with an error
+    except Exception:  # noqa: BLE001 - a peer without resources answers "method not found"
         resources, templates = [], []
     direct = [{"uri": r.uri, "name": r.name, "description": r.description} for r in resources]
     tmpl = [{"uriTemplate": t.uri_template, "name": t.name, "description": t.description} for t in templates]
@@ -107,6 +112,7 @@ async def answer_sizes(client: Client, calls: dict[str, dict[str, Any]]) -> dict
     """Text and structured characters of each call's answer, and its time."""
     out = {}
     for name, args in calls.items():
+        say(f"calling {name}")
         start = time.perf_counter()
         result = await client.call_tool(name, args)
         text = "".join(getattr(block, "text", "") for block in result.content)
@@ -128,6 +134,7 @@ async def walk(client: Client, tool: str, args: dict[str, Any], items: str, key:
             seen[key(item)] = seen.get(key(item), 0) + 1
         largest = max(largest, len(result.content[0].text) + chars(data))
         pages, total, cursor = pages + 1, data["page"]["total"], data["page"].get("next_cursor")
+        say(f"{tool} page {pages}: {len(seen)} of {total}")
         if cursor is None:
             once = sum(1 for n in seen.values() if n == 1)
             return {"total": total, "seen": len(seen), "seen_once": once, "pages": pages, "largest_answer": largest}
@@ -172,7 +179,9 @@ async def main() -> None:
         report["ours_big"] = await ours(big, walks=not args.no_walk)
         report["ours_small"] = await ours(small, walks=False)
         if args.jscpd:
-            report["jscpd_big"] = await peer([args.jscpd, "--mcp", str(big)], big, {"check_duplication": {}})
+            report["jscpd_big"] = await peer([args.jscpd, "--mcp", str(big)], big, {
+                "get_statistics": {}, "check_current_directory": {},
+                "check_duplication": {"code": DEFAULTS["find_similar"]["code"], "format": "python"}})
         else:
             report["jscpd_big"] = {"error": "not run: pass --jscpd"}
         if args.pyscn:
