@@ -8,6 +8,7 @@ Run (the corpora are real sdists, unpacked outside the repository):
     python bench/agent_context.py --big /work/corpus/render/sympy-1.13.3/sympy \
         --small /work/corpus/render/click-8.1.8 --jscpd /work/corpus/render/jscpd/node_modules/.bin/jscpd \
         --pyscn /work/corpus/render/pyscn-venv/bin/pyscn-mcp
+    python bench/agent_context.py --big ... --small ... --before DIR   (definitions: DIR's sources against ours)
 
 Two trees, both copied to a temporary folder first:
 - big: the chosen sub-packages of --big (600+ .py files) in a git repository with nothing
@@ -140,9 +141,23 @@ async def walk(client: Client, tool: str, args: dict[str, Any], items: str, key:
             return {"total": total, "seen": len(seen), "seen_once": once, "pages": pages, "largest_answer": largest}
 
 
+def our_server(root: Path, source: Path | None = None) -> StdioServerParameters:
+    """Our server on ``root``; from the sources under ``source`` (another revision) when given."""
+    env = {"PATH": "/usr/bin:/bin", **({"PYTHONPATH": str(source / "src")} if source else {})}
+    return StdioServerParameters(command=sys.executable, args=["-m", "pattern_warden", "serve", "--root", str(root)],
+                                 env=env)
+
+
+async def definitions_only(root: Path, source: Path | None) -> dict[str, Any]:
+    """What a client reads before any call: definitions, resources and the pattern index."""
+    async with Client(our_server(root, source)) as client:
+        report = await definitions(client)
+        report["pattern_index"] = len((await client.read_resource("warden://patterns/index")).contents[0].text)
+    return report
+
+
 async def ours(root: Path, walks: bool) -> dict[str, Any]:
-    server = StdioServerParameters(command=sys.executable, args=["-m", "pattern_warden", "serve", "--root", str(root)])
-    async with Client(server) as client:
+    async with Client(our_server(root)) as client:
         report: dict[str, Any] = {"definitions": await definitions(client),
                                   "pattern_index": len((await client.read_resource("warden://patterns/index"))
                                                        .contents[0].text),
@@ -171,7 +186,13 @@ async def main() -> None:
     parser.add_argument("--jscpd", help="the jscpd 5 executable (optional)")
     parser.add_argument("--pyscn", help="the pyscn-mcp executable (optional)")
     parser.add_argument("--no-walk", action="store_true", help="skip walking every page")
+    parser.add_argument("--before", type=Path, help="compare definitions only with another revision's sources, "
+                                                     "e.g. from `git archive main src resources | tar -x -C DIR`")
     args = parser.parse_args()
+    if args.before:
+        print(json.dumps({"before": await definitions_only(args.small, args.before),
+                          "now": await definitions_only(args.small, None)}, indent=1))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         big, small = big_tree(args.big, Path(tmp)), small_change(args.small, Path(tmp))
         report: dict[str, Any] = {"big_py_files": sum(1 for _ in big.rglob("*.py")),
