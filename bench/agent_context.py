@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ DEFAULTS = {
 }
 
 
-def chars(data: Any) -> int:
+def chars(data: object) -> int:
     """Characters of ``data`` as compact JSON."""
     return len(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
@@ -64,6 +65,7 @@ def say(message: str) -> None:
 
 
 def git(root: Path, *args: str) -> None:
+    """Run git in ``root`` with a fixed identity, so the copies commit on any machine."""
     env = {"GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.org", "GIT_COMMITTER_NAME": "b",
            "GIT_COMMITTER_EMAIL": "b@example.org", "PATH": "/usr/bin:/bin"}
     subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
@@ -99,7 +101,8 @@ async def definitions(client: Client) -> dict[str, int]:
     try:
         resources = (await client.list_resources()).resources
         templates = (await client.list_resource_templates()).resource_templates
-    except Exception:  # noqa: BLE001 - a peer without resources answers "method not found"
+    except Exception as exc:  # noqa: BLE001 - a peer without resources answers "method not found"
+        say(f"no resources: {exc}")
         resources, templates = [], []
     direct = [{"uri": r.uri, "name": r.name, "description": r.description} for r in resources]
     tmpl = [{"uriTemplate": t.uri_template, "name": t.name, "description": t.description} for t in templates]
@@ -122,9 +125,10 @@ async def answer_sizes(client: Client, calls: dict[str, dict[str, Any]]) -> dict
     return out
 
 
-async def walk(client: Client, tool: str, args: dict[str, Any], items: str, key: Any) -> dict[str, Any]:
+async def walk(client: Client, tool: str, args: dict[str, Any], items: str,
+               key: Callable[[dict[str, Any]], object]) -> dict[str, Any]:
     """Pages of ``limit`` 50 until the end: items seen, how many once, the total, pages."""
-    seen: dict[Any, int] = {}
+    seen: dict[object, int] = {}
     cursor, pages, total, largest = None, 0, 0, 0
     while True:
         result = await client.call_tool(tool, {**args, "limit": 50, **({"cursor": cursor} if cursor else {})})
@@ -157,6 +161,7 @@ async def definitions_only(root: Path, source: Path | None) -> dict[str, Any]:
 
 
 async def ours(root: Path, walks: bool) -> dict[str, Any]:
+    """Our definitions, every default answer, and (with ``walks``) every page of files and findings."""
     async with Client(our_server(root)) as client:
         report: dict[str, Any] = {"definitions": await definitions(client),
                                   "pattern_index": len((await client.read_resource("warden://patterns/index"))
@@ -180,6 +185,7 @@ async def peer(command: list[str], root: Path, calls: dict[str, dict[str, Any]])
 
 
 async def main() -> None:
+    """Build both trees, measure us and the peers, print one JSON report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--big", type=Path, required=True, help="sympy's package folder (sympy-1.13.3/sympy)")
     parser.add_argument("--small", type=Path, required=True, help="an unpacked sdist to commit and edit")

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, Literal
 
 import anyio
+from mcp.server.lowlevel.helper_types import ReadResourceContents
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.prompts.base import UserMessage
@@ -26,13 +27,14 @@ from mcp_types import (
     CompletionArgument,
     CompletionContext,
     GetPromptResult,
+    InputRequiredResult,
     PromptReference,
     ResourceTemplateReference,
     ToolAnnotations,
 )
 from mcp_types import Prompt as MCPPrompt
 from mcp_types import Tool as MCPTool
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import AnyUrl, BaseModel, Field, ValidationError
 
 from pattern_warden import __version__
 from pattern_warden.app import CacheStatus, Warden
@@ -124,7 +126,8 @@ class WardenServer(MCPServer):
         return [prompt.model_copy(update={"description": inspect.cleandoc(prompt.description or "")})
                 for prompt in await super().list_prompts()]
 
-    async def call_tool(self, name: str, arguments: dict[str, Any], context: Context | None = None) -> Any:
+    async def call_tool(self, name: str, arguments: dict[str, Any],
+                        context: Context | None = None) -> CallToolResult | InputRequiredResult:
         """A rejected argument is answered with its name, the expected type and an example."""
         try:
             return await super().call_tool(name, arguments, context)
@@ -135,7 +138,7 @@ class WardenServer(MCPServer):
             raise ToolError(explain(name, exc.__cause__, schemas.get(name, {}))) from None
 
     async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None,
-                         context: Context | None = None) -> Any:
+                         context: Context | None = None) -> GetPromptResult | InputRequiredResult:
         """A missing argument is named with what it is for; every message stays within the output limit."""
         prompt = next((p for p in await self.list_prompts() if p.name == name), None)
         missing = [a for a in (prompt.arguments or []) if a.required and a.name not in (arguments or {})] if prompt else []
@@ -151,7 +154,8 @@ class WardenServer(MCPServer):
                     message.content.text = clip(message.content.text, share)
         return result
 
-    async def read_resource(self, uri: Any, context: Context | None = None) -> Any:
+    async def read_resource(self, uri: AnyUrl | str,
+                            context: Context | None = None) -> Iterable[ReadResourceContents] | InputRequiredResult:
         """Every resource read stays within ``limits.max-output-chars``."""
         contents = await super().read_resource(uri, context)
         if isinstance(contents, list):

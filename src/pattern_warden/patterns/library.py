@@ -113,7 +113,7 @@ class LoadProblem(BaseModel):
 
 
 class PatternIndex(BaseModel):
-    """The catalogue, served as JSON at ``warden://patterns/index``."""
+    """The catalogue; its text rendering is served at ``warden://patterns/index``."""
 
     count: int
     categories: list[str]

@@ -69,7 +69,7 @@ def _fits(model: BaseModel, items: str, budget: Budget) -> bool:
     return len(render_text(model)) <= budget.text and size(structured(model, items, budget.structured)[0]) <= budget.structured
 
 
-def size(data: Any) -> int:
+def size(data: object) -> int:
     """Characters of ``data`` as compact JSON, as it travels."""
     return len(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 

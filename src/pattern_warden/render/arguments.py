@@ -57,7 +57,7 @@ def expects(prop: dict[str, Any]) -> str:
     return text
 
 
-def example_of(prop: dict[str, Any], name: str) -> Any:
+def example_of(prop: dict[str, Any], name: str) -> object:
     """A value the schema accepts: its example, else the first enum value, else one built from the type."""
     if prop.get("examples"):
         return prop["examples"][0]

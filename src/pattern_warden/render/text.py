@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from pattern_warden.models import Page
+
+if TYPE_CHECKING:
+    from pattern_warden.clones.models import SimilarResult
+    from pattern_warden.delta.score import Scorecard
+    from pattern_warden.prompts.models import DocstringEdit
+    from pattern_warden.rules.reference import RuleIndex
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ def view_of(model: BaseModel) -> View:
     raise KeyError(f"no text renderer is registered for {type(model).__name__}")
 
 
-@cache
+@lru_cache(maxsize=1)
 def _views() -> dict[type, View]:
     # Imported on first use so that the server starts without loading every engine.
     from pattern_warden.clones.models import DuplicatesResult, SimilarResult
@@ -85,7 +91,7 @@ def _views() -> dict[type, View]:
     }
 
 
-def similar_text(result: Any) -> str:
+def similar_text(result: SimilarResult) -> str:
     """Count first, then one line per match (``path:start-end function 93%``), then the advice."""
     lines = [f"{len(result.matches)} similar functions among {result.searched_functions} for {result.query}"]
     lines += [f"{m.path}:{m.start_line}-{m.end_line} {m.function} {m.similarity:.0%}" for m in result.matches]
@@ -94,7 +100,7 @@ def similar_text(result: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
-def scorecard_text(card: Any) -> str:
+def scorecard_text(card: Scorecard) -> str:
     """The scorecard's own summary block, then one line per file of this page."""
     lines = [card.summary.rstrip("\n")]
     for f in card.files:
@@ -104,14 +110,14 @@ def scorecard_text(card: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
-def rules_text(index: Any) -> str:
+def rules_text(index: RuleIndex) -> str:
     """One line per rule: code, severity, name, message and its documentation URI."""
     lines = [f"{index.count} rules; read warden://rules/{{code}} for one rule's documentation"]
     lines += [f"{r.code} {r.severity} {r.name}: {r.message}" for r in index.rules]
     return "\n".join(lines) + "\n"
 
 
-def docstring_edit_text(edit: Any) -> str:
+def docstring_edit_text(edit: DocstringEdit) -> str:
     """What was (or would be) done, the hashes to pass on, then the diff."""
     done = "written" if edit.written else ("dry run, nothing written" if edit.dry_run else "not written")
     head = (f"{edit.action} the docstring of {edit.symbol} at {edit.path}:{edit.line} ({done}); "
