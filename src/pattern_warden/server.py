@@ -179,9 +179,9 @@ def build_server(config: Config, library: PatternLibrary | None = None) -> MCPSe
     return server
 
 
-def _answer(warden: Warden, model: BaseModel, more: bool = False) -> CallToolResult:
-    """The answer for ``model``: the default budget, or ``max-output-chars`` when the caller asked for more."""
-    return answer(model, Budget.of(warden.config.limits.max_output_chars, more))
+async def _answer(warden: Warden, model: BaseModel, more: bool = False) -> CallToolResult:
+    """The answer for ``model`` (off the event loop): the default budget, or ``max-output-chars`` when asked for more."""
+    return await anyio.to_thread.run_sync(answer, model, Budget.of(warden.config.limits.max_output_chars, more))
 
 
 def _unknown(exc: UnknownId, uri: str) -> MCPError:
@@ -225,7 +225,7 @@ def _register_patterns(server: MCPServer, warden: Warden) -> None:
         Hits come best first with id, title, uri, a 0-1 score and the passage that matched;
         get_pattern gives a whole document.
         """
-        return _answer(warden, await warden.run(library.search, query, category=category, limit=limit))
+        return await _answer(warden, await warden.run(library.search, query, category=category, limit=limit))
 
     search_patterns.__annotations__["category"] = Annotated[
         category_type | None, Field(description="Only this category.")]
@@ -237,7 +237,7 @@ def _register_patterns(server: MCPServer, warden: Warden) -> None:
     ) -> Annotated[CallToolResult, PatternDocument]:
         """One pattern document as markdown, with its catalogue fields. An unknown id gets the nearest ids."""
         doc = await warden.run(library.get, id)
-        return _answer(warden, PatternDocument.of(doc))
+        return await _answer(warden, PatternDocument.of(doc))
 
 
 def _register_rules(server: MCPServer, warden: Warden) -> None:
@@ -282,14 +282,18 @@ def _register_rules(server: MCPServer, warden: Warden) -> None:
             select=tuple(select) if select else None, ignore=tuple(ignore or ()), min_severity=min_severity,
             fix=fix, paginate=False, store=store,
         )
-        if code is not None:
-            if paths:
-                raise ToolError("Pass either `paths` or `code`, not both.")
-            result = await warden.run(check_code, warden.workspace, code, filename, options)
-        else:
-            result = await warden.run(check_paths, warden.workspace, paths or ["."], options)
-        page_items, page = await warden.run(paginate, result.findings, cursor, limit)
-        return _answer(warden, result.model_copy(update={"findings": page_items, "page": page}), limit > 50)
+        if code is not None and paths:
+            raise ToolError("Pass either `paths` or `code`, not both.")
+
+        def check() -> CheckResult:
+            if code is not None:
+                result = check_code(warden.workspace, code, filename, options)
+            else:
+                result = check_paths(warden.workspace, paths or ["."], options)
+            page_items, page = paginate(result.findings, cursor, limit)  # the engine returns every finding
+            return result.model_copy(update={"findings": page_items, "page": page})
+
+        return await _answer(warden, await warden.run(check), limit > 50)
 
 
 def _register_clones(server: MCPServer, warden: Warden) -> None:
@@ -321,7 +325,7 @@ def _register_clones(server: MCPServer, warden: Warden) -> None:
                                     kinds=kinds if kinds is not None else ["exact", "renamed", "similar"],
                                     include_tests=include_tests, cursor=cursor, limit=limit)
         result = await warden.run(duplicates_engine, warden.workspace, paths, options, cache, state, memo)
-        return _answer(warden, result, limit > 20)
+        return await _answer(warden, result, limit > 20)
 
     @server.tool(annotations=READ_ONLY)
     async def find_similar(
@@ -339,7 +343,7 @@ def _register_clones(server: MCPServer, warden: Warden) -> None:
         """
         result = await warden.run(similar_engine, warden.workspace, code=code, path=path, symbol=symbol,
                                   limit=limit, min_similarity=min_similarity, index=index)
-        return _answer(warden, result)
+        return await _answer(warden, result)
 
 
 def _register_delta(server: MCPServer, warden: Warden) -> None:
@@ -370,7 +374,7 @@ def _register_delta(server: MCPServer, warden: Warden) -> None:
         """
         card = await warden.run(score_change, workspace, base, head, paths, before=before, after=after, diff=diff,
                                 path_name=path_name, cursor=cursor, limit=limit)
-        return _answer(warden, card, limit > 100)
+        return await _answer(warden, card, limit > 100)
 
     @server.tool(annotations=READ_ONLY)
     async def review_change(
@@ -386,7 +390,7 @@ def _register_delta(server: MCPServer, warden: Warden) -> None:
         the verdict fails or a threshold in [tool.pattern-warden.review] fails.
         """
         review = await warden.run(review_engine, workspace, path, base, head, cursor=cursor, limit=limit)
-        return _answer(warden, review, limit > 50)
+        return await _answer(warden, review, limit > 50)
 
 
 async def _prompt_messages(warden: Warden, fn: Callable[..., list[str]], *args: object) -> list[UserMessage]:
@@ -500,7 +504,7 @@ def _register_prompts(server: MCPServer, warden: Warden) -> None:
         """
         from pattern_warden.prompts.docstring_edit import apply_docstring as engine
 
-        return _answer(warden, await warden.run(engine, workspace, path, symbol, docstring, dry_run, expected_hash))
+        return await _answer(warden, await warden.run(engine, workspace, path, symbol, docstring, dry_run, expected_hash))
 
     @server.tool(annotations=WRITES)
     async def write_handoff(
@@ -514,7 +518,7 @@ def _register_prompts(server: MCPServer, warden: Warden) -> None:
         """
         from pattern_warden.prompts.handoff import write_handoff as engine
 
-        return _answer(warden, await warden.run(engine, workspace, content, path))
+        return await _answer(warden, await warden.run(engine, workspace, content, path))
 
     @server.completion()
     async def complete(
