@@ -53,6 +53,8 @@ async def test_unknown_ids_are_answered_alike_with_the_nearest(project: Path) ->
             assert near in caught.value.error.data["nearest"] and near in caught.value.error.message
         tool = await client.call_tool("get_pattern", {"id": "bounded-concurency"})
         assert tool.is_error and "Did you mean bounded-concurrency" in tool.content[0].text
+        rule = await client.call_tool("check_rules", {"code": "x = 1\n", "select": ["ERR01"]})
+        assert rule.is_error and "Did you mean ERR001" in rule.content[0].text
 
 
 async def test_tools_have_annotations_and_output_schema(project: Path) -> None:
