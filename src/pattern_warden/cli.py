@@ -291,19 +291,21 @@ def _progress() -> Callable[[str], None] | None:
 
 def _run_delta(args: argparse.Namespace, config: Config) -> int:
     from pattern_warden.delta.score import score_change
+    from pattern_warden.render import render_text
     from pattern_warden.workspace import Workspace
 
     card = score_change(Workspace(config), args.base, args.head, args.paths or None, limit=1_000_000)
-    _emit(card, args.format, lambda: card.summary)
+    _emit(card, args.format, lambda: render_text(card))
     return EXIT_OK
 
 
 def _run_review(args: argparse.Namespace, config: Config) -> int:
     from pattern_warden.delta.review import review_change
+    from pattern_warden.render import render_text
     from pattern_warden.workspace import Workspace
 
     result = review_change(Workspace(config), args.path, args.base, args.head, limit=1_000_000, progress=_progress())
-    _emit(result, args.format, lambda: result.summary)
+    _emit(result, args.format, lambda: render_text(result))
     return EXIT_OK if result.passed else EXIT_FAIL
 
 

@@ -30,6 +30,7 @@ class Page(BaseModel):
     total: int = Field(description="Items in the whole answer.")
     offset: int = Field(description="Index of this page's first item.")
     next_cursor: str | None = Field(None, description="Pass as `cursor` to get the next page; null at the end.")
+    note: str | None = Field(None, description="Why the page holds fewer items than `limit` asked for.")
 
 
 def encode_cursor(offset: int) -> str:
@@ -55,7 +56,11 @@ def decode_cursor(cursor: str | None) -> int:
 
 
 def paginate(items: Sequence[T], cursor: str | None, limit: int) -> tuple[list[T], Page]:
-    """One page of ``items`` and its ``Page`` record."""
+    """One page of ``items``: exactly min(limit, remaining) of them, and its ``Page`` record.
+
+    A page that must be smaller to fit an output budget is cut where the answer is made
+    (``render.paging.cut_page``), so engines page by count alone.
+    """
     offset = decode_cursor(cursor)
     window = list(items[offset : offset + limit])
     end = offset + len(window)

@@ -22,15 +22,25 @@ _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def text_report(result: CheckResult) -> str:
-    """One line per finding (`path:line:col: CODE message`), then the summary."""
-    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in result.findings]
+    """The summary, then one line per finding (`path:line:col: CODE message Fix: hint`), then notes.
+
+    The summary comes first because a reader who stops early (an agent, a CI log) still has
+    the whole run's counts; each pattern document is named once, after the findings.
+    """
     summary = result.summary
     counts = ", ".join(f"{n} {name}" for name, n in summary.by_severity.items() if n)
     if summary.findings:
         fixable = f"; {summary.fixable} fixable with --fix" if summary.fixable else ""
-        lines.append(f"Found {summary.findings} findings ({counts}) in {summary.files_checked} files{fixable}.")
+        lines = [f"Found {summary.findings} findings ({counts}) in {summary.files_checked} files{fixable}."]
     else:
-        lines.append(f"All checks passed ({summary.files_checked} files).")
+        lines = [f"All checks passed ({summary.files_checked} files)."]
+    for f in result.findings:
+        lines.append(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} Fix: {f.fix_hint}")
+        if f.fix_diff:
+            lines.append(f.fix_diff.rstrip("\n"))
+    patterns = {f.code: f.pattern_uri for f in result.findings}
+    if patterns:
+        lines.append("Why: " + ", ".join(f"{code} {uri}" for code, uri in sorted(patterns.items())))
     lines += [f"note: {n.path + ': ' if n.path else ''}{n.message}" for n in result.notes]
     return "\n".join(lines) + "\n"
 

@@ -1,34 +1,40 @@
 """The MCP front door: registers tools, resources and prompts on one ``MCPServer``.
 
 Each handler is a thin adapter: it validates arguments, runs the engine off the event loop,
-and returns the engine's pydantic model, which the SDK publishes as the tool's outputSchema.
-Bad input raised by an engine as ``WardenError`` becomes a tool error with the engine's
-message, and the server goes on serving.
+and hands the engine's pydantic model to ``render.answer``, which makes the answer an agent
+reads (compact text, lean structured content, within the output budget); the model's type
+stays the tool's outputSchema. Bad input raised by an engine as ``WardenError`` becomes a tool
+error with the engine's message, and the server goes on serving.
 """
 
 from __future__ import annotations
 
-import json
+import inspect
 import logging
-from collections.abc import Callable
-from typing import Annotated
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any, Literal
 
 import anyio
-from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+from mcp.server.lowlevel.helper_types import ReadResourceContents
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.prompts.base import UserMessage
-from mcp.server.mcpserver.resources import TextResource
 from mcp.shared.exceptions import MCPError
 from mcp_types import (
     INVALID_PARAMS,
+    CallToolResult,
     Completion,
     CompletionArgument,
     CompletionContext,
+    GetPromptResult,
+    InputRequiredResult,
     PromptReference,
     ResourceTemplateReference,
     ToolAnnotations,
 )
-from pydantic import Field
+from mcp_types import Prompt as MCPPrompt
+from mcp_types import Tool as MCPTool
+from pydantic import AnyUrl, BaseModel, Field, ValidationError
 
 from pattern_warden import __version__
 from pattern_warden.app import CacheStatus, Warden
@@ -42,10 +48,15 @@ from pattern_warden.clones.similar import find_similar as similar_engine
 from pattern_warden.config import Config
 from pattern_warden.delta.review import Review
 from pattern_warden.delta.score import Scorecard
-from pattern_warden.errors import WardenError
+from pattern_warden.errors import UnknownId, WardenError
+from pattern_warden.models import paginate
 from pattern_warden.patterns.library import INDEX_URI, URI_PREFIX, PatternDocument, PatternLibrary
 from pattern_warden.patterns.search import PatternSearchResult
 from pattern_warden.prompts.models import DocstringEdit, HandoffWritten
+from pattern_warden.render import Budget, answer, render_text
+from pattern_warden.render.answer import clip
+from pattern_warden.render.arguments import explain
+from pattern_warden.render.schema import lean_input, lean_output
 from pattern_warden.rules.results import CheckResult, SeverityName
 from pattern_warden.workspace import Workspace
 
@@ -54,37 +65,111 @@ log = logging.getLogger(__name__)
 INSTRUCTIONS = """\
 pattern-warden keeps your changes honest against a library of engineering patterns.
 
-Patterns: every document is a resource at warden://patterns/{id}; warden://patterns/index lists \
-them all (id, title, category, tags, summary). If your client does not show resources, call \
-search_patterns with a few keywords before you design something, then get_pattern for the \
-full text. Each document says when it applies, why, what to write, what to avoid, and which \
-rules enforce it.
+Patterns: warden://patterns/index lists every document (id, category, title); read one at \
+warden://patterns/{id}. If your client does not show resources, call search_patterns with a \
+few keywords before you design something, then get_pattern for the full text.
 
 Rules: call check_rules on the files you touched (or on a draft via `code` plus a virtual \
 `filename`) before you hand work back. Findings come ranked, each with a fix hint and a pattern \
-link; pass fix=true for unified diffs (nothing is written). warden://rules/{code} explains a rule.
+link; pass fix=true for unified diffs (nothing is written). warden://rules/{code} explains a \
+rule; warden://rules/index lists them.
 Duplicates: before writing a function, call find_similar with your draft; reuse what it \
 finds. find_duplicates lists clone classes (exact, renamed, similar) with what to do about each.
 Change scoring: before you report a change, call score_loc_delta (default: the working tree \
-against the merge-base) and quote its figures (net LOC +X/-Y, reuse rate, consolidation, \
-duplicates, coverage, verdict) instead of estimating them; review_change adds rule findings and \
-duplicates for the changed files.
+against the merge-base) and quote its figures instead of estimating them; review_change adds \
+rule findings and duplicates for the changed files.
 
-Prompts: handoff_context (end of a session; save the result with write_handoff), \
-design_decision_docstring (then apply_docstring, dry run first), search_first (before writing a \
-feature) and implementation_scorecard (after it). Each fills in facts read from the repository.
+Answers are compact text plus structured content, one page at a time: pass the cursor an \
+answer names to get the rest. Paths are relative to the server's root; nothing outside it is read.
 
-All paths are relative to the server's root; nothing outside it is read.\
+Prompts: handoff_context (save the result with write_handoff), design_decision_docstring (then \
+apply_docstring, dry run first), search_first (before a feature), implementation_scorecard (after).\
 """
 
 STATUS_URI = "warden://server/status"
+RULES_INDEX_URI = "warden://rules/index"
+RULE_TEMPLATE = "warden://rules/{code}"
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
+WRITES = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=False)
+
+# Arguments several tools share: described once, so the schemas and the prose agree.
+Cursor = Annotated[str | None, Field(description="page.next_cursor of the previous answer; omit for the first page.")]
+Paths = Annotated[list[str] | None, Field(description="Files or folders relative to the root; default: the root.")]
+Base = Annotated[str | None, Field(description="Git ref to compare from; default: merge-base with the default branch.")]
+Head = Annotated[str | None, Field(description="Git ref to compare to; default: the working tree (untracked files too).")]
+
+
+class WardenServer(MCPServer):
+    """``MCPServer`` with lean published schemas and errors that say what to pass.
+
+    The SDK derives schemas and messages from pydantic; both are written for programmers. The
+    overrides below change only what a client reads, never how a call is dispatched.
+    """
+
+    def __init__(self, max_output_chars: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_output_chars = max_output_chars
+
+    async def list_tools(self) -> list[MCPTool]:
+        """Descriptions without docstring indentation; input schemas without titles; lean output schemas."""
+        return [
+            tool.model_copy(update={
+                "description": inspect.cleandoc(tool.description or ""),
+                "input_schema": lean_input(tool.input_schema),
+                "output_schema": lean_output(tool.output_schema) if tool.output_schema else None,
+            })
+            for tool in await super().list_tools()
+        ]
+
+    async def list_prompts(self) -> list[MCPPrompt]:
+        """Prompt descriptions without docstring indentation, like the tools'."""
+        return [prompt.model_copy(update={"description": inspect.cleandoc(prompt.description or "")})
+                for prompt in await super().list_prompts()]
+
+    async def call_tool(self, name: str, arguments: dict[str, Any],
+                        context: Context | None = None) -> CallToolResult | InputRequiredResult:
+        """A rejected argument is answered with its name, the expected type and an example."""
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if not isinstance(exc.__cause__, ValidationError):
+                raise
+            schemas = {tool.name: tool.input_schema for tool in await self.list_tools()}
+            raise ToolError(explain(name, exc.__cause__, schemas.get(name, {}))) from None
+
+    async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None,
+                         context: Context | None = None) -> GetPromptResult | InputRequiredResult:
+        """A missing argument is named with what it is for; every message stays within the output limit."""
+        prompt = next((p for p in await self.list_prompts() if p.name == name), None)
+        missing = [a for a in (prompt.arguments or []) if a.required and a.name not in (arguments or {})] if prompt else []
+        if missing:
+            wanted = "; ".join(f"`{a.name}` ({a.description})" for a in missing)
+            raise MCPError(INVALID_PARAMS, f"The prompt {name} needs the argument {wanted}.",
+                           data={"missing": [a.name for a in missing]})
+        result = await super().get_prompt(name, arguments, context)
+        if isinstance(result, GetPromptResult):
+            share = self.max_output_chars // max(len(result.messages), 1)
+            for message in result.messages:
+                if getattr(message.content, "type", None) == "text":
+                    message.content.text = clip(message.content.text, share)
+        return result
+
+    async def read_resource(self, uri: AnyUrl | str,
+                            context: Context | None = None) -> Iterable[ReadResourceContents] | InputRequiredResult:
+        """Every resource read stays within ``limits.max-output-chars``."""
+        contents = await super().read_resource(uri, context)
+        if isinstance(contents, list):
+            for item in contents:
+                if isinstance(item.content, str):
+                    item.content = clip(item.content, self.max_output_chars)
+        return contents
 
 
 def build_server(config: Config, library: PatternLibrary | None = None) -> MCPServer:
     """A fully registered server for ``config``; the CLI runs it on a transport."""
     warden = Warden(config, library)
-    server = MCPServer("pattern-warden", instructions=INSTRUCTIONS, version=__version__)
+    server = WardenServer(config.limits.max_output_chars, name="pattern-warden", instructions=INSTRUCTIONS,
+                          version=__version__)
     _register_status(server, warden)
     _register_patterns(server, warden)
     _register_rules(server, warden)
@@ -94,110 +179,121 @@ def build_server(config: Config, library: PatternLibrary | None = None) -> MCPSe
     return server
 
 
+async def _answer(warden: Warden, model: BaseModel, more: bool = False) -> CallToolResult:
+    """The answer for ``model`` (off the event loop): the default budget, or ``max-output-chars`` when asked for more."""
+    return await anyio.to_thread.run_sync(answer, model, Budget.of(warden.config.limits.max_output_chars, more))
+
+
+def _unknown(exc: UnknownId, uri: str) -> MCPError:
+    """An unknown id read by URI: the same code and the same nearest ids for rules and patterns."""
+    return MCPError(INVALID_PARAMS, str(exc), data={"uri": uri, "nearest": exc.nearest})
+
+
 def _register_status(server: MCPServer, warden: Warden) -> None:
     @server.resource(STATUS_URI, name="status", title="Server status", mime_type="application/json",
-                     description="Uptime, calls served, resident memory and each cache's size against its bound.")
+                     description="Uptime, calls, memory, cache sizes against their bounds.")
     def server_status() -> str:
-        return warden.status().model_dump_json(indent=1)
+        return warden.status().model_dump_json()
 
 
 def _register_patterns(server: MCPServer, warden: Warden) -> None:
     library = warden.library
-    for doc in library.docs.values():
-        server.add_resource(
-            TextResource(
-                uri=doc.meta.uri,
-                name=doc.meta.id,
-                title=doc.meta.title,
-                description=doc.meta.summary,
-                mime_type="text/markdown",
-                text=doc.text,
-            )
-        )
+    # The categories are known only now, so the enum is set on the annotation before registering.
+    categories = tuple(library.categories())
+    category_type = Literal[categories] if categories else str  # type: ignore[valid-type]
 
-    @server.resource(INDEX_URI, name="index", title="Pattern index", mime_type="application/json",
-                     description="Every pattern document: id, title, category, tags, summary, uri and source.")
+    @server.resource(INDEX_URI, name="patterns", title="Pattern index", mime_type="text/plain",
+                     description="Every pattern: id, category, title. Read warden://patterns/{id} for one.")
     def pattern_index() -> str:
-        return json.dumps(library.index().model_dump(), indent=1)
+        return render_text(library.index())
 
     @server.resource(URI_PREFIX + "{id}", name="pattern", title="Pattern by id", mime_type="text/markdown",
-                     description="Any pattern document by its id; see warden://patterns/index.")
+                     description="One pattern document; ids complete, and warden://patterns/index lists them.")
     def pattern_by_id(id: str) -> str:  # noqa: A002 - the URI template names it id
         try:
             return library.get(id).text
-        except WardenError as exc:
-            raise ResourceError(str(exc)) from exc
+        except UnknownId as exc:
+            raise _unknown(exc, URI_PREFIX + id) from exc
 
-    @server.tool(annotations=READ_ONLY)
-    async def search_patterns(query: str, category: str | None = None, limit: int = 10) -> PatternSearchResult:
+    async def search_patterns(
+        query: Annotated[str, Field(description="A few keywords, e.g. 'retry with backoff'.")],
+        category: str | None = None,
+        limit: Annotated[int, Field(ge=1, le=100, description="Most hits to return.")] = 10,
+    ) -> Annotated[CallToolResult, PatternSearchResult]:
         """Search the pattern library by keywords (fuzzy: title, tags, summary, headings, body).
 
-        Returns hits ranked best first, each with id, title, uri, a 0-1 score and the passage
-        that matched. Call get_pattern with a hit's id for the whole document. `category`
-        narrows the search (see warden://patterns/index for the categories); `limit` is 1-100.
+        Hits come best first with id, title, uri, a 0-1 score and the passage that matched;
+        get_pattern gives a whole document.
         """
-        return await warden.run(library.search, query, category=category, limit=limit)
+        return await _answer(warden, await warden.run(library.search, query, category=category, limit=limit))
+
+    search_patterns.__annotations__["category"] = Annotated[
+        category_type | None, Field(description="Only this category.")]
+    server.add_tool(search_patterns, annotations=READ_ONLY)
 
     @server.tool(annotations=READ_ONLY)
-    async def get_pattern(id: str) -> PatternDocument:  # noqa: A002 - the public argument name
-        """Fetch one pattern document by id, as markdown with its catalogue fields.
-
-        An unknown id is answered with the nearest known ids.
-        """
+    async def get_pattern(
+        id: Annotated[str, Field(description="A pattern id, e.g. 'bounded-concurrency'.")],  # noqa: A002
+    ) -> Annotated[CallToolResult, PatternDocument]:
+        """One pattern document as markdown, with its catalogue fields. An unknown id gets the nearest ids."""
         doc = await warden.run(library.get, id)
-        return PatternDocument.of(doc)
+        return await _answer(warden, PatternDocument.of(doc))
 
 
 def _register_rules(server: MCPServer, warden: Warden) -> None:
     from pattern_warden.rules.engine import CheckOptions, MemoryStore, check_code, check_paths
     from pattern_warden.rules.reference import rule_index, rule_markdown
-    from pattern_warden.rules.registry import ALL_RULES
+    from pattern_warden.rules.registry import BY_CODE
 
     store = MemoryStore(warden.config.limits.cache_entries)
     warden.caches["rules.results"] = lambda: CacheStatus(entries=len(store), bound=store.max_entries)
-    for rule in ALL_RULES:
-        server.add_resource(
-            TextResource(uri=rule.uri(), name=rule.code, title=f"{rule.code} {rule.name}",
-                         description=rule.message, mime_type="text/markdown", text=rule_markdown(rule))
-        )
 
-    @server.resource("warden://rules/index", name="rules-index", title="Rule index", mime_type="application/json",
-                     description="Every rule: code, name, family, severity, message, fix hint, pattern and uri.")
+    @server.resource(RULES_INDEX_URI, name="rules", title="Rule index", mime_type="text/plain",
+                     description="Every rule: code, severity, name, message. Read warden://rules/{code} for one.")
     def rules_index() -> str:
-        return rule_index().model_dump_json(indent=1)
+        return render_text(rule_index())
+
+    @server.resource(RULE_TEMPLATE, name="rule", title="Rule by code", mime_type="text/markdown",
+                     description="One rule's documentation; codes complete, and warden://rules/index lists them.")
+    def rule_by_code(code: str) -> str:
+        rule = BY_CODE.get(code.strip().upper())
+        if rule is None:
+            raise _unknown(UnknownId("rule", code, BY_CODE, RULES_INDEX_URI), RULE_TEMPLATE.format(code=code))
+        return rule_markdown(rule)
 
     @server.tool(annotations=READ_ONLY)
     async def check_rules(
-        paths: list[str] | None = None,
-        code: str | None = None,
-        filename: str | None = None,
-        select: list[str] | None = None,
-        ignore: list[str] | None = None,
-        min_severity: SeverityName = "info",
-        fix: bool = False,
-        cursor: str | None = None,
-        page_size: int = 50,
-    ) -> CheckResult:
-        """Check Python files (or a draft) against the pattern rules; returns ranked findings.
+        paths: Paths = None,
+        code: Annotated[str | None, Field(description="Source text to check instead of paths (a draft).")] = None,
+        filename: Annotated[str | None, Field(description="Where `code` would live, e.g. 'src/pkg/mod.py'.")] = None,
+        select: Annotated[list[str] | None, Field(description="Codes (ERR001), prefixes (ERR) or families.")] = None,
+        ignore: Annotated[list[str] | None, Field(description="Codes, prefixes or families to skip.")] = None,
+        min_severity: Annotated[SeverityName, Field(description="Least severity reported.")] = "info",
+        fix: Annotated[bool, Field(description="Add a unified diff to each fixable finding (nothing is written).")] = False,
+        cursor: Cursor = None,
+        limit: Annotated[int, Field(ge=1, le=500, description="Findings per page.")] = 50,
+    ) -> Annotated[CallToolResult, CheckResult]:
+        """Check Python files (or a draft) against the pattern rules: a summary, then ranked findings.
 
-        Give `paths` (files or folders under the root; folders honour .gitignore), or `code`
-        with an optional virtual `filename` such as 'src/pkg/mod.py' so per-path settings
-        apply. `select`/`ignore` take codes (ERR001), prefixes (ERR) or families (errors,
-        async, resources, design, docs, security, correctness). `min_severity` is a floor
-        (info, warning, error). `fix`: add a unified diff to each fixable finding (files are
-        never written). The summary counts every finding; findings come one page at a time:
-        pass `page.next_cursor` as `cursor` for more (page_size 1-500). Each finding has
-        code, severity, location, message, fix_hint and pattern_uri (read it for the why).
+        Folders honour .gitignore. Families: errors, async, resources, design, docs, security,
+        correctness. Each finding has its location, message, fix hint and pattern_uri (the why).
         """
         options = CheckOptions(
             select=tuple(select) if select else None, ignore=tuple(ignore or ()), min_severity=min_severity,
-            fix=fix, cursor=cursor, page_size=page_size, store=store,
+            fix=fix, paginate=False, store=store,
         )
-        if code is not None:
-            if paths:
-                raise ToolError("Pass either `paths` or `code`, not both.")
-            return await warden.run(check_code, warden.workspace, code, filename, options)
-        return await warden.run(check_paths, warden.workspace, paths or ["."], options)
+        if code is not None and paths:
+            raise ToolError("Pass either `paths` or `code`, not both.")
+
+        def check() -> CheckResult:
+            if code is not None:
+                result = check_code(warden.workspace, code, filename, options)
+            else:
+                result = check_paths(warden.workspace, paths or ["."], options)
+            page_items, page = paginate(result.findings, cursor, limit)  # the engine returns every finding
+            return result.model_copy(update={"findings": page_items, "page": page})
+
+        return await _answer(warden, await warden.run(check), limit > 50)
 
 
 def _register_clones(server: MCPServer, warden: Warden) -> None:
@@ -210,50 +306,47 @@ def _register_clones(server: MCPServer, warden: Warden) -> None:
 
     @server.tool(annotations=READ_ONLY)
     async def find_duplicates(
-        paths: list[str] | None = None,
-        min_lines: int = 6,
-        min_similarity: float = 0.8,
-        kinds: list[CloneKind] | None = None,
-        include_tests: bool = False,
-        cursor: str | None = None,
-        limit: int = 20,
-    ) -> DuplicatesResult:
-        """Find duplicated code: clone families ranked by the lines merging would save, leave last.
+        paths: Paths = None,
+        min_lines: Annotated[int, Field(ge=2, le=1000, description="Fewest code lines a clone spans.")] = 6,
+        min_similarity: Annotated[float, Field(ge=0.3, le=1.0, description="Least similarity of a 'similar' clone.")] = 0.8,
+        kinds: Annotated[list[CloneKind] | None, Field(description="Clone kinds to report; default: all.")] = None,
+        include_tests: Annotated[bool, Field(description="Also compare test files.")] = False,
+        cursor: Cursor = None,
+        limit: Annotated[int, Field(ge=1, le=200, description="Clone families per page.")] = 20,
+    ) -> Annotated[CallToolResult, DuplicatesResult]:
+        """Find duplicated code: families of copies ranked by the lines merging would save, leave last.
 
-        Kinds: exact (same code, other layout/comments), renamed (other names and literals),
-        similar (whole functions at least min_similarity alike). A family names every copy of
-        one idea (path, lines, enclosing function), what differs between them (the parameters
-        of a merged helper; changes_behaviour when callees, attributes, exception types or
-        swapped names differ) and a recommendation (consolidate / extract / leave, with the
-        home and why) from warden://patterns/consolidation-decision-tree. The
-        summary gives duplicated lines and percentage overall and per folder. `paths` default to
-        the whole root; pass `cursor` from page.next_cursor for the next page (limit 1-200).
+        Kinds: exact (other layout/comments), renamed (other names and literals), similar (whole
+        functions alike). Each family names every copy, what differs between them (the parameters
+        of a merged helper; changes_behaviour when the difference alters what runs) and advice
+        (consolidate / extract / leave, with the home and why) from
+        warden://patterns/consolidation-decision-tree.
         """
         options = DuplicatesOptions(min_lines=min_lines, min_similarity=min_similarity,
                                     kinds=kinds if kinds is not None else ["exact", "renamed", "similar"],
                                     include_tests=include_tests, cursor=cursor, limit=limit)
-        return await warden.run(duplicates_engine, warden.workspace, paths, options, cache, state, memo)
+        result = await warden.run(duplicates_engine, warden.workspace, paths, options, cache, state, memo)
+        return await _answer(warden, result, limit > 20)
 
     @server.tool(annotations=READ_ONLY)
     async def find_similar(
-        code: str | None = None,
-        path: str | None = None,
-        symbol: str | None = None,
-        limit: int = 10,
-        min_similarity: float = 0.5,
-        include_tests: bool = False,
-    ) -> SimilarResult:
+        code: Annotated[str | None, Field(description="Your draft: functions or a few statements.")] = None,
+        path: Annotated[str | None, Field(description="A file holding an existing function (with `symbol`).")] = None,
+        symbol: Annotated[str | None, Field(description="A function in `path`: name or Class.method.")] = None,
+        limit: Annotated[int, Field(ge=1, le=100, description="Most matches to return.")] = 10,
+        min_similarity: Annotated[float, Field(gt=0, le=1, description="Least similarity of a match.")] = 0.5,
+        include_tests: Annotated[bool, Field(description="Also search test code.")] = False,
+    ) -> Annotated[CallToolResult, SimilarResult]:
         """Search before writing: the existing functions most like a draft, best first.
 
-        Pass your draft as `code` (one or more functions, or a few statements), or name an
-        existing function with `path` + `symbol` (a name or Class.method). Names and literals
-        are ignored, so a renamed copy still matches. Each match gives path, lines, function and
-        similarity (0-1). Reuse or extend a close match instead of writing a copy
-        (warden://patterns/search-before-writing). Test code is searched only with include_tests;
-        a draft under two statements gets a note instead of advice.
+        Pass `code`, or `path` + `symbol`. Names and literals are ignored, so a renamed copy still
+        matches. Reuse or extend a close match instead of writing a copy
+        (warden://patterns/search-before-writing). A draft under two statements gets a note.
         """
-        return await warden.run(similar_engine, warden.workspace, code=code, path=path, symbol=symbol,
-                                limit=limit, min_similarity=min_similarity, index=index, include_tests=include_tests)
+        result = await warden.run(similar_engine, warden.workspace, code=code, path=path, symbol=symbol,
+                                  limit=limit, min_similarity=min_similarity, index=index,
+                                  include_tests=include_tests)
+        return await _answer(warden, result)
 
 
 def _register_delta(server: MCPServer, warden: Warden) -> None:
@@ -261,53 +354,46 @@ def _register_delta(server: MCPServer, warden: Warden) -> None:
     from pattern_warden.delta.score import score_change
 
     workspace = warden.workspace
-    fit = warden.config.limits.max_output_chars  # answers shrink their page to stay within it
 
     @server.tool(annotations=READ_ONLY)
     async def score_loc_delta(
-        base: str | None = None,
-        head: str | None = None,
-        paths: list[str] | None = None,
-        before: str | None = None,
-        after: str | None = None,
-        diff: str | None = None,
-        path_name: str = "snippet.py",
-        cursor: str | None = None,
-        limit: int = 100,
-    ) -> Scorecard:
+        base: Base = None,
+        head: Head = None,
+        paths: Paths = None,
+        before: Annotated[str | None, Field(description="Old text of one file (with `after`).")] = None,
+        after: Annotated[str | None, Field(description="New text of one file (with `before`).")] = None,
+        diff: Annotated[str | None, Field(description="A unified diff's text.")] = None,
+        path_name: Annotated[str, Field(description="File name for `before`/`after`.")] = "snippet.py",
+        cursor: Cursor = None,
+        limit: Annotated[int, Field(ge=1, le=1000, description="Files per page.")] = 100,
+    ) -> Annotated[CallToolResult, Scorecard]:
         """Measure a change instead of estimating it: the LOC-delta scorecard.
 
-        Input, one of: a git range (`base` defaults to the merge-base with the default branch,
-        else HEAD; `head` defaults to the working tree with staged and untracked files); or
-        `before` and `after` text of one file (`path_name` names it); or `diff`, a unified
-        diff's text. `paths` filters files (relative to the root).
-
-        Returns net LOC impact (+X/-Y code lines, apart from blank/comment/docstring lines; moved
-        blocks and renames counted as moved), functions/classes added/removed/modified by
-        qualified name, reuse rate (share of the project's own called units that existed
-        before), functions consolidated, duplicates introduced/eliminated, coverage of added
-        statements (from coverage.xml/.coverage, else unknown), maturity tier and verdict, and
-        per-file counts in `files` (paginated: `limit` per page, then pass `cursor`). Figures that
-        could not be measured say why. Pattern: warden://patterns/net-loc-discipline.
+        Input, one of: a git range (`base`, `head`), `before` + `after`, or `diff`. Returns net
+        LOC (+X/-Y code lines, moves and renames apart), functions and classes added/removed/
+        modified, reuse rate, consolidation, duplicates introduced/eliminated, coverage of added
+        statements, maturity tier, verdict, and one page of per-file counts. Figures that could
+        not be measured say why. Pattern: warden://patterns/net-loc-discipline.
         """
-        return await warden.run(score_change, workspace, base, head, paths, before=before, after=after, diff=diff,
-                                path_name=path_name, cursor=cursor, limit=limit, fit_chars=fit)
+        card = await warden.run(score_change, workspace, base, head, paths, before=before, after=after, diff=diff,
+                                path_name=path_name, cursor=cursor, limit=limit)
+        return await _answer(warden, card, limit > 100)
 
     @server.tool(annotations=READ_ONLY)
     async def review_change(
-        path: str | None = None, base: str | None = None, head: str | None = None, cursor: str | None = None,
-        limit: int = 50,
-    ) -> Review:
-        """Review the current change: its scorecard, rule findings in the changed files, and
-        duplicates touching changed lines (same as `pattern-warden review`).
+        path: Annotated[str | None, Field(description="A file or folder to review; default: the root.")] = None,
+        base: Base = None,
+        head: Head = None,
+        cursor: Cursor = None,
+        limit: Annotated[int, Field(ge=1, le=1000, description="Findings per page.")] = 50,
+    ) -> Annotated[CallToolResult, Review]:
+        """Review the current change: scorecard, rule findings in changed files, duplicates on changed lines.
 
-        `path` limits the review to a file or folder; `base`/`head` as in score_loc_delta.
-        Outside a git checkout the whole tree is reviewed (no scorecard). `passed` is false
-        when the verdict fails or a threshold in [tool.pattern-warden.review] fails. Findings
-        are paginated (`limit` per page, then pass `cursor`).
+        Outside a git checkout the whole tree is reviewed (no scorecard). `passed` is false when
+        the verdict fails or a threshold in [tool.pattern-warden.review] fails.
         """
-        return await warden.run(review_engine, workspace, path, base, head, cursor=cursor, limit=limit,
-                                fit_chars=fit)
+        review = await warden.run(review_engine, workspace, path, base, head, cursor=cursor, limit=limit)
+        return await _answer(warden, review, limit > 50)
 
 
 async def _prompt_messages(warden: Warden, fn: Callable[..., list[str]], *args: object) -> list[UserMessage]:
@@ -320,14 +406,17 @@ async def _prompt_messages(warden: Warden, fn: Callable[..., list[str]], *args: 
 
 
 async def _complete(
-    workspace: Workspace, ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument,
+    warden: Warden, ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument,
     context: CompletionContext | None,
 ) -> Completion | None:
-    """Completions for design_decision_docstring: files under the root, then a file's symbols."""
-    if not (isinstance(ref, PromptReference) and ref.name == "design_decision_docstring"):
+    """Ids on the pattern and rule templates; files, then a file's symbols, for design_decision_docstring."""
+    if isinstance(ref, ResourceTemplateReference):
+        return _complete_id(warden, ref.uri, argument.value)
+    if ref.name != "design_decision_docstring":
         return None
     from pattern_warden.prompts.design_doc import complete_paths, complete_symbols
 
+    workspace = warden.workspace
     chosen = (context.arguments or {}).get("path") if context else None
     if argument.name == "path":
         values, total = await anyio.to_thread.run_sync(complete_paths, workspace, argument.value)
@@ -339,6 +428,20 @@ async def _complete(
     else:
         return None
     return Completion(values=values, total=total, has_more=total > len(values))
+
+
+def _complete_id(warden: Warden, template: str, prefix: str) -> Completion | None:
+    """Known ids starting with ``prefix`` (case-insensitive), at most the 100 the protocol allows."""
+    if template == URI_PREFIX + "{id}":
+        known = list(warden.library.docs)
+    elif template == RULE_TEMPLATE:
+        from pattern_warden.rules.registry import BY_CODE
+
+        known = list(BY_CODE)
+    else:
+        return None
+    values = [value for value in known if value.lower().startswith(prefix.strip().lower())]
+    return Completion(values=values[:100], total=len(values), has_more=len(values) > 100)
 
 
 def _register_prompts(server: MCPServer, warden: Warden) -> None:
@@ -388,26 +491,29 @@ def _register_prompts(server: MCPServer, warden: Warden) -> None:
 
         return await _prompt_messages(warden, scorecard_messages, workspace)
 
-    @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True,
-                                             open_world_hint=False))
+    @server.tool(annotations=WRITES)
     async def apply_docstring(
-        path: str, symbol: str, docstring: str, dry_run: bool = True, expected_hash: str | None = None
-    ) -> DocstringEdit:
+        path: Annotated[str, Field(description="A Python file relative to the root.")],
+        symbol: Annotated[str, Field(description="func, Class, Class.method or Outer.Inner.method; add @line if defined twice.")],
+        docstring: Annotated[str, Field(description="The docstring text, without quotes.")],
+        dry_run: Annotated[bool, Field(description="Only show the diff; write nothing.")] = True,
+        expected_hash: Annotated[str | None, Field(description="content_hash of the dry run; required to write.")] = None,
+    ) -> Annotated[CallToolResult, DocstringEdit]:
         """Insert or replace the docstring of one function or class, changing no other byte.
 
-        `symbol` is `func`, `Class`, `Class.method` or `Outer.Inner.method` (add `@line` when a
-        name is defined twice). `docstring` is the text without quotes. A dry run (the default)
-        returns the unified diff and the file's `content_hash`; to write, call again with
-        dry_run=false and expected_hash=<that hash>: the write is refused if the file changed
-        since. Comments, decorators, CRLF endings and indentation are kept.
+        A dry run returns the unified diff and the file's `content_hash`; to write, call again with
+        dry_run=false and that expected_hash: the write is refused if the file changed since.
+        Comments, decorators, CRLF endings and indentation are kept.
         """
         from pattern_warden.prompts.docstring_edit import apply_docstring as engine
 
-        return await warden.run(engine, workspace, path, symbol, docstring, dry_run, expected_hash)
+        return await _answer(warden, await warden.run(engine, workspace, path, symbol, docstring, dry_run, expected_hash))
 
-    @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True,
-                                             open_world_hint=False))
-    async def write_handoff(content: str, path: str = ".handoff/HANDOFF.md") -> HandoffWritten:
+    @server.tool(annotations=WRITES)
+    async def write_handoff(
+        content: Annotated[str, Field(description="The handoff document, markdown.")],
+        path: Annotated[str, Field(description="Where to save it, relative to the root.")] = ".handoff/HANDOFF.md",
+    ) -> Annotated[CallToolResult, HandoffWritten]:
         """Save a handoff document (markdown) inside the root and return what was written.
 
         The next handoff_context prompt reads its open items from .handoff/HANDOFF.md (the
@@ -415,11 +521,11 @@ def _register_prompts(server: MCPServer, warden: Warden) -> None:
         """
         from pattern_warden.prompts.handoff import write_handoff as engine
 
-        return await warden.run(engine, workspace, content, path)
+        return await _answer(warden, await warden.run(engine, workspace, content, path))
 
     @server.completion()
     async def complete(
         ref: PromptReference | ResourceTemplateReference, argument: CompletionArgument,
         context: CompletionContext | None,
     ) -> Completion | None:
-        return await _complete(workspace, ref, argument, context)
+        return await _complete(warden, ref, argument, context)

@@ -47,7 +47,7 @@ async def test_find_duplicates_tool_pages_and_explains(project: Path) -> None:
         bad = await client.call_tool("find_duplicates", {"paths": ["/etc"]})
         assert bad.is_error and "outside the root" in bad.content[0].text
         bad = await client.call_tool("find_duplicates", {"min_lines": 0})
-        assert bad.is_error and "min_lines must be between" in bad.content[0].text
+        assert bad.is_error and "`min_lines` must be an integer from 2 to 1000; got 0" in bad.content[0].text
 
 
 async def test_find_similar_tool(project: Path) -> None:

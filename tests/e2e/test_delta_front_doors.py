@@ -49,7 +49,7 @@ async def test_bad_delta_input_is_a_tool_error_and_server_keeps_serving(git_proj
         for args, expected in (
             ({"base": "--output=/tmp/x"}, "not a valid reference"),
             ({"base": "missing"}, "does not exist"),
-            ({"limit": 0}, "limit must be between"),
+            ({"limit": 0}, "`limit` must be an integer from 1 to 1000; got 0"),
             ({"paths": ["../x"]}, "outside the root"),
         ):
             result = await client.call_tool("score_loc_delta", args)

@@ -44,3 +44,26 @@ def test_inspector_cli_lists(inspector: Path, project: Path, method: str, key: s
     listed = json.loads(done.stdout)[key]
     names = {item.get("name") for item in listed} | {item.get("uri") for item in listed}
     assert expected in names
+
+
+@pytest.mark.slow
+def test_inspector_cli_pages_every_finding_once(inspector: Path, tmp_path: Path) -> None:
+    from tests.render.tree import make_tree
+
+    root = make_tree(tmp_path, files=40)
+    seen: list[tuple[str, int, int]] = []
+    cursor: str | None = None
+    while True:
+        args = ["--tool-arg", "limit=50", "--tool-arg", "min_severity=error"]
+        args += ["--tool-arg", f"cursor={cursor}"] if cursor else []
+        done = subprocess.run(
+            [str(inspector), "--cli", *console_script(), "--root", str(root), "--method", "tools/call",
+             "--tool-name", "check_rules", *args], capture_output=True, text=True, timeout=180,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        data = json.loads(done.stdout)["structuredContent"]
+        seen += [(f["path"], f["line"], f["column"]) for f in data["findings"]]
+        cursor = data["page"].get("next_cursor")
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == data["page"]["total"] == 120

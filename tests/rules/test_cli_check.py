@@ -31,8 +31,9 @@ def test_text_output_is_one_line_per_finding_and_exit_1(project: Path) -> None:
     done = _run(project, "check", "pkg", "--no-cache")
     assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == "pkg/mod.py:8:14: ERR001 Mutable default argument: one object is shared by every call."
-    assert lines[-1].startswith("Found 4 findings (2 error, 1 warning, 1 info)")
+    assert lines[0].startswith("Found 4 findings (2 error, 1 warning, 1 info)")
+    assert lines[1].startswith("pkg/mod.py:8:14: ERR001 Mutable default argument: one object is shared by every call. Fix:")
+    assert lines[-1].startswith("Why: ") and "warden://patterns/" in lines[-1]
     clean = _run(project, "check", "pkg", "--select", "SEC", "--no-cache")
     assert clean.returncode == 0 and clean.stdout.startswith("All checks passed")
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from pattern_warden.errors import WardenError
+from pattern_warden.errors import UnknownId, WardenError
 
 if TYPE_CHECKING:
     from pattern_warden.patterns.search import PatternSearchResult, SearchIndex
@@ -118,7 +118,7 @@ class LoadProblem(BaseModel):
 
 
 class PatternIndex(BaseModel):
-    """The catalogue, served as JSON at ``warden://patterns/index``."""
+    """The catalogue; its text rendering is served at ``warden://patterns/index``."""
 
     count: int
     categories: list[str]
@@ -216,11 +216,7 @@ class PatternLibrary:
         doc = self.docs.get(pattern_id.strip() if isinstance(pattern_id, str) else pattern_id)
         if doc is not None:
             return doc
-        from rapidfuzz import process
-
-        near = [choice for choice, _, _ in process.extract(pattern_id, list(self.docs), limit=3)]
-        hint = f"Did you mean {', '.join(near)}?" if near else "The library is empty."
-        raise WardenError(f"No pattern has the id {pattern_id!r}.", f"{hint} Read {INDEX_URI} for the catalogue.")
+        raise UnknownId("pattern", pattern_id, self.docs, INDEX_URI)
 
     def categories(self) -> list[str]:
         """The categories in use, sorted, for filters and error hints."""

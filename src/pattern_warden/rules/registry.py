@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pattern_warden.errors import WardenError
+from pattern_warden.errors import WardenError, nearest
 from pattern_warden.rules import async_, correctness, design, docs, errors, resources, security, syntax
 from pattern_warden.rules.base import Rule
 
@@ -41,7 +41,8 @@ def expand(selector: str, opt_in: bool = False) -> set[str]:
     if not codes or not token:
         raise WardenError(
             f"Unknown rule selector {selector!r}.",
-            f"Use ALL, a code such as ERR001, a prefix such as ERR, or a family: {', '.join(sorted(FAMILIES))}.",
+            f"Did you mean {', '.join(nearest(selector, [*BY_CODE, *FAMILIES]))}? Use ALL, a code such as ERR001, "
+            f"a prefix such as ERR, or a family: {', '.join(sorted(FAMILIES))}.",
         )
     return codes
 
