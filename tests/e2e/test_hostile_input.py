@@ -171,7 +171,8 @@ async def test_hostile_resource_reads(hostile: Path, uri: str) -> None:
 @pytest.mark.parametrize(("tool", "args"), [
     ("check_rules", {"paths": ["."]}),
     ("find_duplicates", {}),
-    ("find_similar", {"code": "def f(x):\n    return x + 1\n"}),
+    # A draft big enough to be searched for (a smaller one is answered with a note, reading nothing).
+    ("find_similar", {"code": "def f(x, y):\n    total = x + y\n    scaled = total * 2\n    return scaled - x\n"}),
     ("score_loc_delta", {}),
     ("review_change", {}),
     ("apply_docstring", {"path": "m.py", "symbol": "f", "docstring": "d"}),
