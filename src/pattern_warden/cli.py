@@ -11,12 +11,17 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from pattern_warden import __version__
 from pattern_warden.config import Config, load_config
 from pattern_warden.errors import WardenError
+
+if TYPE_CHECKING:
+    from pattern_warden.rules.results import CheckResult, Finding
+    from pattern_warden.workspace import Workspace
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 _COMMANDS = {"serve", "patterns", "check", "rules", "dupes", "delta", "review"}
@@ -111,7 +116,18 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--head", help="compare to this reference (default: the working tree)")
     delta.add_argument("paths", nargs="*", metavar="PATH", help="only these files or folders")
     review.add_argument("path", nargs="?", metavar="PATH", help="only this file or folder (default: the root)")
+    review.add_argument("--show-existing", action="store_true",
+                        help="also list the findings the changed files already had (they are always counted)")
+    for sub in (delta, review):
+        sub.add_argument("--limit", type=int, default=1_000_000, help="items listed (default: all)")
+    for sub in (dupes, commands.choices["check"]):
+        _baseline_options(sub)
     return parser
+
+
+def _baseline_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--baseline", metavar="FILE", help="report only what this baseline does not hold")
+    parser.add_argument("--write-baseline", metavar="FILE", help="write every current identity to FILE and exit 0")
 
 
 def _codes(value: str) -> list[str]:
@@ -204,6 +220,11 @@ def _run_check(args: argparse.Namespace, config: Config) -> int:
     result = check_paths(workspace, args.paths, options)
     if store is not None:
         store.save()
+    if args.write_baseline or args.baseline:
+        accepted = _finding_baseline(workspace, result, args.write_baseline, args.baseline)
+        if accepted is None:
+            return EXIT_OK
+        result = accepted
     if args.format == "json":
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     elif args.format == "sarif":
@@ -218,6 +239,35 @@ def _run_check(args: argparse.Namespace, config: Config) -> int:
     threshold = floor[config.settings.rules.fail_on]
     failing = any(floor[f.severity] >= threshold for f in result.findings)
     return EXIT_FAIL if failing else EXIT_OK
+
+
+def _finding_baseline(workspace: Workspace, result: CheckResult, write: str | None,
+                      read: str | None) -> CheckResult | None:
+    """Write the findings' fingerprints (then None: nothing to print), or keep those the baseline lacks."""
+    from pathlib import Path
+
+    from pattern_warden.baseline import read_baseline, write_baseline
+    from pattern_warden.fingerprint import fingerprints
+    from pattern_warden.rules.engine import CheckOptions, build_result
+    from pattern_warden.source import SourceFile
+
+    by_file: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        by_file.setdefault(finding.path, []).append(finding)
+    prints: dict[int, str] = {}
+    for path, found in by_file.items():
+        found.sort(key=lambda f: (f.line, f.column, f.code))
+        source = workspace.read(workspace.root / path)
+        identities = fingerprints(found, source if isinstance(source, SourceFile) else None)
+        prints.update((id(finding), fp) for finding, fp in zip(found, identities, strict=True))
+    if write:
+        write_baseline(Path(write), findings=prints.values())
+        print(f"pattern-warden: wrote {len(prints)} finding identities to {write}", file=sys.stderr)
+        return None
+    accepted = read_baseline(Path(read or "")).findings
+    kept = [f for f in result.findings if prints[id(f)] not in accepted]
+    return build_result(workspace.config, CheckOptions(paginate=False), kept, result.summary.files_checked, 0.0,
+                        list(result.notes))
 
 
 def _run_rules(args: argparse.Namespace, config: Config) -> int:
@@ -260,8 +310,26 @@ def _run_dupes(args: argparse.Namespace, config: Config) -> int:
     cache.save()
     if disk and state is not None and memo is not None:
         save_warm(disk, workspace, state, memo)
+    if args.write_baseline or args.baseline:
+        from pathlib import Path
+
+        from pattern_warden.baseline import read_baseline, write_baseline
+        from pattern_warden.delta.duplicates import class_identities
+
+        identities = class_identities(workspace, classes)
+        if args.write_baseline:
+            write_baseline(Path(args.write_baseline), clones=identities)
+            print(f"pattern-warden: wrote {len(identities)} clone-class identities to {args.write_baseline}",
+                  file=sys.stderr)
+            return EXIT_OK
+        accepted = read_baseline(Path(args.baseline)).clones
+        classes = [c for c, i in zip(classes, identities, strict=True) if i not in accepted]
+        summary = summary.model_copy(update={"clone_classes": len(classes)})
     render = {"text": duplicates_text, "json": duplicates_json, "sarif": duplicates_sarif}[args.format]
     sys.stdout.write(render(summary, classes, notes))
+    if args.baseline:  # only clone classes the baseline does not hold can fail
+        over = args.threshold is None or summary.percentage > args.threshold
+        return EXIT_FAIL if classes and over else EXIT_OK
     return EXIT_FAIL if args.threshold is not None and summary.percentage > args.threshold else EXIT_OK
 
 def _progress() -> Callable[[str], None] | None:
@@ -272,20 +340,23 @@ def _progress() -> Callable[[str], None] | None:
 
 
 def _run_delta(args: argparse.Namespace, config: Config) -> int:
+    from pattern_warden.delta.render import render_scorecard
     from pattern_warden.delta.score import score_change
     from pattern_warden.workspace import Workspace
 
-    card = score_change(Workspace(config), args.base, args.head, args.paths or None, limit=1_000_000)
-    _emit(card, args.format, lambda: card.summary)
+    card = score_change(Workspace(config), args.base, args.head, args.paths or None, limit=args.limit)
+    _emit(card, args.format, lambda: render_scorecard(card))
     return EXIT_OK
 
 
 def _run_review(args: argparse.Namespace, config: Config) -> int:
+    from pattern_warden.delta.render import render_review
     from pattern_warden.delta.review import review_change
     from pattern_warden.workspace import Workspace
 
-    result = review_change(Workspace(config), args.path, args.base, args.head, limit=1_000_000, progress=_progress())
-    _emit(result, args.format, lambda: result.summary)
+    result = review_change(Workspace(config), args.path, args.base, args.head, limit=args.limit,
+                           show_existing=args.show_existing, progress=_progress())
+    _emit(result, args.format, lambda: render_review(result))
     return EXIT_OK if result.passed else EXIT_FAIL
 
 

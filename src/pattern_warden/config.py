@@ -110,6 +110,8 @@ class Settings(_Section):
         "auto", description="The LOC-delta tier; 'auto' measures the code size before the change."
     )
     review: ReviewThresholds = Field(default_factory=ReviewThresholds)
+    baseline: str | None = Field(None, description="A baseline file (relative to the root) whose findings and "
+                                                   "clones are not new; written by --write-baseline.")
 
     @field_validator("exclude")
     @classmethod

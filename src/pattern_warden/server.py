@@ -40,8 +40,7 @@ from pattern_warden.clones.models import CloneKind, DuplicatesOptions, Duplicate
 from pattern_warden.clones.similar import SimilarIndex
 from pattern_warden.clones.similar import find_similar as similar_engine
 from pattern_warden.config import Config
-from pattern_warden.delta.review import Review
-from pattern_warden.delta.score import Scorecard
+from pattern_warden.delta.models import Review, Scorecard
 from pattern_warden.errors import WardenError
 from pattern_warden.patterns.library import INDEX_URI, URI_PREFIX, PatternDocument, PatternLibrary
 from pattern_warden.patterns.search import PatternSearchResult
@@ -258,7 +257,6 @@ def _register_delta(server: MCPServer, warden: Warden) -> None:
     from pattern_warden.delta.score import score_change
 
     workspace = warden.workspace
-    fit = warden.config.limits.max_output_chars  # answers shrink their page to stay within it
 
     @server.tool(annotations=READ_ONLY)
     async def score_loc_delta(
@@ -270,7 +268,7 @@ def _register_delta(server: MCPServer, warden: Warden) -> None:
         diff: str | None = None,
         path_name: str = "snippet.py",
         cursor: str | None = None,
-        limit: int = 100,
+        limit: int = 15,
     ) -> Scorecard:
         """Measure a change instead of estimating it: the LOC-delta scorecard.
 
@@ -288,23 +286,25 @@ def _register_delta(server: MCPServer, warden: Warden) -> None:
         could not be measured say why. Pattern: warden://patterns/net-loc-discipline.
         """
         return await warden.run(score_change, workspace, base, head, paths, before=before, after=after, diff=diff,
-                                path_name=path_name, cursor=cursor, limit=limit, fit_chars=fit)
+                                path_name=path_name, cursor=cursor, limit=limit)
 
     @server.tool(annotations=READ_ONLY)
     async def review_change(
         path: str | None = None, base: str | None = None, head: str | None = None, cursor: str | None = None,
-        limit: int = 50,
+        limit: int = 20, show_existing: bool = False,
     ) -> Review:
         """Review the current change: its scorecard, rule findings in the changed files, and
         duplicates touching changed lines (same as `pattern-warden review`).
 
         `path` limits the review to a file or folder; `base`/`head` as in score_loc_delta.
-        Outside a git checkout the whole tree is reviewed (no scorecard). `passed` is false
-        when the verdict fails or a threshold in [tool.pattern-warden.review] fails. Findings
+        Outside a git checkout the whole tree is reviewed (no scorecard); with no change, the
+        last commit is. Each finding says whether the change introduced it (`new`); thresholds
+        in [tool.pattern-warden.review] count new findings; existing ones in the changed files
+        are counted, and listed with show_existing=true. `failed` names what failed. Findings
         are paginated (`limit` per page, then pass `cursor`).
         """
         return await warden.run(review_engine, workspace, path, base, head, cursor=cursor, limit=limit,
-                                fit_chars=fit)
+                                show_existing=show_existing)
 
 
 async def _prompt_messages(warden: Warden, fn: Callable[..., list[str]], *args: object) -> list[UserMessage]:

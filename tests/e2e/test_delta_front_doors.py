@@ -79,7 +79,7 @@ def test_review_cli_exit_status_follows_thresholds(git_project: Path) -> None:
     _change(git_project)
     ok = _cli(git_project, "review", ".")
     assert ok.returncode == 0, ok.stderr
-    assert "Net LOC impact" in ok.stdout and "Rule findings" in ok.stdout and "Duplicates touching" in ok.stdout
+    assert "Net LOC impact" in ok.stdout and "Rule findings" in ok.stdout and "Duplicates: introduced" in ok.stdout
     assert ok.stderr == ""  # progress only when stderr is a terminal
     (git_project / "pyproject.toml").write_text("[tool.pattern-warden.review]\nmax-net-code = 0\n")
     failed = _cli(git_project, "review")
@@ -116,5 +116,5 @@ def test_review_progress_goes_to_stderr_when_it_is_a_terminal(git_project: Path)
         if terminal != -1:
             os.close(terminal)
     assert done.returncode == 0
-    assert b"pattern-warden: counting the change..." in shown
-    assert "counting the change" not in done.stdout
+    assert b"pattern-warden: reading the change..." in shown
+    assert "reading the change" not in done.stdout

@@ -1,0 +1,109 @@
+"""Rule findings of the changed files, each marked new or existing.
+
+A change is blamed only for what it introduced: a finding is *new* when no finding of the
+base revision of the same file (or a baseline entry) has its identity. The identity is the
+shared fingerprint (``pattern_warden.fingerprint``): rule, file, enclosing symbol and folded
+statement text, so an edit above an old finding does not make it new.
+
+The base side is a pure function of the blob's bytes (and the rule selection): that is what
+lets it be cached in memory here, and persisted by blob id elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Collection, Sequence
+from threading import Lock
+
+from pydantic import BaseModel, Field
+
+from pattern_warden.fingerprint import fingerprints
+from pattern_warden.rules.engine import Checker, CheckOptions
+from pattern_warden.rules.results import Finding
+from pattern_warden.source import SourceFile
+from pattern_warden.workspace import Workspace
+
+_SEVERITY = {"error": 0, "warning": 1, "info": 2}
+_CACHE_ENTRIES = 4096
+
+
+class ReviewFinding(BaseModel):
+    """A rule finding in a changed file; ``new`` says whether the change introduced it."""
+
+    code: str
+    severity: str
+    path: str
+    line: int
+    message: str
+    new: bool = Field(description="True when the base revision (and the baseline) had no finding with this identity.")
+    fix_hint: str | None = None
+    pattern_uri: str | None = None
+    fingerprint: str = Field(description="The finding's identity (rule, file, symbol, statement text).")
+
+
+class _Memo:
+    """Bounded memo of results keyed by (rule selection, path, content digest)."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple[str, str, str], object] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: tuple[str, str, str]) -> object | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple[str, str, str], value: object) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > _CACHE_ENTRIES:
+                self._items.popitem(last=False)
+
+
+_FOUND = _Memo()
+
+
+def checker_for(workspace: Workspace) -> Checker:
+    """The project's rule selection (every finding, unpaginated)."""
+    return Checker(workspace.config, CheckOptions(paginate=False))
+
+
+def file_findings(checker: Checker, source: SourceFile, path: str | None = None) -> tuple[list[Finding], list[str]]:
+    """The findings of one file version, sorted by line, and their fingerprints.
+
+    ``path`` names the file as it is now (a renamed file's base version is checked under its
+    new name so that both sides share identities). Memoised: a pure function of the bytes.
+    """
+    name = path or source.path
+    key = (checker.fingerprint, name, source.digest)
+    cached = _FOUND.get(key)
+    if cached is None:
+        found = sorted(checker.check(source), key=lambda f: (f.line, f.column, f.code))
+        if name != source.path:
+            found = [f.model_copy(update={"path": name}) for f in found]
+        cached = (found, fingerprints(found, source))
+        _FOUND.put(key, cached)
+    return cached  # type: ignore[return-value]
+
+
+def review_findings(
+    checker: Checker, after: SourceFile, before: SourceFile | None, known: Collection[str] = (),
+) -> list[ReviewFinding]:
+    """One changed file's findings; new unless ``before`` or ``known`` (a baseline) has the identity."""
+    found, prints = file_findings(checker, after)
+    if not found:
+        return []
+    old = set(file_findings(checker, before, after.path)[1]) if before is not None else set()
+    return [
+        ReviewFinding(code=f.code, severity=f.severity, path=f.path, line=f.line, message=f.message,
+                      new=fp not in old and fp not in known, fix_hint=f.fix_hint, pattern_uri=f.pattern_uri,
+                      fingerprint=fp)
+        for f, fp in zip(found, prints, strict=True)
+    ]
+
+
+def ranked(findings: Sequence[ReviewFinding]) -> list[ReviewFinding]:
+    """New before existing, then most severe first, then by place."""
+    return sorted(findings, key=lambda f: (not f.new, _SEVERITY.get(f.severity, 3), f.path, f.line))
