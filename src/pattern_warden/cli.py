@@ -228,11 +228,11 @@ def _run_check(args: argparse.Namespace, config: Config) -> int:
     if args.format == "json":
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     elif args.format == "sarif":
-        lines = {}
+        sources = {}
         for path in {f.path for f in result.findings}:
             source = workspace.read(config.root / path)
-            lines[path] = [] if isinstance(source, Skipped) else source.lines
-        sys.stdout.write(json.dumps(sarif_report(result, lines), indent=1) + "\n")
+            sources[path] = None if isinstance(source, Skipped) else source
+        sys.stdout.write(json.dumps(sarif_report(result, sources), indent=1) + "\n")
     else:
         sys.stdout.write(text_report(result))
     floor = {"info": 0, "warning": 1, "error": 2}
