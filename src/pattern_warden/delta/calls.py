@@ -30,10 +30,12 @@ class Target:
 
 @dataclass(frozen=True)
 class Call:
-    """One resolved call: where it is (line, innermost enclosing definition) and what it calls."""
+    """One resolved call: where it is (line, innermost enclosing definition and its first line)
+    and what it calls."""
 
     line: int
     scope: str
+    scope_line: int
     target: Target
 
 
@@ -124,18 +126,18 @@ def _dotted(node: ast.expr) -> list[str] | None:
     return parts[::-1]
 
 
-def _scopes(tree: ast.Module) -> Iterator[tuple[ast.AST, str, str | None]]:
-    """Every node with the qualified name of its innermost definition and its enclosing class."""
-    stack: list[tuple[ast.AST, str, str | None]] = [(tree, "<module>", None)]
+def _scopes(tree: ast.Module) -> Iterator[tuple[ast.AST, str, int, str | None]]:
+    """Every node with its innermost definition (qualified name, first line) and enclosing class."""
+    stack: list[tuple[ast.AST, str, int, str | None]] = [(tree, "<module>", 1, None)]
     while stack:
-        node, scope, klass = stack.pop()
-        yield node, scope, klass
+        node, scope, line, klass = stack.pop()
+        yield node, scope, line, klass
         for child in ast.iter_child_nodes(node):
             if isinstance(child, Definition):
                 name = child.name if scope == "<module>" else f"{scope}.{child.name}"
-                stack.append((child, name, name if isinstance(child, ast.ClassDef) else klass))
+                stack.append((child, name, child.lineno, name if isinstance(child, ast.ClassDef) else klass))
             else:
-                stack.append((child, scope, klass))
+                stack.append((child, scope, line, klass))
 
 
 def resolved_calls(tree: ast.Module | None, path: str, modules: dict[str, str],
@@ -146,17 +148,20 @@ def resolved_calls(tree: ast.Module | None, path: str, modules: dict[str, str],
     local = _local_definitions(tree)
     aliases, imported = _imports(tree, path, modules)
     found: list[Call] = []
-    for node, scope, klass in _scopes(tree):
+    for node, scope, line, klass in _scopes(tree):
         if not isinstance(node, ast.Call) or (wanted is not None and not wanted(node.lineno)):
             continue
         target = _resolve(node.func, path, klass, local, aliases, imported, modules)
         if target is not None:
-            found.append(Call(node.lineno, scope, target))
+            found.append(Call(node.lineno, scope, line, target))
     return sorted(found, key=lambda c: c.line)
 
 
 def _resolve(func: ast.expr, path: str, klass: str | None, local: set[str], aliases: dict[str, str],
              imported: dict[str, Target], modules: dict[str, str]) -> Target | None:
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):  # Class().method()
+        owner = _resolve(func.value.func, path, klass, local, aliases, imported, modules)
+        return Target(owner.path, f"{owner.name}.{func.attr}") if owner is not None else None
     parts = _dotted(func)
     if parts is None:
         return None
