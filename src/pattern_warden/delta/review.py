@@ -58,8 +58,8 @@ def review_change(
     limits = workspace.config.settings.review
     rule_limits = finding_thresholds(limits, found)
     card = None
-    if facts.delta is not None:
-        card = scorecard(workspace, facts.delta, limit=1, duplicates=dups, extra=rule_limits)
+    if facts.delta is not None and facts.before is not None:
+        card = scorecard(workspace, facts.delta, facts.before, limit=1, duplicates=dups, extra=rule_limits)
         card = card.model_copy(update={"files": [], "page": Page(total=card.page.total, offset=0)})
     thresholds = card.thresholds if card else rule_limits
     ok = card.passed if card else passed(None, rule_limits, False)

@@ -9,28 +9,14 @@ aggregates: it takes the counted change (``count.py``) and the duplicate figures
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
-from pathlib import Path
 
-from pattern_warden.delta import git
 from pattern_warden.delta.calls import module_index, resolved_calls
-from pattern_warden.delta.count import (
-    EMPTY_TREE,
-    FileDelta,
-    LocDelta,
-    count_git,
-    count_sources,
-    path_filter,
-    resolve_range,
-    selected,
-)
+from pattern_warden.delta.count import FileDelta, LocDelta, count_sources
 from pattern_warden.delta.coverage import measure
 from pattern_warden.delta.duplicates import DuplicateFigures
 from pattern_warden.delta.duplicates import measure as measure_duplicates
+from pattern_warden.delta.facts import TIER_LIMITS, BaseFacts, base_facts, read_range
 from pattern_warden.delta.models import (
     PATTERN_URI,
     SAMPLE,
@@ -48,13 +34,10 @@ from pattern_warden.delta.verdict import change_thresholds, passed, verdict
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note, check_range, paginate
 from pattern_warden.source import SourceFile
-from pattern_warden.workspace import Skipped, Workspace
+from pattern_warden.workspace import Workspace
 
 __all__ = ["PATTERN_URI", "Scorecard", "score_change", "scorecard"]
 
-_TIER_LIMITS = (1_000, 10_000)
-_DEF_TEXT = re.compile(r"(?:def|class)\s+([A-Za-z_][A-Za-z0-9_]*)")
-_READ_CHUNK = 200
 _SYMBOLS_SHOWN = 3  # per file on a page; the totals count every one
 
 
@@ -85,39 +68,24 @@ def score_change(
     elif diff is not None:
         delta = count_diff(workspace, diff, paths)
     else:
-        span = resolve_range(workspace.root, base, head)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="delta-defs") as pool:
-            # The base's definitions (for reuse) come from a git grep that can run beside the diff.
-            defs = pool.submit(definitions_at, workspace.root, span.base)
-            delta = count_git(workspace, paths=paths, span=span)
-            check_paths_exist(workspace, paths, delta)
-            return scorecard(workspace, delta, cursor=cursor, limit=limit, base_defs=defs.result())
-    return scorecard(workspace, delta, cursor=cursor, limit=limit)
+        delta, before_facts = read_range(workspace, base, head, paths)
+        return scorecard(workspace, delta, before_facts, cursor=cursor, limit=limit)
+    return scorecard(workspace, delta, base_facts(workspace, None), cursor=cursor, limit=limit)
 
 
-def check_paths_exist(workspace: Workspace, paths: Sequence[str] | None, delta: LocDelta) -> None:
-    """A path that is neither on disk nor in the change is a mistake, not an empty change."""
-    for raw, rel in zip(paths or [], path_filter(workspace, paths) or [], strict=False):
-        if not os.path.exists(workspace.root / rel) and not any(selected(f.path, [rel]) for f in delta.files):
-            raise WardenError(f"The path {raw!r} does not exist under the root {workspace.root} and the change "
-                              "touches no file there.", "Pass files or folders relative to the root, or omit paths.")
-
-
-def scorecard(workspace: Workspace, delta: LocDelta, *, cursor: str | None = None, limit: int = 15,
-              duplicates: DuplicateFigures | None = None, base_defs: dict[str, set[str]] | None = None,
+def scorecard(workspace: Workspace, delta: LocDelta, before: BaseFacts, *, cursor: str | None = None,
+              limit: int = 15, duplicates: DuplicateFigures | None = None,
               extra: Sequence[Threshold] = ()) -> Scorecard:
     """Aggregate the counted change into the scorecard, then ask ``verdict.py`` for the decision.
 
     ``duplicates`` are measured here when the caller has not already (the review has);
     ``extra`` are thresholds decided elsewhere (the review's rule thresholds)."""
-    root = workspace.root
     in_git = delta.source == "git"
     notes = list(delta.notes)
-    maturity = _maturity(workspace, delta.base if in_git else None)
+    maturity = _maturity(workspace, before)
     if maturity.set_in_config is False and not in_git:
         notes.append(Note(message="Code size measured on the working tree (no git base)."))
-    if base_defs is None and in_git and delta.base:
-        base_defs = definitions_at(root, delta.base)
+    base_defs = before.definitions
     defined_before = set().union(*base_defs.values()) if base_defs is not None else None
     reuse = _reuse(delta, base_defs)
     consolidation = _duplicate_figures(workspace, delta, duplicates)
@@ -172,70 +140,16 @@ def base_sources(delta: LocDelta) -> list[SourceFile]:
 # -- maturity ---------------------------------------------------------------------------
 
 
-def _maturity(workspace: Workspace, base: str | None) -> Maturity:
+def _maturity(workspace: Workspace, before: BaseFacts) -> Maturity:
     configured = workspace.config.settings.maturity
-    top = _TIER_LIMITS[1]
-    if base is not None:
-        lines, complete = _code_size_at(workspace, base, top)
-    else:
-        lines, complete = _code_size_on_disk(workspace, top)
+    lines, complete = before.code_lines, before.counted_all
     if configured != "auto":
         return Maturity(tier=configured, code_lines_before=lines, counted_all=complete, set_in_config=True)
-    tier: Tier = "foundation" if lines < _TIER_LIMITS[0] else "growing" if lines <= top else "mature"
+    tier: Tier = "foundation" if lines < TIER_LIMITS[0] else "growing" if lines <= TIER_LIMITS[1] else "mature"
     return Maturity(tier=tier, code_lines_before=lines, counted_all=complete)
 
 
-def _code_lines(source: SourceFile | Skipped) -> int:
-    return scan(source).code_count if isinstance(source, SourceFile) and source.is_python else 0
-
-
-@lru_cache(maxsize=64)
-def _code_size_at(workspace: Workspace, rev: str, stop: int) -> tuple[int, bool]:
-    """Python code lines at ``rev``; counting stops once past ``stop`` (the tier is then certain).
-    Cached: ``rev`` is a commit id, whose content never changes."""
-    if rev == EMPTY_TREE:
-        return 0, True
-    files = [(sha, path) for sha, path in git.tree_blobs(workspace.root, rev) if path.endswith((".py", ".pyi"))]
-    total = 0
-    for i in range(0, len(files), _READ_CHUNK):
-        chunk = files[i : i + _READ_CHUNK]
-        blobs = git.read_blobs(workspace.root, [sha for sha, _ in chunk])
-        for sha, path in chunk:
-            total += _code_lines(workspace.from_bytes(path, blobs.get(sha, b"")))
-            if total > stop:
-                return total, False
-    return total, True
-
-
-def _code_size_on_disk(workspace: Workspace, stop: int) -> tuple[int, bool]:
-    total = 0
-    for path in workspace.discover(["."]).files:
-        total += _code_lines(workspace.read(path))
-        if total > stop:
-            return total, False
-    return total, True
-
-
 # -- reuse and consolidation ---------------------------------------------------------------
-
-
-@lru_cache(maxsize=64)
-def definitions_at(root: Path, rev: str) -> dict[str, set[str]]:
-    """Names defined (``def``/``class``) in each Python file at ``rev``: one ``git grep`` over
-    the revision, which is several times faster than reading and parsing every file. Cached:
-    ``rev`` is a commit id, whose content never changes (callers must not modify the result)."""
-    if rev == EMPTY_TREE:
-        return {}
-    try:
-        hits = git.grep(root, r"^\s*(?:async\s+)?(?:def|class)\s+\w+", rev, perl=True)
-    except git.GitError:  # a git built without PCRE
-        hits = git.grep(root, r"^[[:space:]]*(async[[:space:]]+)?(def|class)[[:space:]]+[A-Za-z_][A-Za-z0-9_]*", rev)
-    found: dict[str, set[str]] = {}
-    for path, text in hits:
-        match = _DEF_TEXT.search(text)
-        if match and path.endswith((".py", ".pyi")):
-            found.setdefault(path, set()).add(match.group(1))
-    return found
 
 
 def _reuse(delta: LocDelta, base_defs: dict[str, set[str]] | None) -> Reuse:
