@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pattern_warden.config import Config
 from pattern_warden.errors import WardenError
+from pattern_warden.fingerprint import fingerprints
+from pattern_warden.models import Note
+from pattern_warden.rules.engine import CheckOptions, build_result, check_paths
+from pattern_warden.rules.results import CheckResult, Finding
+from pattern_warden.source import SourceFile
+from pattern_warden.workspace import Workspace
 
 _VERSION = 1
 
@@ -73,3 +80,30 @@ def configured_baseline(config: Config) -> Baseline:
         return Baseline()
     folder = config.source.parent if config.source else config.root
     return read_baseline(folder / name)
+
+
+def finding_identities(workspace: Workspace, findings: Sequence[Finding]) -> list[str]:
+    """The fingerprint of each finding (in the order given), computed per file in line order."""
+    by_file: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_file.setdefault(finding.path, []).append(finding)
+    prints: dict[int, str] = {}
+    for path, found in by_file.items():
+        found.sort(key=lambda f: (f.line, f.column, f.code))
+        source = workspace.read(workspace.root / path)
+        identities = fingerprints(found, source if isinstance(source, SourceFile) else None)
+        prints.update((id(finding), fp) for finding, fp in zip(found, identities, strict=True))
+    return [prints[id(f)] for f in findings]
+
+
+def check_with_baseline(workspace: Workspace, paths: Sequence[str] | None, options: CheckOptions,
+                        accepted: Baseline) -> CheckResult:
+    """A rule check that leaves out the findings ``accepted`` holds, then pages what is left."""
+    if not accepted.findings:
+        return check_paths(workspace, paths, options)
+    started = time.perf_counter()
+    whole = check_paths(workspace, paths, replace(options, paginate=False))
+    kept = [f for f, fp in zip(whole.findings, finding_identities(workspace, whole.findings), strict=True)
+            if fp not in accepted.findings]
+    notes = [*whole.notes, Note(message=f"{len(whole.findings) - len(kept)} findings in the baseline left out.")]
+    return build_result(workspace.config, options, kept, whole.summary.files_checked, started, notes)

@@ -11,17 +11,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from pattern_warden import __version__
 from pattern_warden.config import Config, load_config
 from pattern_warden.errors import WardenError
-
-if TYPE_CHECKING:
-    from pattern_warden.rules.results import CheckResult, Finding
-    from pattern_warden.workspace import Workspace
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 _COMMANDS = {"serve", "patterns", "check", "rules", "dupes", "delta", "review"}
@@ -197,9 +192,19 @@ def _run_patterns(args: argparse.Namespace, config: Config) -> int:
 def _run_check(args: argparse.Namespace, config: Config) -> int:
     import json
 
+    from pathlib import Path
+
+    from pattern_warden.baseline import (
+        Baseline,
+        check_with_baseline,
+        configured_baseline,
+        finding_identities,
+        read_baseline,
+        write_baseline,
+    )
     from pattern_warden.report import sarif_report, text_report
     from pattern_warden.rules.cache import DiskStore
-    from pattern_warden.rules.engine import CheckOptions, check_paths, fixed_sources
+    from pattern_warden.rules.engine import CheckOptions, fixed_sources
     from pattern_warden.workspace import Skipped, Workspace
 
     if args.workers < 1:
@@ -217,14 +222,18 @@ def _run_check(args: argparse.Namespace, config: Config) -> int:
         if fixed:
             total = sum(item.applied for item in fixed)
             print(f"Fixed {total} findings in {len(fixed)} files.", file=sys.stderr)
-    result = check_paths(workspace, args.paths, options)
+    if args.write_baseline:  # the new baseline holds every finding of today
+        accepted = Baseline()
+    else:
+        accepted = read_baseline(Path(args.baseline)) if args.baseline else configured_baseline(config)
+    result = check_with_baseline(workspace, args.paths, options, accepted)
     if store is not None:
         store.save()
-    if args.write_baseline or args.baseline:
-        accepted = _finding_baseline(workspace, result, args.write_baseline, args.baseline)
-        if accepted is None:
-            return EXIT_OK
-        result = accepted
+    if args.write_baseline:
+        write_baseline(Path(args.write_baseline), findings=finding_identities(workspace, result.findings))
+        print(f"pattern-warden: wrote {len(result.findings)} finding identities to {args.write_baseline}",
+              file=sys.stderr)
+        return EXIT_OK
     if args.format == "json":
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     elif args.format == "sarif":
@@ -239,35 +248,6 @@ def _run_check(args: argparse.Namespace, config: Config) -> int:
     threshold = floor[config.settings.rules.fail_on]
     failing = any(floor[f.severity] >= threshold for f in result.findings)
     return EXIT_FAIL if failing else EXIT_OK
-
-
-def _finding_baseline(workspace: Workspace, result: CheckResult, write: str | None,
-                      read: str | None) -> CheckResult | None:
-    """Write the findings' fingerprints (then None: nothing to print), or keep those the baseline lacks."""
-    from pathlib import Path
-
-    from pattern_warden.baseline import read_baseline, write_baseline
-    from pattern_warden.fingerprint import fingerprints
-    from pattern_warden.rules.engine import CheckOptions, build_result
-    from pattern_warden.source import SourceFile
-
-    by_file: dict[str, list[Finding]] = {}
-    for finding in result.findings:
-        by_file.setdefault(finding.path, []).append(finding)
-    prints: dict[int, str] = {}
-    for path, found in by_file.items():
-        found.sort(key=lambda f: (f.line, f.column, f.code))
-        source = workspace.read(workspace.root / path)
-        identities = fingerprints(found, source if isinstance(source, SourceFile) else None)
-        prints.update((id(finding), fp) for finding, fp in zip(found, identities, strict=True))
-    if write:
-        write_baseline(Path(write), findings=prints.values())
-        print(f"pattern-warden: wrote {len(prints)} finding identities to {write}", file=sys.stderr)
-        return None
-    accepted = read_baseline(Path(read or "")).findings
-    kept = [f for f in result.findings if prints[id(f)] not in accepted]
-    return build_result(workspace.config, CheckOptions(paginate=False), kept, result.summary.files_checked, 0.0,
-                        list(result.notes))
 
 
 def _run_rules(args: argparse.Namespace, config: Config) -> int:

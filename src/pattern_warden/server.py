@@ -148,7 +148,8 @@ def _register_patterns(server: MCPServer, warden: Warden) -> None:
 
 
 def _register_rules(server: MCPServer, warden: Warden) -> None:
-    from pattern_warden.rules.engine import CheckOptions, MemoryStore, check_code, check_paths
+    from pattern_warden.baseline import check_with_baseline, configured_baseline
+    from pattern_warden.rules.engine import CheckOptions, MemoryStore, check_code
     from pattern_warden.rules.reference import rule_index, rule_markdown
     from pattern_warden.rules.registry import ALL_RULES
 
@@ -187,6 +188,7 @@ def _register_rules(server: MCPServer, warden: Warden) -> None:
         never written). The summary counts every finding; findings come one page at a time:
         pass `page.next_cursor` as `cursor` for more (page_size 1-500). Each finding has
         code, severity, location, message, fix_hint and pattern_uri (read it for the why).
+        Findings held by the baseline file named in [tool.pattern-warden] `baseline` are left out.
         """
         options = CheckOptions(
             select=tuple(select) if select else None, ignore=tuple(ignore or ()), min_severity=min_severity,
@@ -196,7 +198,8 @@ def _register_rules(server: MCPServer, warden: Warden) -> None:
             if paths:
                 raise ToolError("Pass either `paths` or `code`, not both.")
             return await warden.run(check_code, warden.workspace, code, filename, options)
-        return await warden.run(check_paths, warden.workspace, paths or ["."], options)
+        return await warden.run(check_with_baseline, warden.workspace, paths or ["."], options,
+                                configured_baseline(warden.config))
 
 
 def _register_clones(server: MCPServer, warden: Warden) -> None:

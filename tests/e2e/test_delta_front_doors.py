@@ -147,6 +147,11 @@ async def test_review_change_tool_marks_new_findings_and_honours_the_baseline(gi
     async with Client(build_server(load_config(git_project))) as client:
         quiet = (await client.call_tool("review_change", {})).structured_content
         assert quiet["passed"] and quiet["findings_new"] == 0
+        checked = (await client.call_tool("check_rules", {"paths": ["lib.py"]})).structured_content
+        assert checked["findings"] == [] and "in the baseline left out" in checked["notes"][-1]["message"]
+        (git_project / "new.py").write_text("def fresh(a=[]):\n    return a\n")
+        fresh = (await client.call_tool("check_rules", {})).structured_content
+        assert {f["path"] for f in fresh["findings"]} == {"new.py"}
 
 
 async def test_bad_input_is_an_error_that_says_what_to_pass(git_project: Path) -> None:
