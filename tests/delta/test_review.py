@@ -27,21 +27,7 @@ def helper(x):
     return x * 2
 '''
 
-DUPLICATED = '''"""Two copies of one function."""
-
-
-def total_a(rows):
-    """Sums the positive values."""
-    result = 0
-    for row in rows:
-        if row.value > 0:
-            result += row.value
-        else:
-            result -= 1
-    return result
-
-
-def total_b(rows):
+_TOTAL = '''def {name}(rows):
     """Sums the positive values."""
     result = 0
     for row in rows:
@@ -51,6 +37,8 @@ def total_b(rows):
             result -= 1
     return result
 '''
+DUPLICATED = '"""Two copies of one function."""\n\n\n' + _TOTAL.format(name="total_a") + "\n\n" + \
+    _TOTAL.format(name="total_b")
 
 
 def _commit(root: Path, message: str = "c") -> None:

@@ -12,8 +12,9 @@ callers/callees then count only what is certain.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 _SOURCE_ROOTS = ("src", "lib")
@@ -88,11 +89,12 @@ def _local_definitions(tree: ast.Module) -> set[str]:
     return found
 
 
-def _imports(tree: ast.Module, path: str, modules: dict[str, str]) -> tuple[dict[str, str], dict[str, Target]]:
+def _imports(found: Sequence[ast.Import | ast.ImportFrom], path: str,
+             modules: dict[str, str]) -> tuple[dict[str, str], dict[str, Target]]:
     """Aliases of project modules, and names imported from them, in this file."""
     aliases: dict[str, str] = {}
     names: dict[str, Target] = {}
-    for node in ast.walk(tree):
+    for node in found:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -100,17 +102,17 @@ def _imports(tree: ast.Module, path: str, modules: dict[str, str]) -> tuple[dict
                 else:
                     head = alias.name.split(".")[0]
                     aliases[head] = head
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                package = _package(path, node.level)
-                base = f"{package}.{base}".strip(".") if base else package
-            for alias in node.names:
-                local = alias.asname or alias.name
-                if f"{base}.{alias.name}".strip(".") in modules:
-                    aliases[local] = f"{base}.{alias.name}".strip(".")
-                elif base in modules:
-                    names[local] = Target(modules[base], alias.name)
+            continue
+        base = node.module or ""
+        if node.level:
+            package = _package(path, node.level)
+            base = f"{package}.{base}".strip(".") if base else package
+        for alias in node.names:
+            local = alias.asname or alias.name
+            if f"{base}.{alias.name}".strip(".") in modules:
+                aliases[local] = f"{base}.{alias.name}".strip(".")
+            elif base in modules:
+                names[local] = Target(modules[base], alias.name)
     return aliases, names
 
 
@@ -126,18 +128,48 @@ def _dotted(node: ast.expr) -> list[str] | None:
     return parts[::-1]
 
 
-def _scopes(tree: ast.Module) -> Iterator[tuple[ast.AST, str, int, str | None]]:
-    """Every node with its innermost definition (qualified name, first line) and enclosing class."""
+@dataclass(frozen=True)
+class _Site:
+    """A call before resolution: where it is and its callee expression."""
+
+    line: int
+    scope: str
+    scope_line: int
+    klass: str | None
+    func: ast.expr
+
+
+@dataclass(frozen=True)
+class _FileIndex:
+    """What resolution needs from one tree, gathered in one traversal."""
+
+    local: frozenset[str]
+    imports: tuple[ast.Import | ast.ImportFrom, ...]
+    sites: tuple[_Site, ...]
+
+
+@lru_cache(maxsize=4096)
+def _index(tree: ast.Module) -> _FileIndex:
+    """Every call with its innermost definition (qualified name, first line) and enclosing
+    class, and every import. Cached by tree (a file's tree is cached by content upstream), so
+    a repeated review only resolves."""
+    sites: list[_Site] = []
+    imports: list[ast.Import | ast.ImportFrom] = []
     stack: list[tuple[ast.AST, str, int, str | None]] = [(tree, "<module>", 1, None)]
     while stack:
         node, scope, line, klass = stack.pop()
-        yield node, scope, line, klass
+        if isinstance(node, ast.Call):
+            sites.append(_Site(node.lineno, scope, line, klass, node.func))
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            imports.append(node)
         for child in ast.iter_child_nodes(node):
             if isinstance(child, Definition):
                 name = child.name if scope == "<module>" else f"{scope}.{child.name}"
                 stack.append((child, name, child.lineno, name if isinstance(child, ast.ClassDef) else klass))
             else:
                 stack.append((child, scope, line, klass))
+    sites.sort(key=lambda site: site.line)
+    return _FileIndex(frozenset(_local_definitions(tree)), tuple(imports), tuple(sites))
 
 
 def resolved_calls(tree: ast.Module | None, path: str, modules: dict[str, str],
@@ -145,19 +177,19 @@ def resolved_calls(tree: ast.Module | None, path: str, modules: dict[str, str],
     """The calls in ``tree`` (on lines ``wanted`` accepts) that resolve to a project definition."""
     if tree is None:
         return []
-    local = _local_definitions(tree)
-    aliases, imported = _imports(tree, path, modules)
+    index = _index(tree)
+    aliases, imported = _imports(index.imports, path, modules)
     found: list[Call] = []
-    for node, scope, line, klass in _scopes(tree):
-        if not isinstance(node, ast.Call) or (wanted is not None and not wanted(node.lineno)):
+    for site in index.sites:
+        if wanted is not None and not wanted(site.line):
             continue
-        target = _resolve(node.func, path, klass, local, aliases, imported, modules)
+        target = _resolve(site.func, path, site.klass, index.local, aliases, imported, modules)
         if target is not None:
-            found.append(Call(node.lineno, scope, line, target))
-    return sorted(found, key=lambda c: c.line)
+            found.append(Call(site.line, site.scope, site.scope_line, target))
+    return found
 
 
-def _resolve(func: ast.expr, path: str, klass: str | None, local: set[str], aliases: dict[str, str],
+def _resolve(func: ast.expr, path: str, klass: str | None, local: frozenset[str], aliases: dict[str, str],
              imported: dict[str, Target], modules: dict[str, str]) -> Target | None:
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):  # Class().method()
         owner = _resolve(func.value.func, path, klass, local, aliases, imported, modules)

@@ -18,15 +18,16 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from pattern_warden.baseline import clone_identity, member_digest
-from pattern_warden.clones.detect import find_duplicates
+from pattern_warden.clones.detect import DetectionMemo, _clone_class, _ranked
+from pattern_warden.clones.heap import CollectorPause
 from pattern_warden.clones.index import ShapeCache
 from pattern_warden.clones.models import CloneClass, DuplicatesOptions
 from pattern_warden.config import load_config
 from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Skipped, Workspace
 
-_PAGE = 200  # the duplicate engine's largest page
 _SHAPES = ShapeCache(20_000)  # shapes by content hash: base and head of an unchanged copy share one
+_MEMO = DetectionMemo()  # runs and pairs between unchanged files, kept from the previous search
 
 
 class DuplicateFigures(BaseModel):
@@ -39,15 +40,11 @@ class DuplicateFigures(BaseModel):
 
 
 def all_clones(workspace: Workspace, paths: Sequence[str] | None = None) -> list[CloneClass]:
-    """Every clone class under ``paths``, walking the engine's pages (it caps a page at 200)."""
-    found: list[CloneClass] = []
-    cursor: str | None = None
-    while True:
-        result = find_duplicates(workspace, paths, DuplicatesOptions(limit=_PAGE, cursor=cursor), _SHAPES)
-        found += result.clones
-        cursor = result.page.next_cursor
-        if cursor is None:
-            return found
+    """Every clone class under ``paths``, from one search (the public call pages at 200 classes,
+    and each page would search again; ``analyse`` would freeze the collector in a server)."""
+    with CollectorPause():
+        corpus, ranked, _ = _ranked(workspace, paths, DuplicatesOptions(), _SHAPES, None, _MEMO)
+        return [_clone_class(corpus, r) for r in ranked]
 
 
 def member_texts(clone: CloneClass, lines_of: Callable[[str], list[str]]) -> list[str]:
