@@ -187,3 +187,15 @@ def test_bad_input_says_what_to_pass(git_project: Path) -> None:
         assert done.returncode == 2 and expected in done.stderr, (args, done.stderr)
     outside = cli(git_project.parent, "review", "nope")
     assert outside.returncode == 2 and "does not exist" in outside.stderr
+
+
+def test_identical_copies_in_two_files_stay_one_class_until_one_goes(git_project: Path) -> None:
+    copy = _TOTAL.format(name="total")
+    (git_project / "a.py").write_text(copy)
+    (git_project / "b.py").write_text(copy)
+    (git_project / "c.py").write_text(copy)
+    _commit(git_project)
+    (git_project / "c.py").write_text("X = 1\n")  # two identical copies are left: still a clone class
+    assert score_change(_ws(git_project)).consolidation.duplicates_eliminated == 0
+    (git_project / "b.py").write_text("Y = 2\n")
+    assert score_change(_ws(git_project)).consolidation.duplicates_eliminated == 1

@@ -12,6 +12,8 @@ from pathlib import Path
 from mcp import Client
 
 from pattern_warden.config import load_config
+from pattern_warden.delta.models import Review, Scorecard
+from pattern_warden.delta.render import render_review, render_scorecard
 from pattern_warden.server import build_server
 from tests.conftest import console_script, git
 
@@ -186,10 +188,12 @@ async def test_large_all_new_change_answers_stay_small_and_limit_is_exact(git_pr
         (git_project / f"m{i:03d}.py").write_text(
             "".join(f"def f{j}(a=[]):\n    return helper{j}(a)\n\n\n" for j in range(8)))
     async with Client(build_server(load_config(git_project))) as client:
-        for tool in ("score_loc_delta", "review_change"):
+        for tool, model, render in (("score_loc_delta", Scorecard, render_scorecard),
+                                    ("review_change", Review, render_review)):
             result = await client.call_tool(tool, {})
             assert not result.is_error
             assert len(json.dumps(result.structured_content)) < 12_000, tool
+            assert len(render(model.model_validate(result.structured_content))) < 10_000, tool
         five = (await client.call_tool("score_loc_delta", {"limit": 5})).structured_content
         assert len(five["files"]) == 5 and five["page"]["total"] == 120
         review = (await client.call_tool("review_change", {"limit": 7})).structured_content

@@ -11,6 +11,7 @@ merely moved is not counted as eliminated.
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from functools import lru_cache
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,7 +28,7 @@ from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Skipped, Workspace
 
 _SHAPES = ShapeCache(20_000)  # shapes by content hash: base and head of an unchanged copy share one
-_MEMO = DetectionMemo()  # runs and pairs between unchanged files, kept from the previous search
+_MEMO = DetectionMemo()  # the working tree's runs and pairs between unchanged files, for the next review
 
 
 class DuplicateFigures(BaseModel):
@@ -39,11 +40,11 @@ class DuplicateFigures(BaseModel):
     eliminated_ids: list[str] = Field(default_factory=list, exclude=True)
 
 
-def all_clones(workspace: Workspace, paths: Sequence[str] | None = None) -> list[CloneClass]:
-    """Every clone class under ``paths``, from one search (the public call pages at 200 classes,
+def all_clones(workspace: Workspace, memo: DetectionMemo | None = None) -> list[CloneClass]:
+    """Every clone class of the tree, from one search (the public call pages at 200 classes,
     and each page would search again; ``analyse`` would freeze the collector in a server)."""
     with CollectorPause():
-        corpus, ranked, _ = _ranked(workspace, paths, DuplicatesOptions(), _SHAPES, None, _MEMO)
+        corpus, ranked, _ = _ranked(workspace, None, DuplicatesOptions(), _SHAPES, None, memo)
         return [_clone_class(corpus, r) for r in ranked]
 
 
@@ -73,7 +74,7 @@ def class_identities(workspace: Workspace, clones: Sequence[CloneClass]) -> list
 def measure(workspace: Workspace, touched: dict[str, set[int]], bases: Sequence[SourceFile]) -> DuplicateFigures:
     """Introduced (classes with a copy on a touched row) and eliminated (classes among ``bases``,
     the changed files' base versions, with fewer than two copies left in any class now)."""
-    now = all_clones(workspace) if touched or bases else []
+    now = all_clones(workspace, _MEMO) if touched or bases else []
     introduced = [
         c for c in now
         if any(loc.path in touched and not touched[loc.path].isdisjoint(range(loc.start_line, loc.end_line + 1))
@@ -86,13 +87,23 @@ def measure(workspace: Workspace, touched: dict[str, set[int]], bases: Sequence[
 
 def _eliminated(workspace: Workspace, now: Sequence[CloneClass], bases: Sequence[SourceFile]) -> list[str]:
     lines_now = _reader(workspace)
-    surviving = [{member_digest(t) for t in member_texts(c, lines_now)} for c in now]
-    return [identity for identity, digests in base_classes(tuple(bases))
-            if not any(len(digests & kept) >= 2 for kept in surviving)]
+    holders: dict[str, list[tuple[int, int]]] = {}  # copy digest -> (class of now, copies it holds)
+    for number, clone in enumerate(now):
+        for digest, copies in Counter(member_digest(t) for t in member_texts(clone, lines_now)).items():
+            holders.setdefault(digest, []).append((number, copies))
+    gone = []
+    for identity, digests in base_classes(tuple(bases)):
+        kept: Counter[int] = Counter()
+        for digest, copies in Counter(digests).items():
+            for number, held in holders.get(digest, ()):
+                kept[number] += min(copies, held)
+        if not kept or max(kept.values()) < 2:  # no class now still holds two of its copies
+            gone.append(identity)
+    return gone
 
 
 @lru_cache(maxsize=16)
-def base_classes(bases: tuple[SourceFile, ...]) -> list[tuple[str, frozenset[str]]]:
+def base_classes(bases: tuple[SourceFile, ...]) -> list[tuple[str, tuple[str, ...]]]:
     """Clone classes among the base versions: identity and copy digests of each. A pure function
     of the files' bytes, hence cached (a repeated review re-reads no base)."""
     with tempfile.TemporaryDirectory(prefix="pattern-warden-base-") as scratch:
@@ -106,5 +117,5 @@ def base_classes(bases: tuple[SourceFile, ...]) -> list[tuple[str, frozenset[str
         found = []
         for clone in all_clones(base):
             texts = member_texts(clone, lines_before)
-            found.append((clone_identity(texts), frozenset(member_digest(t) for t in texts)))
+            found.append((clone_identity(texts), tuple(member_digest(t) for t in texts)))
     return found
