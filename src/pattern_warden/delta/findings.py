@@ -15,8 +15,7 @@ from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from threading import Lock
 
-from pydantic import BaseModel, Field
-
+from pattern_warden.delta.models import ReviewFinding
 from pattern_warden.fingerprint import fingerprints
 from pattern_warden.rules.engine import Checker, CheckOptions
 from pattern_warden.rules.results import Finding
@@ -25,20 +24,6 @@ from pattern_warden.workspace import Workspace
 
 _SEVERITY = {"error": 0, "warning": 1, "info": 2}
 _CACHE_ENTRIES = 4096
-
-
-class ReviewFinding(BaseModel):
-    """A rule finding in a changed file; ``new`` says whether the change introduced it."""
-
-    code: str
-    severity: str
-    path: str
-    line: int
-    message: str
-    new: bool = Field(description="True when the base revision (and the baseline) had no finding with this identity.")
-    fix_hint: str | None = None
-    pattern_uri: str | None = None
-    fingerprint: str = Field(description="The finding's identity (rule, file, symbol, statement text).")
 
 
 class _Memo:

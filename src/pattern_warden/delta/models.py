@@ -13,12 +13,25 @@ from pydantic import BaseModel, Field
 
 from pattern_warden.delta.count import DeltaTotals, FileDelta
 from pattern_warden.delta.coverage import Coverage
-from pattern_warden.delta.findings import ReviewFinding
 from pattern_warden.models import Note, Page
 
 PATTERN_URI = "warden://patterns/net-loc-discipline"
 SAMPLE = 10  # names shown of a long list whose count is given
 Tier = Literal["foundation", "growing", "mature", "legacy"]
+
+
+class ReviewFinding(BaseModel):
+    """A rule finding in a changed file; ``new`` says whether the change introduced it."""
+
+    code: str
+    severity: str
+    path: str
+    line: int
+    message: str
+    new: bool = Field(description="True when the base revision (and the baseline) had no finding with this identity.")
+    fix_hint: str | None = None
+    pattern_uri: str | None = None
+    fingerprint: str = Field(description="The finding's identity (rule, file, symbol, statement text).")
 
 
 class Reuse(BaseModel):

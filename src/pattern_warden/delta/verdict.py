@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pattern_warden.config import ReviewThresholds
 from pattern_warden.delta.count import DeltaTotals
-from pattern_warden.delta.findings import ReviewFinding
-from pattern_warden.delta.models import Maturity, Threshold, Verdict
+from pattern_warden.delta.models import Maturity, ReviewFinding, Threshold, Verdict
 
 _SEVERITY = {"error": 0, "warning": 1, "info": 2}
 
