@@ -15,7 +15,7 @@ from pattern_warden.clones.models import CloneClass
 from pattern_warden.delta.duplicates import DuplicateFigures, class_identities
 from pattern_warden.delta.duplicates import measure as measure_duplicates
 from pattern_warden.delta.facts import read_facts
-from pattern_warden.delta.findings import checker_for, ranked, review_findings
+from pattern_warden.delta.findings import check_all, checker_for, ranked, review_findings
 from pattern_warden.delta.models import SAMPLE, Review, ReviewClone
 from pattern_warden.delta.score import base_sources, scorecard, touched_rows
 from pattern_warden.delta.verdict import finding_thresholds, passed
@@ -44,6 +44,7 @@ def review_change(
     accepted = configured_baseline(workspace.config)
     say(f"checking rules ({len(facts.files)} files)")
     checker = checker_for(workspace)
+    check_all(workspace, checker, facts.files)
     found = ranked([f for after, before in facts.files for f in review_findings(checker, after, before,
                                                                                accepted.findings)])
     say("looking for duplicates")
