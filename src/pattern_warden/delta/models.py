@@ -118,7 +118,8 @@ class ReviewClone(BaseModel):
     kind: str
     similarity: float | None = None
     lines: int | None = None
-    locations: list[str] = Field(description="path:start-end of every copy.")
+    copies: int = Field(description="How many copies the class has.")
+    locations: list[str] = Field(description=f"path:start-end of the first {SAMPLE // 2} copies.")
 
 
 class Review(BaseModel):
@@ -136,7 +137,7 @@ class Review(BaseModel):
     show_existing: bool = False
     duplicates_introduced: int = 0
     duplicates_eliminated: int | None = Field(None, description="Null outside git (no base to compare with).")
-    duplicates: list[ReviewClone] = Field(default_factory=list, description=f"The first {SAMPLE} introduced.")
+    duplicates: list[ReviewClone] = Field(default_factory=list, description=f"The first {SAMPLE // 2} introduced.")
     thresholds: list[Threshold] = Field(default_factory=list)
     failed: list[str] = Field(default_factory=list, description="Names of the thresholds (or 'verdict') that failed.")
     passed: bool = Field(description="False when the verdict failed or a configured threshold failed.")

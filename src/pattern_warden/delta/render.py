@@ -89,7 +89,9 @@ def render_review(review: Review) -> str:
         lines.append(f"  ... {rest} more findings: pass cursor={review.page.next_cursor}")
     eliminated = "" if review.duplicates_eliminated is None else f", eliminated {review.duplicates_eliminated}"
     lines.append(f"Duplicates: introduced {review.duplicates_introduced}{eliminated}")
-    lines += [f"  {c.kind}: {', '.join(c.locations)}" for c in review.duplicates]
+    lines += [f"  {c.kind}, {c.copies} copies: {', '.join(c.locations)}"
+              + (f" and {c.copies - len(c.locations)} more" if c.copies > len(c.locations) else "")
+              for c in review.duplicates]
     if review.duplicates_introduced > len(review.duplicates):
         lines.append(f"  ... {review.duplicates_introduced - len(review.duplicates)} more: "
                      "find_duplicates (or `pattern-warden dupes`) lists them all")

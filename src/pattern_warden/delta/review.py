@@ -75,11 +75,12 @@ def review_change(
         findings_new=new, findings_existing=len(found) - new, findings=page_items, show_existing=show_existing,
         duplicates_introduced=dups.introduced,
         duplicates_eliminated=dups.eliminated if facts.delta is not None else None,
-        duplicates=[_clone(c) for c in dups.introduced_classes[:SAMPLE]], thresholds=thresholds, failed=failed,
+        duplicates=[_clone(c) for c in dups.introduced_classes[: SAMPLE // 2]], thresholds=thresholds, failed=failed,
         passed=ok, page=page,
     )
 
 
 def _clone(clone: CloneClass) -> ReviewClone:
-    return ReviewClone(kind=clone.kind, similarity=clone.similarity, lines=clone.lines,
-                       locations=[f"{loc.path}:{loc.start_line}-{loc.end_line}" for loc in clone.locations])
+    return ReviewClone(kind=clone.kind, similarity=clone.similarity, lines=clone.lines, copies=len(clone.locations),
+                       locations=[f"{loc.path}:{loc.start_line}-{loc.end_line}"
+                                  for loc in clone.locations[: SAMPLE // 2]])
