@@ -100,7 +100,7 @@ def scorecard(workspace: Workspace, delta: LocDelta, before: BaseFacts, *, curso
         [x.name for x in thresholds if not x.passed]
     files, page = paginate(delta.files, cursor, limit)
     return Scorecard(
-        summary=f"net {t.net_code:+} code lines (+{t.code_added}/-{t.code_removed}) in {t.files} files; "
+        summary=f"Net LOC impact: +{t.code_added}/-{t.code_removed} code lines (net {t.net_code:+}) in {t.files} files; "
                 f"verdict {decided.status}; {'passed' if ok else 'FAILED: ' + ', '.join(failed)}",
         source=delta.source, base=delta.base, head=delta.head,
         net_loc=f"+{t.code_added}/-{t.code_removed}", totals=t, reuse=reuse, consolidation=consolidation,
