@@ -142,4 +142,3 @@ class Review(BaseModel):
     failed: list[str] = Field(default_factory=list, description="Names of the thresholds (or 'verdict') that failed.")
     passed: bool = Field(description="False when the verdict failed or a configured threshold failed.")
     page: Page
-    notes: list[Note] = Field(default_factory=list)

@@ -95,5 +95,4 @@ def render_review(review: Review) -> str:
     if review.duplicates_introduced > len(review.duplicates):
         lines.append(f"  ... {review.duplicates_introduced - len(review.duplicates)} more: "
                      "find_duplicates (or `pattern-warden dupes`) lists them all")
-    lines += [f"Note: {n.message}" for n in review.notes]
     return "\n".join(lines) + "\n"
