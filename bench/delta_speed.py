@@ -1,10 +1,15 @@
-"""Time scoring a change of 1,000 files, cold (new process) and warm (same process, again).
+"""Time a change review of N files: cold from the CLI, warm through the MCP server.
 
-The base commit holds 1,000 modules of the interpreter's standard library; the change edits
-every one of them in the working tree (a block removed, a line rewritten, a function added),
-so all 1,000 files are read at both ends, tokenized and diffed. Budget: 1 s warm, 3 s cold.
+The base commit holds N modules of the interpreter's standard library; the change edits every
+one of them in the working tree (a block removed, a line rewritten, a function added), so all
+N files are read at both ends, scanned, checked and diffed. Budgets (issue 14) for 600 files:
+review warm through the server <= 1.5 s, cold from the CLI <= 3 s.
 
-    python bench/delta_speed.py --files 1000 --runs 3
+    python bench/delta_speed.py --files 600 --runs 1
+    python bench/delta_speed.py --files 600 --src /tmp/before/src   # the same bench on another tree
+
+``--src`` puts another checkout's ``src`` first on the path, so "before" and "after" figures
+come from one run of this script on one machine.
 """
 
 from __future__ import annotations
@@ -57,52 +62,63 @@ def build(files: int) -> Path:
     return repo
 
 
-_CHILD = """
-import json, resource, sys, time
-t0 = time.perf_counter()
+_SERVER = """
+import anyio, json, sys, time
+from mcp import Client
 from pattern_warden.config import load_config
-from pattern_warden.delta.score import score_change
-from pattern_warden.workspace import Workspace
-t1 = time.perf_counter()
-ws = Workspace(load_config(sys.argv[1]))
-def cpu():
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-times, cpus = [], []
-for _ in range(int(sys.argv[2])):
-    start, cpu0 = time.perf_counter(), cpu()
-    card = score_change(ws, limit=10)
-    times.append(time.perf_counter() - start)
-    cpus.append(cpu() - cpu0)
-print(json.dumps({"import": t1 - t0, "calls": times, "cpu": cpus, "files": card.totals.files,
-                  "code_added": card.totals.code_added, "code_removed": card.totals.code_removed}))
+from pattern_warden.server import build_server
+
+async def main():
+    async with Client(build_server(load_config(sys.argv[1]))) as client:
+        times = []
+        for _ in range(int(sys.argv[2])):
+            start = time.perf_counter()
+            result = await client.call_tool("review_change", {})
+            times.append(time.perf_counter() - start)
+        text = "".join(getattr(c, "text", "") for c in result.content)
+        structured = json.dumps(result.structured_content or {})
+        print(json.dumps({"calls": times, "text_chars": len(text), "structured_chars": len(structured),
+                          "error": result.is_error}))
+
+anyio.run(main)
 """
 
 
+def _env(src: str | None) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": src} if src else dict(os.environ)
+
+
+def cold_cli(repo: Path, src: str | None) -> float:
+    """Wall time of one `pattern-warden review` in a new process (import included)."""
+    code = "import sys, time; t=time.perf_counter(); from pattern_warden.cli import main; rc=main(sys.argv[1:]); " \
+           "print(time.perf_counter()-t, file=sys.stderr)"
+    done = subprocess.run([sys.executable, "-c", code, "review", "--root", str(repo)], capture_output=True,
+                          text=True, timeout=600, env=_env(src))
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"review failed: {done.stderr}")
+    return float(done.stderr.strip().splitlines()[-1])
+
+
 def main() -> int:
-    """Build the change, then time cold and warm scoring in fresh processes."""
+    """Build the change, then time a cold CLI review and warm server reviews."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=3, help="fresh processes; each scores cold, then warm twice")
+    parser.add_argument("--files", type=int, default=600)
+    parser.add_argument("--runs", type=int, default=1, help="cold CLI runs (each a new process)")
+    parser.add_argument("--src", help="a checkout's src folder to measure instead of the installed package")
     args = parser.parse_args()
     repo = build(args.files)
-    colds, warms, imports, cold_cpu, warm_cpu = [], [], [], [], []
     load = os.getloadavg()[0]
-    for _ in range(args.runs):
-        out = subprocess.run([sys.executable, "-c", _CHILD, str(repo), "3"], capture_output=True, text=True,
-                             check=True, timeout=600)
-        result = json.loads(out.stdout)
-        imports.append(result["import"])
-        colds.append(result["calls"][0])
-        warms += result["calls"][1:]
-        cold_cpu.append(result["cpu"][0])
-        warm_cpu += result["cpu"][1:]
-    print(f"change: {result['files']} files, +{result['code_added']}/-{result['code_removed']} code lines")
-    print(f"1-minute load average before the runs: {load:.2f} on {os.cpu_count()} cores")
-    print(f"cold (first call in a new process), median of {len(colds)}: {statistics.median(colds):.3f} s wall, "
-          f"{statistics.median(cold_cpu):.3f} s CPU incl. git (import {statistics.median(imports):.3f} s not included)")
-    print(f"warm (same process, again), median of {len(warms)}: {statistics.median(warms):.3f} s wall, "
-          f"{statistics.median(warm_cpu):.3f} s CPU incl. git")
+    colds = [cold_cli(repo, args.src) for _ in range(args.runs)]
+    out = subprocess.run([sys.executable, "-c", _SERVER, str(repo), "3"], capture_output=True, text=True,
+                         check=True, timeout=600, env=_env(args.src))
+    server = json.loads(out.stdout)
+    print(f"change: {args.files} files; code from {args.src or 'the installed package'}")
+    print(f"1-minute load average before the runs: {load:.2f} on {os.cpu_count()} cores (shared machine)")
+    print(f"review cold from the CLI (new process, import included), median of {len(colds)}: "
+          f"{statistics.median(colds):.3f} s")
+    print(f"review through the server: first call {server['calls'][0]:.3f} s, warm (calls 2-3) median "
+          f"{statistics.median(server['calls'][1:]):.3f} s; answer {server['text_chars']} text chars, "
+          f"{server['structured_chars']} structured chars, error={server['error']}")
     return 0
 
 

@@ -126,9 +126,20 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--head", help="compare to this reference (default: the working tree)")
     delta.add_argument("paths", nargs="*", metavar="PATH", help="only these files or folders")
     review.add_argument("path", nargs="?", metavar="PATH", help="only this file or folder (default: the root)")
+    review.add_argument("--show-existing", action="store_true",
+                        help="also list the findings the changed files already had (they are always counted)")
+    for sub in (delta, review):
+        sub.add_argument("--limit", type=int, default=1_000_000, help="items listed (default: all)")
+    for sub in (dupes, commands.choices["check"]):
+        _baseline_options(sub)
     hook = commands.add_parser("hook", help="a Claude Code hook: reads the event JSON on stdin (see README)")
     hook.add_argument("event", choices=("edit", "stop"), help="edit: PostToolUse on a .py file; stop: Stop")
     return parser
+
+
+def _baseline_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--baseline", metavar="FILE", help="report only what this baseline does not hold")
+    parser.add_argument("--write-baseline", metavar="FILE", help="write every current identity to FILE and exit 0")
 
 
 def _codes(value: str) -> list[str]:
@@ -198,9 +209,19 @@ def _run_patterns(args: argparse.Namespace, config: Config) -> int:
 def _run_check(args: argparse.Namespace, config: Config) -> int:
     import json
 
+    from pathlib import Path
+
+    from pattern_warden.baseline import (
+        Baseline,
+        check_with_baseline,
+        configured_baseline,
+        finding_identities,
+        read_baseline,
+        write_baseline,
+    )
     from pattern_warden.report import sarif_report, text_report
     from pattern_warden.rules.cache import DiskStore
-    from pattern_warden.rules.engine import CheckOptions, check_paths, fixed_sources
+    from pattern_warden.rules.engine import CheckOptions, fixed_sources
     from pattern_warden.workspace import Skipped, Workspace
 
     if args.workers < 1:
@@ -218,17 +239,26 @@ def _run_check(args: argparse.Namespace, config: Config) -> int:
         if fixed:
             total = sum(item.applied for item in fixed)
             print(f"Fixed {total} findings in {len(fixed)} files.", file=sys.stderr)
-    result = check_paths(workspace, args.paths, options)
+    if args.write_baseline:  # the new baseline holds every finding of today
+        accepted = Baseline()
+    else:
+        accepted = read_baseline(Path(args.baseline)) if args.baseline else configured_baseline(config)
+    result = check_with_baseline(workspace, args.paths, options, accepted)
     if store is not None:
         store.save()
+    if args.write_baseline:
+        write_baseline(Path(args.write_baseline), findings=finding_identities(workspace, result.findings))
+        print(f"pattern-warden: wrote {len(result.findings)} finding identities to {args.write_baseline}",
+              file=sys.stderr)
+        return EXIT_OK
     if args.format == "json":
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     elif args.format == "sarif":
-        lines = {}
+        sources = {}
         for path in {f.path for f in result.findings}:
             source = workspace.read(config.root / path)
-            lines[path] = [] if isinstance(source, Skipped) else source.lines
-        sys.stdout.write(json.dumps(sarif_report(result, lines), indent=1) + "\n")
+            sources[path] = None if isinstance(source, Skipped) else source
+        sys.stdout.write(json.dumps(sarif_report(result, sources), indent=1) + "\n")
     else:
         sys.stdout.write(text_report(result))
     floor = {"info": 0, "warning": 1, "error": 2}
@@ -278,8 +308,26 @@ def _run_dupes(args: argparse.Namespace, config: Config) -> int:
     cache.save()
     if disk and state is not None and memo is not None:
         save_warm(disk, workspace, state, memo)
+    if args.write_baseline or args.baseline:
+        from pathlib import Path
+
+        from pattern_warden.baseline import read_baseline, write_baseline
+        from pattern_warden.delta.duplicates import class_identities
+
+        identities = class_identities(workspace, classes)
+        if args.write_baseline:
+            write_baseline(Path(args.write_baseline), clones=identities)
+            print(f"pattern-warden: wrote {len(identities)} clone-class identities to {args.write_baseline}",
+                  file=sys.stderr)
+            return EXIT_OK
+        accepted = read_baseline(Path(args.baseline)).clones
+        classes = [c for c, i in zip(classes, identities, strict=True) if i not in accepted]
+        summary = summary.model_copy(update={"clone_classes": len(classes)})
     render = {"text": duplicates_text, "json": duplicates_json, "sarif": duplicates_sarif}[args.format]
     sys.stdout.write(render(summary, classes, notes))
+    if args.baseline:  # only clone classes the baseline does not hold can fail
+        over = args.threshold is None or summary.percentage > args.threshold
+        return EXIT_FAIL if classes and over else EXIT_OK
     return EXIT_FAIL if args.threshold is not None and summary.percentage > args.threshold else EXIT_OK
 
 def _progress() -> Callable[[str], None] | None:
@@ -294,7 +342,7 @@ def _run_delta(args: argparse.Namespace, config: Config) -> int:
     from pattern_warden.render import render_text
     from pattern_warden.workspace import Workspace
 
-    card = score_change(Workspace(config), args.base, args.head, args.paths or None, limit=1_000_000)
+    card = score_change(Workspace(config), args.base, args.head, args.paths or None, limit=args.limit)
     _emit(card, args.format, lambda: render_text(card))
     return EXIT_OK
 
@@ -304,7 +352,8 @@ def _run_review(args: argparse.Namespace, config: Config) -> int:
     from pattern_warden.render import render_text
     from pattern_warden.workspace import Workspace
 
-    result = review_change(Workspace(config), args.path, args.base, args.head, limit=1_000_000, progress=_progress())
+    result = review_change(Workspace(config), args.path, args.base, args.head, limit=args.limit,
+                           show_existing=args.show_existing, progress=_progress())
     _emit(result, args.format, lambda: render_text(result))
     return EXIT_OK if result.passed else EXIT_FAIL
 

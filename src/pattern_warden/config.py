@@ -133,6 +133,8 @@ class Settings(_Section):
     )
     review: ReviewThresholds = Field(default_factory=ReviewThresholds)
     hooks: HookSettings = Field(default_factory=HookSettings)
+    baseline: str | None = Field(None, description="A baseline file (relative to the root) whose findings and "
+                                                   "clones are not new; written by --write-baseline.")
 
     @field_validator("exclude")
     @classmethod

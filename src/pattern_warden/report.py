@@ -8,14 +8,14 @@ identity when lines above it move.
 
 from __future__ import annotations
 
-import hashlib
 import inspect
-from collections import Counter
 from typing import Any
 
 from pattern_warden import __version__
 from pattern_warden.rules.registry import BY_CODE
+from pattern_warden.fingerprint import fingerprints
 from pattern_warden.rules.results import CheckResult, Finding
+from pattern_warden.source import SourceFile
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -45,10 +45,16 @@ def text_report(result: CheckResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _fingerprint(finding: Finding, line_text: str, occurrence: int) -> str:
-    """Stable across moves: the rule, the file and the stripped text of the line, plus an occurrence count."""
-    key = f"{finding.code}\0{finding.path}\0{' '.join(line_text.split())}"
-    return f"{hashlib.sha256(key.encode()).hexdigest()[:32]}:{occurrence}"
+def _identities(findings: list[Finding], sources: dict[str, SourceFile | None]) -> dict[int, str]:
+    """Each finding's shared fingerprint (``fingerprint.fingerprints``, per file in line order)."""
+    by_file: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_file.setdefault(finding.path, []).append(finding)
+    out: dict[int, str] = {}
+    for path, found in by_file.items():
+        found = sorted(found, key=lambda f: (f.line, f.column, f.code))
+        out.update((id(f), fp) for f, fp in zip(found, fingerprints(found, sources.get(path)), strict=True))
+    return out
 
 
 def _rule_descriptor(code: str) -> dict[str, Any]:
@@ -66,17 +72,13 @@ def _rule_descriptor(code: str) -> dict[str, Any]:
     }
 
 
-def sarif_report(result: CheckResult, lines_of: dict[str, list[str]]) -> dict[str, Any]:
-    """SARIF 2.1.0 for ``result``; ``lines_of`` maps each path to its lines (for fingerprints)."""
+def sarif_report(result: CheckResult, sources: dict[str, SourceFile | None]) -> dict[str, Any]:
+    """SARIF 2.1.0 for ``result``; ``sources`` maps each path to its file (for fingerprints)."""
     codes = sorted({f.code for f in result.findings})
     index = {code: i for i, code in enumerate(codes)}
-    seen: Counter[tuple[str, str, str]] = Counter()
+    identity = _identities(result.findings, sources)
     results = []
     for finding in result.findings:
-        text = lines_of.get(finding.path, [])
-        line_text = text[finding.line - 1] if 0 < finding.line <= len(text) else ""
-        key = (finding.code, finding.path, " ".join(line_text.split()))
-        seen[key] += 1
         results.append({
             "ruleId": finding.code,
             "ruleIndex": index[finding.code],
@@ -91,7 +93,7 @@ def sarif_report(result: CheckResult, lines_of: dict[str, list[str]]) -> dict[st
                     },
                 }
             }],
-            "partialFingerprints": {"primaryLocationLineHash": _fingerprint(finding, line_text, seen[key])},
+            "partialFingerprints": {"primaryLocationLineHash": identity[id(finding)]},
         })
     return {
         "$schema": SARIF_SCHEMA,

@@ -46,8 +46,7 @@ from pattern_warden.clones.models import CloneKind, DuplicatesOptions, Duplicate
 from pattern_warden.clones.similar import SimilarIndex
 from pattern_warden.clones.similar import find_similar as similar_engine
 from pattern_warden.config import Config
-from pattern_warden.delta.review import Review
-from pattern_warden.delta.score import Scorecard
+from pattern_warden.delta.models import Review, Scorecard
 from pattern_warden.errors import UnknownId, WardenError
 from pattern_warden.models import paginate
 from pattern_warden.patterns.library import INDEX_URI, URI_PREFIX, PatternDocument, PatternLibrary
@@ -241,7 +240,8 @@ def _register_patterns(server: MCPServer, warden: Warden) -> None:
 
 
 def _register_rules(server: MCPServer, warden: Warden) -> None:
-    from pattern_warden.rules.engine import CheckOptions, MemoryStore, check_code, check_paths
+    from pattern_warden.baseline import check_with_baseline, configured_baseline
+    from pattern_warden.rules.engine import CheckOptions, MemoryStore, check_code
     from pattern_warden.rules.reference import rule_index, rule_markdown
     from pattern_warden.rules.registry import BY_CODE
 
@@ -277,6 +277,7 @@ def _register_rules(server: MCPServer, warden: Warden) -> None:
 
         Folders honour .gitignore. Families: errors, async, resources, design, docs, security,
         correctness. Each finding has its location, message, fix hint and pattern_uri (the why).
+        Findings held by the baseline file named in [tool.pattern-warden] `baseline` are left out.
         """
         options = CheckOptions(
             select=tuple(select) if select else None, ignore=tuple(ignore or ()), min_severity=min_severity,
@@ -289,7 +290,8 @@ def _register_rules(server: MCPServer, warden: Warden) -> None:
             if code is not None:
                 result = check_code(warden.workspace, code, filename, options)
             else:
-                result = check_paths(warden.workspace, paths or ["."], options)
+                result = check_with_baseline(warden.workspace, paths or ["."], options,
+                                             configured_baseline(warden.config))
             page_items, page = paginate(result.findings, cursor, limit)  # the engine returns every finding
             return result.model_copy(update={"findings": page_items, "page": page})
 
@@ -365,7 +367,7 @@ def _register_delta(server: MCPServer, warden: Warden) -> None:
         diff: Annotated[str | None, Field(description="A unified diff's text.")] = None,
         path_name: Annotated[str, Field(description="File name for `before`/`after`.")] = "snippet.py",
         cursor: Cursor = None,
-        limit: Annotated[int, Field(ge=1, le=1000, description="Files per page.")] = 100,
+        limit: Annotated[int, Field(ge=1, le=1000, description="Files per page.")] = 15,
     ) -> Annotated[CallToolResult, Scorecard]:
         """Measure a change instead of estimating it: the LOC-delta scorecard.
 
@@ -377,7 +379,7 @@ def _register_delta(server: MCPServer, warden: Warden) -> None:
         """
         card = await warden.run(score_change, workspace, base, head, paths, before=before, after=after, diff=diff,
                                 path_name=path_name, cursor=cursor, limit=limit)
-        return await _answer(warden, card, limit > 100)
+        return await _answer(warden, card, limit > 15)
 
     @server.tool(annotations=READ_ONLY)
     async def review_change(
@@ -385,15 +387,18 @@ def _register_delta(server: MCPServer, warden: Warden) -> None:
         base: Base = None,
         head: Head = None,
         cursor: Cursor = None,
-        limit: Annotated[int, Field(ge=1, le=1000, description="Findings per page.")] = 50,
+        limit: Annotated[int, Field(ge=1, le=1000, description="Findings per page.")] = 20,
+        show_existing: Annotated[bool, Field(description="Also list the findings the changed files already had.")] = False,
     ) -> Annotated[CallToolResult, Review]:
         """Review the current change: scorecard, rule findings in changed files, duplicates on changed lines.
 
-        Outside a git checkout the whole tree is reviewed (no scorecard). `passed` is false when
-        the verdict fails or a threshold in [tool.pattern-warden.review] fails.
+        Each finding says whether the change introduced it (`new`); thresholds count new findings
+        only, and existing ones are counted (listed with show_existing). Outside git the whole
+        tree is reviewed; with no change, the last commit is. `failed` names what failed.
         """
-        review = await warden.run(review_engine, workspace, path, base, head, cursor=cursor, limit=limit)
-        return await _answer(warden, review, limit > 50)
+        review = await warden.run(review_engine, workspace, path, base, head, cursor=cursor, limit=limit,
+                                  show_existing=show_existing)
+        return await _answer(warden, review, limit > 20)
 
 
 async def _prompt_messages(warden: Warden, fn: Callable[..., list[str]], *args: object) -> list[UserMessage]:

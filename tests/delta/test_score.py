@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pattern_warden.config import load_config
+from pattern_warden.delta.render import render_scorecard
 from pattern_warden.delta.score import PATTERN_URI, score_change
 from pattern_warden.errors import WardenError
 from pattern_warden.workspace import Workspace
@@ -53,7 +54,7 @@ def test_reuse_rate_counts_existing_and_new_project_units(git_project: Path) -> 
     assert card.reuse.existing == ["parse_config"]
     assert card.reuse.new == ["fresh"]
     assert card.reuse.rate == 0.5
-    assert "Reuse rate: 50%" in card.summary
+    assert "Reuse rate: 50%" in render_scorecard(card)
 
 
 def test_consolidation_follows_former_callers_to_an_existing_function(git_project: Path) -> None:
@@ -97,7 +98,7 @@ def test_configured_threshold_fails_the_scorecard(git_project: Path) -> None:
     card = score_change(_ws(git_project))
     (threshold,) = card.thresholds
     assert (threshold.name, threshold.value, threshold.passed) == ("max-net-code", 2, False)
-    assert not card.passed and "FAILED" in card.summary
+    assert not card.passed and "FAILED" in render_scorecard(card)
 
 
 def test_coverage_is_unknown_without_data_and_measured_from_xml(git_project: Path) -> None:
@@ -106,7 +107,7 @@ def test_coverage_is_unknown_without_data_and_measured_from_xml(git_project: Pat
     (git_project / "m.py").write_text("a = 1\nb = 2\nc = 3\n")
     card = score_change(_ws(git_project), paths=["m.py"])
     assert card.coverage.status == "unknown" and card.coverage.changed_percent is None
-    assert "Coverage: unknown" in card.summary
+    assert "Coverage: unknown" in render_scorecard(card)
     (git_project / "coverage.xml").write_text(
         '<?xml version="1.0" ?><coverage line-rate="0.75"><sources><source>.</source></sources><packages><package>'
         '<classes><class filename="m.py"><lines><line number="1" hits="1"/><line number="2" hits="1"/>'
@@ -131,13 +132,11 @@ def test_coverage_from_sqlite_counts_added_statements_that_ran(git_project: Path
     assert card.coverage.total_percent is None
 
 
-def test_duplicates_are_not_invented(git_project: Path) -> None:
+def test_duplicates_are_measured_not_invented(git_project: Path) -> None:
     (git_project / "a.py").write_text("x = 1\n")
     card = score_change(_ws(git_project))
-    if card.consolidation.duplicates_introduced is None:
-        assert "not available" in (card.consolidation.duplicates_reason or "")
-        assert "not available" in card.summary
-    assert card.consolidation.duplicates_eliminated is None
+    assert (card.consolidation.duplicates_introduced, card.consolidation.duplicates_eliminated) == (0, 0)
+    assert "Duplicates: introduced 0, eliminated 0" in render_scorecard(card)
     assert card.pattern_uri == PATTERN_URI
 
 
@@ -158,15 +157,22 @@ def test_files_are_paginated(git_project: Path) -> None:
     assert [f.path for f in second.files] == ["f2.py", "f3.py"]
 
 
-def test_page_shrinks_to_fit_the_output_budget(git_project: Path) -> None:
+def test_limit_is_honoured_exactly_and_pages_walk_every_file(git_project: Path) -> None:
     for i in range(40):
-        (git_project / f"module_{i:02d}.py").write_text("".join(f"def f{j}():\n    return {j}\n" for j in range(10)))
-    whole = score_change(_ws(git_project), limit=100)
-    fitted = score_change(_ws(git_project), limit=100, fit_chars=20_000)
-    assert len(whole.model_dump_json()) > 20_000 >= len(fitted.model_dump_json())
-    assert 0 < len(fitted.files) < 40 and fitted.page.next_cursor is not None
-    rest = score_change(_ws(git_project), limit=100, cursor=fitted.page.next_cursor)
-    assert [f.path for f in fitted.files + rest.files] == [f.path for f in whole.files]
+        (git_project / f"module_{i:02d}.py").write_text("".join(f"def f{j}():\n    return {j}\n" for j in range(30)))
+    default = score_change(_ws(git_project))
+    assert len(default.files) == 15 and len(default.model_dump_json()) < 12_000
+    assert all(len(f.symbols) <= 3 for f in default.files) and default.totals.functions_added == 40 * 30
+    seen, cursor = [], None
+    while True:
+        page = score_change(_ws(git_project), limit=5, cursor=cursor)
+        assert len(page.files) == 5
+        seen += [f.path for f in page.files]
+        cursor = page.page.next_cursor
+        if cursor is None:
+            break
+    assert seen == [f"module_{i:02d}.py" for i in range(40)]
+    assert "... 35 more files: pass cursor=" in render_scorecard(score_change(_ws(git_project), limit=5))
 
 
 def test_coverage_older_than_the_change_is_flagged(git_project: Path) -> None:
@@ -182,4 +188,4 @@ def test_coverage_older_than_the_change_is_flagged(git_project: Path) -> None:
     card = score_change(_ws(git_project), paths=["m.py"])
     assert card.coverage.stale and "older than some changed files" in (card.coverage.reason or "")
     assert card.coverage.changed_percent == 100.0  # still the measured figure, flagged
-    assert "stale" in card.summary
+    assert "stale" in render_scorecard(card)

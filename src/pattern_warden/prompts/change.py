@@ -45,6 +45,8 @@ class Change:
     changed: list[tuple[str, str]] = field(default_factory=list)
     added: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    review: object | None = None  # the review of the change, once asked for
+    review_missing: str = ""
 
 
 def read_change(workspace: Workspace) -> Change:
@@ -169,46 +171,50 @@ def engine(module: str, attribute: str) -> object | None:
         return None
 
 
+def _review(workspace: Workspace, change: Change) -> tuple[object | None, str]:
+    """The review of the change (computed once for both sections), or why there is none."""
+    if change.review is not None or change.review_missing:
+        return change.review, change.review_missing
+    review_change = engine("pattern_warden.delta.review", "review_change")
+    if review_change is None:
+        change.review_missing = "not available: the LOC scorecard engine (pattern_warden.delta) is not installed."
+    elif change.missing or change.base is None:
+        change.review_missing = change.missing or "not available: there is no commit to compare with."
+    else:
+        try:
+            change.review = review_change(workspace, base=change.base)  # type: ignore[operator]
+        except Exception as exc:  # noqa: BLE001 - another engine's failure is reported, not hidden
+            log.warning("review failed", exc_info=True)
+            change.review_missing = f"not available: the LOC scorecard failed ({type(exc).__name__}: {exc})."
+    return change.review, change.review_missing
+
+
 def scorecard_section(workspace: Workspace, change: Change) -> str:
-    """The delta engine's LOC scorecard for the change, or why there is none."""
-    score_change = engine("pattern_warden.delta.score", "score_change")
-    if score_change is None:
-        return "not available: the LOC scorecard engine (pattern_warden.delta.score) is not installed."
-    if change.missing or change.base is None:
-        return change.missing or "not available: there is no commit to compare with."
-    try:
-        card = score_change(workspace, base=change.base)  # type: ignore[operator]
-    except Exception as exc:  # noqa: BLE001 - another engine's failure is reported, not hidden
-        log.warning("LOC scorecard failed", exc_info=True)
-        return f"not available: the LOC scorecard failed ({type(exc).__name__}: {exc})."
-    return dump(card)
+    """The change's scorecard, the same figures `review` and score_loc_delta give, or why there is none."""
+    review, missing = _review(workspace, change)
+    if review is None:
+        return missing
+    from pattern_warden.delta.render import scorecard_lines
+
+    card = review.scorecard  # type: ignore[attr-defined]
+    return "\n".join(scorecard_lines(card)) if card is not None else "not available: not a git checkout."
 
 
 def findings_section(workspace: Workspace, change: Change) -> str:
-    """Rule findings on the lines the change added, or why there are none."""
-    check_paths = engine("pattern_warden.rules.engine", "check_paths")
-    if check_paths is None:
+    """The rule findings the change introduced (new by fingerprint, as `review` counts them)."""
+    if engine("pattern_warden.rules.engine", "check_paths") is None:
         return "not available: the rules engine (pattern_warden.rules.engine) is not installed."
-    if change.missing:
-        return change.missing
-    paths = [p for p, lines in sorted(change.added.items()) if p.endswith((".py", ".pyi")) and lines]
-    if not paths:
-        return "none: the change adds no Python lines."
-    try:
-        result = check_paths(workspace, paths, None)  # type: ignore[operator]
-    except Exception as exc:  # noqa: BLE001 - another engine's failure is reported, not hidden
-        log.warning("rule check failed", exc_info=True)
-        return f"not available: the rule check failed ({type(exc).__name__}: {exc})."
-    added = {p: {n for n, _ in lines} for p, lines in change.added.items()}
-    new = [f for f in result.findings if f.line in added.get(f.path, ())]
+    review, missing = _review(workspace, change)
+    if review is None:
+        return missing
+    new, existing = review.findings_new, review.findings_existing  # type: ignore[attr-defined]
+    old = f"; {existing} existing finding(s) in the changed files are not the change's" if existing else ""
     if not new:
-        return f"none: no rule finding on the {sum(map(len, added.values()))} added lines."
-    rows = [
-        f"- {f.path}:{f.line} {f.code} ({getattr(f.severity, 'value', f.severity)}): {f.message} -> {f.pattern_uri}"
-        for f in new[:_MAX_ROWS]
-    ]
-    more = [f"- ... and {len(new) - _MAX_ROWS} more"] if len(new) > _MAX_ROWS else []
-    return "\n".join([f"{len(new)} finding(s) on added lines:", *rows, *more])
+        return f"none: the change introduced no rule finding{old}."
+    rows = [f"- {f.path}:{f.line} {f.code} ({f.severity}): {f.message} -> {f.pattern_uri}"
+            for f in review.findings[:_MAX_ROWS]]  # type: ignore[attr-defined]
+    more = [f"- ... and {new - len(rows)} more (review_change lists them)"] if new > len(rows) else []
+    return "\n".join([f"{new} finding(s) introduced by the change{old}:", *rows, *more])
 
 
 def dump(model: object) -> str:

@@ -6,9 +6,10 @@ signature, the docstring already there, the exceptions raised and caught, the cy
 complexity (counted as Ruff's C901 counts it), and who calls it and what it calls inside
 the project. The model writes the docstring; ``apply_docstring`` puts it in the file.
 
-Callers and callees are matched by name (``self.save()`` and ``store.save()`` both call a
-``save``), which is what static analysis without type inference can honestly say; the
-prompt says so, so that the model checks before it claims a caller.
+Callers and callees are calls in code resolved through imports (``delta/calls.py``, the
+same resolution the reuse rate uses): ``self.save()`` inside ``Store`` and ``Store().save()``
+call ``Store.save``; ``app.config.get()`` calls nothing the syntax can name, so it is left
+out rather than matched to every ``get`` in the project.
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from pattern_warden.delta.calls import Target, module_index, resolved_calls
 from pattern_warden.errors import WardenError
 from pattern_warden.prompts.symbols import (
     Symbol,
-    called_names,
-    callers_of,
     caught,
     complexity,
     find_symbol,
@@ -129,52 +129,59 @@ def docstring_style(tree: ast.Module) -> str:
     return "plain"
 
 
-def _collect(source: SourceFile, name: str, calls: set[str], callers: bool, facts: DesignFacts) -> None:
-    """Add this file's callers of ``name`` and its definitions of ``calls`` (the target excluded)."""
-    if source.tree is None:
-        return
-    here = source.path == facts.path
-    if callers:
-        for owner in callers_of(source.tree, name):
-            if owner is None:
-                facts.callers.append(Reference(source.path, 1, "(module level)"))
-            elif not (here and owner.node.lineno == facts.line):
-                facts.callers.append(Reference(source.path, owner.node.lineno, owner.name))
-    facts.callees += [
-        Reference(source.path, s.node.lineno, s.name)
-        for s in walk_symbols(source.tree)
-        if s.node.name in calls and not (here and s.node.lineno == facts.line)
-    ]
+def _callees(workspace: Workspace, source: SourceFile, target: Symbol, modules: dict[str, str]) -> list[Reference]:
+    """The project definitions the target's own lines call, resolved through imports."""
+    node = target.node
+    lines = range(node.lineno, (node.end_lineno or node.lineno) + 1)
+    found: dict[Target, Reference] = {}
+    for call in resolved_calls(source.tree, source.path, modules, lines.__contains__):
+        if call.target in found or call.target == Target(source.path, target.name):
+            continue
+        where = source if call.target.path == source.path else _read(workspace, call.target.path)
+        symbol = next((s for s in walk_symbols(where.tree) if s.name == call.target.name), None) \
+            if where is not None and where.tree is not None else None
+        if symbol is not None:
+            found[call.target] = Reference(call.target.path, symbol.node.lineno, symbol.name)
+    return list(found.values())
+
+
+def _read(workspace: Workspace, rel: str) -> SourceFile | None:
+    source = workspace.read(workspace.root / rel)
+    return source if isinstance(source, SourceFile) else None
 
 
 def _references(workspace: Workspace, target: Symbol, facts: DesignFacts) -> None:
-    """Fill callers and callees from the Python files under the root, matched by name.
+    """Fill callers and callees: calls in code resolved through imports to this definition.
 
-    A file is parsed only when its text could hold a caller (``name(``) or a callee's
-    definition (``def x``/``class x``), so a large project costs a text search, not a parse
-    of every file; the search stops with a note when it runs out of time.
+    A file is parsed only when its text could hold a call of the name (``name(``), so a large
+    project costs a text search, not a parse of every file; the search stops with a note when
+    it runs out of time.
     """
-    name = target.node.name
-    calls = called_names(ast.Module(body=list(target.node.body), type_ignores=[]))
-    call_text = re.compile(rf"\b{re.escape(name)}\s*\(")
-    def_text = re.compile(rf"\b(?:def|class)\s+(?:{'|'.join(map(re.escape, sorted(calls)))})\b") if calls else None
     discovery = workspace.discover(["."])
     if discovery.truncated:
         facts.notes.append("Only the first files of the project were searched (file limit).")
+    modules = module_index(workspace.relative(p) for p in discovery.files)
+    own = _read(workspace, facts.path)
+    if own is not None:
+        facts.callees = _callees(workspace, own, target, modules)
+    wanted = Target(facts.path, target.name)
+    call_text = re.compile(rf"\b{re.escape(target.node.name)}\s*\(")
     deadline = time.monotonic() + _SEARCH_SECONDS
     for done, path in enumerate(discovery.files):
         if time.monotonic() > deadline:
-            facts.notes.append(f"Callers and callees were searched in {done} of {len(discovery.files)} files "
+            facts.notes.append(f"Callers were searched in {done} of {len(discovery.files)} files "
                                f"(stopped after {_SEARCH_SECONDS:.0f} s).")
             break
         source = workspace.read(path)
-        if isinstance(source, Skipped):
+        if isinstance(source, Skipped) or call_text.search(source.text) is None:
             continue
-        callers = call_text.search(source.text) is not None
-        callees = def_text is not None and def_text.search(source.text) is not None
-        if not (callers or callees) or source.tree is None:
-            continue
-        _collect(source, name, calls if callees else set(), callers, facts)
+        for call in resolved_calls(source.tree, source.path, modules):
+            inside = source.path == facts.path and call.scope_line == facts.line
+            if call.target == wanted and not inside:
+                name = "(module level)" if call.scope == "<module>" else call.scope
+                reference = Reference(source.path, call.scope_line, name)
+                if reference not in facts.callers:
+                    facts.callers.append(reference)
     for kind in ("callers", "callees"):
         found = getattr(facts, kind)
         if len(found) > _MAX_REFERENCES:
@@ -207,10 +214,10 @@ def render(facts: DesignFacts) -> tuple[str, str]:
 ## Cyclomatic complexity
 {facts.complexity}
 
-## Callers inside the project (matched by name: verify before you rely on one)
+## Callers inside the project (calls resolved through imports)
 {listed(facts.callers, 'none found under the root')}
 
-## Callees defined inside the project (matched by name)
+## Callees defined inside the project (calls resolved through imports)
 {listed(facts.callees, 'none: it calls only code outside the project, or nothing')}
 
 ## Docstring style used in this file

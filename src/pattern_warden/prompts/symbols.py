@@ -130,34 +130,6 @@ def caught(node: Definition) -> list[str]:
     return sorted(set(names))
 
 
-def call_name(call: ast.Call) -> str | None:
-    """The last part of the called name: ``self.save()`` and ``db.save()`` both call ``save``."""
-    func = call.func
-    if isinstance(func, ast.Name):
-        return func.id
-    return func.attr if isinstance(func, ast.Attribute) else None
-
-
-def called_names(node: ast.AST) -> set[str]:
-    """Every name called anywhere in ``node`` (see ``call_name``)."""
-    return {name for child in ast.walk(node) if isinstance(child, ast.Call) and (name := call_name(child))}
-
-
-def callers_of(tree: ast.Module, name: str) -> list[Symbol | None]:
-    """The innermost definitions whose code calls ``name`` (None for module-level code), in one
-    pass over the tree."""
-    qualnames = {id(s.node): s for s in walk_symbols(tree)}
-    found: dict[int, Symbol | None] = {}
-    stack: list[tuple[ast.AST, Symbol | None]] = [(tree, None)]
-    while stack:
-        node, owner = stack.pop()
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.Call) and call_name(child) == name:
-                found.setdefault(id(owner.node) if owner else 0, owner)
-            stack.append((child, qualnames.get(id(child), owner)))
-    return sorted(found.values(), key=lambda s: s.node.lineno if s else 0)
-
-
 def complexity(node: Definition) -> int:
     """McCabe cyclomatic complexity, counted the way Ruff's C901 and the mccabe plugin count.
 

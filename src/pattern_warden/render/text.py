@@ -1,7 +1,7 @@
 """One text renderer per result model: what the CLI prints and what an MCP tool answers as text.
 
 Each renderer lives beside its engine (``report.text_report``, ``clones.render``,
-``delta.review.render_review``, ``patterns.render``); this registry maps a model type to it and
+``delta.render``, ``patterns.render``); this registry maps a model type to it and
 to the name of its paged list, so both front doors render a model the same way. The few models
 without a renderer of their own get a small one here, for their engines to replace.
 """
@@ -18,7 +18,6 @@ from pydantic import BaseModel
 from pattern_warden.models import Page
 
 if TYPE_CHECKING:
-    from pattern_warden.delta.score import Scorecard
     from pattern_warden.prompts.models import DocstringEdit
     from pattern_warden.rules.reference import RuleIndex
 
@@ -65,8 +64,8 @@ def _views() -> dict[type, View]:
     # Imported on first use so that the server starts without loading every engine.
     from pattern_warden.clones.models import DuplicatesResult, SimilarResult
     from pattern_warden.clones.render import duplicates_text, similar_text
-    from pattern_warden.delta.review import Review, render_review
-    from pattern_warden.delta.score import Scorecard
+    from pattern_warden.delta.models import Review, Scorecard
+    from pattern_warden.delta.render import render_review, render_scorecard
     from pattern_warden.patterns.library import PatternDocument, PatternIndex
     from pattern_warden.patterns.render import index_text, search_text
     from pattern_warden.patterns.search import PatternSearchResult
@@ -79,7 +78,7 @@ def _views() -> dict[type, View]:
         CheckResult: View(text_report, "findings"),
         DuplicatesResult: View(lambda r: duplicates_text(r.summary, r.clones, r.notes), "clones"),
         SimilarResult: View(similar_text),
-        Scorecard: View(scorecard_text, "files"),
+        Scorecard: View(render_scorecard, "files"),
         Review: View(render_review, "findings"),
         PatternSearchResult: View(search_text),
         PatternDocument: View(lambda d: d.markdown),
@@ -88,16 +87,6 @@ def _views() -> dict[type, View]:
         DocstringEdit: View(docstring_edit_text),
         HandoffWritten: View(lambda h: f"Wrote {h.path} ({h.bytes} bytes, content_hash {h.content_hash}).\n"),
     }
-
-
-def scorecard_text(card: Scorecard) -> str:
-    """The scorecard's own summary block, then one line per file of this page."""
-    lines = [card.summary.rstrip("\n")]
-    for f in card.files:
-        moved = f" moved {f.old_path} ->" if f.old_path else ""
-        lines.append(f"  {f.status}{moved} {f.path}: +{f.code_added}/-{f.code_removed} code"
-                     f" (+{f.added}/-{f.removed} lines)" + (f"; {f.note}" if f.note else ""))
-    return "\n".join(lines) + "\n"
 
 
 def rules_text(index: RuleIndex) -> str:

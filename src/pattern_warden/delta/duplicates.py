@@ -1,0 +1,121 @@
+"""Duplicates a change introduced and eliminated, measured on both ends of the change.
+
+*Introduced*: clone classes of the tree as it is now with a copy on an added row.
+*Eliminated*: clone classes among the changed files at the base revision (their blobs read
+through ``delta/git.py``, written to a scratch folder so the duplicate engine reads them as it
+reads any tree) that no longer exist: no clone class now still holds two of their copies.
+Copies are compared by content (``baseline.member_digest``), not by line, so a class that
+merely moved is not counted as eliminated.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from functools import lru_cache
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from pattern_warden.baseline import clone_identity, member_digest
+from pattern_warden.clones.detect import DetectionMemo, _clone_class, _ranked
+from pattern_warden.clones.heap import CollectorPause
+from pattern_warden.clones.index import ShapeCache
+from pattern_warden.clones.models import CloneClass, DuplicatesOptions
+from pattern_warden.config import load_config
+from pattern_warden.source import SourceFile
+from pattern_warden.workspace import Skipped, Workspace
+
+_SHAPES = ShapeCache(20_000)  # shapes by content hash: base and head of an unchanged copy share one
+_MEMO = DetectionMemo()  # the working tree's runs and pairs between unchanged files, for the next review
+
+
+class DuplicateFigures(BaseModel):
+    """Clone classes the change added and removed; the listed ones are a short sample."""
+
+    introduced: int
+    eliminated: int
+    introduced_classes: list[CloneClass] = Field(default_factory=list, exclude=True)
+    eliminated_ids: list[str] = Field(default_factory=list, exclude=True)
+
+
+def all_clones(workspace: Workspace, memo: DetectionMemo | None = None) -> list[CloneClass]:
+    """Every clone class of the tree, from one search (the public call pages at 200 classes,
+    and each page would search again; ``analyse`` would freeze the collector in a server)."""
+    with CollectorPause():
+        corpus, ranked, _ = _ranked(workspace, None, DuplicatesOptions(), _SHAPES, None, memo)
+        return [_clone_class(corpus, r) for r in ranked]
+
+
+def member_texts(clone: CloneClass, lines_of: Callable[[str], list[str]]) -> list[str]:
+    """The text of every copy of ``clone``; ``lines_of`` gives a file's lines."""
+    return ["\n".join(lines_of(loc.path)[loc.start_line - 1 : loc.end_line]) for loc in clone.locations]
+
+
+def _reader(workspace: Workspace) -> Callable[[str], list[str]]:
+    cache: dict[str, list[str]] = {}
+
+    def lines_of(rel: str) -> list[str]:
+        if rel not in cache:
+            source = workspace.read(workspace.root / rel)
+            cache[rel] = [] if isinstance(source, Skipped) else source.lines
+        return cache[rel]
+
+    return lines_of
+
+
+def class_identities(workspace: Workspace, clones: Sequence[CloneClass]) -> list[str]:
+    """``baseline.clone_identity`` of each class, reading its copies from ``workspace``."""
+    lines_of = _reader(workspace)
+    return [clone_identity(member_texts(c, lines_of)) for c in clones]
+
+
+def measure(workspace: Workspace, touched: dict[str, set[int]], bases: Sequence[SourceFile]) -> DuplicateFigures:
+    """Introduced (classes with a copy on a touched row) and eliminated (classes among ``bases``,
+    the changed files' base versions, with fewer than two copies left in any class now)."""
+    now = all_clones(workspace, _MEMO) if touched or bases else []
+    introduced = [
+        c for c in now
+        if any(loc.path in touched and not touched[loc.path].isdisjoint(range(loc.start_line, loc.end_line + 1))
+               for loc in c.locations)
+    ]
+    eliminated = _eliminated(workspace, now, bases) if bases else []
+    return DuplicateFigures(introduced=len(introduced), eliminated=len(eliminated), introduced_classes=introduced,
+                            eliminated_ids=eliminated)
+
+
+def _eliminated(workspace: Workspace, now: Sequence[CloneClass], bases: Sequence[SourceFile]) -> list[str]:
+    lines_now = _reader(workspace)
+    holders: dict[str, list[tuple[int, int]]] = {}  # copy digest -> (class of now, copies it holds)
+    for number, clone in enumerate(now):
+        for digest, copies in Counter(member_digest(t) for t in member_texts(clone, lines_now)).items():
+            holders.setdefault(digest, []).append((number, copies))
+    gone = []
+    for identity, digests in base_classes(tuple(bases)):
+        kept: Counter[int] = Counter()
+        for digest, copies in Counter(digests).items():
+            for number, held in holders.get(digest, ()):
+                kept[number] += min(copies, held)
+        if not kept or max(kept.values()) < 2:  # no class now still holds two of its copies
+            gone.append(identity)
+    return gone
+
+
+@lru_cache(maxsize=16)
+def base_classes(bases: tuple[SourceFile, ...]) -> list[tuple[str, tuple[str, ...]]]:
+    """Clone classes among the base versions: identity and copy digests of each. A pure function
+    of the files' bytes, hence cached (a repeated review re-reads no base)."""
+    with tempfile.TemporaryDirectory(prefix="pattern-warden-base-") as scratch:
+        folder = Path(scratch)
+        for source in bases:
+            target = folder / source.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(source.text, encoding="utf-8")
+        base = Workspace(load_config(folder))
+        lines_before = _reader(base)
+        found = []
+        for clone in all_clones(base):
+            texts = member_texts(clone, lines_before)
+            found.append((clone_identity(texts), tuple(member_digest(t) for t in texts)))
+    return found

@@ -1,0 +1,135 @@
+"""Rule findings of the changed files, each marked new or existing.
+
+A change is blamed only for what it introduced: a finding is *new* when no finding of the
+base revision of the same file (or a baseline entry) has its identity. The identity is the
+shared fingerprint (``pattern_warden.fingerprint``): rule, file, enclosing symbol and folded
+statement text, so an edit above an old finding does not make it new.
+
+The base side is a pure function of the blob's bytes (and the rule selection): that is what
+lets it be cached in memory here, and persisted by blob id elsewhere.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+
+from pattern_warden import budget
+from pattern_warden.config import Config
+
+from pattern_warden.delta.models import ReviewFinding
+from pattern_warden.fingerprint import fingerprints
+from pattern_warden.rules.engine import PARALLEL_MIN_FILES, Checker, CheckOptions
+from pattern_warden.rules.results import Finding
+from pattern_warden.source import SourceFile
+from pattern_warden.workspace import Workspace
+
+_SEVERITY = {"error": 0, "warning": 1, "info": 2}
+_CACHE_ENTRIES = 4096
+
+
+class _Memo:
+    """Bounded memo of results keyed by (rule selection, path, content digest)."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple[str, str, str], object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, str]) -> object | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple[str, str, str], value: object) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > _CACHE_ENTRIES:
+                self._items.popitem(last=False)
+
+
+_FOUND = _Memo()
+
+
+def checker_for(workspace: Workspace) -> Checker:
+    """The project's rule selection (every finding, unpaginated)."""
+    return Checker(workspace.config, CheckOptions(paginate=False))
+
+
+def file_findings(checker: Checker, source: SourceFile, path: str | None = None) -> tuple[list[Finding], list[str]]:
+    """The findings of one file version, sorted by line, and their fingerprints.
+
+    ``path`` names the file as it is now (a renamed file's base version is checked under its
+    new name so that both sides share identities). Memoised: a pure function of the bytes.
+    """
+    name = path or source.path
+    key = (checker.fingerprint, name, source.digest)
+    cached = _FOUND.get(key)
+    if cached is None:
+        found = sorted(checker.check(source), key=lambda f: (f.line, f.column, f.code))
+        if name != source.path:
+            found = [f.model_copy(update={"path": name}) for f in found]
+        cached = (found, fingerprints(found, source))
+        _FOUND.put(key, cached)
+    return cached  # type: ignore[return-value]
+
+
+def check_all(workspace: Workspace, checker: Checker, pairs: Sequence[tuple[SourceFile, SourceFile | None]],
+              workers: int = 2) -> None:
+    """Check every version of a large change in worker processes and memoise the results, so
+    that ``review_findings`` then only matches identities (a cold 600-file review checks 1,200
+    file versions). Small changes are checked in this process, where they are cheaper."""
+    todo = {(checker.fingerprint, after.path, source.digest): (after.path, source)
+            for after, before in pairs for source in (after, before) if source is not None}
+    todo = {key: item for key, item in todo.items() if _FOUND.get(key) is None}
+    if len(todo) < PARALLEL_MIN_FILES:
+        return
+    items = [(name, source.path, source.text, source.digest) for name, source in todo.values()]
+    chunks = [items[i::workers * 4] for i in range(workers * 4)]
+    # As the rule engine does: fork from a single-threaded CLI, forkserver from the server's threads.
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method)) as pool:
+        futures = [pool.submit(_check_chunk, workspace.config, chunk) for chunk in chunks if chunk]
+        for future in futures:
+            for (name, _, _, digest), result in future.result():
+                _FOUND.put((checker.fingerprint, name, digest), result)
+            budget.check()
+
+
+def _check_chunk(config: Config, items: list[tuple[str, str, str, str]]) -> list[tuple[tuple[str, str, str, str],
+                                                                                      tuple[list[Finding], list[str]]]]:
+    """Worker-process entry: the same rule selection, checking texts sent by the parent."""
+    gc.disable()  # syntax trees hold no cycles (see rules.engine._check_chunk)
+    checker = Checker(config, CheckOptions(paginate=False))
+    out = []
+    for item in items:
+        name, path, text, digest = item
+        source = SourceFile(path=path, text=text, digest=digest, size=len(text))
+        out.append((item, file_findings(checker, source, name)))
+    return out
+
+
+def review_findings(
+    checker: Checker, after: SourceFile, before: SourceFile | None, known: Collection[str] = (),
+) -> list[ReviewFinding]:
+    """One changed file's findings; new unless ``before`` or ``known`` (a baseline) has the identity."""
+    found, prints = file_findings(checker, after)
+    if not found:
+        return []
+    old = set(file_findings(checker, before, after.path)[1]) if before is not None else set()
+    return [
+        ReviewFinding(code=f.code, severity=f.severity, path=f.path, line=f.line, message=f.message,
+                      new=fp not in old and fp not in known, fix_hint=f.fix_hint, pattern_uri=f.pattern_uri,
+                      fingerprint=fp)
+        for f, fp in zip(found, prints, strict=True)
+    ]
+
+
+def ranked(findings: Sequence[ReviewFinding]) -> list[ReviewFinding]:
+    """New before existing, then most severe first, then by place."""
+    return sorted(findings, key=lambda f: (not f.new, _SEVERITY.get(f.severity, 3), f.path, f.line))
