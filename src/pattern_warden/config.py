@@ -99,6 +99,16 @@ class ReviewThresholds(_Section):
     fail_on_warning: bool = Field(False, description="Treat a 'warn' verdict as a failure.")
 
 
+class CacheSettings(_Section):
+    """``[tool.pattern-warden.cache]``: the persistent cache that the server and the CLI share."""
+
+    enabled: bool = Field(True, description="Keep results in .pattern-warden-cache/ between processes.")
+    max_bytes: int = Field(512 * 1024 * 1024, ge=1024 * 1024, description="Disk size; least recently used out.")
+    similar_bytes: int = Field(
+        64 * 1024 * 1024, ge=1024, description="Function texts the similar-function index keeps between calls."
+    )
+
+
 class Settings(_Section):
     """The ``[tool.pattern-warden]`` table."""
 
@@ -110,6 +120,7 @@ class Settings(_Section):
         "auto", description="The LOC-delta tier; 'auto' measures the code size before the change."
     )
     review: ReviewThresholds = Field(default_factory=ReviewThresholds)
+    cache: CacheSettings = Field(default_factory=CacheSettings)
 
     @field_validator("exclude")
     @classmethod

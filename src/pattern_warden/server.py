@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Annotated
 
 import anyio
@@ -31,17 +32,14 @@ from mcp_types import (
 from pydantic import Field
 
 from pattern_warden import __version__
-from pattern_warden.app import CacheStatus, Warden
-from pattern_warden.clones.corpus import TreeState
-from pattern_warden.clones.detect import DetectionMemo
+from pattern_warden.app import Warden
 from pattern_warden.clones.detect import find_duplicates as duplicates_engine
-from pattern_warden.clones.index import ShapeCache
 from pattern_warden.clones.models import CloneKind, DuplicatesOptions, DuplicatesResult, SimilarResult
-from pattern_warden.clones.similar import SimilarIndex
 from pattern_warden.clones.similar import find_similar as similar_engine
 from pattern_warden.config import Config
 from pattern_warden.delta.review import Review
 from pattern_warden.delta.score import Scorecard
+from pattern_warden.diskcache import DiskCache
 from pattern_warden.errors import WardenError
 from pattern_warden.patterns.library import INDEX_URI, URI_PREFIX, PatternDocument, PatternLibrary
 from pattern_warden.patterns.search import PatternSearchResult
@@ -81,10 +79,26 @@ STATUS_URI = "warden://server/status"
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
 
 
-def build_server(config: Config, library: PatternLibrary | None = None) -> MCPServer:
-    """A fully registered server for ``config``; the CLI runs it on a transport."""
-    warden = Warden(config, library)
-    server = MCPServer("pattern-warden", instructions=INSTRUCTIONS, version=__version__)
+def build_server(
+    config: Config, library: PatternLibrary | None = None, *, disk: DiskCache | None = None, warm_up: bool = False
+) -> MCPServer:
+    """A fully registered server for ``config``; the CLI runs it on a transport.
+
+    ``disk`` keeps results between sessions; ``warm_up`` builds the indexes in the background
+    as soon as a session starts (the ``serve`` command turns both on; tests choose).
+    """
+    warden = Warden(config, library, disk)
+
+    @asynccontextmanager
+    async def session(_: MCPServer) -> AsyncIterator[None]:
+        if warm_up:
+            warden.warmup.start()
+        try:
+            yield
+        finally:  # the client went away: stop background work, keep what is complete
+            await anyio.to_thread.run_sync(warden.warmup.stop)
+
+    server = MCPServer("pattern-warden", instructions=INSTRUCTIONS, version=__version__, lifespan=session)
     _register_status(server, warden)
     _register_patterns(server, warden)
     _register_rules(server, warden)
@@ -149,12 +163,11 @@ def _register_patterns(server: MCPServer, warden: Warden) -> None:
 
 
 def _register_rules(server: MCPServer, warden: Warden) -> None:
-    from pattern_warden.rules.engine import CheckOptions, MemoryStore, check_code, check_paths
+    from pattern_warden.rules.engine import CheckOptions, check_code, check_paths
     from pattern_warden.rules.reference import rule_index, rule_markdown
     from pattern_warden.rules.registry import ALL_RULES
 
-    store = MemoryStore(warden.config.limits.cache_entries)
-    warden.caches["rules.results"] = lambda: CacheStatus(entries=len(store), bound=store.max_entries)
+    store = warden.rule_store
     for rule in ALL_RULES:
         server.add_resource(
             TextResource(uri=rule.uri(), name=rule.code, title=f"{rule.code} {rule.name}",
@@ -201,12 +214,8 @@ def _register_rules(server: MCPServer, warden: Warden) -> None:
 
 
 def _register_clones(server: MCPServer, warden: Warden) -> None:
-    # One warm index per server: shapes by content hash, so a call re-tokenizes only changed files.
-    cache = ShapeCache(warden.config.limits.cache_entries)
-    state = TreeState()
-    memo = DetectionMemo()
-    index = SimilarIndex(cache, state)
-    warden.caches["clones.shapes"] = lambda: CacheStatus(entries=len(cache), bound=cache.entries)
+    # One warm index per server, kept (and warmed up) by the warden.
+    cache, state, memo, index = warden.shapes, warden.tree, warden.memo, warden.similar
 
     @server.tool(annotations=READ_ONLY)
     async def find_duplicates(
