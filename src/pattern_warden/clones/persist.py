@@ -12,6 +12,7 @@ the run simply starts afresh. ``marshal`` is used for the reasons given on ``Sha
 from __future__ import annotations
 
 import marshal
+import time
 
 from pattern_warden import __version__
 from pattern_warden.clones.corpus import TreeState
@@ -41,7 +42,14 @@ def load_warm(disk: DiskCache, workspace: Workspace) -> tuple[TreeState, Detecti
     if not isinstance(data, dict):
         return TreeState(), DetectionMemo()
     with CollectorPause(freeze=True, sweep=False):  # plain data, kept for the process's life
-        return TreeState.load(workspace, data.get("tree")), DetectionMemo.load(data.get("memo"))
+        state, memo = TreeState.load(workspace, data.get("tree")), DetectionMemo.load(data.get("memo"))
+    now = time.time()
+    for walk in vars(state)["_walks"].values():
+        # A saved walk is always older than the full-walk period; its folder stamps are checked on
+        # first use all the same, which finds every file added, removed or renamed since. Counting
+        # it as taken now keeps a new session from re-walking a large tree before its first answer.
+        walk.taken = now
+    return state, memo
 
 
 def load_warm_into(disk: DiskCache, workspace: Workspace, state: TreeState, memo: DetectionMemo) -> None:

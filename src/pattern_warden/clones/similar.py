@@ -46,8 +46,8 @@ class SimilarIndex:
 
     def __init__(self, cache: ShapeCache | None = None, state: TreeState | None = None,
                  max_bytes: int = 64 * 1024 * 1024) -> None:
-        self.cache = cache or ShapeCache()
-        self.state = state or TreeState()
+        self.cache = cache if cache is not None else ShapeCache()  # an empty cache is falsy
+        self.state = state if state is not None else TreeState()
         self.max_bytes = max_bytes
         self.bytes = 0  # text held between calls
         self._texts: dict[str, list[tuple[Unit, str]]] = {}
