@@ -9,7 +9,8 @@ results up to date for the whole root, then save them for the next session.
   keeps serving (``tools/list`` and every other request) while it works.
 - A call that needs a part still being built waits for it instead of building it a second
   time, for as long as its own budget allows (``wait``).
-- It yields to calls: before each part, it waits until no call is running.
+- It yields to calls: before each part it waits until no call is running, and at each of the
+  engines' budget checks (about once per file) it pauses while a call runs.
 - It stops when the client goes away: the session's end cancels its budget, and the work
   unwinds at its next check, as a cancelled call does.
 - After the warm-up, results that calls change are saved again once the server is idle.
@@ -30,6 +31,24 @@ log = logging.getLogger(__name__)
 PARTS = ("similar", "duplicates", "rules")
 _IDLE_S = 1.0  # quiet time before results changed by calls are saved
 _POLL_S = 0.05
+_YIELD_S = 0.1  # longest pause at one check while a call runs (bounded: the warm-up may hold a lock a call needs)
+
+
+class _YieldingBudget(Budget):
+    """The warm-up's budget: at every check (about once per file) it first lets running calls
+    have the interpreter, for up to ``_YIELD_S``, so a call runs nearly as fast as on an idle server."""
+
+    def __init__(self, busy: Callable[[], bool]) -> None:
+        super().__init__(365 * 24 * 3600.0)
+        self._busy = busy
+
+    def check(self) -> None:
+        """Pause while calls run (bounded), then stop if the session ended."""
+        paused = 0.0
+        while paused < _YIELD_S and self._busy() and not self.cancelled:
+            time.sleep(_POLL_S / 10)
+            paused += _POLL_S / 10
+        super().check()
 
 
 class Warmup:
@@ -42,7 +61,7 @@ class Warmup:
         self._busy = busy
         self._ready = {part: threading.Event() for part in PARTS}
         self.progress = {part: "not started" for part in PARTS}
-        self.budget = Budget(365 * 24 * 3600.0)
+        self.budget = _YieldingBudget(busy)
         self.started: float | None = None
         self.ready_s: float | None = None
         self.dirty = threading.Event()
