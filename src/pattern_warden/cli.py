@@ -184,8 +184,8 @@ def _run_patterns(args: argparse.Namespace, config: Config) -> int:
 def _run_check(args: argparse.Namespace, config: Config) -> int:
     import json
 
-    from pattern_warden.report import sarif_report, text_report
     from pattern_warden.diskcache import open_cache
+    from pattern_warden.report import sarif_report, text_report
     from pattern_warden.rules.cache import DiskStore
     from pattern_warden.rules.engine import CheckOptions, check_paths, fixed_sources
     from pattern_warden.workspace import Skipped, Workspace
@@ -247,8 +247,8 @@ def _run_dupes(args: argparse.Namespace, config: Config) -> int:
     from pattern_warden.clones.index import ShapeCache
     from pattern_warden.clones.models import DuplicatesOptions
     from pattern_warden.clones.persist import load_warm, save_warm
-    from pattern_warden.diskcache import open_cache
     from pattern_warden.clones.render import duplicates_json, duplicates_sarif, duplicates_text
+    from pattern_warden.diskcache import open_cache
     from pattern_warden.workspace import Workspace
 
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
