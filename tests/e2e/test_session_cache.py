@@ -14,10 +14,11 @@ import anyio
 import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
+from mcp.server.mcpserver.exceptions import ToolError
 
 from pattern_warden.app import Warden
 from pattern_warden.clones.similar import find_similar
-from pattern_warden.config import Config, load_config
+from pattern_warden.config import Config, Limits, Settings, load_config
 from pattern_warden.diskcache import CACHE_DIR, _unwrap
 from pattern_warden.server import build_server
 from tests.conftest import console_script
@@ -165,3 +166,18 @@ async def test_warm_up_does_not_delay_answers_and_stops_with_the_client() -> Non
     # The lifespan's exit joined the warm-up thread: nothing named for it is left running.
     assert not [t for t in threading.enumerate() if t.name == "pattern-warden-warmup" and t.is_alive()]
 
+
+
+async def test_waiting_for_the_warm_up_is_bounded_by_the_calls_budget() -> None:
+    """A call that waits for an index still being built gets the budget error, not an endless wait."""
+    config = Config(root=STDLIB, settings=Settings(limits=Limits(call_timeout_s=0.5)))
+    warden = Warden(config)  # no disk cache: nothing is written into the interpreter's folder
+    warden.warmup.start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(ToolError, match="budget"):
+            await warden.run(find_similar, warden.workspace, code=DRAFT)
+        assert time.monotonic() - started < 3
+        assert warden.running == 0 and warden.warmup.progress["similar"] == "building"
+    finally:
+        warden.warmup.stop()
