@@ -91,7 +91,7 @@ def test_disk_size_is_bounded_least_recently_used_out(project: Path) -> None:
     time.sleep(0.02)
     cache.put("demo", "d", b"d" * 1000)
     assert {p.name.split("-")[1] for p in entries(project, "demo")} == {"a.pwc", "c.pwc", "d.pwc"}
-    assert cache.usage()[1] <= 3500
+    assert cache.usage() <= 3500
 
 
 def _read_only(root: Path, command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -109,7 +109,7 @@ class Warden:
             "rules.results": lambda: CacheStatus(entries=len(self.rule_store), bound=self.rule_store.max_entries),
             "clones.shapes": lambda: CacheStatus(entries=len(self.shapes), bound=self.shapes.entries),
             "similar.bytes": lambda: CacheStatus(entries=self.similar.bytes, bound=self.similar.max_bytes),
-            "disk.bytes": lambda: CacheStatus(entries=self.disk.usage()[1], bound=self.disk.max_bytes),
+            "disk.bytes": lambda: CacheStatus(entries=self.disk.usage(), bound=self.disk.max_bytes),
         }
         for problem in self.library.problems:
             log.warning("pattern document refused: %s: %s %s", problem.file, problem.field, problem.message)

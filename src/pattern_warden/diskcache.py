@@ -189,20 +189,16 @@ class DiskCache:
                 _unlink(path)
                 total -= size
 
-    def usage(self) -> tuple[int, int]:
-        """(entries, bytes) on disk now, for the status resource."""
+    def usage(self) -> int:
+        """Bytes of entries on disk now, for the status resource."""
         folder = self.folder
-        if folder is None:
-            return 0, 0
-        count = size = 0
-        for path in folder.glob("*" + _SUFFIX):
-            if not path.name.startswith(".tmp-"):
-                try:
-                    size += path.stat().st_size
-                except OSError:
-                    continue
-                count += 1
-        return count, size
+        size = 0
+        for path in folder.glob("*" + _SUFFIX) if folder is not None else ():
+            try:
+                size += path.stat().st_size
+            except OSError:
+                continue  # removed meanwhile
+        return size
 
     def where(self) -> str:
         """The folder in use, or why there is none."""

@@ -91,11 +91,6 @@ class DiskStore:
                     return None
             return list(findings)
 
-    def load(self, fingerprint: str) -> int:
-        """Read one configuration's table now (the server's warm-up); how many files it holds."""
-        with self._lock:
-            return len(self._table(fingerprint).entries)
-
     def store(self, fingerprint: str, rel: str, stat_key: StatKey, findings: list[Finding]) -> None:
         """Keep the findings of one file under its stat signature."""
         with self._lock:
