@@ -14,6 +14,7 @@ from pattern_warden.clones.models import CloneClass, DuplicatesOptions, Duplicat
 from pattern_warden.clones.normalize import shape_of
 from pattern_warden.clones.similar import SimilarIndex, find_similar
 from pattern_warden.config import load_config
+from pattern_warden.diskcache import DiskCache
 from pattern_warden.errors import WardenError
 from pattern_warden.workspace import Workspace
 
@@ -331,20 +332,21 @@ def test_shape_file_is_rewritten_only_when_enough_of_it_changed(project: Path) -
     for n in range(100):
         write(project, f"pkg/m{n}.py", UNRELATED.replace("render", f"render{n}").replace("out", f"out{n}"))
     write(project, "pkg/a.py", LOADER)
-    disk = project / ".pattern-warden-cache" / "clones"
+    disk = DiskCache(project)
     workspace = Workspace(load_config(project))
 
     def cli_run() -> tuple[list[tuple[str, list[tuple[str, int, int, str | None]]]], ShapeCache]:
-        cache = ShapeCache(disk_dir=disk)
+        cache = ShapeCache(disk=disk)
+        cache.load()
         result = find_duplicates(workspace, None, DuplicatesOptions(limit=200), cache)
         cache.save()
         return [(c.kind, spans(c)) for c in result.clones], cache
 
     first, cache = cli_run()
     assert first == [] and cache.misses == 101
-    def stamp() -> tuple[int, int]:  # a rewrite renames a new file over the old one: a new inode
-        status = (disk / "shapes.marshal").stat()
-        return status.st_ino, status.st_mtime_ns
+    def stamp() -> int:  # a rewrite renames a new file over the old one: a new inode (a read touches mtime)
+        (entry,) = (project / ".pattern-warden-cache").glob("shapes-*.pwc")
+        return entry.stat().st_ino
 
     written = stamp()
     write(project, "pkg/b.py", LOADER_RENAMED)

@@ -173,3 +173,42 @@ def test_cache_is_bounded_by_bytes_too(project: Path) -> None:
     for path in ws.discover().files:
         ws.read(path)
     assert ws.cache_size == 4 and ws.cache_bytes == 4_800
+
+
+def _age(root: Path, seconds: float = 60.0) -> None:
+    """Date every folder back, as in a tree nobody touched for a minute."""
+    past = os.stat(root).st_mtime - seconds
+    for folder in [root, *(p for p in root.rglob("*") if p.is_dir())]:
+        os.utime(folder, (past, past))
+
+
+def test_a_remembered_walk_follows_files_added_removed_and_renamed(project: Path) -> None:
+    tree(project, {"pkg/a.py": "", "pkg/sub/b.py": "", "c.py": ""})
+    _age(project)
+    ws = Workspace(load_config(project))
+    assert rels(ws, ws.discover(["."]).files) == ["c.py", "pkg/a.py", "pkg/sub/b.py"]
+    tree(project, {"pkg/sub/new.py": ""})
+    (project / "c.py").unlink()
+    (project / "pkg/a.py").rename(project / "pkg/z.py")
+    (project / "pkg/deeper/more").mkdir(parents=True)
+    (project / "pkg/deeper/more/d.py").write_text("")
+    assert rels(ws, ws.discover(["."]).files) == ["pkg/deeper/more/d.py", "pkg/sub/b.py", "pkg/sub/new.py", "pkg/z.py"]
+
+
+def test_the_folder_stamp_is_what_a_remembered_walk_trusts(project: Path) -> None:
+    """Shows that a walk of an unchanged tree is remembered (and that a recent change is not trusted)."""
+    tree(project, {"pkg/a.py": ""})
+    _age(project)
+    ws = Workspace(load_config(project))
+    assert rels(ws, ws.discover(["pkg"]).files) == ["pkg/a.py"]
+    before = os.stat(project / "pkg")
+    (project / "pkg/b.py").write_text("")
+    os.utime(project / "pkg", ns=(before.st_atime_ns, before.st_mtime_ns))  # hide the change
+    assert rels(ws, ws.discover(["pkg"]).files) == ["pkg/a.py"]  # remembered, not walked
+    fresh = Workspace(load_config(project))
+    assert rels(fresh, fresh.discover(["pkg"]).files) == ["pkg/a.py", "pkg/b.py"]
+    # Now pkg changed just now (the stamp is too recent to trust): the next walk is not remembered.
+    (project / "pkg/c.py").write_text("")
+    assert len(fresh.discover(["pkg"]).files) == 3
+    (project / "pkg/d.py").write_text("")
+    assert len(fresh.discover(["pkg"]).files) == 4

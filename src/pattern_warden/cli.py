@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="largest HTTP request body (default: 4 MiB)")
     serve.add_argument("--idle-timeout", type=_positive(float), default=1800.0, metavar="SECONDS",
                        help="close a streamable HTTP session idle this long (default: 1800)")
+    serve.add_argument("--no-cache", action="store_true", help="do not read or write .pattern-warden-cache/")
     serve.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
 
     patterns = commands.add_parser("patterns", help="browse and search the pattern library")
@@ -170,6 +171,7 @@ def _emit(model: BaseModel, fmt: str, text: Callable[[], str]) -> None:
 
 
 def _run_serve(args: argparse.Namespace, config: Config) -> int:
+    from pattern_warden.diskcache import open_cache
     from pattern_warden.server import build_server
     from pattern_warden.transports import DEFAULT_PORTS, HttpOptions, serve
 
@@ -182,7 +184,8 @@ def _run_serve(args: argparse.Namespace, config: Config) -> int:
         max_body_bytes=args.max_body_bytes,
         idle_timeout_s=args.idle_timeout,
     )
-    serve(build_server(config), args.transport, options, str(config.root))
+    server = build_server(config, disk=open_cache(config, enabled=not args.no_cache), warm_up=True)
+    serve(server, args.transport, options, str(config.root))
     return EXIT_OK
 
 
@@ -219,6 +222,7 @@ def _run_check(args: argparse.Namespace, config: Config) -> int:
         read_baseline,
         write_baseline,
     )
+    from pattern_warden.diskcache import open_cache
     from pattern_warden.report import sarif_report, text_report
     from pattern_warden.rules.cache import DiskStore
     from pattern_warden.rules.engine import CheckOptions, fixed_sources
@@ -227,7 +231,7 @@ def _run_check(args: argparse.Namespace, config: Config) -> int:
     if args.workers < 1:
         raise WardenError(f"--workers must be at least 1; got {args.workers}.", "Pass --workers 1 or more.")
     workspace = Workspace(config)
-    store = None if args.no_cache else DiskStore(config.root)
+    store = None if args.no_cache else DiskStore(open_cache(config))
     options = CheckOptions(
         select=tuple(args.select) if args.select else None, ignore=tuple(args.ignore),
         min_severity=args.min_severity, workers=args.workers, paginate=False, store=store,
@@ -292,6 +296,7 @@ def _run_dupes(args: argparse.Namespace, config: Config) -> int:
     from pattern_warden.clones.models import DuplicatesOptions
     from pattern_warden.clones.persist import load_warm, save_warm
     from pattern_warden.clones.render import duplicates_json, duplicates_sarif, duplicates_text
+    from pattern_warden.diskcache import open_cache
     from pattern_warden.workspace import Workspace
 
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
@@ -300,14 +305,14 @@ def _run_dupes(args: argparse.Namespace, config: Config) -> int:
     options = DuplicatesOptions(min_lines=args.min_lines, min_similarity=args.min_similarity, kinds=kinds,
                                 include_tests=args.include_tests)
     validate(options)
-    disk = None if args.no_cache else config.root / ".pattern-warden-cache" / "clones"
-    cache = ShapeCache(config.limits.cache_entries, disk_dir=disk)
+    disk = open_cache(config, enabled=not args.no_cache)
+    cache = ShapeCache(config.limits.cache_entries, disk=disk)
+    cache.load()
     workspace = Workspace(config)
-    state, memo = load_warm(disk, workspace) if disk else (None, None)
+    state, memo = load_warm(disk, workspace)
     summary, classes, notes = analyse(workspace, args.paths, options, cache, state, memo)
     cache.save()
-    if disk and state is not None and memo is not None:
-        save_warm(disk, workspace, state, memo)
+    save_warm(disk, workspace, state, memo)
     if args.write_baseline or args.baseline:
         from pathlib import Path
 

@@ -121,6 +121,16 @@ class HookSettings(_Section):
     stop: bool = Field(True, description="Review the change before the agent stops.")
 
 
+class CacheSettings(_Section):
+    """``[tool.pattern-warden.cache]``: the persistent cache that the server and the CLI share."""
+
+    enabled: bool = Field(True, description="Keep results in .pattern-warden-cache/ between processes.")
+    max_bytes: int = Field(512 * 1024 * 1024, ge=1024 * 1024, description="Disk size; least recently used out.")
+    similar_bytes: int = Field(
+        64 * 1024 * 1024, ge=1024, description="Function texts the similar-function index keeps between calls."
+    )
+
+
 class Settings(_Section):
     """The ``[tool.pattern-warden]`` table."""
 
@@ -135,6 +145,7 @@ class Settings(_Section):
     hooks: HookSettings = Field(default_factory=HookSettings)
     baseline: str | None = Field(None, description="A baseline file (relative to the root) whose findings and "
                                                    "clones are not new; written by --write-baseline.")
+    cache: CacheSettings = Field(default_factory=CacheSettings)
 
     @field_validator("exclude")
     @classmethod

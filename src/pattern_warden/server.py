@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
 
 import anyio
@@ -37,18 +38,15 @@ from mcp_types import Tool as MCPTool
 from pydantic import AnyUrl, BaseModel, Field, ValidationError
 
 from pattern_warden import __version__
-from pattern_warden.app import CacheStatus, Warden
-from pattern_warden.clones.corpus import TreeState
-from pattern_warden.clones.detect import DetectionMemo
+from pattern_warden.app import Warden
 from pattern_warden.clones.detect import find_duplicates as duplicates_engine
-from pattern_warden.clones.index import ShapeCache
 from pattern_warden.clones.models import CloneKind, DuplicatesOptions, DuplicatesResult, SimilarResult
-from pattern_warden.clones.similar import SimilarIndex
 from pattern_warden.clones.similar import find_similar as similar_engine
 from pattern_warden.config import Config
 from pattern_warden.delta.models import Review, Scorecard
 from pattern_warden.errors import UnknownId, WardenError
 from pattern_warden.models import paginate
+from pattern_warden.diskcache import DiskCache
 from pattern_warden.patterns.library import INDEX_URI, URI_PREFIX, PatternDocument, PatternLibrary
 from pattern_warden.patterns.search import PatternSearchResult
 from pattern_warden.prompts.models import DocstringEdit, HandoffWritten
@@ -164,11 +162,27 @@ class WardenServer(MCPServer):
         return contents
 
 
-def build_server(config: Config, library: PatternLibrary | None = None) -> MCPServer:
-    """A fully registered server for ``config``; the CLI runs it on a transport."""
-    warden = Warden(config, library)
+def build_server(
+    config: Config, library: PatternLibrary | None = None, *, disk: DiskCache | None = None, warm_up: bool = False
+) -> MCPServer:
+    """A fully registered server for ``config``; the CLI runs it on a transport.
+
+    ``disk`` keeps results between sessions; ``warm_up`` builds the indexes in the background
+    as soon as a session starts (the ``serve`` command turns both on; tests choose).
+    """
+    warden = Warden(config, library, disk)
+
+    @asynccontextmanager
+    async def session(_: MCPServer) -> AsyncIterator[None]:
+        if warm_up:
+            warden.warmup.start()
+        try:
+            yield
+        finally:  # the client went away: stop background work, keep what is complete
+            await anyio.to_thread.run_sync(warden.warmup.stop)
+
     server = WardenServer(config.limits.max_output_chars, name="pattern-warden", instructions=INSTRUCTIONS,
-                          version=__version__)
+                          version=__version__, lifespan=session)
     _register_status(server, warden)
     _register_patterns(server, warden)
     _register_rules(server, warden)
@@ -241,12 +255,11 @@ def _register_patterns(server: MCPServer, warden: Warden) -> None:
 
 def _register_rules(server: MCPServer, warden: Warden) -> None:
     from pattern_warden.baseline import check_with_baseline, configured_baseline
-    from pattern_warden.rules.engine import CheckOptions, MemoryStore, check_code
+    from pattern_warden.rules.engine import CheckOptions, check_code
     from pattern_warden.rules.reference import rule_index, rule_markdown
     from pattern_warden.rules.registry import BY_CODE
 
-    store = MemoryStore(warden.config.limits.cache_entries)
-    warden.caches["rules.results"] = lambda: CacheStatus(entries=len(store), bound=store.max_entries)
+    store = warden.rule_store
 
     @server.resource(RULES_INDEX_URI, name="rules", title="Rule index", mime_type="text/plain",
                      description="Every rule: code, severity, name, message. Read warden://rules/{code} for one.")
@@ -299,12 +312,8 @@ def _register_rules(server: MCPServer, warden: Warden) -> None:
 
 
 def _register_clones(server: MCPServer, warden: Warden) -> None:
-    # One warm index per server: shapes by content hash, so a call re-tokenizes only changed files.
-    cache = ShapeCache(warden.config.limits.cache_entries)
-    state = TreeState()
-    memo = DetectionMemo()
-    index = SimilarIndex(cache, state)
-    warden.caches["clones.shapes"] = lambda: CacheStatus(entries=len(cache), bound=cache.entries)
+    # One warm index per server, kept (and warmed up) by the warden.
+    cache, state, memo, index = warden.shapes, warden.tree, warden.memo, warden.similar
 
     @server.tool(annotations=READ_ONLY)
     async def find_duplicates(

@@ -15,6 +15,7 @@ import os
 import stat
 import tempfile
 import threading
+import time
 import tokenize
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -36,6 +37,23 @@ ALWAYS_EXCLUDED = (
 )
 _SYSTEM_TREES = ("/proc", "/dev", "/sys")
 _BINARY_SNIFF = 8192
+
+
+#: Walks remembered (by paths and suffixes), and how recent a folder change may be and still be
+#: trusted: a file added within the same clock tick as the walk would not change the stamp.
+_WALKS_KEPT = 8
+_RACY_S = 2.0
+
+
+def _folder_stamp(folder: Path, racy_after: float | None = None) -> tuple[int, int] | None:
+    """(mtime, inode) of a folder; None when unreadable or changed too recently to be trusted."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    if racy_after is not None and info.st_mtime > racy_after:
+        return None
+    return (info.st_mtime_ns, info.st_ino)
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,7 @@ class Workspace:
         self._always = compile_globs([*ALWAYS_EXCLUDED, *config.settings.exclude])
         self._specs: dict[Path, GitIgnoreSpec | None] = {}
         self._specs_by_rel: dict[str, GitIgnoreSpec | None] = {}
+        self._walks: OrderedDict[tuple[object, ...], tuple[Discovery, dict[Path, tuple[int, int] | None]]] = OrderedDict()
 
     # -- paths -------------------------------------------------------------------------
 
@@ -122,23 +141,38 @@ class Workspace:
         """The files named by ``paths`` (files as given, folders walked), deduplicated.
 
         A file named explicitly is taken even when .gitignore excludes it, as Ruff does; a
-        folder is walked with .gitignore, .git/info/exclude and the config's excludes.
+        folder is walked with .gitignore, .git/info/exclude and the config's excludes. A walk of
+        folders is remembered with every folder's stamp and given again while no stamp changed
+        (a file added, removed or renamed changes its folder's): walking a large tree was most
+        of a warm call's time.
         """
         wanted = tuple(suffixes) if suffixes is not None else None
+        key = (tuple(paths or ["."]), wanted)
+        reals = [self.resolve(user_path) for user_path in paths or ["."]]
+        remembered = self._walks.get(key)
+        if remembered is not None and all(_folder_stamp(d) == st for d, st in remembered[1].items()):
+            found = remembered[0]
+            return Discovery(list(found.files), list(found.skipped), found.truncated)
         found = Discovery()
         seen: set[Path] = set()
-        for user_path in paths or ["."]:
-            real = self.resolve(user_path)
+        stamps: dict[Path, tuple[int, int] | None] | None = {}
+        for real in reals:
             if real.is_file():
+                stamps = None  # a named file's disappearance shows in no stamp we keep
                 if wanted is None or real.name.endswith(wanted):
                     self._add(found, seen, real)
                 else:
                     found.skipped.append(Skipped(self.relative(real), f"not a {'/'.join(wanted)} file"))
             else:
-                self._walk(real, wanted, found, seen)
+                self._walk(real, wanted, found, seen, stamps)
             if found.truncated:
                 break
         found.files.sort()
+        if stamps is not None and all(st is not None for st in stamps.values()):
+            with self._lock:
+                self._walks[key] = (Discovery(list(found.files), list(found.skipped), found.truncated), stamps)
+                while len(self._walks) > _WALKS_KEPT:
+                    self._walks.popitem(last=False)
         return found
 
     def _add(self, found: Discovery, seen: set[Path], path: Path) -> None:
@@ -150,11 +184,16 @@ class Workspace:
         seen.add(path)
         found.files.append(path)
 
-    def _walk(self, top: Path, wanted: tuple[str, ...] | None, found: Discovery, seen: set[Path]) -> None:
+    def _walk(
+        self, top: Path, wanted: tuple[str, ...] | None, found: Discovery, seen: set[Path],
+        stamps: dict[Path, tuple[int, int] | None] | None = None,
+    ) -> None:
         stack = [top]
         while stack and not found.truncated:
             budget.check()
             folder = stack.pop()
+            if stamps is not None:
+                stamps[folder] = _folder_stamp(folder, racy_after=time.time() - _RACY_S)  # before listing it
             try:
                 entries = sorted(os.scandir(folder), key=lambda e: e.name)
             except OSError as exc:

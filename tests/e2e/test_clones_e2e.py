@@ -96,7 +96,7 @@ def test_cli_text_json_sarif_threshold_and_cache(project: Path) -> None:
     assert rows[1] == '  differs: literal 0|10, "#"|";"; name path|filename, limit|cap, total|count +2'
     assert rows[2].startswith("  why: 2 copies in one package; write one helper taking 2 parameter(s)")
     assert rows[3:] == ["  pkg/a.py:1-10 load_totals", "  pkg/b.py:1-10 size_of"]
-    assert (project / ".pattern-warden-cache" / "clones" / "shapes.marshal").is_file()
+    assert list((project / ".pattern-warden-cache").glob("shapes-*.pwc"))
     assert dupes(project, "pkg", "--threshold", "79.9").returncode == 1
     assert dupes(project, "pkg", "--threshold", "80").returncode == 0
 
@@ -123,7 +123,7 @@ def test_cli_without_cache_writes_nothing(project: Path) -> None:
 def test_cli_warm_run_after_a_change_matches_a_fresh_run(project: Path) -> None:
     make_tree(project)
     assert dupes(project, "--format", "json").returncode == 0
-    assert (project / ".pattern-warden-cache" / "clones" / "warm.marshal").is_file()
+    assert list((project / ".pattern-warden-cache").glob("warm-*.pwc"))
     write(project, "pkg/b.py", LOADER_CHANGED)
     warm = dupes(project, "--format", "json")
     fresh = dupes(project, "--format", "json", "--no-cache")
@@ -135,16 +135,17 @@ def test_cli_cache_cannot_lead_outside_the_root(project: Path, tmp_path: Path) -
     """A planted cache naming files outside the root is not trusted: the sandbox decides."""
     import marshal
 
-    from pattern_warden.clones.normalize import SHAPE_VERSION
+    from pattern_warden.clones.persist import WARM_KIND, warm_key
+    from pattern_warden.config import load_config
+    from pattern_warden.diskcache import DiskCache
+    from pattern_warden.workspace import Workspace
 
     make_tree(project)
     secret = tmp_path / "secret.py"
     write(tmp_path, "secret.py", LOADER)
-    cache = project / ".pattern-warden-cache" / "clones"
-    cache.mkdir(parents=True)
     walk = ([f"../{secret.name}", "pkg/a.py"], [], False, {".": None}, 9e12)
-    planted = {"version": SHAPE_VERSION, "tree": {"walks": {".": walk}, "digests": {}}, "memo": []}
-    (cache / "warm.marshal").write_bytes(marshal.dumps(planted))
+    planted = {"tree": {"walks": {".": walk}, "digests": {}}, "memo": []}  # a well-formed, checksummed entry
+    assert DiskCache(project).put(WARM_KIND, warm_key(Workspace(load_config(project))), marshal.dumps(planted))
     done = dupes(project, "--format", "json")
     assert done.returncode == 0
     assert "secret" not in done.stdout

@@ -95,7 +95,7 @@ def test_cache_is_written_reused_and_invalidated(project: Path) -> None:
     first = json.loads(_run(project, "check", "pkg", "--format", "json").stdout)
     assert first["summary"]["files_from_cache"] == 0
     cache = project / ".pattern-warden-cache"
-    assert (cache / ".gitignore").read_text() == "*\n" and list(cache.glob("rules-*.json"))
+    assert (cache / ".gitignore").read_text() == "*\n" and list(cache.glob("rules-*.pwc"))
     second = json.loads(_run(project, "check", "pkg", "--format", "json").stdout)
     assert second["summary"]["files_from_cache"] == 1 and second["findings"] == first["findings"]
     path.write_text('"""Clean."""\n')

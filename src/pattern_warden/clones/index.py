@@ -12,48 +12,52 @@ Two indexes, both linear in the size of the tree:
   are posted to an inverted index; functions that share enough shingles become candidates,
   and only those are compared with rapidfuzz.
 
-The ``ShapeCache`` keeps each file's shape by content hash (in memory, and optionally on disk
-for the CLI), so a repeated run only tokenizes the files that changed.
+The ``ShapeCache`` keeps each file's shape by content hash (in memory, and on disk through
+the shared ``DiskCache``), so a repeated run only tokenizes the files that changed.
 """
 
 from __future__ import annotations
 
-import logging
 import marshal
-import os
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from pattern_warden.clones.heap import CollectorPause
-from pattern_warden.clones.normalize import Shape, shape_of
+from pattern_warden.clones.normalize import SHAPE_VERSION, Shape, shape_of
+from pattern_warden.diskcache import DiskCache, key
 
-log = logging.getLogger(__name__)
-
-_DISK_FILE = "shapes.marshal"
+_DISK_KIND = "shapes"
+_DISK_KEY = key(SHAPE_VERSION)
 
 
 class ShapeCache:
-    """File shapes keyed by content hash: bounded in memory, optionally persisted for the CLI."""
+    """File shapes keyed by content hash: bounded in memory, persisted through the ``DiskCache``.
 
-    #: Share of the loaded entries that must be new or stale before ``save`` rewrites the file.
+    On disk they are one entry keyed by ``SHAPE_VERSION`` alone: a shape is a function of the
+    file's bytes (its content hash is the key inside) and of the shape format, nothing else.
+    The entry is ``marshal`` data. That is safe here because marshal builds only plain values
+    (no constructor or ``__reduce__`` runs, unlike pickle; a code object it could build is never
+    called), the entry's checksum is verified first so a torn or corrupt file never reaches it,
+    the folder lies in the user's own root (whoever can write it can already edit the code we
+    analyse), and ``Shape.load`` checks every value's shape and version again.
+    """
+
+    #: Share of the loaded entries that must be new or stale before ``save`` rewrites the entry.
     REWRITE_SHARE = 0.02
 
-    def __init__(self, entries: int = 20_000, disk_dir: Path | None = None) -> None:
+    def __init__(self, entries: int = 20_000, disk: DiskCache | None = None) -> None:
         self.entries = entries
-        self.disk_dir = disk_dir
+        self.disk = disk
         self._shapes: OrderedDict[str, Shape] = OrderedDict()
         self._used: set[str] = set()  # digests asked for by this process: what is worth saving
         self._lock = threading.Lock()
         self._dirty = False
         self.hits = 0
         self.misses = 0
-        self._loaded = 0  # entries read from disk
-        if disk_dir is not None:
-            with CollectorPause(freeze=True, sweep=False):  # the CLI's one-shot process keeps them all
-                self._load()
+        self._loaded = 0  # entries read from disk (or last written)
+        self._unsaved = 0  # shapes computed since then
 
     def __len__(self) -> int:
         return len(self._shapes)
@@ -72,47 +76,56 @@ class ShapeCache:
         """Keep a newly computed shape, dropping the least recently used beyond ``entries``."""
         with self._lock:
             self.misses += 1
+            self._unsaved += 1
             self._shapes[digest] = shape
             self._used.add(digest)
             self._dirty = True
             while len(self._shapes) > self.entries:
                 self._shapes.popitem(last=False)
 
-    def _load(self) -> None:
-        path = self.disk_dir / _DISK_FILE  # type: ignore[operator]
+    def load(self) -> int:
+        """Read the shapes saved by an earlier process (kept alongside any already known); how many."""
+        payload = self.disk.get(_DISK_KIND, _DISK_KEY) if self.disk is not None else None
+        if payload is None:
+            return 0
         try:
-            data = marshal.loads(path.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            return
+            data = marshal.loads(payload)
+        except (EOFError, ValueError, TypeError):
+            return 0
         if not isinstance(data, dict):
-            return
-        for digest, dumped in data.items():
-            shape = Shape.load(dumped)
-            if isinstance(digest, str) and shape is not None:
-                self._shapes[digest] = shape
-        self._loaded = len(self._shapes)
-        self._dirty = False
+            return 0
+        loaded = {}
+        with CollectorPause(freeze=True, sweep=False):  # plain tuples, kept for the process's life
+            for digest, dumped in data.items():
+                shape = Shape.load(dumped)
+                if isinstance(digest, str) and shape is not None:
+                    loaded[digest] = shape
+        with self._lock:
+            for digest, shape in loaded.items():
+                if digest not in self._shapes and len(self._shapes) < self.entries:
+                    self._shapes[digest] = shape
+            self._loaded = len(loaded)
+        return len(loaded)
 
     def save(self) -> None:
         """Write the shapes this process used to disk: files since deleted or changed drop out.
 
-        Only once enough of the file is new or stale: re-tokenizing a few changed files on the
+        Only once enough of the entry is new or stale: re-tokenizing a few changed files on the
         next run takes a millisecond each, rewriting megabytes of shapes takes a tenth of a second.
         """
-        stale = len(self._shapes) - len(self._used)
-        if self.disk_dir is None or not (self._dirty or stale):
-            return
-        if self.misses + stale < self.REWRITE_SHARE * self._loaded:
-            return
-        items = {d: s.dump() for d, s in self._shapes.items() if d in self._used}
-        try:
-            self.disk_dir.mkdir(parents=True, exist_ok=True)
-            (self.disk_dir / ".gitignore").write_text("*\n", encoding="utf-8")
-            tmp = self.disk_dir / f"{_DISK_FILE}.{os.getpid()}.tmp"
-            tmp.write_bytes(marshal.dumps(items))
-            os.replace(tmp, self.disk_dir / _DISK_FILE)
-        except OSError as exc:
-            log.warning("cannot write the clone cache in %s: %s", self.disk_dir, exc)
+        with self._lock:
+            stale = len(self._shapes) - len(self._used)
+            if self.disk is None or not (self._dirty or stale):
+                return
+            if self._unsaved + stale < self.REWRITE_SHARE * self._loaded:
+                return
+            for digest in [d for d in self._shapes if d not in self._used]:
+                del self._shapes[digest]  # files since deleted or changed: not worth memory either
+            items = {d: s.dump() for d, s in self._shapes.items()}
+            self._dirty = False
+            self._loaded = len(items)
+            self._unsaved = 0
+        self.disk.put(_DISK_KIND, _DISK_KEY, marshal.dumps(items))
 
     def shape(self, digest: str, text: str) -> Shape | None:
         """The cached shape for ``digest``, computing it from ``text`` on a miss."""

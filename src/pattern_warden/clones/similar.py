@@ -44,11 +44,19 @@ class _Entry:
 
 
 class SimilarIndex:
-    """Every function's renamed text, by file content hash; one per server (thread-safe)."""
+    """Every function's renamed text, by file content hash; one per server (thread-safe).
 
-    def __init__(self, cache: ShapeCache | None = None, state: TreeState | None = None) -> None:
-        self.cache = cache or ShapeCache()
-        self.state = state or TreeState()
+    The texts kept between calls are bounded by ``max_bytes`` (as the parsed-file cache is by
+    ``limits.cache-bytes``): beyond it, a file's texts are rebuilt from its cached shape when
+    next needed, which costs a fraction of tokenizing it.
+    """
+
+    def __init__(self, cache: ShapeCache | None = None, state: TreeState | None = None,
+                 max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.cache = cache if cache is not None else ShapeCache()  # an empty cache is falsy
+        self.state = state if state is not None else TreeState()
+        self.max_bytes = max_bytes
+        self.bytes = 0  # text held between calls
         self._texts: dict[str, list[tuple[Unit, str]]] = {}
         self._lock = threading.Lock()
 
@@ -61,15 +69,20 @@ class SimilarIndex:
             entries: list[_Entry] = []
             texts: list[str] = []
             fresh: dict[str, list[tuple[Unit, str]]] = {}
+            held = 0
             for path, digest, shape in zip(corpus.paths, corpus.digests, corpus.shapes):
                 units = self._texts.get(digest)
                 if units is None:
                     units = [(u, shape.unit_text(u)) for u in shape.units if _big_enough(shape, u)]
-                fresh[digest] = units
+                size = sum(len(text) for _, text in units)
+                if held + size <= self.max_bytes:
+                    fresh[digest] = units
+                    held += size
                 for unit, text in units:
                     entries.append(_Entry(path, unit))
                     texts.append(text)
             self._texts = fresh  # files no longer present drop out, so memory follows the tree
+            self.bytes = held
             return entries, texts, corpus.notes
 
 

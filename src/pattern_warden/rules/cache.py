@@ -1,85 +1,117 @@
-"""The CLI's on-disk result cache under ``<root>/.pattern-warden-cache/``.
+"""Rule results kept between calls and between processes, through the shared ``DiskCache``.
 
-Writing this folder is part of what ``pattern-warden check`` is for (as ``.ruff_cache`` is for
-Ruff): a repeated run re-checks only files whose stat signature changed. One JSON file per rule
-configuration fingerprint holds, per file, its (mtime, size) and its findings; a run keeps only
-the files it saw, and only the few most recent configurations are kept. The folder carries a
-``.gitignore`` and a ``CACHEDIR.TAG`` so it is never committed or backed up. ``--no-cache``
-turns it off.
+One table per rule configuration fingerprint (``Checker.fingerprint``: the rules' version, the
+package version, the selected codes, every ``[tool.pattern-warden.rules]`` setting, the
+severity floor and ``fix``), so a changed rule, setting or release never serves a stale
+answer: it reads another table. Within a table a file is keyed by its path and its stat
+signature (mtime in nanoseconds, size), as Ruff does: that is what lets a warm call skip
+reading the file at all, and an edit changes the signature. The server and the CLI use the
+same store; with the disk cache off (``--no-cache``) it is a bounded in-memory store.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
-from pathlib import Path
+import threading
+from collections import OrderedDict
 
+from pattern_warden.diskcache import DiskCache
 from pattern_warden.rules.engine import StatKey
 from pattern_warden.rules.results import Finding
 
 log = logging.getLogger(__name__)
 
-CACHE_DIR = ".pattern-warden-cache"
-_KEEP_CONFIGS = 4
-_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# pattern-warden result cache; safe to delete.\n"
+_KIND = "rules"
+_KEEP_CONFIGS = 4  # rule configurations kept in memory (the default one, and a few select= variants)
+
+_Entry = list  # [mtime_ns, size, findings as dicts (from disk) or as models (once used)]
+
+
+class _Table:
+    """The entries of one rule configuration, least recently used first."""
+
+    def __init__(self, entries: dict[str, _Entry]) -> None:
+        self.entries: OrderedDict[str, _Entry] = OrderedDict(entries)
+        self.dirty = False
 
 
 class DiskStore:
-    """A ``ResultStore`` persisted as JSON, bounded to the files of the last run."""
+    """A ``ResultStore`` in memory, loaded from and saved to the shared disk cache."""
 
-    def __init__(self, root: Path, max_entries: int = 100_000) -> None:
-        self.folder = root / CACHE_DIR
+    def __init__(self, cache: DiskCache | None, max_entries: int = 100_000) -> None:
+        self.cache = cache
         self.max_entries = max_entries
-        self._fingerprint: str | None = None
-        self._old: dict[str, list] = {}
-        self._new: dict[str, list] = {}
+        self._tables: OrderedDict[str, _Table] = OrderedDict()
+        self._lock = threading.Lock()
 
-    def _file(self, fingerprint: str) -> Path:
-        return self.folder / f"rules-{fingerprint}.json"
+    def __len__(self) -> int:
+        return sum(len(t.entries) for t in list(self._tables.values()))
 
-    def _load(self, fingerprint: str) -> None:
-        if self._fingerprint == fingerprint:
-            return
-        self._fingerprint, self._old, self._new = fingerprint, {}, {}
+    def __bool__(self) -> bool:
+        return True  # a store is there even while empty (``check_paths`` asks ``if store``)
+
+    def _table(self, fingerprint: str) -> _Table:
+        table = self._tables.get(fingerprint)
+        if table is None:
+            table = self._tables[fingerprint] = _Table(self._read(fingerprint))
+            while len(self._tables) > _KEEP_CONFIGS:
+                old, dropped = self._tables.popitem(last=False)
+                if dropped.dirty:
+                    self._write(old, dropped)
+        self._tables.move_to_end(fingerprint)
+        return table
+
+    def _read(self, fingerprint: str) -> dict[str, _Entry]:
+        payload = self.cache.get(_KIND, fingerprint) if self.cache is not None else None
+        if payload is None:
+            return {}
         try:
-            self._old = json.loads(self._file(fingerprint).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError) as exc:
-            log.warning("ignoring unreadable cache %s: %s", self._file(fingerprint), exc)
+            data = json.loads(payload)
+        except ValueError:
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {rel: e for rel, e in data.items() if isinstance(e, list) and len(e) == 3 and isinstance(e[2], list)}
 
     def lookup(self, fingerprint: str, rel: str, stat_key: StatKey) -> list[Finding] | None:
         """The findings stored for this file and stat signature, or None."""
-        self._load(fingerprint)
-        entry = self._old.get(rel)
-        if entry is None or (entry[0], entry[1]) != stat_key:
-            return None
-        self._new[rel] = entry
-        return [Finding.model_construct(**f) for f in entry[2]]
+        with self._lock:
+            table = self._table(fingerprint)
+            entry = table.entries.get(rel)
+            if entry is None or (entry[0], entry[1]) != stat_key:
+                return None
+            table.entries.move_to_end(rel)
+            findings = entry[2]
+            if findings and isinstance(findings[0], dict):
+                try:
+                    findings = entry[2] = [Finding.model_construct(**f) for f in findings]
+                except TypeError:
+                    del table.entries[rel]  # a malformed entry: check the file again
+                    return None
+            return list(findings)
 
     def store(self, fingerprint: str, rel: str, stat_key: StatKey, findings: list[Finding]) -> None:
-        """Keep the findings of one file for this run (and the next)."""
-        self._load(fingerprint)
-        if len(self._new) < self.max_entries:
-            self._new[rel] = [stat_key[0], stat_key[1], [f.model_dump() for f in findings]]
+        """Keep the findings of one file under its stat signature."""
+        with self._lock:
+            table = self._table(fingerprint)
+            table.entries[rel] = [stat_key[0], stat_key[1], findings]
+            table.entries.move_to_end(rel)
+            table.dirty = True
+            while len(table.entries) > self.max_entries:
+                table.entries.popitem(last=False)
 
     def save(self) -> None:
-        """Write this run's entries (atomically) and drop caches of older configurations."""
-        if self._fingerprint is None or (self._new == self._old):
+        """Write every changed table to the disk cache (each atomically)."""
+        with self._lock:
+            for fingerprint, table in self._tables.items():
+                if table.dirty:
+                    self._write(fingerprint, table)
+
+    def _write(self, fingerprint: str, table: _Table) -> None:
+        table.dirty = False
+        if self.cache is None:
             return
-        try:
-            self.folder.mkdir(exist_ok=True)
-            for name, text in ((".gitignore", "*\n"), ("CACHEDIR.TAG", _TAG)):
-                if not (self.folder / name).exists():
-                    (self.folder / name).write_text(text, encoding="utf-8")
-            handle, temp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(self._new, out, separators=(",", ":"))
-            os.replace(temp, self._file(self._fingerprint))
-            others = sorted(self.folder.glob("rules-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-            for stale in others[_KEEP_CONFIGS:]:
-                stale.unlink(missing_ok=True)
-        except OSError as exc:
-            log.warning("cannot write the cache in %s: %s", self.folder, exc)
+        data = {rel: [e[0], e[1], [f if isinstance(f, dict) else f.model_dump() for f in e[2]]]
+                for rel, e in table.entries.items()}
+        self.cache.put(_KIND, fingerprint, json.dumps(data, separators=(",", ":")).encode())
