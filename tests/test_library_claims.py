@@ -16,7 +16,7 @@ from typing import Any, get_args
 from mcp import Client
 
 from pattern_warden.config import RuleSettings, load_config
-from pattern_warden.delta import score
+from pattern_warden.delta import facts, models
 from pattern_warden.prompts import design_doc
 from pattern_warden.prompts.handoff import DEFAULT_PATH, TEMPLATE
 from pattern_warden.prompts.handoff_template import SECTIONS, template
@@ -75,9 +75,9 @@ def test_design_doc_parts_match_the_prompt() -> None:
 
 
 def test_loc_tiers_in_net_loc_discipline_match_the_scorecard() -> None:
-    low, high = score._TIER_LIMITS
+    low, high = facts.TIER_LIMITS
     text = _text("net-loc-discipline")
-    for tier in get_args(score.Tier):
+    for tier in get_args(models.Tier):
         assert f"| {tier} |" in LIBRARY.docs["net-loc-discipline"].body, f"tier {tier} missing from the table"
     assert f"| under {low:,} |" in LIBRARY.docs["net-loc-discipline"].body
     assert f"| {low:,} to {high:,} |" in LIBRARY.docs["net-loc-discipline"].body

@@ -75,6 +75,13 @@ def test_syntax_error_costs_only_its_function(project: Path) -> None:
     assert _found(project, code) == [("COR002", 2, 5), ("ERR001", 8, 19), ("SYN001", 4, 9)]
 
 
+def test_recovery_keeps_line_numbers_across_a_lone_carriage_return(project: Path) -> None:
+    # The parser ends a line at a lone "\r"; blanking the broken function must not fuse it with
+    # the next line end into one "\r\n", or every later finding moves up a line.
+    code = "def bad():\n    x = (\n    # note\r    more\n\ndef f(a=[]):\n    pass\n"
+    assert _found(project, code) == [("ERR001", 6, 9), ("SYN001", 2, 9)]
+
+
 def test_syntax_error_outside_functions_hides_the_file(project: Path) -> None:
     assert _found(project, "print(1)\nx = (\ndef f(a=[]):\n    pass\n") == [("SYN001", 2, 5)]
 

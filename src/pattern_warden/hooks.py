@@ -139,16 +139,16 @@ def stop(payload: dict[str, Any]) -> Answer:
 
 
 def _reason(review: Review) -> str:
-    """The failed thresholds and verdict, then the findings: what the agent must act on."""
+    """The failed thresholds and verdict, then the new findings: what the agent must act on."""
     lines = ["pattern-warden review failed; fix these (or say in your answer why they stay), then finish:"]
     card = review.scorecard
-    if card is not None:
-        if card.verdict.status == "fail":
-            lines.append(f"verdict: fail: {card.verdict.message}")
-        lines += [f"threshold {t.name}: {t.value} (limit {t.limit})" for t in card.thresholds if not t.passed]
-    lines += [f"{f.path}:{f.line}: {f.code} [{f.severity}] {f.message}" for f in review.findings]
-    if review.findings_total and review.findings_total > len(review.findings):
-        lines.append(f"... {review.findings_total - len(review.findings)} more findings (pattern-warden review)")
+    if card is not None and card.verdict.status == "fail":
+        lines.append(f"verdict: fail: {card.verdict.message}")
+    lines += [f"threshold {t.name}: {t.value} (limit {t.limit})" for t in review.thresholds if not t.passed]
+    lines += [f"{f.path}:{f.line}: {f.code} [{f.severity}] {f.message}" + (f" Fix: {f.fix_hint}" if f.fix_hint else "")
+              for f in review.findings if f.new]
+    if review.findings_new > len(review.findings):
+        lines.append(f"... {review.findings_new - len(review.findings)} more new findings (pattern-warden review)")
     lines += [f"duplicate ({c.kind}): {', '.join(c.locations)}" for c in review.duplicates[:MAX_LINES]]
     return "\n".join(lines)
 

@@ -235,7 +235,9 @@ def _recover(text: str, first: ParseFailure, lowered: Lowered | None) -> Parse:
     tree) when an error lies outside any function or the blanking does not make progress."""
     failures = [first]
     lines = NEWLINE.split(text)
-    ends = [m.group() for m in NEWLINE.finditer(text)] + [""]
+    # Every line end becomes "\n": a blanked line between a lone "\r" and a "\n" would
+    # otherwise fuse them into one "\r\n" and shift every later line by one.
+    ends = ["\n"] * (len(lines) - 1) + [""]
     for _ in range(_MAX_RECOVERIES):
         block = _broken_block(lines, failures[-1].line)
         if block is None:
