@@ -13,7 +13,7 @@ from pattern_warden.render import Budget, answer, lean
 from pattern_warden.render.answer import size, trim
 from pattern_warden.render.arguments import explain
 from pattern_warden.render.schema import lean_input, lean_output
-from pattern_warden.rules.results import CheckResult, Finding, Summary
+from pattern_warden.rules.results import CheckResult, Finding, RuleCount, Summary
 
 
 def finding(i: int) -> Finding:
@@ -95,3 +95,14 @@ def test_cursor_round_trip_and_notes_survive() -> None:
     assert decode_cursor(encode_cursor(123)) == 123
     data = answer(result([finding(1)], None, 50).model_copy(update={"notes": [Note(message="skipped x")]}), Budget())
     assert "note: skipped x" in data.content[0].text and data.structured_content["notes"] == [{"message": "skipped x"}]
+
+
+def test_the_summary_is_never_cut_to_make_room_for_the_page() -> None:
+    # A full page over budget must shrink itself; the summary beside it (read first) stays whole.
+    everything = [finding(i) for i in range(200)]
+    model = result(everything, None, 120)
+    by_rule = [RuleCount(code=f"R{n:03d}", rule=f"rule-{n}", count=n) for n in range(1, 13)]
+    model = model.model_copy(update={"summary": model.summary.model_copy(update={"by_rule": by_rule})})
+    data = answer(model, Budget()).structured_content
+    assert len(data["summary"]["by_rule"]) == 12
+    assert 0 < len(data["findings"]) < 120 and data["page"]["next_cursor"]

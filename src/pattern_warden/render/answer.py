@@ -107,7 +107,10 @@ def trim(data: dict[str, Any], limit: int, keep: str | None = None) -> tuple[dic
     """
     cuts: dict[str, tuple[int, int, str]] = {}
     while size(data) > limit:
-        lists = [hit for hit in _lists(data, "") if len(hit[1]) > 1 and hit[0] != keep]
+        # With a page to keep, only the lists inside its items give way: the summary beside it
+        # was already fitted to its half, and an agent reads it first.
+        lists = [hit for hit in _lists(data, "") if len(hit[1]) > 1 and hit[0] != keep
+                 and (keep is None or hit[0].startswith(keep + "[]"))]
         if lists:
             where, items = max(lists, key=lambda hit: size(hit[1]))
             total = cuts.get(where, (0, len(items), ""))[1]
