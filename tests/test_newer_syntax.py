@@ -20,7 +20,7 @@ from .rules.test_cli_check import _run
 
 
 def _found(root: Path, code: str, select: tuple[str, ...] = ("ERR001", "ERR002", "COR002", "SYN001")) -> list[tuple]:
-    result = check_code(Workspace(load_config(root)), code, "pkg/m.py", CheckOptions(select=select, page_size=500))
+    result = check_code(Workspace(load_config(root)), code, "pkg/m.py", CheckOptions(select=select))
     return sorted((f.code, f.line, f.column) for f in result.findings)
 
 

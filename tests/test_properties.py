@@ -355,7 +355,7 @@ def check_everything(workspace: Workspace, text: str) -> None:
     if text.startswith("\ufeff"):  # a file saved with a BOM: the workspace decodes it away
         read = workspace.from_bytes("pkg/bom.py", text.encode("utf-8"))
         assert isinstance(read, SourceFile) and (read.tree is not None) == parses(text[1:])
-    result = check_code(workspace, text, "pkg/module.py", CheckOptions(fix=True, paginate=False))
+    result = check_code(workspace, text, "pkg/module.py", CheckOptions(fix=True))
     assert result.summary.findings == len(result.findings)
     _assert_findings_inside(text, result.findings)
     parsed = parses(text)

@@ -12,7 +12,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pattern_warden.config import Config
@@ -102,7 +102,7 @@ def check_with_baseline(workspace: Workspace, paths: Sequence[str] | None, optio
     if not accepted.findings:
         return check_paths(workspace, paths, options)
     started = time.perf_counter()
-    whole = check_paths(workspace, paths, replace(options, paginate=False))
+    whole = check_paths(workspace, paths, options)
     kept = [f for f, fp in zip(whole.findings, finding_identities(workspace, whole.findings), strict=True)
             if fp not in accepted.findings]
     notes = [*whole.notes, Note(message=f"{len(whole.findings) - len(kept)} findings in the baseline left out.")]

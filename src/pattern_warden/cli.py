@@ -234,7 +234,7 @@ def _run_check(args: argparse.Namespace, config: Config) -> int:
     store = None if args.no_cache else DiskStore(open_cache(config))
     options = CheckOptions(
         select=tuple(args.select) if args.select else None, ignore=tuple(args.ignore),
-        min_severity=args.min_severity, workers=args.workers, paginate=False, store=store,
+        min_severity=args.min_severity, workers=args.workers, store=store,
     )
     if args.fix:
         fixed = fixed_sources(workspace, args.paths, options)

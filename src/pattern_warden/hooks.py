@@ -90,7 +90,7 @@ def _new_findings(workspace: Workspace, source: SourceFile, floor: str) -> list[
     from pattern_warden.fingerprint import fingerprints
     from pattern_warden.rules.engine import Checker, CheckOptions
 
-    checker = Checker(workspace.config, CheckOptions(min_severity=floor, paginate=False))
+    checker = Checker(workspace.config, CheckOptions(min_severity=floor))
     now = sorted(checker.check(source), key=lambda f: (f.line, f.column, f.code))
     if not now:
         return []

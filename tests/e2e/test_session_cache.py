@@ -45,7 +45,7 @@ async def status(client: Client) -> dict:
 
 async def answers(client: Client) -> dict[str, object]:
     """The four first calls of a session, as comparable data."""
-    rules = await client.call_tool("check_rules", {"paths": ["."], "page_size": 500})
+    rules = await client.call_tool("check_rules", {"paths": ["."], "limit": 500})
     dupes = await client.call_tool("find_duplicates", {"limit": 200})
     similar = await client.call_tool("find_similar", {"code": DRAFT})
     for result in (rules, dupes, similar):

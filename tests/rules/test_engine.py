@@ -8,7 +8,6 @@ import pytest
 
 from pattern_warden.config import load_config
 from pattern_warden.errors import WardenError
-from pattern_warden.models import decode_cursor
 from pattern_warden.rules.engine import CheckOptions, MemoryStore, check_code, check_paths
 from pattern_warden.workspace import Workspace
 
@@ -26,7 +25,7 @@ def _write(root: Path, rel: str, text: str | bytes) -> Path:
 
 
 def _codes(root: Path, paths: list[str] | None = None, **options: object) -> list[tuple[str, str, int]]:
-    result = check_paths(Workspace(load_config(root)), paths, CheckOptions(page_size=500, **options))  # type: ignore[arg-type]
+    result = check_paths(Workspace(load_config(root)), paths, CheckOptions(**options))  # type: ignore[arg-type]
     return [(f.code, f.path, f.line) for f in result.findings]
 
 
@@ -119,24 +118,15 @@ def test_binary_and_non_utf8_files_are_skipped_with_a_note(project: Path) -> Non
     assert result.summary.files_checked == 1
 
 
-def test_summary_and_pagination_cover_every_finding(project: Path) -> None:
+def test_the_engine_returns_every_finding_ranked_with_the_summary(project: Path) -> None:
+    # Paging is the answer layer's job (render/): the engine hands over the whole ordered result.
+    _write(project, "b.py", "".join(f"def g{i}(x=[]):\n    return x\n" for i in range(5)))
     _write(project, "a.py", "".join(f"def f{i}(x=[]):\n    return x\n" for i in range(30)))
-    ws = Workspace(load_config(project))
-    first = check_paths(ws, None, CheckOptions(select=("ERR001",), page_size=20))
-    assert first.summary.findings == 30 and first.summary.by_severity["error"] == 30
-    assert [r.code for r in first.summary.by_rule] == ["ERR001"] and first.summary.seconds >= 0
-    assert len(first.findings) == 20 and first.page.next_cursor
-    second = check_paths(ws, None, CheckOptions(select=("ERR001",), page_size=20, cursor=first.page.next_cursor))
-    assert len(second.findings) == 10 and second.page.next_cursor is None
-    assert {f.line for f in first.findings}.isdisjoint({f.line for f in second.findings})
-
-
-def test_page_stays_within_the_size_cap(project: Path) -> None:
-    _write(project, "a.py", "".join(f"def f{i}(x=[]):\n    return x\n" for i in range(400)))
-    result = check_paths(Workspace(load_config(project)), None, CheckOptions(page_size=500, fix=True))
-    size = sum(len(f.model_dump_json()) for f in result.findings)
-    assert size <= 30_000 * 0.6 and result.page.next_cursor
-    assert decode_cursor(result.page.next_cursor) == len(result.findings)
+    result = check_paths(Workspace(load_config(project)), None, CheckOptions(select=("ERR001",)))
+    assert result.summary.findings == 35 == len(result.findings) == result.page.total
+    assert result.summary.by_severity["error"] == 35 and result.page.next_cursor is None
+    assert [r.code for r in result.summary.by_rule] == ["ERR001"] and result.summary.seconds >= 0
+    assert [(f.path, f.line) for f in result.findings] == sorted((f.path, f.line) for f in result.findings)
 
 
 def test_fix_diffs_only_when_asked_and_nothing_is_written(project: Path) -> None:

@@ -14,7 +14,7 @@ def _found(root: Path, rel: str, text: str, **options: object) -> list[tuple[str
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
-    result = check_paths(Workspace(load_config(root)), [rel], CheckOptions(page_size=500, **options))  # type: ignore[arg-type]
+    result = check_paths(Workspace(load_config(root)), [rel], CheckOptions(**options))  # type: ignore[arg-type]
     return [(f.code, f.line, f.severity) for f in result.findings]
 
 

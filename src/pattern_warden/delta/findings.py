@@ -58,7 +58,7 @@ _FOUND = _Memo()
 
 def checker_for(workspace: Workspace) -> Checker:
     """The project's rule selection (every finding, unpaginated)."""
-    return Checker(workspace.config, CheckOptions(paginate=False))
+    return Checker(workspace.config, CheckOptions())
 
 
 def file_findings(checker: Checker, source: SourceFile, path: str | None = None) -> tuple[list[Finding], list[str]]:
@@ -105,7 +105,7 @@ def _check_chunk(config: Config, items: list[tuple[str, str, str, str]]) -> list
                                                                                       tuple[list[Finding], list[str]]]]:
     """Worker-process entry: the same rule selection, checking texts sent by the parent."""
     gc.disable()  # syntax trees hold no cycles (see rules.engine._check_chunk)
-    checker = Checker(config, CheckOptions(paginate=False))
+    checker = Checker(config, CheckOptions())
     out = []
     for item in items:
         name, path, text, digest = item

@@ -48,9 +48,6 @@ class DiskStore:
     def __len__(self) -> int:
         return sum(len(t.entries) for t in list(self._tables.values()))
 
-    def __bool__(self) -> bool:
-        return True  # a store is there even while empty (``check_paths`` asks ``if store``)
-
     def _table(self, fingerprint: str) -> _Table:
         table = self._tables.get(fingerprint)
         if table is None:

@@ -1,9 +1,9 @@
-"""Check Python files against the rules: select, walk once, filter, rank, paginate.
+"""Check Python files against the rules: select, walk once, filter, rank.
 
 ``check_paths`` is the whole tool: discover files through the workspace, reuse cached results
 for files whose content (or stat signature) has not changed, check the rest (across processes
-when there are many), then rank by severity and location and return one page with a summary
-of everything. ``check_code`` checks an agent's draft.
+when there are many), then rank by severity and location and return every finding with a summary.
+Paging and output budgets are applied once, where a result becomes an answer (``render/``). ``check_code`` checks an agent's draft.
 Nothing here writes a file: fixes come back as unified diffs (``fixed_sources`` hands the CLI
 the new texts for ``--fix``).
 """
@@ -29,7 +29,7 @@ from pathspec import GitIgnoreSpec
 from pattern_warden import __version__, budget
 from pattern_warden.config import TABLE, Config, RuleSettings
 from pattern_warden.errors import WardenError
-from pattern_warden.models import Note, Page, decode_cursor, encode_cursor
+from pattern_warden.models import Note, Page
 from pattern_warden.rules import suppress
 from pattern_warden.rules.base import Context, Options, RawFinding, Severity
 from pattern_warden.rules.fixes import apply_fixes, fix_diff
@@ -44,7 +44,6 @@ from pattern_warden.workspace import Skipped, Workspace
 RULES_VERSION = "3"
 #: Below this many files to check, a process pool costs more than it saves.
 PARALLEL_MIN_FILES = 150
-_PAGE_MAX = 500
 _SYNTAX = "SYN001"
 
 StatKey = tuple[int, int]
@@ -94,10 +93,7 @@ class CheckOptions:
     ignore: tuple[str, ...] = ()
     min_severity: SeverityName = "info"
     fix: bool = False
-    cursor: str | None = None
-    page_size: int = 50
     workers: int = 2
-    paginate: bool = True
     store: ResultStore | None = field(default=None, compare=False)
 
 
@@ -321,34 +317,13 @@ def _rank_key(finding: Finding) -> tuple[int, str, int, int, str]:
     return (_RANK[finding.severity], finding.path, finding.line, finding.column, finding.code)
 
 
-def _page(findings: list[Finding], cursor: str | None, size: int, budget: int) -> tuple[list[Finding], Page]:
-    """One page: at most ``size`` findings and at most ``budget`` characters of JSON."""
-    offset = decode_cursor(cursor)
-    kept: list[Finding] = []
-    used = 0
-    for finding in findings[offset: offset + size]:
-        cost = len(finding.model_dump_json())
-        if kept and used + cost > budget:
-            break
-        kept.append(finding)
-        used += cost
-    end = offset + len(kept)
-    return kept, Page(total=len(findings), offset=offset, next_cursor=encode_cursor(end) if end < len(findings) else None)
-
-
 def build_result(
     config: Config, options: CheckOptions, findings: list[Finding], files: int, started: float,
     notes: list[Note], from_cache: int = 0,
 ) -> CheckResult:
-    """Rank, count and paginate: the summary covers every finding, the page only some."""
-    if not 1 <= options.page_size <= _PAGE_MAX:
-        raise WardenError(f"page_size must be between 1 and {_PAGE_MAX}; got {options.page_size}.", "")
+    """Rank and count: every finding, in order, with the summary of all of them."""
     findings.sort(key=_rank_key)
     per_rule = Counter(f.code for f in findings)
-    if options.paginate:
-        page, page_info = _page(findings, options.cursor, options.page_size, int(config.limits.max_output_chars * 0.6))
-    else:  # the CLI prints everything
-        page, page_info = findings, Page(total=len(findings), offset=0)
     summary = Summary(
         files_checked=files,
         findings=len(findings),
@@ -358,7 +333,7 @@ def build_result(
         seconds=round(time.perf_counter() - started, 3),
         files_from_cache=from_cache,
     )
-    return CheckResult(summary=summary, findings=page, page=page_info, notes=notes[:50])
+    return CheckResult(summary=summary, findings=findings, page=Page(total=len(findings), offset=0), notes=notes[:50])
 
 
 def check_paths(workspace: Workspace, paths: Sequence[str] | None, options: CheckOptions | None = None) -> CheckResult:
@@ -375,7 +350,7 @@ def check_paths(workspace: Workspace, paths: Sequence[str] | None, options: Chec
     pending: list[Path] = []
     from_cache = 0
     for path in found.files:
-        cached = store.lookup(checker.fingerprint, workspace.relative(path), _stat_key(path)) if store else None
+        cached = store.lookup(checker.fingerprint, workspace.relative(path), _stat_key(path)) if store is not None else None
         if cached is None:
             pending.append(path)
         else:
