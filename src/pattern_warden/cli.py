@@ -12,12 +12,17 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from pattern_warden import __version__
 from pattern_warden.config import Config, load_config
 from pattern_warden.errors import WardenError
+
+if TYPE_CHECKING:
+    from pattern_warden.rules.results import CheckResult
+    from pattern_warden.workspace import Workspace
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 _COMMANDS = {"serve", "patterns", "check", "rules", "dupes", "delta", "review", "hook"}
@@ -108,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
             action.add_argument("--limit", type=int, default=10)
     _add_rule_commands(commands)
 
+    _add_change_commands(commands)
+    return parser
+
+
+def _add_change_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """dupes, delta, review and hook: the commands that judge a tree or a change."""
     dupes = commands.add_parser("dupes", help="find duplicated code (exit 1 above --threshold)")
     _common(dupes)
     _format(dupes, ("text", "json", "sarif"))
@@ -135,7 +146,6 @@ def build_parser() -> argparse.ArgumentParser:
         _baseline_options(sub)
     hook = commands.add_parser("hook", help="a Claude Code hook: reads the event JSON on stdin (see README)")
     hook.add_argument("event", choices=("edit", "stop"), help="edit: PostToolUse on a .py file; stop: Stop")
-    return parser
 
 
 def _baseline_options(parser: argparse.ArgumentParser) -> None:
@@ -210,8 +220,6 @@ def _run_patterns(args: argparse.Namespace, config: Config) -> int:
 
 
 def _run_check(args: argparse.Namespace, config: Config) -> int:
-    import json
-
     from pathlib import Path
 
     from pattern_warden.baseline import (
@@ -223,10 +231,9 @@ def _run_check(args: argparse.Namespace, config: Config) -> int:
         write_baseline,
     )
     from pattern_warden.diskcache import open_cache
-    from pattern_warden.report import sarif_report, text_report
     from pattern_warden.rules.cache import DiskStore
     from pattern_warden.rules.engine import CheckOptions, fixed_sources
-    from pattern_warden.workspace import Skipped, Workspace
+    from pattern_warden.workspace import Workspace
 
     if args.workers < 1:
         raise WardenError(f"--workers must be at least 1; got {args.workers}.", "Pass --workers 1 or more.")
@@ -255,20 +262,29 @@ def _run_check(args: argparse.Namespace, config: Config) -> int:
         print(f"pattern-warden: wrote {len(result.findings)} finding identities to {args.write_baseline}",
               file=sys.stderr)
         return EXIT_OK
-    if args.format == "json":
-        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
-    elif args.format == "sarif":
-        sources = {}
-        for path in {f.path for f in result.findings}:
-            source = workspace.read(config.root / path)
-            sources[path] = None if isinstance(source, Skipped) else source
-        sys.stdout.write(json.dumps(sarif_report(result, sources), indent=1) + "\n")
-    else:
-        sys.stdout.write(text_report(result))
+    sys.stdout.write(_check_output(result, args.format, workspace))
     floor = {"info": 0, "warning": 1, "error": 2}
     threshold = floor[config.settings.rules.fail_on]
     failing = any(floor[f.severity] >= threshold for f in result.findings)
     return EXIT_FAIL if failing else EXIT_OK
+
+
+def _check_output(result: CheckResult, fmt: str, workspace: Workspace) -> str:
+    """The check as JSON, SARIF (with each file's source for the fingerprints) or text."""
+    import json
+
+    from pattern_warden.report import sarif_report, text_report
+    from pattern_warden.workspace import Skipped
+
+    if fmt == "json":
+        return result.model_dump_json(indent=2) + "\n"
+    if fmt == "sarif":
+        sources = {}
+        for path in {f.path for f in result.findings}:
+            source = workspace.read(workspace.config.root / path)
+            sources[path] = None if isinstance(source, Skipped) else source
+        return json.dumps(sarif_report(result, sources), indent=1) + "\n"
+    return text_report(result)
 
 
 def _run_rules(args: argparse.Namespace, config: Config) -> int:

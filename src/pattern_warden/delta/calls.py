@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
 
+from pattern_warden.rules.base import dotted_parts
+
 _SOURCE_ROOTS = ("src", "lib")
 Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 
@@ -116,18 +118,6 @@ def _imports(found: Sequence[ast.Import | ast.ImportFrom], path: str,
     return aliases, names
 
 
-def _dotted(node: ast.expr) -> list[str] | None:
-    """``a.b.c`` as ['a', 'b', 'c']; None for anything that is not a plain dotted name."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return parts[::-1]
-
-
 @dataclass(frozen=True)
 class _Site:
     """A call before resolution: where it is and its callee expression."""
@@ -194,7 +184,7 @@ def _resolve(func: ast.expr, path: str, klass: str | None, local: frozenset[str]
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):  # Class().method()
         owner = _resolve(func.value.func, path, klass, local, aliases, imported, modules)
         return Target(owner.path, f"{owner.name}.{func.attr}") if owner is not None else None
-    parts = _dotted(func)
+    parts = dotted_parts(func)
     if parts is None:
         return None
     head, rest = parts[0], parts[1:]

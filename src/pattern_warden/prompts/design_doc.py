@@ -175,18 +175,23 @@ def _references(workspace: Workspace, target: Symbol, facts: DesignFacts) -> Non
         source = workspace.read(path)
         if isinstance(source, Skipped) or call_text.search(source.text) is None:
             continue
-        for call in resolved_calls(source.tree, source.path, modules):
-            inside = source.path == facts.path and call.scope_line == facts.line
-            if call.target == wanted and not inside:
-                name = "(module level)" if call.scope == "<module>" else call.scope
-                reference = Reference(source.path, call.scope_line, name)
-                if reference not in facts.callers:
-                    facts.callers.append(reference)
+        _add_callers(source, facts, wanted, modules)
     for kind in ("callers", "callees"):
         found = getattr(facts, kind)
         if len(found) > _MAX_REFERENCES:
             facts.notes.append(f"{len(found)} {kind} found; the first {_MAX_REFERENCES} are shown.")
             setattr(facts, kind, found[:_MAX_REFERENCES])
+
+
+def _add_callers(source: SourceFile, facts: DesignFacts, wanted: Target, modules: dict[str, str]) -> None:
+    """The places in ``source`` that call ``wanted`` (the target's own body excluded), once each."""
+    for call in resolved_calls(source.tree, source.path, modules):
+        inside = source.path == facts.path and call.scope_line == facts.line
+        if call.target == wanted and not inside:
+            name = "(module level)" if call.scope == "<module>" else call.scope
+            reference = Reference(source.path, call.scope_line, name)
+            if reference not in facts.callers:
+                facts.callers.append(reference)
 
 
 def render(facts: DesignFacts) -> tuple[str, str]:

@@ -143,6 +143,18 @@ class Rule:
 _SCOPE_BARRIERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
+def dotted_parts(node: ast.expr) -> list[str] | None:
+    """``a.b.c`` as ['a', 'b', 'c']; None for anything that is not a plain dotted name."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return parts[::-1]
+
+
 @dataclass
 class Context:
     """The file being checked and where the walk is in it."""
@@ -228,14 +240,10 @@ class Context:
 
     def qualname(self, node: ast.expr) -> str | None:
         """The dotted name an expression stands for, through the file's imports (or None)."""
-        parts: list[str] = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name):
+        parts = dotted_parts(node)
+        if parts is None:
             return None
-        parts.append(self.imports.get(node.id, node.id))
-        return ".".join(reversed(parts))
+        return ".".join([self.imports.get(parts[0], parts[0]), *parts[1:]])
 
     def is_builtin(self, name: str) -> bool:
         """True when ``name`` here means the builtin: not imported, and not bound by the module or
