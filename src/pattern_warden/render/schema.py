@@ -23,17 +23,19 @@ def lean_input(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def lean_output(schema: dict[str, Any]) -> dict[str, Any]:
-    """The output schema without titles, descriptions and defaults: types and structure two levels deep.
+    """The output schema without titles, descriptions and defaults: the root's fields, and the fields
+    of what its lists hold and of its page.
 
-
-    Definitions the root's own properties refer to keep their fields; deeper ones are said to be
-    objects, which a client still validates and the tool's text and the docs describe.
+    Other nested records (totals, verdicts, settings) are said to be objects: a client still
+    validates them, and the tool's text and the docs describe them. Keeping every record's
+    fields cost more than the whole model-visible definitions of every tool.
     """
     lean = _walk(schema, drop=_NOISE | {"description"})
     defs = lean.get("$defs")
     if not defs:
         return lean
-    direct = _refs({k: v for k, v in lean.items() if k != "$defs"})
+    root = lean.get("properties", {})
+    direct = _refs([prop.get("items") for prop in root.values() if isinstance(prop, dict)]) | {"Page"}
     lean["$defs"] = {name: _fields(body) if name in direct else {"type": "object"} for name, body in defs.items()}
     kept = _refs(lean)
     lean["$defs"] = {name: body for name, body in lean["$defs"].items() if name in kept}
