@@ -13,6 +13,7 @@ _BLOCKING = frozenset(
         "subprocess.check_output", "subprocess.getoutput", "subprocess.getstatusoutput", "os.system",
         "io.open", "io.open_code", "socket.create_connection", "socket.getaddrinfo", "socket.gethostbyname",
         "socket.gethostbyaddr", "socket.getfqdn", "os.wait", "os.waitpid", "os.wait3", "os.wait4", "os.waitid",
+        "urllib3.request",
     }
 )
 _BLOCKING_BUILTINS = frozenset({"open", "input"})
@@ -24,6 +25,17 @@ _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPa
 _PATH_METHODS = frozenset({"read_text", "write_text", "read_bytes", "write_bytes", "open"})
 _SYNC_CLIENTS = frozenset({"httpx.Client", "requests.Session", "requests.session", "requests.sessions.Session"})
 _CLIENT_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"})
+
+
+def _waits(call: ast.Call, ctx: Context) -> bool:
+    """Whether an `os.spawn*` call's mode, positional or `mode=`, is `os.P_WAIT`: the name, an alias
+    spelled `P_WAIT`, or its value 0 (the other modes return at once and are not blocking)."""
+    mode = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "mode"), None)
+    if mode is None:
+        return False
+    if isinstance(mode, ast.Constant):
+        return mode.value == 0 and not isinstance(mode.value, bool)
+    return ctx.qualname(mode) == "os.P_WAIT" or (isinstance(mode, ast.Name) and mode.id == "P_WAIT")
 
 
 def _bindings(node: ast.AST) -> list[tuple[ast.expr, ast.expr | None]]:
@@ -93,8 +105,9 @@ class _Receivers:
 
 class BlockingCallInAsync(Rule):
     """Finds blocking calls made inside `async def`: `time.sleep`, `requests.*`, sync `httpx` calls
-    and clients, `urlopen`, `subprocess.run`/`call`/`check_output`, `os.system`, `os.wait*`,
-    `os.spawn*(os.P_WAIT, ...)`, `open()`/`io.open`/`io.open_code`, `input()`, `socket` look-ups, and
+    and clients, `urlopen`, `urllib3.request`, `subprocess.run`/`call`/`check_output`, `os.system`,
+    `os.wait*`, `os.spawn*` in `P_WAIT` mode (`os.P_WAIT`, `mode=`, 0), `open()`/`io.open`/
+    `io.open_code`, `input()`, `socket` look-ups, and
     `read_text`/`write_text`/`read_bytes`/`write_bytes`/`open` on a `pathlib.Path`.
     Only what the code shows is blamed: a module function resolved through the imports, a
     builtin that no local name shadows, a method on a receiver known to be a `Path` or a sync
@@ -108,7 +121,7 @@ class BlockingCallInAsync(Rule):
     message = "Blocking call inside `async def`: the whole event loop stops until it returns."
     fix_hint = "Use the async equivalent (asyncio.sleep, httpx.AsyncClient, anyio.Path) or `await asyncio.to_thread(...)`."
     pattern = "async-blocking-calls"
-    ruff = ("ASYNC210", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230", "ASYNC251")
+    ruff = ("ASYNC210", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230", "ASYNC250", "ASYNC251")
     why = ("An event loop runs one thing at a time; a call that blocks for 200 ms blocks every other "
            "request, timer and heartbeat on that loop for 200 ms.")
     instead = "`await asyncio.sleep(1)`; `await asyncio.to_thread(path.read_text)`; an async HTTP client."
@@ -123,6 +136,8 @@ class BlockingCallInAsync(Rule):
         "async def f(path):\n    def open(p):\n        return p\n    return open(path)\n",
         "import httpx\nasync def f(u):\n    async with httpx.AsyncClient() as client:\n        return await client.get(u)\n",
         "import os\nasync def f():\n    os.spawnl(os.P_NOWAIT, '/bin/true', 'true')\n",
+        "import os\nasync def f(argv):\n    os.spawnvp(mode=os.P_NOWAIT, file='tar', args=argv)\n",
+        "import os\nasync def f(argv):\n    os.spawnvp(1, 'tar', argv)\n",
     )
     INVALID = (
         Invalid("import time\nasync def f():\n    time.sleep(1)\n", 3, 5),
@@ -139,6 +154,10 @@ class BlockingCallInAsync(Rule):
         Invalid("import io\nasync def f(p):\n    return io.open_code(p).read()\n", 3, 12),
         Invalid("import os\nasync def f(pid):\n    os.waitpid(pid, 0)\n", 3, 5),
         Invalid("import os\nasync def f():\n    os.spawnv(os.P_WAIT, '/bin/true', ['true'])\n", 3, 5),
+        Invalid("import os\nasync def f(argv):\n    os.spawnvp(mode=os.P_WAIT, file='tar', args=argv)\n", 3, 5),
+        Invalid("import os\nasync def f(argv):\n    os.spawnvp(0, 'tar', argv)\n", 3, 5),
+        Invalid("import os\nP_WAIT = os.P_WAIT\nasync def f(argv):\n    os.spawnvp(P_WAIT, 'tar', argv)\n", 4, 5),
+        Invalid("import urllib3\nasync def fetch(url):\n    return urllib3.request('GET', url).data\n", 3, 12),
     )
 
     def __init__(self, options: Options) -> None:
@@ -159,7 +178,7 @@ class BlockingCallInAsync(Rule):
                 ctx.report(self, node, message=f"Blocking call `{func.id}()` inside `async def`.")
         elif name in _BLOCKING or name in _HTTPX_CALLS or (name or "").startswith(_BLOCKING_MODULES):
             ctx.report(self, node, message=f"Blocking call `{name}()` inside `async def`.")
-        elif name in _SPAWN_WAITING and node.args and ctx.qualname(node.args[0]) == "os.P_WAIT":
+        elif name in _SPAWN_WAITING and _waits(node, ctx):
             ctx.report(self, node, message=f"`{name}(os.P_WAIT, ...)` waits for the child inside `async def`.")
         elif isinstance(func, ast.Attribute) and func.attr in _PATH_METHODS | _CLIENT_METHODS:
             kind = self._receivers.kind(func.value, ctx)
