@@ -13,7 +13,7 @@ _BLOCKING = frozenset(
         "subprocess.check_output", "subprocess.getoutput", "subprocess.getstatusoutput", "os.system",
         "io.open", "io.open_code", "socket.create_connection", "socket.getaddrinfo", "socket.gethostbyname",
         "socket.gethostbyaddr", "socket.getfqdn", "os.wait", "os.waitpid", "os.wait3", "os.wait4", "os.waitid",
-        "urllib3.request",
+        "urllib3.request", "builtins.open", "builtins.input",
     }
 )
 _BLOCKING_BUILTINS = frozenset({"open", "input"})
@@ -38,6 +38,18 @@ def _waits(call: ast.Call, ctx: Context) -> bool:
     return ctx.qualname(mode) == "os.P_WAIT" or (isinstance(mode, ast.Name) and mode.id == "P_WAIT")
 
 
+def _declared(annotation: ast.expr | None, ctx: Context) -> str | None:
+    """The kind a type annotation promises: a `Path` or a sync client, also as `X | None` or
+    `Optional[X]` (the caller still calls the method on it when it is not None)."""
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [s for s in (annotation.left, annotation.right) if not (isinstance(s, ast.Constant) and s.value is None)]
+        annotation = sides[0] if len(sides) == 1 else None
+    elif isinstance(annotation, ast.Subscript) and ctx.qualname(annotation.value) == "typing.Optional":
+        annotation = annotation.slice
+    name = ctx.qualname(annotation) if annotation is not None else None
+    return "path" if name in _PATH_TYPES else "client" if name in _SYNC_CLIENTS else None
+
+
 def _bindings(node: ast.AST) -> list[tuple[ast.expr, ast.expr | None]]:
     """(target, value) pairs a statement binds: `x = v`, `x: T = v`, `with v as x`."""
     if isinstance(node, ast.Assign):
@@ -52,7 +64,8 @@ def _bindings(node: ast.AST) -> list[tuple[ast.expr, ast.expr | None]]:
 class _Receivers:
     """What local names and `self` attributes hold, as far as the code shows it: a `pathlib.Path`
     or a synchronous HTTP client (`httpx.Client`, `requests.Session`). Computed once per function
-    (its own assignments, parameter annotations and `with ... as` names) and once per class
+    (its own assignments, parameter and variable annotations, also `| None` or `Optional[...]`, and
+    `with ... as` names) and once per class
     (`self.x = ...` in any method); anything else is unknown, and unknown is never blamed."""
 
     def __init__(self) -> None:
@@ -91,12 +104,15 @@ class _Receivers:
             found: dict[str, str] = {}
             if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 for arg in [*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs]:
-                    if arg.annotation is not None and ctx.qualname(arg.annotation) in _PATH_TYPES:
-                        found[arg.arg] = "path"
+                    declared = _declared(arg.annotation, ctx)
+                    if declared:
+                        found[arg.arg] = declared
             nodes = ast.walk(scope) if isinstance(scope, ast.ClassDef) else walk_local(scope.body)  # type: ignore[attr-defined]
             for node in nodes:
                 for target, value in _bindings(node):
                     key, made = _target_key(target), self._made(value, ctx)
+                    if not made and isinstance(node, ast.AnnAssign):
+                        made = _declared(node.annotation, ctx)
                     if key and made and (isinstance(scope, ast.ClassDef)) == key.startswith("self."):
                         found[key] = made
             self._scopes[scope] = found
@@ -138,6 +154,7 @@ class BlockingCallInAsync(Rule):
         "import os\nasync def f():\n    os.spawnl(os.P_NOWAIT, '/bin/true', 'true')\n",
         "import os\nasync def f(argv):\n    os.spawnvp(mode=os.P_NOWAIT, file='tar', args=argv)\n",
         "import os\nasync def f(argv):\n    os.spawnvp(1, 'tar', argv)\n",
+        "import httpx\nasync def f(client: httpx.AsyncClient | None):\n    await client.get('/')\n",
     )
     INVALID = (
         Invalid("import time\nasync def f():\n    time.sleep(1)\n", 3, 5),
@@ -158,6 +175,11 @@ class BlockingCallInAsync(Rule):
         Invalid("import os\nasync def f(argv):\n    os.spawnvp(0, 'tar', argv)\n", 3, 5),
         Invalid("import os\nP_WAIT = os.P_WAIT\nasync def f(argv):\n    os.spawnvp(P_WAIT, 'tar', argv)\n", 4, 5),
         Invalid("import urllib3\nasync def fetch(url):\n    return urllib3.request('GET', url).data\n", 3, 12),
+        Invalid("import httpx\nasync def f(client: httpx.Client | None):\n    return client.get('/')\n", 3, 12),
+        Invalid("from typing import Optional\nimport httpx\nasync def f(client: Optional[httpx.Client]):\n"
+                "    client.post('/')\n", 4, 5),
+        Invalid("import httpx\nasync def f():\n    client: httpx.Client = make()\n    client.get('/')\n", 4, 5),
+        Invalid("import builtins\nasync def f():\n    return builtins.input('name? ')\n", 3, 12),
     )
 
     def __init__(self, options: Options) -> None:
