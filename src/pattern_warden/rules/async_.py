@@ -491,25 +491,49 @@ class FireAndForgetTask(Rule):
     VALID = (
         "import asyncio\nasync def f():\n    task = asyncio.create_task(job())\n    await task\n",
         "async def f(tg):\n    tg.create_task(job())\n",
+        "import asyncio\nasync def f(tasks):\n    task = asyncio.create_task(job())\n    tasks.add(task)\n",
+        "import asyncio\ntask = asyncio.ensure_future(job())\n",
     )
     INVALID = (
         Invalid("import asyncio\nasync def f():\n    asyncio.create_task(job())\n", 3, 5),
         Invalid("import asyncio\ndef f(loop):\n    loop.create_task(job())\n", 3, 5),
+        Invalid("import asyncio\nasync def f():\n    task = asyncio.create_task(job())\n    return 1\n", 3, 12),
+        Invalid("import asyncio\nasync def f():\n    task: asyncio.Task = asyncio.create_task(job())\n", 3, 26),
     )
 
     def visit_Expr(self, node: ast.Expr, ctx: Context) -> None:
+        if isinstance(node.value, ast.Call) and _spawns(node.value, ctx) and not _expects_error(ctx):
+            ctx.report(self, node.value)
+
+    def visit_Assign(self, node: ast.Assign | ast.AnnAssign, ctx: Context) -> None:
+        """`task = create_task(...)` in a function that never reads `task`: the only reference dies
+        with the frame, as if the result had been dropped."""
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         call = node.value
-        if not isinstance(call, ast.Call) or _expects_error(ctx):
+        if (len(targets) != 1 or not isinstance(targets[0], ast.Name) or not ctx.functions
+                or not isinstance(call, ast.Call) or not _spawns(call, ctx) or _expects_error(ctx)):
             return
-        name = ctx.qualname(call.func) or ""
-        if name in _SPAWNERS:
-            ctx.report(self, call)
-        elif isinstance(call.func, ast.Attribute) and call.func.attr == "create_task":
-            receiver = call.func.value
-            label = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
-            is_loop = isinstance(receiver, ast.Call) and (ctx.qualname(receiver.func) or "").endswith("_event_loop")
-            if is_loop or "loop" in label.lower():
-                ctx.report(self, call)
+        name = targets[0].id
+        for inner in ast.walk(ctx.functions[-1]):
+            if (isinstance(inner, ast.Name) and inner.id == name and not isinstance(inner.ctx, ast.Store)) or (
+                    isinstance(inner, (ast.Global, ast.Nonlocal)) and name in inner.names):
+                return
+        ctx.report(self, call)
+
+    visit_AnnAssign = visit_Assign
+
+
+def _spawns(call: ast.Call, ctx: Context) -> bool:
+    """A call that starts a task the loop holds only weakly: asyncio's spawners, or `create_task`
+    on something that is evidently an event loop."""
+    if (ctx.qualname(call.func) or "") in _SPAWNERS:
+        return True
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "create_task"):
+        return False
+    receiver = call.func.value
+    label = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
+    is_loop = isinstance(receiver, ast.Call) and (ctx.qualname(receiver.func) or "").endswith("_event_loop")
+    return is_loop or "loop" in label.lower()
 
 
 RULES: tuple[type[Rule], ...] = (
