@@ -51,9 +51,18 @@ def _declared(annotation: ast.expr | None, ctx: Context) -> str | None:
 
 
 def _bindings(node: ast.AST) -> list[tuple[ast.expr, ast.expr | None]]:
-    """(target, value) pairs a statement binds: `x = v`, `x: T = v`, `with v as x`."""
+    """(target, value) pairs a statement binds: `x = v`, `x: T = v`, `with v as x`, and each
+    element of `a, b = v, w`."""
     if isinstance(node, ast.Assign):
-        return [(t, node.value) for t in node.targets]
+        pairs: list[tuple[ast.expr, ast.expr | None]] = []
+        for target in node.targets:
+            value = node.value
+            if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
+                    and len(target.elts) == len(value.elts):
+                pairs += zip(target.elts, value.elts)
+            else:
+                pairs.append((target, value))
+        return pairs
     if isinstance(node, ast.AnnAssign):
         return [(node.target, node.value)]
     if isinstance(node, (ast.With, ast.AsyncWith)):
@@ -180,6 +189,7 @@ class BlockingCallInAsync(Rule):
                 "    client.post('/')\n", 4, 5),
         Invalid("import httpx\nasync def f():\n    client: httpx.Client = make()\n    client.get('/')\n", 4, 5),
         Invalid("import builtins\nasync def f():\n    return builtins.input('name? ')\n", 3, 12),
+        Invalid("from pathlib import Path\nasync def f():\n    src, name = Path('a'), 'b'\n    return src.read_text()\n", 4, 12),
     )
 
     def __init__(self, options: Options) -> None:
