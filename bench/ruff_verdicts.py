@@ -20,7 +20,7 @@ VERDICTS = ("ours-wrong", "ruff-wrong", "by-design", "debatable")
 
 #: The groups labelled on a random sample (``random.Random(18).sample(lines, 15)`` of the lines
 #: in the benchmark's order) because they are large; every other group is labelled in full.
-SAMPLED = frozenset((rule, "only-ruff") for rule in ("DOC001", "DOC003", "DES005", "SEC001", "COR002"))
+SAMPLED = frozenset((rule, "only-ruff") for rule in ("DOC001", "DOC003", "SEC001", "COR002"))
 
 #: (rule, side, file, line) -> verdict; side is "only-ours" or "only-ruff".
 Labels = dict[tuple[str, str, str, int], str]
