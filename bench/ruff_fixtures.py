@@ -1,6 +1,6 @@
 """Our rules against Ruff's on Ruff's own rule fixtures: agreement per overlapping rule, and SYN001.
 
-    python bench/ruff_fixtures.py FIXTURES --ruff RUFF [--ours PYTHON[=LABEL] ...] [--examples N]
+    python bench/ruff_fixtures.py FIXTURES --ruff RUFF [--ours PYTHON[=LABEL] ...] [--examples N] [--labels CSV]
 
 FIXTURES is Ruff's ``crates/ruff_linter/resources/test/fixtures`` folder, read in place and never
 copied into this repository. Get it and Ruff (from PyPI, in its own venv) with:
@@ -19,13 +19,16 @@ reports errors the compiler raises (``return`` outside a function and the like).
 Printed: per rule and per version, our count, Ruff's, both (same file and line), only ours,
 only Ruff and agreement (both / union); then per version the files with SYN001, split by
 what Ruff says of the same file: invalid syntax, a compile-error rule, or nothing (the
-"Ruff parses it" count the goal wants at zero), with examples of each only-* list.
+"Ruff parses it" count the goal wants at zero), with examples of each only-* list. With
+``--labels bench/labels/ruff_fixture_disagreements.csv``, per version the hand verdicts of the
+disagreements still there (ours-wrong, ruff-wrong, by-design, debatable; see bench/ruff_verdicts.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -34,6 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import ruff_verdicts  # noqa: E402
 from rules_agreement import PAIRS  # noqa: E402
 
 #: Ruff codes for errors CPython's compiler raises on a tree that parses (Ruff lints the file and
@@ -170,6 +174,7 @@ def main() -> None:
                         help="an interpreter with pattern-warden installed (repeatable; default: this one)")
     parser.add_argument("--examples", type=int, default=8)
     parser.add_argument("--parse-cost", action="store_true", help="also time parsing with this interpreter")
+    parser.add_argument("--labels", type=Path, help="hand verdicts of disagreements (bench/labels/ruff_fixture_disagreements.csv)")
     args = parser.parse_args()
     if not args.fixtures.is_dir():
         raise SystemExit(f"{args.fixtures} is not a folder: pass Ruff's crates/ruff_linter/resources/test/fixtures")
@@ -183,6 +188,8 @@ def main() -> None:
     files = len(list(args.fixtures.rglob("*.py")))
     print(f"# Ruff fixtures: {files} .py files; Ruff {_version(args.ruff)} --target-version py314\n")
     print_tables(reports)
+    if args.labels:
+        print_verdicts(reports, ruff_verdicts.load(args.labels))
     if args.parse_cost:
         print("\n" + parse_cost(args.fixtures))
     print_examples(reports, args.examples)
@@ -206,6 +213,24 @@ def print_tables(reports: dict[str, dict]) -> None:
               f"{sum(len(r['only_ruff']) for r in rows)} | {sum(map(len, syn.values()))} | {len(syn['invalid'])} | "
               f"{len(syn['compile_rule'])} | {len(syn['ruff_parses'])} | {len(report['ruff_invalid_without_syn001'])} | "
               f"{report['stderr_lines']} |")
+
+
+def print_verdicts(reports: dict[str, dict], labels: ruff_verdicts.Labels) -> None:
+    """Per version: the verdicts of the disagreement lines (SYN001 where Ruff parses the file, and
+    each rule's only-ours and only-Ruff lines), counted by bench/ruff_verdicts.py."""
+    for label, report in reports.items():
+        groups = {("SYN001", "only-ours"): [_location(line) for line in report["syntax"]["ruff_parses"]]}
+        for code, row in report["rules"].items():
+            for side in ("only_ours", "only_ruff"):
+                groups[(code, side.replace("_", "-"))] = [_location(line) for line in row[side]]
+        print(f"\nVerdicts, {label} (~ = scaled from a sample of 15 lines, seed 18):\n")
+        print("\n".join(ruff_verdicts.render(ruff_verdicts.tally(labels, groups))))
+
+
+def _location(line: str) -> tuple[str, int]:
+    """(file, line) of a "path:line message" entry; the path may hold spaces."""
+    path, number = re.match(r"(.+?):(\d+) ", line).groups()  # type: ignore[union-attr]
+    return path, int(number)
 
 
 def print_examples(reports: dict[str, dict], examples: int) -> None:

@@ -13,6 +13,7 @@ _BLOCKING = frozenset(
         "subprocess.check_output", "subprocess.getoutput", "subprocess.getstatusoutput", "os.system",
         "io.open", "io.open_code", "socket.create_connection", "socket.getaddrinfo", "socket.gethostbyname",
         "socket.gethostbyaddr", "socket.getfqdn", "os.wait", "os.waitpid", "os.wait3", "os.wait4", "os.waitid",
+        "urllib3.request", "builtins.open", "builtins.input",
     }
 )
 _BLOCKING_BUILTINS = frozenset({"open", "input"})
@@ -26,10 +27,42 @@ _SYNC_CLIENTS = frozenset({"httpx.Client", "requests.Session", "requests.session
 _CLIENT_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"})
 
 
+def _waits(call: ast.Call, ctx: Context) -> bool:
+    """Whether an `os.spawn*` call's mode, positional or `mode=`, is `os.P_WAIT`: the name, an alias
+    spelled `P_WAIT`, or its value 0 (the other modes return at once and are not blocking)."""
+    mode = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "mode"), None)
+    if mode is None:
+        return False
+    if isinstance(mode, ast.Constant):
+        return mode.value == 0 and not isinstance(mode.value, bool)
+    return ctx.qualname(mode) == "os.P_WAIT" or (isinstance(mode, ast.Name) and mode.id == "P_WAIT")
+
+
+def _declared(annotation: ast.expr | None, ctx: Context) -> str | None:
+    """The kind a type annotation promises: a `Path` or a sync client, also as `X | None` or
+    `Optional[X]` (the caller still calls the method on it when it is not None)."""
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [s for s in (annotation.left, annotation.right) if not (isinstance(s, ast.Constant) and s.value is None)]
+        annotation = sides[0] if len(sides) == 1 else None
+    elif isinstance(annotation, ast.Subscript) and ctx.qualname(annotation.value) == "typing.Optional":
+        annotation = annotation.slice
+    name = ctx.qualname(annotation) if annotation is not None else None
+    return "path" if name in _PATH_TYPES else "client" if name in _SYNC_CLIENTS else None
+
+
 def _bindings(node: ast.AST) -> list[tuple[ast.expr, ast.expr | None]]:
-    """(target, value) pairs a statement binds: `x = v`, `x: T = v`, `with v as x`."""
+    """(target, value) pairs a statement binds: `x = v`, `x: T = v`, `with v as x`, and each
+    element of `a, b = v, w`."""
     if isinstance(node, ast.Assign):
-        return [(t, node.value) for t in node.targets]
+        pairs: list[tuple[ast.expr, ast.expr | None]] = []
+        for target in node.targets:
+            value = node.value
+            if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
+                    and len(target.elts) == len(value.elts):
+                pairs += zip(target.elts, value.elts)
+            else:
+                pairs.append((target, value))
+        return pairs
     if isinstance(node, ast.AnnAssign):
         return [(node.target, node.value)]
     if isinstance(node, (ast.With, ast.AsyncWith)):
@@ -40,7 +73,8 @@ def _bindings(node: ast.AST) -> list[tuple[ast.expr, ast.expr | None]]:
 class _Receivers:
     """What local names and `self` attributes hold, as far as the code shows it: a `pathlib.Path`
     or a synchronous HTTP client (`httpx.Client`, `requests.Session`). Computed once per function
-    (its own assignments, parameter annotations and `with ... as` names) and once per class
+    (its own assignments, parameter and variable annotations, also `| None` or `Optional[...]`, and
+    `with ... as` names) and once per class
     (`self.x = ...` in any method); anything else is unknown, and unknown is never blamed."""
 
     def __init__(self) -> None:
@@ -79,12 +113,15 @@ class _Receivers:
             found: dict[str, str] = {}
             if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 for arg in [*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs]:
-                    if arg.annotation is not None and ctx.qualname(arg.annotation) in _PATH_TYPES:
-                        found[arg.arg] = "path"
+                    declared = _declared(arg.annotation, ctx)
+                    if declared:
+                        found[arg.arg] = declared
             nodes = ast.walk(scope) if isinstance(scope, ast.ClassDef) else walk_local(scope.body)  # type: ignore[attr-defined]
             for node in nodes:
                 for target, value in _bindings(node):
                     key, made = _target_key(target), self._made(value, ctx)
+                    if not made and isinstance(node, ast.AnnAssign):
+                        made = _declared(node.annotation, ctx)
                     if key and made and (isinstance(scope, ast.ClassDef)) == key.startswith("self."):
                         found[key] = made
             self._scopes[scope] = found
@@ -93,8 +130,9 @@ class _Receivers:
 
 class BlockingCallInAsync(Rule):
     """Finds blocking calls made inside `async def`: `time.sleep`, `requests.*`, sync `httpx` calls
-    and clients, `urlopen`, `subprocess.run`/`call`/`check_output`, `os.system`, `os.wait*`,
-    `os.spawn*(os.P_WAIT, ...)`, `open()`/`io.open`/`io.open_code`, `input()`, `socket` look-ups, and
+    and clients, `urlopen`, `urllib3.request`, `subprocess.run`/`call`/`check_output`, `os.system`,
+    `os.wait*`, `os.spawn*` in `P_WAIT` mode (`os.P_WAIT`, `mode=`, 0), `open()`/`io.open`/
+    `io.open_code`, `input()`, `socket` look-ups, and
     `read_text`/`write_text`/`read_bytes`/`write_bytes`/`open` on a `pathlib.Path`.
     Only what the code shows is blamed: a module function resolved through the imports, a
     builtin that no local name shadows, a method on a receiver known to be a `Path` or a sync
@@ -108,7 +146,7 @@ class BlockingCallInAsync(Rule):
     message = "Blocking call inside `async def`: the whole event loop stops until it returns."
     fix_hint = "Use the async equivalent (asyncio.sleep, httpx.AsyncClient, anyio.Path) or `await asyncio.to_thread(...)`."
     pattern = "async-blocking-calls"
-    ruff = ("ASYNC210", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230", "ASYNC251")
+    ruff = ("ASYNC210", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230", "ASYNC250", "ASYNC251")
     why = ("An event loop runs one thing at a time; a call that blocks for 200 ms blocks every other "
            "request, timer and heartbeat on that loop for 200 ms.")
     instead = "`await asyncio.sleep(1)`; `await asyncio.to_thread(path.read_text)`; an async HTTP client."
@@ -123,6 +161,9 @@ class BlockingCallInAsync(Rule):
         "async def f(path):\n    def open(p):\n        return p\n    return open(path)\n",
         "import httpx\nasync def f(u):\n    async with httpx.AsyncClient() as client:\n        return await client.get(u)\n",
         "import os\nasync def f():\n    os.spawnl(os.P_NOWAIT, '/bin/true', 'true')\n",
+        "import os\nasync def f(argv):\n    os.spawnvp(mode=os.P_NOWAIT, file='tar', args=argv)\n",
+        "import os\nasync def f(argv):\n    os.spawnvp(1, 'tar', argv)\n",
+        "import httpx\nasync def f(client: httpx.AsyncClient | None):\n    await client.get('/')\n",
     )
     INVALID = (
         Invalid("import time\nasync def f():\n    time.sleep(1)\n", 3, 5),
@@ -139,6 +180,16 @@ class BlockingCallInAsync(Rule):
         Invalid("import io\nasync def f(p):\n    return io.open_code(p).read()\n", 3, 12),
         Invalid("import os\nasync def f(pid):\n    os.waitpid(pid, 0)\n", 3, 5),
         Invalid("import os\nasync def f():\n    os.spawnv(os.P_WAIT, '/bin/true', ['true'])\n", 3, 5),
+        Invalid("import os\nasync def f(argv):\n    os.spawnvp(mode=os.P_WAIT, file='tar', args=argv)\n", 3, 5),
+        Invalid("import os\nasync def f(argv):\n    os.spawnvp(0, 'tar', argv)\n", 3, 5),
+        Invalid("import os\nP_WAIT = os.P_WAIT\nasync def f(argv):\n    os.spawnvp(P_WAIT, 'tar', argv)\n", 4, 5),
+        Invalid("import urllib3\nasync def fetch(url):\n    return urllib3.request('GET', url).data\n", 3, 12),
+        Invalid("import httpx\nasync def f(client: httpx.Client | None):\n    return client.get('/')\n", 3, 12),
+        Invalid("from typing import Optional\nimport httpx\nasync def f(client: Optional[httpx.Client]):\n"
+                "    client.post('/')\n", 4, 5),
+        Invalid("import httpx\nasync def f():\n    client: httpx.Client = make()\n    client.get('/')\n", 4, 5),
+        Invalid("import builtins\nasync def f():\n    return builtins.input('name? ')\n", 3, 12),
+        Invalid("from pathlib import Path\nasync def f():\n    src, name = Path('a'), 'b'\n    return src.read_text()\n", 4, 12),
     )
 
     def __init__(self, options: Options) -> None:
@@ -159,7 +210,7 @@ class BlockingCallInAsync(Rule):
                 ctx.report(self, node, message=f"Blocking call `{func.id}()` inside `async def`.")
         elif name in _BLOCKING or name in _HTTPX_CALLS or (name or "").startswith(_BLOCKING_MODULES):
             ctx.report(self, node, message=f"Blocking call `{name}()` inside `async def`.")
-        elif name in _SPAWN_WAITING and node.args and ctx.qualname(node.args[0]) == "os.P_WAIT":
+        elif name in _SPAWN_WAITING and _waits(node, ctx):
             ctx.report(self, node, message=f"`{name}(os.P_WAIT, ...)` waits for the child inside `async def`.")
         elif isinstance(func, ast.Attribute) and func.attr in _PATH_METHODS | _CLIENT_METHODS:
             kind = self._receivers.kind(func.value, ctx)
@@ -450,25 +501,49 @@ class FireAndForgetTask(Rule):
     VALID = (
         "import asyncio\nasync def f():\n    task = asyncio.create_task(job())\n    await task\n",
         "async def f(tg):\n    tg.create_task(job())\n",
+        "import asyncio\nasync def f(tasks):\n    task = asyncio.create_task(job())\n    tasks.add(task)\n",
+        "import asyncio\ntask = asyncio.ensure_future(job())\n",
     )
     INVALID = (
         Invalid("import asyncio\nasync def f():\n    asyncio.create_task(job())\n", 3, 5),
         Invalid("import asyncio\ndef f(loop):\n    loop.create_task(job())\n", 3, 5),
+        Invalid("import asyncio\nasync def f():\n    task = asyncio.create_task(job())\n    return 1\n", 3, 12),
+        Invalid("import asyncio\nasync def f():\n    task: asyncio.Task = asyncio.create_task(job())\n", 3, 26),
     )
 
     def visit_Expr(self, node: ast.Expr, ctx: Context) -> None:
+        if isinstance(node.value, ast.Call) and _spawns(node.value, ctx) and not _expects_error(ctx):
+            ctx.report(self, node.value)
+
+    def visit_Assign(self, node: ast.Assign | ast.AnnAssign, ctx: Context) -> None:
+        """`task = create_task(...)` in a function that never reads `task`: the only reference dies
+        with the frame, as if the result had been dropped."""
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         call = node.value
-        if not isinstance(call, ast.Call) or _expects_error(ctx):
+        if (len(targets) != 1 or not isinstance(targets[0], ast.Name) or not ctx.functions
+                or not isinstance(call, ast.Call) or not _spawns(call, ctx) or _expects_error(ctx)):
             return
-        name = ctx.qualname(call.func) or ""
-        if name in _SPAWNERS:
-            ctx.report(self, call)
-        elif isinstance(call.func, ast.Attribute) and call.func.attr == "create_task":
-            receiver = call.func.value
-            label = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
-            is_loop = isinstance(receiver, ast.Call) and (ctx.qualname(receiver.func) or "").endswith("_event_loop")
-            if is_loop or "loop" in label.lower():
-                ctx.report(self, call)
+        name = targets[0].id
+        for inner in ast.walk(ctx.functions[-1]):
+            if (isinstance(inner, ast.Name) and inner.id == name and not isinstance(inner.ctx, ast.Store)) or (
+                    isinstance(inner, (ast.Global, ast.Nonlocal)) and name in inner.names):
+                return
+        ctx.report(self, call)
+
+    visit_AnnAssign = visit_Assign
+
+
+def _spawns(call: ast.Call, ctx: Context) -> bool:
+    """A call that starts a task the loop holds only weakly: asyncio's spawners, or `create_task`
+    on something that is evidently an event loop."""
+    if (ctx.qualname(call.func) or "") in _SPAWNERS:
+        return True
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "create_task"):
+        return False
+    receiver = call.func.value
+    label = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
+    is_loop = isinstance(receiver, ast.Call) and (ctx.qualname(receiver.func) or "").endswith("_event_loop")
+    return is_loop or "loop" in label.lower()
 
 
 RULES: tuple[type[Rule], ...] = (

@@ -386,13 +386,26 @@ def module_exports(tree: ast.Module) -> frozenset[str] | None:
     for stmt in tree.body:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(
             stmt, (ast.AugAssign, ast.AnnAssign)) else []
+        if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
+            continue  # `__all__: list[str]` only declares the type
         if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
-            value = stmt.value  # type: ignore[union-attr]
-            if not isinstance(value, (ast.List, ast.Tuple)):
+            listed = _listed_names(stmt.value)  # type: ignore[union-attr]
+            if listed is None:
                 return None  # computed: we cannot tell, so everything not private counts as public
             found = True
-            names.update(e.value for e in value.elts if is_str(e))  # type: ignore[attr-defined]
+            names.update(listed)
     return frozenset(names) if found else None
+
+
+def _listed_names(value: ast.expr) -> list[str] | None:
+    """The strings of a literal list or tuple, or of such literals joined by `+` (`["a"] + ["b"]`);
+    None for anything computed."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        left, right = _listed_names(value.left), _listed_names(value.right)
+        return None if left is None or right is None else left + right
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return [e.value for e in value.elts if is_str(e)]  # type: ignore[attr-defined]
+    return None
 
 
 class ScopeNames:

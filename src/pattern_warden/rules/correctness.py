@@ -98,10 +98,12 @@ class PrintInLibrary(Rule):
         "def dump(fh):\n    print('x', file=fh)\n",
         "def report(rows, print=None):\n    print(rows)\n",
     )
-    INVALID = (Invalid("def load():\n    print('loading')\n", 2, 5),)
+    INVALID = (Invalid("def load():\n    print('loading')\n", 2, 5),
+               Invalid("import builtins\ndef load():\n    builtins.print('loading')\n", 3, 5))
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
-        if not isinstance(node.func, ast.Name) or node.func.id != "print" or not ctx.is_builtin("print"):
+        bare = isinstance(node.func, ast.Name) and node.func.id == "print" and ctx.is_builtin("print")
+        if not bare and ctx.qualname(node.func) != "builtins.print":
             return  # a parameter, import or local function named `print` is not the builtin
         target = next((kw.value for kw in node.keywords if kw.arg == "file"), None)
         if target is not None and not _is_none_or_std(target, ctx):

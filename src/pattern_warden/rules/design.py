@@ -183,7 +183,8 @@ def is_public_function(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Contex
 
 class AnyInPublicSignature(Rule):
     """Finds `typing.Any` as the whole annotation of a parameter or return of a public function
-    (`*args: Any`, `**kwargs: Any`, dunder methods and nested uses such as `dict[str, Any]` are allowed)."""
+    (`*args: Any`, `**kwargs: Any`, dunder methods, `@override` methods and nested uses such as
+    `dict[str, Any]` are allowed)."""
 
     code = "DES005"
     name = "any-in-public-signature"
@@ -198,6 +199,7 @@ class AnyInPublicSignature(Rule):
     VALID = (
         "from typing import Any\ndef f(*args: Any, **kwargs: Any) -> dict[str, Any]:\n    return {}\n",
         "from typing import Any\ndef _f(x: Any) -> Any:\n    return x\n",
+        "from typing import Any, override\nclass C(Base):\n    @override\n    def f(self, x: Any) -> Any:\n        return x\n",
     )
     INVALID = (
         Invalid("from typing import Any\ndef load(path: str) -> Any:\n    return 1\n", 2, 24),
@@ -207,6 +209,8 @@ class AnyInPublicSignature(Rule):
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
         if not is_public_function(node, ctx) or (node.name.startswith("__") and node.name.endswith("__")):
             return
+        if any((ctx.qualname(d) or "").rpartition(".")[2] == "override" for d in node.decorator_list):
+            return  # an override's signature is the parent's: the `Any` is reported there
         args = node.args
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
             if _is_any(arg.annotation, ctx):

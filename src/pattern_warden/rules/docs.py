@@ -56,8 +56,10 @@ class ClassDocstring(Rule):
     VALID = (
         'class C:\n    """A thing."""\n', "class _C:\n    pass\n", "def f():\n    class C:\n        pass\n",
         "__all__ = ['Public']\nclass Helper:\n    pass\n",
+        "__all__: list[str]\n__all__ = ['Public'] + ['Other']\nclass Helper:\n    pass\n",
     )
-    INVALID = (Invalid("class Client:\n    pass\n", 1, 1),)
+    INVALID = (Invalid("class Client:\n    pass\n", 1, 1),
+               Invalid("__all__: list[str] = ['Client'] + ['Other']\nclass Client:\n    pass\n", 2, 1))
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: Context) -> None:
         if not is_public_name(node.name, ctx):

@@ -41,7 +41,7 @@ from pattern_warden.source import ParseFailure, SourceFile
 from pattern_warden.workspace import Skipped, Workspace
 
 #: Bumped whenever a rule's behaviour changes, so that no cache serves stale findings.
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 #: Below this many files to check, a process pool costs more than it saves.
 PARALLEL_MIN_FILES = 150
 _SYNTAX = "SYN001"

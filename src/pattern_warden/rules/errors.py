@@ -239,7 +239,7 @@ def _deliberate(handler: ast.ExceptHandler, owner: ast.AST | None, ctx: Context)
     """Broad handlers that are a design, not an accident, as labelled on real projects:
     a predicate that answers "no" (`return False`); best-effort cleanup (`__del__`, `close`, or a
     try that only closes, removes or deletes, followed by `pass`); a function whose docstring
-    says it swallows errors; a try that only raises (a frame probe)."""
+    says it swallows errors; a try that only raises a new error (a frame probe)."""
     body = handler.body
     if all(isinstance(s, (ast.Return, ast.Assign)) and isinstance(s.value, ast.Constant)
            and isinstance(s.value.value, bool) for s in body):
@@ -252,13 +252,23 @@ def _deliberate(handler: ast.ExceptHandler, owner: ast.AST | None, ctx: Context)
         if doc is not None and _DOC_EXPLAINS.search(doc.value.value):  # type: ignore[attr-defined]
             return True
     tried = getattr(owner, "body", [])
-    if all(isinstance(s, ast.Raise) for s in tried):
+    if all(isinstance(s, ast.Raise) and not _reraises(s, ctx) for s in tried):
         return True
     return all(isinstance(s, ast.Pass) for s in body) and all(
         isinstance(s, ast.Delete) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
                                       and called_name(s.value) in CLEANUP_VERBS)
         for s in tried
     )
+
+
+def _reraises(node: ast.Raise, ctx: Context) -> bool:
+    """A `raise` of an error that already happened: bare `raise`, or `raise e` where `e` is bound
+    by an `except ... as e` of the enclosing function; swallowing that hides a real failure."""
+    if node.exc is None:
+        return True
+    scope = ctx.function or ctx.source.tree
+    return isinstance(node.exc, ast.Name) and any(
+        isinstance(h, ast.ExceptHandler) and h.name == node.exc.id for h in ast.walk(scope))  # type: ignore[arg-type]
 
 
 class SilentFallback(Rule):
@@ -271,7 +281,8 @@ class SilentFallback(Rule):
     A handler that calls anything (a logger at any level, a cleanup) is not silent. Deliberate
     designs are left alone: a predicate answering `return False`, best-effort cleanup (in
     `__del__`/`close`, or a try that only closes, removes or deletes), a function whose docstring
-    says it swallows errors, and a try that only raises."""
+    says it swallows errors, and a try that only raises a new error (a bare `raise` or a caught
+    error raised again is a real failure, and swallowing it is reported)."""
 
     code = "ERR003"
     name = "silent-fallback"
@@ -320,6 +331,9 @@ class SilentFallback(Rule):
         Invalid("try:\n    run()\nexcept ((Exception, ValueError), TypeError):\n    pass\n", 3, 1),
         Invalid("try:\n    x = compute()\n    if x is None:\n        raise ValueError\nexcept Exception:\n    x = 0\n", 5, 1),
         Invalid("try:\n    run()\nexcept Exception:\n    pass  # ignore\n", 3, 1),
+        Invalid("try:\n    run()\nexcept Exception as exc:\n    try:\n        raise exc\n    except BaseException:\n"
+                "        pass\n", 6, 5),
+        Invalid("def f():\n    try:\n        raise\n    except Exception:\n        return None\n", 4, 5),
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: Context) -> None:

@@ -47,5 +47,28 @@ intended; everything else where one tool alone reports a line is a bug to fix.
   time as local time. Ruff exempts it.
 - SEC001 / S608: SQL built with formatting is reported where it reaches `execute`,
   `executemany`, `executescript` or `text()`; S608 reports every SQL-looking formatted string.
+- ERR003 / BLE001, S110: ERR003 reports a handler that only falls back (pass, continue, a default
+  value) with nothing logged, raised or handed on; BLE001 reports every broad `except` that does not
+  re-raise or log with `exc_info`. A handler that calls, prints, logs or uses the error is not
+  silent to us. ERR003 also reports a bare `except:` that falls back (Ruff leaves bare `except` to
+  E722) and `contextlib.suppress(Exception)`, which BLE001 does not read.
+- ASY001 / ASYNC22x: `os.spawn*` blocks only in `P_WAIT` mode; with `P_NOWAIT`, `posix_spawn` or
+  `subprocess.Popen` the call returns at once and is not reported. `time.sleep(0)` is reported.
+- RES001 / B019: a bounded `lru_cache` (default `maxsize=128`) on a method is not reported; an
+  unbounded cache on a class or static method is.
+- DES004 / PLW0603: a `global` at module level is not reported (it changes nothing); a global
+  rebound by a `for` target, a tuple target or `del` is.
+- DES005 / ANN401: `*args: Any` and `**kwargs: Any` (the pass-through convention) and dunder
+  methods' parameters are not reported; `Any` inside a union or `Annotated` is not bare `Any`.
+- DOC001, DOC003 / D100, D102: empty modules and packages, dunder methods such as `__new__` and
+  `@override` methods are not reported. File-wide `# flake8: noqa` / `# ruff: noqa` are another
+  tool's comments: only `# warden:` comments silence us.
+- COR002 / T201: a file with a `#!` line is a script and its `print` is its output.
+- COR003 / G004: an f-string without a replacement field formats nothing and is not reported.
+- SEC002 / S105-S107: a secret word must be a whole part of the name (`password`, `secret`,
+  `token`, `api_key`; not `_pass` or `secrete`); `token == "..."` is not reported (usually a lexer
+  token); placeholder values (the name itself, `default`) are not real-looking.
+- Ruff reports the sync httpx client (ASYNC212) and `input()` (ASYNC250) under codes of their
+  own; they are ASY001's counterparts too.
 - Stub files (`.pyi`) and notebooks are not compared.
 """
