@@ -39,7 +39,7 @@ from pattern_warden.workspace import Workspace
 
 __all__ = ["PATTERN_URI", "Scorecard", "score_change", "scorecard"]
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CALLED = re.compile(r"(?<!def )(?<!class )\b([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")  # a call, not a header
 _SYMBOLS_SHOWN = 3  # per file on a page; the totals count every one
 
 
@@ -171,8 +171,8 @@ def _reuse(delta: LocDelta, base_defs: dict[str, set[str]] | None) -> Reuse:
         if f.after is None or f.kind != "python" or not f.added_rows:
             continue
         rows = set(f.added_rows)
-        if not _mentions(f.after, rows, defined):
-            continue  # no project name on an added row: no call there can resolve to one (no parse)
+        if not _calls_a_name(f.after, rows, defined):
+            continue  # no added row calls a name the project defines: nothing there to resolve (no parse)
         for call in resolved_calls(f.after.tree, f.path, modules, rows.__contains__):
             calls += 1
             short = call.target.name.rsplit(".", 1)[-1]
@@ -188,13 +188,13 @@ def _reuse(delta: LocDelta, base_defs: dict[str, set[str]] | None) -> Reuse:
                  new_count=len(new), existing=sorted(existing)[:SAMPLE], new=sorted(new)[:SAMPLE])
 
 
-def _mentions(source: SourceFile, rows: set[int], names: set[str]) -> bool:
-    """Whether a name the project defines appears on one of ``rows``. A call resolved to a
-    project definition names it on the row where the call starts (``f(``, ``obj.f(``,
-    ``Class(``), so a file without one needs no syntax tree: on a large change most added
-    rows call nothing of the project's, and parsing every file was most of the reuse cost."""
+def _calls_a_name(source: SourceFile, rows: set[int], names: set[str]) -> bool:
+    """Whether one of ``rows`` holds ``name(`` for a name the project defines. A call counted
+    as reuse names its target on the row where it starts (``f(``, ``obj.f(``, ``Class()``),
+    so a file without one needs no syntax tree: parsing every changed file was most of a large
+    review's cost. (A chain split before the called name, ``obj\\n.f()``, is not seen.)"""
     lines = scan(source).rows
-    return any(not names.isdisjoint(_WORD.findall(lines[r - 1])) for r in rows if 0 < r <= len(lines))
+    return any(not names.isdisjoint(_CALLED.findall(lines[r - 1])) for r in rows if 0 < r <= len(lines))
 
 
 def _consolidated(files: Sequence[FileDelta], defined_before: set[str] | None) -> list[Consolidated]:
