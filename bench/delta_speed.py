@@ -10,6 +10,10 @@ review warm through the server <= 1.5 s, cold from the CLI <= 3 s.
 
 ``--src`` puts another checkout's ``src`` first on the path, so "before" and "after" figures
 come from one run of this script on one machine.
+
+Cold runs start with no ``.pattern-warden-cache/``. The persistent cache (issue 16) is then
+measured twice: a second CLI run that finds the first one's cache, and the first call of a new
+server session that opens the same cache (``build_server(..., disk=open_cache(config))``).
 """
 
 from __future__ import annotations
@@ -66,10 +70,13 @@ _SERVER = """
 import anyio, json, sys, time
 from mcp import Client
 from pattern_warden.config import load_config
+from pattern_warden.diskcache import open_cache
 from pattern_warden.server import build_server
 
 async def main():
-    async with Client(build_server(load_config(sys.argv[1]))) as client:
+    config = load_config(sys.argv[1])
+    disk = open_cache(config) if sys.argv[3:] == ["disk"] else None
+    async with Client(build_server(config, disk=disk)) as client:
         times = []
         for _ in range(int(sys.argv[2])):
             start = time.perf_counter()
@@ -88,8 +95,11 @@ def _env(src: str | None) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": src} if src else dict(os.environ)
 
 
-def cold_cli(repo: Path, src: str | None) -> float:
-    """Wall time of one `pattern-warden review` in a new process (import included)."""
+def cold_cli(repo: Path, src: str | None, keep_cache: bool = False) -> float:
+    """Wall time of one `pattern-warden review` in a new process (import included); without
+    ``keep_cache`` the persistent cache is deleted first, so nothing is on disk."""
+    if not keep_cache:
+        shutil.rmtree(repo / ".pattern-warden-cache", ignore_errors=True)
     code = "import sys, time; t=time.perf_counter(); from pattern_warden.cli import main; rc=main(sys.argv[1:]); " \
            "print(time.perf_counter()-t, file=sys.stderr)"
     done = subprocess.run([sys.executable, "-c", code, "review", "--root", str(repo)], capture_output=True,
@@ -112,6 +122,10 @@ def main() -> int:
     out = subprocess.run([sys.executable, "-c", _SERVER, str(repo), "3"], capture_output=True, text=True,
                          check=True, timeout=600, env=_env(args.src))
     server = json.loads(out.stdout)
+    again = cold_cli(repo, args.src, keep_cache=True)  # the cache the cold run left (issue 16)
+    out = subprocess.run([sys.executable, "-c", _SERVER, str(repo), "1", "disk"], capture_output=True, text=True,
+                         check=True, timeout=600, env=_env(args.src))
+    session = json.loads(out.stdout)
     print(f"change: {args.files} files; code from {args.src or 'the installed package'}")
     print(f"1-minute load average before the runs: {load:.2f} on {os.cpu_count()} cores (shared machine)")
     print(f"review cold from the CLI (new process, import included), median of {len(colds)}: "
@@ -119,6 +133,8 @@ def main() -> int:
     print(f"review through the server: first call {server['calls'][0]:.3f} s, warm (calls 2-3) median "
           f"{statistics.median(server['calls'][1:]):.3f} s; answer {server['text_chars']} text chars, "
           f"{server['structured_chars']} structured chars, error={server['error']}")
+    print(f"review from the CLI, second process with the first one's disk cache: {again:.3f} s")
+    print(f"review through a new server session with the disk cache: first call {session['calls'][0]:.3f} s")
     return 0
 
 

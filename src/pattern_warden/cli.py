@@ -140,6 +140,7 @@ def _add_change_commands(commands: argparse._SubParsersAction) -> None:  # type:
     review.add_argument("path", nargs="?", metavar="PATH", help="only this file or folder (default: the root)")
     review.add_argument("--show-existing", action="store_true",
                         help="also list the findings the changed files already had (they are always counted)")
+    review.add_argument("--no-cache", action="store_true", help="do not read or write .pattern-warden-cache/")
     for sub in (delta, review):
         sub.add_argument("--limit", type=int, default=1_000_000, help="items listed (default: all)")
     for sub in (dupes, commands.choices["check"]):
@@ -370,11 +371,13 @@ def _run_delta(args: argparse.Namespace, config: Config) -> int:
 
 def _run_review(args: argparse.Namespace, config: Config) -> int:
     from pattern_warden.delta.review import review_change
+    from pattern_warden.diskcache import open_cache
     from pattern_warden.render import render_text
     from pattern_warden.workspace import Workspace
 
     result = review_change(Workspace(config), args.path, args.base, args.head, limit=args.limit,
-                           show_existing=args.show_existing, progress=_progress())
+                           show_existing=args.show_existing, progress=_progress(),
+                           disk=open_cache(config, enabled=not args.no_cache))
     _emit(result, args.format, lambda: render_text(result))
     return EXIT_OK if result.passed else EXIT_FAIL
 

@@ -406,7 +406,7 @@ def _register_delta(server: MCPServer, warden: Warden) -> None:
         tree is reviewed; with no change, the last commit is. `failed` names what failed.
         """
         review = await warden.run(review_engine, workspace, path, base, head, cursor=cursor, limit=limit,
-                                  show_existing=show_existing)
+                                  show_existing=show_existing, disk=warden.disk)
         return await _answer(warden, review, limit > 20)
 
 

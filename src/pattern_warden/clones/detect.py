@@ -116,6 +116,23 @@ def analyse(
         return summary, [_clone_class(corpus, r) for r in ranked], corpus.notes
 
 
+def every_class(
+    workspace: Workspace,
+    paths: Sequence[str] | None = None,
+    opts: DuplicatesOptions | None = None,
+    cache: ShapeCache | None = None,
+    memo: DetectionMemo | None = None,
+) -> list[CloneClass]:
+    """Every clone class, ranked and unpaged, for callers that compare whole sets (a review's
+    duplicates introduced and eliminated): one search, where paging would search per page.
+
+    Unlike ``analyse`` it leaves the collector as it found it, so a server may call it.
+    """
+    with CollectorPause():
+        corpus, ranked, _ = _ranked(workspace, paths, opts or DuplicatesOptions(), cache, None, memo)
+        return [_clone_class(corpus, r) for r in ranked]
+
+
 @dataclass
 class _Rank:
     """A clone class before its model is built: what ranking and the summary need."""

@@ -10,20 +10,22 @@ merely moved is not counted as eliminated.
 
 from __future__ import annotations
 
+import json
 import tempfile
-from collections import Counter
-from functools import lru_cache
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from pattern_warden.baseline import clone_identity, member_digest
-from pattern_warden.clones.detect import DetectionMemo, _clone_class, _ranked
-from pattern_warden.clones.heap import CollectorPause
+from pattern_warden import __version__
+from pattern_warden.clones.detect import DetectionMemo, every_class
 from pattern_warden.clones.index import ShapeCache
-from pattern_warden.clones.models import CloneClass, DuplicatesOptions
+from pattern_warden.clones.models import CloneClass
+from pattern_warden.clones.normalize import SHAPE_VERSION
 from pattern_warden.config import load_config
+from pattern_warden.diskcache import DiskCache, key
 from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Skipped, Workspace
 
@@ -40,12 +42,9 @@ class DuplicateFigures(BaseModel):
     eliminated_ids: list[str] = Field(default_factory=list, exclude=True)
 
 
-def all_clones(workspace: Workspace, memo: DetectionMemo | None = None) -> list[CloneClass]:
-    """Every clone class of the tree, from one search (the public call pages at 200 classes,
-    and each page would search again; ``analyse`` would freeze the collector in a server)."""
-    with CollectorPause():
-        corpus, ranked, _ = _ranked(workspace, None, DuplicatesOptions(), _SHAPES, None, memo)
-        return [_clone_class(corpus, r) for r in ranked]
+_BASE_KIND = "delta-base-clones"
+_BASES: OrderedDict[str, list[tuple[str, tuple[str, ...]]]] = OrderedDict()  # by ``_bases_key``
+_BASES_KEPT = 16
 
 
 def member_texts(clone: CloneClass, lines_of: Callable[[str], list[str]]) -> list[str]:
@@ -71,28 +70,36 @@ def class_identities(workspace: Workspace, clones: Sequence[CloneClass]) -> list
     return [clone_identity(member_texts(c, lines_of)) for c in clones]
 
 
-def measure(workspace: Workspace, touched: dict[str, set[int]], bases: Sequence[SourceFile]) -> DuplicateFigures:
+def measure(workspace: Workspace, touched: dict[str, set[int]], bases: Sequence[SourceFile],
+            disk: DiskCache | None = None) -> DuplicateFigures:
     """Introduced (classes with a copy on a touched row) and eliminated (classes among ``bases``,
-    the changed files' base versions, with fewer than two copies left in any class now)."""
-    now = all_clones(workspace, _MEMO) if touched or bases else []
+    the changed files' base versions, with fewer than two copies left in any class now).
+
+    With ``disk``, file shapes and the base's clone classes persist between processes."""
+    if disk is not None and _SHAPES.disk is None:
+        _SHAPES.disk = disk
+        _SHAPES.load()
+    now = every_class(workspace, cache=_SHAPES, memo=_MEMO) if touched or bases else []
     introduced = [
         c for c in now
         if any(loc.path in touched and not touched[loc.path].isdisjoint(range(loc.start_line, loc.end_line + 1))
                for loc in c.locations)
     ]
-    eliminated = _eliminated(workspace, now, bases) if bases else []
+    eliminated = _eliminated(workspace, now, base_classes(bases, disk)) if bases else []
+    _SHAPES.save()
     return DuplicateFigures(introduced=len(introduced), eliminated=len(eliminated), introduced_classes=introduced,
                             eliminated_ids=eliminated)
 
 
-def _eliminated(workspace: Workspace, now: Sequence[CloneClass], bases: Sequence[SourceFile]) -> list[str]:
+def _eliminated(workspace: Workspace, now: Sequence[CloneClass],
+                before: Sequence[tuple[str, tuple[str, ...]]]) -> list[str]:
     lines_now = _reader(workspace)
     holders: dict[str, list[tuple[int, int]]] = {}  # copy digest -> (class of now, copies it holds)
     for number, clone in enumerate(now):
         for digest, copies in Counter(member_digest(t) for t in member_texts(clone, lines_now)).items():
             holders.setdefault(digest, []).append((number, copies))
     gone = []
-    for identity, digests in base_classes(tuple(bases)):
+    for identity, digests in before:
         kept: Counter[int] = Counter()
         for digest, copies in Counter(digests).items():
             for number, held in holders.get(digest, ()):
@@ -102,10 +109,37 @@ def _eliminated(workspace: Workspace, now: Sequence[CloneClass], bases: Sequence
     return gone
 
 
-@lru_cache(maxsize=16)
-def base_classes(bases: tuple[SourceFile, ...]) -> list[tuple[str, tuple[str, ...]]]:
-    """Clone classes among the base versions: identity and copy digests of each. A pure function
-    of the files' bytes, hence cached (a repeated review re-reads no base)."""
+def base_classes(bases: Sequence[SourceFile], disk: DiskCache | None = None) -> list[tuple[str, tuple[str, ...]]]:
+    """Clone classes among the base versions: identity and copy digests of each.
+
+    A pure function of the files' names and bytes (and of the engine), hence kept in memory and
+    on ``disk`` under a key of exactly those: a repeated review, in this process or a new one,
+    searches no base again."""
+    entry = key(__version__, SHAPE_VERSION, sorted((s.path, s.digest) for s in bases))
+    found = _BASES.get(entry)
+    if found is None and disk is not None:
+        found = _decode(disk.get(_BASE_KIND, entry))
+    if found is None:
+        found = _search_bases(bases)
+        if disk is not None:
+            disk.put(_BASE_KIND, entry, json.dumps(found).encode())
+    _BASES[entry] = found
+    _BASES.move_to_end(entry)
+    while len(_BASES) > _BASES_KEPT:
+        _BASES.popitem(last=False)
+    return found
+
+
+def _decode(payload: bytes | None) -> list[tuple[str, tuple[str, ...]]] | None:
+    if payload is None:
+        return None
+    try:
+        return [(str(identity), tuple(str(d) for d in digests)) for identity, digests in json.loads(payload)]
+    except (ValueError, TypeError):  # a well-formed entry of another layout: search again
+        return None
+
+
+def _search_bases(bases: Sequence[SourceFile]) -> list[tuple[str, tuple[str, ...]]]:
     with tempfile.TemporaryDirectory(prefix="pattern-warden-base-") as scratch:
         folder = Path(scratch)
         for source in bases:
@@ -115,7 +149,7 @@ def base_classes(bases: tuple[SourceFile, ...]) -> list[tuple[str, tuple[str, ..
         base = Workspace(load_config(folder))
         lines_before = _reader(base)
         found = []
-        for clone in all_clones(base):
+        for clone in every_class(base, cache=_SHAPES):
             texts = member_texts(clone, lines_before)
             found.append((clone_identity(texts), tuple(member_digest(t) for t in texts)))
     return found

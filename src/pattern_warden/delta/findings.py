@@ -12,6 +12,7 @@ lets it be cached in memory here, and persisted by blob id elsewhere.
 from __future__ import annotations
 
 import gc
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Collection, Sequence
@@ -20,7 +21,7 @@ from multiprocessing import get_context
 
 from pattern_warden import budget
 from pattern_warden.config import Config
-
+from pattern_warden.diskcache import DiskCache, key
 from pattern_warden.delta.models import ReviewFinding
 from pattern_warden.fingerprint import fingerprints
 from pattern_warden.rules.engine import PARALLEL_MIN_FILES, Checker, CheckOptions
@@ -80,14 +81,42 @@ def file_findings(checker: Checker, source: SourceFile, path: str | None = None)
 
 
 def check_all(workspace: Workspace, checker: Checker, pairs: Sequence[tuple[SourceFile, SourceFile | None]],
-              workers: int = 2) -> None:
-    """Check every version of a large change in worker processes and memoise the results, so
-    that ``review_findings`` then only matches identities (a cold 600-file review checks 1,200
-    file versions). Small changes are checked in this process, where they are cheaper."""
-    todo = {(checker.fingerprint, after.path, source.digest): (after.path, source)
-            for after, before in pairs for source in (after, before) if source is not None}
+              disk: DiskCache | None = None, workers: int = 2) -> None:
+    """Check what a large change needs in worker processes and memoise it, so that
+    ``review_findings`` then only matches identities.
+
+    The new versions first; then the base version only of the files whose new version has
+    findings (a file with none now can have no existing finding, and on a typical change most
+    files have none). A result is a pure function of the file version's bytes and name, so the
+    results are also read from and written to ``disk`` (one entry per rule selection, blobs
+    inside keyed by content hash): the second review of a change, in a new process or a new
+    server session, checks no file version again. Small changes are checked in this process,
+    where they are cheaper."""
+    persisted = _load(disk, checker)
+    afters = [(after.path, after) for after, _ in pairs]
+    _recall(checker, persisted, afters)
+    _check_in_workers(workspace, checker, afters, workers)
+    bases = [(after.path, before) for after, before in pairs if before is not None and file_findings(checker, after)[0]]
+    _recall(checker, persisted, bases)
+    _check_in_workers(workspace, checker, bases, workers)
+    _save(disk, checker, persisted, afters + bases)
+
+
+def _recall(checker: Checker, persisted: _Persisted, versions: Sequence[tuple[str, SourceFile]]) -> None:
+    """Memoise what an earlier process saved for these file versions."""
+    for name, source in versions:
+        cached = persisted.get(_disk_name(name, source.digest))
+        if cached is not None and _FOUND.get((checker.fingerprint, name, source.digest)) is None:
+            _FOUND.put((checker.fingerprint, name, source.digest), cached)
+
+
+def _check_in_workers(workspace: Workspace, checker: Checker, todo_pairs: Sequence[tuple[str, SourceFile]],
+                      workers: int) -> None:
+    todo = {(checker.fingerprint, name, source.digest): (name, source) for name, source in todo_pairs}
     todo = {key: item for key, item in todo.items() if _FOUND.get(key) is None}
     if len(todo) < PARALLEL_MIN_FILES:
+        for name, source in todo.values():
+            file_findings(checker, source, name)
         return
     items = [(name, source.path, source.text, source.digest) for name, source in todo.values()]
     chunks = [items[i::workers * 4] for i in range(workers * 4)]
@@ -99,6 +128,43 @@ def check_all(workspace: Workspace, checker: Checker, pairs: Sequence[tuple[Sour
             for (name, _, _, digest), result in future.result():
                 _FOUND.put((checker.fingerprint, name, digest), result)
             budget.check()
+
+
+_DISK_KIND = "delta-findings"
+_Persisted = dict[str, tuple[list[Finding], list[str]]]
+
+
+def _disk_name(name: str, digest: str) -> str:
+    return f"{name}\0{digest}"
+
+
+def _load(disk: DiskCache | None, checker: Checker) -> _Persisted:
+    """Findings an earlier process saved for this rule selection; {} when none or unreadable.
+    The key is the checker's fingerprint (rule codes, settings, rules and package versions), so a
+    changed rule or config never serves an old answer; inside, blobs are keyed by content hash."""
+    payload = disk.get(_DISK_KIND, key(checker.fingerprint)) if disk is not None else None
+    if payload is None:
+        return {}
+    try:
+        data = json.loads(payload)
+        return {name: ([Finding.model_validate(f) for f in found], [str(p) for p in prints])
+                for name, (found, prints) in data.items()}
+    except (ValueError, TypeError):  # a well-formed entry of an older layout: rebuild it
+        return {}
+
+
+def _save(disk: DiskCache | None, checker: Checker, persisted: _Persisted,
+          versions: Sequence[tuple[str, SourceFile]]) -> None:
+    """Write the findings this review used (the entry holds the latest change's file versions)."""
+    if disk is None or not disk.enabled:
+        return
+    used = {_disk_name(name, source.digest): _FOUND.get((checker.fingerprint, name, source.digest))
+            for name, source in versions}
+    if used.keys() == persisted.keys() or any(v is None for v in used.values()):
+        return
+    payload = {name: [[f.model_dump(mode="json") for f in found], prints]
+               for name, (found, prints) in used.items()}  # type: ignore[misc]
+    disk.put(_DISK_KIND, key(checker.fingerprint), json.dumps(payload, separators=(",", ":")).encode())
 
 
 def _check_chunk(config: Config, items: list[tuple[str, str, str, str]]) -> list[tuple[tuple[str, str, str, str],

@@ -19,6 +19,7 @@ from pattern_warden.delta.findings import check_all, checker_for, ranked, review
 from pattern_warden.delta.models import SAMPLE, Review, ReviewClone
 from pattern_warden.delta.score import base_sources, scorecard, touched_rows
 from pattern_warden.delta.verdict import finding_thresholds, passed
+from pattern_warden.diskcache import DiskCache
 from pattern_warden.models import Page, check_range, paginate
 from pattern_warden.workspace import Workspace
 
@@ -35,8 +36,12 @@ def review_change(
     limit: int = 20,
     show_existing: bool = False,
     progress: Progress | None = None,
+    disk: DiskCache | None = None,
 ) -> Review:
-    """Review the change under ``path`` (default: the root) against ``base``..``head``."""
+    """Review the change under ``path`` (default: the root) against ``base``..``head``.
+
+    ``disk`` (the shared persistent cache) keeps what the base side costs (its findings, its
+    clone classes, file shapes) for the next process or session; without it, memory only."""
     check_range("limit", limit, 1, 1_000_000)
     say = progress or (lambda _message: None)
     say("reading the change")
@@ -44,12 +49,12 @@ def review_change(
     accepted = configured_baseline(workspace.config)
     say(f"checking rules ({len(facts.files)} files)")
     checker = checker_for(workspace)
-    check_all(workspace, checker, facts.files)
+    check_all(workspace, checker, facts.files, disk)
     found = ranked([f for after, before in facts.files for f in review_findings(checker, after, before,
                                                                                accepted.findings)])
     say("looking for duplicates")
     if facts.delta is not None:
-        dups = measure_duplicates(workspace, touched_rows(facts.delta), base_sources(facts.delta))
+        dups = measure_duplicates(workspace, touched_rows(facts.delta), base_sources(facts.delta), disk)
     else:
         dups = measure_duplicates(workspace, {a.path: set(range(1, len(a.lines) + 1)) for a, _ in facts.files}, [])
     if accepted.clones and dups.introduced_classes:

@@ -9,6 +9,7 @@ aggregates: it takes the counted change (``count.py``) and the duplicate figures
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from pattern_warden.delta.calls import module_index, resolved_calls
@@ -38,6 +39,7 @@ from pattern_warden.workspace import Workspace
 
 __all__ = ["PATTERN_URI", "Scorecard", "score_change", "scorecard"]
 
+_CALLED = re.compile(r"(?<!def )(?<!class )\b([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")  # a call, not a header
 _SYMBOLS_SHOWN = 3  # per file on a page; the totals count every one
 
 
@@ -161,6 +163,7 @@ def _reuse(delta: LocDelta, base_defs: dict[str, set[str]] | None) -> Reuse:
            for f in delta.files if f.after is not None and f.kind == "python"}
     gone = {f.path for f in delta.files if f.status == "deleted"}
     modules = module_index((set(base_defs) - gone) | set(now))
+    defined = set().union(*base_defs.values(), *now.values())
     existing: set[str] = set()
     new: set[str] = set()
     calls = 0
@@ -168,6 +171,8 @@ def _reuse(delta: LocDelta, base_defs: dict[str, set[str]] | None) -> Reuse:
         if f.after is None or f.kind != "python" or not f.added_rows:
             continue
         rows = set(f.added_rows)
+        if not _calls_a_name(f.after, rows, defined):
+            continue  # no added row calls a name the project defines: nothing there to resolve (no parse)
         for call in resolved_calls(f.after.tree, f.path, modules, rows.__contains__):
             calls += 1
             short = call.target.name.rsplit(".", 1)[-1]
@@ -181,6 +186,15 @@ def _reuse(delta: LocDelta, base_defs: dict[str, set[str]] | None) -> Reuse:
         return Reuse(reason="the added code's calls resolve to no function or class the project defines")
     return Reuse(rate=round(len(existing) / (len(existing) + len(new)), 3), existing_count=len(existing),
                  new_count=len(new), existing=sorted(existing)[:SAMPLE], new=sorted(new)[:SAMPLE])
+
+
+def _calls_a_name(source: SourceFile, rows: set[int], names: set[str]) -> bool:
+    """Whether one of ``rows`` holds ``name(`` for a name the project defines. A call counted
+    as reuse names its target on the row where it starts (``f(``, ``obj.f(``, ``Class()``),
+    so a file without one needs no syntax tree: parsing every changed file was most of a large
+    review's cost. (A chain split before the called name, ``obj\\n.f()``, is not seen.)"""
+    lines = scan(source).rows
+    return any(not names.isdisjoint(_CALLED.findall(lines[r - 1])) for r in rows if 0 < r <= len(lines))
 
 
 def _consolidated(files: Sequence[FileDelta], defined_before: set[str] | None) -> list[Consolidated]:
