@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -59,18 +60,22 @@ def test_rule_counts_and_families_match_the_registry() -> None:
 
 async def test_tool_arguments_and_resource_templates_match_the_server(project: Path) -> None:
     async with Client(build_server(load_config(project))) as client:
-        tools = {t.name: set(t.input_schema.get("properties", {})) for t in (await client.list_tools()).tools}
+        schemas = {t.name: t.input_schema.get("properties", {}) for t in (await client.list_tools()).tools}
+        tools = {name: set(props) for name, props in schemas.items()}
         templates = {t.uri_template for t in (await client.list_resource_templates()).resource_templates}
     calls = 0
     for row in (line for line in README.splitlines() if line.startswith("|")):
         for name, args in re.findall(r"`(\w+)\(([^`]*)\)`", row.replace("\\|", "|")):
             if name not in tools:
                 continue
-            for arg in re.split(r"[,|+]", args):
-                arg = arg.split("=")[0].strip().rstrip("?")
+            for part in re.split(r"[,|+]", args):
+                arg, _, default = (piece.strip() for piece in part.partition("="))
+                arg = arg.rstrip("?")
                 if arg and arg != "...":
                     calls += 1
                     assert arg in tools[name], f"README names {name}({arg}); the server's arguments: {tools[name]}"
+                if default:  # a default the README states is the one the server applies
+                    assert json.dumps(schemas[name][arg].get("default")) == default, f"{name}({arg}={default})"
         for uri in re.findall(r"`(warden://[^`]*\{[^`]*)`", row):
             assert uri in templates, f"README presents {uri} as a template; the server's: {templates}"
     assert calls >= 10, "the README's tool tables were not found"

@@ -45,7 +45,7 @@ def test_persisted_base_findings_are_used_only_for_their_rule_selection(git_proj
     assert _review(git_project)["findings_existing"] == 1
     config = load_config(git_project)
     disk = open_cache(config)
-    entry = key(Checker(config, CheckOptions(paginate=False)).fingerprint)
+    entry = key(Checker(config, CheckOptions()).fingerprint)
     saved = json.loads(disk.get("delta-findings", entry) or b"{}")
     base_of_lib = [name for name in saved if name.startswith("lib.py\0")]
     assert len(base_of_lib) == 2  # both versions of lib.py: it has a finding now
