@@ -62,3 +62,24 @@ def test_persisted_base_findings_are_used_only_for_their_rule_selection(git_proj
     pyproject.write_text(pyproject.read_text() + "\n[tool.pattern-warden.rules]\nmax-complexity = 12\n")
     fresh = _review(git_project)
     assert fresh["findings_existing"] == 1 and fresh["findings_new"] == 0
+
+
+def test_one_process_reviewing_two_roots_writes_each_roots_shapes_into_its_own_cache(tmp_path: Path) -> None:
+    # A server has one root, but tests and scripts review several in one process: the warm
+    # shape cache must follow the root, or one root's cache folder receives another's shapes.
+    from pattern_warden.delta.review import review_change
+    from pattern_warden.workspace import Workspace
+    from tests.conftest import git
+
+    roots = []
+    for name in ("a", "b"):
+        root = tmp_path / name
+        root.mkdir()
+        git(root, "init", "-q", "-b", "main")
+        _change(root)
+        roots.append(root)
+    for root in roots:
+        config = load_config(root)
+        review_change(Workspace(config), disk=open_cache(config))
+    for root in roots:
+        assert list((root / CACHE_DIR).glob("shapes-*.pwc")), f"{root.name} got no shapes of its own"

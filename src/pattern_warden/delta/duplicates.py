@@ -29,8 +29,10 @@ from pattern_warden.diskcache import DiskCache, key
 from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Skipped, Workspace
 
-_SHAPES = ShapeCache(20_000)  # shapes by content hash: base and head of an unchanged copy share one
-_MEMO = DetectionMemo()  # the working tree's runs and pairs between unchanged files, for the next review
+#: Per root: shapes by content hash (base and head of an unchanged copy share one) and the working
+#: tree's runs and pairs between unchanged files, kept warm for the next review of that root.
+_WARM: OrderedDict[str, tuple[ShapeCache, DetectionMemo]] = OrderedDict()
+_ROOTS_KEPT = 4
 
 
 class DuplicateFigures(BaseModel):
@@ -39,7 +41,6 @@ class DuplicateFigures(BaseModel):
     introduced: int
     eliminated: int
     introduced_classes: list[CloneClass] = Field(default_factory=list, exclude=True)
-    eliminated_ids: list[str] = Field(default_factory=list, exclude=True)
 
 
 _BASE_KIND = "delta-base-clones"
@@ -76,19 +77,34 @@ def measure(workspace: Workspace, touched: dict[str, set[int]], bases: Sequence[
     the changed files' base versions, with fewer than two copies left in any class now).
 
     With ``disk``, file shapes and the base's clone classes persist between processes."""
-    if disk is not None and _SHAPES.disk is None:
-        _SHAPES.disk = disk
-        _SHAPES.load()
-    now = every_class(workspace, cache=_SHAPES, memo=_MEMO) if touched or bases else []
+    shapes, memo = _warm(workspace, disk)
+    now = every_class(workspace, cache=shapes, memo=memo) if touched or bases else []
     introduced = [
         c for c in now
         if any(loc.path in touched and not touched[loc.path].isdisjoint(range(loc.start_line, loc.end_line + 1))
                for loc in c.locations)
     ]
-    eliminated = _eliminated(workspace, now, base_classes(bases, disk)) if bases else []
-    _SHAPES.save()
-    return DuplicateFigures(introduced=len(introduced), eliminated=len(eliminated), introduced_classes=introduced,
-                            eliminated_ids=eliminated)
+    eliminated = _eliminated(workspace, now, base_classes(bases, disk, shapes)) if bases else []
+    shapes.save()
+    return DuplicateFigures(introduced=len(introduced), eliminated=len(eliminated), introduced_classes=introduced)
+
+
+def _warm(workspace: Workspace, disk: DiskCache | None) -> tuple[ShapeCache, DetectionMemo]:
+    """The shape cache and memo of ``workspace``'s root, saving to that root's own ``disk``.
+
+    Kept per root, not per process: a process that reviews two roots (tests, scripts) must never
+    write one root's shapes into the other's cache folder."""
+    root = str(workspace.root)
+    state = _WARM.get(root)
+    if state is None:
+        state = (ShapeCache(20_000, disk=disk), DetectionMemo())
+        if disk is not None:
+            state[0].load()
+        _WARM[root] = state
+    _WARM.move_to_end(root)
+    while len(_WARM) > _ROOTS_KEPT:
+        _WARM.popitem(last=False)
+    return state
 
 
 def _eliminated(workspace: Workspace, now: Sequence[CloneClass],
@@ -109,7 +125,8 @@ def _eliminated(workspace: Workspace, now: Sequence[CloneClass],
     return gone
 
 
-def base_classes(bases: Sequence[SourceFile], disk: DiskCache | None = None) -> list[tuple[str, tuple[str, ...]]]:
+def base_classes(bases: Sequence[SourceFile], disk: DiskCache | None = None,
+                 shapes: ShapeCache | None = None) -> list[tuple[str, tuple[str, ...]]]:
     """Clone classes among the base versions: identity and copy digests of each.
 
     A pure function of the files' names and bytes (and of the engine), hence kept in memory and
@@ -120,7 +137,7 @@ def base_classes(bases: Sequence[SourceFile], disk: DiskCache | None = None) -> 
     if found is None and disk is not None:
         found = _decode(disk.get(_BASE_KIND, entry))
     if found is None:
-        found = _search_bases(bases)
+        found = _search_bases(bases, shapes or ShapeCache(20_000))
         if disk is not None:
             disk.put(_BASE_KIND, entry, json.dumps(found).encode())
     _BASES[entry] = found
@@ -139,7 +156,7 @@ def _decode(payload: bytes | None) -> list[tuple[str, tuple[str, ...]]] | None:
         return None
 
 
-def _search_bases(bases: Sequence[SourceFile]) -> list[tuple[str, tuple[str, ...]]]:
+def _search_bases(bases: Sequence[SourceFile], shapes: ShapeCache) -> list[tuple[str, tuple[str, ...]]]:
     with tempfile.TemporaryDirectory(prefix="pattern-warden-base-") as scratch:
         folder = Path(scratch)
         for source in bases:
@@ -149,7 +166,7 @@ def _search_bases(bases: Sequence[SourceFile]) -> list[tuple[str, tuple[str, ...
         base = Workspace(load_config(folder))
         lines_before = _reader(base)
         found = []
-        for clone in every_class(base, cache=_SHAPES):
+        for clone in every_class(base, cache=shapes):
             texts = member_texts(clone, lines_before)
             found.append((clone_identity(texts), tuple(member_digest(t) for t in texts)))
     return found
