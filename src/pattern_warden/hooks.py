@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -25,7 +24,7 @@ from pattern_warden.errors import WardenError
 
 if TYPE_CHECKING:
     from pattern_warden.delta.review import Review
-    from pattern_warden.rules.results import Finding
+    from pattern_warden.delta.models import ReviewFinding
     from pattern_warden.source import SourceFile
     from pattern_warden.workspace import Workspace
 
@@ -85,25 +84,18 @@ def edit(payload: dict[str, Any]) -> Answer:
     return Answer(EXIT_BLOCK, stderr="\n".join([head, *lines]) + "\n")
 
 
-def _new_findings(workspace: Workspace, source: SourceFile, floor: str) -> list[Finding]:
-    """Findings in ``source`` whose identity the file at git HEAD does not have (all of them when new)."""
-    from pattern_warden.fingerprint import fingerprints
+def _new_findings(workspace: Workspace, source: SourceFile, floor: str) -> list[ReviewFinding]:
+    """Findings in ``source`` whose identity the file at git HEAD does not have (all of them when new).
+
+    The comparison is the review's own (``review_findings``), so the hook and the review never
+    disagree about what an edit introduced."""
+    from pattern_warden.delta.findings import file_findings, review_findings
     from pattern_warden.rules.engine import Checker, CheckOptions
 
     checker = Checker(workspace.config, CheckOptions(min_severity=floor))
-    now = sorted(checker.check(source), key=lambda f: (f.line, f.column, f.code))
-    if not now:
-        return []
-    before = _at_head(workspace, source.path)
-    old = sorted(checker.check(before), key=lambda f: (f.line, f.column, f.code)) if before else []
-    seen = Counter(fingerprints(old, before))
-    fresh = []
-    for finding, identity in zip(now, fingerprints(now, source), strict=True):
-        if seen[identity]:
-            seen[identity] -= 1
-        else:
-            fresh.append(finding)
-    return fresh
+    if not file_findings(checker, source)[0]:
+        return []  # clean: no need to ask git for the committed version
+    return [f for f in review_findings(checker, source, _at_head(workspace, source.path)) if f.new]
 
 
 def _at_head(workspace: Workspace, rel: str) -> SourceFile | None:
@@ -130,9 +122,11 @@ def stop(payload: dict[str, Any]) -> Answer:
     if not config.settings.hooks.stop:
         return Answer()
     from pattern_warden.delta.review import review_change
+    from pattern_warden.diskcache import open_cache
     from pattern_warden.workspace import Workspace
 
-    review = review_change(Workspace(config), limit=MAX_LINES)
+    # The same persistent cache as `pattern-warden review`: a second stop re-checks only what changed.
+    review = review_change(Workspace(config), limit=MAX_LINES, disk=open_cache(config))
     if review.passed:
         return Answer()
     return Answer(stdout=json.dumps({"decision": "block", "reason": _reason(review)}) + "\n")
