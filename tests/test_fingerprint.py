@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from pattern_warden.fingerprint import fingerprints
@@ -49,3 +50,21 @@ def test_nested_scopes_and_unparsable_files() -> None:
     outer = fingerprints([_F("X", "m.py", 4)], _source(text.replace("def inner", "def other")))[0]
     assert inner != outer
     assert fingerprints([_F("X", "m.py", 1)], _source("def (:\n"))[0].endswith(":1")
+
+
+def test_a_syntax_error_elsewhere_keeps_the_other_functions_findings_existing(tmp_path) -> None:
+    """Breaking one function must not make every old finding of the file new: the identities
+    come from the recovered tree, which still holds the other functions."""
+    from pattern_warden.config import load_config
+    from pattern_warden.delta.findings import checker_for, review_findings
+    from pattern_warden.workspace import Workspace
+
+    texts = ("def keep(x=[]):\n    return x\n\n\ndef other():\n    return 1\n",
+             "def keep(x=[]):\n    return x\n\n\ndef other():\n    return (1\n")
+    before, after = (SourceFile(path="m.py", text=t, digest=hashlib.sha256(t.encode()).hexdigest(), size=len(t))
+                     for t in texts)
+    assert after.tree is None and after.partial_tree is not None
+    checker = checker_for(Workspace(load_config(tmp_path)))
+    found = {f.code: f.new for f in review_findings(checker, after, before)}
+    assert found["ERR001"] is False  # the mutable default was there before
+    assert found["SYN001"] is True  # the syntax error is what the change did

@@ -86,7 +86,9 @@ def fingerprints(findings: Sequence[Locatable], source: SourceFile | None) -> li
     ``source`` is the file the findings were computed on (None when it could not be read:
     then the identity falls back to the rule and file alone, plus the occurrence count).
     """
-    scopes = _scopes(source.tree) if source is not None else []
+    # A file that stopped parsing keeps its other functions' identities: the recovered tree
+    # (the file without the broken functions) names their scopes as the whole tree did.
+    scopes = _scopes(source.tree or source.partial_tree) if source is not None else []
     lines = source.lines if source is not None else []
     seen: Counter[str] = Counter()
     result = []
