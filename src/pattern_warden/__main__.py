@@ -1,5 +1,5 @@
 """Allow ``python -m pattern_warden`` to behave exactly like the console script."""
 
-from pattern_warden.cli import main
+from pattern_warden.cli import run
 
-raise SystemExit(main())
+run()
