@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from pattern_warden.clones.corpus import TreeState
-from pattern_warden.clones.detect import DetectionMemo, find_duplicates
+from pattern_warden.clones.detect import find_duplicates
+from pattern_warden.clones.memo import DetectionMemo
 from pattern_warden.clones.index import ShapeCache, seed_matches
 from pattern_warden.clones.models import CloneClass, DuplicatesOptions, DuplicatesResult
 from pattern_warden.clones.normalize import shape_of

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from pattern_warden import __version__
 from pattern_warden.budget import Budget, BudgetExceeded, running_under
 from pattern_warden.clones.corpus import TreeState
-from pattern_warden.clones.detect import DetectionMemo
+from pattern_warden.clones.memo import DetectionMemo
 from pattern_warden.clones.detect import find_duplicates as duplicates_engine
 from pattern_warden.clones.index import ShapeCache
 from pattern_warden.clones.models import DuplicatesOptions

@@ -199,3 +199,47 @@ def test_identical_copies_in_two_files_stay_one_class_until_one_goes(git_project
     assert score_change(_ws(git_project)).consolidation.duplicates_eliminated == 0
     (git_project / "b.py").write_text("Y = 2\n")
     assert score_change(_ws(git_project)).consolidation.duplicates_eliminated == 1
+
+
+def test_a_large_change_in_workers_marks_what_a_full_check_of_both_ends_marks(tmp_path: Path) -> None:
+    """Past PARALLEL_MIN_FILES the review checks in worker processes, and checks a base version
+    only for the rules that fired on its new version: on real code (the standard library, with
+    findings of most rules), every finding's new/existing mark must equal that of a full check."""
+    import sysconfig
+
+    from pattern_warden.delta.findings import checker_for, file_findings
+    from pattern_warden.rules.engine import PARALLEL_MIN_FILES
+    from pattern_warden.source import SourceFile
+
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    picked = [p for p in sorted(stdlib.glob("*.py")) if 50 < len(p.read_bytes().splitlines()) < 600]
+    picked = picked[: PARALLEL_MIN_FILES + 10]
+    for i, src in enumerate(picked):
+        (tmp_path / f"m{i:03d}.py").write_bytes(src.read_bytes())
+    git(tmp_path, "init", "-q", "-b", "main")
+    _commit(tmp_path, "base")
+    befores = {}
+    for i, target in enumerate(sorted(tmp_path.glob("m*.py"))):
+        text = target.read_text(encoding="utf-8", errors="surrogateescape")
+        befores[target.name] = text
+        lines = text.split("\n")
+        del lines[len(lines) // 2 : len(lines) // 2 + 3]  # sometimes a syntax error, as real edits make
+        target.write_text("\n".join(lines) + f"\n\ndef added_{i}(items=[]):\n    return items\n",
+                          encoding="utf-8", errors="surrogateescape")
+    workspace = _ws(tmp_path)
+    review = review_change(workspace, limit=1_000_000, show_existing=True)
+    checker = checker_for(workspace)
+
+    def source(name: str, text: str) -> SourceFile:
+        return SourceFile(path=name, text=text, digest=f"{name}:{hash(text)}", size=len(text))
+
+    expected = []
+    for name, before_text in befores.items():
+        after = workspace.read(tmp_path / name)
+        found, prints = file_findings(checker, after)
+        old = set(file_findings(checker, source(name, before_text))[1])
+        expected += [(f.path, f.line, f.code, fp not in old) for f, fp in zip(found, prints, strict=True)]
+    got = [(f.path, f.line, f.code, f.new) for f in review.findings]
+    assert sorted(got) == sorted(expected)
+    assert review.findings_new >= len(picked)  # each added mutable default at least
+    assert review.findings_existing > 100

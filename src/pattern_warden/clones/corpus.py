@@ -21,13 +21,17 @@ from pattern_warden.clones.normalize import Shape, shape_of
 from pattern_warden.config import is_test_path
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note
+from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Discovery, Skipped, Workspace
 
 log = logging.getLogger(__name__)
 
+UNTOKENIZABLE = "cannot be tokenized; left out"
 #: Below this many files to tokenize, a second process costs more than it saves.
 PARALLEL_FROM = 400
-WORKERS = 2
+WORKERS = 2  # as pattern_warden.workers.WORKERS (not imported here: see shape_all)
+
+
 @dataclass
 class Corpus:
     """Parallel lists: relative path, content hash and shape of each file read."""
@@ -206,6 +210,29 @@ def load_corpus(
                            cache, state, corpus.notes)
     _shape_pending(slots, pending, cache, corpus.notes)
     corpus.shaped = len(pending)
+    return _filled(corpus, slots)
+
+
+def corpus_of(sources: Sequence[SourceFile], cache: ShapeCache, include_tests: bool = False) -> Corpus:
+    """A corpus of file versions already in memory (a change's base blobs), under their names."""
+    corpus = Corpus()
+    slots: list[_Slot] = []
+    pending: list[_Pending] = []
+    for source in sources:
+        if include_tests or not is_test_path(source.path):
+            shape = cache.get(source.digest)
+            if shape is None and cache.failed(source.digest):
+                corpus.notes.append(Note(path=source.path, message=UNTOKENIZABLE))
+                continue
+            if shape is None:
+                pending.append((len(slots), source.digest, source.text))
+            slots.append((source.path, source.digest, shape))
+    _shape_pending(slots, pending, cache, corpus.notes)
+    corpus.shaped = len(pending)
+    return _filled(corpus, slots)
+
+
+def _filled(corpus: Corpus, slots: list[_Slot]) -> Corpus:
     for rel, digest, shape in slots:
         if shape is not None:
             corpus.paths.append(rel)
@@ -245,6 +272,9 @@ def _read(
             notes.append(Note(message="Stopped at the byte limit for one call; later files were not read."))
             break
         shape = cache.get(source.digest)
+        if shape is None and cache.failed(source.digest):
+            notes.append(Note(path=rel, message=UNTOKENIZABLE))
+            continue
         if shape is None:
             pending.append((len(slots), source.digest, source.text))
         slots.append((rel, source.digest, shape))
@@ -264,7 +294,8 @@ def _shape_pending(slots: list[_Slot], pending: list[_Pending], cache: ShapeCach
     for (slot, digest, _), shape in zip(pending, shaped):
         rel = slots[slot][0]
         if shape is None:
-            notes.append(Note(path=rel, message="cannot be tokenized; left out"))
+            notes.append(Note(path=rel, message=UNTOKENIZABLE))
+            cache.put_failed(digest)
         else:
             cache.put(digest, shape)
         slots[slot] = (rel, digest, shape)
@@ -273,12 +304,12 @@ def _shape_pending(slots: list[_Slot], pending: list[_Pending], cache: ShapeCach
 def _shape_all(texts: list[str]) -> list[Shape | None]:
     if len(texts) < PARALLEL_FROM:
         return _shape_batch(texts)
-    from concurrent.futures import ProcessPoolExecutor  # multiprocessing costs a warm CLI run 5 ms to import
+    from pattern_warden.workers import worker_pool  # multiprocessing costs a warm CLI run 5 ms to import
 
     size = max(1, len(texts) // (WORKERS * 4))
     batches = [texts[i : i + size] for i in range(0, len(texts), size)]
     try:
-        with ProcessPoolExecutor(WORKERS) as pool:
+        with worker_pool() as pool:
             return [shape for batch in pool.map(_shape_batch, batches) for shape in batch]
     except (OSError, RuntimeError) as exc:  # no fork/spawn allowed here: do it in this process
         log.info("tokenizing in one process: %s", exc)

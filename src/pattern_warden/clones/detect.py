@@ -12,9 +12,8 @@ not reported again as similar, and the partial runs inside a similar pair are fo
 
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.fuzz import ratio
@@ -28,6 +27,7 @@ from pattern_warden.clones.family import families
 from pattern_warden.clones.heap import CollectorPause
 from pattern_warden.clones.homes import ClassMap
 from pattern_warden.clones.index import Match, ShapeCache, seed_matches, shingles, similar_candidates
+from pattern_warden.clones.memo import DetectionMemo, Previous
 from pattern_warden.clones.models import (
     KINDS,
     CloneClass,
@@ -116,21 +116,53 @@ def analyse(
         return summary, [_clone_class(corpus, r) for r in ranked], corpus.notes
 
 
-def every_class(
-    workspace: Workspace,
-    paths: Sequence[str] | None = None,
-    opts: DuplicatesOptions | None = None,
-    cache: ShapeCache | None = None,
-    memo: DetectionMemo | None = None,
-) -> list[CloneClass]:
-    """Every clone class, ranked and unpaged, for callers that compare whole sets (a review's
-    duplicates introduced and eliminated): one search, where paging would search per page.
+@dataclass
+class Family:
+    """A clone class as a review compares it: where its copies are and how alike, unjudged.
 
-    Unlike ``analyse`` it leaves the collector as it found it, so a server may call it.
+    A review counts classes and matches their copies by content; it never shows the advice, so
+    it skips what ranking for advice costs (aligning every family's members, the decision tree).
     """
+
+    kind: str
+    similarity: float
+    lines: int
+    locations: list[CloneLocation]
+    boilerplate: bool
+    leave: bool = False  # the advice would say to leave it (judged only where the caller asks)
+
+    @property
+    def saving(self) -> float:
+        """As ``_Rank.saving``: lines a merge removes times the confidence."""
+        return round(self.lines * (len(self.locations) - 1) * self.similarity, 1)
+
+
+def every_family(corpus: Corpus, opts: DuplicatesOptions | None = None, memo: DetectionMemo | None = None,
+                 judged: Callable[[Family], bool] | None = None) -> list[Family]:
+    """Every clone class of ``corpus``, unpaged, worth-merging first and boilerplate last: one
+    search for callers that compare whole sets (a review's duplicates introduced and eliminated).
+
+    Only the families ``judged`` accepts get the advice's verdict (those to leave rank last, as
+    in ``find_duplicates``). It leaves the collector as it found it, so a server may call it."""
+    opts = opts or DuplicatesOptions()
+    found: list[Family] = []
+    classes: ClassMap | None = None
     with CollectorPause():
-        corpus, ranked, _ = _ranked(workspace, paths, opts or DuplicatesOptions(), cache, None, memo)
-        return [_clone_class(corpus, r) for r in ranked]
+        for f in detect(corpus, opts, memo):
+            if f.kind not in opts.kinds:
+                continue
+            shapes = [corpus.shapes[s.fid] for s in f.spans]
+            reasons = [boilerplate_reason(shape, s.first, s.last) for shape, s in zip(shapes, f.spans)]
+            reason = next((r for r in reasons if r), None) if f.kind == "similar" else \
+                (reasons[0] if all(reasons) else None)
+            family = Family(f.kind, f.similarity, max(shape.rows(s.first, s.last) for shape, s in zip(shapes, f.spans)),
+                            [_location(corpus, s) for s in f.spans], reason is not None)
+            if judged is not None and judged(family):
+                classes = classes or ClassMap(corpus.paths, corpus.shapes)
+                family.leave = _judge(corpus, classes, f, reason).recommendation.action == "leave"
+            found.append(family)
+    found.sort(key=lambda c: (c.boilerplate or c.leave, -c.saving, c.locations[0].path, c.locations[0].start_line))
+    return found
 
 
 @dataclass
@@ -189,69 +221,6 @@ def _ranked(
     return corpus, ranked, summary
 
 
-_Identity = tuple[str, str]  # (path, content hash): two identical files are still two files
-
-
-@dataclass
-class _Previous:
-    files: set[_Identity]
-    matches: list[tuple[_Identity, int, _Identity, int, int]]
-    pairs: list[tuple[_Identity, int, int, _Identity, int, int, float]]
-
-
-class DetectionMemo:
-    """What a running server keeps between calls so that one changed file costs little.
-
-    The runs and similar pairs found between two unchanged files are kept from the previous
-    call with the same options; only those that involve a changed file are searched for again.
-    A pair of unchanged files can still be affected by a change elsewhere only through the
-    commonplace caps (a window or shingle that becomes too common stops seeding), so after more
-    than ``REUSE_UP_TO`` of the files changed the search is done afresh.
-    """
-
-    REUSE_UP_TO = 0.1
-    KEPT = 4  # option sets remembered
-
-    def __init__(self) -> None:
-        self._previous: OrderedDict[tuple[object, ...], _Previous] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[object, ...]) -> _Previous | None:
-        """What the last call with these options found, if it is still remembered."""
-        with self._lock:
-            return self._previous.get(key)
-
-    def put(self, key: tuple[object, ...], previous: _Previous) -> None:
-        """Remember a call's findings, forgetting the least recent option set beyond ``KEPT``."""
-        with self._lock:
-            self._previous[key] = previous
-            self._previous.move_to_end(key)
-            while len(self._previous) > self.KEPT:
-                self._previous.popitem(last=False)
-
-    def dump(self) -> list[object]:
-        """Plain data for the CLI's cache."""
-        with self._lock:
-            return [(key, sorted(p.files), p.matches, p.pairs) for key, p in self._previous.items()]
-
-    @classmethod
-    def load(cls, data: object) -> DetectionMemo:
-        """A memo from ``dump()``; anything malformed is dropped (the search is then done afresh)."""
-        memo = cls()
-        for entry in data if isinstance(data, list) else []:
-            try:
-                key, files, matches, pairs = entry
-                memo._previous[tuple(key)] = _Previous(
-                    {(str(path), str(digest)) for path, digest in files},
-                    [(tuple(a), int(la), tuple(b), int(lb), int(n)) for a, la, b, lb, n in matches],
-                    [(tuple(a), int(af), int(al), tuple(b), int(bf), int(bl), float(sim))
-                     for a, af, al, b, bf, bl, sim in pairs],
-                )
-            except (TypeError, ValueError):
-                continue
-        return memo
-
-
 def detect(corpus: Corpus, opts: DuplicatesOptions, memo: DetectionMemo | None = None) -> list[_Found]:
     """Every clone class in ``corpus``, unranked."""
     shapes = corpus.shapes
@@ -274,7 +243,7 @@ def detect(corpus: Corpus, opts: DuplicatesOptions, memo: DetectionMemo | None =
         pairs += [_Pair(_Span(where[a], af, al), _Span(where[b], bf, bl), sim)
                   for a, af, al, b, bf, bl, sim in previous.pairs if a in where and b in where]
     if memo is not None:
-        memo.put(key, _Previous(
+        memo.put(key, Previous(
             set(ids),
             [(ids[m.file_a], m.line_a, ids[m.file_b], m.line_b, m.length) for m in matches],
             [(ids[p.a.fid], p.a.first, p.a.last, ids[p.b.fid], p.b.first, p.b.last, p.similarity) for p in pairs],

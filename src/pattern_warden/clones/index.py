@@ -51,6 +51,8 @@ class ShapeCache:
         self.entries = entries
         self.disk = disk
         self._shapes: OrderedDict[str, Shape] = OrderedDict()
+        #: Content hashes that cannot be tokenized: asked again, they would be tokenized again.
+        self._failed: set[str] = set()
         self._used: set[str] = set()  # digests asked for by this process: what is worth saving
         self._lock = threading.Lock()
         self._dirty = False
@@ -83,6 +85,22 @@ class ShapeCache:
             while len(self._shapes) > self.entries:
                 self._shapes.popitem(last=False)
 
+    def put_failed(self, digest: str) -> None:
+        """Remember that a file with this content hash cannot be tokenized."""
+        with self._lock:
+            self._failed.add(digest)
+            self._used.add(digest)
+            self._dirty = True
+            self._unsaved += 1
+
+    def failed(self, digest: str) -> bool:
+        """Whether a file with this content hash is known not to tokenize (marks it worth saving)."""
+        with self._lock:
+            if digest in self._failed:
+                self._used.add(digest)
+                return True
+            return False
+
     def load(self) -> int:
         """Read the shapes saved by an earlier process (kept alongside any already known); how many."""
         payload = self.disk.get(_DISK_KIND, _DISK_KEY) if self.disk is not None else None
@@ -95,6 +113,7 @@ class ShapeCache:
         if not isinstance(data, dict):
             return 0
         loaded = {}
+        failed = {digest for digest, dumped in data.items() if isinstance(digest, str) and dumped is None}
         with CollectorPause(freeze=True, sweep=False):  # plain tuples, kept for the process's life
             for digest, dumped in data.items():
                 shape = Shape.load(dumped)
@@ -104,8 +123,9 @@ class ShapeCache:
             for digest, shape in loaded.items():
                 if digest not in self._shapes and len(self._shapes) < self.entries:
                     self._shapes[digest] = shape
-            self._loaded = len(loaded)
-        return len(loaded)
+            self._failed |= failed
+            self._loaded = len(loaded) + len(failed)
+        return len(loaded) + len(failed)
 
     def save(self) -> None:
         """Write the shapes this process used to disk: files since deleted or changed drop out.
@@ -114,14 +134,16 @@ class ShapeCache:
         next run takes a millisecond each, rewriting megabytes of shapes takes a tenth of a second.
         """
         with self._lock:
-            stale = len(self._shapes) - len(self._used)
+            stale = len(self._shapes) + len(self._failed) - len(self._used)
             if self.disk is None or not (self._dirty or stale):
                 return
             if self._unsaved + stale < self.REWRITE_SHARE * self._loaded:
                 return
             for digest in [d for d in self._shapes if d not in self._used]:
                 del self._shapes[digest]  # files since deleted or changed: not worth memory either
-            items = {d: s.dump() for d, s in self._shapes.items()}
+            self._failed &= self._used
+            items: dict[str, tuple | None] = {d: s.dump() for d, s in self._shapes.items()}
+            items.update(dict.fromkeys(self._failed))
             self._dirty = False
             self._loaded = len(items)
             self._unsaved = 0
@@ -132,9 +154,13 @@ class ShapeCache:
         cached = self.get(digest)
         if cached is not None:
             return cached
+        if self.failed(digest):
+            return None
         shape = shape_of(text)
         if shape is not None:
             self.put(digest, shape)
+        else:
+            self.put_failed(digest)
         return shape
 
 

@@ -16,7 +16,7 @@ import time
 
 from pattern_warden import __version__
 from pattern_warden.clones.corpus import TreeState
-from pattern_warden.clones.detect import DetectionMemo
+from pattern_warden.clones.memo import DetectionMemo
 from pattern_warden.clones.heap import CollectorPause
 from pattern_warden.clones.normalize import SHAPE_VERSION
 from pattern_warden.diskcache import DiskCache, key

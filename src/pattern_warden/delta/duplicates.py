@@ -2,8 +2,8 @@
 
 *Introduced*: clone classes of the tree as it is now with a copy on an added row.
 *Eliminated*: clone classes among the changed files at the base revision (their blobs read
-through ``delta/git.py``, written to a scratch folder so the duplicate engine reads them as it
-reads any tree) that no longer exist: no clone class now still holds two of their copies.
+through ``delta/git.py``, searched in memory under their names) that no longer exist: no clone
+class now still holds two of their copies.
 Copies are compared by content (``baseline.member_digest``), not by line, so a class that
 merely moved is not counted as eliminated.
 """
@@ -11,20 +11,19 @@ merely moved is not counted as eliminated.
 from __future__ import annotations
 
 import json
-import tempfile
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
-from pathlib import Path
-
-from pydantic import BaseModel, Field
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, field
 
 from pattern_warden.baseline import clone_identity, member_digest
 from pattern_warden import __version__
-from pattern_warden.clones.detect import DetectionMemo, every_class
+from pattern_warden.clones.corpus import corpus_of, load_corpus
+from pattern_warden.clones.detect import Family, every_family
+from pattern_warden.clones.memo import DetectionMemo
 from pattern_warden.clones.index import ShapeCache
 from pattern_warden.clones.models import CloneClass
 from pattern_warden.clones.normalize import SHAPE_VERSION
-from pattern_warden.config import load_config
 from pattern_warden.diskcache import DiskCache, key
 from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Skipped, Workspace
@@ -35,12 +34,13 @@ _WARM: OrderedDict[str, tuple[ShapeCache, DetectionMemo]] = OrderedDict()
 _ROOTS_KEPT = 4
 
 
-class DuplicateFigures(BaseModel):
-    """Clone classes the change added and removed; the listed ones are a short sample."""
+@dataclass(frozen=True)
+class DuplicateFigures:
+    """Clone classes the change added and removed, and the added ones themselves."""
 
     introduced: int
     eliminated: int
-    introduced_classes: list[CloneClass] = Field(default_factory=list, exclude=True)
+    introduced_classes: list[Family] = field(default_factory=list)
 
 
 _BASE_KIND = "delta-base-clones"
@@ -48,7 +48,7 @@ _BASES: OrderedDict[str, list[tuple[str, tuple[str, ...]]]] = OrderedDict()  # b
 _BASES_KEPT = 16
 
 
-def member_texts(clone: CloneClass, lines_of: Callable[[str], list[str]]) -> list[str]:
+def member_texts(clone: CloneClass | Family, lines_of: Callable[[str], list[str]]) -> list[str]:
     """The text of every copy of ``clone``; ``lines_of`` gives a file's lines."""
     return ["\n".join(lines_of(loc.path)[loc.start_line - 1 : loc.end_line]) for loc in clone.locations]
 
@@ -65,28 +65,67 @@ def _reader(workspace: Workspace) -> Callable[[str], list[str]]:
     return lines_of
 
 
-def class_identities(workspace: Workspace, clones: Sequence[CloneClass]) -> list[str]:
+def class_identities(workspace: Workspace, clones: Sequence[CloneClass | Family]) -> list[str]:
     """``baseline.clone_identity`` of each class, reading its copies from ``workspace``."""
     lines_of = _reader(workspace)
     return [clone_identity(member_texts(c, lines_of)) for c in clones]
 
 
+class DuplicateSearch:
+    """A change's duplicates introduced and eliminated, started before its rule checks.
+
+    The base versions' clone search is a pure function of their bytes: with a worker ``pool`` it
+    goes to a worker at once, and this process shapes and searches the tree as it is now
+    meanwhile. With ``disk``, file shapes and the base's clone classes persist between processes."""
+
+    def __init__(self, workspace: Workspace, bases: Sequence[SourceFile], pool: Executor | None = None,
+                 disk: DiskCache | None = None) -> None:
+        self.workspace, self.bases, self.disk = workspace, bases, disk
+        self.shapes, self.memo = _warm(workspace, disk)
+        self._entry = key(__version__, SHAPE_VERSION, sorted((s.path, s.digest) for s in bases))
+        self._before = _recalled(self._entry, disk) if bases else []
+        self._future: Future[list[tuple[str, tuple[str, ...]]]] | None = None
+        if self._before is None and pool is not None:
+            self._future = pool.submit(_search_bases, [_bare(s) for s in bases])
+
+    def figures(self, touched: dict[str, set[int]], changed: Sequence[SourceFile] = ()) -> DuplicateFigures:
+        """Introduced (classes with a copy on a ``touched`` row) and eliminated (classes among the
+        bases with fewer than two copies left in any class now). ``changed``: the new versions
+        already read, shaped here first, so the tree's search reads them from the shape cache."""
+        for source in changed:
+            if source.is_python:
+                self.shapes.shape(source.digest, source.text)
+
+        def added_to(family: Family) -> bool:
+            return any(loc.path in touched and not touched[loc.path].isdisjoint(range(loc.start_line,
+                                                                                      loc.end_line + 1))
+                       for loc in family.locations)
+
+        now = every_family(load_corpus(self.workspace, None, self.shapes), memo=self.memo, judged=added_to) \
+            if touched or self.bases else []
+        introduced = [c for c in now if added_to(c)]
+        eliminated = _eliminated(self.workspace, now, self._base_classes()) if self.bases else []
+        self.shapes.save()
+        return DuplicateFigures(introduced=len(introduced), eliminated=len(eliminated),
+                                introduced_classes=introduced)
+
+    def _base_classes(self) -> list[tuple[str, tuple[str, ...]]]:
+        found = self._before
+        if found is None:
+            found = self._future.result() if self._future is not None else _search_bases(self.bases, self.shapes)
+            if self.disk is not None:
+                self.disk.put(_BASE_KIND, self._entry, json.dumps(found).encode())
+        _BASES[self._entry] = found
+        _BASES.move_to_end(self._entry)
+        while len(_BASES) > _BASES_KEPT:
+            _BASES.popitem(last=False)
+        return found
+
+
 def measure(workspace: Workspace, touched: dict[str, set[int]], bases: Sequence[SourceFile],
             disk: DiskCache | None = None) -> DuplicateFigures:
-    """Introduced (classes with a copy on a touched row) and eliminated (classes among ``bases``,
-    the changed files' base versions, with fewer than two copies left in any class now).
-
-    With ``disk``, file shapes and the base's clone classes persist between processes."""
-    shapes, memo = _warm(workspace, disk)
-    now = every_class(workspace, cache=shapes, memo=memo) if touched or bases else []
-    introduced = [
-        c for c in now
-        if any(loc.path in touched and not touched[loc.path].isdisjoint(range(loc.start_line, loc.end_line + 1))
-               for loc in c.locations)
-    ]
-    eliminated = _eliminated(workspace, now, base_classes(bases, disk, shapes)) if bases else []
-    shapes.save()
-    return DuplicateFigures(introduced=len(introduced), eliminated=len(eliminated), introduced_classes=introduced)
+    """``DuplicateSearch`` in this process alone: for callers with no worker pool of their own."""
+    return DuplicateSearch(workspace, bases, None, disk).figures(touched)
 
 
 def _warm(workspace: Workspace, disk: DiskCache | None) -> tuple[ShapeCache, DetectionMemo]:
@@ -107,7 +146,7 @@ def _warm(workspace: Workspace, disk: DiskCache | None) -> tuple[ShapeCache, Det
     return state
 
 
-def _eliminated(workspace: Workspace, now: Sequence[CloneClass],
+def _eliminated(workspace: Workspace, now: Sequence[Family],
                 before: Sequence[tuple[str, tuple[str, ...]]]) -> list[str]:
     lines_now = _reader(workspace)
     holders: dict[str, list[tuple[int, int]]] = {}  # copy digest -> (class of now, copies it holds)
@@ -125,26 +164,10 @@ def _eliminated(workspace: Workspace, now: Sequence[CloneClass],
     return gone
 
 
-def base_classes(bases: Sequence[SourceFile], disk: DiskCache | None = None,
-                 shapes: ShapeCache | None = None) -> list[tuple[str, tuple[str, ...]]]:
-    """Clone classes among the base versions: identity and copy digests of each.
-
-    A pure function of the files' names and bytes (and of the engine), hence kept in memory and
-    on ``disk`` under a key of exactly those: a repeated review, in this process or a new one,
-    searches no base again."""
-    entry = key(__version__, SHAPE_VERSION, sorted((s.path, s.digest) for s in bases))
+def _recalled(entry: str, disk: DiskCache | None) -> list[tuple[str, tuple[str, ...]]] | None:
+    """The base's clone classes as this process or (through ``disk``) an earlier one found them."""
     found = _BASES.get(entry)
-    if found is None and disk is not None:
-        found = _decode(disk.get(_BASE_KIND, entry))
-    if found is None:
-        found = _search_bases(bases, shapes or ShapeCache(20_000))
-        if disk is not None:
-            disk.put(_BASE_KIND, entry, json.dumps(found).encode())
-    _BASES[entry] = found
-    _BASES.move_to_end(entry)
-    while len(_BASES) > _BASES_KEPT:
-        _BASES.popitem(last=False)
-    return found
+    return found if found is not None or disk is None else _decode(disk.get(_BASE_KIND, entry))
 
 
 def _decode(payload: bytes | None) -> list[tuple[str, tuple[str, ...]]] | None:
@@ -156,17 +179,21 @@ def _decode(payload: bytes | None) -> list[tuple[str, tuple[str, ...]]] | None:
         return None
 
 
-def _search_bases(bases: Sequence[SourceFile], shapes: ShapeCache) -> list[tuple[str, tuple[str, ...]]]:
-    with tempfile.TemporaryDirectory(prefix="pattern-warden-base-") as scratch:
-        folder = Path(scratch)
-        for source in bases:
-            target = folder / source.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(source.text, encoding="utf-8")
-        base = Workspace(load_config(folder))
-        lines_before = _reader(base)
-        found = []
-        for clone in every_class(base, cache=shapes):
-            texts = member_texts(clone, lines_before)
-            found.append((clone_identity(texts), tuple(member_digest(t) for t in texts)))
+def _bare(source: SourceFile) -> SourceFile:
+    """The version without what this process computed from it: a worker gets the bytes."""
+    return SourceFile(path=source.path, text=source.text, digest=source.digest, size=source.size)
+
+
+def _search_bases(bases: Sequence[SourceFile], shapes: ShapeCache | None = None) -> list[tuple[str, tuple[str, ...]]]:
+    """Clone classes among the base versions: identity and copy digests of each. A pure function
+    of the files' names and bytes (and the engine), hence kept in memory and on disk under a key
+    of exactly those; it runs in a worker process, so it tokenizes in its own process."""
+    shapes = shapes if shapes is not None else ShapeCache(len(bases) + 1)
+    for source in bases:
+        shapes.shape(source.digest, source.text)
+    lines = {source.path: source.lines for source in bases}
+    found = []
+    for clone in every_family(corpus_of(bases, shapes)):
+        texts = member_texts(clone, lines.__getitem__)
+        found.append((clone_identity(texts), tuple(member_digest(t) for t in texts)))
     return found

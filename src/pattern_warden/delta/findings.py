@@ -16,8 +16,8 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Collection, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from concurrent.futures import Executor
+from dataclasses import dataclass
 
 from pattern_warden import budget
 from pattern_warden.config import Config
@@ -27,6 +27,7 @@ from pattern_warden.fingerprint import fingerprints
 from pattern_warden.rules.engine import PARALLEL_MIN_FILES, Checker, CheckOptions
 from pattern_warden.rules.results import Finding
 from pattern_warden.source import SourceFile
+from pattern_warden.workers import WORKERS
 from pattern_warden.workspace import Workspace
 
 _SEVERITY = {"error": 0, "warning": 1, "info": 2}
@@ -69,7 +70,7 @@ def file_findings(checker: Checker, source: SourceFile, path: str | None = None)
     new name so that both sides share identities). Memoised: a pure function of the bytes.
     """
     name = path or source.path
-    key = (checker.fingerprint, name, source.digest)
+    key = _key(checker, name, source)
     cached = _FOUND.get(key)
     if cached is None:
         found = sorted(checker.check(source), key=lambda f: (f.line, f.column, f.code))
@@ -80,68 +81,129 @@ def file_findings(checker: Checker, source: SourceFile, path: str | None = None)
     return cached  # type: ignore[return-value]
 
 
-def check_all(workspace: Workspace, checker: Checker, pairs: Sequence[tuple[SourceFile, SourceFile | None]],
-              disk: DiskCache | None = None, workers: int = 2) -> None:
-    """Check what a large change needs in worker processes and memoise it, so that
-    ``review_findings`` then only matches identities.
+def base_checker(checker: Checker, found: Sequence[Finding]) -> Checker:
+    """What a base version is checked with: only the rules that fired on the new version.
 
-    The new versions first; then the base version only of the files whose new version has
+    The base's other findings could match none of the new ones, and an identity does not depend
+    on which other rules ran (occurrences are counted per rule), so the answer is the same for a
+    fraction of the rule work."""
+    return checker.narrowed(f.code for f in found)
+
+
+def _key(checker: Checker, name: str, source: SourceFile) -> tuple[str, str, str]:
+    return (checker.fingerprint, name, source.digest)
+
+
+_Version = tuple[Checker, str, SourceFile]  # the selection it is checked with, its name now, the version
+
+
+def _versions(checker: Checker, pairs: Sequence[tuple[SourceFile, SourceFile | None]]) -> list[_Version]:
+    """The versions a review reads: every new version, and the base version of each new one
+    known to have findings (with the selection those findings call for)."""
+    out: list[_Version] = []
+    for after, before in pairs:
+        out.append((checker, after.path, after))
+        known = _FOUND.get(_key(checker, after.path, after))
+        if before is not None and known is not None and known[0]:  # type: ignore[index]
+            out.append((base_checker(checker, known[0]), after.path, before))  # type: ignore[index]
+    return out
+
+
+class Checking:
+    """The rule checks a change needs, started at once and collected later, so that a review's
+    parent process can search for duplicates while its workers check rules.
+
+    Each changed file's new version is checked; its base version only when the new one has
     findings (a file with none now can have no existing finding, and on a typical change most
-    files have none). A result is a pure function of the file version's bytes and name, so the
-    results are also read from and written to ``disk`` (one entry per rule selection, blobs
-    inside keyed by content hash): the second review of a change, in a new process or a new
-    server session, checks no file version again. Small changes are checked in this process,
-    where they are cheaper."""
-    persisted = _load(disk, checker)
-    afters = [(after.path, after) for after, _ in pairs]
-    _recall(checker, persisted, afters)
-    _check_in_workers(workspace, checker, afters, workers)
-    bases = [(after.path, before) for after, before in pairs if before is not None and file_findings(checker, after)[0]]
-    _recall(checker, persisted, bases)
-    _check_in_workers(workspace, checker, bases, workers)
-    _save(disk, checker, persisted, afters + bases)
+    files have none), and only for the rules that fired (``base_checker``). A worker decides
+    that for itself, so a file costs one round trip. A result is a pure function of the file
+    version's bytes, name and rule selection, so results are also read from and written to
+    ``disk`` (one entry per project selection, versions inside keyed by selection and content
+    hash): the second review of a change, in a new process or a new server session, checks no
+    file version again. Small changes are checked in this process, where they are cheaper."""
 
+    def __init__(self, workspace: Workspace, checker: Checker,
+                 pairs: Sequence[tuple[SourceFile, SourceFile | None]], disk: DiskCache | None = None,
+                 pool: Executor | None = None) -> None:
+        self._checker, self._pairs, self._disk = checker, pairs, disk
+        self._persisted = _load(disk, checker)
+        _recall(self._persisted, [(checker, after.path, after) for after, _ in pairs])
+        _recall(self._persisted, _versions(checker, pairs))  # the bases, now that the new versions are known
+        todo = [_Job(after.path, _bare(after), _bare(before)) for after, before in pairs
+                if _needed(checker, after, before)]
+        self._local = todo if pool is None or len(todo) < PARALLEL_MIN_FILES else []
+        chunks = [] if self._local else [todo[i :: WORKERS * 4] for i in range(WORKERS * 4)]
+        self._futures = [pool.submit(_check_chunk, workspace.config, chunk) for chunk in chunks if chunk] \
+            if pool is not None else []
 
-def _recall(checker: Checker, persisted: _Persisted, versions: Sequence[tuple[str, SourceFile]]) -> None:
-    """Memoise what an earlier process saved for these file versions."""
-    for name, source in versions:
-        cached = persisted.get(_disk_name(name, source.digest))
-        if cached is not None and _FOUND.get((checker.fingerprint, name, source.digest)) is None:
-            _FOUND.put((checker.fingerprint, name, source.digest), cached)
-
-
-def _check_in_workers(workspace: Workspace, checker: Checker, todo_pairs: Sequence[tuple[str, SourceFile]],
-                      workers: int) -> None:
-    todo = {(checker.fingerprint, name, source.digest): (name, source) for name, source in todo_pairs}
-    todo = {key: item for key, item in todo.items() if _FOUND.get(key) is None}
-    if len(todo) < PARALLEL_MIN_FILES:
-        for name, source in todo.values():
-            file_findings(checker, source, name)
-        return
-    items = [(name, source.path, source.text, source.digest) for name, source in todo.values()]
-    chunks = [items[i::workers * 4] for i in range(workers * 4)]
-    # As the rule engine does: fork from a single-threaded CLI, forkserver from the server's threads.
-    method = "fork" if threading.active_count() == 1 else "forkserver"
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method)) as pool:
-        futures = [pool.submit(_check_chunk, workspace.config, chunk) for chunk in chunks if chunk]
-        for future in futures:
-            for (name, _, _, digest), result in future.result():
-                _FOUND.put((checker.fingerprint, name, digest), result)
+    def finish(self) -> None:
+        """Wait for the workers, memoise every result, and save what this review used."""
+        for job in self._local:
+            _check_job(self._checker, job)
+        for future in self._futures:
+            for key, result in future.result():
+                _FOUND.put(key, result)
             budget.check()
+        _save(self._disk, self._checker, self._persisted, _versions(self._checker, self._pairs))
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One changed file for a worker: its new version, and the base version to check if the new
+    one has findings."""
+
+    name: str
+    after: SourceFile
+    before: SourceFile | None
+
+
+def _bare(source: SourceFile | None) -> SourceFile | None:
+    """The version without what the parent computed from it (lines, a tree): workers get bytes."""
+    return None if source is None else SourceFile(path=source.path, text=source.text, digest=source.digest,
+                                                  size=source.size)
+
+
+def _needed(checker: Checker, after: SourceFile, before: SourceFile | None) -> bool:
+    known = _FOUND.get(_key(checker, after.path, after))
+    if known is None:
+        return True
+    found = known[0]  # type: ignore[index]
+    return bool(found) and before is not None and _FOUND.get(_key(base_checker(checker, found), after.path,
+                                                                   before)) is None
+
+
+def _check_job(checker: Checker, job: _Job) -> list[tuple[tuple[str, str, str], tuple[list[Finding], list[str]]]]:
+    """Check a job's new version, and its base version if the new one has findings."""
+    found = file_findings(checker, job.after, job.name)
+    out = [(_key(checker, job.name, job.after), found)]
+    if found[0] and job.before is not None:
+        narrowed = base_checker(checker, found[0])
+        out.append((_key(narrowed, job.name, job.before), file_findings(narrowed, job.before, job.name)))
+    return out
+
+
+def _recall(persisted: _Persisted, versions: Sequence[_Version]) -> None:
+    """Memoise what an earlier process saved for these file versions."""
+    for checker, name, source in versions:
+        key = _key(checker, name, source)
+        cached = persisted.get(_disk_name(key))
+        if cached is not None and _FOUND.get(key) is None:
+            _FOUND.put(key, cached)
 
 
 _DISK_KIND = "delta-findings"
 _Persisted = dict[str, tuple[list[Finding], list[str]]]
 
 
-def _disk_name(name: str, digest: str) -> str:
-    return f"{name}\0{digest}"
+def _disk_name(key: tuple[str, str, str]) -> str:
+    return "\0".join(key)
 
 
 def _load(disk: DiskCache | None, checker: Checker) -> _Persisted:
-    """Findings an earlier process saved for this rule selection; {} when none or unreadable.
-    The key is the checker's fingerprint (rule codes, settings, rules and package versions), so a
-    changed rule or config never serves an old answer; inside, blobs are keyed by content hash."""
+    """Findings an earlier process saved for this project's rule selection; {} when none or
+    unreadable. The entry's key is the checker's fingerprint (rule codes, settings, rules and
+    package versions), so a changed rule or config never serves an old answer; inside, versions
+    are keyed by the selection they were checked with, their name and their content hash."""
     payload = disk.get(_DISK_KIND, key(checker.fingerprint)) if disk is not None else None
     if payload is None:
         return {}
@@ -153,13 +215,11 @@ def _load(disk: DiskCache | None, checker: Checker) -> _Persisted:
         return {}
 
 
-def _save(disk: DiskCache | None, checker: Checker, persisted: _Persisted,
-          versions: Sequence[tuple[str, SourceFile]]) -> None:
+def _save(disk: DiskCache | None, checker: Checker, persisted: _Persisted, versions: Sequence[_Version]) -> None:
     """Write the findings this review used (the entry holds the latest change's file versions)."""
     if disk is None or not disk.enabled:
         return
-    used = {_disk_name(name, source.digest): _FOUND.get((checker.fingerprint, name, source.digest))
-            for name, source in versions}
+    used = {_disk_name(_key(*version)): _FOUND.get(_key(*version)) for version in versions}
     if used.keys() == persisted.keys() or any(v is None for v in used.values()):
         return
     payload = {name: [[f.model_dump(mode="json") for f in found], prints]
@@ -167,17 +227,12 @@ def _save(disk: DiskCache | None, checker: Checker, persisted: _Persisted,
     disk.put(_DISK_KIND, key(checker.fingerprint), json.dumps(payload, separators=(",", ":")).encode())
 
 
-def _check_chunk(config: Config, items: list[tuple[str, str, str, str]]) -> list[tuple[tuple[str, str, str, str],
-                                                                                      tuple[list[Finding], list[str]]]]:
-    """Worker-process entry: the same rule selection, checking texts sent by the parent."""
+def _check_chunk(config: Config, jobs: list[_Job]) -> list[tuple[tuple[str, str, str],
+                                                                  tuple[list[Finding], list[str]]]]:
+    """Worker-process entry: the same rule selection, checking the versions sent by the parent."""
     gc.disable()  # syntax trees hold no cycles (see rules.engine._check_chunk)
     checker = Checker(config, CheckOptions())
-    out = []
-    for item in items:
-        name, path, text, digest = item
-        source = SourceFile(path=path, text=text, digest=digest, size=len(text))
-        out.append((item, file_findings(checker, source, name)))
-    return out
+    return [item for job in jobs for item in _check_job(checker, job)]
 
 
 def review_findings(
@@ -187,7 +242,7 @@ def review_findings(
     found, prints = file_findings(checker, after)
     if not found:
         return []
-    old = set(file_findings(checker, before, after.path)[1]) if before is not None else set()
+    old = set(file_findings(base_checker(checker, found), before, after.path)[1]) if before is not None else set()
     return [
         ReviewFinding(code=f.code, severity=f.severity, path=f.path, line=f.line, message=f.message,
                       new=fp not in old and fp not in known, fix_hint=f.fix_hint, pattern_uri=f.pattern_uri,

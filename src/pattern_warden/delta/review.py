@@ -4,23 +4,29 @@ The flow runs one way, each step in its own module: read the facts from git once
 (``facts.py``), check each changed file once, marking findings new or existing
 (``findings.py``), measure duplicates introduced and eliminated (``duplicates.py``),
 aggregate the scorecard (``score.py``), decide (``verdict.py``); ``render.py`` writes the text.
+
+On a large change the steps overlap without turning back: two worker processes check rules and
+search the base for clones while this process searches the tree as it is now and measures
+reuse; the findings are collected only then.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 
 from pattern_warden.baseline import configured_baseline
-from pattern_warden.clones.models import CloneClass
-from pattern_warden.delta.duplicates import DuplicateFigures, class_identities
-from pattern_warden.delta.duplicates import measure as measure_duplicates
+from pattern_warden.clones.detect import Family
+from pattern_warden.delta.duplicates import DuplicateFigures, DuplicateSearch, class_identities
 from pattern_warden.delta.facts import read_facts
-from pattern_warden.delta.findings import check_all, checker_for, ranked, review_findings
+from pattern_warden.delta.findings import Checking, checker_for, ranked, review_findings
 from pattern_warden.delta.models import SAMPLE, Review, ReviewClone
-from pattern_warden.delta.score import base_sources, scorecard, touched_rows
+from pattern_warden.delta.score import base_sources, measure_reuse, scorecard, touched_rows
 from pattern_warden.delta.verdict import finding_thresholds, passed
 from pattern_warden.diskcache import DiskCache
 from pattern_warden.models import Page, check_range, paginate
+from pattern_warden.rules.engine import PARALLEL_MIN_FILES
+from pattern_warden.workers import worker_pool
 from pattern_warden.workspace import Workspace
 
 Progress = Callable[[str], None]
@@ -47,16 +53,23 @@ def review_change(
     say("reading the change")
     facts = read_facts(workspace, path, base, head)
     accepted = configured_baseline(workspace.config)
-    say(f"checking rules ({len(facts.files)} files)")
     checker = checker_for(workspace)
-    check_all(workspace, checker, facts.files, disk)
+    with ExitStack() as stack:
+        # One pool for both ends of a large change: a worker searches the base for clones while
+        # this process searches the tree as it is now and the other worker checks rules.
+        pool = stack.enter_context(worker_pool()) if len(facts.files) >= PARALLEL_MIN_FILES else None
+        bases = base_sources(facts.delta) if facts.delta is not None else []
+        duplicates = DuplicateSearch(workspace, bases, pool, disk)
+        say(f"checking rules ({len(facts.files)} files)")
+        checking = Checking(workspace, checker, facts.files, disk, pool)
+        say("looking for duplicates")
+        touched = touched_rows(facts.delta) if facts.delta is not None else \
+            {a.path: set(range(1, len(a.lines) + 1)) for a, _ in facts.files}
+        dups = duplicates.figures(touched, [after for after, _ in facts.files])
+        reuse = measure_reuse(facts.delta, facts.before) if facts.delta is not None and facts.before is not None else None
+        checking.finish()
     found = ranked([f for after, before in facts.files for f in review_findings(checker, after, before,
                                                                                accepted.findings)])
-    say("looking for duplicates")
-    if facts.delta is not None:
-        dups = measure_duplicates(workspace, touched_rows(facts.delta), base_sources(facts.delta), disk)
-    else:
-        dups = measure_duplicates(workspace, {a.path: set(range(1, len(a.lines) + 1)) for a, _ in facts.files}, [])
     if accepted.clones and dups.introduced_classes:
         kept = [c for c, i in zip(dups.introduced_classes, class_identities(workspace, dups.introduced_classes),
                                   strict=True) if i not in accepted.clones]
@@ -65,7 +78,8 @@ def review_change(
     rule_limits = finding_thresholds(limits, found)
     card = None
     if facts.delta is not None and facts.before is not None:
-        card = scorecard(workspace, facts.delta, facts.before, limit=1, duplicates=dups, extra=rule_limits)
+        card = scorecard(workspace, facts.delta, facts.before, limit=1, duplicates=dups, reuse=reuse,
+                         extra=rule_limits)
         card = card.model_copy(update={"files": [], "page": Page(total=card.page.total, offset=0)})
     thresholds = card.thresholds if card else rule_limits
     ok = card.passed if card else passed(None, rule_limits, False)
@@ -85,7 +99,7 @@ def review_change(
     )
 
 
-def _clone(clone: CloneClass) -> ReviewClone:
+def _clone(clone: Family) -> ReviewClone:
     return ReviewClone(kind=clone.kind, similarity=clone.similarity, lines=clone.lines, copies=len(clone.locations),
                        locations=[f"{loc.path}:{loc.start_line}-{loc.end_line}"
                                   for loc in clone.locations[: SAMPLE // 2]])

@@ -76,12 +76,13 @@ def score_change(
 
 
 def scorecard(workspace: Workspace, delta: LocDelta, before: BaseFacts, *, cursor: str | None = None,
-              limit: int = 15, duplicates: DuplicateFigures | None = None,
+              limit: int = 15, duplicates: DuplicateFigures | None = None, reuse: Reuse | None = None,
               extra: Sequence[Threshold] = ()) -> Scorecard:
     """Aggregate the counted change into the scorecard, then ask ``verdict.py`` for the decision.
 
-    ``duplicates`` are measured here when the caller has not already (the review has);
-    ``extra`` are thresholds decided elsewhere (the review's rule thresholds)."""
+    ``duplicates`` and ``reuse`` are measured here when the caller has not already (the review
+    measures them while its workers check rules); ``extra`` are thresholds decided elsewhere
+    (the review's rule thresholds)."""
     in_git = delta.source == "git"
     notes = list(delta.notes)
     maturity = _maturity(workspace, before)
@@ -89,7 +90,7 @@ def scorecard(workspace: Workspace, delta: LocDelta, before: BaseFacts, *, curso
         notes.append(Note(message="Code size measured on the working tree (no git base)."))
     base_defs = before.definitions
     defined_before = set().union(*base_defs.values()) if base_defs is not None else None
-    reuse = _reuse(delta, base_defs)
+    reuse = reuse or measure_reuse(delta, before)
     consolidation = _duplicate_figures(workspace, delta, duplicates)
     consolidation.functions_consolidated = _consolidated(delta.files, defined_before)
     coverage = measure(workspace, delta.files)
@@ -154,9 +155,10 @@ def _maturity(workspace: Workspace, before: BaseFacts) -> Maturity:
 # -- reuse and consolidation ---------------------------------------------------------------
 
 
-def _reuse(delta: LocDelta, base_defs: dict[str, set[str]] | None) -> Reuse:
+def measure_reuse(delta: LocDelta, before: BaseFacts) -> Reuse:
     """Calls in the added code (syntax, not text) resolved through imports to project definitions;
     each is existing (defined at the base) or new (defined only now)."""
+    base_defs = before.definitions
     if base_defs is None:
         return Reuse(reason="needs a git range: without the code as it was, 'existed before' cannot be measured")
     now = {f.path: {n.rsplit(".", 1)[-1] for n in scan(f.after).units}

@@ -14,13 +14,10 @@ import gc
 import hashlib
 import json
 import sys
-import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_context
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
@@ -38,6 +35,7 @@ from pattern_warden.rules.results import CheckResult, Finding, RuleCount, Severi
 from pattern_warden.rules.syntax import SyntaxErrorRule
 from pattern_warden.rules.walker import Walker, visitor_table
 from pattern_warden.source import ParseFailure, SourceFile
+from pattern_warden.workers import worker_pool
 from pattern_warden.workspace import Skipped, Workspace
 
 #: Bumped whenever a rule's behaviour changes, so that no cache serves stale findings.
@@ -138,6 +136,7 @@ class Checker:
             (GitIgnoreSpec.from_lines([glob]), frozenset(_validated(f"per-file-ignores.{glob}", codes, config)))
             for glob, codes in settings.per_file_ignores.items()
         ]
+        self._narrowed: dict[tuple[str, ...], Checker] = {}
         self.fingerprint = hashlib.blake2b(
             json.dumps(
                 [RULES_VERSION, __version__, sorted(self.codes), settings.model_dump(mode="json"),
@@ -146,6 +145,14 @@ class Checker:
             ).encode(),
             digest_size=12,
         ).hexdigest()
+
+    def narrowed(self, codes: Iterable[str]) -> Checker:
+        """This run limited to ``codes`` (kept within this selection), built once per code set."""
+        wanted = tuple(sorted(self.codes.intersection(codes) | {_SYNTAX}))
+        found = self._narrowed.get(wanted)
+        if found is None:
+            found = self._narrowed[wanted] = Checker(self.config, replace(self.options, select=wanted, ignore=()))
+        return found
 
     def disabled(self, path: str) -> set[str]:
         """Codes that do not apply to ``path``: its exempt groups and per-file ignores."""
@@ -290,23 +297,16 @@ def _run(workspace: Workspace, checker: Checker, paths: list[Path]) -> list[_Out
         select=checker.options.select, ignore=checker.options.ignore,
         min_severity=checker.options.min_severity, fix=checker.options.fix,
     )
-    # A single-threaded process (the CLI) forks: the workers start with everything imported. The
-    # server calls this from a worker thread, and forking a threaded process is unsafe: forkserver.
-    method = "fork" if threading.active_count() == 1 else "forkserver"
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method)) as pool:
+    with worker_pool(workers) as pool:  # a spent budget cancels the chunks not started
         futures = [
             pool.submit(_check_chunk, workspace.config, portable, chunk)
             # Small chunks: a cancelled or timed-out call stops after the chunks already running.
             for chunk in _chunks(paths, max(workers * 4, len(paths) // 200))
         ]
         outcomes: list[_Outcome] = []
-        try:
-            for future in futures:
-                outcomes.extend(future.result())
-                budget.check()
-        except budget.BudgetExceeded:
-            pool.shutdown(wait=False, cancel_futures=True)  # the chunks not started never run
-            raise
+        for future in futures:
+            outcomes.extend(future.result())
+            budget.check()
         return outcomes
 
 
