@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 
 from pattern_warden.baseline import clone_identity, member_digest
 from pattern_warden import __version__
-from pattern_warden.clones.corpus import corpus_of, load_corpus
+from pattern_warden.clones.corpus import TreeState, corpus_of, load_corpus
 from pattern_warden.clones.detect import Family, every_family
 from pattern_warden.clones.memo import DetectionMemo
+from pattern_warden.clones.persist import load_warm, save_warm
 from pattern_warden.clones.index import ShapeCache
 from pattern_warden.clones.models import CloneClass
 from pattern_warden.clones.normalize import SHAPE_VERSION
@@ -28,9 +29,18 @@ from pattern_warden.diskcache import DiskCache, key
 from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Skipped, Workspace
 
-#: Per root: shapes by content hash (base and head of an unchanged copy share one) and the working
-#: tree's runs and pairs between unchanged files, kept warm for the next review of that root.
-_WARM: OrderedDict[str, tuple[ShapeCache, DetectionMemo]] = OrderedDict()
+@dataclass(frozen=True)
+class _Warm:
+    """What the next review of a root reuses: shapes by content hash (base and head of an
+    unchanged copy share one), the tree's walk and file stamps, and the runs and pairs found
+    between unchanged files."""
+
+    shapes: ShapeCache
+    tree: TreeState
+    memo: DetectionMemo
+
+
+_WARM: OrderedDict[str, _Warm] = OrderedDict()  # by root
 _ROOTS_KEPT = 4
 
 
@@ -81,7 +91,7 @@ class DuplicateSearch:
     def __init__(self, workspace: Workspace, bases: Sequence[SourceFile], pool: Executor | None = None,
                  disk: DiskCache | None = None) -> None:
         self.workspace, self.bases, self.disk = workspace, bases, disk
-        self.shapes, self.memo = _warm(workspace, disk)
+        self.warm = _warm(workspace, disk)
         self._entry = key(__version__, SHAPE_VERSION, sorted((s.path, s.digest) for s in bases))
         self._before = _recalled(self._entry, disk) if bases else []
         self._future: Future[list[tuple[str, tuple[str, ...]]]] | None = None
@@ -92,27 +102,30 @@ class DuplicateSearch:
         """Introduced (classes with a copy on a ``touched`` row) and eliminated (classes among the
         bases with fewer than two copies left in any class now). ``changed``: the new versions
         already read, shaped here first, so the tree's search reads them from the shape cache."""
+        warm = self.warm
         for source in changed:
             if source.is_python:
-                self.shapes.shape(source.digest, source.text)
+                warm.shapes.shape(source.digest, source.text)
 
         def added_to(family: Family) -> bool:
             return any(loc.path in touched and not touched[loc.path].isdisjoint(range(loc.start_line,
                                                                                       loc.end_line + 1))
                        for loc in family.locations)
 
-        now = every_family(load_corpus(self.workspace, None, self.shapes), memo=self.memo, judged=added_to) \
-            if touched or self.bases else []
+        now = every_family(load_corpus(self.workspace, None, warm.shapes, state=warm.tree), memo=warm.memo,
+                           judged=added_to) if touched or self.bases else []
         introduced = [c for c in now if added_to(c)]
         eliminated = _eliminated(self.workspace, now, self._base_classes()) if self.bases else []
-        self.shapes.save()
+        warm.shapes.save()
+        if self.disk is not None:
+            save_warm(self.disk, self.workspace, warm.tree, warm.memo)
         return DuplicateFigures(introduced=len(introduced), eliminated=len(eliminated),
                                 introduced_classes=introduced)
 
     def _base_classes(self) -> list[tuple[str, tuple[str, ...]]]:
         found = self._before
         if found is None:
-            found = self._future.result() if self._future is not None else _search_bases(self.bases, self.shapes)
+            found = self._future.result() if self._future is not None else _search_bases(self.bases, self.warm.shapes)
             if self.disk is not None:
                 self.disk.put(_BASE_KIND, self._entry, json.dumps(found).encode())
         _BASES[self._entry] = found
@@ -128,17 +141,19 @@ def measure(workspace: Workspace, touched: dict[str, set[int]], bases: Sequence[
     return DuplicateSearch(workspace, bases, None, disk).figures(touched)
 
 
-def _warm(workspace: Workspace, disk: DiskCache | None) -> tuple[ShapeCache, DetectionMemo]:
-    """The shape cache and memo of ``workspace``'s root, saving to that root's own ``disk``.
+def _warm(workspace: Workspace, disk: DiskCache | None) -> _Warm:
+    """The shape cache, tree state and memo of ``workspace``'s root, read from and saved to that
+    root's own ``disk`` (the same entries ``dupes`` keeps, so either warms the other).
 
     Kept per root, not per process: a process that reviews two roots (tests, scripts) must never
     write one root's shapes into the other's cache folder."""
     root = str(workspace.root)
     state = _WARM.get(root)
     if state is None:
-        state = (ShapeCache(20_000, disk=disk), DetectionMemo())
+        tree, memo = load_warm(disk, workspace) if disk is not None else (TreeState(), DetectionMemo())
+        state = _Warm(ShapeCache(20_000, disk=disk), tree, memo)
         if disk is not None:
-            state[0].load()
+            state.shapes.load()
         _WARM[root] = state
     _WARM.move_to_end(root)
     while len(_WARM) > _ROOTS_KEPT:

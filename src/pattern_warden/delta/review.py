@@ -66,7 +66,7 @@ def review_change(
         touched = touched_rows(facts.delta) if facts.delta is not None else \
             {a.path: set(range(1, len(a.lines) + 1)) for a, _ in facts.files}
         dups = duplicates.figures(touched, [after for after, _ in facts.files])
-        reuse = measure_reuse(facts.delta, facts.before) if facts.delta is not None and facts.before is not None else None
+        reuse = measure_reuse(facts.delta, facts.before, disk) if facts.delta is not None and facts.before is not None else None
         checking.finish()
     found = ranked([f for after, before in facts.files for f in review_findings(checker, after, before,
                                                                                accepted.findings)])

@@ -12,6 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
+from pattern_warden import __version__
+
 from pattern_warden.delta.calls import module_index, resolved_calls
 from pattern_warden.delta.count import FileDelta, LocDelta, count_sources
 from pattern_warden.delta.coverage import measure
@@ -32,6 +36,7 @@ from pattern_warden.delta.models import (
 from pattern_warden.delta.patch import count_diff
 from pattern_warden.delta.scan import scan
 from pattern_warden.delta.verdict import change_thresholds, passed, verdict
+from pattern_warden.diskcache import DiskCache, key
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note, check_range, paginate
 from pattern_warden.source import SourceFile
@@ -155,10 +160,32 @@ def _maturity(workspace: Workspace, before: BaseFacts) -> Maturity:
 # -- reuse and consolidation ---------------------------------------------------------------
 
 
-def measure_reuse(delta: LocDelta, before: BaseFacts) -> Reuse:
+def measure_reuse(delta: LocDelta, before: BaseFacts, disk: DiskCache | None = None) -> Reuse:
     """Calls in the added code (syntax, not text) resolved through imports to project definitions;
-    each is existing (defined at the base) or new (defined only now)."""
-    base_defs = before.definitions
+    each is existing (defined at the base) or new (defined only now).
+
+    A pure function of the changed files' contents and added rows and of the base's definitions,
+    so ``disk`` keeps it under a key of exactly those: a repeated review (a stop hook, a CI
+    re-run) parses nothing for it."""
+    if disk is None or before.definitions is None:
+        return _reuse(delta, before.definitions)
+    entry = key(__version__, sorted((path, sorted(names)) for path, names in before.definitions.items()),
+                [(f.path, f.status, f.kind, f.after.digest if f.after else None, f.added_rows) for f in delta.files])
+    cached = disk.get(_REUSE_KIND, entry)
+    if cached is not None:
+        try:
+            return Reuse.model_validate_json(cached)
+        except ValidationError:  # an entry of another layout: measure again
+            pass
+    found = _reuse(delta, before.definitions)
+    disk.put(_REUSE_KIND, entry, found.model_dump_json().encode())
+    return found
+
+
+_REUSE_KIND = "delta-reuse"
+
+
+def _reuse(delta: LocDelta, base_defs: dict[str, set[str]] | None) -> Reuse:
     if base_defs is None:
         return Reuse(reason="needs a git range: without the code as it was, 'existed before' cannot be measured")
     now = {f.path: {n.rsplit(".", 1)[-1] for n in scan(f.after).units}

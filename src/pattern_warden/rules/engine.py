@@ -10,6 +10,7 @@ the new texts for ``--fix``).
 
 from __future__ import annotations
 
+import copy
 import gc
 import hashlib
 import json
@@ -118,16 +119,13 @@ class Checker:
             else _validated("select", settings.select, config)
         )
         ignored = _validated("ignore", settings.ignore, config) | set().union(*(expand(s) for s in options.ignore))
-        self.codes = frozenset(selected - ignored) | {_SYNTAX}
         self.floor = Severity.parse(options.min_severity)
-        thresholds = Options(
+        self._thresholds = Options(
             max_complexity=settings.max_complexity,
             max_statements=settings.statement_limit,
             file_lines_warning=settings.max_file_lines,
             file_lines_error=settings.max_file_lines_error,
         )
-        self.rules = [BY_CODE[code](thresholds) for code in sorted(self.codes)]
-        self.table = visitor_table(self.rules)
         self.groups = {
             "tests": GitIgnoreSpec.from_lines(settings.exempt_paths),
             "scripts": GitIgnoreSpec.from_lines(settings.script_paths),
@@ -136,22 +134,32 @@ class Checker:
             (GitIgnoreSpec.from_lines([glob]), frozenset(_validated(f"per-file-ignores.{glob}", codes, config)))
             for glob, codes in settings.per_file_ignores.items()
         ]
-        self._narrowed: dict[tuple[str, ...], Checker] = {}
+        self._use(frozenset(selected - ignored) | {_SYNTAX})
+
+    def _use(self, codes: frozenset[str]) -> None:
+        """Run ``codes``: their rules, the walk's visitor table, and the fingerprint of it all."""
+        self.codes = codes
+        self.rules = [BY_CODE[code](self._thresholds) for code in sorted(codes)]
+        self.table = visitor_table(self.rules)
+        self._narrowed: dict[frozenset[str], Checker] = {}
         self.fingerprint = hashlib.blake2b(
             json.dumps(
-                [RULES_VERSION, __version__, sorted(self.codes), settings.model_dump(mode="json"),
-                 options.min_severity, options.fix],
+                [RULES_VERSION, __version__, sorted(codes), self.config.settings.rules.model_dump(mode="json"),
+                 self.options.min_severity, self.options.fix],
                 sort_keys=True,
             ).encode(),
             digest_size=12,
         ).hexdigest()
 
     def narrowed(self, codes: Iterable[str]) -> Checker:
-        """This run limited to ``codes`` (kept within this selection), built once per code set."""
-        wanted = tuple(sorted(self.codes.intersection(codes) | {_SYNTAX}))
+        """This run limited to ``codes`` (kept within this selection), built once per code set;
+        it shares the settings and path patterns, so one costs the rules' construction alone."""
+        wanted = self.codes.intersection(codes) | {_SYNTAX}
         found = self._narrowed.get(wanted)
         if found is None:
-            found = self._narrowed[wanted] = Checker(self.config, replace(self.options, select=wanted, ignore=()))
+            found = copy.copy(self)
+            found._use(wanted)
+            self._narrowed[wanted] = found
         return found
 
     def disabled(self, path: str) -> set[str]:
