@@ -33,7 +33,7 @@ def test_a_second_process_answers_the_same_from_the_cache(git_project: Path) -> 
     assert not (git_project / CACHE_DIR).exists()  # --no-cache writes nothing
     first = _review(git_project)
     entries = {p.name.split("-")[0] + "-" + p.name.split("-")[1] for p in (git_project / CACHE_DIR).glob("*.pwc")}
-    assert {"delta-findings", "delta-base"} <= entries, entries
+    assert {"delta-findings", "delta-base", "delta-reuse"} <= entries, entries
     second = _review(git_project)
     assert cold == first == second
     assert second["findings_existing"] == 1 and second["findings_new"] == 0
