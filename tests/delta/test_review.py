@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -207,7 +208,9 @@ def test_a_large_change_in_workers_marks_what_a_full_check_of_both_ends_marks(tm
     findings of most rules), every finding's new/existing mark must equal that of a full check."""
     import sysconfig
 
+    from pattern_warden.delta.facts import read_range
     from pattern_warden.delta.findings import checker_for, file_findings
+    from pattern_warden.delta.reuse import measure_reuse
     from pattern_warden.rules.engine import PARALLEL_MIN_FILES
     from pattern_warden.source import SourceFile
 
@@ -224,7 +227,9 @@ def test_a_large_change_in_workers_marks_what_a_full_check_of_both_ends_marks(tm
         befores[target.name] = text
         lines = text.split("\n")
         del lines[len(lines) // 2 : len(lines) // 2 + 3]  # sometimes a syntax error, as real edits make
-        target.write_text("\n".join(lines) + f"\n\ndef added_{i}(items=[]):\n    return items\n",
+        first = re.search(r"^def (\w+)", text, re.M)  # the added code calls it: reuse resolves the call
+        called = first[1] if first else "len"
+        target.write_text("\n".join(lines) + f"\n\ndef added_{i}(items=[]):\n    return {called}(items)\n",
                           encoding="utf-8", errors="surrogateescape")
     workspace = _ws(tmp_path)
     review = review_change(workspace, limit=1_000_000, show_existing=True)
@@ -243,3 +248,8 @@ def test_a_large_change_in_workers_marks_what_a_full_check_of_both_ends_marks(tm
     assert sorted(got) == sorted(expected)
     assert review.findings_new >= len(picked)  # each added mutable default at least
     assert review.findings_existing > 100
+    # The workers resolved the added code's calls on the trees they parsed: the same figure as
+    # resolving every call in this process.
+    delta, before = read_range(workspace, None, None, None)
+    assert review.scorecard is not None and review.scorecard.reuse == measure_reuse(delta, before)
+    assert review.scorecard.reuse.existing_count > 10

@@ -15,14 +15,16 @@ import gc
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from pattern_warden import budget
 from pattern_warden.config import Config
 from pattern_warden.diskcache import DiskCache, key
+from pattern_warden.delta.calls import Call
 from pattern_warden.delta.models import ReviewFinding
+from pattern_warden.delta.reuse import resolve
 from pattern_warden.fingerprint import fingerprints
 from pattern_warden.rules.engine import PARALLEL_MIN_FILES, Checker, CheckOptions
 from pattern_warden.rules.results import Finding
@@ -124,25 +126,32 @@ class Checking:
 
     def __init__(self, workspace: Workspace, checker: Checker,
                  pairs: Sequence[tuple[SourceFile, SourceFile | None]], disk: DiskCache | None = None,
-                 pool: Executor | None = None) -> None:
+                 pool: Executor | None = None, calls: Mapping[str, frozenset[int]] | None = None,
+                 modules: dict[str, str] | None = None) -> None:
+        """``calls``: per file, the added rows whose project calls a worker resolves (through
+        ``modules``) on the tree it parsed for the rules; see ``delta/reuse.py``."""
         self._checker, self._pairs, self._disk = checker, pairs, disk
+        self.calls: dict[str, list[Call]] = {}
+        wanted = calls or {}
         self._persisted = _load(disk, checker)
         _recall(self._persisted, [(checker, after.path, after) for after, _ in pairs])
         _recall(self._persisted, _versions(checker, pairs))  # the bases, now that the new versions are known
-        todo = [_Job(after.path, _bare(after), _bare(before)) for after, before in pairs
+        todo = [_Job(after.path, _bare(after), _bare(before), wanted.get(after.path)) for after, before in pairs
                 if _needed(checker, after, before)]
         self._local = todo if pool is None or len(todo) < PARALLEL_MIN_FILES else []
         chunks = [] if self._local else [todo[i :: WORKERS * 4] for i in range(WORKERS * 4)]
-        self._futures = [pool.submit(_check_chunk, workspace.config, chunk) for chunk in chunks if chunk] \
-            if pool is not None else []
+        self._futures = [pool.submit(_check_chunk, workspace.config, chunk, modules or {})
+                         for chunk in chunks if chunk] if pool is not None else []
 
     def finish(self) -> None:
         """Wait for the workers, memoise every result, and save what this review used."""
         for job in self._local:
             _check_job(self._checker, job)
         for future in self._futures:
-            for key, result in future.result():
+            results, calls = future.result()
+            for key, result in results:
                 _FOUND.put(key, result)
+            self.calls.update(calls)
             budget.check()
         _save(self._disk, self._checker, self._persisted, _versions(self._checker, self._pairs))
 
@@ -155,6 +164,7 @@ class _Job:
     name: str
     after: SourceFile
     before: SourceFile | None
+    calls: frozenset[int] | None = None  # added rows whose project calls to resolve
 
 
 def _bare(source: SourceFile | None) -> SourceFile | None:
@@ -227,12 +237,14 @@ def _save(disk: DiskCache | None, checker: Checker, persisted: _Persisted, versi
     disk.put(_DISK_KIND, key(checker.fingerprint), json.dumps(payload, separators=(",", ":")).encode())
 
 
-def _check_chunk(config: Config, jobs: list[_Job]) -> list[tuple[tuple[str, str, str],
-                                                                  tuple[list[Finding], list[str]]]]:
-    """Worker-process entry: the same rule selection, checking the versions sent by the parent."""
+def _check_chunk(config: Config, jobs: list[_Job], modules: dict[str, str]) -> tuple[
+        list[tuple[tuple[str, str, str], tuple[list[Finding], list[str]]]], dict[str, list[Call]]]:
+    """Worker-process entry: the same rule selection, checking the versions sent by the parent,
+    and resolving the calls it asked for on the trees those checks parsed."""
     gc.disable()  # syntax trees hold no cycles (see rules.engine._check_chunk)
     checker = Checker(config, CheckOptions())
-    return [item for job in jobs for item in _check_job(checker, job)]
+    results = [item for job in jobs for item in _check_job(checker, job)]
+    return results, {job.name: resolve(job.after, job.name, modules, job.calls) for job in jobs if job.calls}
 
 
 def review_findings(

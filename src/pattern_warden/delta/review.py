@@ -5,9 +5,10 @@ The flow runs one way, each step in its own module: read the facts from git once
 (``findings.py``), measure duplicates introduced and eliminated (``duplicates.py``),
 aggregate the scorecard (``score.py``), decide (``verdict.py``); ``render.py`` writes the text.
 
-On a large change the steps overlap without turning back: two worker processes check rules and
-search the base for clones while this process searches the tree as it is now and measures
-reuse; the findings are collected only then.
+On a large change the steps overlap without turning back: two worker processes check rules
+(resolving the added code's calls on the trees they parse, so each new version is parsed once)
+and search the base for clones while this process searches the tree as it is now; the findings
+and calls are collected only then.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from pattern_warden.delta.duplicates import DuplicateFigures, DuplicateSearch, c
 from pattern_warden.delta.facts import read_facts
 from pattern_warden.delta.findings import Checking, checker_for, ranked, review_findings
 from pattern_warden.delta.models import SAMPLE, Review, ReviewClone
-from pattern_warden.delta.score import base_sources, measure_reuse, scorecard, touched_rows
+from pattern_warden.delta.reuse import plan_reuse
+from pattern_warden.delta.score import base_sources, scorecard, touched_rows
 from pattern_warden.delta.verdict import finding_thresholds, passed
 from pattern_warden.diskcache import DiskCache
 from pattern_warden.models import Page, check_range, paginate
@@ -54,20 +56,24 @@ def review_change(
     facts = read_facts(workspace, path, base, head)
     accepted = configured_baseline(workspace.config)
     checker = checker_for(workspace)
+    plan = plan_reuse(facts.delta, facts.before, disk) if facts.delta is not None and facts.before is not None \
+        else None
     with ExitStack() as stack:
         # One pool for both ends of a large change: a worker searches the base for clones while
-        # this process searches the tree as it is now and the other worker checks rules.
+        # this process searches the tree as it is now and the workers check rules, resolving
+        # the added code's calls on the trees they parse for that.
         pool = stack.enter_context(worker_pool()) if len(facts.files) >= PARALLEL_MIN_FILES else None
         bases = base_sources(facts.delta) if facts.delta is not None else []
         duplicates = DuplicateSearch(workspace, bases, pool, disk)
         say(f"checking rules ({len(facts.files)} files)")
-        checking = Checking(workspace, checker, facts.files, disk, pool)
+        checking = Checking(workspace, checker, facts.files, disk, pool, plan.wanted if plan else None,
+                            plan.modules if plan else None)
         say("looking for duplicates")
         touched = touched_rows(facts.delta) if facts.delta is not None else \
             {a.path: set(range(1, len(a.lines) + 1)) for a, _ in facts.files}
         dups = duplicates.figures(touched, [after for after, _ in facts.files])
-        reuse = measure_reuse(facts.delta, facts.before, disk) if facts.delta is not None and facts.before is not None else None
         checking.finish()
+    reuse = plan.measure(facts.delta, checking.calls, disk) if plan is not None and facts.delta is not None else None
     found = ranked([f for after, before in facts.files for f in review_findings(checker, after, before,
                                                                                accepted.findings)])
     if accepted.clones and dups.introduced_classes:

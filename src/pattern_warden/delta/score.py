@@ -9,14 +9,8 @@ aggregates: it takes the counted change (``count.py``) and the duplicate figures
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from pydantic import ValidationError
-
-from pattern_warden import __version__
-
-from pattern_warden.delta.calls import module_index, resolved_calls
 from pattern_warden.delta.count import FileDelta, LocDelta, count_sources
 from pattern_warden.delta.coverage import measure
 from pattern_warden.delta.duplicates import DuplicateFigures
@@ -24,7 +18,6 @@ from pattern_warden.delta.duplicates import measure as measure_duplicates
 from pattern_warden.delta.facts import TIER_LIMITS, BaseFacts, base_facts, read_range
 from pattern_warden.delta.models import (
     PATTERN_URI,
-    SAMPLE,
     Consolidated,
     Consolidation,
     Maturity,
@@ -34,9 +27,9 @@ from pattern_warden.delta.models import (
     Tier,
 )
 from pattern_warden.delta.patch import count_diff
+from pattern_warden.delta.reuse import measure_reuse
 from pattern_warden.delta.scan import scan
 from pattern_warden.delta.verdict import change_thresholds, passed, verdict
-from pattern_warden.diskcache import DiskCache, key
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note, check_range, paginate
 from pattern_warden.source import SourceFile
@@ -44,7 +37,6 @@ from pattern_warden.workspace import Workspace
 
 __all__ = ["PATTERN_URI", "Scorecard", "score_change", "scorecard"]
 
-_CALLED = re.compile(r"(?<!def )(?<!class )\b([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")  # a call, not a header
 _SYMBOLS_SHOWN = 3  # per file on a page; the totals count every one
 
 
@@ -158,72 +150,6 @@ def _maturity(workspace: Workspace, before: BaseFacts) -> Maturity:
 
 
 # -- reuse and consolidation ---------------------------------------------------------------
-
-
-def measure_reuse(delta: LocDelta, before: BaseFacts, disk: DiskCache | None = None) -> Reuse:
-    """Calls in the added code (syntax, not text) resolved through imports to project definitions;
-    each is existing (defined at the base) or new (defined only now).
-
-    A pure function of the changed files' contents and added rows and of the base's definitions,
-    so ``disk`` keeps it under a key of exactly those: a repeated review (a stop hook, a CI
-    re-run) parses nothing for it."""
-    if disk is None or before.definitions is None:
-        return _reuse(delta, before.definitions)
-    entry = key(__version__, sorted((path, sorted(names)) for path, names in before.definitions.items()),
-                [(f.path, f.status, f.kind, f.after.digest if f.after else None, f.added_rows) for f in delta.files])
-    cached = disk.get(_REUSE_KIND, entry)
-    if cached is not None:
-        try:
-            return Reuse.model_validate_json(cached)
-        except ValidationError:  # an entry of another layout: measure again
-            pass
-    found = _reuse(delta, before.definitions)
-    disk.put(_REUSE_KIND, entry, found.model_dump_json().encode())
-    return found
-
-
-_REUSE_KIND = "delta-reuse"
-
-
-def _reuse(delta: LocDelta, base_defs: dict[str, set[str]] | None) -> Reuse:
-    if base_defs is None:
-        return Reuse(reason="needs a git range: without the code as it was, 'existed before' cannot be measured")
-    now = {f.path: {n.rsplit(".", 1)[-1] for n in scan(f.after).units}
-           for f in delta.files if f.after is not None and f.kind == "python"}
-    gone = {f.path for f in delta.files if f.status == "deleted"}
-    modules = module_index((set(base_defs) - gone) | set(now))
-    defined = set().union(*base_defs.values(), *now.values())
-    existing: set[str] = set()
-    new: set[str] = set()
-    calls = 0
-    for f in delta.files:
-        if f.after is None or f.kind != "python" or not f.added_rows:
-            continue
-        rows = set(f.added_rows)
-        if not _calls_a_name(f.after, rows, defined):
-            continue  # no added row calls a name the project defines: nothing there to resolve (no parse)
-        for call in resolved_calls(f.after.tree, f.path, modules, rows.__contains__):
-            calls += 1
-            short = call.target.name.rsplit(".", 1)[-1]
-            if short in base_defs.get(call.target.path, ()):
-                existing.add(call.target.name)
-            elif short in now.get(call.target.path, ()):
-                new.add(call.target.name)
-    if not calls:
-        return Reuse(reason="the added code calls none of the project's own functions or classes")
-    if not existing and not new:
-        return Reuse(reason="the added code's calls resolve to no function or class the project defines")
-    return Reuse(rate=round(len(existing) / (len(existing) + len(new)), 3), existing_count=len(existing),
-                 new_count=len(new), existing=sorted(existing)[:SAMPLE], new=sorted(new)[:SAMPLE])
-
-
-def _calls_a_name(source: SourceFile, rows: set[int], names: set[str]) -> bool:
-    """Whether one of ``rows`` holds ``name(`` for a name the project defines. A call counted
-    as reuse names its target on the row where it starts (``f(``, ``obj.f(``, ``Class()``),
-    so a file without one needs no syntax tree: parsing every changed file was most of a large
-    review's cost. (A chain split before the called name, ``obj\\n.f()``, is not seen.)"""
-    lines = scan(source).rows
-    return any(not names.isdisjoint(_CALLED.findall(lines[r - 1])) for r in rows if 0 < r <= len(lines))
 
 
 def _consolidated(files: Sequence[FileDelta], defined_before: set[str] | None) -> list[Consolidated]:
