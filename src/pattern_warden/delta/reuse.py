@@ -13,6 +13,8 @@ exactly those: a repeated review (a stop hook, a CI re-run) parses nothing for i
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -29,6 +31,11 @@ from pattern_warden.source import SourceFile
 
 _CALLED = re.compile(r"(?<!def )(?<!class )\b([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")  # a call, not a header
 _KIND = "delta-reuse"
+#: Calls resolved per (file, content hash, rows, module index): a warm server's next review of
+#: the same change neither parses nor asks a worker again (the workers' answers land here too).
+_RESOLVED: OrderedDict[tuple[str, str, frozenset[int], int], list[Call]] = OrderedDict()
+_RESOLVED_KEPT = 4096
+_LOCK = threading.Lock()  # concurrent server calls share the memo
 _NO_BASE = "needs a git range: without the code as it was, 'existed before' cannot be measured"
 
 
@@ -42,6 +49,7 @@ class ReusePlan:
     modules: dict[str, str] = field(default_factory=dict)
     wanted: dict[str, frozenset[int]] = field(default_factory=dict)  # file -> added rows to resolve
     entry: str | None = None
+    modules_key: int = 0  # the module index's identity, for the memo of resolved calls
 
     def measure(self, delta: LocDelta, resolved: Mapping[str, list[Call]], disk: DiskCache | None = None) -> Reuse:
         """The figure from the calls ``resolved`` elsewhere (a file missing there is resolved here)."""
@@ -54,24 +62,38 @@ class ReusePlan:
             rows = self.wanted.get(f.path)
             if rows is None or f.after is None:
                 continue
-            found = resolved[f.path] if f.path in resolved else resolve(f.after, f.path, self.modules, rows)
-            for call in found:
+            for call in self._calls(f.after, f.path, rows, resolved.get(f.path)):
                 calls += 1
                 short = call.target.name.rsplit(".", 1)[-1]
                 if short in self.base_defs.get(call.target.path, ()):
                     existing.add(call.target.name)
                 elif short in self.now.get(call.target.path, ()):
                     new.add(call.target.name)
-        if not calls:
-            reuse = Reuse(reason="the added code calls none of the project's own functions or classes")
-        elif not existing and not new:
-            reuse = Reuse(reason="the added code's calls resolve to no function or class the project defines")
-        else:
-            reuse = Reuse(rate=round(len(existing) / (len(existing) + len(new)), 3), existing_count=len(existing),
-                          new_count=len(new), existing=sorted(existing)[:SAMPLE], new=sorted(new)[:SAMPLE])
+        reuse = _figure(calls, existing, new)
         if disk is not None and self.entry is not None:
             disk.put(_KIND, self.entry, reuse.model_dump_json().encode())
         return reuse
+
+    def _calls(self, after: SourceFile, path: str, rows: frozenset[int], given: list[Call] | None) -> list[Call]:
+        """``given`` (a worker's answer), else the memo's, else resolved here; memoised either way."""
+        memo_key = (path, after.digest, rows, self.modules_key)
+        found = given
+        if found is None:
+            with _LOCK:
+                found = _RESOLVED.get(memo_key)
+        if found is None:
+            found = resolve(after, path, self.modules, rows)
+        _remember(memo_key, found)
+        return found
+
+
+def _figure(calls: int, existing: set[str], new: set[str]) -> Reuse:
+    if not calls:
+        return Reuse(reason="the added code calls none of the project's own functions or classes")
+    if not existing and not new:
+        return Reuse(reason="the added code's calls resolve to no function or class the project defines")
+    return Reuse(rate=round(len(existing) / (len(existing) + len(new)), 3), existing_count=len(existing),
+                 new_count=len(new), existing=sorted(existing)[:SAMPLE], new=sorted(new)[:SAMPLE])
 
 
 def plan_reuse(delta: LocDelta, before: BaseFacts, disk: DiskCache | None = None) -> ReusePlan:
@@ -94,7 +116,8 @@ def plan_reuse(delta: LocDelta, before: BaseFacts, disk: DiskCache | None = None
     wanted = {f.path: frozenset(f.added_rows) for f in delta.files
               if f.after is not None and f.kind == "python" and f.added_rows
               and _calls_a_name(f.after, f.added_rows, defined)}
-    return ReusePlan(None, base_defs, now, module_index((set(base_defs) - gone) | set(now)), wanted, entry)
+    modules = module_index((set(base_defs) - gone) | set(now))
+    return ReusePlan(None, base_defs, now, modules, wanted, entry, hash(frozenset(modules.items())))
 
 
 def measure_reuse(delta: LocDelta, before: BaseFacts, disk: DiskCache | None = None) -> Reuse:
@@ -105,6 +128,14 @@ def measure_reuse(delta: LocDelta, before: BaseFacts, disk: DiskCache | None = N
 def resolve(source: SourceFile, path: str, modules: dict[str, str], rows: frozenset[int]) -> list[Call]:
     """The project calls on ``rows`` of one changed file (a worker runs this on the tree it parsed)."""
     return resolved_calls(source.tree, path, modules, rows.__contains__)
+
+
+def _remember(memo_key: tuple[str, str, frozenset[int], int], calls: list[Call]) -> None:
+    with _LOCK:
+        _RESOLVED[memo_key] = calls
+        _RESOLVED.move_to_end(memo_key)
+        while len(_RESOLVED) > _RESOLVED_KEPT:
+            _RESOLVED.popitem(last=False)
 
 
 def _recalled(payload: bytes | None) -> Reuse | None:
