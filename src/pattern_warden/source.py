@@ -85,6 +85,11 @@ class SourceFile:
         """Python sources get tokenized line kinds and a parse tree; other files line counts only."""
         return self.path.endswith((".py", ".pyi"))
 
+    def bare(self) -> SourceFile:
+        """This version without what was computed from it (its lines, its tree): what a worker
+        process is sent, so that only the bytes cross the pipe."""
+        return SourceFile(path=self.path, text=self.text, digest=self.digest, size=self.size)
+
     @cached_property
     def lines(self) -> list[str]:
         """The lines as ``ast`` and ``tokenize`` number them (see ``NEWLINE``)."""

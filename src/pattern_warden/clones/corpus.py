@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 UNTOKENIZABLE = "cannot be tokenized; left out"
 #: Below this many files to tokenize, a second process costs more than it saves.
 PARALLEL_FROM = 400
-WORKERS = 2  # as pattern_warden.workers.WORKERS (not imported here: see shape_all)
+WORKERS = 2  # as pattern_warden.workers.WORKERS (not imported here: see _shape_all)
 
 
 @dataclass
@@ -220,13 +220,7 @@ def corpus_of(sources: Sequence[SourceFile], cache: ShapeCache, include_tests: b
     pending: list[_Pending] = []
     for source in sources:
         if include_tests or not is_test_path(source.path):
-            shape = cache.get(source.digest)
-            if shape is None and cache.failed(source.digest):
-                corpus.notes.append(Note(path=source.path, message=UNTOKENIZABLE))
-                continue
-            if shape is None:
-                pending.append((len(slots), source.digest, source.text))
-            slots.append((source.path, source.digest, shape))
+            _slot(cache, source.path, source, slots, pending, corpus.notes)
     _shape_pending(slots, pending, cache, corpus.notes)
     corpus.shaped = len(pending)
     return _filled(corpus, slots)
@@ -271,14 +265,21 @@ def _read(
         if budget < 0:
             notes.append(Note(message="Stopped at the byte limit for one call; later files were not read."))
             break
-        shape = cache.get(source.digest)
-        if shape is None and cache.failed(source.digest):
-            notes.append(Note(path=rel, message=UNTOKENIZABLE))
-            continue
-        if shape is None:
-            pending.append((len(slots), source.digest, source.text))
-        slots.append((rel, source.digest, shape))
+        _slot(cache, rel, source, slots, pending, notes)
     return slots, pending
+
+
+def _slot(cache: ShapeCache, rel: str, source: SourceFile, slots: list[_Slot], pending: list[_Pending],
+          notes: list[Note]) -> None:
+    """A slot for a file read: its shape when cached, pending when not, none when it is known
+    not to tokenize."""
+    shape = cache.get(source.digest)
+    if shape is None and cache.failed(source.digest):
+        notes.append(Note(path=rel, message=UNTOKENIZABLE))
+        return
+    if shape is None:
+        pending.append((len(slots), source.digest, source.text))
+    slots.append((rel, source.digest, shape))
 
 
 def _known(state: TreeState | None, cache: ShapeCache, real: Path) -> tuple[str, Shape] | None:

@@ -96,7 +96,7 @@ class DuplicateSearch:
         self._before = _recalled(self._entry, disk) if bases else []
         self._future: Future[list[tuple[str, tuple[str, ...]]]] | None = None
         if self._before is None and pool is not None:
-            self._future = pool.submit(_search_bases, [_bare(s) for s in bases])
+            self._future = pool.submit(_search_bases, [s.bare() for s in bases])
 
     def figures(self, touched: dict[str, set[int]], changed: Sequence[SourceFile] = ()) -> DuplicateFigures:
         """Introduced (classes with a copy on a ``touched`` row) and eliminated (classes among the
@@ -192,11 +192,6 @@ def _decode(payload: bytes | None) -> list[tuple[str, tuple[str, ...]]] | None:
         return [(str(identity), tuple(str(d) for d in digests)) for identity, digests in json.loads(payload)]
     except (ValueError, TypeError):  # a well-formed entry of another layout: search again
         return None
-
-
-def _bare(source: SourceFile) -> SourceFile:
-    """The version without what this process computed from it: a worker gets the bytes."""
-    return SourceFile(path=source.path, text=source.text, digest=source.digest, size=source.size)
 
 
 def _search_bases(bases: Sequence[SourceFile], shapes: ShapeCache | None = None) -> list[tuple[str, tuple[str, ...]]]:

@@ -133,13 +133,16 @@ class Checking:
         self._checker, self._pairs, self._disk = checker, pairs, disk
         self.calls: dict[str, list[Call]] = {}
         wanted = calls or {}
-        self._persisted = _load(disk, checker)
-        _recall(self._persisted, [(checker, after.path, after) for after, _ in pairs])
-        _recall(self._persisted, _versions(checker, pairs))  # the bases, now that the new versions are known
-        todo = [_Job(after.path, _bare(after), _bare(before), wanted.get(after.path)) for after, before in pairs
+        # A warm server has every version memoised: then the disk entry is neither read nor written.
+        self._persisted = _load(disk, checker) if any(_needed(checker, a, b) for a, b in pairs) else None
+        if self._persisted:
+            _recall(self._persisted, [(checker, after.path, after) for after, _ in pairs])
+            _recall(self._persisted, _versions(checker, pairs))  # the bases, now that the new versions are known
+        todo = [_Job(after.path, after, before, wanted.get(after.path)) for after, before in pairs
                 if _needed(checker, after, before)]
         self._local = todo if pool is None or len(todo) < PARALLEL_MIN_FILES else []
-        chunks = [] if self._local else [todo[i :: WORKERS * 4] for i in range(WORKERS * 4)]
+        sent = [] if self._local else [job.bare() for job in todo]  # workers get bytes, not parent-built trees
+        chunks = [sent[i :: WORKERS * 4] for i in range(WORKERS * 4)] if sent else []
         self._futures = [pool.submit(_check_chunk, workspace.config, chunk, modules or {})
                          for chunk in chunks if chunk] if pool is not None else []
 
@@ -153,7 +156,8 @@ class Checking:
                 _FOUND.put(key, result)
             self.calls.update(calls)
             budget.check()
-        _save(self._disk, self._checker, self._persisted, _versions(self._checker, self._pairs))
+        if self._persisted is not None:
+            _save(self._disk, self._checker, self._persisted, _versions(self._checker, self._pairs))
 
 
 @dataclass(frozen=True)
@@ -166,11 +170,9 @@ class _Job:
     before: SourceFile | None
     calls: frozenset[int] | None = None  # added rows whose project calls to resolve
 
-
-def _bare(source: SourceFile | None) -> SourceFile | None:
-    """The version without what the parent computed from it (lines, a tree): workers get bytes."""
-    return None if source is None else SourceFile(path=source.path, text=source.text, digest=source.digest,
-                                                  size=source.size)
+    def bare(self) -> _Job:
+        """The job with bare file versions (see ``SourceFile.bare``)."""
+        return _Job(self.name, self.after.bare(), self.before.bare() if self.before else None, self.calls)
 
 
 def _needed(checker: Checker, after: SourceFile, before: SourceFile | None) -> bool:
