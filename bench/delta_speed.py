@@ -7,6 +7,7 @@ review warm through the server <= 1.5 s, cold from the CLI <= 3 s.
 
     python bench/delta_speed.py --files 600 --runs 1
     python bench/delta_speed.py --files 600 --src /tmp/before/src   # the same bench on another tree
+    python bench/delta_speed.py --real OLD NEW   # a real change: base OLD's files, working tree NEW's
 
 ``--src`` puts another checkout's ``src`` first on the path, so "before" and "after" figures
 come from one run of this script on one machine.
@@ -67,6 +68,20 @@ def build(files: int) -> Path:
     return repo
 
 
+def build_real(old: Path, new: Path) -> Path:
+    """A repo whose base holds the folder ``old`` and whose working tree holds ``new``: two
+    releases of a project give a real change, with the edits its authors made."""
+    repo = DATA / f"real-{old.name}-{new.name}"
+    shutil.rmtree(repo, ignore_errors=True)
+    shutil.copytree(old, repo / old.name)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "base"], cwd=repo, check=True, env=_ENV)
+    shutil.rmtree(repo / old.name)
+    shutil.copytree(new, repo / old.name)
+    return repo
+
+
 _SERVER = """
 import anyio, json, sys, time
 from mcp import Client
@@ -117,8 +132,12 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=600)
     parser.add_argument("--runs", type=int, default=1, help="cold CLI runs (each a new process)")
     parser.add_argument("--src", help="a checkout's src folder to measure instead of the installed package")
+    parser.add_argument("--real", nargs=2, type=Path, metavar=("OLD", "NEW"),
+                        help="review the change from folder OLD to folder NEW (two releases) instead")
     args = parser.parse_args()
-    repo = build(args.files)
+    repo = build_real(*args.real) if args.real else build(args.files)
+    changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=repo, check=True,
+                             capture_output=True, text=True).stdout.splitlines()
     load = os.getloadavg()[0]
     colds = [cold_cli(repo, args.src) for _ in range(args.runs)]
     out = subprocess.run([sys.executable, "-c", _SERVER, str(repo), "3"], capture_output=True, text=True,
@@ -128,7 +147,9 @@ def main() -> int:
     out = subprocess.run([sys.executable, "-c", _SERVER, str(repo), "1", "disk"], capture_output=True, text=True,
                          check=True, timeout=600, env=_env(args.src))
     session = json.loads(out.stdout)
-    print(f"change: {args.files} files; code from {args.src or 'the installed package'}")
+    python_changed = sum(1 for line in changed if line.endswith(".py"))
+    what = f"{args.real[0]} -> {args.real[1]}" if args.real else f"{args.files} edited stdlib modules"
+    print(f"change: {what}, {python_changed} Python files changed; code from {args.src or 'the installed package'}")
     print(f"1-minute load average before the runs: {load:.2f} on {os.cpu_count()} cores (shared machine)")
     print(f"review cold from the CLI (wall time of a new process: start, import, review, exit), median of {len(colds)}: "
           f"{statistics.median(colds):.3f} s")

@@ -227,6 +227,8 @@ def detect(corpus: Corpus, opts: DuplicatesOptions, memo: DetectionMemo | None =
     ids = list(zip(corpus.paths, corpus.digests))
     key = (opts.min_lines, opts.min_similarity, "similar" in opts.kinds, opts.include_tests)
     previous = memo.get(key) if memo is not None else None
+    if previous is not None and previous.result is not None and previous.result[0] == tuple(ids):
+        return previous.result[1]  # type: ignore[return-value]
     fresh: set[int] | None = None
     if previous is not None:
         fresh = {fid for fid, ident in enumerate(ids) if ident not in previous.files}
@@ -242,12 +244,13 @@ def detect(corpus: Corpus, opts: DuplicatesOptions, memo: DetectionMemo | None =
                     if a in where and b in where]
         pairs += [_Pair(_Span(where[a], af, al), _Span(where[b], bf, bl), sim)
                   for a, af, al, b, bf, bl, sim in previous.pairs if a in where and b in where]
+    current = Previous(
+        set(ids),
+        [(ids[m.file_a], m.line_a, ids[m.file_b], m.line_b, m.length) for m in matches],
+        [(ids[p.a.fid], p.a.first, p.a.last, ids[p.b.fid], p.b.first, p.b.last, p.similarity) for p in pairs],
+    )
     if memo is not None:
-        memo.put(key, Previous(
-            set(ids),
-            [(ids[m.file_a], m.line_a, ids[m.file_b], m.line_b, m.length) for m in matches],
-            [(ids[p.a.fid], p.a.first, p.a.last, ids[p.b.fid], p.b.first, p.b.last, p.similarity) for p in pairs],
-        ))
+        memo.put(key, current)
     by_files: dict[tuple[int, int], list[Match]] = defaultdict(list)
     for m in matches:
         by_files[(m.file_a, m.file_b)].append(m)
@@ -262,6 +265,7 @@ def detect(corpus: Corpus, opts: DuplicatesOptions, memo: DetectionMemo | None =
     for f in found:
         f.spans = [_without_class_line(shapes[s.fid], s) for s in f.spans]
         f.spans.sort(key=lambda s: (corpus.paths[s.fid], s.first))
+    current.result = (tuple(ids), found)  # callers read families, never change them
     return found
 
 

@@ -16,6 +16,9 @@ class Previous:
     files: set[_Identity]
     matches: list[tuple[_Identity, int, _Identity, int, int]]
     pairs: list[tuple[_Identity, int, int, _Identity, int, int, float]]
+    #: The families found, with the files in the order they had: when a call reads exactly those
+    #: files again (a warm review of an unchanged tree), this is the answer. Memory only.
+    result: tuple[tuple[_Identity, ...], list[object]] | None = None
 
 
 class DetectionMemo:

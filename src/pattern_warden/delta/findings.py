@@ -257,10 +257,11 @@ def review_findings(
     if not found:
         return []
     old = set(file_findings(base_checker(checker, found), before, after.path)[1]) if before is not None else set()
+    # model_construct: every field comes from a validated Finding (a large review builds ~10^4).
     return [
-        ReviewFinding(code=f.code, severity=f.severity, path=f.path, line=f.line, message=f.message,
-                      new=fp not in old and fp not in known, fix_hint=f.fix_hint, pattern_uri=f.pattern_uri,
-                      fingerprint=fp)
+        ReviewFinding.model_construct(code=f.code, severity=f.severity, path=f.path, line=f.line, message=f.message,
+                                      new=fp not in old and fp not in known, fix_hint=f.fix_hint,
+                                      pattern_uri=f.pattern_uri, fingerprint=fp)
         for f, fp in zip(found, prints, strict=True)
     ]
 

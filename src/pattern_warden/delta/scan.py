@@ -93,6 +93,8 @@ class Scan:
         self._ends: dict[int, tuple[int, int]] = {}
         self._order: list[Unit] = []
         self._order_starts: list[int] = []
+        self._calls: dict[tuple[int, ...], dict[str, set[str]]] = {}
+        self._kinds: dict[int, LineKind] = {}
 
     def row_of(self, offset: int) -> int:
         """The 1-based row holding character ``offset``."""
@@ -112,7 +114,14 @@ class Scan:
     # -- kinds -------------------------------------------------------------------------
 
     def kind(self, row: int) -> LineKind:
-        """What row ``row`` (1-based) holds, as ``tokenize`` would say, docstrings apart."""
+        """What row ``row`` (1-based) holds, as ``tokenize`` would say, docstrings apart (kept:
+        a warm review classifies the same changed rows again)."""
+        found = self._kinds.get(row)
+        if found is None:
+            found = self._kinds[row] = self._kind(row)
+        return found
+
+    def _kind(self, row: int) -> LineKind:
         span = self._span_at(row)
         if span is not None:
             if span.docstring is None:
@@ -258,9 +267,18 @@ class Scan:
 
     def calls(self, rows: Collection[int]) -> dict[str, set[str]]:
         """Names called on ``rows`` (``f(`` and ``obj.f(``), grouped by enclosing unit; a built-in
-        container or string method counts only when called on ``self`` or ``cls``."""
+        container or string method counts only when called on ``self`` or ``cls``. Kept per rows:
+        a scan lives as long as its file's content, and a warm review asks again for the same rows
+        (callers must not change the answer)."""
+        ordered = tuple(sorted(rows))
+        cached = self._calls.get(ordered)
+        if cached is None:
+            cached = self._calls[ordered] = self._called_on(ordered)
+        return cached
+
+    def _called_on(self, rows: tuple[int, ...]) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
-        for row in sorted(rows):
+        for row in rows:
             if not 0 < row <= len(self.rows) or self._span_at(row) is not None:
                 continue
             code = _ONE_LINE.sub("''", self.rows[row - 1])

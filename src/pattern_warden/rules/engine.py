@@ -134,6 +134,8 @@ class Checker:
             (GitIgnoreSpec.from_lines([glob]), frozenset(_validated(f"per-file-ignores.{glob}", codes, config)))
             for glob, codes in settings.per_file_ignores.items()
         ]
+        # Serialised once: the narrowed selections of a review share it (1.6 ms each otherwise).
+        self._settings = json.dumps(settings.model_dump(mode="json"), sort_keys=True).encode()
         self._use(frozenset(selected - ignored) | {_SYNTAX})
 
     def _use(self, codes: frozenset[str]) -> None:
@@ -143,11 +145,8 @@ class Checker:
         self.table = visitor_table(self.rules)
         self._narrowed: dict[frozenset[str], Checker] = {}
         self.fingerprint = hashlib.blake2b(
-            json.dumps(
-                [RULES_VERSION, __version__, sorted(codes), self.config.settings.rules.model_dump(mode="json"),
-                 self.options.min_severity, self.options.fix],
-                sort_keys=True,
-            ).encode(),
+            json.dumps([RULES_VERSION, __version__, sorted(codes), self.options.min_severity, self.options.fix],
+                       sort_keys=True).encode() + self._settings,
             digest_size=12,
         ).hexdigest()
 
