@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/rules_precision.py                         # Django + stdlib labels (2025)
     .venv/bin/python bench/rules_precision.py --heldout /work/corpus/rules
+    .venv/bin/python bench/rules_precision.py --heldout /work/corpus/heldout-rules \
+        --labels bench/labels/rules_precision_issue23.csv      # issue 23 labels (project column)
 
 The held-out mode reads bench/labels/rules_precision_heldout.csv: findings on PyPI sdists that
 were never used to write or tune the rules (ids H*: first round; F*: a second round of fresh
@@ -77,9 +79,15 @@ def _project_dirs(root: Path) -> dict[str, Path]:
     return {p.name: p for p in [*root.glob("*/"), *root.glob("*/*/")] if p.is_dir() and "-" in p.name}
 
 
-def heldout(root: Path) -> None:
-    """Per-rule precision on the held-out labels, and what the current rules still report."""
-    rows = list(csv.DictReader(HELDOUT.open(encoding="utf-8")))
+def heldout(root: Path, labels: Path = HELDOUT) -> None:
+    """Per-rule precision on the held-out labels, and what the current rules still report.
+
+    Label files name the unpacked sdist in a ``corpus`` column (the first rounds) or a ``project``
+    column (issue 23, which also records the scope and the finding's statement and fingerprint).
+    """
+    rows = list(csv.DictReader(labels.open(encoding="utf-8")))
+    for row in rows:
+        row.setdefault("corpus", row.get("project", ""))
     dirs = _project_dirs(root)
     reported: set[tuple[str, str, str]] = set()
     by_project: dict[str, set[str]] = defaultdict(set)
@@ -96,8 +104,8 @@ def heldout(root: Path) -> None:
             if not isinstance(source, Skipped):
                 reported |= {(project, f"{rel}:{f.line}", f.rule.code) for f in checker.raw(source)}
     print(f"{len(rows)} labelled findings from {len(by_project)} projects\n")
-    print("| rule | default | labelled | TP | FP | debatable | precision | still reported | TP | precision now |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| rule | default | labelled | TP | FP | debatable | precision | TP/decided | still reported | TP | precision now |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for code in codes:
         mine = [r for r in rows if r["rule"] == code]
         kept = [r for r in mine if (r["corpus"], r["location"], code) in reported]
@@ -105,13 +113,27 @@ def heldout(root: Path) -> None:
         tp_now = sum(r["verdict"] == "TP" for r in kept)
         now = f"{tp_now / len(kept):.0%}" if kept else "-"
         state = "on" if BY_CODE[code].default_on else "opt-in"
+        decided = count["TP"] + count["FP"]
+        of_decided = f"{count['TP'] / decided:.0%}" if decided else "-"
         print(f"| {code} | {state} | {len(mine)} | {count['TP']} | {count['FP']} | {count['debatable']} | "
-              f"{count['TP'] / len(mine):.0%} | {len(kept)} | {tp_now} | {now} |")
+              f"{count['TP'] / len(mine):.0%} | {of_decided} | {len(kept)} | {tp_now} | {now} |")
+    on = [r for r in rows if BY_CODE[r["rule"]].default_on]
+    print()
+    for scope in sorted({r.get("scope", "") for r in on} - {""}) + ["all scopes"]:
+        mine = [r for r in on if scope in ("all scopes", r.get("scope"))]
+        kept = [r for r in mine if (r["corpus"], r["location"], r["rule"]) in reported]
+        tp, fp = (sum(r["verdict"] == v for r in mine) for v in ("TP", "FP"))
+        tp_now = sum(r["verdict"] == "TP" for r in kept)
+        now = f"{tp_now / len(kept):.0%}" if kept else "-"
+        print(f"Rules on by default, {scope}: {len(mine)} labels, {tp} TP, precision {tp / len(mine):.0%} "
+              f"({tp / max(tp + fp, 1):.0%} of decided); still reported {len(kept)}, precision now {now}")
 
 
 def main() -> None:
-    if len(sys.argv) == 3 and sys.argv[1] == "--heldout":
-        heldout(Path(sys.argv[2]))
+    if len(sys.argv) in (3, 5) and sys.argv[1] == "--heldout":
+        if len(sys.argv) == 5 and sys.argv[3] != "--labels":
+            raise SystemExit("usage: rules_precision.py --heldout DIR [--labels FILE.csv]")
+        heldout(Path(sys.argv[2]), Path(sys.argv[4]) if len(sys.argv) == 5 else HELDOUT)
         return
     rows = list(csv.DictReader(LABELS.open(encoding="utf-8")))
     files: dict[str, set[str]] = defaultdict(set)
