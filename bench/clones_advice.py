@@ -18,6 +18,15 @@ draw of the rest: the advice, what differs, every member, and the first lines of
     python bench/clones_advice.py sample --corpus /work/corpus/clones --count 30 > /tmp/advice_sample.txt
     python bench/clones_advice.py score --corpus /work/corpus/clones
 
+``heldout`` works on the issue-24 labels (``bench/labels/clones_advice_issue24.csv``, the top 30
+families of five projects labelled before the advice was changed for them; standard and figures
+in ``bench/labels/clones_advice_issue24.md``). It prints the figures as labelled, then runs the
+current code, matches each family to a label by its members' lines, judges action and home
+again from the label's verdict and right home, and lists the families of the new top 30 that
+match no label (to be labelled, read in full, before any figure is quoted):
+
+    python bench/clones_advice.py heldout --corpus /work/corpus/heldout-clones
+
 A label's ``verdict`` is ``actionable`` (merging it would help a maintainer), ``benign`` (real
 repetition best left: protocol, data, too small, or different work of one shape) or
 ``not-a-duplicate``; ``advice_right`` is 1 when the action fits the verdict (consolidate or
@@ -42,6 +51,7 @@ from pattern_warden.workspace import Workspace
 
 HERE = Path(__file__).resolve().parent
 LABELS = HERE / "labels" / "clones_advice.csv"
+HELDOUT_LABELS = HERE / "labels" / "clones_advice_issue24.csv"
 #: Project -> (folder under the corpus, package path analysed), in labelling order.
 PROJECTS = {
     "docutils": ("docutils-0.23", "docutils"),
@@ -50,13 +60,24 @@ PROJECTS = {
     "openpyxl": ("openpyxl-3.1.5", "openpyxl"),
     "jinja2": ("jinja2-3.1.6", "src/jinja2"),  # kept aside, labelled last
 }
+#: The issue-24 held-out projects (sdists untarred under the corpus; versions in the folder names).
+HELDOUT = {
+    "rich": ("rich-15.0.0", "rich"),
+    "pylint": ("pylint-4.1.5", "pylint"),
+    "astroid": ("astroid-4.4.0", "astroid"),
+    "networkx": ("networkx-3.6.1", "networkx"),
+    "twisted": ("twisted-26.10.0", "src/twisted"),
+}
+HELDOUT_TOP = 30
+#: A family matches a label when this share of the smaller one's lines are shared.
+MATCH_SHARE = 0.5
 TOP = 10
 SHOWN_LINES = 12
 
 
-def families(corpus: Path, project: str) -> tuple[Path, list[CloneClass]]:
+def families(corpus: Path, project: str, projects: dict[str, tuple[str, str]] = PROJECTS) -> tuple[Path, list[CloneClass]]:
     """The project's root and every family the CLI would print, ranked."""
-    folder, package = PROJECTS[project]
+    folder, package = projects[project]
     root = corpus / folder
     _, found, _ = analyse(Workspace(load_config(root)), [package], DuplicatesOptions(), ShapeCache())
     return root, found
@@ -147,18 +168,111 @@ def score(corpus: Path) -> int:
     return 0
 
 
+Rows = set[tuple[str, int]]
+
+
+def _label_rows(key: str) -> Rows:
+    """The (path, line) pairs of a label's members, from its key ``path:start-end:symbol;...``."""
+    rows: Rows = set()
+    for member in key.split(";"):
+        where, _symbol = member.rsplit(":", 1)
+        path, span = where.rsplit(":", 1)
+        start, end = (int(n) for n in span.split("-"))
+        rows |= {(path, n) for n in range(start, end + 1)}
+    return rows
+
+
+def _family_rows(clone: CloneClass) -> Rows:
+    return {(loc.path, n) for loc in clone.locations for n in range(loc.start_line, loc.end_line + 1)}
+
+
+def _share(a: Rows, b: Rows) -> float:
+    return len(a & b) / min(len(a), len(b))
+
+
+def _ratio(ok: float, n: int) -> str:
+    return f"{ok:g}/{n} = {100 * ok / n:.1f}%" if n else "0/0"
+
+
+def _heldout_figures(labels: list[dict[str, str]]) -> None:
+    """The figures as labelled: advice right (halves count), action and home right, per project and action."""
+    for name, rows in [(p, [r for r in labels if r["project"] == p]) for p in HELDOUT] + [("all", labels)]:
+        merge = [r for r in rows if r["action"] != "leave"]
+        leave = [r for r in rows if r["action"] == "leave"]
+        both = [r for r in rows if r["action_right"] == "1" and r["home_right"] in ("", "1")]
+        print(f"{name}: advice right {_ratio(sum(float(r['advice_right']) for r in rows), len(rows))}; "
+              f"action and home right {_ratio(len(both), len(rows))}; consolidate/extract right "
+              f"{_ratio(sum(float(r['advice_right']) for r in merge), len(merge))}; leave right "
+              f"{_ratio(sum(float(r['advice_right']) for r in leave), len(leave))}")
+    classes: dict[str, int] = {}
+    for row in labels:
+        for cls in filter(None, row["error_class"].split(";")):
+            classes[cls] = classes.get(cls, 0) + 1
+    print("error classes (issue 24 numbering; a family can have several): "
+          + ", ".join(f"{cls}: {n}" for cls, n in sorted(classes.items())))
+
+
+def heldout(corpus: Path) -> int:
+    """The labelled figures, then action and home of the current code judged against the same labels."""
+    with HELDOUT_LABELS.open(encoding="utf-8") as handle:
+        labels = list(csv.DictReader(handle))
+    print("## as labelled (advice of the code the labels were made on)")
+    _heldout_figures(labels)
+    print("## current code (action and home judged automatically from each label's verdict and right home;"
+          " 'what differs' and the reason must be read again where the advice changed)")
+    total = right = merge_total = merge_right = 0
+    for project in HELDOUT:
+        mine = [(row, _label_rows(row["key"])) for row in labels if row["project"] == project]
+        _, found = families(corpus, project, HELDOUT)
+        matched: set[int] = set()
+        unlabelled = []
+        changed = []
+        for rank, clone in enumerate(found, 1):
+            rows = _family_rows(clone)
+            best = max(mine, key=lambda item: _share(rows, item[1]))
+            if _share(rows, best[1]) < MATCH_SHARE:
+                if rank <= HELDOUT_TOP:
+                    unlabelled.append(f"  unlabelled #{rank} {clone.id} {clone.recommendation.action} "
+                                      f"{clone.recommendation.home or ''}")
+                continue
+            row = best[0]
+            matched.add(int(row["rank"]))
+            action, home = clone.recommendation.action, clone.recommendation.home or ""
+            action_ok = (action == "leave") == (row["verdict"] != "actionable")
+            home_ok = action == "leave" or home in row["right_home"].split(";")
+            ok = action_ok and home_ok
+            total += 1
+            right += ok
+            if action != "leave":
+                merge_total += 1
+                merge_right += ok
+            if (action, home) != (row["action"], row["home"]):
+                changed.append(f"  re-read #{rank} (label {row['rank']}): {row['action']} {row['home']} -> "
+                               f"{action} {home} ({'right' if ok else 'wrong'} by the label's verdict)")
+        lost = [r["rank"] for r, _ in mine if int(r["rank"]) not in matched]
+        print(f"{project}: {len(found)} families; {len(matched)} of {len(mine)} labels matched"
+              + (f" (no family for label {', '.join(lost)})" if lost else ""))
+        for line in changed + unlabelled:
+            print(line)
+    print(f"action and home right: {_ratio(right, total)}; of consolidate/extract: {_ratio(merge_right, merge_total)}")
+    return 0
+
+
 def main() -> int:
-    """``sample`` or ``score`` on the corpus folder."""
+    """``sample``, ``score`` or ``heldout`` on the corpus folder."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("action", choices=("sample", "score"))
+    parser.add_argument("action", choices=("sample", "score", "heldout"))
     parser.add_argument("--corpus", type=Path, required=True, help="folder holding the untarred sdists")
     parser.add_argument("--count", type=int, default=30, help="families drawn per project beyond the top ten")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    missing = [f for f, _ in PROJECTS.values() if not (args.corpus / f).is_dir()]
+    projects = HELDOUT if args.action == "heldout" else PROJECTS
+    missing = [f for f, _ in projects.values() if not (args.corpus / f).is_dir()]
     if missing:
         print(f"missing {', '.join(missing)} under {args.corpus}: see the download step in this file", file=sys.stderr)
         return 2
+    if args.action == "heldout":
+        return heldout(args.corpus)
     if args.action == "sample":
         sample(args.corpus, args.count, args.seed)
         return 0

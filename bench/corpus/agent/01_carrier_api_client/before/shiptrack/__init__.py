@@ -1,0 +1,3 @@
+"""Shipment tracking dashboard backend."""
+
+__version__ = "0.3.1"

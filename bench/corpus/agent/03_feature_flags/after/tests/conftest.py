@@ -1,0 +1,3 @@
+import os
+
+os.environ.setdefault("FLAGPOLE_DISABLED", "1")

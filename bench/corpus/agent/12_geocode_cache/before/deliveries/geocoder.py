@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import requests
+
+GEOCODER_URL = os.getenv("GEOCODER_URL", "https://geo.internal.example/v1/search")
+GEOCODER_KEY = os.getenv("GEOCODER_KEY", "")
+
+
+@dataclass(frozen=True)
+class Location:
+    lat: float
+    lon: float
+    formatted: str
+    confidence: float
+
+
+class GeocodingError(Exception):
+    pass
+
+
+def _call_service(address: str, country: str | None = None) -> Location | None:
+    params = {"q": address, "limit": 1, "key": GEOCODER_KEY}
+    if country:
+        params["countrycodes"] = country.lower()
+    try:
+        resp = requests.get(GEOCODER_URL, params=params, timeout=10)
+        resp.raise_for_status()
+    except requests.RequestException as exc:
+        raise GeocodingError(str(exc)) from exc
+    results = resp.json().get("results", [])
+    if not results:
+        return None
+    r = results[0]
+    return Location(
+        lat=float(r["lat"]),
+        lon=float(r["lon"]),
+        formatted=r.get("display_name", address),
+        confidence=float(r.get("confidence", 0.0)),
+    )
+
+
+def geocode(address: str, country: str | None = None) -> Location | None:
+    if not address or not address.strip():
+        return None
+    return _call_service(address, country)

@@ -1,0 +1,30 @@
+from flask import Flask, jsonify, redirect, request, send_file
+import io
+
+from docvault.documents import DocumentError, document_url, open_document, save_document
+
+app = Flask(__name__)
+
+
+@app.post("/documents")
+def upload():
+    f = request.files.get("file")
+    if f is None:
+        return jsonify(error="no file"), 400
+    try:
+        doc = save_document(f.stream, f.filename or "upload", f.mimetype)
+    except DocumentError as exc:
+        return jsonify(error=str(exc)), 400
+    return jsonify(id=doc.id, size=doc.size, sha256=doc.sha256), 201
+
+
+@app.get("/documents/<doc_id>")
+def download(doc_id: str):
+    try:
+        url = document_url(doc_id)
+        if url:
+            return redirect(url, code=302)
+        data = open_document(doc_id)
+    except DocumentError:
+        return jsonify(error="not found"), 404
+    return send_file(io.BytesIO(data), download_name=doc_id)
