@@ -24,7 +24,7 @@ from typing import Protocol
 
 from pathspec import GitIgnoreSpec
 
-from pattern_warden import __version__, budget
+from pattern_warden import __version__, budget, codekind
 from pattern_warden.config import TABLE, Config, RuleSettings
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note, Page
@@ -40,7 +40,7 @@ from pattern_warden.workers import worker_pool
 from pattern_warden.workspace import Skipped, Workspace
 
 #: Bumped whenever a rule's behaviour changes, so that no cache serves stale findings.
-RULES_VERSION = "4"
+RULES_VERSION = "5"
 #: Below this many files to check, a process pool costs more than it saves.
 PARALLEL_MIN_FILES = 150
 _SYNTAX = "SYN001"
@@ -130,6 +130,7 @@ class Checker:
             "tests": GitIgnoreSpec.from_lines(settings.exempt_paths),
             "scripts": GitIgnoreSpec.from_lines(settings.script_paths),
         }
+        self.content_kinds = settings.content_kinds
         self.per_file = [
             (GitIgnoreSpec.from_lines([glob]), frozenset(_validated(f"per-file-ignores.{glob}", codes, config)))
             for glob, codes in settings.per_file_ignores.items()
@@ -161,12 +162,14 @@ class Checker:
             self._narrowed[wanted] = found
         return found
 
-    def disabled(self, path: str) -> set[str]:
-        """Codes that do not apply to ``path``: its exempt groups and per-file ignores."""
-        off: set[str] = set()
-        for group, spec in self.groups.items():
-            if spec.match_file(path):
-                off |= {rule.code for rule in self.rules if group in rule.exempt_in}
+    def disabled(self, path: str, source: SourceFile | None = None) -> set[str]:
+        """Codes that do not apply to ``path``: its exempt groups (by the path settings, and by
+        ``source``'s content when ``content-kinds`` is on) and per-file ignores."""
+        groups = {group for group, spec in self.groups.items() if spec.match_file(path)}
+        if source is not None and self.content_kinds and "tests" not in groups:
+            if codekind.content_kind(source.text, source.tree) in codekind.NON_PRODUCT:
+                groups.add("tests")
+        off: set[str] = {rule.code for rule in self.rules if groups & rule.exempt_in}
         for spec, codes in self.per_file:
             if spec.match_file(path):
                 off |= codes
@@ -175,7 +178,7 @@ class Checker:
     def raw(self, source: SourceFile) -> list[RawFinding]:
         """The findings that survive exemptions, the severity floor and suppression comments."""
         findings = self._collect(source)
-        off = self.disabled(source.path)
+        off = self.disabled(source.path, source)
         hidden = suppress.parse(source.text)
         return [
             f for f in findings
