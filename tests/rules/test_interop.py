@@ -51,7 +51,7 @@ def test_opt_in_rule_runs_only_when_named_exactly(project: Path) -> None:
 
 
 def test_size_rules_skip_tests_and_size_is_never_an_error(project: Path) -> None:
-    long = '"""M."""\n' + "x = 1\n" * 900
+    long = '"""M."""\n' + "def f():\n    return 1\n" * 450
     assert [(c, s) for c, _, s in _found(project, "pkg/big.py", long, select=("DES001",))] == [("DES001", "warning")]
     assert _found(project, "tests/test_big.py", long, select=("DES001",)) == []
     (project / "pyproject.toml").write_text('[tool.pattern-warden.rules]\nexempt-paths = []\n')

@@ -41,6 +41,7 @@ _LOWERCASE_CLASSES = frozenset({
 #: Attributes of external instances whose type is known.
 _ATTRIBUTES = {f"{p}.parent": p for p in PATH_TYPES}
 _MAX_DEPTH = 60
+_CACHING = frozenset({"lru_cache", "cache", "cached", "cached_property", "memoize", "memoized"})
 CHAIN_DEPTH = 3
 
 
@@ -92,9 +93,12 @@ def module_name(rel: str, files: set[str] | frozenset[str] = frozenset(), top: s
 class ProjectModel:
     """What the project's names mean, answered from module summaries (see the module doc)."""
 
-    def __init__(self, summaries: dict[str, dict[str, Any]], paths: dict[str, str]) -> None:
+    def __init__(self, summaries: dict[str, dict[str, Any]], paths: dict[str, str],
+                 digests: dict[str, str] | None = None, top: str = "") -> None:
         self.summaries = summaries
         self.paths = paths  # module -> path relative to the root
+        self.digests = digests or {}  # path -> content hash of the text each summary was made from
+        self.top = top  # the root folder's name (a root that is itself a package names its modules)
         self.modules = {rel: name for name, rel in paths.items()}
         self._index()
         self._memo: dict[str, dict[tuple[str, str], Ref | None]] = {}
@@ -125,15 +129,29 @@ class ProjectModel:
         """A model of one module alone: its own names resolve, other modules' stay external."""
         return cls({summary["name"]: summary}, {summary["name"]: rel})
 
-    def update(self, summaries: dict[str, dict[str, Any]], paths: dict[str, str], removed: Iterable[str] = ()) -> None:
+    def overlay(self, summary: dict[str, Any], rel: str, digest: str) -> ProjectModel:
+        """This model with one module's text replaced (a draft, or a file edited since the build);
+        the original is left as it was."""
+        summaries = {**self.summaries, summary["name"]: summary}
+        paths = {name: path for name, path in self.paths.items() if path != rel}
+        return ProjectModel(summaries, {**paths, summary["name"]: rel}, {**self.digests, rel: digest}, self.top)
+
+    def name_of(self, rel: str) -> tuple[str, bool]:
+        """The module name of file ``rel`` in this project (and whether it is a package)."""
+        files = frozenset(self.modules) | {rel}
+        return module_name(rel, files, self.top)
+
+    def update(self, summaries: dict[str, dict[str, Any]], paths: dict[str, str], removed: Iterable[str] = (),
+               digests: dict[str, str] | None = None) -> None:
         """Take new summaries for edited modules; forget what was resolved in them and, through
         imports, in every module that depends on them."""
         changed = set(summaries) | set(removed)
         for module in removed:
             self.summaries.pop(module, None)
-            self.paths.pop(module, None)
+            self.digests.pop(self.paths.pop(module, ""), None)
         self.summaries.update(summaries)
         self.paths.update(paths)
+        self.digests.update(digests or {})
         self.modules = {rel: name for name, rel in self.paths.items()}
         stale = self._dependents(changed)  # with the old import edges: a dropped import still counts
         self._index()
@@ -143,6 +161,20 @@ class ProjectModel:
         self._effects.clear()  # sums over call chains: rebuilt lazily, function by function
         self._callers = None
         self.reresolved = stale
+
+    def dependencies(self, module: str) -> list[str]:
+        """The project modules ``module`` imports, directly or not, itself excluded, sorted."""
+        seen = {module}
+        todo = [module]
+        while todo:
+            summary = self.summaries.get(todo.pop())
+            for target in _imports(summary) if summary is not None else ():
+                for candidate in _prefixes(target):
+                    if candidate in self.summaries and candidate not in seen:
+                        seen.add(candidate)
+                        todo.append(candidate)
+        seen.discard(module)
+        return sorted(seen)
 
     def _dependents(self, changed: set[str]) -> set[str]:
         seen = set(changed)
@@ -234,7 +266,12 @@ class ProjectModel:
         for star in self.summaries[module]["stars"]:
             if star in self.summaries and name in self.summaries[star]["scopes"][""]["b"]:
                 return self._lookup(star, name, "")
-        return ("name", f"builtins.{name}") if name in _BUILTINS else None
+        if name in _BUILTINS:
+            return ("name", f"builtins.{name}")
+        # Bound nowhere: a global set at run time, or a snippet that leaves out its imports
+        # (`asyncio.create_task(...)` in a doc). Its name is all there is; behind a star import
+        # from outside the project it could be anything.
+        return None if self.summaries[module]["stars"] else ("name", name)
 
     def _bound(self, module: str, bindings: list[Binding]) -> Ref | None:
         if self._depth > _MAX_DEPTH:
@@ -377,6 +414,14 @@ class ProjectModel:
         found = self.defs.get(name or "")
         return found is not None and self.summaries[found[0]]["scopes"][found[1]]["k"] == "def"
 
+    def follows(self, name: str | None) -> bool:
+        """True for a project sync function whose effects count at its call sites: not a
+        coroutine, not a class, and not cached (`@lru_cache`: its I/O runs once, not per call)."""
+        if not self.is_sync_function(name):
+            return False
+        module, sid = self.defs[name]  # type: ignore[index]
+        return not set(self.summaries[module]["scopes"][sid].get("d", ())) & _CACHING
+
     def effects(self, name: str, depth: int = CHAIN_DEPTH) -> list[Effect]:
         """What the project function ``name`` does: each effect once, with its evidence, following
         calls of the project's own sync functions until ``depth`` functions are on the chain."""
@@ -400,7 +445,7 @@ class ProjectModel:
                 if (kind, callee) not in seen:
                     seen.add((kind, callee))
                     result.append(Effect(kind, callee, (name,), path, line))
-            elif depth > 1 and callee != name and self.is_sync_function(callee):
+            elif depth > 1 and callee != name and self.follows(callee):
                 for effect in self.effects(callee, depth - 1):  # type: ignore[arg-type]
                     if (effect.kind, effect.callee) not in seen:
                         seen.add((effect.kind, effect.callee))
@@ -434,6 +479,13 @@ class ProjectModel:
                         index.setdefault(site.callee, []).append(site)
             self._callers = index
         return self._callers.get(name, [])
+
+
+def _prefixes(name: str) -> Iterator[str]:
+    """``a.b.c``, ``a.b``, ``a``: the modules an imported name may live in."""
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        yield ".".join(parts[:cut])
 
 
 def _imports(summary: dict[str, Any]) -> Iterator[str]:

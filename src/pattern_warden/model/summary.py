@@ -21,7 +21,7 @@ import ast
 from typing import Any
 
 #: Bumped whenever the summary's format or content changes, so no cache serves a stale one.
-SUMMARY_VERSION = "1"
+SUMMARY_VERSION = "2"
 
 Spec = tuple[Any, ...]
 Binding = tuple[Any, ...]
@@ -214,6 +214,7 @@ class _Summariser:
             return
         entry = self.scope(sid, "async" if isinstance(node, ast.AsyncFunctionDef) else "def", qual, parent_sid)
         entry["ret"] = annotation_spec(node.returns)
+        entry["d"] = [name for name in map(_decorator_name, node.decorator_list) if name]
         args = node.args
         positional = [*args.posonlyargs, *args.args]
         decorators = {d.id for d in node.decorator_list if isinstance(d, ast.Name)}
@@ -242,6 +243,14 @@ class _Summariser:
                 spec = spec_of(inner.func)
                 if spec is not None:
                     entry["c"].append((inner.lineno, inner.col_offset, inner.end_lineno, inner.end_col_offset, spec))
+
+
+def _decorator_name(node: ast.expr) -> str | None:
+    """The last name of a decorator: `lru_cache` for `@functools.lru_cache(maxsize=1)`."""
+    spec = spec_of(node)
+    if spec is not None and spec[0] == "c":
+        spec = spec[1]
+    return spec[-1] if spec is not None else None
 
 
 def summarise(tree: ast.Module, module: str, package: bool) -> dict[str, Any]:
