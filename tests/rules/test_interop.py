@@ -44,7 +44,7 @@ def test_every_published_ruff_code_maps_to_a_rule() -> None:
 
 
 def test_opt_in_rule_runs_only_when_named_exactly(project: Path) -> None:
-    code = '"""M."""\ndef _f(rows):\n    out = ""\n    for r in rows:\n        out += str(r)\n    return out\n'
+    code = '"""M."""\ndef _f(page, rows):\n    for r in rows:\n        page.out += str(r) + ","\n'
     assert "RES005" not in {c for c, _, _ in _found(project, "pkg/a.py", code)}
     assert "RES005" not in {c for c, _, _ in _found(project, "pkg/a.py", code, select=("RES",))}
     assert "RES005" in {c for c, _, _ in _found(project, "pkg/a.py", code, select=("RES005",))}

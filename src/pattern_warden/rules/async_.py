@@ -297,6 +297,12 @@ def _cancelled_names(func: ast.AST) -> set[str]:
 _SUSPENDS = (ast.Await, ast.AsyncFor, ast.AsyncWith)
 
 
+def _returns_value(handler: ast.ExceptHandler) -> bool:
+    """The handler returns a result (not None): the caller takes the cancelled task for a finished one."""
+    return any(isinstance(n, ast.Return) and n.value is not None and not _is_none(n.value)
+               for n in walk_local(handler.body))
+
+
 def _hands_on(handler: ast.ExceptHandler, ctx: Context) -> bool:
     """The handler passes the exception on: to any call (a converter that re-raises, a future, a
     queue, `Error(exc)` in a holder), by assignment, or through sys.exc_info(); or it absorbs the
@@ -319,7 +325,9 @@ def _hands_on(handler: ast.ExceptHandler, ctx: Context) -> bool:
 class SwallowedCancellation(Rule):
     """Finds `except` clauses inside `async def` that catch `asyncio.CancelledError`, `BaseException`
     or everything around an `await`, and neither re-raise nor hand the exception on (to a future,
-    a variable, a queue). Reaping a task the function cancelled itself is allowed."""
+    a variable, a queue), and then go on working: inside a loop, or with more statements after
+    the `try`. A coroutine whose `try` is its last statement simply ends when cancelled, and
+    reaping a task the function cancelled itself (`task.cancel(); await task`) is allowed."""
 
     code = "ASY004"
     name = "swallowed-cancellation"
@@ -344,11 +352,18 @@ class SwallowedCancellation(Rule):
         "async def f(fut):\n    try:\n        await g()\n    except BaseException as exc:\n        fut.set_exception(exc)\n",
         "async def f(sock):\n    try:\n        await sock.recv(1)\n    except BaseException as exc:\n"
         "        convert_error(exc)\n",
+        "import asyncio\nasync def worker(queue):\n    try:\n        while True:\n            await queue.get()\n"
+        "    except asyncio.CancelledError:\n        return None\n",
+        "import asyncio\nclass Poller:\n    async def stop(self):\n        self._task.cancel()\n"
+        "        try:\n            await self._task\n        except asyncio.CancelledError:\n            pass\n",
     )
     INVALID = (
-        Invalid("import asyncio\nasync def f():\n    try:\n        await g()\n    except asyncio.CancelledError:\n"
-                "        return None\n", 5, 5),
-        Invalid("async def f():\n    try:\n        await g()\n    except BaseException:\n        log.exception('x')\n", 4, 5),
+        Invalid("import asyncio\nasync def f():\n    while True:\n        try:\n            await g()\n"
+                "        except asyncio.CancelledError:\n            continue\n", 6, 9),
+        Invalid("async def f():\n    try:\n        await g()\n    except BaseException:\n        log.exception('x')\n"
+                "    await h()\n", 4, 5),
+        Invalid("import asyncio\nasync def stubborn():\n    try:\n        await asyncio.sleep(10)\n"
+                "    except asyncio.CancelledError:\n        return 'kept going'\n", 5, 5),
     )
 
     def visit_Try(self, node: ast.Try, ctx: Context) -> None:
@@ -364,6 +379,8 @@ class SwallowedCancellation(Rule):
                 continue
             if handler.type is not None and ctx.qualname(handler.type) == "Exception":
                 continue
+            if self._ends_here(node, ctx) and not _returns_value(handler):
+                continue  # the task simply ends when cancelled: nothing runs on as if it were not
             if cancelled_here is None:
                 cancelled_here = _cancelled_names(ctx.function)
             if self._awaits_cancelled(node, cancelled_here):
@@ -371,6 +388,24 @@ class SwallowedCancellation(Rule):
             ctx.report(self, handler, end=handler.type or None)
 
     visit_TryStar = visit_Try
+
+    @staticmethod
+    def _ends_here(node: ast.Try, ctx: Context) -> bool:
+        """The `try` is the coroutine's last statement, outside any loop: after the handler the
+        coroutine returns (blocks such as `with` or `if` that end the function count as last)."""
+        function = ctx.function
+        current: ast.AST = node
+        for parent in reversed(ctx.stack):
+            if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)):
+                return False
+            block = next((b for b in (getattr(parent, f, None) for f in ("body", "orelse", "finalbody"))
+                          if isinstance(b, list) and current in b), None)
+            if block is None or block[-1] is not current:
+                return False
+            if parent is function:
+                return True
+            current = parent
+        return False
 
     @staticmethod
     def _awaits_cancelled(node: ast.Try, cancelled: set[str]) -> bool:
