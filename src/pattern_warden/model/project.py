@@ -110,17 +110,19 @@ class ProjectModel:
 
     def _index(self) -> None:
         self.defs: dict[str, tuple[str, str]] = {}
-        self._below: dict[str, set[str]] = {}  # module -> importers of it or of names inside it
-        self._exact: dict[str, set[str]] = {}  # imported name -> its importers
+        self._edges: dict[str, set[str]] = {}  # module -> the project modules its names resolve through
+        self._importers: dict[str, set[str]] = {}
         for module, summary in self.summaries.items():
             for sid, scope in summary["scopes"].items():
                 if sid:
                     self.defs[f"{module}.{scope['q']}"] = (module, sid)
+            edges = self._edges.setdefault(module, set())
             for target in set(_imports(summary)):
-                self._exact.setdefault(target, set()).add(module)
-                parts = target.split(".")
-                for cut in range(1, len(parts) + 1):
-                    self._below.setdefault(".".join(parts[:cut]), set()).add(module)
+                # through the longest prefix that is a project module: `from pkg.mod import f` -> pkg.mod
+                found = next((c for c in _prefixes(target) if c in self.summaries), None)
+                if found is not None:
+                    edges.add(found)
+                    self._importers.setdefault(found, set()).add(module)
 
     # -- building ----------------------------------------------------------------------
 
@@ -153,9 +155,9 @@ class ProjectModel:
         self.paths.update(paths)
         self.digests.update(digests or {})
         self.modules = {rel: name for name, rel in self.paths.items()}
-        stale = self._dependents(changed)  # with the old import edges: a dropped import still counts
+        stale = self.dependents(changed)  # with the old import edges: a dropped import still counts
         self._index()
-        stale |= self._dependents(changed)
+        stale |= self.dependents(changed)
         for module in stale:
             self._memo.pop(module, None)
         self._effects.clear()  # sums over call chains: rebuilt lazily, function by function
@@ -163,20 +165,20 @@ class ProjectModel:
         self.reresolved = stale
 
     def dependencies(self, module: str) -> list[str]:
-        """The project modules ``module`` imports, directly or not, itself excluded, sorted."""
+        """The project modules ``module``'s names resolve through, directly or not, itself
+        excluded, sorted (the edges ``update`` follows the other way)."""
         seen = {module}
         todo = [module]
         while todo:
-            summary = self.summaries.get(todo.pop())
-            for target in _imports(summary) if summary is not None else ():
-                for candidate in _prefixes(target):
-                    if candidate in self.summaries and candidate not in seen:
-                        seen.add(candidate)
-                        todo.append(candidate)
+            for candidate in self._edges.get(todo.pop(), ()):
+                if candidate not in seen:
+                    seen.add(candidate)
+                    todo.append(candidate)
         seen.discard(module)
         return sorted(seen)
 
-    def _dependents(self, changed: set[str]) -> set[str]:
+    def dependents(self, changed: set[str]) -> set[str]:
+        """``changed`` and every module that imports one of them, directly or not."""
         seen = set(changed)
         todo = list(changed)
         while todo:
@@ -188,12 +190,8 @@ class ProjectModel:
         return seen
 
     def _importers_of(self, module: str) -> Iterator[str]:
-        """Modules importing ``module``, a name in it, or a package above it (``import pkg``
-        reaches ``pkg.mod`` as an attribute)."""
-        yield from self._below.get(module, ())
-        parts = module.split(".")
-        for cut in range(1, len(parts)):
-            yield from self._exact.get(".".join(parts[:cut]), ())
+        """Modules whose names resolve through ``module``."""
+        yield from self._importers.get(module, ())
 
     # -- names -------------------------------------------------------------------------
 
@@ -491,6 +489,7 @@ def _prefixes(name: str) -> Iterator[str]:
 def _imports(summary: dict[str, Any]) -> Iterator[str]:
     """The modules (and names in them) a module's imports name, for its dependents."""
     yield from summary["stars"]
+    yield from summary.get("dotted", ())
     for scope in summary["scopes"].values():
         for bindings in scope["b"].values():
             for binding in bindings:

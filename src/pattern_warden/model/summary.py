@@ -21,7 +21,7 @@ import ast
 from typing import Any
 
 #: Bumped whenever the summary's format or content changes, so no cache serves a stale one.
-SUMMARY_VERSION = "2"
+SUMMARY_VERSION = "3"
 
 Spec = tuple[Any, ...]
 Binding = tuple[Any, ...]
@@ -87,6 +87,7 @@ class _Summariser:
         self.package = package
         self.scopes: dict[str, dict[str, Any]] = {}
         self.stars: list[str] = []
+        self.dotted: set[str] = set()
 
     def scope(self, sid: str, kind: str, qual: str, parent: str | None) -> dict[str, Any]:
         entry: dict[str, Any] = {"k": kind, "q": qual, "p": parent, "b": {}}
@@ -139,6 +140,8 @@ class _Summariser:
                 else:
                     head = alias.name.partition(".")[0]
                     self.bind(entry, head, ("import", head))
+                    if head != alias.name:
+                        self.dotted.add(alias.name)  # `import a.b.c` binds `a`; code reaches a.b.c by attribute
             return
         base = absolute(self.module, self.package, node.level, node.module)
         for alias in node.names:
@@ -258,4 +261,4 @@ def summarise(tree: ast.Module, module: str, package: bool) -> dict[str, Any]:
     summariser = _Summariser(module, package)
     summariser.module_scope(tree)
     return {"v": SUMMARY_VERSION, "name": module, "package": package, "scopes": summariser.scopes,
-            "stars": summariser.stars}
+            "stars": summariser.stars, "dotted": sorted(summariser.dotted)}
