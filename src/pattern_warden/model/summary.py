@@ -20,6 +20,8 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from pattern_warden.astwalk import children
+
 #: Bumped whenever the summary's format or content changes, so no cache serves a stale one.
 SUMMARY_VERSION = "3"
 
@@ -27,7 +29,13 @@ Spec = tuple[Any, ...]
 Binding = tuple[Any, ...]
 UNKNOWN: Binding = ("unknown",)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_BARRIERS = (*_DEFS, ast.Lambda)
+_DEF_TYPES = frozenset(_DEFS)
+_LEAVES = frozenset({ast.Name, ast.Constant, ast.Lambda, ast.Pass, ast.Break, ast.Continue})
+_IMPORTS = frozenset({ast.Import, ast.ImportFrom})
+_GLOBALS = frozenset({ast.Global, ast.Nonlocal})
+_ASSIGNING = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor,
+                        ast.comprehension, ast.NamedExpr, ast.ExceptHandler})
+_RECORDED = frozenset({ast.Call, ast.Raise})
 
 
 def spec_of(node: ast.AST | None) -> Spec | None:
@@ -111,21 +119,24 @@ class _Summariser:
         todo: list[ast.AST] = list(nodes)
         while todo:
             node = todo.pop()
-            if isinstance(node, _DEFS):
-                self.bind(entry, node.name, ("def", sid_of(node)))
-                self.define(node, sid, entry)
-                todo.extend(node.decorator_list)
+            kind = type(node)
+            if kind in _LEAVES:
+                continue  # most nodes of a tree: nothing bound, nothing called, no children that matter
+            if kind in _DEF_TYPES:
+                self.bind(entry, node.name, ("def", sid_of(node)))  # type: ignore[attr-defined]
+                self.define(node, sid, entry)  # type: ignore[arg-type]
+                todo.extend(node.decorator_list)  # type: ignore[attr-defined]
                 continue
-            if isinstance(node, ast.Lambda):
+            if kind in _IMPORTS:
+                self.imports(node, entry)  # type: ignore[arg-type]
                 continue
-            if isinstance(node, (ast.Global, ast.Nonlocal)):
-                declared_global.update(node.names)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                self.imports(node, entry)
-            else:
+            if kind in _GLOBALS:
+                declared_global.update(node.names)  # type: ignore[attr-defined]
+            elif kind in _ASSIGNING:
                 self.assignments(node, sid, entry)
+            elif kind in _RECORDED:
                 self.record(node, entry)
-            todo.extend(ast.iter_child_nodes(node))
+            todo.extend(children(node))
         for name in declared_global:
             entry["b"].pop(name, None)
         if "c" in entry:
