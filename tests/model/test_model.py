@@ -122,3 +122,10 @@ def test_the_model_outlives_the_process_in_the_disk_cache(project: Path) -> None
     second = ModelBuilder()
     model = second.build(workspace, DiskCache(project))
     assert second.summarised == 0 and "app.db.Pool.connect" in model.defs
+
+
+def test_a_class_built_on_a_function_result_is_unknown_not_an_error(project: Path) -> None:
+    write_tree(project, {"m.py": "def factory():\n    return object\n\nclass C(factory):\n    def run(self):\n"
+                                 "        return self.missing()\n"})
+    model = ModelBuilder().build(Workspace(load_config(project)))
+    assert [c.callee for c in model.callees("m.C.run")] == [None]

@@ -349,6 +349,8 @@ class ProjectModel:
                 return ("name", f"{owner}.{attr}")  # inherited from an external class
             module, sid = found
             scope = self.summaries[module]["scopes"][sid]
+            if scope["k"] != "class":
+                return None
             if attr in scope["b"]:
                 bindings = scope["b"][attr]
                 if all(b[0] == "def" for b in bindings):
@@ -371,6 +373,8 @@ class ProjectModel:
                 continue
             module, sid = found
             scope = self.summaries[module]["scopes"][sid]
+            if scope["k"] != "class":
+                continue  # a base made by a project function: what it returns is not known
             for base in scope["bases"]:
                 ref = self._spec(module, base, scope["p"] or "")
                 if ref is not None and ref[0] == "name" and ref[1] != "builtins.object":
