@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from pattern_warden.model.effects import BLOCKING, FILE, NETWORK, SLEEP, STDIN, SUBPROCESS, effect_of
-from pattern_warden.rules.base import Context, Invalid, Rule, Severity, walk_local
+from pattern_warden.rules.base import Context, Invalid, Rule, Severity, called_name, walk_local
 from pattern_warden.rules.errors import catches_broadly, contains_raise
 
 _SPAWN_WAITING = frozenset({f"os.spawn{kind}" for kind in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")})
@@ -217,6 +217,8 @@ class ThreadLockInAsync(Rule):
 
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"})
+#: The last names of every call ASY003 judges (a call named otherwise is not resolved at all).
+_TIMEOUT_CALLS = _HTTP_VERBS | {"urlopen", "ClientSession", "Client", "AsyncClient"}
 
 
 def _keyword(node: ast.Call, name: str) -> ast.keyword | None:
@@ -260,6 +262,8 @@ class NetworkWithoutTimeout(Rule):
     )
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
+        if called_name(node) not in _TIMEOUT_CALLS and not isinstance(node.func, ast.Name):
+            return  # most method calls: no need to ask what they are (a plain name may be an alias)
         name = ctx.resolve(node.func) or ""  # what the name is, not how it is spelled
         if any(kw.arg is None for kw in node.keywords):
             return  # **kwargs may carry the timeout
@@ -501,6 +505,9 @@ class FireAndForgetTask(Rule):
 def _spawns(call: ast.Call, ctx: Context) -> bool:
     """A call that starts a task the loop holds only weakly: asyncio's spawners, or `create_task`
     on something that is evidently an event loop."""
+    if called_name(call) not in ("create_task", "ensure_future", "run_coroutine_threadsafe") and not isinstance(
+            call.func, ast.Name):
+        return False  # an alias (`from asyncio import create_task as spawn`) is a plain name: asked below
     if ctx.resolve(call.func) in _SPAWNERS | _THREADSAFE:
         return True
     if not (isinstance(call.func, ast.Attribute) and call.func.attr == "create_task"):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ast
 
-from pattern_warden.model.effects import is_logging
-from pattern_warden.rules.base import Context, Edit, Fix, Invalid, Options, Rule, ScopeNames, Severity, docstring_node, is_str
+from pattern_warden.model.effects import LOG_METHODS, is_logging
+from pattern_warden.rules.base import (
+    Context, Edit, Fix, Invalid, Options, Rule, ScopeNames, Severity, called_name, docstring_node, is_str,
+)
 
 
 def _timezone_expr(ctx: Context) -> tuple[str, Edit | None]:
@@ -122,6 +124,8 @@ def _log_method(node: ast.Call, ctx: Context) -> str | None:
     logging API: `log.info(...)` on a `logging.getLogger()` logger (a module variable, an
     import, a `self.log` set in `__init__`), `logging.log(...)`, `info(...)` imported from logging.
     Another library's `log(...)` formats differently, so it is never judged by its name."""
+    if called_name(node) not in LOG_METHODS:
+        return None  # by far most calls: no need to ask what they are
     name = ctx.resolve(node.func)
     return name.rpartition(".")[2] if is_logging(name) else None
 
