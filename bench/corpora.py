@@ -34,5 +34,5 @@ def corpora() -> dict[str, tuple[Path, list[str]]]:
 def bench_config(root: Path, excludes: list[str], exempt: bool = True) -> Config:
     """Our settings for a corpus; ``exempt=False`` turns off the test/script exemptions so a rule's
     detection logic can be compared with a peer that has no such exemptions."""
-    rules = RuleSettings() if exempt else RuleSettings(exempt_paths=[], script_paths=[])
+    rules = RuleSettings() if exempt else RuleSettings(exempt_paths=[], script_paths=[], content_kinds=False)
     return Config(root=root.resolve(), settings=Settings(exclude=excludes, rules=rules))

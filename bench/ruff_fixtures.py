@@ -55,7 +55,7 @@ from pattern_warden.config import Config, RuleSettings, Settings
 from pattern_warden.rules.engine import Checker, CheckOptions
 from pattern_warden.workspace import Skipped, Workspace
 root = Path(sys.argv[1]).resolve()
-config = Config(root=root, settings=Settings(rules=RuleSettings(exempt_paths=[], script_paths=[])))
+config = Config(root=root, settings=Settings(rules=RuleSettings(exempt_paths=[], script_paths=[], content_kinds=False)))
 workspace = Workspace(config)
 checker = Checker(config, CheckOptions(select=tuple(sys.argv[2].split(","))))
 for path in workspace.discover(["."]).files:

@@ -9,7 +9,8 @@ from pathlib import Path
 from pattern_warden.clones.models import CloneClass
 from pattern_warden.clones.render import duplicates_text, similar_text
 from pattern_warden.clones.similar import find_similar
-from pattern_warden.config import is_test_path, load_config
+from pattern_warden.codekind import is_test_path
+from pattern_warden.config import load_config
 from pattern_warden.workspace import Workspace
 from tests.test_clones import LOADER, run, write
 

@@ -15,6 +15,7 @@ from typing import Literal
 from pathspec import GitIgnoreSpec
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pattern_warden import codekind
 from pattern_warden.errors import WardenError
 
 TABLE = "tool.pattern-warden"
@@ -43,23 +44,11 @@ class Limits(_Section):
     cache_bytes: int = Field(64 * 1024 * 1024, ge=1024, description="Source bytes of parsed files kept in memory.")
 
 
-#: Test code, the one definition (gitignore-style): a package's ``testing/`` module ships test
-#: helpers as library code, so it is not test code.
-TEST_PATHS = ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py")
-_TEST_SPEC = GitIgnoreSpec.from_lines(TEST_PATHS)
-
-
-def is_test_path(rel: str) -> bool:
-    """True for test code (``TEST_PATHS``), given a path relative to the root."""
-    return _TEST_SPEC.match_file(rel)
-
-
-#: Test code, documentation, examples and fixtures: exempt from rules about production code.
-DEFAULT_EXEMPT_PATHS = (*TEST_PATHS, "testing/", "docs/", "doc/", "examples/", "example/", "fixtures/", "t/")
-#: Scripts and command-line modules: they own their stdout and their sys.path.
-DEFAULT_SCRIPT_PATHS = (
-    "scripts/", "bin/", "bench/", "tools/", "__main__.py", "cli.py", "*_cli.py", "cli/", "setup.py", "manage.py",
-)
+#: Non-product code (tests, test support, fixtures, benchmarks, docs, examples, generated files):
+#: exempt from rules about production code. The one definition is ``codekind``.
+DEFAULT_EXEMPT_PATHS = codekind.patterns(codekind.NON_PRODUCT)
+#: Scripts, command-line modules and benchmarks: they own their stdout and their sys.path.
+DEFAULT_SCRIPT_PATHS = codekind.patterns(codekind.SCRIPT_KINDS)
 
 
 class RuleSettings(_Section):
@@ -80,6 +69,10 @@ class RuleSettings(_Section):
     )
     script_paths: list[str] = Field(
         default_factory=lambda: list(DEFAULT_SCRIPT_PATHS), description="Scripts and CLIs (print, sys.path)."
+    )
+    content_kinds: bool = Field(
+        True, description="Also tell non-product code by content: generated headers, data catalogues, "
+                          "modules that import pytest or define its hooks."
     )
     fail_on: Literal["info", "warning", "error"] = Field("warning", description="CLI exits 1 at this severity.")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pattern_warden.clones.index import ShapeCache
 from pattern_warden.clones.normalize import Shape, shape_of
-from pattern_warden.config import is_test_path
+from pattern_warden.codekind import is_test_path
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note
 from pattern_warden.source import SourceFile

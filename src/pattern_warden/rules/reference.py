@@ -63,11 +63,16 @@ def rule_index() -> RuleIndex:
     return RuleIndex(count=len(ALL_RULES), rules=[rule_info(rule) for rule in ALL_RULES])
 
 
+#: What each exemption group of ``Rule.exempt_in`` covers, as the docs name it.
+_GROUPS = {"tests": "non-product code (tests, test support, fixtures, benchmarks, docs, examples, generated files)",
+           "scripts": "scripts (scripts, CLI modules, `__main__.py`, benchmarks)"}
+
+
 def rule_markdown(rule: type[Rule], heading: str = "#") -> str:
     """One rule's documentation: what it does, why, an example, what to write instead."""
     info = rule_info(rule)
     example = rule.INVALID[0]
-    exempt = f" Not applied in: {', '.join(sorted(rule.exempt_in))} paths." if rule.exempt_in else ""
+    exempt = f" Not applied in: {', '.join(_GROUPS[g] for g in sorted(rule.exempt_in))}." if rule.exempt_in else ""
     parts = [
         f"{heading} {rule.code} {rule.name}",
         "",
@@ -116,8 +121,13 @@ def rules_markdown() -> str:
         "`# noqa` silences every rule on its line.",
         "",
         "Severity: **error**, a bug or security hole is likely; **warning**, a probable problem;",
-        "**info**, style. Size rules (DES001, DES003) and the rules about production code skip test,",
-        "doc and example paths (`exempt-paths`; set it to `[]` to check them).",
+        "**info**, style. Size rules (DES001, DES003) and the rules about production code skip",
+        "non-product code, defined once in `codekind.py`: tests, test support shipped in a package",
+        "(`testing/`, `_testbase`, modules that import pytest or define its hooks), fixtures,",
+        "benchmarks, docs, examples and generated files (`DO NOT EDIT` headers, `_pb2`, data",
+        "catalogues). Each rule below says where it does not apply; every other rule applies there",
+        "too. `exempt-paths` and `script-paths` hold the path patterns (set them to `[]` and",
+        "`content-kinds = false` to check everything).",
         "",
         "Default: an opt-in rule runs only when its exact code is selected (`select = [\"ERR003\"]`,",
         "`--select ERR003`), as with Ruff's opt-in rules; `ALL`, prefixes and families leave it out.",

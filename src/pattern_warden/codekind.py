@@ -1,0 +1,174 @@
+"""What kind of code a file holds: product code, or tests, test support, fixtures, benchmarks,
+docs, examples, generated files and scripts.
+
+This is the one definition. Rules about production code skip the non-product kinds, the clone
+engine leaves tests out, and a user's ``exempt-paths`` / ``script-paths`` settings are gitignore
+patterns that default to the path lists below. A path alone says most of it (``tests/``,
+``bench/``); the content says the rest, because a package ships its test helpers and generated
+tables under ordinary names: a module that imports pytest or defines pytest hooks, a
+``DO NOT EDIT`` header, or a module that is almost all literal data.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+import re
+from functools import lru_cache
+
+from pathspec import GitIgnoreSpec
+
+
+class Kind(enum.StrEnum):
+    """What a file is for."""
+
+    PRODUCT = "product"
+    TEST = "test"
+    TEST_SUPPORT = "test-support"
+    FIXTURE = "fixture"
+    BENCHMARK = "benchmark"
+    DOCS = "docs"
+    EXAMPLE = "example"
+    GENERATED = "generated"
+    SCRIPT = "script"
+
+
+#: Tests themselves (gitignore-style). The clone engine leaves these out unless asked.
+TEST_PATHS = ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py")
+#: Path patterns per kind, first match wins. A package's ``testing`` module or ``_testbase``
+#: ships test helpers as library files; they are not the product.
+PATH_KINDS: tuple[tuple[Kind, tuple[str, ...]], ...] = (
+    (Kind.TEST, TEST_PATHS),
+    (Kind.FIXTURE, ("fixtures/", "t/", "testdata/", "test_data/")),
+    (Kind.TEST_SUPPORT, ("testing/", "testing.py", "_testing/", "_testing.py", "*testbase.py", "testutils.py",
+                         "testutils/", "pytest_plugin.py", "pytest_plugin/", "*_pytest_plugin.py")),
+    (Kind.BENCHMARK, ("bench/", "benchmarks/", "benchmark/", "asv_bench/", "bench_*.py", "benchmark_*.py")),
+    (Kind.DOCS, ("docs/", "doc/", "docs_src/")),
+    (Kind.EXAMPLE, ("examples/", "example/")),
+    (Kind.GENERATED, ("*_pb2.py", "*_pb2_grpc.py", "*_pb2.pyi", "*_pb2_grpc.pyi")),
+    (Kind.SCRIPT, ("scripts/", "bin/", "tools/", "__main__.py", "cli.py", "*_cli.py", "cli/", "setup.py",
+                   "manage.py", "noxfile.py")),
+)
+#: Kinds that are not production code: rules about production code skip them.
+NON_PRODUCT = frozenset({Kind.TEST, Kind.TEST_SUPPORT, Kind.FIXTURE, Kind.BENCHMARK, Kind.DOCS, Kind.EXAMPLE,
+                         Kind.GENERATED})
+#: Kinds that own their process: printing, `sys.path` edits and `sys.exit` are theirs to do.
+SCRIPT_KINDS = frozenset({Kind.SCRIPT, Kind.BENCHMARK})
+
+
+def patterns(kinds: frozenset[Kind]) -> tuple[str, ...]:
+    """The path patterns of ``kinds``, in table order (the defaults of the path settings)."""
+    return tuple(p for kind, globs in PATH_KINDS if kind in kinds for p in globs)
+
+
+_SPECS = tuple((kind, GitIgnoreSpec.from_lines(globs)) for kind, globs in PATH_KINDS)
+_TEST_SPEC = GitIgnoreSpec.from_lines(TEST_PATHS)
+
+
+def is_test_path(rel: str) -> bool:
+    """True for a test file itself (``TEST_PATHS``), given a path relative to the root."""
+    return _TEST_SPEC.match_file(rel)
+
+
+@lru_cache(maxsize=65_536)
+def path_kind(rel: str) -> Kind:
+    """The kind a path relative to the root says, PRODUCT when it says nothing."""
+    return next((kind for kind, spec in _SPECS if spec.match_file(rel)), Kind.PRODUCT)
+
+
+# -- content ---------------------------------------------------------------------------------
+
+#: A generator's header: in a comment, or opening the module docstring.
+_GENERATED = re.compile(r"(?i)\b(do not edit|@generated|auto-?generated|(code |file )?generated (by|from|with))\b")
+_HEADER_LINES = 12
+#: A data catalogue: this many lines at least, nearly all of them literal data.
+CATALOGUE_LINES = 400
+CATALOGUE_SHARE = 0.85
+_TEST_IMPORTS = frozenset({"pytest", "_pytest", "pytest_asyncio"})
+_TEST_BASES = frozenset({"TestCase", "IsolatedAsyncioTestCase"})
+
+
+def content_kind(text: str, tree: ast.Module | None) -> Kind:
+    """The kind the content says (generated, test support, or PRODUCT for anything else)."""
+    if _generated_header(text):
+        return Kind.GENERATED
+    if tree is None:
+        return Kind.PRODUCT
+    if _is_catalogue(tree, text.count("\n") + 1):
+        return Kind.GENERATED
+    if _supports_tests(tree):
+        return Kind.TEST_SUPPORT
+    return Kind.PRODUCT
+
+
+def kind_of(rel: str, text: str | None = None, tree: ast.Module | None = None) -> Kind:
+    """The kind of a file: by its path first, then (given its text) by its content."""
+    kind = path_kind(rel)
+    if kind is Kind.PRODUCT and text is not None:
+        return content_kind(text, tree)
+    return kind
+
+
+def is_product(rel: str, text: str | None = None, tree: ast.Module | None = None) -> bool:
+    """True for production code: neither test, support, fixture, benchmark, docs, example nor generated."""
+    return kind_of(rel, text, tree) not in NON_PRODUCT
+
+
+def _generated_header(text: str) -> bool:
+    head = text[:4000].splitlines()[:_HEADER_LINES]
+    in_doc = False
+    for number, line in enumerate(head):
+        stripped = line.strip()
+        if stripped.startswith("#") and _GENERATED.search(stripped):
+            return True
+        if stripped.startswith(('"""', "'''", 'r"""')) and (number < 3):
+            in_doc = True
+            stripped = stripped.lstrip("r").strip("\"'").strip()
+        if in_doc and stripped and _GENERATED.match(stripped.lower().removeprefix("this file is ")
+                                                    .removeprefix("this module is ").removeprefix("this module was ")
+                                                    .removeprefix("this file was ")):
+            return True
+        if in_doc and stripped:
+            in_doc = False  # only the docstring's first sentence counts: "Tokens generated by ..." later is prose
+    return False
+
+
+def _literal(node: ast.AST) -> bool:
+    """Data: constants, names, and containers or calls built only of data."""
+    if isinstance(node, (ast.Constant, ast.Name, ast.Attribute)):
+        return True
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return all(_literal(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(k is None or _literal(k) for k in node.keys) and all(_literal(v) for v in node.values)
+    if isinstance(node, ast.Call):
+        return all(_literal(a) for a in node.args) and all(_literal(k.value) for k in node.keywords)
+    if isinstance(node, ast.UnaryOp):
+        return _literal(node.operand)
+    return False
+
+
+def _is_catalogue(tree: ast.Module, lines: int) -> bool:
+    if lines < CATALOGUE_LINES:
+        return False
+    data = 0
+    for stmt in tree.body:
+        value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr)) else None
+        if value is not None and _literal(value):
+            data += (stmt.end_lineno or stmt.lineno) - stmt.lineno + 1
+    return data >= CATALOGUE_SHARE * lines
+
+
+def _supports_tests(tree: ast.Module) -> bool:
+    """Imports pytest (or its internals) at module level, defines pytest hooks, or test cases."""
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import) and any(a.name.partition(".")[0] in _TEST_IMPORTS for a in stmt.names):
+            return True
+        if isinstance(stmt, ast.ImportFrom) and not stmt.level and (stmt.module or "").partition(".")[0] in _TEST_IMPORTS:
+            return True
+        if isinstance(stmt, ast.FunctionDef) and stmt.name.startswith("pytest_"):
+            return True
+        if isinstance(stmt, ast.ClassDef) and any(
+                (b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "")) in _TEST_BASES for b in stmt.bases):
+            return True
+    return False
