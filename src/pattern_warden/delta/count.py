@@ -32,6 +32,7 @@ WORKING_TREE = "working tree"
 _ZERO = "0" * 40
 _SUBMODULE, _SYMLINK = "160000", "120000"
 Status = Literal["added", "deleted", "modified", "renamed", "copied", "type-changed"]
+Source = Literal["git", "sources", "diff"]
 FileKind = Literal["python", "text", "binary", "submodule", "symlink", "unreadable"]
 
 
@@ -110,7 +111,7 @@ class DeltaTotals(BaseModel):
 class LocDelta(BaseModel):
     """A change counted file by file."""
 
-    source: Literal["git", "sources", "diff"]
+    source: Source
     base: str | None = Field(None, description="The commit compared from (git input).")
     head: str | None = Field(None, description="The commit compared to, or 'working tree'.")
     files: list[FileDelta] = Field(default_factory=list)
@@ -222,15 +223,26 @@ def count_sources(workspace: Workspace, before: str, after: str, path: str = "sn
         if len(value.encode("utf-8", errors="surrogatepass")) > workspace.config.limits.max_file_bytes:
             raise WardenError(f"`{name}` is larger than the file-size limit.", "Pass one file's text.")
     old, new = workspace.virtual(before, path), workspace.virtual(after, path)
-    status: Status = "added" if not before else "deleted" if not after else "modified"
-    item = PendingFile(FileDelta(path=path, status=status, kind=_kind_of(path, old, new)), old, new)
-    matcher = difflib.SequenceMatcher(None, rows(before), rows(after), autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag in ("delete", "replace"):
-            item.removed.rows.extend(range(i1 + 1, i2 + 1))
-        if tag in ("insert", "replace"):
-            item.added.rows.extend(range(j1 + 1, j2 + 1))
-    return finish(LocDelta(source="sources"), [item])
+    return count_versions([(path, old if before else None, new if after else None)])
+
+
+def count_versions(versions: Sequence[tuple[str, SourceFile | None, SourceFile | None]], source: Source = "sources",
+                   base: str | None = None, head: str | None = None) -> LocDelta:
+    """Count a change given as (path, version before, version after), None for a side that does
+    not exist: two sources, or the files a session changed (``session.py``)."""
+    pending = []
+    for path, old, new in versions:
+        status: Status = "added" if old is None else "deleted" if new is None else "modified"
+        item = PendingFile(FileDelta(path=path, status=status, kind=_kind_of(path, old, new)), old, new)
+        matcher = difflib.SequenceMatcher(None, rows(old.text if old else ""), rows(new.text if new else ""),
+                                          autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag in ("delete", "replace"):
+                item.removed.rows.extend(range(i1 + 1, i2 + 1))
+            if tag in ("insert", "replace"):
+                item.added.rows.extend(range(j1 + 1, j2 + 1))
+        pending.append(item)
+    return finish(LocDelta(source=source, base=base, head=head), pending)
 
 
 # -- a git range ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ class FileTooLong(Rule):
            "change any of it, and duplicates hide in the parts nobody reads.")
     instead = "Several small modules, each named for the one thing it holds."
     exempt_in = frozenset({"tests"})
+    identity = "file"
     VALID = ("x = 1\n" * 600,)
     INVALID = (Invalid("x = 1\n" * 601, 1, 1),)
 
@@ -36,7 +37,7 @@ class FileTooLong(Rule):
             severity, limit = Severity.INFO, options.file_lines_warning
         else:
             return
-        ctx.report_at(self, 1, f"File has {count} lines (limit {limit}).", severity)
+        ctx.report_at(self, 1, f"File has {count} lines (limit {limit}).", severity, measure=count)
 
 
 class TooComplex(Rule):
@@ -50,6 +51,7 @@ class TooComplex(Rule):
     fix_hint = "Extract the branches into well-named helpers, or replace conditionals with a lookup table."
     pattern = "small-units"
     ruff = ("C901",)
+    identity = "scope"
     why = ("Each branch is a path to understand and test; past about ten, nobody holds them all in mind "
            "and changes break paths nobody looked at.")
     instead = "Small functions with one decision each; data-driven dispatch instead of long if/elif chains."
@@ -62,7 +64,8 @@ class TooComplex(Rule):
         score = complexity(node)
         if score > self.options.max_complexity:
             ctx.report(self, node, end=signature_end(node, ctx),
-                       message=f"`{node.name}` has complexity {score} (limit {self.options.max_complexity}).")
+                       message=f"`{node.name}` has complexity {score} (limit {self.options.max_complexity}).",
+                       measure=score)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -102,6 +105,7 @@ class TooManyStatements(Rule):
     fix_hint = "Split it into steps, each a function named for what it does."
     pattern = "small-units"
     ruff = ("PLR0915",)
+    identity = "scope"
     why = "A long function does several things; each is harder to name, test and reuse while they are tangled."
     instead = "A short function that reads as a list of named steps."
     exempt_in = frozenset({"tests"})
@@ -112,7 +116,8 @@ class TooManyStatements(Rule):
         count = count_statements(node.body)
         if count > self.options.max_statements:
             ctx.report(self, node, end=signature_end(node, ctx),
-                       message=f"`{node.name}` has {count} statements (limit {self.options.max_statements}).")
+                       message=f"`{node.name}` has {count} statements (limit {self.options.max_statements}).",
+                       measure=count)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
