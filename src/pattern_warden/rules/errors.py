@@ -207,40 +207,77 @@ def _is_fallback_stmt(stmt: ast.stmt) -> bool:
 
 _SUPPRESS = frozenset({"contextlib.suppress"})
 _FALLBACK_MARK = re.compile(r"#\s*warden:\s*fallback\b\s*\S")
-_WORD = re.compile(r"[A-Za-z]{2,}")
-#: Comments that name a tool or an action, not a reason.
-_NOT_A_REASON = re.compile(r"#\s*(?:noqa|type:|pragma|nosec|pylint|fmt:|TODO|FIXME|XXX)", re.IGNORECASE)
 
 
 def justified(ctx: Context, first: int, last: int) -> bool:
-    """A deliberate fallback: a `# warden: fallback <reason>` marker, or a comment of three or more
-    words that says why, on the lines from ``first`` to ``last`` (the handler, from its
-    `except` line to its last statement, and the comment lines right after it) or on the line
-    just above ``first``."""
+    """A fallback the author declared: a `# warden: fallback <reason>` marker on the lines from
+    ``first`` to ``last`` (the handler, from its `except` line to its last statement, and the
+    comment lines right after it) or on the line just above ``first``. Any other comment is not
+    a justification: agents write one beside every fallback."""
     lines = ctx.source.lines
     while last < len(lines) and lines[last].lstrip().startswith("#"):
         last += 1
-    for line in range(first - 1, last + 1):
-        text = ctx.comments.get(line)
-        if text is None:
-            continue
-        if _FALLBACK_MARK.search(text):
-            return True
-        if line >= first and not _NOT_A_REASON.match(text) and len(_WORD.findall(text)) >= 3:
-            return True
-    return False
+    return any(_FALLBACK_MARK.search(ctx.comments.get(line, "")) for line in range(first - 1, last + 1))
+
+
+#: Lookups of the environment whose only use is cosmetic (a width, a host or user name, a version
+#: to show): when they fail, a default is the right answer and there is nothing to report.
+_COSMETIC_LOOKUPS = frozenset({
+    "os.get_terminal_size", "shutil.get_terminal_size", "socket.gethostname", "socket.getfqdn", "getpass.getuser",
+    "os.getlogin", "importlib.metadata.version", "locale.getpreferredencoding", "locale.getlocale",
+    "platform.platform", "platform.node", "platform.python_version", "platform.system", "platform.release",
+})
+
+
+def _cosmetic(body: list[ast.stmt], ctx: Context) -> bool:
+    """A block that only assigns cosmetic environment lookups (``_COSMETIC_LOOKUPS``)."""
+    def lookup(node: ast.expr) -> bool:
+        while isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        return isinstance(node, ast.Call) and ctx.qualname(node.func) in _COSMETIC_LOOKUPS
+
+    return bool(body) and all(isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and lookup(s.value)
+                              for s in body)
+
+
+def _in_finally(ctx: Context, node: ast.AST) -> bool:
+    """``node`` (the node being visited) lies in a `finally:` block: teardown, which must not
+    mask the error (or the return) that is already on its way out."""
+    stack = [*ctx.stack, node]
+    return any(isinstance(outer, (ast.Try, ast.TryStar)) and inner in outer.finalbody
+               for outer, inner in zip(stack, stack[1:]))
+
+
+def _reaps_cancelled(tried: list[ast.stmt], ctx: Context) -> bool:
+    """`await task` of a task this function cancelled: collecting it at shutdown, where its
+    CancelledError or last error is expected and has nowhere to go."""
+    if len(tried) != 1 or not isinstance(tried[0], ast.Expr) or not isinstance(tried[0].value, ast.Await):
+        return False
+    awaited = tried[0].value.value
+    if not isinstance(awaited, (ast.Name, ast.Attribute)) or ctx.function is None:
+        return False
+    target = ast.unparse(awaited)
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
+               and ast.unparse(n.func.value) == target for n in walk_local(ctx.function.body))  # type: ignore[union-attr]
 
 
 _CLEANUP_FUNCTIONS = frozenset({"__del__", "__exit__", "__aexit__", "close", "aclose", "cleanup", "teardown"})
-_DOC_EXPLAINS = re.compile(r"exception|error|fail|swallow|raise|never\s+crash|ignor", re.IGNORECASE)
+#: A docstring that states the contract of never failing ("never raises", "best effort"); one that
+#: only says what happens on error ("returns {} on failure") describes the fallback, not a reason.
+_DOC_EXPLAINS = re.compile(r"never\s+(?:raises?|fails?|crash)|must\s+not\s+(?:raise|propagate|fail)|swallow|"
+                           r"best[- ]effort|ignor\w*\s+(?:all\s+|any\s+)?(?:errors|exceptions)", re.IGNORECASE)
 
 
 def _deliberate(handler: ast.ExceptHandler, owner: ast.AST | None, ctx: Context) -> bool:
     """Broad handlers that are a design, not an accident, as labelled on real projects:
-    a predicate that answers "no" (`return False`); best-effort cleanup (`__del__`, `close`, or a
-    try that only closes, removes or deletes, followed by `pass`); a function whose docstring
-    says it swallows errors; a try that only raises a new error (a frame probe)."""
+    a predicate that answers "no" (`return False`); best-effort teardown (`__del__`, `close`, a
+    `finally:` block, a try that only closes, removes or deletes, followed by `pass`, or that
+    collects a task this function cancelled); a cosmetic environment lookup; a function whose
+    docstring says it never raises; a try that only raises a new error (a frame probe)."""
     body = handler.body
+    tried = getattr(owner, "body", [])
+    if _in_finally(ctx, handler) or _reaps_cancelled(tried, ctx) or _cosmetic(tried, ctx):
+        return True
     if all(isinstance(s, (ast.Return, ast.Assign)) and isinstance(s.value, ast.Constant)
            and isinstance(s.value.value, bool) for s in body):
         return True
@@ -251,7 +288,6 @@ def _deliberate(handler: ast.ExceptHandler, owner: ast.AST | None, ctx: Context)
         doc = docstring_node(outer) if not isinstance(outer, ast.Lambda) else None
         if doc is not None and _DOC_EXPLAINS.search(doc.value.value):  # type: ignore[attr-defined]
             return True
-    tried = getattr(owner, "body", [])
     if all(isinstance(s, ast.Raise) and not _reraises(s, ctx) for s in tried):
         return True
     return all(isinstance(s, ast.Pass) for s in body) and all(
@@ -275,14 +311,16 @@ class SilentFallback(Rule):
     """Finds handlers that catch broadly (bare, `Exception`, `BaseException`, also inside a nested
     tuple) and then neither re-raise nor report the error: they only pass, continue, return or
     assign a literal, None, a default or a made-up record such as `{"id": user_id, "name": "Unknown"}`;
-    and `with contextlib.suppress(Exception):`. A fallback with a reason passes: a comment of three
-    or more words in the handler (or on its `except` line) saying why, or a
-    `# warden: fallback <reason>` marker (for `suppress`, on the `with` line or the line above).
-    A handler that calls anything (a logger at any level, a cleanup) is not silent. Deliberate
-    designs are left alone: a predicate answering `return False`, best-effort cleanup (in
-    `__del__`/`close`, or a try that only closes, removes or deletes), a function whose docstring
-    says it swallows errors, and a try that only raises a new error (a bare `raise` or a caught
-    error raised again is a real failure, and swallowing it is reported)."""
+    and `with contextlib.suppress(Exception):`. A fallback is justified only by what it does (a
+    handler that calls anything, a logger at any level or a cleanup, is not silent; a re-raise is
+    not a fallback) or by a `# warden: fallback <reason>` marker in the handler or on its `except`
+    line (for `suppress`, on the `with` line or the line above): an ordinary comment is not enough.
+    Deliberate designs are left alone: a predicate answering `return False`; best-effort teardown
+    (in `__del__`/`close`, in a `finally:` block, a try that only closes, removes or deletes, or
+    that awaits a task the function cancelled); a cosmetic environment lookup (terminal size, host
+    or user name, a version to show); a function whose docstring says it never raises; and a try
+    that only raises a new error (a bare `raise` or a caught error raised again is a real failure,
+    and swallowing it is reported). Opt-in for `check`; review and the hooks apply it to new code."""
 
     code = "ERR003"
     name = "silent-fallback"
@@ -307,8 +345,21 @@ class SilentFallback(Rule):
         "try:\n    value = load()\nexcept Exception:\n    cleanup()\n    raise\n",
         "try:\n    msg = run()\nexcept Exception:\n    msg = ('#ERROR', format_exc())\n",
         "def frame():\n    try:\n        raise Exception\n    except Exception:\n        return None\n",
-        "try:\n    import fcntl\nexcept Exception:\n    # fcntl is missing on Windows, where locking is not needed\n"
+        "try:\n    import fcntl\nexcept Exception:  # warden: fallback fcntl is missing on Windows, no locking there\n"
         "    fcntl = None\n",
+        # best-effort teardown in `finally`: the error already on its way out must not be masked
+        "try:\n    run()\nfinally:\n    try:\n        session.shutdown()\n    except Exception:\n        pass\n",
+        # reaping cancelled tasks at shutdown
+        "import asyncio\nasync def stop(tasks):\n    for task in tasks:\n        task.cancel()\n    for task in tasks:\n"
+        "        try:\n            await task\n        except (asyncio.CancelledError, Exception):\n            pass\n",
+        # a documented aclosing(): closing must not hide the body's own error
+        "import contextlib\n@contextlib.asynccontextmanager\nasync def aclosing(agen):\n"
+        "    \"\"\"Close the generator on exit; an error while closing must not hide the body's own.\"\"\"\n"
+        "    try:\n        yield agen\n    finally:\n        with contextlib.suppress(Exception):\n"
+        "            await agen.aclose()\n",
+        # suppress(Exception) around a cosmetic lookup
+        "import contextlib, shutil\nwidth = 80\nwith contextlib.suppress(Exception):\n"
+        "    width = shutil.get_terminal_size().columns\n",
         "try:\n    width = terminal_width()\nexcept Exception:  # warden: fallback not a terminal\n    width = 80\n",
         "import contextlib\nwith contextlib.suppress(OSError):\n    os.remove(path)\n",
         "def is_ip(text):\n    try:\n        parse(text)\n    except Exception:\n        return False\n    return True\n",
@@ -334,6 +385,13 @@ class SilentFallback(Rule):
         Invalid("try:\n    run()\nexcept Exception as exc:\n    try:\n        raise exc\n    except BaseException:\n"
                 "        pass\n", 6, 5),
         Invalid("def f():\n    try:\n        raise\n    except Exception:\n        return None\n", 4, 5),
+        # a comment, however long, does not justify a fallback; a marker or a log call does
+        Invalid("def load():\n    try:\n        return read()\n    except Exception:\n"
+                "        # the config file is optional so we use the defaults\n        return {}\n", 4, 5),
+        Invalid("def get_user(user_id):\n    \"\"\"The user, or a placeholder when the lookup fails.\"\"\"\n    try:\n"
+                "        return db.fetch(user_id)\n    except Exception:\n        return {'id': user_id, 'name': 'Unknown'}\n",
+                5, 5),
+        Invalid("def poll():\n    try:\n        return fetch()\n    except Exception:\n        pass\n", 4, 5),
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: Context) -> None:
@@ -352,7 +410,8 @@ class SilentFallback(Rule):
             call = item.context_expr
             if (isinstance(call, ast.Call) and ctx.qualname(call.func) in _SUPPRESS
                     and any(names_broad(arg, ctx) for arg in call.args)
-                    and not justified(ctx, node.lineno, node.lineno)):
+                    and not justified(ctx, node.lineno, node.lineno) and not _cosmetic(node.body, ctx)
+                    and not _in_finally(ctx, node)):
                 ctx.report(self, call, message="`suppress(Exception)`: every error in the block vanishes with no trace.")
 
 
@@ -396,19 +455,53 @@ _PLACEHOLDER = re.compile(
     r"^(?:mock[_\- ]\w.*|(?:dummy|fake)(?:[_\- ]\w.*)?|change[_\- ]?me|placeholder|lorem ipsum.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+#: Stand-ins that are never real data wherever they appear in a literal: the textbook people,
+#: reserved e-mail domains, lorem ipsum, fictional streets and phone numbers, keys to fill in.
+_STAND_INS = (
+    ("placeholder person", re.compile(
+        r"^(?:(?:john|jane|joe|richard|baby)\s+(?:q\.?\s+)?(?:doe|roe|bloggs|smith|public)|max\s+mustermann|"
+        r"(?:test|sample|demo|example)\s+user)$", re.IGNORECASE)),
+    ("placeholder e-mail", re.compile(
+        r"^[^@\s]+@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|[\w-]+\.(?:test|example|invalid))$", re.IGNORECASE)),
+    ("lorem ipsum", re.compile(r"\blorem ipsum\b", re.IGNORECASE)),
+    ("placeholder address", re.compile(
+        r"^\d{1,5}\s+(?:main|elm|oak|maple|fake|example)\s+(?:st|street|ave|avenue|rd|road|ln|lane|blvd)\b|\banytown\b",
+        re.IGNORECASE)),
+    ("placeholder phone number", re.compile(r"^(?:\+?1[-. ]?)?\(?555\)?[-. ]?\d{3}[-. ]\d{4}$")),
+    ("placeholder key", re.compile(
+        r"^(?:(?:sk|pk|rk|api|key|token)[-_](?:test[-_]|live[-_])?)?(?:x{6,}|X{6,}|1234567890?|abc123\w*)$|"
+        r"^(?:your|my|insert|enter|put|replace)[-_ ](?:[\w-]+[-_ ])*(?:key|token|secret|password)(?:[-_ ]here)?$|"
+        r"^<[^>]*(?:key|token|secret|password)[^>]*>$", re.IGNORECASE)),
+)
+#: Keywords and dict keys whose value documents a shape (OpenAPI examples, a form's hint), not data.
+_DOC_KEYS = frozenset({"example", "examples", "json_schema_extra", "openapi_examples", "schema_extra", "placeholder",
+                       "help", "help_text", "description", "doc", "docs"})
+#: A note saying the code beside it is a stand-in: "TODO replace with real API", "FIXME: mock data".
+_STAND_IN_NOTE = re.compile(
+    r"\b(?:TODO|FIXME|XXX|HACK)\b.*(?:\b(?:replace|swap|substitute)\b.*\b(?:real|actual|live|production)\b|"
+    r"\b(?:mock|fake|dummy|placeholder|stub|hard-?coded|canned|sample)\s+(?:data|values?|responses?|users?|"
+    r"records?|results?|implementation)\b|\buntil\b.*\b(?:real|actual)\b)", re.IGNORECASE)
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 #: "dummy" is left out of names on purpose: in real code a Dummy class is nearly always a
 #: deliberate null object (DummyLock, DummyProcess), while Mock/Fake in a name means a stand-in.
 _MOCK_NAME_WORDS = frozenset({"mock", "fake"})
-_MOCK_MODULE_WORDS = frozenset({"mock", "fake", "dummy", "lorem", "mocks", "fakes"})
+#: Modules whose purpose is stand-ins: mocks, fakes, test helpers, factories, fixtures, demos.
+_MOCK_MODULE_WORDS = frozenset({"mock", "fake", "dummy", "lorem", "mocks", "fakes", "testing", "testutils", "fixture",
+                                "fixtures", "factory", "factories", "faker", "stub", "stubs", "demo", "seed", "seeds"})
 
 
 _ADAPTER = re.compile(r"\b(?:mimic|emulat|imitat|adapt|wraps?\b|compatib)", re.IGNORECASE)
 
 
 def is_placeholder(value: str) -> bool:
-    """True for a stand-in value such as 'mock_user', 'dummy', 'changeme' or 'lorem ipsum'."""
-    return bool(_PLACEHOLDER.match(value.strip()))
+    """True for a stand-in value such as 'mock_user', 'dummy', 'changeme', 'lorem ipsum' or 'your-api-key'."""
+    return bool(_PLACEHOLDER.match(value.strip())) or stand_in(value) is not None
+
+
+def stand_in(value: str) -> str | None:
+    """What kind of stand-in ``value`` is ("placeholder e-mail", ...), or None for real-looking data."""
+    text = value.strip()
+    return next((kind for kind, pattern in _STAND_INS if pattern.search(text)), None)
 
 
 def _words(name: str) -> set[str]:
@@ -427,12 +520,52 @@ def _data_literals(node: ast.expr | None) -> list[ast.Constant]:
     return []
 
 
+def _all_literals(node: ast.expr | None) -> list[ast.Constant]:
+    """Every string constant of a value built from literals and calls: list, tuple and set items,
+    dict values and call arguments too (a stand-in person is never a name), except what documents
+    a shape (``_DOC_KEYS``)."""
+    if node is None:
+        return []
+    if is_str(node):
+        return [node]  # type: ignore[list-item]
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return [c for elt in node.elts for c in _all_literals(elt)]
+    if isinstance(node, ast.Dict):
+        return [c for k, v in zip(node.keys, node.values) if not (is_str(k) and k.value in _DOC_KEYS)  # type: ignore[union-attr]
+                for c in _all_literals(v)]
+    if isinstance(node, ast.Call):
+        return [*(c for arg in node.args for c in _all_literals(arg)),
+                *(c for kw in node.keywords if kw.arg not in _DOC_KEYS for c in _all_literals(kw.value))]
+    return []
+
+
+def _names_an_example(node: ast.Return | ast.Assign | ast.AnnAssign) -> bool:
+    """An assignment to a name such as `EXAMPLE_USER`: documentation of a shape, not data."""
+    targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+    return any(isinstance(t, ast.Name) and _words(t.id) & {"example", "examples"} for t in targets)
+
+
+def _in_fixture(ctx: Context) -> bool:
+    """Inside a function decorated as a fixture (`@pytest.fixture`, `@fixture(...)`)."""
+    for func in ctx.functions:
+        for deco in getattr(func, "decorator_list", ()):
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            if (target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")) == "fixture":
+                return True
+    return False
+
+
 class PlaceholderData(Rule):
-    """Finds placeholder data in production code: string literals such as `"mock_user"`, `"dummy"`,
-    `"fake"`, `"changeme"`, `"placeholder"` or `"lorem ipsum"` that are returned or assigned (as the
-    value or a dict value), and public module- or class-level functions or classes named mock or fake.
-    Test, doc, example and fixture paths, modules that are about mocks (`mock.py`,
-    `dummy/`, `lorem_ipsum.py`) and a package's `__main__.py` (its demo) are exempt."""
+    """Finds placeholder data in production code: stand-in people, e-mails, addresses, phone
+    numbers and keys anywhere in a returned or assigned literal (`"John Doe"`, `"john@example.com"`,
+    lorem ipsum, `"123 Main St"`, `"555-0100"`, `"your-api-key-here"`), string values such as
+    `"mock_user"`, `"dummy"`, `"fake"`, `"changeme"` or `"placeholder"` that are returned or
+    assigned (as the value or a dict value), notes that mark code as a stand-in (`# TODO replace
+    with real API`, `# FIXME: mock data`), and public module- or class-level functions or classes
+    named mock or fake. Test, doc, example and fixture paths, modules whose purpose is stand-ins
+    (`mock.py`, `testing.py`, `factories.py`, `dummy/`, `lorem_ipsum.py`), fixture functions,
+    schema examples (`example=`, `json_schema_extra`) and a package's `__main__.py` (its demo) are
+    exempt. Opt-in for `check`; review and the hooks apply it to new code."""
 
     code = "ERR005"
     name = "mock-data"  # warden: ignore[ERR005] - the rule's own name
@@ -453,12 +586,23 @@ class PlaceholderData(Rule):
         "class DummyLock:\n    def acquire(self):\n        return True\n",
         "__all__ = ['mock_open', 'fake']\n",
         "class MockRequest:\n    \"\"\"Wraps a PreparedRequest to mimic a urllib Request for cookielib.\"\"\"\n",
+        "from pydantic import Field\nclass User:\n    email: str = Field(example='jane@example.com')\n",
+        "EXAMPLE_USER = {'name': 'John Doe', 'email': 'john@example.com'}\n",
+        "import pytest\n@pytest.fixture\ndef user():\n    return {'name': 'John Doe'}\n",
+        "# TODO: handle pagination\nusers = api.list_users()\n",
+        "def greet(name):\n    return f'Hello, {name}'\n",
     )
     INVALID = (
         Invalid("def user():\n    return {'name': 'mock_user', 'id': 1}\n", 2, 21),
         Invalid("class FakePaymentGateway:\n    pass\n", 1, 1),
         Invalid("API_KEY = 'changeme'\n", 1, 11),
         Invalid("def get_fake_orders():\n    return []\n", 1, 1),
+        # the seed's own form: a list of made-up people, marked as a stand-in
+        Invalid("users = [{'name': 'John Doe', 'email': 'john@example.com'}]  # TODO replace with real API\n", 1, 19),
+        Invalid("def list_users():\n    return [User(name='Jane Smith', email='jane@example.org')]\n", 2, 23),
+        Invalid("def profile():\n    return {'bio': 'Lorem ipsum dolor sit amet'}\n", 2, 20),
+        Invalid("STRIPE_KEY = 'sk_test_xxxxxxxx'\n", 1, 14),
+        Invalid("def orders():\n    # TODO: replace with the real database query\n    return []\n", 2, 1),
     )
 
     def begin(self, ctx: Context) -> None:
@@ -467,6 +611,7 @@ class PlaceholderData(Rule):
         words = set().union(*(_words(part) for part in (*path.parts[:-1], path.stem)))
         # A module about mocks may say "mock" freely; a package's __main__ is its demo.
         self._about_mocks = bool(words & _MOCK_MODULE_WORDS) or path.name == "__main__.py"
+        self._lines: set[int] = set()
 
     def _check_name(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, ctx: Context) -> None:
         if self._about_mocks or node.name.startswith("_") or ctx.functions:
@@ -477,17 +622,34 @@ class PlaceholderData(Rule):
         if _words(node.name) & _MOCK_NAME_WORDS:
             ctx.report(self, node, message=f"`{node.name}` is named as a mock/fake/dummy in production code.",
                        end=node)
+            self._lines.add(node.lineno)
 
     visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _check_name
 
     def _check_value(self, node: ast.Return | ast.Assign | ast.AnnAssign, ctx: Context) -> None:
-        if self._about_mocks:
+        if self._about_mocks or _names_an_example(node) or _in_fixture(ctx):
+            return
+        found = [(literal, kind) for literal in _all_literals(node.value) if (kind := stand_in(literal.value))]
+        if found:  # one finding per statement: a list of made-up people is one problem
+            literal, kind = found[0]
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            ctx.report(self, literal, message=f"{kind.capitalize()} {literal.value!r}{more} in production code.")
+            self._lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
             return
         for literal in _data_literals(node.value):
             if is_placeholder(literal.value):
                 ctx.report(self, literal, message=f"Placeholder value {literal.value!r} in production code.")
+                self._lines.add(literal.lineno)
 
     visit_Return = visit_Assign = visit_AnnAssign = _check_value
+
+    def end(self, ctx: Context) -> None:
+        """Notes that mark code as a stand-in, where no finding of this rule is on the same line."""
+        if self._about_mocks:
+            return
+        for line, text in sorted(ctx.comments.items()):
+            if line not in self._lines and _STAND_IN_NOTE.search(text):
+                ctx.report_at(self, line, f"Stand-in marked by a note ({text.strip()[:60]!r}): the real code is missing.")
 
 
 RULES: tuple[type[Rule], ...] = (MutableDefault, BareExcept, SilentFallback, RaiseWithoutFrom, PlaceholderData)
