@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pattern_warden.config import Config, load_config
-from pattern_warden.delta.render import finding_line
 from pattern_warden.errors import WardenError
 from pattern_warden.models import quantity
 
@@ -125,6 +124,8 @@ def edit(payload: dict[str, Any]) -> Answer:
     found = _introduced(workspace, source, _before(payload, workspace, source), settings.edit_severity)
     if not found:
         return Answer()
+    from pattern_warden.delta.render import finding_line
+
     lines = [finding_line(f) for f in found[:MAX_LINES]]
     if len(found) > MAX_LINES:
         lines.append(f"... and {len(found) - MAX_LINES} more (pattern-warden check {found[0].path})")
@@ -177,12 +178,13 @@ def stop(payload: dict[str, Any]) -> Answer:
     from pattern_warden.workspace import Workspace
 
     workspace = Workspace(config)
-    baseline, changes = _session(payload, workspace).changes()
+    session = _session(payload, workspace)
+    baseline, changes = session.changes()
     if not changes:
         return Answer()
     # The same persistent cache as `pattern-warden review`: a second stop re-checks only what changed.
     review = review_change(workspace, limit=MAX_LINES, disk=open_cache(config),
-                           facts=session_facts(workspace, baseline, changes))
+                           facts=session_facts(session, baseline, changes))
     floor = config.settings.hooks.stop_severity
     severe = [f for f in counted(review.findings, config.settings.review)
               if floor != "never" and _RANK[f.severity] >= _RANK[floor]]
@@ -196,6 +198,8 @@ _RANK = {"info": 1, "warning": 2, "error": 3}
 
 def _reason(review: Review) -> str:
     """The failed thresholds and verdict, then the new and worse findings: what the agent must act on."""
+    from pattern_warden.delta.render import finding_line
+
     lines = [f"pattern-warden review of {review.reviewed} failed; fix these (or say in your answer why they stay), "
              "then finish:"]
     card = review.scorecard

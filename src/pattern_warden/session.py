@@ -33,7 +33,7 @@ from pathlib import Path
 
 from pattern_warden.delta import git
 from pattern_warden.delta.count import WORKING_TREE, count_versions
-from pattern_warden.delta.facts import Facts, base_facts
+from pattern_warden.delta.facts import BaseFacts, Facts, base_facts
 from pattern_warden.diskcache import key
 from pattern_warden.models import quantity
 from pattern_warden.source import SourceFile
@@ -45,6 +45,7 @@ MAX_STORED_BYTES = 64 * 1024 * 1024
 #: Sessions (and stored contents) untouched for this long are removed when a session starts.
 STALE_S = 7 * 24 * 3600.0
 _BASELINE = "baseline.json"
+_BASE_FACTS = "base-facts.json"
 ABSENT = ""  # the blob id of a file that did not exist
 
 
@@ -154,6 +155,26 @@ class Session:
             changed.append(Change(rel, data))
         return known, changed
 
+    def base_facts(self, base: str | None) -> BaseFacts:
+        """The base's definitions and code size: a pure function of the commit, so measured by the
+        session's first stop and read back by the next (a few hundred ms on a large project)."""
+        slot = self.folder / _BASE_FACTS
+        if base is not None:
+            try:
+                data = json.loads(slot.read_text(encoding="utf-8"))
+                if data["base"] == base:
+                    defs = data["definitions"]
+                    return BaseFacts({k: set(v) for k, v in defs.items()} if defs is not None else None,
+                                     int(data["code_lines"]), bool(data["counted_all"]))
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                pass
+        found = base_facts(self.workspace, base)
+        if base is not None:
+            defs = {k: sorted(v) for k, v in found.definitions.items()} if found.definitions is not None else None
+            _write(slot, json.dumps({"base": base, "definitions": defs, "code_lines": found.code_lines,
+                                     "counted_all": found.counted_all}).encode())
+        return found
+
     # -- the file just before a tool call --------------------------------------------
 
     def record_before(self, rel: str, call: str | None) -> None:
@@ -240,19 +261,21 @@ def _remove_session(folder: Path) -> None:
     if records.is_dir():
         records.rmdir()
     (folder / _BASELINE).unlink(missing_ok=True)
+    (folder / _BASE_FACTS).unlink(missing_ok=True)
     folder.rmdir()
 
 
-def session_facts(workspace: Workspace, baseline: Baseline, changes: Sequence[Change]) -> Facts:
+def session_facts(session: Session, baseline: Baseline, changes: Sequence[Change]) -> Facts:
     """The session's change as a review reads it: each changed file now and at the baseline,
     counted, with the facts of the base (its definitions and code size at HEAD, or on disk)."""
+    workspace = session.workspace
     pairs = sources(workspace, changes)
     base = baseline.head if baseline.in_git else None
     delta = count_versions([(c.path, before, after) for c, (after, before) in zip(changes, pairs, strict=True)],
                            "git" if base else "sources", base, WORKING_TREE)
     files = [(after, before) for after, before in pairs if after is not None]
     return Facts(baseline.in_git, f"the change since this session began ({quantity(len(changes), 'file')})",
-                 delta, base_facts(workspace, base), files)
+                 delta, session.base_facts(base), files)
 
 
 def sources(workspace: Workspace, changes: Sequence[Change]) -> list[tuple[SourceFile | None, SourceFile | None]]:
