@@ -62,12 +62,18 @@ def test_a_parameter_added_to_a_complex_function_is_not_blamed_but_a_new_branch_
     assert stop.blocked and "DES002 [warning] worse (was 14)" in stop.text, stop
 
 
-def test_the_users_uncommitted_problem_in_the_edited_file_stays_the_users(git_project: Path) -> None:
-    write_tree(git_project, {"pkg/mod.py": '"""Helpers."""\n'})
-    _commit(git_project)
-    write_tree(git_project, {"pkg/mod.py": '"""Helpers."""\n\n\n' + MUTABLE})  # the user's own, not committed
-    claude = ClaudeCode(git_project)
+def _session_on_the_users_uncommitted_problem(root: Path) -> ClaudeCode:
+    """A committed module the user has since given a mutable default, not committed; a session starts."""
+    write_tree(root, {"pkg/mod.py": '"""Helpers."""\n'})
+    _commit(root)
+    write_tree(root, {"pkg/mod.py": '"""Helpers."""\n\n\n' + MUTABLE})
+    claude = ClaudeCode(root)
     claude.start()
+    return claude
+
+
+def test_the_users_uncommitted_problem_in_the_edited_file_stays_the_users(git_project: Path) -> None:
+    claude = _session_on_the_users_uncommitted_problem(git_project)
     edit = claude.edit("pkg/mod.py", "    return seen\n", "    return seen\n" + CLEAN_FUNCTION)
     assert (edit.exit_code, edit.stderr) == (0, ""), edit
     stop = claude.stop()
@@ -129,11 +135,7 @@ def test_each_seed_failure_written_anew_is_blocked_by_both_gates(git_project: Pa
 
 
 def test_an_edit_whose_pre_tool_use_was_missed_is_judged_on_the_edit_payload(git_project: Path) -> None:
-    write_tree(git_project, {"pkg/mod.py": '"""Helpers."""\n'})
-    _commit(git_project)
-    write_tree(git_project, {"pkg/mod.py": '"""Helpers."""\n\n\n' + MUTABLE})  # the user's own, not committed
-    claude = ClaudeCode(git_project)
-    claude.start()
+    claude = _session_on_the_users_uncommitted_problem(git_project)
     clean = claude.edit("pkg/mod.py", "    return seen\n", "    return seen\n" + CLEAN_FUNCTION, pre=False)
     assert (clean.exit_code, clean.stderr) == (0, ""), clean
     bad = claude.edit("pkg/mod.py", "    return value * 2\n", "    return value * 2\n\n\ndef more(y={}):\n"
