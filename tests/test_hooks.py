@@ -161,3 +161,13 @@ def test_undo_edit_rebuilds_the_file_before_an_edit_or_multiedit() -> None:
     assert undo_edit("x\nx\n", {"old_string": "y", "new_string": "x", "replace_all": True}) == "y\ny\n"
     assert undo_edit(after, {"old_string": "gone", "new_string": ""}) is None  # a deletion leaves no anchor
     assert undo_edit(after, {"old_string": "q", "new_string": "not there"}) is None
+
+
+def test_a_session_that_committed_its_work_is_still_reviewed_from_its_start(git_project: Path) -> None:
+    write_tree(git_project, {"mod.py": CLEAN})
+    _commit(git_project)
+    _hook("session-start", _start_payload(git_project))
+    write_tree(git_project, {"mod.py": CLEAN + "\n\ndef gather(x, into={}):\n    \"\"\"Gather.\"\"\"\n    return into\n"})
+    _commit(git_project)  # the agent commits through Bash: HEAD moves, the tree is clean
+    reason = json.loads(_hook("stop", _stop_payload(git_project)).stdout)["reason"]
+    assert "mod.py:9: ERR001 [error] new:" in reason and "since this session began (1 file)" in reason
