@@ -327,7 +327,7 @@ class SilentFallback(Rule):
     severity = Severity.WARNING
     message = "Silent fallback: every error is caught and replaced by a default with no trace."
     fix_hint = ("Catch the specific exception, or log it (logger.warning(..., exc_info=True)) before falling back, "
-                "or say why in a comment (`# warden: fallback <reason>`).")
+                "or mark a deliberate fallback with `# warden: fallback <reason>`.")
     pattern = "no-silent-fallbacks"
     default_on = False
     why = ("When any error turns into a default value nobody learns that something failed: the bug "

@@ -24,6 +24,9 @@ _STAND_INS = (
     ("placeholder person", re.compile(
         r"^(?:(?:john|jane|joe|richard|baby)\s+(?:q\.?\s+)?(?:doe|roe|bloggs|smith|public)|max\s+mustermann|"
         r"(?:test|sample|demo|example)\s+user)$", re.IGNORECASE)),
+    ("placeholder record", re.compile(
+        r"^(?:test|sample|demo|example|dummy|fake)\s+(?:product|item|customer|company|order|account|article)$",
+        re.IGNORECASE)),
     ("placeholder e-mail", re.compile(
         r"^[^@\s]+@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|[\w-]+\.(?:test|example|invalid))$", re.IGNORECASE)),
     ("lorem ipsum", re.compile(r"\blorem ipsum\b", re.IGNORECASE)),
@@ -80,6 +83,10 @@ def _data_literals(node: ast.expr | None) -> list[ast.Constant]:
         return [node]  # type: ignore[list-item]
     if isinstance(node, ast.Dict):
         return [value for value in node.values if is_str(value)]  # type: ignore[misc]
+    if isinstance(node, ast.BoolOp):  # `os.getenv("KEY") or "mock_key"`: the default is the data
+        return [c for value in node.values for c in _data_literals(value)]
+    if isinstance(node, ast.IfExp):
+        return [*_data_literals(node.body), *_data_literals(node.orelse)]
     return []
 
 
@@ -96,6 +103,10 @@ def _all_literals(node: ast.expr | None) -> list[ast.Constant]:
     if isinstance(node, ast.Dict):
         return [c for k, v in zip(node.keys, node.values) if not (is_str(k) and k.value in _DOC_KEYS)  # type: ignore[union-attr]
                 for c in _all_literals(v)]
+    if isinstance(node, ast.BoolOp):
+        return [c for value in node.values for c in _all_literals(value)]
+    if isinstance(node, ast.IfExp):
+        return [*_all_literals(node.body), *_all_literals(node.orelse)]
     if isinstance(node, ast.Call):
         return [*(c for arg in node.args for c in _all_literals(arg)),
                 *(c for kw in node.keywords if kw.arg not in _DOC_KEYS for c in _all_literals(kw.value))]
@@ -166,6 +177,8 @@ class PlaceholderData(Rule):
         Invalid("def profile():\n    return {'bio': 'Lorem ipsum dolor sit amet'}\n", 2, 20),
         Invalid("STRIPE_KEY = 'sk_test_xxxxxxxx'\n", 1, 14),
         Invalid("def orders():\n    # TODO: replace with the real database query\n    return []\n", 2, 1),
+        Invalid("import os\ndef api_key():\n    return os.getenv('API_KEY') or 'mock_key_12345'\n", 3, 36),
+        Invalid("def products():\n    return [{'id': 1, 'name': 'Sample product', 'price': 9.99}]\n", 2, 31),
     )
 
     def begin(self, ctx: Context) -> None:
