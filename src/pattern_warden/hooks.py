@@ -174,6 +174,7 @@ def stop(payload: dict[str, Any]) -> Answer:
     from pattern_warden.delta.review import review_change
     from pattern_warden.delta.verdict import counted
     from pattern_warden.diskcache import open_cache
+    from pattern_warden.rules.base import Severity
     from pattern_warden.session import session_facts
     from pattern_warden.workspace import Workspace
 
@@ -187,13 +188,10 @@ def stop(payload: dict[str, Any]) -> Answer:
                            facts=session_facts(session, baseline, changes))
     floor = config.settings.hooks.stop_severity
     severe = [f for f in counted(review.findings, config.settings.review)
-              if floor != "never" and _RANK[f.severity] >= _RANK[floor]]
+              if floor != "never" and Severity.parse(f.severity) >= Severity.parse(floor)]
     if review.passed and not severe:
         return Answer()
     return Answer(stdout=json.dumps({"decision": "block", "reason": _reason(review)}) + "\n")
-
-
-_RANK = {"info": 1, "warning": 2, "error": 3}
 
 
 def _reason(review: Review) -> str:
