@@ -78,7 +78,9 @@ def test_plugin_installs_connects_and_its_hooks_keep_the_contract(claude: dict) 
     installed = _claude(claude, project, "plugin", "install", "pattern-warden@pattern-warden")
     assert installed.returncode == 0, installed.stdout + installed.stderr
     details = _claude(claude, project, "plugin", "details", "pattern-warden@pattern-warden").stdout
-    assert re.search(r"Skills \(1\)\s+pattern-warden", details) and re.search(r"Hooks \(2\)\s+PostToolUse, Stop", details)
+    hooks_line = re.search(r"Hooks \(4\)\s+([A-Za-z, ]+)", details)
+    assert re.search(r"Skills \(1\)\s+pattern-warden", details) and hooks_line, details
+    assert set(hooks_line[1].replace(" ", "").split(",")) == {"SessionStart", "PreToolUse", "PostToolUse", "Stop"}
 
     first = _claude(claude, project, "mcp", "list").stdout
     # The first start installs the plugin's venv; when Claude Code stops waiting for it, the
