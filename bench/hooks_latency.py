@@ -12,6 +12,7 @@ each kind is cold (no parsed files, no result cache); the rest are warm. One JSO
     pip download --no-deps --no-binary :all: ansible-core==2.17.7 -d /work/corpus/gates-bench
     tar xzf /work/corpus/gates-bench/ansible_core-2.17.7.tar.gz -C /work/corpus/gates-bench
     python bench/hooks_latency.py /work/corpus/gates-bench/ansible_core-2.17.7 --files 20 --runs 5
+    python bench/hooks_latency.py /work/corpus/gates-bench/ansible_core-2.17.7 --outside-git
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def main() -> None:
     parser.add_argument("sdist", type=Path, help="an unpacked sdist with about 1,500 .py files")
     parser.add_argument("--files", type=int, default=20, help="modules the session edits (default: 20)")
     parser.add_argument("--runs", type=int, default=5, help="stop calls; the first is cold (default: 5)")
+    parser.add_argument("--outside-git", action="store_true", help="a plain folder: no git repository")
     args = parser.parse_args()
     command = [str(Path(sys.executable).with_name("pattern-warden"))]
     with tempfile.TemporaryDirectory(prefix="hooks-bench-") as tmp:
@@ -76,13 +78,15 @@ def main() -> None:
         shutil.copytree(args.sdist, repo)
         env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache"), "CLAUDE_PROJECT_DIR": str(repo)}
         files = sorted(repo.rglob("*.py"))
-        _git(repo, "init", "-q", "-b", "main")
-        _git(repo, "add", "-A")
-        _git(repo, "commit", "-q", "-m", "sdist")
+        if not args.outside_git:
+            _git(repo, "init", "-q", "-b", "main")
+            _git(repo, "add", "-A")
+            _git(repo, "commit", "-q", "-m", "sdist")
         production = sorted((f for f in files if "test" not in f.as_posix()), key=lambda f: f.stat().st_size)
         step = max(len(production) // (args.files + 1), 1)
         targets = production[step::step][: args.files]
-        print(json.dumps({"repo": args.sdist.name, "py_files": len(files), "edited": len(targets),
+        print(json.dumps({"repo": args.sdist.name, "git": not args.outside_git, "py_files": len(files),
+                          "edited": len(targets),
                           "edited_lines": sum(t.read_text(encoding="utf-8").count("\n") for t in targets)}), flush=True)
         session = Session(repo, command, env)
         started, outcome = session.call("session-start", "SessionStart", source="startup", model="bench")

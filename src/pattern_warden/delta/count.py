@@ -234,15 +234,33 @@ def count_versions(versions: Sequence[tuple[str, SourceFile | None, SourceFile |
     for path, old, new in versions:
         status: Status = "added" if old is None else "deleted" if new is None else "modified"
         item = PendingFile(FileDelta(path=path, status=status, kind=_kind_of(path, old, new)), old, new)
-        matcher = difflib.SequenceMatcher(None, rows(old.text if old else ""), rows(new.text if new else ""),
-                                          autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag in ("delete", "replace"):
-                item.removed.rows.extend(range(i1 + 1, i2 + 1))
-            if tag in ("insert", "replace"):
-                item.added.rows.extend(range(j1 + 1, j2 + 1))
+        removed, added = changed_rows(rows(old.text if old else ""), rows(new.text if new else ""))
+        item.removed.rows.extend(removed)
+        item.added.rows.extend(added)
         pending.append(item)
     return finish(LocDelta(source=source, base=base, head=head), pending)
+
+
+def changed_rows(before: Sequence[str], after: Sequence[str]) -> tuple[list[int], list[int]]:
+    """The 1-based rows removed from ``before`` and added in ``after``. The lines both share at
+    the start and the end are set aside first: an edit touches a small middle of a file, and
+    difflib's cost grows with the square of what it is given."""
+    head = 0
+    while head < min(len(before), len(after)) and before[head] == after[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(before), len(after)) - head and before[-1 - tail] == after[-1 - tail]:
+        tail += 1
+    matcher = difflib.SequenceMatcher(None, before[head:len(before) - tail], after[head:len(after) - tail],
+                                      autojunk=False)
+    removed: list[int] = []
+    added: list[int] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("delete", "replace"):
+            removed.extend(range(head + i1 + 1, head + i2 + 1))
+        if tag in ("insert", "replace"):
+            added.extend(range(head + j1 + 1, head + j2 + 1))
+    return removed, added
 
 
 # -- a git range ---------------------------------------------------------------------------
