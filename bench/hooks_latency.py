@@ -7,7 +7,8 @@ Code session on it through the installed console script, exactly as Claude Code 
 a new process per event, the JSON payload on stdin. SessionStart; then, for each of ``--files``
 modules, PreToolUse, the edit (a clean function appended; the last edit adds a mutable default,
 so the stop has something to block), PostToolUse; then Stop ``--runs`` times. The first call of
-each kind is cold (no parsed files, no result cache); the rest are warm. One JSON line per case.
+each kind is cold (no parsed files, no result cache); the rest are warm. One JSON line per case,
+the last the floor: a hook process that does no work (``stop_hook_active``).
 
     pip download --no-deps --no-binary :all: ansible-core==2.17.7 -d /work/corpus/gates-bench
     tar xzf /work/corpus/gates-bench/ansible_core-2.17.7.tar.gz -C /work/corpus/gates-bench
@@ -110,6 +111,9 @@ def main() -> None:
             seconds, stop_outcome = session.call("stop", "Stop", stop_hook_active=False)
             stop_times.append(seconds)
         _row(f"stop, {len(targets)}-file session change (blocks)", stop_times, stop_outcome)  # type: ignore[arg-type]
+        # The floor: a process that starts, reads the payload and answers (stop_hook_active: no work).
+        floor = [session.call("stop", "Stop", stop_hook_active=True) for _ in range(args.runs)]
+        _row("floor: stop with stop_hook_active (interpreter and imports only)", [t for t, _ in floor], floor[-1][1])
 
 
 if __name__ == "__main__":
