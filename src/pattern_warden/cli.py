@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from pattern_warden import __version__
 from pattern_warden.config import Config, load_config
 from pattern_warden.errors import WardenError
+from pattern_warden.models import quantity
 
 if TYPE_CHECKING:
     from pattern_warden.rules.results import CheckResult
@@ -253,7 +254,7 @@ def _run_check(args: argparse.Namespace, config: Config) -> int:
             item.path.write_text(item.text, encoding="utf-8")  # the one place files are written
         if fixed:
             total = sum(item.applied for item in fixed)
-            print(f"Fixed {total} findings in {len(fixed)} files.", file=sys.stderr)
+            print(f"Fixed {quantity(total, 'finding')} in {quantity(len(fixed), 'file')}.", file=sys.stderr)
     if args.write_baseline:  # the new baseline holds every finding of today
         accepted = Baseline()
     else:
