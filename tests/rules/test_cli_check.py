@@ -37,7 +37,7 @@ def test_text_output_is_one_line_per_finding_and_exit_1(project: Path) -> None:
     clean = _run(project, "check", "pkg", "--select", "SEC", "--no-cache")
     assert clean.returncode == 0 and clean.stdout.startswith("All checks passed (1 file).")
     one = _run(project, "check", "pkg", "--select", "ERR001", "--no-cache")
-    assert one.stdout.startswith("Found 1 finding (1 error) in 1 file.")  # counts read right in the singular
+    assert one.stdout.startswith("Found 1 finding (1 error) in 1 file;")  # counts read right in the singular
 
 
 def test_fail_threshold_from_config(project: Path) -> None:
