@@ -316,16 +316,26 @@ def undo_edit(after: str, tool_input: dict) -> str | None:
 def _git_state(root: Path) -> tuple[str | None, list[str] | None]:
     """(HEAD, the Python files that differ from it) in git; (None, None) outside git.
 
-    Before the first commit HEAD is None and every Python file differs."""
-    if git.toplevel(root) is None:
+    Before the first commit HEAD is None and every Python file differs. Two git processes: the
+    prefix of ``root`` in its work tree (which fails outside git), and a porcelain status with the
+    branch header (HEAD's id, then one entry per changed or untracked file, paths from the top)."""
+    where = git.run(root, "rev-parse", "--show-prefix", check=False)
+    if where.returncode != 0:
         return None, None
-    head = git.run(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).stdout.strip() or None
-    prefix = git.run(root, "rev-parse", "--show-prefix").stdout.strip()
-    listed = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", ".").stdout
-    dirty = []
+    prefix = where.stdout.strip()
+    listed = git.run(root, "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all", "--no-renames",
+                     "--", ".").stdout
+    head, dirty = None, []
     for entry in listed.split("\x00"):
-        path = entry[3:]
-        if len(entry) > 3 and path.startswith(prefix) and path.endswith(PYTHON):
+        kind, _, rest = entry.partition(" ")
+        if kind == "#":
+            key, _, value = rest.partition(" ")
+            head = value if key == "branch.oid" and value != "(initial)" else head
+            continue
+        # "1 XY sub mH mI mW hH hI path", "u XY sub m1 m2 m3 mW h1 h2 h3 path", "? path"
+        fields = {"1": 8, "u": 10, "?": 1}.get(kind)
+        path = entry.split(" ", fields)[-1] if fields else ""
+        if path.startswith(prefix) and path.endswith(PYTHON):
             dirty.append(path[len(prefix):])
     return head, dirty
 
