@@ -141,3 +141,14 @@ def test_an_edit_whose_pre_tool_use_was_missed_is_judged_on_the_edit_payload(git
     bad = claude.edit("pkg/mod.py", "    return value * 2\n", "    return value * 2\n\n\ndef more(y={}):\n"
                       '    """More."""\n    return y\n', pre=False)
     assert bad.exit_code == 2 and "ERR001" in bad.stderr and ":4:" not in bad.stderr, bad
+
+
+def test_without_session_start_the_first_pre_tool_use_records_the_baseline(git_project: Path) -> None:
+    write_tree(git_project, {"pkg/mod.py": '"""Helpers."""\n'})
+    _commit(git_project)
+    write_tree(git_project, {"pkg/old.py": '"""Old."""\n\n\n' + MUTABLE})  # the user's, untracked
+    claude = ClaudeCode(git_project)  # no SessionStart: a plugin installed mid-session
+    bad = claude.write("pkg/new.py", '"""New."""\n\n\ndef gather(x, into={}):\n    """Gather."""\n    return into\n')
+    assert bad.exit_code == 2 and "pkg/new.py:4: ERR001" in bad.stderr, bad
+    stop = claude.stop()
+    assert stop.blocked and "pkg/new.py:4: ERR001" in stop.text and "old.py" not in stop.text, stop
