@@ -171,3 +171,14 @@ def test_a_session_that_committed_its_work_is_still_reviewed_from_its_start(git_
     _commit(git_project)  # the agent commits through Bash: HEAD moves, the tree is clean
     reason = json.loads(_hook("stop", _stop_payload(git_project)).stdout)["reason"]
     assert "mod.py:9: ERR001 [error] new:" in reason and "since this session began (1 file)" in reason
+
+
+def test_a_link_out_of_the_root_is_never_read_into_the_session(git_project: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    outside = tmp_path / "secret.py"
+    outside.write_text("TOKEN = 'outside the root'\n")
+    (git_project / "leak.py").symlink_to(outside)  # untracked: a dirty file at the session's start
+    _hook("session-start", _start_payload(git_project))
+    stored = [p.read_bytes() for p in (tmp_path / "cache").rglob("blobs/*")]
+    assert all(b"outside the root" not in data for data in stored)
+    assert _hook("stop", _stop_payload(git_project)).stdout == ""

@@ -42,6 +42,8 @@ from pattern_warden.workspace import Workspace
 PYTHON = (".py", ".pyi")
 #: Recorded file contents a session may hold; past this, the rest are remembered by id only.
 MAX_STORED_BYTES = 64 * 1024 * 1024
+#: A larger file is not read (a Python file this size is data, not code anyone reviews).
+MAX_FILE_BYTES = 16 * 1024 * 1024
 #: Sessions (and stored contents) untouched for this long are removed when a session starts.
 STALE_S = 7 * 24 * 3600.0
 _BASELINE = "baseline.json"
@@ -146,7 +148,7 @@ class Session:
         wanted: dict[str, str] = {}
         for rel in sorted(candidates):
             then = known.files.get(rel, committed.get(rel, ABSENT))
-            if _current_id(self.root / rel) != then:
+            if _current_id(self.root, rel) != then:
                 wanted[rel] = then
         from_git = git.read_blobs(self.root, [i for p, i in wanted.items() if p not in known.files and i]) \
             if known.in_git else {}
@@ -214,10 +216,10 @@ class Session:
     # -- contents by id -------------------------------------------------------------------
 
     def _keep_file(self, path: Path) -> str:
-        """Store a file's bytes by id and return the id (``ABSENT`` when it does not exist)."""
-        try:
-            data = path.read_bytes()
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        """Store a file's bytes by id and return the id (``ABSENT`` when it does not exist, or is
+        a link that leads out of the root: nothing outside the root is read)."""
+        data = _read_inside(self.root, path)
+        if data is None:
             return ABSENT
         found = blob_id(data)
         target = self.blobs / found
@@ -284,7 +286,8 @@ def sources(workspace: Workspace, changes: Sequence[Change]) -> list[tuple[Sourc
     out: list[tuple[SourceFile | None, SourceFile | None]] = []
     for change in changes:
         now = workspace.root / change.path
-        after = workspace.read(now) if now.is_file() else None
+        data = _read_inside(workspace.root, now)
+        after = workspace.from_bytes(change.path, data) if data is not None else None
         before = workspace.from_bytes(change.path, change.before) if change.before is not None else None
         out.append((after if isinstance(after, SourceFile) else None,
                     before if isinstance(before, SourceFile) else None))
@@ -363,11 +366,21 @@ def _tree_ids(root: Path, rev: str, paths: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def _current_id(path: Path) -> str:
+def _read_inside(root: Path, path: Path) -> bytes | None:
+    """The bytes of a regular file whose real path lies inside ``root`` (and that is not larger
+    than ``MAX_FILE_BYTES``); None otherwise."""
+    real = Path(os.path.realpath(path))
+    if not real.is_relative_to(root) or not real.is_file() or real.stat().st_size > MAX_FILE_BYTES:
+        return None
     try:
-        return blob_id(path.read_bytes())
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return ABSENT
+        return real.read_bytes()
+    except OSError:
+        return None
+
+
+def _current_id(root: Path, rel: str) -> str:
+    data = _read_inside(root, root / rel)
+    return ABSENT if data is None else blob_id(data)
 
 
 def _write(target: Path, data: bytes) -> None:
