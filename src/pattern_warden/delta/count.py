@@ -23,6 +23,7 @@ from pattern_warden.delta.lines import LineSide, match_moves, parse_hunk_header,
 from pattern_warden.delta.scan import Scan, scan
 from pattern_warden.delta.symbols import SymbolChange, symbol_changes
 from pattern_warden.errors import WardenError
+from pattern_warden.rules.fixes import common_ends
 from pattern_warden.models import Note
 from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Skipped, Workspace
@@ -245,12 +246,7 @@ def changed_rows(before: Sequence[str], after: Sequence[str]) -> tuple[list[int]
     """The 1-based rows removed from ``before`` and added in ``after``. The lines both share at
     the start and the end are set aside first: an edit touches a small middle of a file, and
     difflib's cost grows with the square of what it is given."""
-    head = 0
-    while head < min(len(before), len(after)) and before[head] == after[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(before), len(after)) - head and before[-1 - tail] == after[-1 - tail]:
-        tail += 1
+    head, tail = common_ends(before, after)
     matcher = difflib.SequenceMatcher(None, before[head:len(before) - tail], after[head:len(after) - tail],
                                       autojunk=False)
     removed: list[int] = []
