@@ -44,9 +44,11 @@ _DOC_KEYS = frozenset({"example", "examples", "json_schema_extra", "openapi_exam
                        "help", "help_text", "description", "doc", "docs"})
 #: A note saying the code beside it is a stand-in: "TODO replace with real API", "FIXME: mock data".
 _STAND_IN_NOTE = re.compile(
-    r"\b(?:TODO|FIXME|XXX|HACK)\b.*(?:\b(?:replace|swap|substitute)\b.*\b(?:real|actual|live|production)\b|"
+    r"\b(?:TODO|FIXME|XXX|HACK)\b.*(?:\b(?:replace|swap|substitute)\b.*\b(?:real|actual|live|production)\s+"
+    r"(?:api|data|database|db|service|endpoint|backend|implementation|call|query|request|response|values?|records?|"
+    r"users?|credentials|keys?|client|integration|source|lookup)\b|"
     r"\b(?:mock|fake|dummy|placeholder|stub|hard-?coded|canned|sample)\s+(?:data|values?|responses?|users?|"
-    r"records?|results?|implementation)\b|\buntil\b.*\b(?:real|actual)\b)", re.IGNORECASE)
+    r"records?|results?|implementation)\b)", re.IGNORECASE)
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 #: "dummy" is left out of names on purpose: in real code a Dummy class is nearly always a
 #: deliberate null object (DummyLock, DummyProcess), while Mock/Fake in a name means a stand-in.
@@ -164,6 +166,7 @@ class PlaceholderData(Rule):
         "EXAMPLE_USER = {'name': 'John Doe', 'email': 'john@example.com'}\n",
         "import pytest\n@pytest.fixture\ndef user():\n    return {'name': 'John Doe'}\n",
         "# TODO: handle pagination\nusers = api.list_users()\n",
+        "# TODO: replace this regex with a real parser\nNAME = re.compile('[a-z]+')\n",
         "def greet(name):\n    return f'Hello, {name}'\n",
     )
     INVALID = (
