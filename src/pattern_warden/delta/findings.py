@@ -64,9 +64,11 @@ _FOUND = _Memo()
 REVIEW_OPTIONS = CheckOptions(new_code=True)
 
 
-def checker_for(workspace: Workspace) -> Checker:
-    """The rule selection a review checks a change with (``REVIEW_OPTIONS``)."""
-    return Checker(workspace.config, REVIEW_OPTIONS)
+def checker_for(workspace: Workspace, has_base: bool = True) -> Checker:
+    """The rule selection a review checks a change with: ``REVIEW_OPTIONS`` when there is a base
+    to tell new code from old; without one (a whole tree outside git) every finding would count
+    as new, so the rules for new code alone stay off, as in `check`."""
+    return Checker(workspace.config, REVIEW_OPTIONS if has_base else CheckOptions())
 
 
 def file_findings(checker: Checker, source: SourceFile, path: str | None = None) -> tuple[list[Finding], list[str]]:
@@ -147,7 +149,7 @@ class Checking:
         self._local = todo if pool is None or len(todo) < PARALLEL_MIN_FILES else []
         sent = [] if self._local else [job.bare() for job in todo]  # workers get bytes, not parent-built trees
         chunks = [sent[i :: WORKERS * 4] for i in range(WORKERS * 4)] if sent else []
-        self._futures = [pool.submit(_check_chunk, workspace.config, chunk, modules or {})
+        self._futures = [pool.submit(_check_chunk, workspace.config, checker.options, chunk, modules or {})
                          for chunk in chunks if chunk] if pool is not None else []
 
     def finish(self) -> None:
@@ -243,12 +245,12 @@ def _save(disk: DiskCache | None, checker: Checker, persisted: _Persisted, versi
     disk.put(_DISK_KIND, key(checker.fingerprint), json.dumps(payload, separators=(",", ":")).encode())
 
 
-def _check_chunk(config: Config, jobs: list[_Job], modules: dict[str, str]) -> tuple[
+def _check_chunk(config: Config, options: CheckOptions, jobs: list[_Job], modules: dict[str, str]) -> tuple[
         list[tuple[tuple[str, str, str], tuple[list[Finding], list[str]]]], dict[str, list[Call]]]:
     """Worker-process entry: the same rule selection, checking the versions sent by the parent,
     and resolving the calls it asked for on the trees those checks parsed."""
     gc.disable()  # syntax trees hold no cycles (see rules.engine._check_chunk)
-    checker = Checker(config, REVIEW_OPTIONS)
+    checker = Checker(config, options)
     results = [item for job in jobs for item in _check_job(checker, job)]
     return results, {job.name: resolve(job.after, job.name, modules, job.calls) for job in jobs if job.calls}
 

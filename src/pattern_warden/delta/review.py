@@ -57,7 +57,7 @@ def review_change(
     say("reading the change")
     facts = facts or read_facts(workspace, path, base, head)
     accepted = configured_baseline(workspace.config)
-    checker = checker_for(workspace)
+    checker = checker_for(workspace, has_base=facts.delta is not None)
     plan = plan_reuse(facts.delta, facts.before, disk) if facts.delta is not None and facts.before is not None \
         else None
     with ExitStack() as stack:
