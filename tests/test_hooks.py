@@ -182,3 +182,17 @@ def test_a_link_out_of_the_root_is_never_read_into_the_session(git_project: Path
     stored = [p.read_bytes() for p in (tmp_path / "cache").rglob("blobs/*")]
     assert all(b"outside the root" not in data for data in stored)
     assert _hook("stop", _stop_payload(git_project)).stdout == ""
+
+
+def test_without_a_record_the_file_before_comes_from_the_response_or_the_edit_itself(git_project: Path) -> None:
+    write_tree(git_project, {"mod.py": CLEAN})
+    _commit(git_project)
+    _hook("session-start", _start_payload(git_project))
+    before = CLEAN + "\n\n" + MUTABLE  # the user's, not committed, before this edit
+    after = before.replace("return [item]", "return [item, item]")
+    write_tree(git_project, {"mod.py": after})
+    edit = {**_edit_payload(git_project, "mod.py"), "tool_input": {
+        "file_path": str(git_project / "mod.py"), "old_string": "return [item]", "new_string": "return [item, item]"}}
+    assert _hook("edit", edit).exit_code == 0  # rebuilt by undoing the edit: the mutable default was there
+    assert _hook("edit", {**edit, "tool_response": {"originalFile": before}}).exit_code == 0
+    assert _hook("edit", {**edit, "tool_response": {"originalFile": CLEAN}}).exit_code == 2  # as quoted: new

@@ -134,15 +134,19 @@ def edit(payload: dict[str, Any]) -> Answer:
 
 
 def _before(payload: dict[str, Any], workspace: Workspace, after: SourceFile) -> SourceFile | None:
-    """The file just before this call: as PreToolUse recorded it; else rebuilt by undoing the
-    Edit/MultiEdit payload; else as it was when the session began. None: it did not exist."""
+    """The file just before this call: as PreToolUse recorded it; else as the tool's response
+    quotes it (Edit's ``originalFile``); else rebuilt by undoing the Edit/MultiEdit payload; else
+    as it was when the session began. None: it did not exist."""
     from pattern_warden.session import undo_edit
     from pattern_warden.workspace import Skipped
 
     session = _session(payload, workspace)
     data = session.take_before(after.path, payload.get("tool_use_id"))
     if data is False:
-        text = undo_edit(after.text, payload.get("tool_input") or {}) if payload.get("tool_name") != "Write" else None
+        response = payload.get("tool_response")
+        quoted = response.get("originalFile") if isinstance(response, dict) else None
+        text = quoted if isinstance(quoted, str) else \
+            undo_edit(after.text, payload.get("tool_input") or {}) if payload.get("tool_name") != "Write" else None
         data = text.encode("utf-8", errors="surrogatepass") if text is not None else session.at_start(after.path)
     if data is None:
         return None
