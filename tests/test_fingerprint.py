@@ -68,3 +68,40 @@ def test_a_syntax_error_elsewhere_keeps_the_other_functions_findings_existing(tm
     found = {f.code: f.new for f in review_findings(checker, after, before)}
     assert found["ERR001"] is False  # the mutable default was there before
     assert found["SYN001"] is True  # the syntax error is what the change did
+
+
+def test_a_whole_scope_finding_is_identified_by_its_scope_not_its_anchor_line() -> None:
+    text = "import os\n\n\ndef run(a, b):\n    return a\n"
+    # A module docstring on line 1 and a parameter on the def line change the anchors' text...
+    edited = '"""Run things."""\nimport os\n\n\ndef run(a, b, /, *, c=None):\n    return a\n'
+    for code, line, moved in (("DES001", 1, 1), ("DOC001", 1, 1), ("DES002", 4, 5), ("DOC003", 4, 5)):
+        assert fingerprints([_F(code, "m.py", line)], _source(text)) == \
+            fingerprints([_F(code, "m.py", moved)], _source(edited)), code
+    # ...while another function, or another file, is another scope.
+    other = fingerprints([_F("DES002", "m.py", 4)], _source(text.replace("def run", "def walk")))
+    assert other != fingerprints([_F("DES002", "m.py", 4)], _source(text))
+    assert fingerprints([_F("DES001", "n.py", 1)], _source(text)) != fingerprints([_F("DES001", "m.py", 1)],
+                                                                               _source(text))
+    # A statement-level finding keeps today's identity: its statement's text.
+    assert fingerprints([_F("ERR001", "m.py", 4)], _source(text)) != \
+        fingerprints([_F("ERR001", "m.py", 5)], _source(edited))
+
+
+def test_review_marks_a_grown_scope_finding_worse_and_an_old_new_code_finding_not_at_all(tmp_path) -> None:
+    from pattern_warden.config import load_config
+    from pattern_warden.delta.findings import checker_for, review_findings
+    from pattern_warden.workspace import Workspace
+
+    def dispatch(branches: int) -> str:
+        cases = "".join(f"    if kind == {i}:\n        return {i}\n" for i in range(branches))
+        return f'"""D."""\n\n\ndef dispatch(kind):\n    """D."""\n{cases}    return None\n'
+
+    fallback = '\n\ndef load():\n    """L."""\n    try:\n        return read()\n    except Exception:\n        return {}\n'
+    workspace = Workspace(load_config(tmp_path))
+    before = workspace.virtual(dispatch(13) + fallback, "m.py")
+    same = {(f.code, f.new, f.worse_than) for f in review_findings(checker_for(workspace),
+                                                                    workspace.virtual(dispatch(13) + fallback + "\n",
+                                                                                      "m.py"), before)}
+    assert same == {("DES002", False, None)}  # the old ERR003 is not reported: new-code rules are quiet on old code
+    grown = review_findings(checker_for(workspace), workspace.virtual(dispatch(14) + fallback, "m.py"), before)
+    assert {(f.code, f.new, f.worse_than) for f in grown} == {("DES002", False, 14)}

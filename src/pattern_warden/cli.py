@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from pattern_warden import __version__
 from pattern_warden.config import Config, load_config
 from pattern_warden.errors import WardenError
+from pattern_warden.models import quantity
 
 if TYPE_CHECKING:
     from pattern_warden.rules.results import CheckResult
@@ -141,13 +142,15 @@ def _add_change_commands(commands: argparse._SubParsersAction) -> None:  # type:
     review.add_argument("path", nargs="?", metavar="PATH", help="only this file or folder (default: the root)")
     review.add_argument("--show-existing", action="store_true",
                         help="also list the findings the changed files already had (they are always counted)")
-    review.add_argument("--no-cache", action="store_true", help="do not read or write .pattern-warden-cache/")
     for sub in (delta, review):
+        sub.add_argument("--no-cache", action="store_true", help="do not read or write .pattern-warden-cache/")
         sub.add_argument("--limit", type=int, default=1_000_000, help="items listed (default: all)")
     for sub in (dupes, commands.choices["check"]):
         _baseline_options(sub)
     hook = commands.add_parser("hook", help="a Claude Code hook: reads the event JSON on stdin (see README)")
-    hook.add_argument("event", choices=("edit", "stop"), help="edit: PostToolUse on a .py file; stop: Stop")
+    hook.add_argument("event", choices=("session-start", "pre-edit", "edit", "stop"),
+                      help="session-start: SessionStart; pre-edit: PreToolUse on Write/Edit/MultiEdit; "
+                           "edit: PostToolUse on a .py file; stop: Stop")
 
 
 def _baseline_options(parser: argparse.ArgumentParser) -> None:
@@ -252,7 +255,7 @@ def _run_check(args: argparse.Namespace, config: Config) -> int:
             item.path.write_text(item.text, encoding="utf-8")  # the one place files are written
         if fixed:
             total = sum(item.applied for item in fixed)
-            print(f"Fixed {total} findings in {len(fixed)} files.", file=sys.stderr)
+            print(f"Fixed {quantity(total, 'finding')} in {quantity(len(fixed), 'file')}.", file=sys.stderr)
     if args.write_baseline:  # the new baseline holds every finding of today
         accepted = Baseline()
     else:
@@ -363,10 +366,12 @@ def _progress() -> Callable[[str], None] | None:
 
 def _run_delta(args: argparse.Namespace, config: Config) -> int:
     from pattern_warden.delta.score import score_change
+    from pattern_warden.diskcache import open_cache
     from pattern_warden.render import render_text
     from pattern_warden.workspace import Workspace
 
-    card = score_change(Workspace(config), args.base, args.head, args.paths or None, limit=args.limit)
+    card = score_change(Workspace(config), args.base, args.head, args.paths or None, limit=args.limit,
+                        disk=open_cache(config, enabled=not args.no_cache))
     _emit(card, args.format, lambda: render_text(card))
     return EXIT_OK
 

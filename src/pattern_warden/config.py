@@ -51,6 +51,13 @@ DEFAULT_EXEMPT_PATHS = codekind.patterns(codekind.NON_PRODUCT)
 DEFAULT_SCRIPT_PATHS = codekind.patterns(codekind.SCRIPT_KINDS)
 
 
+#: Rules that stay opt-in for an audit of a whole tree (their precision on old code is below our
+#: bar) but hold for code an agent just wrote: silent fallback, mock data, thread locks in async
+#: code, swallowed cancellation, sys.path edits, SQL built from strings, hard-coded secrets and
+#: unbounded caches. ``review`` and the hooks apply them to new findings ("clean as you code").
+NEW_CODE_RULES = ("ERR003", "ERR005", "ASY002", "ASY004", "DES006", "SEC001", "SEC002", "RES001")
+
+
 class RuleSettings(_Section):
     """The ``[tool.pattern-warden.rules]`` table: which rules run where, and their thresholds."""
 
@@ -75,6 +82,10 @@ class RuleSettings(_Section):
                           "modules that import pytest or define its hooks."
     )
     fail_on: Literal["info", "warning", "error"] = Field("warning", description="CLI exits 1 at this severity.")
+    new_code: list[str] = Field(
+        default_factory=lambda: list(NEW_CODE_RULES),
+        description="Rules review and the hooks apply to new code even when `check` leaves them opt-in; [] for none.",
+    )
 
     @property
     def statement_limit(self) -> int:
@@ -98,6 +109,8 @@ class ReviewThresholds(_Section):
         "error", description="A rule finding of this severity or worse in the changed files fails the review."
     )
     fail_on_warning: bool = Field(False, description="Treat a 'warn' verdict as a failure.")
+    fail_on_worse: bool = Field(False, description="A whole-scope finding the change made worse (a longer file, a "
+                                                   "more complex function) counts as new: it fails and blocks.")
 
 
 class HookSettings(_Section):
@@ -112,6 +125,10 @@ class HookSettings(_Section):
         "warning", description="The edit hook reports new findings at or above this severity."
     )
     stop: bool = Field(True, description="Review the change before the agent stops.")
+    stop_severity: Literal["info", "warning", "error", "never"] = Field(
+        "warning", description="The stop hook also blocks on new findings of the session at or above this severity "
+                               "(never: only when the review fails).",
+    )
 
 
 class CacheSettings(_Section):

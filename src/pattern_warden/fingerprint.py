@@ -1,11 +1,18 @@
 """A finding's identity: the rule, the enclosing symbol and the statement's text, not its line.
 
-"New in this change", baselines, SARIF's ``partialFingerprints`` and the edit hook all ask one
+"New in this change", baselines, SARIF's ``partialFingerprints`` and both hooks all ask one
 question: is this the same finding as one we saw before? Line numbers cannot answer it (an edit
 above a finding moves it), so the identity is built from what survives a move: the rule code,
 the file, the qualified name of the innermost function or class around the finding, and the
 finding's first line with its white space folded. Two findings that share all four (the same
 rule on two identical lines in one function) are told apart by their order of occurrence.
+
+A finding about a whole scope (a file's length, a function's complexity or statement count, a
+missing docstring: ``Rule.identity`` is "file" or "scope") is not about the text of its anchor
+line: adding a docstring on line 1 or a parameter to the ``def`` line does not cause it. Its
+identity is the rule, the file and the scope alone (the file, or the qualified symbol), so it
+is new only where the rule did not fire on that scope before; when its measure grew, the
+review calls it worse (``worse_than``).
 Everything that needs an identity calls ``fingerprints``; nothing else computes one.
 """
 
@@ -19,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from pattern_warden.rules.registry import BY_CODE
 from pattern_warden.source import SourceFile
 
 
@@ -80,6 +88,12 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
 
 
+def _identity(code: str) -> str:
+    """"statement", "scope" or "file": what findings of ``code`` are about (unknown codes: statements)."""
+    rule = BY_CODE.get(code)
+    return rule.identity if rule is not None else "statement"
+
+
 def fingerprints(findings: Sequence[Locatable], source: SourceFile | None) -> list[str]:
     """One identity per finding of one file, in the order given.
 
@@ -93,8 +107,14 @@ def fingerprints(findings: Sequence[Locatable], source: SourceFile | None) -> li
     seen: Counter[str] = Counter()
     result = []
     for finding in findings:
-        text = " ".join(lines[finding.line - 1].split()) if 0 < finding.line <= len(lines) else ""
-        base = _digest(finding.code, finding.path, enclosing_symbol(scopes, finding.line), text)
+        kind = _identity(finding.code)
+        if kind == "file":
+            base = _digest(finding.code, finding.path, "<file>")
+        elif kind == "scope":
+            base = _digest(finding.code, finding.path, "<scope>", enclosing_symbol(scopes, finding.line))
+        else:
+            text = " ".join(lines[finding.line - 1].split()) if 0 < finding.line <= len(lines) else ""
+            base = _digest(finding.code, finding.path, enclosing_symbol(scopes, finding.line), text)
         seen[base] += 1
         result.append(f"{base}:{seen[base]}")
     return result

@@ -3,11 +3,18 @@
 Agents skip written instructions; a hook that runs on every edit is never skipped. Claude Code
 runs a hook command with the event as JSON on stdin and reads its answer from the exit status:
 0 lets the agent go on, 2 feeds stderr back to the agent, and a Stop hook may instead print
-``{"decision": "block", "reason": ...}`` to keep the agent working. Like server.py and cli.py
-this module only translates: the edit hook runs the rule engine on one file and asks
-``fingerprint.fingerprints`` which findings the edit introduced (compared with the file at git
-HEAD); the stop hook calls ``review_change`` and passes on its verdict. A failure of the hook
-itself must never stop an agent, so every error becomes one line on stderr and exit 0.
+``{"decision": "block", "reason": ...}`` to keep the agent working. The gates accuse the agent
+only of what it did (``session.py`` keeps both baselines):
+
+- ``session-start`` (SessionStart) records the working tree as the session's baseline;
+- ``pre-edit`` (PreToolUse on Write/Edit/MultiEdit) records the file just before the call;
+- ``edit`` (PostToolUse) blocks on findings this call introduced: the file after the call
+  compared with the file just before it (``review_findings``, the review's own comparison);
+- ``stop`` (Stop) reviews the change from the session's baseline to now with ``review_change``;
+  a session that changed nothing passes silently.
+
+Like server.py and cli.py this module only translates. A failure of the hook itself must never
+stop an agent, so every error becomes one line on stderr and exit 0.
 """
 
 from __future__ import annotations
@@ -21,10 +28,11 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from pattern_warden.config import Config, load_config
 from pattern_warden.errors import WardenError
+from pattern_warden.models import quantity
 
 if TYPE_CHECKING:
-    from pattern_warden.delta.review import Review
-    from pattern_warden.delta.models import ReviewFinding
+    from pattern_warden.delta.models import Review, ReviewFinding
+    from pattern_warden.session import Session
     from pattern_warden.source import SourceFile
     from pattern_warden.workspace import Workspace
 
@@ -57,97 +65,157 @@ def _config(payload: dict[str, Any]) -> Config:
     return load_config(cwd)
 
 
-def edit(payload: dict[str, Any]) -> Answer:
-    """PostToolUse on Write/Edit/MultiEdit of a ``.py`` file: block on findings the edit introduced."""
-    if payload.get("tool_name") not in EDIT_TOOLS:
+def _session(payload: dict[str, Any], workspace: Workspace) -> Session:
+    from pattern_warden.session import Session
+
+    return Session(workspace, str(payload.get("session_id") or ""))
+
+
+def session_start(payload: dict[str, Any]) -> Answer:
+    """SessionStart: record the tree as this session's baseline (a resumed session keeps its own)."""
+    config = _config(payload)
+    if not (config.settings.hooks.edit or config.settings.hooks.stop):
         return Answer()
+    from pattern_warden.workspace import Workspace
+
+    _session(payload, Workspace(config)).start(replace=payload.get("source") not in ("resume", "compact"))
+    return Answer()
+
+
+def _edited(payload: dict[str, Any], config: Config) -> str | None:
+    """The root-relative path of the Python file a Write/Edit/MultiEdit call names, or None."""
+    if payload.get("tool_name") not in EDIT_TOOLS:
+        return None
     file_path = (payload.get("tool_input") or {}).get("file_path")
     if not isinstance(file_path, str) or not file_path.endswith(".py"):
-        return Answer()
+        return None
+    real = (Path(file_path) if Path(file_path).is_absolute() else config.root / file_path).resolve()
+    if not real.is_relative_to(config.root):
+        return None  # a file outside the project is not the project's business
+    return real.relative_to(config.root).as_posix()
+
+
+def pre_edit(payload: dict[str, Any]) -> Answer:
+    """PreToolUse on Write/Edit/MultiEdit of a ``.py`` file: record the file just before the call
+    (and the session's baseline, when SessionStart did not run). Never blocks the call."""
     config = _config(payload)
+    rel = _edited(payload, config)
+    if rel is None or not (config.settings.hooks.edit or config.settings.hooks.stop):
+        return Answer()
+    from pattern_warden.workspace import Workspace
+
+    session = _session(payload, Workspace(config))
+    session.start(replace=False)
+    session.record_before(rel, payload.get("tool_use_id"))
+    return Answer()
+
+
+def edit(payload: dict[str, Any]) -> Answer:
+    """PostToolUse on Write/Edit/MultiEdit of a ``.py`` file: block on findings this call introduced."""
+    config = _config(payload)
+    rel = _edited(payload, config)
     settings = config.settings.hooks
-    if not settings.edit:
+    if rel is None or not settings.edit:
         return Answer()
     from pattern_warden.workspace import Workspace
 
     workspace = Workspace(config)
-    real = Path(file_path) if Path(file_path).is_absolute() else config.root / file_path
-    if not real.resolve().is_relative_to(config.root):
-        return Answer()  # a file outside the project is not the project's business
-    new = _new_findings(workspace, workspace.read_path(str(real)), settings.edit_severity)
-    if not new:
+    source = workspace.read_path(rel)
+    found = _introduced(workspace, source, _before(payload, workspace, source), settings.edit_severity)
+    if not found:
         return Answer()
-    lines = [f"{f.path}:{f.line}: {f.code} [{f.severity}] {f.message} Fix: {f.fix_hint}" for f in new[:MAX_LINES]]
-    if len(new) > MAX_LINES:
-        lines.append(f"... and {len(new) - MAX_LINES} more (pattern-warden check {new[0].path})")
-    head = f"pattern-warden: this edit introduced {len(new)} finding{'s' * (len(new) != 1)}; fix them now:"
+    from pattern_warden.delta.render import finding_line
+
+    lines = [finding_line(f) for f in found[:MAX_LINES]]
+    if len(found) > MAX_LINES:
+        lines.append(f"... and {len(found) - MAX_LINES} more (pattern-warden check {found[0].path})")
+    head = f"pattern-warden: this edit introduced {quantity(len(found), 'finding')}; fix them now:"
     return Answer(EXIT_BLOCK, stderr="\n".join([head, *lines]) + "\n")
 
 
-def _new_findings(workspace: Workspace, source: SourceFile, floor: str) -> list[ReviewFinding]:
-    """Findings in ``source`` whose identity the file at git HEAD does not have (all of them when new).
-
-    The comparison is the review's own (``review_findings``), so the hook and the review never
-    disagree about what an edit introduced."""
-    from pattern_warden.delta.findings import file_findings, review_findings
-    from pattern_warden.rules.engine import Checker, CheckOptions
-
-    checker = Checker(workspace.config, CheckOptions(min_severity=floor))
-    if not file_findings(checker, source)[0]:
-        return []  # clean: no need to ask git for the committed version
-    return [f for f in review_findings(checker, source, _at_head(workspace, source.path)) if f.new]
-
-
-def _at_head(workspace: Workspace, rel: str) -> SourceFile | None:
-    """The file as committed at HEAD, or None when it is new, untracked or not in git."""
-    from pattern_warden.delta import git
+def _before(payload: dict[str, Any], workspace: Workspace, after: SourceFile) -> SourceFile | None:
+    """The file just before this call: as PreToolUse recorded it; else as the tool's response
+    quotes it (Edit's ``originalFile``); else rebuilt by undoing the Edit/MultiEdit payload; else
+    as it was when the session began. None: it did not exist."""
+    from pattern_warden.session import undo_edit
     from pattern_warden.workspace import Skipped
 
-    try:
-        listing = git.run(workspace.root, "ls-tree", "HEAD", "--", rel, check=False).stdout.split()
-        if len(listing) < 3 or listing[1] != "blob":
-            return None
-        data = git.read_blobs(workspace.root, [listing[2]]).get(listing[2])
-    except git.GitError:
+    session = _session(payload, workspace)
+    data = session.take_before(after.path, payload.get("tool_use_id"))
+    if data is False:
+        response = payload.get("tool_response")
+        quoted = response.get("originalFile") if isinstance(response, dict) else None
+        text = quoted if isinstance(quoted, str) else \
+            undo_edit(after.text, payload.get("tool_input") or {}) if payload.get("tool_name") != "Write" else None
+        data = text.encode("utf-8", errors="surrogatepass") if text is not None else session.at_start(after.path)
+    if data is None:
         return None
-    source = workspace.from_bytes(rel, data) if data is not None else None
-    return None if source is None or isinstance(source, Skipped) else source
+    before = workspace.from_bytes(after.path, data)  # type: ignore[arg-type]
+    return None if isinstance(before, Skipped) else before
+
+
+def _introduced(workspace: Workspace, after: SourceFile, before: SourceFile | None, floor: str) -> list[ReviewFinding]:
+    """Findings of ``after`` at or above ``floor`` that ``before`` did not have (and, when
+    ``fail-on-worse`` is set, whole-scope findings this call made worse)."""
+    from pattern_warden.delta.findings import file_findings, review_findings
+    from pattern_warden.delta.verdict import counted
+    from pattern_warden.rules.engine import Checker, CheckOptions
+
+    checker = Checker(workspace.config, CheckOptions(min_severity=floor, new_code=True))
+    if not file_findings(checker, after)[0]:
+        return []  # clean: nothing to compare
+    return counted(review_findings(checker, after, before), workspace.config.settings.review)
 
 
 def stop(payload: dict[str, Any]) -> Answer:
-    """Stop: run the review of the change; when it fails, keep the agent working with the reason."""
+    """Stop: review what this session changed; block when the review fails or the session added
+    findings at or above ``stop-severity``. A session that changed nothing passes silently."""
     if payload.get("stop_hook_active"):
         return Answer()  # the agent already went round once for us; never loop
     config = _config(payload)
     if not config.settings.hooks.stop:
         return Answer()
     from pattern_warden.delta.review import review_change
+    from pattern_warden.delta.verdict import counted
     from pattern_warden.diskcache import open_cache
+    from pattern_warden.rules.base import Severity
+    from pattern_warden.session import session_facts
     from pattern_warden.workspace import Workspace
 
+    workspace = Workspace(config)
+    session = _session(payload, workspace)
+    baseline, changes = session.changes()
+    if not changes:
+        return Answer()
     # The same persistent cache as `pattern-warden review`: a second stop re-checks only what changed.
-    review = review_change(Workspace(config), limit=MAX_LINES, disk=open_cache(config))
-    if review.passed:
+    review = review_change(workspace, limit=MAX_LINES, disk=open_cache(config),
+                           facts=session_facts(session, baseline, changes))
+    floor = config.settings.hooks.stop_severity
+    severe = [f for f in counted(review.findings, config.settings.review)
+              if floor != "never" and Severity.parse(f.severity) >= Severity.parse(floor)]
+    if review.passed and not severe:
         return Answer()
     return Answer(stdout=json.dumps({"decision": "block", "reason": _reason(review)}) + "\n")
 
 
 def _reason(review: Review) -> str:
-    """The failed thresholds and verdict, then the new findings: what the agent must act on."""
-    lines = ["pattern-warden review failed; fix these (or say in your answer why they stay), then finish:"]
+    """The failed thresholds and verdict, then the new and worse findings: what the agent must act on."""
+    from pattern_warden.delta.render import finding_line
+
+    lines = [f"pattern-warden review of {review.reviewed} failed; fix these (or say in your answer why they stay), "
+             "then finish:"]
     card = review.scorecard
     if card is not None and card.verdict.status == "fail":
         lines.append(f"verdict: fail: {card.verdict.message}")
     lines += [f"threshold {t.name}: {t.value} (limit {t.limit})" for t in review.thresholds if not t.passed]
-    lines += [f"{f.path}:{f.line}: {f.code} [{f.severity}] {f.message}" + (f" Fix: {f.fix_hint}" if f.fix_hint else "")
-              for f in review.findings if f.new]
+    lines += [finding_line(f) for f in review.findings if f.new or f.worse_than is not None]
     if review.findings_new > len(review.findings):
         lines.append(f"... {review.findings_new - len(review.findings)} more new findings (pattern-warden review)")
     lines += [f"duplicate ({c.kind}): {', '.join(c.locations)}" for c in review.duplicates[:MAX_LINES]]
     return "\n".join(lines)
 
 
-HANDLERS = {"edit": edit, "stop": stop}
+HANDLERS = {"session-start": session_start, "pre-edit": pre_edit, "edit": edit, "stop": stop}
 
 
 def run(event: str, stdin: TextIO) -> Answer:
@@ -166,7 +234,7 @@ def run(event: str, stdin: TextIO) -> Answer:
 
 
 def main(event: str) -> int:
-    """Entry point for ``pattern-warden hook edit|stop``: stdin in, the hook contract out."""
+    """Entry point for ``pattern-warden hook session-start|pre-edit|edit|stop``: stdin in, the hook contract out."""
     if sys.stdin.isatty():
         sys.stderr.write(f"pattern-warden hook {event} reads Claude Code's hook JSON on stdin; see the README.\n")
         return EXIT_PASS

@@ -72,3 +72,8 @@ def check_range(name: str, value: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise WardenError(f"{name} must be between {low} and {high}; got {value}.", f"Pass a {name} in that range.")
     return value
+
+
+def quantity(count: int, noun: str, plural: str | None = None) -> str:
+    """``count`` with its noun in the right number: "1 finding", "2 findings", "1 file"."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"

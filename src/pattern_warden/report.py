@@ -14,6 +14,7 @@ from typing import Any
 from pattern_warden import __version__
 from pattern_warden.rules.registry import BY_CODE
 from pattern_warden.fingerprint import fingerprints
+from pattern_warden.models import quantity
 from pattern_warden.rules.results import CheckResult, Finding
 from pattern_warden.source import SourceFile
 
@@ -31,9 +32,10 @@ def text_report(result: CheckResult) -> str:
     counts = ", ".join(f"{n} {name}" for name, n in summary.by_severity.items() if n)
     if summary.findings:
         fixable = f"; {summary.fixable} fixable with --fix" if summary.fixable else ""
-        lines = [f"Found {summary.findings} findings ({counts}) in {summary.files_checked} files{fixable}."]
+        lines = [f"Found {quantity(summary.findings, 'finding')} ({counts}) in "
+                 f"{quantity(summary.files_checked, 'file')}{fixable}."]
     else:
-        lines = [f"All checks passed ({summary.files_checked} files)."]
+        lines = [f"All checks passed ({quantity(summary.files_checked, 'file')})."]
     for f in result.findings:
         lines.append(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} Fix: {f.fix_hint}")
         if f.fix_diff:

@@ -195,3 +195,24 @@ def test_numstat_equality_on_a_bigger_edit(git_project: Path) -> None:
     added, removed, _ = out.split("\t")
     assert (f.added, f.removed) == (int(added), int(removed))
     assert {(s.name, s.change) for s in f.symbols} >= {("g7", "added"), ("f7", "removed"), ("f1", "modified")}
+
+
+def test_changed_rows_keep_what_both_sides_share_and_only_that() -> None:
+    import random
+
+    from pattern_warden.delta.count import changed_rows
+
+    rng = random.Random(7)
+    for _ in range(500):
+        before = [rng.choice("abcde") for _ in range(rng.randint(0, 14))]
+        after = list(before)
+        for _ in range(rng.randint(0, 3)):
+            where = rng.randint(0, len(after))
+            if rng.random() < 0.5 or not after:
+                after.insert(where, rng.choice("abcdefg"))
+            else:
+                del after[min(where, len(after) - 1)]
+        removed, added = changed_rows(before, after)
+        kept = [line for row, line in enumerate(before, 1) if row not in removed]
+        assert kept == [line for row, line in enumerate(after, 1) if row not in added]
+    assert changed_rows(["a"] * 50 + ["b"], ["a"] * 50 + ["c", "b"]) == ([], [51])

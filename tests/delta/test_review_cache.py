@@ -8,7 +8,8 @@ from pathlib import Path
 
 from pattern_warden.config import load_config
 from pattern_warden.diskcache import CACHE_DIR, key, open_cache
-from pattern_warden.rules.engine import Checker, CheckOptions
+from pattern_warden.delta.findings import REVIEW_OPTIONS
+from pattern_warden.rules.engine import Checker
 from tests.delta.test_review import DUPLICATED, LEGACY, _commit, cli, legacy_repo
 
 
@@ -45,7 +46,7 @@ def test_persisted_base_findings_are_used_only_for_their_rule_selection(git_proj
     assert _review(git_project)["findings_existing"] == 1
     config = load_config(git_project)
     disk = open_cache(config)
-    entry = key(Checker(config, CheckOptions()).fingerprint)
+    entry = key(Checker(config, REVIEW_OPTIONS).fingerprint)
     saved = json.loads(disk.get("delta-findings", entry) or b"{}")
     # Inside, a version is named by the selection it was checked with, its path and its content.
     base_of_lib = [name for name in saved if name.split("\0")[1] == "lib.py"]

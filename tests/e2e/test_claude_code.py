@@ -78,7 +78,9 @@ def test_plugin_installs_connects_and_its_hooks_keep_the_contract(claude: dict) 
     installed = _claude(claude, project, "plugin", "install", "pattern-warden@pattern-warden")
     assert installed.returncode == 0, installed.stdout + installed.stderr
     details = _claude(claude, project, "plugin", "details", "pattern-warden@pattern-warden").stdout
-    assert re.search(r"Skills \(1\)\s+pattern-warden", details) and re.search(r"Hooks \(2\)\s+PostToolUse, Stop", details)
+    hooks_line = re.search(r"Hooks \(4\)\s+([A-Za-z, ]+)", details)
+    assert re.search(r"Skills \(1\)\s+pattern-warden", details) and hooks_line, details
+    assert set(hooks_line[1].replace(" ", "").split(",")) == {"SessionStart", "PreToolUse", "PostToolUse", "Stop"}
 
     first = _claude(claude, project, "mcp", "list").stdout
     # The first start installs the plugin's venv; when Claude Code stops waiting for it, the
@@ -98,6 +100,7 @@ def test_plugin_installs_connects_and_its_hooks_keep_the_contract(claude: dict) 
     assert re.fullmatch(hooks["PostToolUse"][0]["matcher"], "MultiEdit")
     edit_command = hooks["PostToolUse"][0]["hooks"][0]["command"]
     stop_command = hooks["Stop"][0]["hooks"][0]["command"]
+    start_command = hooks["SessionStart"][0]["hooks"][0]["command"]
     env = {**claude["env"], "CLAUDE_PLUGIN_ROOT": str(checkout), "CLAUDE_PROJECT_DIR": str(project)}
 
     def hook(command: str, payload: dict) -> subprocess.CompletedProcess[str]:
@@ -109,6 +112,8 @@ def test_plugin_installs_connects_and_its_hooks_keep_the_contract(claude: dict) 
         return hook(edit_command, {"hook_event_name": "PostToolUse", "tool_name": tool,
                                    "tool_input": {"file_path": str(project / "mod.py")}})
 
+    started = hook(start_command, {"hook_event_name": "SessionStart", "source": "startup"})
+    assert (started.returncode, started.stdout) == (0, ""), started.stderr  # the session's baseline: the tree now
     write_tree(project, {"mod.py": MUTABLE})
     blocked = edit("Write")
     assert blocked.returncode == 2 and "ERR001" in blocked.stderr and "mod.py:1" in blocked.stderr

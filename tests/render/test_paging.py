@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from pattern_warden.config import load_config
+from pattern_warden.config import NEW_CODE_RULES, load_config
 from pattern_warden.server import build_server
 from tests.render.tree import make_tree
 
@@ -57,8 +57,9 @@ async def test_review_findings_once_with_limit_50(tmp_path: Path) -> None:
     async with Client(build_server(load_config(root))) as client:
         findings, total, pages = await walk(client, "review_change", {}, "findings",
                                             lambda f: (f["path"], f["line"], f["code"]))
-        # Nothing is committed, so every finding of the tree is new in the change.
-        checked = await client.call_tool("check_rules", {"limit": 1})
+        # Nothing is committed, so every finding of the tree is new in the change, the rules
+        # review applies to new code included.
+        checked = await client.call_tool("check_rules", {"limit": 1, "select": ["ALL", *NEW_CODE_RULES]})
         expected = checked.structured_content["summary"]["findings"]
         assert expected > 150 and total == expected
         assert len(findings) == total and set(findings.values()) == {1} and pages >= 4

@@ -35,7 +35,9 @@ def test_text_output_is_one_line_per_finding_and_exit_1(project: Path) -> None:
     assert lines[1].startswith("pkg/mod.py:8:14: ERR001 Mutable default argument: one object is shared by every call. Fix:")
     assert lines[-1].startswith("Why: ") and "warden://patterns/" in lines[-1]
     clean = _run(project, "check", "pkg", "--select", "SEC", "--no-cache")
-    assert clean.returncode == 0 and clean.stdout.startswith("All checks passed")
+    assert clean.returncode == 0 and clean.stdout.startswith("All checks passed (1 file).")
+    one = _run(project, "check", "pkg", "--select", "ERR001", "--no-cache")
+    assert one.stdout.startswith("Found 1 finding (1 error) in 1 file;")  # counts read right in the singular
 
 
 def test_fail_threshold_from_config(project: Path) -> None:
@@ -82,7 +84,7 @@ def test_sarif_has_rules_fingerprints_and_relative_uris(project: Path) -> None:
 def test_fix_writes_files_and_leaves_the_rest(project: Path) -> None:
     path = _project(project)
     done = _run(project, "check", "pkg", "--fix", "--no-cache")
-    assert "Fixed 4 findings in 1 files." in done.stderr
+    assert "Fixed 4 findings in 1 file." in done.stderr
     fixed = path.read_text()
     assert "def _f(items=None):\n    if items is None:\n        items = []\n    try:" in fixed
     assert "from datetime import datetime, timezone" in fixed and "datetime.now(timezone.utc)" in fixed

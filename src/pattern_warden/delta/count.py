@@ -23,6 +23,7 @@ from pattern_warden.delta.lines import LineSide, match_moves, parse_hunk_header,
 from pattern_warden.delta.scan import Scan, scan
 from pattern_warden.delta.symbols import SymbolChange, symbol_changes
 from pattern_warden.errors import WardenError
+from pattern_warden.rules.fixes import common_ends
 from pattern_warden.models import Note
 from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Skipped, Workspace
@@ -32,6 +33,7 @@ WORKING_TREE = "working tree"
 _ZERO = "0" * 40
 _SUBMODULE, _SYMLINK = "160000", "120000"
 Status = Literal["added", "deleted", "modified", "renamed", "copied", "type-changed"]
+Source = Literal["git", "sources", "diff"]
 FileKind = Literal["python", "text", "binary", "submodule", "symlink", "unreadable"]
 
 
@@ -110,7 +112,7 @@ class DeltaTotals(BaseModel):
 class LocDelta(BaseModel):
     """A change counted file by file."""
 
-    source: Literal["git", "sources", "diff"]
+    source: Source
     base: str | None = Field(None, description="The commit compared from (git input).")
     head: str | None = Field(None, description="The commit compared to, or 'working tree'.")
     files: list[FileDelta] = Field(default_factory=list)
@@ -222,15 +224,39 @@ def count_sources(workspace: Workspace, before: str, after: str, path: str = "sn
         if len(value.encode("utf-8", errors="surrogatepass")) > workspace.config.limits.max_file_bytes:
             raise WardenError(f"`{name}` is larger than the file-size limit.", "Pass one file's text.")
     old, new = workspace.virtual(before, path), workspace.virtual(after, path)
-    status: Status = "added" if not before else "deleted" if not after else "modified"
-    item = PendingFile(FileDelta(path=path, status=status, kind=_kind_of(path, old, new)), old, new)
-    matcher = difflib.SequenceMatcher(None, rows(before), rows(after), autojunk=False)
+    return count_versions([(path, old if before else None, new if after else None)])
+
+
+def count_versions(versions: Sequence[tuple[str, SourceFile | None, SourceFile | None]], source: Source = "sources",
+                   base: str | None = None, head: str | None = None) -> LocDelta:
+    """Count a change given as (path, version before, version after), None for a side that does
+    not exist: two sources, or the files a session changed (``session.py``)."""
+    pending = []
+    for path, old, new in versions:
+        status: Status = "added" if old is None else "deleted" if new is None else "modified"
+        item = PendingFile(FileDelta(path=path, status=status, kind=_kind_of(path, old, new)), old, new)
+        removed, added = changed_rows(rows(old.text if old else ""), rows(new.text if new else ""))
+        item.removed.rows.extend(removed)
+        item.added.rows.extend(added)
+        pending.append(item)
+    return finish(LocDelta(source=source, base=base, head=head), pending)
+
+
+def changed_rows(before: Sequence[str], after: Sequence[str]) -> tuple[list[int], list[int]]:
+    """The 1-based rows removed from ``before`` and added in ``after``. The lines both share at
+    the start and the end are set aside first: an edit touches a small middle of a file, and
+    difflib's cost grows with the square of what it is given."""
+    head, tail = common_ends(before, after)
+    matcher = difflib.SequenceMatcher(None, before[head:len(before) - tail], after[head:len(after) - tail],
+                                      autojunk=False)
+    removed: list[int] = []
+    added: list[int] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag in ("delete", "replace"):
-            item.removed.rows.extend(range(i1 + 1, i2 + 1))
+            removed.extend(range(head + i1 + 1, head + i2 + 1))
         if tag in ("insert", "replace"):
-            item.added.rows.extend(range(j1 + 1, j2 + 1))
-    return finish(LocDelta(source="sources"), [item])
+            added.extend(range(head + j1 + 1, head + j2 + 1))
+    return removed, added
 
 
 # -- a git range ---------------------------------------------------------------------------

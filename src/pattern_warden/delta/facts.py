@@ -32,6 +32,7 @@ from pattern_warden.delta.count import (
 )
 from pattern_warden.delta.scan import scan
 from pattern_warden.errors import WardenError
+from pattern_warden.models import quantity
 from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Skipped, Workspace
 
@@ -75,16 +76,16 @@ def read_facts(workspace: Workspace, path: str | None, base: str | None, head: s
                               "Pass an existing file or folder relative to the root, or omit it.")
         found = workspace.discover(paths)
         files = [(s, None) for p in found.files if isinstance(s := workspace.read(p), SourceFile)]
-        return Facts(False, f"the whole tree under {path or '.'} ({len(files)} Python files): not a git checkout, "
+        return Facts(False, f"the whole tree under {path or '.'} ({quantity(len(files), 'Python file')}): not a git checkout, "
                             "so every finding not in the baseline counts as new", files=files)
     delta, before = read_range(workspace, base, head, paths)
     compared = (delta.base or "")[:12]
-    reviewed = f"the change {compared} -> {(delta.head or WORKING_TREE)[:12]} ({len(delta.files)} files)"
+    reviewed = f"the change {compared} -> {(delta.head or WORKING_TREE)[:12]} ({quantity(len(delta.files), 'file')})"
     last = git.head_commit(root) if not delta.files and base is None and head is None else None
     if last is not None:
         delta, before = read_range(workspace, None, None, paths, _last_commit(root, last[0]))
         reviewed = (f"no change against {compared}, so the last commit {last[0][:12]} \"{last[1]}\" "
-                    f"({len(delta.files)} files); pass base/head (--base/--head) to review another range")
+                    f"({quantity(len(delta.files), 'file')}); pass base/head (--base/--head) to review another range")
     files = [(f.after, f.before) for f in delta.files if f.kind == "python" and f.after is not None]
     return Facts(True, reviewed, delta, before, files)
 

@@ -60,9 +60,15 @@ class _Memo:
 _FOUND = _Memo()
 
 
-def checker_for(workspace: Workspace) -> Checker:
-    """The project's rule selection (every finding, unpaginated)."""
-    return Checker(workspace.config, CheckOptions())
+#: How a change is checked: the project's selection plus its ``new-code`` rules (every finding, unpaginated).
+REVIEW_OPTIONS = CheckOptions(new_code=True)
+
+
+def checker_for(workspace: Workspace, has_base: bool = True) -> Checker:
+    """The rule selection a review checks a change with: ``REVIEW_OPTIONS`` when there is a base
+    to tell new code from old; without one (a whole tree outside git) every finding would count
+    as new, so the rules for new code alone stay off, as in `check`."""
+    return Checker(workspace.config, REVIEW_OPTIONS if has_base else CheckOptions())
 
 
 def file_findings(checker: Checker, source: SourceFile, path: str | None = None) -> tuple[list[Finding], list[str]]:
@@ -143,7 +149,7 @@ class Checking:
         self._local = todo if pool is None or len(todo) < PARALLEL_MIN_FILES else []
         sent = [] if self._local else [job.bare() for job in todo]  # workers get bytes, not parent-built trees
         chunks = [sent[i :: WORKERS * 4] for i in range(WORKERS * 4)] if sent else []
-        self._futures = [pool.submit(_check_chunk, workspace.config, chunk, modules or {})
+        self._futures = [pool.submit(_check_chunk, workspace.config, checker.options, chunk, modules or {})
                          for chunk in chunks if chunk] if pool is not None else []
 
     def finish(self) -> None:
@@ -239,12 +245,12 @@ def _save(disk: DiskCache | None, checker: Checker, persisted: _Persisted, versi
     disk.put(_DISK_KIND, key(checker.fingerprint), json.dumps(payload, separators=(",", ":")).encode())
 
 
-def _check_chunk(config: Config, jobs: list[_Job], modules: dict[str, str]) -> tuple[
+def _check_chunk(config: Config, options: CheckOptions, jobs: list[_Job], modules: dict[str, str]) -> tuple[
         list[tuple[tuple[str, str, str], tuple[list[Finding], list[str]]]], dict[str, list[Call]]]:
     """Worker-process entry: the same rule selection, checking the versions sent by the parent,
     and resolving the calls it asked for on the trees those checks parsed."""
     gc.disable()  # syntax trees hold no cycles (see rules.engine._check_chunk)
-    checker = Checker(config, CheckOptions())
+    checker = Checker(config, options)
     results = [item for job in jobs for item in _check_job(checker, job)]
     return results, {job.name: resolve(job.after, job.name, modules, job.calls) for job in jobs if job.calls}
 
@@ -252,20 +258,34 @@ def _check_chunk(config: Config, jobs: list[_Job], modules: dict[str, str]) -> t
 def review_findings(
     checker: Checker, after: SourceFile, before: SourceFile | None, known: Collection[str] = (),
 ) -> list[ReviewFinding]:
-    """One changed file's findings; new unless ``before`` or ``known`` (a baseline) has the identity."""
+    """One changed file's findings; new unless ``before`` or ``known`` (a baseline) has the identity.
+
+    A whole-scope finding that ``before`` had with a smaller measure is existing but worse
+    (``worse_than``). A finding of a rule run for new code alone (``Checker.new_only``) that
+    ``before`` already had is dropped: the policy is strict on new code and quiet on old."""
     found, prints = file_findings(checker, after)
     if not found:
         return []
-    old = set(file_findings(base_checker(checker, found), before, after.path)[1]) if before is not None else set()
-    # model_construct: every field comes from a validated Finding (a large review builds ~10^4).
-    return [
-        ReviewFinding.model_construct(code=f.code, severity=f.severity, path=f.path, line=f.line, message=f.message,
-                                      new=fp not in old and fp not in known, fix_hint=f.fix_hint,
-                                      pattern_uri=f.pattern_uri, fingerprint=fp)
-        for f, fp in zip(found, prints, strict=True)
-    ]
+    old: dict[str, int | None] = {}
+    if before is not None:
+        old_found, old_prints = file_findings(base_checker(checker, found), before, after.path)
+        old = {fp: f.measure for f, fp in zip(old_found, old_prints, strict=True)}
+    out = []
+    for f, fp in zip(found, prints, strict=True):
+        new = fp not in old and fp not in known
+        if not new and f.code in checker.new_only:
+            continue
+        was = old.get(fp)
+        worse = was if not new and was is not None and f.measure is not None and f.measure > was else None
+        # model_construct: every field comes from a validated Finding (a large review builds ~10^4).
+        out.append(ReviewFinding.model_construct(
+            code=f.code, severity=f.severity, path=f.path, line=f.line, message=f.message, new=new,
+            worse_than=worse, fix_hint=f.fix_hint, pattern_uri=f.pattern_uri, fingerprint=fp))
+    return out
 
 
 def ranked(findings: Sequence[ReviewFinding]) -> list[ReviewFinding]:
-    """New before existing, then most severe first, then by place."""
-    return sorted(findings, key=lambda f: (not f.new, _SEVERITY.get(f.severity, 3), f.path, f.line))
+    """New, then worse, then existing; most severe first, then by place."""
+    return sorted(findings, key=lambda f: (not f.new, f.worse_than is None, _SEVERITY.get(f.severity, 3), f.path,
+                                           f.line))
+

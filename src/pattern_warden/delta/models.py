@@ -29,9 +29,12 @@ class ReviewFinding(BaseModel):
     line: int
     message: str
     new: bool = Field(description="True when the base revision (and the baseline) had no finding with this identity.")
+    worse_than: int | None = Field(None, description="An existing whole-scope finding the change made worse: its "
+                                                     "measure before (lines, complexity, statements).")
     fix_hint: str | None = None
     pattern_uri: str | None = None
-    fingerprint: str = Field(description="The finding's identity (rule, file, symbol, statement text).")
+    fingerprint: str = Field(description="The finding's identity (rule, file, symbol, and statement text unless "
+                                         "the finding is about a whole scope).")
 
 
 class Reuse(BaseModel):
@@ -132,8 +135,10 @@ class Review(BaseModel):
     reviewed_paths: int = Field(description="Files whose rule findings and duplicates were looked for.")
     findings_new: int = Field(description="Findings the change introduced (the thresholds count these).")
     findings_existing: int = Field(description="Findings the changed files already had (or the baseline holds).")
+    findings_worse: int = Field(0, description="Existing whole-scope findings the change made worse (among existing).")
     findings: list[ReviewFinding] = Field(
-        default_factory=list, description="One page: new findings, and existing ones when show_existing is set.")
+        default_factory=list, description="One page: new and worse findings, and existing ones when show_existing "
+                                          "is set.")
     show_existing: bool = False
     duplicates_introduced: int = 0
     duplicates_eliminated: int | None = Field(None, description="Null outside git (no base to compare with).")

@@ -6,7 +6,8 @@ prompts quote it. Every list that was cut says how many more there are and how t
 
 from __future__ import annotations
 
-from pattern_warden.delta.models import Review, Scorecard
+from pattern_warden.delta.models import Review, ReviewFinding, Scorecard
+from pattern_warden.models import quantity
 
 NOT_AVAILABLE = "not available"
 
@@ -57,7 +58,7 @@ def scorecard_lines(card: Scorecard) -> list[str]:
 def render_scorecard(card: Scorecard) -> str:
     """The scorecard: outcome, figures, then one line per file of this page."""
     span = f"{(card.base or '')[:12] or card.source} -> {(card.head or '')[:12] or card.source}"
-    lines = [f"LOC delta ({span}, {card.totals.files} files): {_outcome(card.passed, card.failed)}",
+    lines = [f"LOC delta ({span}, {quantity(card.totals.files, 'file')}): {_outcome(card.passed, card.failed)}",
              *scorecard_lines(card)]
     if card.files:
         lines.append(f"Files {card.page.offset + 1}-{card.page.offset + len(card.files)} of {card.page.total}:")
@@ -71,6 +72,15 @@ def render_scorecard(card: Scorecard) -> str:
     return "\n".join(lines) + "\n"
 
 
+def finding_line(f: ReviewFinding) -> str:
+    """One finding of a change: place, rule, whether the change made it (new, worse, existing), reason, fix.
+
+    The review and both hooks print this same line."""
+    tag = "new" if f.new else f"worse (was {f.worse_than})" if f.worse_than is not None else "existing"
+    fix = f" Fix: {f.fix_hint}" if f.fix_hint else ""
+    return f"{f.path}:{f.line}: {f.code} [{f.severity}] {tag}: {f.message}{fix}"
+
+
 def render_review(review: Review) -> str:
     """What was reviewed and the outcome first, then the figures, findings and duplicates."""
     lines = [f"Review: {_outcome(review.passed, review.failed)}", f"Reviewed: {review.reviewed}"]
@@ -78,15 +88,15 @@ def render_review(review: Review) -> str:
     lines += [f"Failed threshold {t.name}: value {t.value}, limit {t.limit}" for t in failed]
     if review.scorecard is not None:
         lines += scorecard_lines(review.scorecard)
-    scope = "changed files" if review.in_git else "files"
-    lines.append(f"Rule findings in {review.reviewed_paths} {scope}: {review.findings_new} new, "
+    scope = quantity(review.reviewed_paths, "changed file" if review.in_git else "file")
+    worse = f", {review.findings_worse} worse" if review.findings_worse else ""
+    lines.append(f"Rule findings in {scope}: {review.findings_new} new{worse}, "
                  f"{review.findings_existing} existing" + ("" if review.show_existing or not review.findings_existing
                                                            else " (listed with show_existing / --show-existing)"))
-    lines += [f"  {f.path}:{f.line}: {f.code} [{f.severity}]{'' if f.new else ' (existing)'} {f.message}"
-              for f in review.findings]
+    lines += [f"  {finding_line(f)}" for f in review.findings]
     if review.page.next_cursor:
         rest = review.page.total - review.page.offset - len(review.findings)
-        lines.append(f"  ... {rest} more findings: pass cursor={review.page.next_cursor}")
+        lines.append(f"  ... {rest} more {'finding' if rest == 1 else 'findings'}: pass cursor={review.page.next_cursor}")
     eliminated = "" if review.duplicates_eliminated is None else f", eliminated {review.duplicates_eliminated}"
     lines.append(f"Duplicates: introduced {review.duplicates_introduced}{eliminated}")
     lines += [f"  {c.kind}, {c.copies} copies: {', '.join(c.locations)}"

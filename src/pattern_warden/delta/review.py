@@ -19,14 +19,14 @@ from contextlib import ExitStack
 from pattern_warden.baseline import configured_baseline
 from pattern_warden.clones.detect import Family
 from pattern_warden.delta.duplicates import DuplicateFigures, DuplicateSearch, class_identities
-from pattern_warden.delta.facts import read_facts
+from pattern_warden.delta.facts import Facts, read_facts
 from pattern_warden.delta.findings import Checking, checker_for, ranked, review_findings
 from pattern_warden.delta.models import SAMPLE, Review, ReviewClone
 from pattern_warden.delta.reuse import plan_reuse
 from pattern_warden.delta.score import base_sources, scorecard, touched_rows
 from pattern_warden.delta.verdict import finding_thresholds, passed
 from pattern_warden.diskcache import DiskCache
-from pattern_warden.models import Page, check_range, paginate
+from pattern_warden.models import Page, check_range, paginate, quantity
 from pattern_warden.rules.engine import PARALLEL_MIN_FILES
 from pattern_warden.workers import worker_pool
 from pattern_warden.workspace import Workspace
@@ -45,17 +45,19 @@ def review_change(
     show_existing: bool = False,
     progress: Progress | None = None,
     disk: DiskCache | None = None,
+    facts: Facts | None = None,
 ) -> Review:
     """Review the change under ``path`` (default: the root) against ``base``..``head``.
 
     ``disk`` (the shared persistent cache) keeps what the base side costs (its findings, its
-    clone classes, file shapes) for the next process or session; without it, memory only."""
+    clone classes, file shapes) for the next process or session; without it, memory only.
+    ``facts`` is a change already read (the stop hook's session change, ``session.py``)."""
     check_range("limit", limit, 1, 1_000_000)
     say = progress or (lambda _message: None)
     say("reading the change")
-    facts = read_facts(workspace, path, base, head)
+    facts = facts or read_facts(workspace, path, base, head)
     accepted = configured_baseline(workspace.config)
-    checker = checker_for(workspace)
+    checker = checker_for(workspace, has_base=facts.delta is not None)
     plan = plan_reuse(facts.delta, facts.before, disk) if facts.delta is not None and facts.before is not None \
         else None
     with ExitStack() as stack:
@@ -90,14 +92,17 @@ def review_change(
     thresholds = card.thresholds if card else rule_limits
     ok = card.passed if card else passed(None, rule_limits, False)
     failed = card.failed if card else [t.name for t in rule_limits if not t.passed]
-    listed = found if show_existing else [f for f in found if f.new]
+    listed = found if show_existing else [f for f in found if f.new or f.worse_than is not None]
     page_items, page = paginate(listed, cursor, limit)
     new = sum(1 for f in found if f.new)
+    worse = sum(1 for f in found if f.worse_than is not None)
     return Review(
-        summary=f"{'passed' if ok else 'FAILED: ' + ', '.join(failed)}; {new} new and {len(found) - new} existing "
-                f"findings in {len(facts.files)} files; duplicates introduced {dups.introduced}",
+        summary=f"{'passed' if ok else 'FAILED: ' + ', '.join(failed)}; {new} new"
+                + (f", {worse} worse" if worse else "") + f" and {len(found) - new} existing "
+                f"{'finding' if len(found) == 1 else 'findings'} in {quantity(len(facts.files), 'file')}; "
+                f"duplicates introduced {dups.introduced}",
         reviewed=facts.reviewed, in_git=facts.in_git, scorecard=card, reviewed_paths=len(facts.files),
-        findings_new=new, findings_existing=len(found) - new, findings=page_items, show_existing=show_existing,
+        findings_new=new, findings_worse=worse, findings_existing=len(found) - new, findings=page_items, show_existing=show_existing,
         duplicates_introduced=dups.introduced,
         duplicates_eliminated=dups.eliminated if facts.delta is not None else None,
         duplicates=[_clone(c) for c in dups.introduced_classes[: SAMPLE // 2]], thresholds=thresholds, failed=failed,

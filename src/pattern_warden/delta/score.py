@@ -30,8 +30,9 @@ from pattern_warden.delta.patch import count_diff
 from pattern_warden.delta.reuse import measure_reuse
 from pattern_warden.delta.scan import scan
 from pattern_warden.delta.verdict import change_thresholds, passed, verdict
+from pattern_warden.diskcache import DiskCache
 from pattern_warden.errors import WardenError
-from pattern_warden.models import Note, check_range, paginate
+from pattern_warden.models import Note, check_range, paginate, quantity
 from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Workspace
 
@@ -52,8 +53,11 @@ def score_change(
     path_name: str = "snippet.py",
     cursor: str | None = None,
     limit: int = 15,
+    disk: DiskCache | None = None,
 ) -> Scorecard:
-    """Score a git range (default: merge-base..working tree), two sources, or a diff's text."""
+    """Score a git range (default: merge-base..working tree), two sources, or a diff's text.
+
+    ``disk`` (the shared persistent cache) keeps the duplicate search's shapes and base classes."""
     check_range("limit", limit, 1, 1_000_000)
     if (before is not None or after is not None) + (diff is not None) + (base is not None or head is not None) > 1:
         raise WardenError("Give one input: a git range (base/head), before/after sources, or a diff.",
@@ -68,13 +72,13 @@ def score_change(
         delta = count_diff(workspace, diff, paths)
     else:
         delta, before_facts = read_range(workspace, base, head, paths)
-        return scorecard(workspace, delta, before_facts, cursor=cursor, limit=limit)
-    return scorecard(workspace, delta, base_facts(workspace, None), cursor=cursor, limit=limit)
+        return scorecard(workspace, delta, before_facts, cursor=cursor, limit=limit, disk=disk)
+    return scorecard(workspace, delta, base_facts(workspace, None), cursor=cursor, limit=limit, disk=disk)
 
 
 def scorecard(workspace: Workspace, delta: LocDelta, before: BaseFacts, *, cursor: str | None = None,
               limit: int = 15, duplicates: DuplicateFigures | None = None, reuse: Reuse | None = None,
-              extra: Sequence[Threshold] = ()) -> Scorecard:
+              extra: Sequence[Threshold] = (), disk: DiskCache | None = None) -> Scorecard:
     """Aggregate the counted change into the scorecard, then ask ``verdict.py`` for the decision.
 
     ``duplicates`` and ``reuse`` are measured here when the caller has not already (the review
@@ -88,7 +92,7 @@ def scorecard(workspace: Workspace, delta: LocDelta, before: BaseFacts, *, curso
     base_defs = before.definitions
     defined_before = set().union(*base_defs.values()) if base_defs is not None else None
     reuse = reuse or measure_reuse(delta, before)
-    consolidation = _duplicate_figures(workspace, delta, duplicates)
+    consolidation = _duplicate_figures(workspace, delta, duplicates, disk)
     consolidation.functions_consolidated = _consolidated(delta.files, defined_before)
     coverage = measure(workspace, delta.files)
     t = delta.totals
@@ -100,7 +104,8 @@ def scorecard(workspace: Workspace, delta: LocDelta, before: BaseFacts, *, curso
         [x.name for x in thresholds if not x.passed]
     files, page = paginate(delta.files, cursor, limit)
     return Scorecard(
-        summary=f"Net LOC impact: +{t.code_added}/-{t.code_removed} code lines (net {t.net_code:+}) in {t.files} files; "
+        summary=f"Net LOC impact: +{t.code_added}/-{t.code_removed} code lines (net {t.net_code:+}) in "
+                f"{quantity(t.files, 'file')}; "
                 f"verdict {decided.status}; {'passed' if ok else 'FAILED: ' + ', '.join(failed)}",
         source=delta.source, base=delta.base, head=delta.head,
         net_loc=f"+{t.code_added}/-{t.code_removed}", totals=t, reuse=reuse, consolidation=consolidation,
@@ -118,12 +123,13 @@ def _lean(f: FileDelta) -> FileDelta:
     return lean
 
 
-def _duplicate_figures(workspace: Workspace, delta: LocDelta, figures: DuplicateFigures | None) -> Consolidation:
+def _duplicate_figures(workspace: Workspace, delta: LocDelta, figures: DuplicateFigures | None,
+                       disk: DiskCache | None) -> Consolidation:
     if delta.source != "git":
         return Consolidation(duplicates_reason="needs a git range: without the base revision duplicates "
                                                "introduced and eliminated cannot be measured")
     if figures is None:
-        figures = measure_duplicates(workspace, touched_rows(delta), base_sources(delta))
+        figures = measure_duplicates(workspace, touched_rows(delta), base_sources(delta), disk)
     return Consolidation(duplicates_introduced=figures.introduced, duplicates_eliminated=figures.eliminated)
 
 

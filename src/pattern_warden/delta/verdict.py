@@ -50,9 +50,14 @@ def change_thresholds(limits: ReviewThresholds, t: DeltaTotals, reuse_rate: floa
     return out
 
 
+def counted(findings: Sequence[ReviewFinding], limits: ReviewThresholds) -> list[ReviewFinding]:
+    """The findings a change answers for: the new ones, and the worse ones when ``fail-on-worse`` says so."""
+    return [f for f in findings if f.new or (limits.fail_on_worse and f.worse_than is not None)]
+
+
 def finding_thresholds(limits: ReviewThresholds, findings: Sequence[ReviewFinding]) -> list[Threshold]:
-    """max-findings and fail-on-severity, counted over the *new* findings only."""
-    new = [f for f in findings if f.new]
+    """max-findings and fail-on-severity, counted over the *new* findings only (``counted``)."""
+    new = counted(findings, limits)
     out = []
     if limits.max_findings is not None:
         out.append(Threshold(name="max-findings", limit=limits.max_findings, value=len(new),

@@ -212,7 +212,7 @@ def findings_section(workspace: Workspace, change: Change) -> str:
     if not new:
         return f"none: the change introduced no rule finding{old}."
     rows = [f"- {f.path}:{f.line} {f.code} ({f.severity}): {f.message} -> {f.pattern_uri}"
-            for f in review.findings[:_MAX_ROWS]]  # type: ignore[attr-defined]
+            for f in [f for f in review.findings if f.new][:_MAX_ROWS]]  # type: ignore[attr-defined]
     more = [f"- ... and {new - len(rows)} more (review_change lists them)"] if new > len(rows) else []
     return "\n".join([f"{new} finding(s) introduced by the change{old}:", *rows, *more])
 

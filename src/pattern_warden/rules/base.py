@@ -16,7 +16,7 @@ import io
 import tokenize
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pattern_warden.model import ProjectModel
 from pattern_warden.model.build import model_for
@@ -92,6 +92,7 @@ class RawFinding:
     message: str
     severity: Severity
     fix: Fix | None = None
+    measure: int | None = None
 
 
 class Rule:
@@ -119,6 +120,9 @@ class Rule:
     default_on: ClassVar[bool] = True
     #: Ruff codes that report the same problem: `# noqa: <code>` suppresses this rule too.
     ruff: ClassVar[tuple[str, ...]] = ()
+    #: What a finding is about, which decides its identity (``fingerprint.py``): "statement" (the
+    #: code at its line), "scope" (the function or class it names) or "file" (the whole module).
+    identity: ClassVar[Literal["statement", "scope", "file"]] = "statement"
     VALID: ClassVar[tuple[str, ...]] = ()
     INVALID: ClassVar[tuple[Invalid, ...]] = ()
 
@@ -333,10 +337,13 @@ class Context:
 
     # -- reporting ---------------------------------------------------------------------
 
-    def report_at(self, rule: Rule, line: int, message: str, severity: Severity | None = None) -> None:
-        """Record a finding about a whole line (file-level findings use line 1)."""
+    def report_at(self, rule: Rule, line: int, message: str, severity: Severity | None = None,
+                  measure: int | None = None) -> None:
+        """Record a finding about a whole line (file-level findings use line 1); ``measure`` is the
+        size a scope finding is about (lines, complexity), so a review can tell "worse" from "same"."""
         width = len(self.source.lines[line - 1]) if 0 < line <= len(self.source.lines) else 0
-        self.findings.append(RawFinding(rule, line, 1, line, width + 1, message, severity or rule.severity))
+        self.findings.append(RawFinding(rule, line, 1, line, width + 1, message, severity or rule.severity,
+                                        measure=measure))
 
     def report(
         self,
@@ -346,6 +353,7 @@ class Context:
         fix: Fix | None = None,
         severity: Severity | None = None,
         end: ast.AST | tuple[int, int] | None = None,
+        measure: int | None = None,
     ) -> None:
         """Record a finding spanning ``node``, or from ``node`` to ``end`` (a node or a line, byte column)."""
         line = getattr(node, "lineno", 1)
@@ -365,6 +373,7 @@ class Context:
                 message=message or rule.message,
                 severity=severity or rule.severity,
                 fix=fix,
+                measure=measure,
             )
         )
 

@@ -23,6 +23,7 @@ class ModuleDocstring(Rule):
     fix_hint = "Start the file with a docstring saying what the module holds and why it exists."
     pattern = "docstrings"
     ruff = ("D100", "D104")
+    identity = "file"
     why = _WHY
     instead = '`"""Parse and validate the settings file; everything else reads Settings."""` as the first line.'
     exempt_in = frozenset({"tests"})
@@ -50,6 +51,7 @@ class ClassDocstring(Rule):
     fix_hint = "Add a docstring saying what the class represents and what it is responsible for."
     pattern = "docstrings"
     ruff = ("D101", "D106")
+    identity = "scope"
     why = _WHY
     instead = '`class RetryPolicy:\\n    """How often and how long to retry a failed call."""`'
     exempt_in = frozenset({"tests"})
@@ -95,6 +97,7 @@ class FunctionDocstring(Rule):
     fix_hint = "Add a docstring saying what it does and why (not how: the code says how)."
     pattern = "docstrings"
     ruff = ("D102", "D103")
+    identity = "scope"
     why = _WHY
     instead = '`def load(path):\\n    """Read the settings file, failing loudly if a key is unknown."""`'
     exempt_in = frozenset({"tests"})

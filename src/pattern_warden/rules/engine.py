@@ -103,6 +103,9 @@ class CheckOptions:
     models: ModelBuilder | None = field(default=None, compare=False)
     #: Where the model's summaries outlive the process (the CLI's and the server's disk cache).
     cache: DiskCache | None = field(default=None, compare=False)
+    #: Also run the project's ``new-code`` rules (review and the hooks); their findings count
+    #: only where the change introduced them (``Checker.new_only``).
+    new_code: bool = False
 
 
 def _validated(settings_key: str, selectors: Sequence[str], config: Config) -> set[str]:
@@ -130,6 +133,10 @@ class Checker:
             else _validated("select", settings.select, config)
         )
         ignored = _validated("ignore", settings.ignore, config) | set().union(*(expand(s) for s in options.ignore))
+        extra = _validated("new-code", settings.new_code, config) if options.new_code and not options.select else set()
+        #: Codes run for new code alone: a finding of theirs that the base already had is not reported.
+        self.new_only = frozenset(extra - selected - ignored)
+        selected |= extra
         self.floor = Severity.parse(options.min_severity)
         self._thresholds = Options(
             max_complexity=settings.max_complexity,
@@ -157,7 +164,8 @@ class Checker:
         self.table = visitor_table(self.rules)
         self._narrowed: dict[frozenset[str], Checker] = {}
         self.fingerprint = hashlib.blake2b(
-            json.dumps([RULES_VERSION, __version__, sorted(codes), self.options.min_severity, self.options.fix],
+            json.dumps([RULES_VERSION, __version__, sorted(codes), sorted(self.new_only), self.options.min_severity,
+                        self.options.fix],
                        sort_keys=True).encode() + self._settings,
             digest_size=12,
         ).hexdigest()
@@ -237,6 +245,7 @@ class Checker:
             pattern_uri=rule.pattern_uri,
             fixable=raw.fix is not None,
             fix_diff=fix_diff(source.path, source.text, raw.fix) if self.options.fix and raw.fix else None,
+            measure=raw.measure,
         )
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import ast
 import re
-from pathlib import PurePosixPath
 
 from pattern_warden.rules.base import (
-    CLEANUP_VERBS, Context, Edit, Fix, Invalid, Rule, Severity, called_name, docstring_node, is_str, walk_local,
+    CLEANUP_VERBS, Context, Edit, Fix, Invalid, Rule, Severity, called_name, docstring_node, walk_local,
 )
 
 _MUTABLE_CALLS = frozenset(
@@ -239,40 +238,77 @@ def _is_fallback_stmt(stmt: ast.stmt) -> bool:
 
 _SUPPRESS = frozenset({"contextlib.suppress"})
 _FALLBACK_MARK = re.compile(r"#\s*warden:\s*fallback\b\s*\S")
-_WORD = re.compile(r"[A-Za-z]{2,}")
-#: Comments that name a tool or an action, not a reason.
-_NOT_A_REASON = re.compile(r"#\s*(?:noqa|type:|pragma|nosec|pylint|fmt:|TODO|FIXME|XXX)", re.IGNORECASE)
 
 
 def justified(ctx: Context, first: int, last: int) -> bool:
-    """A deliberate fallback: a `# warden: fallback <reason>` marker, or a comment of three or more
-    words that says why, on the lines from ``first`` to ``last`` (the handler, from its
-    `except` line to its last statement, and the comment lines right after it) or on the line
-    just above ``first``."""
+    """A fallback the author declared: a `# warden: fallback <reason>` marker on the lines from
+    ``first`` to ``last`` (the handler, from its `except` line to its last statement, and the
+    comment lines right after it) or on the line just above ``first``. Any other comment is not
+    a justification: agents write one beside every fallback."""
     lines = ctx.source.lines
     while last < len(lines) and lines[last].lstrip().startswith("#"):
         last += 1
-    for line in range(first - 1, last + 1):
-        text = ctx.comments.get(line)
-        if text is None:
-            continue
-        if _FALLBACK_MARK.search(text):
-            return True
-        if line >= first and not _NOT_A_REASON.match(text) and len(_WORD.findall(text)) >= 3:
-            return True
-    return False
+    return any(_FALLBACK_MARK.search(ctx.comments.get(line, "")) for line in range(first - 1, last + 1))
+
+
+#: Lookups of the environment whose only use is cosmetic (a width, a host or user name, a version
+#: to show): when they fail, a default is the right answer and there is nothing to report.
+_COSMETIC_LOOKUPS = frozenset({
+    "os.get_terminal_size", "shutil.get_terminal_size", "socket.gethostname", "socket.getfqdn", "getpass.getuser",
+    "os.getlogin", "importlib.metadata.version", "locale.getpreferredencoding", "locale.getlocale",
+    "platform.platform", "platform.node", "platform.python_version", "platform.system", "platform.release",
+})
+
+
+def _cosmetic(body: list[ast.stmt], ctx: Context) -> bool:
+    """A block that only assigns cosmetic environment lookups (``_COSMETIC_LOOKUPS``)."""
+    def lookup(node: ast.expr) -> bool:
+        while isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        return isinstance(node, ast.Call) and ctx.qualname(node.func) in _COSMETIC_LOOKUPS
+
+    return bool(body) and all(isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and lookup(s.value)
+                              for s in body)
+
+
+def _in_finally(ctx: Context, node: ast.AST) -> bool:
+    """``node`` (the node being visited) lies in a `finally:` block: teardown, which must not
+    mask the error (or the return) that is already on its way out."""
+    stack = [*ctx.stack, node]
+    return any(isinstance(outer, (ast.Try, ast.TryStar)) and inner in outer.finalbody
+               for outer, inner in zip(stack, stack[1:]))
+
+
+def _reaps_cancelled(tried: list[ast.stmt], ctx: Context) -> bool:
+    """`await task` of a task this function cancelled: collecting it at shutdown, where its
+    CancelledError or last error is expected and has nowhere to go."""
+    if len(tried) != 1 or not isinstance(tried[0], ast.Expr) or not isinstance(tried[0].value, ast.Await):
+        return False
+    awaited = tried[0].value.value
+    if not isinstance(awaited, (ast.Name, ast.Attribute)) or ctx.function is None:
+        return False
+    target = ast.unparse(awaited)
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
+               and ast.unparse(n.func.value) == target for n in walk_local(ctx.function.body))  # type: ignore[union-attr]
 
 
 _CLEANUP_FUNCTIONS = frozenset({"__del__", "__exit__", "__aexit__", "close", "aclose", "cleanup", "teardown"})
-_DOC_EXPLAINS = re.compile(r"exception|error|fail|swallow|raise|never\s+crash|ignor", re.IGNORECASE)
+#: A docstring that states the contract of never failing ("never raises", "best effort"); one that
+#: only says what happens on error ("returns {} on failure") describes the fallback, not a reason.
+_DOC_EXPLAINS = re.compile(r"never\s+(?:raises?|fails?|crash)|must\s+not\s+(?:raise|propagate|fail)|swallow|"
+                           r"best[- ]effort|ignor\w*\s+(?:all\s+|any\s+)?(?:errors|exceptions)", re.IGNORECASE)
 
 
 def _deliberate(handler: ast.ExceptHandler, owner: ast.AST | None, ctx: Context) -> bool:
     """Broad handlers that are a design, not an accident, as labelled on real projects:
-    a predicate that answers "no" (`return False`); best-effort cleanup (`__del__`, `close`, or a
-    try that only closes, removes or deletes, followed by `pass`); a function whose docstring
-    says it swallows errors; a try that only raises a new error (a frame probe)."""
+    a predicate that answers "no" (`return False`); best-effort teardown (`__del__`, `close`, a
+    `finally:` block, a try that only closes, removes or deletes, followed by `pass`, or that
+    collects a task this function cancelled); a cosmetic environment lookup; a function whose
+    docstring says it never raises; a try that only raises a new error (a frame probe)."""
     body = handler.body
+    tried = getattr(owner, "body", [])
+    if _in_finally(ctx, handler) or _reaps_cancelled(tried, ctx) or _cosmetic(tried, ctx):
+        return True
     if all(isinstance(s, (ast.Return, ast.Assign)) and isinstance(s.value, ast.Constant)
            and isinstance(s.value.value, bool) for s in body):
         return True
@@ -283,7 +319,6 @@ def _deliberate(handler: ast.ExceptHandler, owner: ast.AST | None, ctx: Context)
         doc = docstring_node(outer) if not isinstance(outer, ast.Lambda) else None
         if doc is not None and _DOC_EXPLAINS.search(doc.value.value):  # type: ignore[attr-defined]
             return True
-    tried = getattr(owner, "body", [])
     if all(isinstance(s, ast.Raise) and not _reraises(s, ctx) for s in tried):
         return True
     return all(isinstance(s, ast.Pass) for s in body) and all(
@@ -307,14 +342,16 @@ class SilentFallback(Rule):
     """Finds handlers that catch broadly (bare, `Exception`, `BaseException`, also inside a nested
     tuple) and then neither re-raise nor report the error: they only pass, continue, return or
     assign a literal, None, a default or a made-up record such as `{"id": user_id, "name": "Unknown"}`;
-    and `with contextlib.suppress(Exception):`. A fallback with a reason passes: a comment of three
-    or more words in the handler (or on its `except` line) saying why, or a
-    `# warden: fallback <reason>` marker (for `suppress`, on the `with` line or the line above).
-    A handler that calls anything (a logger at any level, a cleanup) is not silent. Deliberate
-    designs are left alone: a predicate answering `return False`, best-effort cleanup (in
-    `__del__`/`close`, or a try that only closes, removes or deletes), a function whose docstring
-    says it swallows errors, and a try that only raises a new error (a bare `raise` or a caught
-    error raised again is a real failure, and swallowing it is reported)."""
+    and `with contextlib.suppress(Exception):`. A fallback is justified only by what it does (a
+    handler that calls anything, a logger at any level or a cleanup, is not silent; a re-raise is
+    not a fallback) or by a `# warden: fallback <reason>` marker in the handler or on its `except`
+    line (for `suppress`, on the `with` line or the line above): an ordinary comment is not enough.
+    Deliberate designs are left alone: a predicate answering `return False`; best-effort teardown
+    (in `__del__`/`close`, in a `finally:` block, a try that only closes, removes or deletes, or
+    that awaits a task the function cancelled); a cosmetic environment lookup (terminal size, host
+    or user name, a version to show); a function whose docstring says it never raises; and a try
+    that only raises a new error (a bare `raise` or a caught error raised again is a real failure,
+    and swallowing it is reported). Opt-in for `check`; review and the hooks apply it to new code."""
 
     code = "ERR003"
     name = "silent-fallback"
@@ -322,7 +359,7 @@ class SilentFallback(Rule):
     severity = Severity.WARNING
     message = "Silent fallback: every error is caught and replaced by a default with no trace."
     fix_hint = ("Catch the specific exception, or log it (logger.warning(..., exc_info=True)) before falling back, "
-                "or say why in a comment (`# warden: fallback <reason>`).")
+                "or mark a deliberate fallback with `# warden: fallback <reason>`.")
     pattern = "no-silent-fallbacks"
     default_on = False
     why = ("When any error turns into a default value nobody learns that something failed: the bug "
@@ -339,8 +376,21 @@ class SilentFallback(Rule):
         "try:\n    value = load()\nexcept Exception:\n    cleanup()\n    raise\n",
         "try:\n    msg = run()\nexcept Exception:\n    msg = ('#ERROR', format_exc())\n",
         "def frame():\n    try:\n        raise Exception\n    except Exception:\n        return None\n",
-        "try:\n    import fcntl\nexcept Exception:\n    # fcntl is missing on Windows, where locking is not needed\n"
+        "try:\n    import fcntl\nexcept Exception:  # warden: fallback fcntl is missing on Windows, no locking there\n"
         "    fcntl = None\n",
+        # best-effort teardown in `finally`: the error already on its way out must not be masked
+        "try:\n    run()\nfinally:\n    try:\n        session.shutdown()\n    except Exception:\n        pass\n",
+        # reaping cancelled tasks at shutdown
+        "import asyncio\nasync def stop(tasks):\n    for task in tasks:\n        task.cancel()\n    for task in tasks:\n"
+        "        try:\n            await task\n        except (asyncio.CancelledError, Exception):\n            pass\n",
+        # a documented aclosing(): closing must not hide the body's own error
+        "import contextlib\n@contextlib.asynccontextmanager\nasync def aclosing(agen):\n"
+        "    \"\"\"Close the generator on exit; an error while closing must not hide the body's own.\"\"\"\n"
+        "    try:\n        yield agen\n    finally:\n        with contextlib.suppress(Exception):\n"
+        "            await agen.aclose()\n",
+        # suppress(Exception) around a cosmetic lookup
+        "import contextlib, shutil\nwidth = 80\nwith contextlib.suppress(Exception):\n"
+        "    width = shutil.get_terminal_size().columns\n",
         "try:\n    width = terminal_width()\nexcept Exception:  # warden: fallback not a terminal\n    width = 80\n",
         "import contextlib\nwith contextlib.suppress(OSError):\n    os.remove(path)\n",
         "def is_ip(text):\n    try:\n        parse(text)\n    except Exception:\n        return False\n    return True\n",
@@ -366,6 +416,13 @@ class SilentFallback(Rule):
         Invalid("try:\n    run()\nexcept Exception as exc:\n    try:\n        raise exc\n    except BaseException:\n"
                 "        pass\n", 6, 5),
         Invalid("def f():\n    try:\n        raise\n    except Exception:\n        return None\n", 4, 5),
+        # a comment, however long, does not justify a fallback; a marker or a log call does
+        Invalid("def load():\n    try:\n        return read()\n    except Exception:\n"
+                "        # the config file is optional so we use the defaults\n        return {}\n", 4, 5),
+        Invalid("def get_user(user_id):\n    \"\"\"The user, or a placeholder when the lookup fails.\"\"\"\n    try:\n"
+                "        return db.fetch(user_id)\n    except Exception:\n        return {'id': user_id, 'name': 'Unknown'}\n",
+                5, 5),
+        Invalid("def poll():\n    try:\n        return fetch()\n    except Exception:\n        pass\n", 4, 5),
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: Context) -> None:
@@ -384,7 +441,8 @@ class SilentFallback(Rule):
             call = item.context_expr
             if (isinstance(call, ast.Call) and ctx.qualname(call.func) in _SUPPRESS
                     and any(names_broad(arg, ctx) for arg in call.args)
-                    and not justified(ctx, node.lineno, node.lineno)):
+                    and not justified(ctx, node.lineno, node.lineno) and not _cosmetic(node.body, ctx)
+                    and not _in_finally(ctx, node)):
                 ctx.report(self, call, message="`suppress(Exception)`: every error in the block vanishes with no trace.")
 
 
@@ -424,102 +482,4 @@ class RaiseWithoutFrom(Rule):
         ctx.report(self, node)
 
 
-_PLACEHOLDER = re.compile(
-    r"^(?:mock[_\- ]\w.*|(?:dummy|fake)(?:[_\- ]\w.*)?|change[_\- ]?me|placeholder|lorem ipsum.*)$",
-    re.IGNORECASE | re.DOTALL,
-)
-_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-#: "dummy" is left out of names on purpose: in real code a Dummy class is nearly always a
-#: deliberate null object (DummyLock, DummyProcess), while Mock/Fake in a name means a stand-in.
-_MOCK_NAME_WORDS = frozenset({"mock", "fake"})
-_MOCK_MODULE_WORDS = frozenset({"mock", "fake", "dummy", "lorem", "mocks", "fakes"})
-
-
-_ADAPTER = re.compile(r"\b(?:mimic|emulat|imitat|adapt|wraps?\b|compatib)", re.IGNORECASE)
-
-
-def is_placeholder(value: str) -> bool:
-    """True for a stand-in value such as 'mock_user', 'dummy', 'changeme' or 'lorem ipsum'."""
-    return bool(_PLACEHOLDER.match(value.strip()))
-
-
-def _words(name: str) -> set[str]:
-    return {word.lower() for word in _WORDS.findall(name)}
-
-
-def _data_literals(node: ast.expr | None) -> list[ast.Constant]:
-    """String constants that *are* the data: the value itself or the values of a dict literal.
-
-    Items of a list or tuple are left alone: there they are mostly names (`__all__`, choices).
-    """
-    if is_str(node):
-        return [node]  # type: ignore[list-item]
-    if isinstance(node, ast.Dict):
-        return [value for value in node.values if is_str(value)]  # type: ignore[misc]
-    return []
-
-
-class PlaceholderData(Rule):
-    """Finds placeholder data in production code: string literals such as `"mock_user"`, `"dummy"`,
-    `"fake"`, `"changeme"`, `"placeholder"` or `"lorem ipsum"` that are returned or assigned (as the
-    value or a dict value), and public module- or class-level functions or classes named mock or fake.
-    Test, doc, example and fixture paths, modules that are about mocks (`mock.py`,
-    `dummy/`, `lorem_ipsum.py`) and a package's `__main__.py` (its demo) are exempt."""
-
-    code = "ERR005"
-    name = "mock-data"  # warden: ignore[ERR005] - the rule's own name
-    family = "errors"
-    severity = Severity.WARNING
-    message = "Placeholder data in production code."
-    fix_hint = "Load the real value (config, database, caller) or fail loudly; keep fakes in tests."
-    pattern = "no-mock-data"
-    default_on = False
-    why = ("Stand-in values that reach production look like success: the code runs, returns data and "
-           "passes review, while callers act on fiction.")
-    instead = "Compute or load the real value; if it is not available yet, raise `NotImplementedError`."
-    exempt_in = frozenset({"tests"})
-    VALID = (
-        "def user():\n    return load_user()\n",
-        "LABEL = 'placeholder text for the search box'\n",
-        "def mocked():\n    return {'kind': 'real'}\n",
-        "class DummyLock:\n    def acquire(self):\n        return True\n",
-        "__all__ = ['mock_open', 'fake']\n",
-        "class MockRequest:\n    \"\"\"Wraps a PreparedRequest to mimic a urllib Request for cookielib.\"\"\"\n",
-    )
-    INVALID = (
-        Invalid("def user():\n    return {'name': 'mock_user', 'id': 1}\n", 2, 21),
-        Invalid("class FakePaymentGateway:\n    pass\n", 1, 1),
-        Invalid("API_KEY = 'changeme'\n", 1, 11),
-        Invalid("def get_fake_orders():\n    return []\n", 1, 1),
-    )
-
-    def begin(self, ctx: Context) -> None:
-        """Reset per-file state (rule instances are reused across files)."""
-        path = PurePosixPath(ctx.source.path)
-        words = set().union(*(_words(part) for part in (*path.parts[:-1], path.stem)))
-        # A module about mocks may say "mock" freely; a package's __main__ is its demo.
-        self._about_mocks = bool(words & _MOCK_MODULE_WORDS) or path.name == "__main__.py"
-
-    def _check_name(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, ctx: Context) -> None:
-        if self._about_mocks or node.name.startswith("_") or ctx.functions:
-            return
-        doc = docstring_node(node)
-        if doc is not None and _ADAPTER.search(doc.value.value):  # type: ignore[attr-defined]
-            return  # an adapter that imitates another API (requests' MockRequest), not fake data
-        if _words(node.name) & _MOCK_NAME_WORDS:
-            ctx.report(self, node, message=f"`{node.name}` is named as a mock/fake/dummy in production code.",
-                       end=node)
-
-    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _check_name
-
-    def _check_value(self, node: ast.Return | ast.Assign | ast.AnnAssign, ctx: Context) -> None:
-        if self._about_mocks:
-            return
-        for literal in _data_literals(node.value):
-            if is_placeholder(literal.value):
-                ctx.report(self, literal, message=f"Placeholder value {literal.value!r} in production code.")
-
-    visit_Return = visit_Assign = visit_AnnAssign = _check_value
-
-
-RULES: tuple[type[Rule], ...] = (MutableDefault, BareExcept, SilentFallback, RaiseWithoutFrom, PlaceholderData)
+RULES: tuple[type[Rule], ...] = (MutableDefault, BareExcept, SilentFallback, RaiseWithoutFrom)

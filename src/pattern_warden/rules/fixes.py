@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from pattern_warden.rules.base import Edit, Fix
 from pattern_warden.source import parse
@@ -58,12 +58,7 @@ def unified_diff(path: str, before: str, after: str, context: int = 2) -> str:
     no newline gets git's marker, or it would run into the next line of the diff.
     """
     old, new = _diff_lines(before), _diff_lines(after)
-    head = 0
-    while head < min(len(old), len(new)) and old[head] == new[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
-        tail += 1
+    head, tail = common_ends(old, new)
     low = max(0, head - context)
     out = []
     for line in difflib.unified_diff(
@@ -76,6 +71,18 @@ def unified_diff(path: str, before: str, after: str, context: int = 2) -> str:
             line = f"@@ -{int(a_start) + low}{a_len or ''} +{int(b_start) + low}{b_len or ''} @@\n"
         out.append(line if line.endswith("\n") else f"{line}\n{_NO_NEWLINE}")
     return "".join(out)
+
+
+def common_ends(old: Sequence[str], new: Sequence[str]) -> tuple[int, int]:
+    """How many lines the two versions share at the start, and then at the end (not overlapping):
+    what a diff can set aside, so that it costs the size of the change, not of the file."""
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return head, tail
 
 
 def fix_diff(path: str, text: str, fix: Fix) -> str | None:

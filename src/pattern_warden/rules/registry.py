@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pattern_warden.errors import WardenError, nearest
-from pattern_warden.rules import async_, correctness, design, docs, errors, resources, security, syntax
+from pattern_warden.rules import async_, correctness, design, docs, errors, mock_data, resources, security, syntax
 from pattern_warden.rules.base import Rule
 
 ALL_RULES: tuple[type[Rule], ...] = (
-    *errors.RULES, *async_.RULES, *resources.RULES, *design.RULES, *docs.RULES, *security.RULES, *correctness.RULES,
+    *errors.RULES, *mock_data.RULES, *async_.RULES, *resources.RULES, *design.RULES, *docs.RULES, *security.RULES, *correctness.RULES,
     *syntax.RULES,
 )
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}

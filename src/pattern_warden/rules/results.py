@@ -27,6 +27,8 @@ class Finding(BaseModel):
     pattern_uri: str = Field(description="The pattern document explaining it (warden://patterns/<id>).")
     fixable: bool = Field(False, description="An automatic fix exists (ask with fix=true).")
     fix_diff: str | None = Field(None, description="Unified diff of the automatic fix, when fixes were asked for.")
+    measure: int | None = Field(None, description="The size a whole-scope finding is about (lines, complexity, "
+                                                  "statements): a review calls it worse when this grew.")
 
 
 class RuleCount(BaseModel):

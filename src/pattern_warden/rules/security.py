@@ -6,7 +6,7 @@ import ast
 import re
 
 from pattern_warden.rules.base import Context, Invalid, Options, Rule, ScopeNames, Severity, is_str, walk_local
-from pattern_warden.rules.errors import is_placeholder
+from pattern_warden.rules.mock_data import is_placeholder
 
 _EXECUTE = frozenset({"execute", "executemany", "executescript"})
 _TEXT = frozenset({"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"})

@@ -1,0 +1,119 @@
+"""What the gates block on agent-written code, as a CSV ready for labelling.
+
+The corpus is a folder of tasks, each laid out as ``<task>/before/`` (the project before the
+agent's work) and ``<task>/after/`` (after it). For each task this script makes a git
+repository in a temporary folder from ``before/`` (one commit) and plays the agent's session
+through the plugin's hook commands, as Claude Code sends them (``tests/e2e/claude_hooks.py``):
+SessionStart; for each file that differs in ``after/`` (added or changed, in path order),
+PreToolUse, the Write, PostToolUse; then Stop. Every blocking finding of either gate becomes one
+row: task, file, line, rule, severity, message, which gates blocked it, and empty ``verdict``
+and ``reason`` columns for the labeller (TP / FP / debatable, one reason each). A line of a
+blocking stop that is not a finding (a failed threshold, a duplicate) is a row too, with rule
+``review``, so nothing that blocked is left out. Files deleted in ``after/`` are not played
+(an agent deletes through Bash, which the hooks do not see).
+
+    python bench/gates_precision.py CORPUS --out bench/labels/gates-CORPUS.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: the hook driver lives in tests/
+
+from tests.conftest import git  # noqa: E402
+from tests.e2e.claude_hooks import ClaudeCode, Hook  # noqa: E402
+
+COLUMNS = ("task", "file", "line", "rule", "severity", "message", "gates", "verdict", "reason")
+_FINDING = re.compile(r"^(?P<file>\S+?):(?P<line>\d+): (?P<rule>[A-Z]+\d+) \[(?P<severity>\w+)\] "
+                      r"(?:new|worse \(was \d+\)|existing): (?P<message>.*?)(?: Fix: .*)?$")
+
+
+def changed_files(before: Path, after: Path) -> list[str]:
+    """Files of ``after`` that ``before`` lacks or holds with other bytes, relative, in path order."""
+    out = []
+    for path in sorted(p for p in after.rglob("*") if p.is_file()):
+        rel = path.relative_to(after).as_posix()
+        old = before / rel
+        if not old.is_file() or old.read_bytes() != path.read_bytes():
+            out.append(rel)
+    return out
+
+
+def blocking_rows(task: str, gate: str, hook: Hook) -> list[dict[str, str]]:
+    """The findings (and other reasons) a blocking answer names; [] when it did not block."""
+    if not hook.blocked:
+        return []
+    rows = []
+    for line in hook.text.splitlines()[1:]:  # the first line says what to do
+        match = _FINDING.match(line)
+        if match:
+            rows.append({"task": task, "gates": gate, **match.groupdict()})
+        elif line.strip() and not line.startswith("..."):
+            rows.append({"task": task, "gates": gate, "file": "", "line": "", "rule": "review", "severity": "",
+                         "message": line.strip()})
+    return rows
+
+
+def play(task: Path, scratch: Path) -> list[dict[str, str]]:
+    """One task's session on a fresh repository; its blocking rows, each finding once."""
+    repo = scratch / task.name
+    shutil.copytree(task / "before", repo)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "before")
+    claude = ClaudeCode(repo, session_id=f"precision-{task.name}")
+    claude.start()
+    rows: list[dict[str, str]] = []
+    for rel in changed_files(task / "before", task / "after"):
+        data = (task / "after" / rel).read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:  # not something an agent writes with the Write tool
+            (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+            (repo / rel).write_bytes(data)
+            continue
+        rows += blocking_rows(task.name, "edit", claude.write(rel, text))
+    rows += blocking_rows(task.name, "stop", claude.stop())
+    merged: dict[tuple[str, ...], dict[str, str]] = {}
+    for row in rows:
+        seen = merged.setdefault((row["file"], row["line"], row["rule"], row["message"]), {**row, "gates": ""})
+        seen["gates"] = "+".join(sorted({*filter(None, seen["gates"].split("+")), row["gates"]}))
+    return list(merged.values())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Play every task of the corpus and write the CSV; print a one-line summary per task."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path, help="a folder of <task>/before/ and <task>/after/")
+    parser.add_argument("--out", type=Path, required=True, help="the CSV to write")
+    args = parser.parse_args(argv)
+    tasks = sorted(p for p in args.corpus.iterdir() if (p / "before").is_dir() and (p / "after").is_dir())
+    if not tasks:
+        parser.error(f"{args.corpus} holds no <task>/before/ and <task>/after/ folders")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="gates-precision-") as tmp:
+        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")  # the sessions' state goes with the scratch
+        for task in tasks:
+            found = play(task, Path(tmp))
+            print(json.dumps({"task": task.name, "blocking": len(found)}), flush=True)
+            rows += found
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows({**{c: "" for c in COLUMNS}, **row} for row in rows)
+    print(json.dumps({"tasks": len(tasks), "rows": len(rows), "csv": str(args.out)}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""The gates accuse only what the agent did, and stop what it must not do (issue 22).
+
+Each test is a Claude Code session (``claude_hooks.ClaudeCode``) on a real git repository or a
+plain folder made in a temporary directory, its events sent to the plugin's hook commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import git, write_tree
+from tests.e2e.claude_hooks import ClaudeCode
+
+MUTABLE = 'def collect(item, seen=[]):\n    """Collect."""\n    seen.append(item)\n    return seen\n'
+CLEAN_FUNCTION = '\n\ndef double(value):\n    """Twice the value."""\n    return value * 2\n'
+
+
+def _commit(root: Path, message: str = "c") -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+
+
+def _long_module(lines: int) -> str:
+    body = "".join(f"\n\ndef step_{i}(value):\n    \"\"\"Step {i}.\"\"\"\n    return value + {i}\n"
+                   for i in range(lines // 5))
+    return "import os\n" + body
+
+
+def _complex_function(branches: int) -> str:
+    cases = "".join(f"    if kind == {i}:\n        return value + {i}\n" for i in range(branches))
+    return f'"""Dispatch."""\n\n\ndef dispatch(kind, value):\n    """Pick a step by kind."""\n{cases}    return value\n'
+
+
+def test_a_docstring_added_to_a_long_file_is_not_blamed_for_its_length(git_project: Path) -> None:
+    write_tree(git_project, {"pkg/big.py": _long_module(1000)})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    assert claude.start().exit_code == 0
+    edit = claude.edit("pkg/big.py", "import os\n", '"""Steps of the pipeline, one function each."""\nimport os\n')
+    assert (edit.exit_code, edit.stderr) == (0, ""), edit
+    stop = claude.stop()
+    assert (stop.exit_code, stop.stdout, stop.stderr) == (0, "", ""), stop
+
+
+def test_a_parameter_added_to_a_complex_function_is_not_blamed_but_a_new_branch_is_worse(git_project: Path) -> None:
+    write_tree(git_project, {"pkg/dispatch.py": _complex_function(13)})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    edit = claude.edit("pkg/dispatch.py", "def dispatch(kind, value):", "def dispatch(kind, value, /, *, scale=1):")
+    assert (edit.exit_code, edit.stderr) == (0, ""), edit
+    assert not claude.stop().blocked
+    # One more branch: the same finding, worse. Reported as such, and blocking only when configured.
+    worse = claude.edit("pkg/dispatch.py", "    return value\n", "    if kind == 99:\n        return 0\n    return value\n")
+    assert worse.exit_code == 0, worse
+    write_tree(git_project, {"pyproject.toml": "[tool.pattern-warden.review]\nfail-on-worse = true\n"})
+    again = claude.edit("pkg/dispatch.py", "    if kind == 99:\n", "    if kind == 98:\n        return 1\n    if kind == 99:\n")
+    assert again.exit_code == 2 and "DES002" in again.stderr and "worse (was 15)" in again.stderr, again
+    stop = claude.stop()
+    assert stop.blocked and "DES002 [warning] worse (was 14)" in stop.text, stop
+
+
+def _session_on_the_users_uncommitted_problem(root: Path) -> ClaudeCode:
+    """A committed module the user has since given a mutable default, not committed; a session starts."""
+    write_tree(root, {"pkg/mod.py": '"""Helpers."""\n'})
+    _commit(root)
+    write_tree(root, {"pkg/mod.py": '"""Helpers."""\n\n\n' + MUTABLE})
+    claude = ClaudeCode(root)
+    claude.start()
+    return claude
+
+
+def test_the_users_uncommitted_problem_in_the_edited_file_stays_the_users(git_project: Path) -> None:
+    claude = _session_on_the_users_uncommitted_problem(git_project)
+    edit = claude.edit("pkg/mod.py", "    return seen\n", "    return seen\n" + CLEAN_FUNCTION)
+    assert (edit.exit_code, edit.stderr) == (0, ""), edit
+    stop = claude.stop()
+    assert (stop.exit_code, stop.stdout, stop.stderr) == (0, "", ""), stop
+
+
+def test_a_clean_tree_with_a_colleagues_committed_problem_passes_a_session_that_changed_nothing(
+        git_project: Path) -> None:
+    write_tree(git_project, {"pkg/mod.py": '"""Helpers."""\n\n\n' + MUTABLE})
+    _commit(git_project, "a colleague's change")
+    claude = ClaudeCode(git_project)
+    claude.start()
+    stop = claude.stop()
+    assert (stop.exit_code, stop.stdout, stop.stderr) == (0, "", ""), stop
+
+
+def test_a_folder_outside_git_is_judged_on_the_session_alone(project: Path) -> None:
+    old = {f"lib/m{i}.py": f'"""Old module {i}."""\n\n\n' + MUTABLE.replace("collect", f"collect_{i}")
+           for i in range(5)}
+    write_tree(project, old)
+    claude = ClaudeCode(project)
+    claude.start()
+    assert claude.stop().stdout == ""  # nothing changed yet
+    edit = claude.edit("lib/m0.py", "    return seen\n", "    return seen\n" + CLEAN_FUNCTION)
+    assert (edit.exit_code, edit.stderr) == (0, ""), edit
+    assert claude.stop().stdout == ""
+    bad = claude.write("lib/new.py", '"""New."""\n\n\ndef gather(x, into={}):\n    """Gather."""\n    return into\n')
+    assert bad.exit_code == 2 and "lib/new.py:4: ERR001" in bad.stderr, bad
+    stop = claude.stop()
+    assert stop.blocked and "lib/new.py:4: ERR001" in stop.text and "m1.py" not in stop.text, stop
+    assert len(stop.text) < 2_000
+
+
+SEEDS = {
+    "ERR003": ("app/settings.py", '"""Settings."""\nimport json\n\n\ndef load_settings(path):\n'
+               '    """Read the settings file."""\n    try:\n        with open(path) as handle:\n'
+               "            return json.load(handle)\n    except Exception:\n        return {}\n", 10),
+    "ERR003 ": ("app/metrics.py", '"""Metrics."""\n\n\ndef send_metrics(client, payload):\n    """Send the metrics."""\n'
+                '    try:\n        client.post("/metrics", json=payload)\n    except Exception:\n        pass\n', 8),
+    "ERR003  ": ("app/users.py", '"""Users."""\n\n\ndef get_user(db, user_id):\n    """Fetch one user."""\n'
+                 "    try:\n        return db.fetch(user_id)\n    except Exception:\n"
+                 '        return {"id": user_id, "name": "Unknown"}\n', 8),
+    "ERR005": ("app/directory.py", '"""Directory."""\n\n'
+               'users = [{"name": "John Doe", "email": "john@example.com"}]  # TODO replace with real API\n', 3),
+}
+
+
+@pytest.mark.parametrize("code", sorted(SEEDS))
+def test_each_seed_failure_written_anew_is_blocked_by_both_gates(git_project: Path, code: str) -> None:
+    rel, text, line = SEEDS[code]
+    claude = ClaudeCode(git_project)
+    claude.start()
+    edit = claude.write(rel, text)
+    assert edit.exit_code == 2 and f"{rel}:{line}: {code.strip()} [warning] new:" in edit.stderr, edit
+    assert "Fix: " in edit.stderr
+    stop = claude.stop()
+    assert stop.blocked and f"{rel}:{line}: {code.strip()}" in stop.text, stop
+    assert not claude.stop(active=True).blocked  # never loops
+
+
+def test_an_edit_whose_pre_tool_use_was_missed_is_judged_on_the_edit_payload(git_project: Path) -> None:
+    claude = _session_on_the_users_uncommitted_problem(git_project)
+    clean = claude.edit("pkg/mod.py", "    return seen\n", "    return seen\n" + CLEAN_FUNCTION, pre=False)
+    assert (clean.exit_code, clean.stderr) == (0, ""), clean
+    bad = claude.edit("pkg/mod.py", "    return value * 2\n", "    return value * 2\n\n\ndef more(y={}):\n"
+                      '    """More."""\n    return y\n', pre=False)
+    assert bad.exit_code == 2 and "ERR001" in bad.stderr and ":4:" not in bad.stderr, bad
+
+
+def test_without_session_start_the_first_pre_tool_use_records_the_baseline(git_project: Path) -> None:
+    write_tree(git_project, {"pkg/mod.py": '"""Helpers."""\n'})
+    _commit(git_project)
+    write_tree(git_project, {"pkg/old.py": '"""Old."""\n\n\n' + MUTABLE})  # the user's, untracked
+    claude = ClaudeCode(git_project)  # no SessionStart: a plugin installed mid-session
+    bad = claude.write("pkg/new.py", '"""New."""\n\n\ndef gather(x, into={}):\n    """Gather."""\n    return into\n')
+    assert bad.exit_code == 2 and "pkg/new.py:4: ERR001" in bad.stderr, bad
+    stop = claude.stop()
+    assert stop.blocked and "pkg/new.py:4: ERR001" in stop.text and "old.py" not in stop.text, stop
