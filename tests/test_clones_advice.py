@@ -63,7 +63,7 @@ def test_a_rename_of_callee_and_literal_changes_behaviour_and_is_never_kept_as_i
           body.format(name="before_head", method="index", tag="</head>"))
     clone = run(project).clones[0]
     kinds = {d.kind: d.examples for d in clone.differences}
-    assert kinds["callee"] == ["rindex|index"] and kinds["literal"] == ['b"</body>"|b"</head>"']
+    assert kinds["callee"] == ["rindex|index"] and kinds["string"] == ['b"</body>"|b"</head>"']
     assert clone.changes_behaviour
     assert clone.recommendation.action == "consolidate" and clone.recommendation.home == "web/inject.py"
     assert "do not keep one copy as it is" in clone.recommendation.reason
@@ -78,6 +78,7 @@ def test_swapped_names_and_exception_types_are_spelled_out(project: Path) -> Non
             self.check(self.{a})
             self.log("bound", self.{b})
             self.count += 1
+            self.stats.record(self.{a}, packet)
             return self.finish(packet)
         except {exc} as error:
             self.fail(error)
@@ -154,7 +155,7 @@ def test_text_shows_summary_then_per_family_advice_differences_and_one_line_per_
     text = duplicates_text(result.summary, result.clones, result.notes).splitlines()
     assert text[0].startswith("1 clone families (1 consolidate);")
     assert text[1].startswith("#1 consolidate -> ssh/kex.py | renamed 100%, 3 x 11 lines")
-    assert text[2].startswith("  differs: literal ") and text[3].startswith("  why: 3 copies in one module")
+    assert text[2].startswith("  differs: string ") and text[3].startswith("  why: 3 copies in one module")
     assert text[4:] == ["  ssh/kex.py:1-12 exchange_a", "  ssh/kex.py:14-25 exchange_b",
                         "  ssh/kex.py:27-38 exchange_c"]
 

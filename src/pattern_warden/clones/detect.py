@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from rapidfuzz.fuzz import ratio
 
 from pattern_warden.clones.advice import Evidence, recommend
-from pattern_warden.clones.boilerplate import boilerplate_reason
+from pattern_warden.clones.boilerplate import body_statements, boilerplate_reason, idiom_reason, legacy_member, twins_reason
 from pattern_warden.clones.corpus import Corpus, TreeState, load_corpus
 from pattern_warden.clones.family import Found as _Found
 from pattern_warden.clones.family import Span as _Span
 from pattern_warden.clones.family import families
 from pattern_warden.clones.heap import CollectorPause
-from pattern_warden.clones.homes import ClassMap
+from pattern_warden.clones.core import Core, core_of
+from pattern_warden.clones.homes import ClassMap, ImportMap
 from pattern_warden.clones.index import Match, ShapeCache, seed_matches, shingles, similar_candidates
 from pattern_warden.clones.memo import DetectionMemo, Previous
 from pattern_warden.clones.models import (
@@ -147,6 +148,7 @@ def every_family(corpus: Corpus, opts: DuplicatesOptions | None = None, memo: De
     opts = opts or DuplicatesOptions()
     found: list[Family] = []
     classes: ClassMap | None = None
+    homes: ImportMap | None = None
     with CollectorPause():
         for f in detect(corpus, opts, memo):
             if f.kind not in opts.kinds:
@@ -159,7 +161,8 @@ def every_family(corpus: Corpus, opts: DuplicatesOptions | None = None, memo: De
                             [_location(corpus, s) for s in f.spans], reason is not None)
             if judged is not None and judged(family):
                 classes = classes or ClassMap(corpus.paths, corpus.shapes)
-                family.leave = _judge(corpus, classes, f, reason).recommendation.action == "leave"
+                homes = homes or ImportMap(corpus.paths, corpus.shapes)
+                family.leave = _judge(corpus, classes, f, reason, homes, opts.min_lines).recommendation.action == "leave"
             found.append(family)
     found.sort(key=lambda c: (c.boilerplate or c.leave, -c.saving, c.locations[0].path, c.locations[0].start_line))
     return found
@@ -170,17 +173,20 @@ class _Rank:
     """A clone class before its model is built: what ranking and the summary need."""
 
     found: _Found
+    core: Core
     boilerplate: str | None
     lines: int
+    body_rows: int  # of the smallest core member: what a helper removes per copy
     id: str
     locations: list[CloneLocation]
+    related: list[CloneLocation]
     change: Variation
     recommendation: Recommendation
 
     @property
     def saving(self) -> float:
-        """Lines a merge removes times the confidence that the members are one idea."""
-        return round(self.lines * (len(self.found.spans) - 1) * self.found.similarity, 1)
+        """Body lines a merge of the core removes times the confidence that its members are one idea."""
+        return round(self.body_rows * (len(self.core.spans) - 1) * self.core.similarity, 1)
 
     @property
     def last(self) -> bool:
@@ -201,6 +207,7 @@ def _ranked(
     corpus = load_corpus(workspace, paths, cache, opts.include_tests, state)
     ranked = []
     classes = ClassMap(corpus.paths, corpus.shapes)
+    homes = ImportMap(corpus.paths, corpus.shapes)
     for found in detect(corpus, opts, memo):
         if found.kind not in opts.kinds:
             continue
@@ -209,7 +216,7 @@ def _ranked(
             boilerplate = next((r for r in reasons if r), None)
         else:
             boilerplate = reasons[0] if all(reasons) else None
-        ranked.append(_judge(corpus, classes, found, boilerplate))
+        ranked.append(_judge(corpus, classes, found, boilerplate, homes, opts.min_lines))
     ranked.sort(key=lambda r: (r.last, -r.saving, corpus.paths[r.found.spans[0].fid], r.found.spans[0].first))
     seen: dict[str, int] = {}
     for r in ranked:  # two classes may start at one place (a star and a leftover pair)
@@ -484,39 +491,59 @@ def _location(corpus: Corpus, span: _Span) -> CloneLocation:
     return shape.memo[key]  # type: ignore[return-value]
 
 
-def _judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | None) -> _Rank:
-    """A family's locations, what differs between its members, and the decision tree's verdict."""
-    locations = [_location(corpus, s) for s in found.spans]
-    shapes = [corpus.shapes[s.fid] for s in found.spans]
-    change = _variation(corpus, found)
-    lines = max(shape.rows(s.first, s.last) for shape, s in zip(shapes, found.spans))
-    body = min(sum(not line.startswith(_HEADERS) for line in shape.exact[s.first : s.last + 1])
-               for shape, s in zip(shapes, found.spans))
-    evidence = Evidence(found.kind, lines, boilerplate, body,
-                        classes.shared_base([(corpus.paths[s.fid], loc.function) for s, loc in zip(found.spans, locations)]))
+def _judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | None, homes: ImportMap,
+           min_lines: int) -> _Rank:
+    """A family's core and related members, what differs within the core, and the decision tree's
+    verdict on the core."""
+    core = core_of(corpus.shapes, found)
+    locations = [_location(corpus, s) for s in core.spans]
+    shapes = [corpus.shapes[s.fid] for s in core.spans]
+    texts = [shape.exact[s.first : s.last + 1] for shape, s in zip(shapes, core.spans)]
+    change = _variation(corpus, core.spans)
+    lines = max(shape.rows(s.first, s.last) for shape, s in zip(shapes, core.spans))
+    bodies = [_body_rows(shape, s) for shape, s in zip(shapes, core.spans)]
+    members = [(loc.function, text) for loc, text in zip(locations, texts)]
+    paths = [loc.path for loc in locations]
+    evidence = Evidence(core.kind, lines, boilerplate, min(b[0] for b in bodies), min(b[1] for b in bodies),
+                        classes.shared_base([(loc.path, loc.function) for loc in locations]),
+                        homes.shared_module(paths) if len(set(paths)) > 1 else None, min_lines,
+                        idiom_reason(members), twins_reason(members), legacy_member(members))
     first = locations[0]
-    return _Rank(found, boilerplate, lines, f"{found.kind}:{first.path}:{first.start_line}", locations, change,
-                 recommend(locations, evidence, change))
+    return _Rank(found, core, boilerplate, lines, min(b[1] for b in bodies),
+                 f"{core.kind}:{first.path}:{first.start_line}", locations,
+                 [_location(corpus, s) for s in core.related], change, recommend(locations, evidence, change))
 
 
-def _variation(corpus: Corpus, found: _Found) -> Variation:
+def _body_rows(shape: Shape, span: _Span) -> tuple[int, int]:
+    """Statements, and their code rows, that a shared helper could take over: not def or class
+    lines, decorators or docstrings, which every copy keeps."""
+    key = ("body", span.first, span.last)
+    if key not in shape.memo:
+        kept = [i for i, line in zip(range(span.first, span.last + 1), shape.exact[span.first : span.last + 1])
+                if body_statements([line])]
+        shape.memo[key] = (len(kept), sum(shape.rows(i, i) for i in kept))
+    return shape.memo[key]  # type: ignore[return-value]
+
+
+def _variation(corpus: Corpus, spans: list[_Span]) -> Variation:
     """What differs between the members, kept in the first member's shape: a warm call aligns
     only the families that a changed file touches."""
-    key = ("variation", tuple((corpus.digests[s.fid], s.first, s.last) for s in found.spans))
-    memo = corpus.shapes[found.spans[0].fid].memo
+    key = ("variation", tuple((corpus.digests[s.fid], s.first, s.last) for s in spans))
+    memo = corpus.shapes[spans[0].fid].memo
     if key not in memo:
-        memo[key] = variation([corpus.shapes[s.fid].exact[s.first : s.last + 1] for s in found.spans])
+        memo[key] = variation([corpus.shapes[s.fid].exact[s.first : s.last + 1] for s in spans])
     return memo[key]  # type: ignore[return-value]
 
 
 def _clone_class(corpus: Corpus, rank: _Rank) -> CloneClass:
-    found = rank.found
     return CloneClass(
         id=rank.id,
-        kind=found.kind,  # type: ignore[arg-type]
-        similarity=found.similarity,
+        kind=rank.core.kind,  # type: ignore[arg-type]
+        similarity=rank.core.similarity,
         lines=rank.lines,
+        copies=len(rank.locations) + len(rank.related),
         locations=rank.locations,
+        related=rank.related,
         boilerplate=rank.boilerplate,
         differences=rank.change.differences,
         changes_behaviour=bool(rank.change.behaviour),
@@ -548,7 +575,7 @@ def _summary(corpus: Corpus, found: list[_Found], classes: list[_Rank]) -> Dupli
     by_folder.sort(key=lambda f: (-f.percentage, f.folder))
     by_kind: dict[str, int] = defaultdict(int)
     for c in classes:
-        by_kind[c.found.kind] += 1
+        by_kind[c.core.kind] += 1
     return DuplicatesSummary(
         files=len(corpus.paths), lines=total, duplicated_lines=duplicated, percentage=_percent(duplicated, total),
         clone_classes=len(classes), by_kind=dict(by_kind), by_folder=by_folder[:FOLDERS_SHOWN],

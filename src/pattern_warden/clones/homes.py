@@ -1,8 +1,10 @@
-"""Where shared code belongs: the module of the nearest base class every copy's class shares.
+"""Where shared code belongs: a module every copy can reach without a new dependency.
 
 Methods copied between sibling classes (RSA and ECDSA keys, client and server channels) are
 one idea of their common base; the helper belongs in the base's module, which both already
-import, rather than in one of the siblings. A base is found by its name as the class line
+import, rather than in one of the siblings. A base outside the family's own package (a
+framework-wide ``Model`` or ``Node`` that hundreds of classes share) is no home: the helper
+goes to the closest module every copy's file already is or imports. A base is found by its name as the class line
 writes it: ``pkg.base.Key`` resolves to a class ``Key`` in a module named ``base``, a bare
 ``Key`` to the one in the same file or the only one elsewhere. A name that stays ambiguous
 (two ``HTMLTranslator`` classes and no qualifier) is not followed.
@@ -10,10 +12,11 @@ writes it: ``pkg.base.Key`` resolves to a class ``Key`` in a module named ``base
 
 from __future__ import annotations
 
+import posixpath
 from collections import defaultdict
 from collections.abc import Sequence
 
-from pattern_warden.clones.normalize import Shape
+from pattern_warden.clones.normalize import FLAG_IMPORT, Shape
 
 #: Levels of inheritance followed upwards from each copy's class.
 MAX_DEPTH = 6
@@ -83,5 +86,87 @@ class ClassMap:
         common = set.intersection(*(set(lineage) for lineage in lineages))
         if not common:
             return None
+        package = common_package([path for path, _ in members])
+        common = {c for c in common if _inside(c[0], package)}  # never a framework-wide base elsewhere
+        if not common:
+            return None
         distance, nearest = min((max(lineage[c] for lineage in lineages), c) for c in common)
         return None if distance == 0 else nearest[0]  # distance 0: copies within one class
+
+
+def common_package(paths: Sequence[str]) -> str:
+    """The deepest folder holding every path ('.' for the root)."""
+    folders = [posixpath.dirname(p).split("/") if posixpath.dirname(p) else [] for p in paths]
+    common: list[str] = []
+    for parts in zip(*folders):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return "/".join(common) or "."
+
+
+def _inside(path: str, package: str) -> bool:
+    return package == "." or path.startswith(package + "/")
+
+
+class ImportMap:
+    """The modules of the corpus each file imports, resolved to their paths (absolute imports by
+    dotted name, also below a ``src``/``lib`` folder; relative ones from the file's package)."""
+
+    def __init__(self, paths: Sequence[str], shapes: Sequence[Shape]) -> None:
+        self._shapes = dict(zip(paths, shapes))
+        self._by_module: dict[str, str] = {}
+        for path in paths:
+            name = _module(path)
+            self._by_module.setdefault(name, path)
+            head, _, rest = name.partition(".")
+            if head in ("src", "lib") and rest:
+                self._by_module.setdefault(rest, path)
+
+    def imported(self, path: str) -> set[str]:
+        """Paths of the corpus modules ``path`` imports (a ``from m import x`` counts m and m.x)."""
+        shape = self._shapes[path]
+        key = ("imports", path)
+        if key not in shape.memo:
+            package = _module(path) if path.endswith("/__init__.py") else _module(path).rpartition(".")[0]
+            found = set()
+            for line, flag in zip(shape.exact, shape.flags):
+                if flag & FLAG_IMPORT:
+                    found.update(self._resolve(line, package))
+            shape.memo[key] = frozenset(found - {path})
+        return shape.memo[key]  # type: ignore[return-value]
+
+    def _resolve(self, line: str, package: str) -> list[str]:
+        """Corpus paths named by one import statement (its exact form: tokens joined by spaces)."""
+        words = line.split()
+        names: list[str] = []
+        if words[:1] == ["import"]:
+            part: list[str] = []
+            for word in [*words[1:], ","]:
+                if word == ",":
+                    names.append("".join(part[: part.index("as")] if "as" in part else part))
+                    part = []
+                else:
+                    part.append(word)
+        elif words[:1] == ["from"] and "import" in words:
+            at = words.index("import")
+            source = "".join(words[1:at])
+            if source.startswith("."):
+                up = len(source) - len(source.lstrip("."))
+                parts = package.split(".") if package else []
+                base = ".".join(parts[: len(parts) - up + 1])
+                source = ".".join(p for p in (base, source.lstrip(".")) if p)
+            names = [source, *(f"{source}.{w}" for w in words[at + 1 :] if w.isidentifier() and w != "as")]
+        return [self._by_module[n] for n in names if n in self._by_module]
+
+    def shared_module(self, paths: Sequence[str]) -> str | None:
+        """The closest module every path is or imports: inside the paths' own package first, then
+        one of the copies' own modules (the others import it already), then not a package's
+        ``__init__`` (a hub of re-exports), then the one sharing the longest folder with them."""
+        reach = [self.imported(p) | {p} for p in paths]
+        common = set.intersection(*(set(r) for r in reach))
+        if not common:
+            return None
+        package = common_package(paths)
+        return min(common, key=lambda m: (not _inside(m, package), m not in paths, m.endswith("__init__.py"),
+                                          -len(common_package([m, *paths]).split("/")), len(m), m))

@@ -34,7 +34,7 @@ class CloneLocation(BaseModel):
     function: str | None = Field(None, description="The enclosing function or method (Class.method), if any.")
 
 
-DifferenceKind = Literal["callee", "attribute", "exception", "literal", "name", "swapped", "statements"]
+DifferenceKind = Literal["callee", "attribute", "exception", "string", "literal", "name", "swapped", "statements"]
 
 
 class Difference(BaseModel):
@@ -60,12 +60,18 @@ class CloneClass(BaseModel):
     kind: CloneKind
     similarity: float = Field(description="1.0 for exact and renamed clones; the rapidfuzz ratio otherwise.")
     lines: int = Field(description="Code lines in the largest fragment.")
-    locations: list[CloneLocation]
+    copies: int = Field(description="Members in the family: core and related. Structured content may list fewer "
+                                    "(see truncated); the count never shrinks.")
+    locations: list[CloneLocation] = Field(description="The core: members alike enough to merge; advice, saving and "
+                                                       "differences are about these.")
+    related: list[CloneLocation] = Field(default_factory=list, description="Weaker members: like the core, not alike "
+                                                                           "enough to merge with it.")
+    truncated: bool = Field(False, description="Some locations were left out of this answer to fit its budget.")
     boilerplate: str | None = Field(None, description="Why this is boilerplate (ranked last), or null.")
     differences: list[Difference] = Field(default_factory=list, description="What varies: a merged helper's parameters.")
     changes_behaviour: bool = Field(False, description="The members do different things (other callees, attributes, "
                                                        "exception types, swapped names or statements).")
-    saving: float = Field(0.0, description="Lines a merge would remove x confidence: the ranking key.")
+    saving: float = Field(0.0, description="Body lines a shared helper would remove x confidence: the ranking key.")
     recommendation: Recommendation
     pattern_uri: str = DECISION_URI
 

@@ -4,9 +4,10 @@
 kept depends on *what* was renamed: other local names are only names, other literals become
 arguments, but another callee or attribute (``rindex`` against ``index``), two names swapped
 (remote and local, the two ends of a pipe) or another exception type is other behaviour, and
-keeping one copy as it is would put a bug in the others. Each member's exact tokens are
-aligned with the first member's; every position where they differ is a *slot*, classified by
-the role of the token in the first member.
+keeping one copy as it is would put a bug in the others. Each member's statements are aligned
+with the first member's by their structure, then the tokens of each aligned pair; every
+position where they differ is a *slot*, classified by the role of the token in the first
+member. Statements without a partner are changed statements.
 """
 
 from __future__ import annotations
@@ -36,13 +37,9 @@ SHOWN_SLOTS = 3
 MAX_MEMBERS = 12
 
 
-def tokens_of(lines: Sequence[str]) -> list[str]:
-    """The exact tokens of logical lines, each line closed by a newline marker."""
-    out: list[str] = []
-    for line in lines:
-        out.extend(_TOKEN.findall(line))
-        out.append("\n")
-    return out
+def tokens(line: str) -> list[str]:
+    """The exact tokens of one logical line (a string literal stays one token, spaces and all)."""
+    return _TOKEN.findall(line)
 
 
 def _is_literal(token: str) -> bool:
@@ -85,7 +82,8 @@ class Variation:
     @property
     def parameters(self) -> int:
         """Arguments a merged helper needs: one per varying literal, callee, attribute or exception type."""
-        return sum(d.slots for d in self.differences if d.kind in ("literal", "callee", "attribute", "exception"))
+        return sum(d.slots for d in self.differences
+                   if d.kind in ("string", "literal", "callee", "attribute", "exception"))
 
 
 def _short(value: str) -> str:
@@ -93,20 +91,37 @@ def _short(value: str) -> str:
     return value if len(value) <= SHOWN_VALUE else value[: SHOWN_VALUE - 1] + "…"
 
 
+def _is_string(token: str) -> bool:
+    return token.lstrip("rRbBuUfF")[:1] in ("'", '"')
+
+
+def _line_key(tokens: Sequence[str]) -> tuple[str, ...]:
+    """A statement's structure: its keywords and operators, every name and literal a placeholder.
+    Two statements with one key differ only in what a helper would take as parameters."""
+    return tuple("_" if _is_literal(t) or (t.isidentifier() and not keyword.iskeyword(t)) else t for t in tokens)
+
+
 def variation(members: Sequence[Sequence[str]]) -> Variation:
-    """Align every member's tokens with the first member's and name what differs, slot by slot."""
-    ref = tokens_of(members[0])
-    line_of = [0] * len(ref)
-    line = 0
-    for i, token in enumerate(ref):
-        line_of[i] = line
-        line += token == "\n"
-    slots, changed = _align(ref, [tokens_of(m) for m in members[1:MAX_MEMBERS]], line_of)
+    """Align every member's statements with the first member's, then the tokens of each pair of
+    aligned statements, and name what differs, slot by slot.
+
+    Statements are aligned first (by their structure), so one extra parameter or statement
+    shifts nothing after it: a token-level alignment slipped by one token reports every later
+    statement as changed (``wait|else``, ``None|:``).
+    """
+    ref_lines = [tokens(line) for line in members[0]]
+    ref = [token for line in ref_lines for token in (*line, "\n")]
+    line_of: list[int] = []
+    starts: list[int] = []
+    for n, line in enumerate(ref_lines):
+        starts.append(len(line_of))
+        line_of.extend([n] * (len(line) + 1))
+    slots, changed = _align(ref_lines, starts, [[tokens(line) for line in m] for m in members[1:MAX_MEMBERS]])
     by_role, renames = _classify(ref, slots, changed, line_of)
     swapped = sorted({tuple(sorted(pair)) for pair in renames if (pair[1], pair[0]) in renames})
     worst = max(map(len, changed), default=0)
-    result = Variation(changed_statements=worst, statements=line)
-    for role in ("callee", "attribute", "exception", "literal", "name"):
+    result = Variation(changed_statements=worst, statements=len(ref_lines))
+    for role in ("callee", "attribute", "exception", "string", "literal", "name"):
         found = by_role.get(role, {})
         if found:
             shown = sorted(found, key=found.__getitem__)
@@ -117,34 +132,36 @@ def variation(members: Sequence[Sequence[str]]) -> Variation:
                                              examples=["|".join(p) for p in swapped[:SHOWN_SLOTS]]))
     if worst:
         result.differences.append(Difference(kind="statements", slots=worst,
-                                             examples=[f"up to {worst} of {line} statements"]))
+                                             examples=[f"up to {worst} of {len(ref_lines)} statements"]))
     return result
 
 
 _Slots = dict[int, list[str | None]]  # reference position -> the token there in each other member
 
 
-def _align(ref: list[str], others: list[list[str]], line_of: list[int]) -> tuple[_Slots, list[set[int]]]:
-    """Token substitutions by reference position, and per member the reference lines whose
-    statements it changes (insertions, deletions, substitutions of unequal length)."""
+def _align(ref: list[list[str]], starts: list[int], others: list[list[list[str]]]) -> tuple[_Slots, list[set[object]]]:
+    """Token substitutions by reference position, and per member the statements it changes:
+    reference statements replaced or deleted, and statements it inserts (each counted once)."""
     slots: _Slots = {}
-    changed: list[set[int]] = []
+    changed: list[set[object]] = []
+    ref_keys = [_line_key(line) for line in ref]
     for k, other in enumerate(others):
-        lines: set[int] = set()
+        lines: set[object] = set()
         changed.append(lines)
-        for op, a0, a1, b0, b1 in _opcodes(ref, other):
-            if op == "equal":
+        matcher = difflib.SequenceMatcher(None, ref_keys, [_line_key(line) for line in other], autojunk=False)
+        for op, a0, a1, b0, b1 in matcher.get_opcodes():
+            if op == "equal":  # one structure: position by position, every difference is a slot
+                for a, b in zip(range(a0, a1), range(b0, b1)):
+                    for offset, (x, y) in enumerate(zip(ref[a], other[b])):
+                        if x != y:
+                            slots.setdefault(starts[a] + offset, [None] * len(others))[k] = y
                 continue
-            if op == "replace" and a1 - a0 == b1 - b0 and "\n" not in ref[a0:a1] + other[b0:b1]:
-                for offset in range(a1 - a0):
-                    slots.setdefault(a0 + offset, [None] * len(others))[k] = other[b0 + offset]
-            else:
-                lines.add(line_of[min(a0, len(ref) - 1)])  # an insertion touches the line it lands on
-                lines.update(line_of[i] for i in range(a0, min(a1, len(ref))))
+            lines.update(range(a0, a1))
+            lines.update(("inserted", b) for b in range(b0 + (a1 - a0), b1))
     return slots, changed
 
 
-def _classify(ref: list[str], slots: _Slots, changed: list[set[int]],
+def _classify(ref: list[str], slots: _Slots, changed: list[set[object]],
               line_of: list[int]) -> tuple[dict[str, dict[tuple[str, ...], int]], set[tuple[str, str]]]:
     """Slots grouped by the role of the reference token (first position of each distinct set of
     values), and the renames seen; a keyword or operator substituted marks a changed statement."""
@@ -162,14 +179,7 @@ def _classify(ref: list[str], slots: _Slots, changed: list[set[int]],
             continue
         if role in ("name", "attribute"):
             renames.update((ref[pos], v) for v in slots[pos] if v is not None and v != ref[pos])
+        if role == "literal" and any(_is_string(v) for v in values):
+            role = "string"
         by_role.setdefault(role, {}).setdefault(values, pos)
     return by_role, renames
-
-
-def _opcodes(ref: list[str], other: list[str]) -> list[tuple[str, int, int, int, int]]:
-    """Edits from ``ref`` to ``other``: position by position when they have one shape (renamed
-    clones), else by difflib's longest-match alignment. rapidfuzz's Levenshtein opcodes are
-    faster but align differently: tried, they moved six labelled verdicts (three each way)."""
-    if len(ref) == len(other):
-        return [("replace", i, i + 1, i, i + 1) for i, (a, b) in enumerate(zip(ref, other)) if a != b]
-    return difflib.SequenceMatcher(None, ref, other, autojunk=False).get_opcodes()
