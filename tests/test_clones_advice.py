@@ -95,7 +95,7 @@ def test_swapped_names_and_exception_types_are_spelled_out(project: Path) -> Non
 
 def test_identical_copies_are_told_to_keep_one(project: Path) -> None:
     write(project, "pkg/a.py", LOADER)
-    write(project, "pkg/b.py", LOADER)
+    write(project, "pkg/b.py", "import os\n", LOADER)
     clone = run(project).clones[0]
     assert clone.differences == [] and not clone.changes_behaviour
     assert "keep one copy" in clone.recommendation.reason

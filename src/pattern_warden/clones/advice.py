@@ -51,6 +51,7 @@ class Evidence:
     idiom: str | None = None  # why every member is an idiom each place must spell out
     twins: str | None = None  # why the members are sync/async twins
     legacy: int | None = None  # index of the member kept as the old version of the other
+    whole_modules: bool = False  # every member is a whole file, and they are identical
 
 
 def net_saving(members: int, lines: int) -> int:
@@ -111,6 +112,11 @@ def recommend(locations: Sequence[CloneLocation], evidence: Evidence, change: Va
                               reason=f"{old.function or old.path} is the legacy version of {new.function or new.path}, "
                                      "kept beside it: remove it once nothing calls it (meanwhile let it call the new "
                                      "one); a helper over both would keep the old one alive.")
+    if evidence.whole_modules:
+        packages = {posixpath.dirname(loc.path) for loc in locations}
+        return Recommendation(action="consolidate" if len(packages) == 1 else "extract", home=locations[0].path,
+                              reason=f"{len(locations)} identical modules: keep {locations[0].path} and import it (or "
+                                     "re-export its names) where the others stood.")
     if reason := _leave(locations, evidence, change):
         return Recommendation(action="leave", reason=reason)
     paths = sorted({loc.path for loc in locations})

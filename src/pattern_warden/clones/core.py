@@ -58,7 +58,7 @@ def core_of(shapes: Sequence[Shape], found: Found) -> Core:
     exact = {tuple(shapes[s.fid].exact[s.first : s.last + 1]) for s in members}
     if len(exact) == 1:
         kind, similarity = "exact", 1.0
-    elif len({texts[i] for i in core}) == 1 and found.kind != "similar":
+    elif len({texts[i] for i in core}) == 1:
         kind, similarity = "renamed", 1.0
     elif found.kind == "similar":
         kind, similarity = "similar", found.similarity

@@ -268,7 +268,7 @@ def detect(corpus: Corpus, opts: DuplicatesOptions, memo: DetectionMemo | None =
             pairs_by_files[(p.a.fid, p.b.fid)].append(p)
             pairs_by_files[(p.b.fid, p.a.fid)].append(p)
         matches = [m for m in matches if not _inside_pair(m, pairs_by_files[(m.file_a, m.file_b)])]
-    found = families(_group_runs(shapes, matches) + _group_pairs(shapes, pairs))
+    found = families(_group_runs(shapes, matches) + _group_pairs(shapes, pairs) + _identical_files(corpus, opts.min_lines))
     for f in found:
         f.spans = [_without_class_line(shapes[s.fid], s) for s in f.spans]
         f.spans.sort(key=lambda s: (corpus.paths[s.fid], s.first))
@@ -281,23 +281,67 @@ _HEADERS = ("def ", "async def ", "class ", "@")
 
 def _without_class_line(shape: Shape, span: _Span) -> _Span:
     """A member that starts at a class header starts at the class's first statement instead, so
-    that it is located in its method (a class line says nothing of what is duplicated)."""
+    that it is located in its method (a class line says nothing of what is duplicated), unless
+    it holds the whole class: then the class is the copy."""
     first = span.first
-    while first < span.last and shape.exact[first].startswith("class "):
+    while first < span.last and shape.exact[first].startswith("class ") and not _whole_class(shape, first, span.last):
         first += 1
     return span if first == span.first else _Span(span.fid, first, span.last)
 
 
+def _whole_class(shape: Shape, first: int, last: int) -> bool:
+    """True when lines ``first..last`` hold the class starting at ``first`` whole, with two or more
+    methods (a class of one method is located in that method)."""
+    end = class_end(shape, first)
+    return end <= last and sum(line.startswith(("def ", "async def ")) for line in shape.exact[first : end + 1]) > 1
+
+
+def class_end(shape: Shape, first: int) -> int:
+    """The last logical line of the class whose header is line ``first``."""
+    depth = 0
+    for i in range(first + 1, len(shape.exact)):
+        depth += shape.deltas[i]
+        if depth <= 0:
+            return i - 1
+    return len(shape.exact) - 1
+
+
 def _split_at_definitions(shapes: list[Shape], m: Match) -> list[Match]:
     """Cut a run where a new definition starts, so a clone never joins the tail of one function
-    to the head of the next (a coincidence of shape, not a copy)."""
+    to the head of the next (a coincidence of shape, not a copy). A class the run holds whole
+    stays one piece: node classes of a few short methods each are copied as classes."""
     exact = shapes[m.file_a].exact
-    cuts = [i for i in range(1, m.length)
-            if exact[m.line_a + i].startswith(_HEADERS) and not exact[m.line_a + i - 1].startswith(_HEADERS)]
+    cuts = []
+    whole_to = -1  # offset of the last line of a class held whole, within the run
+    for i in range(m.length):
+        line = exact[m.line_a + i]
+        if i > whole_to and line.startswith("class ") and class_end(shapes[m.file_a], m.line_a + i) < m.line_a + m.length:
+            if i:
+                cuts.append(i)
+            whole_to = class_end(shapes[m.file_a], m.line_a + i) - m.line_a
+            if whole_to + 1 < m.length:
+                cuts.append(whole_to + 1)
+        elif i > whole_to and i and line.startswith(_HEADERS) and not exact[m.line_a + i - 1].startswith(_HEADERS):
+            cuts.append(i)
+    cuts = sorted(set(cuts))
     if not cuts:
         return [m]
     bounds = [0, *cuts, m.length]
     return [Match(m.file_a, m.line_a + lo, m.file_b, m.line_b + lo, hi - lo) for lo, hi in zip(bounds, bounds[1:])]
+
+
+def _identical_files(corpus: Corpus, min_lines: int) -> list[_Found]:
+    """Files with one content, each reported whole as one family rather than piece by piece."""
+    by_digest: dict[str, list[int]] = defaultdict(list)
+    for fid, digest in enumerate(corpus.digests):
+        by_digest[digest].append(fid)
+    found = []
+    for fids in by_digest.values():
+        shape = corpus.shapes[fids[0]]
+        if len(fids) > 1 and shape.exact and shape.code_rows >= min_lines \
+                and shape.tokens(0, len(shape.exact) - 1) >= TOKENS_PER_LINE * min_lines:
+            found.append(_Found("exact", 1.0, [_Span(fid, 0, len(shape.exact) - 1) for fid in fids]))
+    return found
 
 
 def _long_enough(shapes: list[Shape], m: Match, min_lines: int) -> bool:
@@ -507,7 +551,9 @@ def _judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | 
     evidence = Evidence(core.kind, lines, boilerplate, min(b[0] for b in bodies), min(b[1] for b in bodies),
                         classes.shared_base([(loc.path, loc.function) for loc in locations]),
                         homes.shared_module(paths) if len(set(paths)) > 1 else None, min_lines,
-                        idiom_reason(members), twins_reason(members), legacy_member(members))
+                        idiom_reason(members), twins_reason(members), legacy_member(members),
+                        core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
+                                                     for shape, s in zip(shapes, core.spans)))
     first = locations[0]
     return _Rank(found, core, boilerplate, lines, min(b[1] for b in bodies),
                  f"{core.kind}:{first.path}:{first.start_line}", locations,
