@@ -196,7 +196,7 @@ def test_home_is_a_module_every_copy_imports_never_a_far_base_or_a_folder(projec
             self.log("described %d", len(values))
             self.stats.count(request.kind)
             self.stats.time(request.kind, self.clock())
-            self.events.emit("described", request)
+            self.events.emit("described", helper(request))
             return dict(zip(fields, values))
     '''
     write(project, "framework/base.py", "class Node:\n    pass\n")

@@ -54,9 +54,11 @@ class Evidence:
     whole_modules: bool = False  # every member is a whole file, and they are identical
 
 
-def net_saving(members: int, lines: int) -> int:
-    """Lines a merge removes: all copies but one, less one call per member and the helper's def."""
-    return (members - 1) * lines - members - 1
+def saving(members: int, body_rows: int) -> int:
+    """Lines a shared helper removes: the body of every copy but one, less the call each copy then
+    needs and the helper's def line (signatures, decorators and docstrings stay, so they are not
+    counted)."""
+    return (members - 1) * body_rows - members - 1
 
 
 def _protocol(locations: Sequence[CloneLocation]) -> str | None:
@@ -79,10 +81,10 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
                 "one from the other (the sync one running the async one) rather than a helper neither can call as is.")
     if evidence.body_statements < 2:
         return "A signature with at most one statement: the repetition is the interface, not logic."
-    saving = net_saving(len(locations), evidence.body_rows)
-    if saving < evidence.min_lines:
+    removed = saving(len(locations), evidence.body_rows)
+    if removed < evidence.min_lines:
         return f"Too small to pay for a helper: merging {len(locations)} copies of {evidence.body_rows} body lines " \
-               f"saves about {max(saving, 0)} lines, under the minimum clone size of {evidence.min_lines}."
+               f"removes {max(removed, 0)} lines, under the minimum clone size of {evidence.min_lines}."
     if change.changed_statements > MAX_CHANGED * max(change.statements, 1):
         return f"{change.changed_statements} of {change.statements} statements differ: one shape, different work; " \
                "share code only if the common lines keep changing together."
@@ -122,16 +124,16 @@ def recommend(locations: Sequence[CloneLocation], evidence: Evidence, change: Va
     paths = sorted({loc.path for loc in locations})
     packages = {posixpath.dirname(p) for p in paths}
     how = _how(change, len(locations))
-    saving = net_saving(len(locations), evidence.body_rows)
+    removed = saving(len(locations), evidence.body_rows)
     if len(paths) == 1:
         return Recommendation(action="consolidate", home=paths[0],
-                              reason=f"{len(locations)} copies in one module; {how} (saves ~{saving} lines).")
+                              reason=f"{len(locations)} copies in one module; {how} (removes ~{removed} lines).")
     home, where = _home(locations, evidence)
     action = "consolidate" if len(packages) == 1 else "extract"
     spread = "one package" if len(packages) == 1 else f"{len(packages)} packages"
     return Recommendation(action=action, home=home,  # type: ignore[arg-type]
                           reason=f"{len(locations)} copies in {spread}; {how}, in {home} ({where}) "
-                                 f"(saves ~{saving} lines).")
+                                 f"(removes ~{removed} lines).")
 
 
 def _home(locations: Sequence[CloneLocation], evidence: Evidence) -> tuple[str, str]:

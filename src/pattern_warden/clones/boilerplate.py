@@ -59,7 +59,7 @@ ENTRY_POINTS = frozenset({"setup", "teardown", "register", "includeme", "setup_m
                           "load_ipython_extension", "unload_ipython_extension", "pytest_configure"})
 _STUB_BODIES = ("pass", "...", "raise NotImplementedError", "return NotImplemented")
 #: Words in a function's name that say it is the old version kept beside a new one.
-LEGACY_WORDS = ("legacy", "deprecated", "old", "compat", "v1")
+LEGACY_WORDS = ("legacy", "deprecated")
 
 
 def _docstring(exact: str) -> bool:
@@ -127,9 +127,32 @@ def _async_named(members: Sequence[tuple[str | None, Sequence[str]]]) -> bool:
 
 
 def legacy_member(members: Sequence[tuple[str | None, Sequence[str]]]) -> int | None:
-    """The index of the one member kept as the old version of another (named legacy, deprecated,
-    old ..., or warning that it is deprecated), when exactly one is; else None."""
+    """The index of the one member kept as the old version of another (named legacy or deprecated,
+    or warning that it is deprecated), when exactly one is; else None. "old" is no such word: an
+    ``_old`` parser often serves the old form of a message that is still supported."""
     found = [i for i, (function, lines) in enumerate(members)
              if any(word in (function or "").lower().replace(".", "_").split("_") for word in LEGACY_WORDS)
              or any(line.startswith("@ deprecated") or ("warn" in line and "Deprecat" in line) for line in lines)]
     return found[0] if len(found) == 1 and len(members) == 2 else None
+
+
+#: Classes of a corpus that define one method name before it counts as a hook each overrides.
+HOOK_DEFINERS = 5
+
+
+def hook_reason(functions: Sequence[str | None], definers: int, differences: Sequence[str]) -> str | None:
+    """Why the members are overrides of one framework hook that differ only in data (each
+    lexer's ``analyse_text`` weights): one method name in different classes, defined by many
+    classes of the tree, the copies differing in strings, numbers, local names and statements
+    only. Copies
+    that call other functions or read other attributes are left to the other rules: a mirror or
+    a shared skeleton there is worth a helper."""
+    names = {(f or "").rpartition(".")[2] for f in functions}
+    owners = {(f or "").rpartition(".")[0] for f in functions}
+    name = next(iter(names))
+    if len(names) != 1 or "" in owners or len(owners) < len(functions) or name.startswith("__"):
+        return None
+    if definers < HOOK_DEFINERS or not set(differences) & {"string", "literal"} \
+            or set(differences) - {"string", "literal", "name", "statements"}:
+        return None
+    return f"overrides of one hook ({name}, defined by {definers} classes) that differ only in their data"

@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from rapidfuzz.fuzz import ratio
 
 from pattern_warden.clones.advice import Evidence, recommend
-from pattern_warden.clones.boilerplate import body_statements, boilerplate_reason, idiom_reason, legacy_member, twins_reason
+from pattern_warden.clones.boilerplate import (
+    body_statements,
+    boilerplate_reason,
+    hook_reason,
+    idiom_reason,
+    legacy_member,
+    twins_reason,
+)
 from pattern_warden.clones.corpus import Corpus, TreeState, load_corpus
 from pattern_warden.clones.family import Found as _Found
 from pattern_warden.clones.family import Span as _Span
@@ -315,7 +322,7 @@ def _split_at_definitions(shapes: list[Shape], m: Match) -> list[Match]:
     whole_to = -1  # offset of the last line of a class held whole, within the run
     for i in range(m.length):
         line = exact[m.line_a + i]
-        if i > whole_to and line.startswith("class ") and class_end(shapes[m.file_a], m.line_a + i) < m.line_a + m.length:
+        if i > whole_to and line.startswith("class ") and _whole_class(shapes[m.file_a], m.line_a + i, m.line_a + m.length - 1):
             if i:
                 cuts.append(i)
             whole_to = class_end(shapes[m.file_a], m.line_a + i) - m.line_a
@@ -550,14 +557,26 @@ def _judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | 
     paths = [loc.path for loc in locations]
     evidence = Evidence(core.kind, lines, boilerplate, min(b[0] for b in bodies), min(b[1] for b in bodies),
                         classes.shared_base([(loc.path, loc.function) for loc in locations]),
-                        homes.shared_module(paths) if len(set(paths)) > 1 else None, min_lines,
-                        idiom_reason(members), twins_reason(members), legacy_member(members),
+                        homes.shared_module(paths, _names(texts)) if len(set(paths)) > 1 else None, min_lines,
+                        idiom_reason(members) or _hook(classes, change, locations),
+                        twins_reason(members), legacy_member(members),
                         core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
                                                      for shape, s in zip(shapes, core.spans)))
     first = locations[0]
     return _Rank(found, core, boilerplate, lines, min(b[1] for b in bodies),
                  f"{core.kind}:{first.path}:{first.start_line}", locations,
                  [_location(corpus, s) for s in core.related], change, recommend(locations, evidence, change))
+
+
+def _hook(classes: ClassMap, change: Variation, locations: list[CloneLocation]) -> str | None:
+    functions = [loc.function for loc in locations]
+    method = (functions[0] or "").rpartition(".")[2]
+    return hook_reason(functions, classes.definers(method), [d.kind for d in change.differences]) if method else None
+
+
+def _names(texts: Sequence[Sequence[str]]) -> set[str]:
+    """The identifiers the members' code uses."""
+    return {word for lines in texts for line in lines for word in line.split() if word.isidentifier()}
 
 
 def _body_rows(shape: Shape, span: _Span) -> tuple[int, int]:

@@ -38,11 +38,26 @@ class ClassMap:
     def __init__(self, paths: Sequence[str], shapes: Sequence[Shape]) -> None:
         self._by_name: dict[str, list[_Node]] = defaultdict(list)
         self._bases: dict[_Node, tuple[str, ...]] = {}
+        self._paths, self._shapes = paths, shapes
+        self._definers: dict[str, int] | None = None
         for path, shape in zip(paths, shapes):
             for qualified, bases in shape.classes:
                 node = (path, qualified)
                 self._by_name[qualified.rsplit(".", 1)[-1]].append(node)
                 self._bases[node] = bases
+
+    def definers(self, method: str) -> int:
+        """How many classes of the corpus define a method of this name (counted once per corpus)."""
+        if self._definers is None:
+            counts: dict[str, int] = defaultdict(int)
+            for path, shape in zip(self._paths, self._shapes):
+                owners = {(path, unit.name.rpartition(".")[0], unit.name.rpartition(".")[2])
+                          for unit in shape.units if "." in unit.name}
+                for _, owner, name in owners:
+                    if (path, owner) in self._bases:
+                        counts[name] += 1
+            self._definers = dict(counts)
+        return self._definers.get(method, 0)
 
     def _resolve(self, child: _Node, dotted: str) -> _Node | None:
         """The class a base name on ``child``'s class line stands for, when it is unambiguous."""
@@ -123,31 +138,36 @@ class ImportMap:
             if head in ("src", "lib") and rest:
                 self._by_module.setdefault(rest, path)
 
-    def imported(self, path: str) -> set[str]:
-        """Paths of the corpus modules ``path`` imports (a ``from m import x`` counts m and m.x)."""
+    def imported(self, path: str) -> dict[str, frozenset[str]]:
+        """The corpus modules ``path`` imports, each with the names the import binds there (a
+        ``from m import x`` binds x from m, and from m.x when that is a module)."""
         shape = self._shapes[path]
         key = ("imports", path)
         if key not in shape.memo:
             package = _module(path) if path.endswith("/__init__.py") else _module(path).rpartition(".")[0]
-            found = set()
+            found: dict[str, set[str]] = defaultdict(set)
             for line, flag in zip(shape.exact, shape.flags):
                 if flag & FLAG_IMPORT:
-                    found.update(self._resolve(line, package))
-            shape.memo[key] = frozenset(found - {path})
+                    for module, bound in self._resolve(line, package):
+                        found[module].add(bound)
+            found.pop(path, None)
+            shape.memo[key] = {module: frozenset(names) for module, names in found.items()}
         return shape.memo[key]  # type: ignore[return-value]
 
-    def _resolve(self, line: str, package: str) -> list[str]:
-        """Corpus paths named by one import statement (its exact form: tokens joined by spaces)."""
+    def _resolve(self, line: str, package: str) -> list[tuple[str, str]]:
+        """(corpus path, name bound) for each module one import statement names (its exact form:
+        tokens joined by spaces)."""
         words = line.split()
-        names: list[str] = []
+        named: list[tuple[str, str]] = []  # (dotted module, local name)
         if words[:1] == ["import"]:
             part: list[str] = []
             for word in [*words[1:], ","]:
-                if word == ",":
-                    names.append("".join(part[: part.index("as")] if "as" in part else part))
-                    part = []
-                else:
+                if word != ",":
                     part.append(word)
+                    continue
+                dotted = "".join(part[: part.index("as")] if "as" in part else part)
+                named.append((dotted, part[-1] if "as" in part else dotted.split(".")[0]))
+                part = []
         elif words[:1] == ["from"] and "import" in words:
             at = words.index("import")
             source = "".join(words[1:at])
@@ -156,17 +176,27 @@ class ImportMap:
                 parts = package.split(".") if package else []
                 base = ".".join(parts[: len(parts) - up + 1])
                 source = ".".join(p for p in (base, source.lstrip(".")) if p)
-            names = [source, *(f"{source}.{w}" for w in words[at + 1 :] if w.isidentifier() and w != "as")]
-        return [self._by_module[n] for n in names if n in self._by_module]
+            rest = [w for w in words[at + 1 :] if w not in ("(", ")")]
+            for chunk in " ".join(rest).split(","):
+                names = chunk.split()
+                if names and names[0].isidentifier():
+                    bound = names[-1]
+                    named += [(source, bound), (f"{source}.{names[0]}", bound)]
+        return [(self._by_module[dotted], bound) for dotted, bound in named if dotted in self._by_module]
 
-    def shared_module(self, paths: Sequence[str]) -> str | None:
-        """The closest module every path is or imports: inside the paths' own package first, then
-        one of the copies' own modules (the others import it already), then not a package's
-        ``__init__`` (a hub of re-exports), then the one sharing the longest folder with them."""
-        reach = [self.imported(p) | {p} for p in paths]
+    def shared_module(self, paths: Sequence[str], used: set[str]) -> str | None:
+        """The closest module every path is or imports, when the copies use what they import from
+        it (``used``: the names in the copies): one of the copies' own modules that the others
+        import first, then the module most of those names come from, inside the copies' own
+        package first. An import no copy uses says nothing of where the code belongs."""
+        reach = [{p: frozenset(), **self.imported(p)} for p in paths]
         common = set.intersection(*(set(r) for r in reach))
-        if not common:
-            return None
         package = common_package(paths)
-        return min(common, key=lambda m: (not _inside(m, package), m not in paths, m.endswith("__init__.py"),
-                                          -len(common_package([m, *paths]).split("/")), len(m), m))
+        scored = []
+        for module in common:
+            owned = module in paths
+            uses = 0 if owned else len(used.intersection(*(r[module] for r in reach)))
+            if owned or uses:
+                scored.append((not owned, not _inside(module, package), -uses, module.endswith("__init__.py"),
+                               len(module), module))
+        return min(scored)[-1] if scored else None

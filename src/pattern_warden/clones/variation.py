@@ -67,8 +67,8 @@ def _role(tokens: list[str], i: int) -> str | None:
 
 @dataclass
 class Variation:
-    """The differences of one class: its slots, and how many of the first member's statements differ
-    from the member least like it."""
+    """The differences of one class: its slots, and how many statements differ between the first
+    member and the member least like it (of the longer of the two)."""
 
     differences: list[Difference] = field(default_factory=list)
     changed_statements: int = 0
@@ -116,11 +116,12 @@ def variation(members: Sequence[Sequence[str]]) -> Variation:
     for n, line in enumerate(ref_lines):
         starts.append(len(line_of))
         line_of.extend([n] * (len(line) + 1))
-    slots, changed = _align(ref_lines, starts, [[tokens(line) for line in m] for m in members[1:MAX_MEMBERS]])
+    others = [[tokens(line) for line in m] for m in members[1:MAX_MEMBERS]]
+    slots, changed = _align(ref_lines, starts, others)
     by_role, renames = _classify(ref, slots, changed, line_of)
     swapped = sorted({tuple(sorted(pair)) for pair in renames if (pair[1], pair[0]) in renames})
-    worst = max(map(len, changed), default=0)
-    result = Variation(changed_statements=worst, statements=len(ref_lines))
+    worst, longest = max(((len(c), max(len(ref_lines), len(o))) for c, o in zip(changed, others)), default=(0, 0))
+    result = Variation(changed_statements=worst, statements=longest or len(ref_lines))
     for role in ("callee", "attribute", "exception", "string", "literal", "name"):
         found = by_role.get(role, {})
         if found:
@@ -132,7 +133,7 @@ def variation(members: Sequence[Sequence[str]]) -> Variation:
                                              examples=["|".join(p) for p in swapped[:SHOWN_SLOTS]]))
     if worst:
         result.differences.append(Difference(kind="statements", slots=worst,
-                                             examples=[f"up to {worst} of {len(ref_lines)} statements"]))
+                                             examples=[f"up to {worst} of {result.statements} statements"]))
     return result
 
 
