@@ -263,3 +263,45 @@ def test_cli_text_is_paged_within_the_tool_budget(project: Path) -> None:
     assert dupes("--limit", "1", "--cursor", cursor).splitlines()[1].startswith("#2 ")
     everything = dupes("--all")
     assert "more families" not in everything and everything.count("\n#") >= 2
+
+
+def test_hook_overrides_that_differ_only_in_data_are_left(project: Path) -> None:
+    hook = '''
+    class {name}Lexer(Lexer):
+        def analyse_text(text):
+            score = 0.0
+            if re.search(r"{a}", text):
+                score += 0.3
+            if re.search(r"{b}", text):
+                score += 0.3
+            if re.search(r"{c}", text):
+                score += 0.3
+            if text.startswith("{d}"):
+                score += 0.1
+            return min(score, 1.0)
+    '''
+    others = "".join(f"class L{n}(Lexer):\n    def analyse_text(text):\n        return {n} / 10\n\n\n" for n in range(4))
+    write(project, "lexers/base.py", "class Lexer:\n    def analyse_text(text):\n        return 0.0\n")
+    write(project, "lexers/more.py", others)
+    write(project, "lexers/one.py", "import re", hook.format(name="Gd", a="func", b="extends", c="onready", d="#"))
+    write(project, "lexers/two.py", "import re", hook.format(name="Nix", a="import", b="mkDerivation", c="rec",
+                                                           d="{"))
+    advice = run(project).clones[0].recommendation
+    assert advice.action == "leave" and "overrides of one hook (analyse_text" in advice.reason
+
+
+def test_copies_that_all_warn_they_are_deprecated_are_left_to_go(project: Path) -> None:
+    deprecated = LOADER.replace('    total = 0\n', '    warnings.warn("load_x is deprecated", RemovedWarning)\n'
+                                                   '    total = 0\n')
+    write(project, "pkg/a.py", "import warnings", deprecated)
+    write(project, "pkg/b.py", "import warnings, os", deprecated.replace("load_totals", "load_counts"))
+    advice = run(project).clones[0].recommendation
+    assert advice.action == "leave" and advice.reason.startswith("Deprecated copies")
+
+
+def test_home_is_the_copy_in_the_package_the_other_copies_import_from(project: Path) -> None:
+    write(project, "app/core/other.py", "def base():\n    return 1\n")
+    write(project, "app/core/loaders.py", LOADER)
+    write(project, "app/contrib/extra.py", "from app.core.other import base", LOADER.replace("load_totals", "tally"))
+    advice = run(project).clones[0].recommendation
+    assert advice.action == "extract" and advice.home == "app/core/loaders.py"

@@ -51,6 +51,7 @@ class Evidence:
     idiom: str | None = None  # why every member is an idiom each place must spell out
     twins: str | None = None  # why the members are sync/async twins
     legacy: int | None = None  # index of the member kept as the old version of the other
+    deprecated: bool = False  # every member warns that it is deprecated
     whole_modules: bool = False  # every member is a whole file, and they are identical
 
 
@@ -76,6 +77,9 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
         return f"Boilerplate ({evidence.idiom}): repeating it is clearer than an abstraction over it."
     if protocol := _protocol(locations):
         return f"Protocol method ({protocol}): each class must define it; a shared helper would only add a call."
+    if evidence.deprecated:
+        return ("Deprecated copies (each warns that it is going): remove them when the deprecation ends, with "
+                "whatever only they use; a helper now would outlive them.")
     if evidence.twins:
         return ("Sync/async twins (one awaits where the other blocks): keep both; if they keep drifting apart, derive "
                 "one from the other (the sync one running the async one) rather than a helper neither can call as is.")

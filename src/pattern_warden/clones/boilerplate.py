@@ -130,10 +130,19 @@ def legacy_member(members: Sequence[tuple[str | None, Sequence[str]]]) -> int | 
     """The index of the one member kept as the old version of another (named legacy or deprecated,
     or warning that it is deprecated), when exactly one is; else None. "old" is no such word: an
     ``_old`` parser often serves the old form of a message that is still supported."""
-    found = [i for i, (function, lines) in enumerate(members)
-             if any(word in (function or "").lower().replace(".", "_").split("_") for word in LEGACY_WORDS)
-             or any(line.startswith("@ deprecated") or ("warn" in line and "Deprecat" in line) for line in lines)]
+    found = [i for i, (function, lines) in enumerate(members) if _legacy(function, lines)]
     return found[0] if len(found) == 1 and len(members) == 2 else None
+
+
+def all_deprecated(members: Sequence[tuple[str | None, Sequence[str]]]) -> bool:
+    """True when every member is on its way out (named so, or warning that it is deprecated)."""
+    return all(_legacy(function, lines) for function, lines in members)
+
+
+def _legacy(function: str | None, lines: Sequence[str]) -> bool:
+    if any(word in (function or "").lower().replace(".", "_").split("_") for word in LEGACY_WORDS):
+        return True
+    return any(line.startswith("@ deprecated") or ("warn" in line and "deprecat" in line.lower()) for line in lines)
 
 
 #: Classes of a corpus that define one method name before it counts as a hook each overrides.

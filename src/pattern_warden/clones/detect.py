@@ -20,6 +20,7 @@ from rapidfuzz.fuzz import ratio
 
 from pattern_warden.clones.advice import Evidence, recommend
 from pattern_warden.clones.boilerplate import (
+    all_deprecated,
     body_statements,
     boilerplate_reason,
     hook_reason,
@@ -559,7 +560,7 @@ def _judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | 
                         classes.shared_base([(loc.path, loc.function) for loc in locations]),
                         homes.shared_module(paths, _names(texts)) if len(set(paths)) > 1 else None, min_lines,
                         idiom_reason(members) or _hook(classes, change, locations),
-                        twins_reason(members), legacy_member(members),
+                        twins_reason(members), legacy_member(members), all_deprecated(members),
                         core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
                                                      for shape, s in zip(shapes, core.spans)))
     first = locations[0]

@@ -185,18 +185,27 @@ class ImportMap:
         return [(self._by_module[dotted], bound) for dotted, bound in named if dotted in self._by_module]
 
     def shared_module(self, paths: Sequence[str], used: set[str]) -> str | None:
-        """The closest module every path is or imports, when the copies use what they import from
-        it (``used``: the names in the copies): one of the copies' own modules that the others
-        import first, then the module most of those names come from, inside the copies' own
-        package first. An import no copy uses says nothing of where the code belongs."""
+        """The closest module every copy can reach (``used``: the names in the copies).
+
+        In order: one of the copies' own modules that the others import; else one in a package
+        the others import from (the lower layer, where the others already look); else, inside
+        the copies' own package and not a package's ``__init__`` (a hub of re-exports), the
+        imported module nearest to them whose names the copies use. An import no copy uses says
+        nothing of where the code belongs."""
         reach = [{p: frozenset(), **self.imported(p)} for p in paths]
         common = set.intersection(*(set(r) for r in reach))
+        if owned := sorted(p for p in paths if p in common):
+            return owned[0]
+        lower = sorted(p for p in paths if all(any(posixpath.dirname(m) == posixpath.dirname(p) for m in r if m != q)
+                                               for q, r in zip(paths, reach) if q != p))
+        if lower:
+            return lower[0]
         package = common_package(paths)
         scored = []
         for module in common:
-            owned = module in paths
-            uses = 0 if owned else len(used.intersection(*(r[module] for r in reach)))
-            if owned or uses:
-                scored.append((not owned, not _inside(module, package), -uses, module.endswith("__init__.py"),
+            uses = len(used.intersection(*(r[module] for r in reach)))
+            if uses:
+                near = sum(len(common_package([module, p]).strip(".").split("/")) for p in paths)
+                scored.append((not _inside(module, package), module.endswith("__init__.py"), -near, -uses,
                                len(module), module))
         return min(scored)[-1] if scored else None
