@@ -305,3 +305,36 @@ def test_home_is_the_copy_in_the_package_the_other_copies_import_from(project: P
     write(project, "app/contrib/extra.py", "from app.core.other import base", LOADER.replace("load_totals", "tally"))
     advice = run(project).clones[0].recommendation
     assert advice.action == "extract" and advice.home == "app/core/loaders.py"
+
+
+CHECKER = '''
+def check_{name}(record, limits):
+    """Refuse a record over its limits."""
+    size = len(record.payload)
+    if size > limits.maximum:
+        raise {error}("record over %d bytes" % limits.maximum)
+    fields = {load}(record.payload)
+    missing = [f for f in limits.required if f not in fields]
+    if missing:
+        raise {error}("missing fields: %s" % ", ".join(missing))
+    record.fields = fields
+    record.checked = True
+    return fields
+'''
+
+
+def test_what_differs_asks_the_model_what_names_mean(project: Path) -> None:
+    write(project, "alpha/__init__.py", "")
+    write(project, "beta/__init__.py", "")
+    write(project, "alpha/errors.py", "class CheckError(Exception):\n    pass\n")
+    write(project, "beta/errors.py", "class CheckError(ValueError):\n    pass\n")
+    write(project, "codec.py", "def decode(data):\n    return dict(data)\n")
+    write(project, "alpha/check.py", "from alpha.errors import CheckError\nfrom codec import decode",
+          CHECKER.format(name="a", error="CheckError", load="decode"))
+    write(project, "beta/check.py", "from beta.errors import CheckError\nfrom codec import decode as parse",
+          CHECKER.format(name="b", error="CheckError", load="parse"))
+    clone = run(project).clones[0]
+    kinds = {d.kind: d.examples for d in clone.differences}
+    assert kinds["exception"] == ["alpha.errors.CheckError|beta.errors.CheckError"]
+    assert "callee" not in kinds  # parse is decode under another name
+    assert clone.changes_behaviour and "do not keep one copy" in clone.recommendation.reason

@@ -52,7 +52,8 @@ from pattern_warden.clones.normalize import (
     Unit,
     enclosing,
 )
-from pattern_warden.clones.variation import Variation, variation
+from pattern_warden.clones.names import Names
+from pattern_warden.clones.variation import MAX_MEMBERS, Variation, variation
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note, check_range, paginate
 from pattern_warden.workspace import Workspace
@@ -216,6 +217,7 @@ def _ranked(
     ranked = []
     classes = ClassMap(corpus.paths, corpus.shapes)
     homes = ImportMap(corpus.paths, corpus.shapes)
+    names = Names(workspace, corpus.paths, corpus.shapes)
     for found in detect(corpus, opts, memo):
         if found.kind not in opts.kinds:
             continue
@@ -224,7 +226,7 @@ def _ranked(
             boilerplate = next((r for r in reasons if r), None)
         else:
             boilerplate = reasons[0] if all(reasons) else None
-        ranked.append(_judge(corpus, classes, found, boilerplate, homes, opts.min_lines))
+        ranked.append(_judge(corpus, classes, found, boilerplate, homes, opts.min_lines, names))
     ranked.sort(key=lambda r: (r.last, -r.saving, corpus.paths[r.found.spans[0].fid], r.found.spans[0].first))
     seen: dict[str, int] = {}
     for r in ranked:  # two classes may start at one place (a star and a leftover pair)
@@ -544,14 +546,14 @@ def _location(corpus: Corpus, span: _Span) -> CloneLocation:
 
 
 def _judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | None, homes: ImportMap,
-           min_lines: int) -> _Rank:
+           min_lines: int, names: Names | None = None) -> _Rank:
     """A family's core and related members, what differs within the core, and the decision tree's
     verdict on the core."""
     core = core_of(corpus.shapes, found)
     locations = [_location(corpus, s) for s in core.spans]
     shapes = [corpus.shapes[s.fid] for s in core.spans]
     texts = [shape.exact[s.first : s.last + 1] for shape, s in zip(shapes, core.spans)]
-    change = _variation(corpus, core.spans)
+    change = _variation(corpus, core.spans, names)
     lines = max(shape.rows(s.first, s.last) for shape, s in zip(shapes, core.spans))
     bodies = [_body_rows(shape, s) for shape, s in zip(shapes, core.spans)]
     members = [(loc.function, text) for loc, text in zip(locations, texts)]
@@ -591,13 +593,16 @@ def _body_rows(shape: Shape, span: _Span) -> tuple[int, int]:
     return shape.memo[key]  # type: ignore[return-value]
 
 
-def _variation(corpus: Corpus, spans: list[_Span]) -> Variation:
+def _variation(corpus: Corpus, spans: list[_Span], names: Names | None) -> Variation:
     """What differs between the members, kept in the first member's shape: a warm call aligns
-    only the families that a changed file touches."""
-    key = ("variation", tuple((corpus.digests[s.fid], s.first, s.last) for s in spans))
+    only the families that a changed file touches. With ``names``, callees and exception types
+    are compared by what the project model says they are."""
+    key = ("variation", names is not None, tuple((corpus.paths[s.fid], corpus.digests[s.fid], s.first, s.last)
+                                                 for s in spans))
     memo = corpus.shapes[spans[0].fid].memo
     if key not in memo:
-        memo[key] = variation([corpus.shapes[s.fid].exact[s.first : s.last + 1] for s in spans])
+        resolve = names.resolver([corpus.paths[s.fid] for s in spans[:MAX_MEMBERS]]) if names is not None else None
+        memo[key] = variation([corpus.shapes[s.fid].exact[s.first : s.last + 1] for s in spans], resolve)
     return memo[key]  # type: ignore[return-value]
 
 

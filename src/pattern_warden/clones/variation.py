@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import keyword
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pattern_warden.clones.models import Difference
@@ -101,13 +101,20 @@ def _line_key(tokens: Sequence[str]) -> tuple[str, ...]:
     return tuple("_" if _is_literal(t) or (t.isidentifier() and not keyword.iskeyword(t)) else t for t in tokens)
 
 
-def variation(members: Sequence[Sequence[str]]) -> Variation:
+#: (member index, dotted name as written) -> what the name refers to, or None when unknown.
+Resolve = Callable[[int, str], "str | None"]
+
+
+def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None) -> Variation:
     """Align every member's statements with the first member's, then the tokens of each pair of
     aligned statements, and name what differs, slot by slot.
 
     Statements are aligned first (by their structure), so one extra parameter or statement
     shifts nothing after it: a token-level alignment slipped by one token reports every later
     statement as changed (``wait|else``, ``None|:``).
+
+    With ``resolve``, callees and exception types are compared by what they refer to: one
+    function under an import alias is no difference, two classes of one name are.
     """
     ref_lines = [tokens(line) for line in members[0]]
     ref = [token for line in ref_lines for token in (*line, "\n")]
@@ -117,8 +124,9 @@ def variation(members: Sequence[Sequence[str]]) -> Variation:
         starts.append(len(line_of))
         line_of.extend([n] * (len(line) + 1))
     others = [[tokens(line) for line in m] for m in members[1:MAX_MEMBERS]]
-    slots, changed = _align(ref_lines, starts, others)
-    by_role, renames = _classify(ref, slots, changed, line_of)
+    slots, changed, paired = _align(ref_lines, starts, others)
+    meant = _by_meaning(ref, ref_lines, starts, others, paired, slots, resolve) if resolve is not None else {}
+    by_role, renames = _classify(ref, slots, changed, line_of, meant)
     swapped = sorted({tuple(sorted(pair)) for pair in renames if (pair[1], pair[0]) in renames})
     worst, longest = max(((len(c), max(len(ref_lines), len(o))) for c, o in zip(changed, others)), default=(0, 0))
     result = Variation(changed_statements=worst, statements=longest or len(ref_lines))
@@ -140,30 +148,73 @@ def variation(members: Sequence[Sequence[str]]) -> Variation:
 _Slots = dict[int, list[str | None]]  # reference position -> the token there in each other member
 
 
-def _align(ref: list[list[str]], starts: list[int], others: list[list[list[str]]]) -> tuple[_Slots, list[set[object]]]:
-    """Token substitutions by reference position, and per member the statements it changes:
-    reference statements replaced or deleted, and statements it inserts (each counted once)."""
+def _align(ref: list[list[str]], starts: list[int],
+           others: list[list[list[str]]]) -> tuple[_Slots, list[set[object]], list[dict[int, int]]]:
+    """Token substitutions by reference position; per member the statements it changes
+    (reference statements replaced or deleted, and statements it inserts, each counted once);
+    and per member its statement aligned with each unchanged reference statement."""
     slots: _Slots = {}
     changed: list[set[object]] = []
+    paired: list[dict[int, int]] = []
     ref_keys = [_line_key(line) for line in ref]
     for k, other in enumerate(others):
         lines: set[object] = set()
         changed.append(lines)
+        pairs: dict[int, int] = {}
+        paired.append(pairs)
         matcher = difflib.SequenceMatcher(None, ref_keys, [_line_key(line) for line in other], autojunk=False)
         for op, a0, a1, b0, b1 in matcher.get_opcodes():
             if op == "equal":  # one structure: position by position, every difference is a slot
                 for a, b in zip(range(a0, a1), range(b0, b1)):
+                    pairs[a] = b
                     for offset, (x, y) in enumerate(zip(ref[a], other[b])):
                         if x != y:
                             slots.setdefault(starts[a] + offset, [None] * len(others))[k] = y
                 continue
             lines.update(range(a0, a1))
             lines.update(("inserted", b) for b in range(b0 + (a1 - a0), b1))
-    return slots, changed
+    return slots, changed, paired
 
 
-def _classify(ref: list[str], slots: _Slots, changed: list[set[object]],
-              line_of: list[int]) -> tuple[dict[str, dict[tuple[str, ...], int]], set[tuple[str, str]]]:
+def _dotted(tokens: Sequence[str], i: int) -> str:
+    """The dotted name starting at ``tokens[i]`` (``errors . Error`` -> ``errors.Error``)."""
+    parts = [tokens[i]]
+    while i + 2 < len(tokens) and tokens[i + 1] == "." and tokens[i + 2].isidentifier():
+        parts.append(tokens[i + 2])
+        i += 2
+    return ".".join(parts)
+
+
+def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], others: list[list[list[str]]],
+                paired: list[dict[int, int]], slots: _Slots, resolve: Resolve) -> dict[int, str]:
+    """Callees and exception types compared by what they refer to: a slot whose values all mean
+    the reference's name is dropped (an import alias), and a name spelled alike that means
+    other things in other members becomes a slot showing the meanings. Returns the reference's
+    meaning at each position whose slot now shows meanings."""
+    meant: dict[int, str] = {}
+    for line, tokens in enumerate(ref_lines):
+        for offset, token in enumerate(tokens):
+            pos = starts[line] + offset
+            if not token.isidentifier() or (offset and tokens[offset - 1] == "."):
+                continue
+            role = _role(ref, pos)  # alike spelled callees are taken as alike: resolving every call costs a parse
+            if not (role == "exception" or (role == "callee" and pos in slots)):
+                continue
+            mine = resolve(0, _dotted(tokens, offset))
+            if mine is None:
+                continue
+            theirs = [resolve(k + 1, _dotted(other[paired[k][line]], offset)) if line in paired[k] else None
+                      for k, other in enumerate(others)]
+            if pos in slots and all(m == mine for m in theirs):
+                del slots[pos]  # every member calls or raises the same thing under another name
+            elif pos not in slots and any(m is not None and m != mine for m in theirs):
+                slots[pos] = [m if m is not None and m != mine else None for m in theirs]
+                meant[pos] = mine
+    return meant
+
+
+def _classify(ref: list[str], slots: _Slots, changed: list[set[object]], line_of: list[int],
+              meant: dict[int, str]) -> tuple[dict[str, dict[tuple[str, ...], int]], set[tuple[str, str]]]:
     """Slots grouped by the role of the reference token (first position of each distinct set of
     values), and the renames seen; a keyword or operator substituted marks a changed statement."""
     by_role: dict[str, dict[tuple[str, ...], int]] = {}
@@ -175,7 +226,8 @@ def _classify(ref: list[str], slots: _Slots, changed: list[set[object]],
                 if value is not None and value != ref[pos]:
                     changed[k].add(line_of[pos])
             continue
-        values = tuple(_short(v if v is not None else ref[pos]) for v in [ref[pos], *slots[pos]])
+        own = meant.get(pos, ref[pos])
+        values = tuple(_short(v if v is not None else own) for v in [own, *slots[pos]])
         if len(set(values)) == 1:
             continue
         if role in ("name", "attribute"):
