@@ -181,11 +181,14 @@ def test_find_similar_leaves_tests_out_judges_only_real_functions_and_notes_tiny
     assert "test_short" not in {m.function for m in named.matches}  # a two-line test is no candidate
 
 
-def test_test_code_is_one_definition_and_a_testing_module_is_library_code(project: Path) -> None:
+def test_non_product_code_is_the_shared_definition_and_compared_only_when_asked(project: Path) -> None:
     for path in ("tests/a.py", "pkg/test/b.py", "test_c.py", "pkg/d_test.py", "pkg/conftest.py"):
         assert is_test_path(path), path
-    for path in ("pkg/testing/helpers.py", "pkg/testing.py", "pkg/contest.py", "pkg/attest.py"):
+    for path in ("pkg/contest.py", "pkg/attest.py"):
         assert not is_test_path(path), path
-    write(project, "pkg/testing/helpers.py", LOADER)
+    write(project, "pkg/testing/helpers.py", LOADER)  # test support, by codekind's path kinds
+    write(project, "benchmarks/run.py", LOADER)
     write(project, "pkg/core.py", LOADER)
-    assert len(run(project).clones) == 1  # the helper module is compared like any library code
+    write(project, "pkg/other.py", "import os", LOADER)
+    assert [loc.path for loc in run(project).clones[0].locations] == ["pkg/core.py", "pkg/other.py"]
+    assert run(project, include_tests=True).clones[0].copies == 4

@@ -129,7 +129,8 @@ def _add_change_commands(commands: argparse._SubParsersAction) -> None:  # type:
     dupes.add_argument("--min-lines", type=int, default=6, help="fewest code lines in a clone (default: 6)")
     dupes.add_argument("--min-similarity", type=float, default=0.8, help="least similarity 0-1 (default: 0.8)")
     dupes.add_argument("--kinds", default="exact,renamed,similar", help="comma-separated clone kinds")
-    dupes.add_argument("--include-tests", action="store_true", help="also compare test files")
+    dupes.add_argument("--include-tests", action="store_true",
+                       help="also compare tests and other non-product files (fixtures, benchmarks, docs, examples)")
     dupes.add_argument("--threshold", type=float, metavar="PCT", help="exit 1 when duplication is above PCT%%")
     dupes.add_argument("--no-cache", action="store_true", help="do not read or write .pattern-warden-cache/")
     dupes.add_argument("--limit", type=int, default=20, help="text: families per page (default: 20, as the MCP tool)")

@@ -20,7 +20,8 @@ class DuplicatesOptions(BaseModel):
     min_lines: int = Field(6, description="Fewest code lines a clone must span.")
     min_similarity: float = Field(0.8, description="Least similarity (0-1) of a 'similar' clone.")
     kinds: list[CloneKind] = Field(default_factory=lambda: list(KINDS))
-    include_tests: bool = Field(False, description="Also compare test code (tests/, test/, test_*.py, *_test.py, conftest.py).")
+    include_tests: bool = Field(False, description="Also compare test and other non-product code (tests, test "
+                                                   "support, fixtures, benchmarks, docs, examples, generated files).")
     cursor: str | None = None
     limit: int = Field(20, description="Clone classes per page.")
 
