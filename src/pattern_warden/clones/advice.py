@@ -53,12 +53,17 @@ class Evidence:
     legacy: int | None = None  # index of the member kept as the old version of the other
     deprecated: bool = False  # every member warns that it is deprecated
     whole_modules: bool = False  # every member is a whole file, and they are identical
+    whole_functions: bool = False  # every member is a whole function (one can delegate to another)
 
 
-def saving(members: int, body_rows: int) -> int:
-    """Lines a shared helper removes: the body of every copy but one, less the call each copy then
-    needs and the helper's def line (signatures, decorators and docstrings stay, so they are not
-    counted)."""
+def saving(members: int, body_rows: int, whole_functions: bool = False) -> int:
+    """Lines a merge removes, counting bodies only (signatures, decorators and docstrings stay).
+
+    Copies of whole functions: every body but one goes, each leaving one line that delegates to
+    the one kept. Runs inside functions: every run but one goes, each leaving a call, and the new
+    helper adds its def line."""
+    if whole_functions:
+        return (members - 1) * (body_rows - 1)
     return (members - 1) * body_rows - members - 1
 
 
@@ -85,7 +90,7 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
                 "one from the other (the sync one running the async one) rather than a helper neither can call as is.")
     if evidence.body_statements < 2:
         return "A signature with at most one statement: the repetition is the interface, not logic."
-    removed = saving(len(locations), evidence.body_rows)
+    removed = saving(len(locations), evidence.body_rows, evidence.whole_functions)
     if removed < evidence.min_lines:
         return f"Too small to pay for a helper: merging {len(locations)} copies of {evidence.body_rows} body lines " \
                f"removes {max(removed, 0)} lines, under the minimum clone size of {evidence.min_lines}."
@@ -128,7 +133,7 @@ def recommend(locations: Sequence[CloneLocation], evidence: Evidence, change: Va
     paths = sorted({loc.path for loc in locations})
     packages = {posixpath.dirname(p) for p in paths}
     how = _how(change, len(locations))
-    removed = saving(len(locations), evidence.body_rows)
+    removed = saving(len(locations), evidence.body_rows, evidence.whole_functions)
     if len(paths) == 1:
         return Recommendation(action="consolidate", home=paths[0],
                               reason=f"{len(locations)} copies in one module; {how} (removes ~{removed} lines).")

@@ -564,7 +564,8 @@ def _judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | 
                         idiom_reason(members) or _hook(classes, change, locations),
                         twins_reason(members), legacy_member(members), all_deprecated(members),
                         core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
-                                                     for shape, s in zip(shapes, core.spans)))
+                                                     for shape, s in zip(shapes, core.spans)),
+                        all(_whole_function(shape, s) for shape, s in zip(shapes, core.spans)))
     first = locations[0]
     return _Rank(found, core, boilerplate, lines, min(b[1] for b in bodies),
                  f"{core.kind}:{first.path}:{first.start_line}", locations,
@@ -575,6 +576,11 @@ def _hook(classes: ClassMap, change: Variation, locations: list[CloneLocation]) 
     functions = [loc.function for loc in locations]
     method = (functions[0] or "").rpartition(".")[2]
     return hook_reason(functions, classes.definers(method), [d.kind for d in change.differences]) if method else None
+
+
+def _whole_function(shape: Shape, span: _Span) -> bool:
+    """True when the member is a function from its def line (or body) to its end."""
+    return any(u.first <= span.first <= shape.body_start(u) and span.last == u.last for u in shape.units)
 
 
 def _names(texts: Sequence[Sequence[str]]) -> set[str]:
