@@ -56,7 +56,7 @@ class Evidence:
     whole_functions: bool = False  # every member is a whole function (one can delegate to another)
 
 
-def saving(members: int, body_rows: int, whole_functions: bool = False) -> int:
+def lines_removed(members: int, body_rows: int, whole_functions: bool = False) -> int:
     """Lines a merge removes, counting bodies only (signatures, decorators and docstrings stay).
 
     Copies of whole functions: every body but one goes, each leaving one line that delegates to
@@ -90,7 +90,7 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
                 "one from the other (the sync one running the async one) rather than a helper neither can call as is.")
     if evidence.body_statements < 2:
         return "A signature with at most one statement: the repetition is the interface, not logic."
-    removed = saving(len(locations), evidence.body_rows, evidence.whole_functions)
+    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
     if removed < evidence.min_lines:
         return f"Too small to pay for a helper: merging {len(locations)} copies of {evidence.body_rows} body lines " \
                f"removes {max(removed, 0)} lines, under the minimum clone size of {evidence.min_lines}."
@@ -133,7 +133,7 @@ def recommend(locations: Sequence[CloneLocation], evidence: Evidence, change: Va
     paths = sorted({loc.path for loc in locations})
     packages = {posixpath.dirname(p) for p in paths}
     how = _how(change, len(locations))
-    removed = saving(len(locations), evidence.body_rows, evidence.whole_functions)
+    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
     if len(paths) == 1:
         return Recommendation(action="consolidate", home=paths[0],
                               reason=f"{len(locations)} copies in one module; {how} (removes ~{removed} lines).")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.fuzz import ratio
 
-from pattern_warden.clones.advice import Evidence, recommend
+from pattern_warden.clones.advice import Evidence, lines_removed, recommend
 from pattern_warden.clones.boilerplate import (
     all_deprecated,
     body_statements,
@@ -143,7 +143,8 @@ class Family:
 
     @property
     def saving(self) -> float:
-        """As ``_Rank.saving``: lines a merge removes times the confidence."""
+        """Lines x (copies - 1) x similarity: a review orders families without judging them, so it
+        does not count body lines as the advice's saving does."""
         return round(self.lines * (len(self.locations) - 1) * self.similarity, 1)
 
 
@@ -185,7 +186,7 @@ class _Rank:
     core: Core
     boilerplate: str | None
     lines: int
-    body_rows: int  # of the smallest core member: what a helper removes per copy
+    removed: int  # lines a merge of the core removes (bodies only)
     id: str
     locations: list[CloneLocation]
     related: list[CloneLocation]
@@ -194,8 +195,8 @@ class _Rank:
 
     @property
     def saving(self) -> float:
-        """Body lines a merge of the core removes times the confidence that its members are one idea."""
-        return round(self.body_rows * (len(self.core.spans) - 1) * self.core.similarity, 1)
+        """Lines a merge of the core removes times the confidence that its members are one idea."""
+        return round(max(self.removed, 0) * self.core.similarity, 1)
 
     @property
     def last(self) -> bool:
@@ -567,7 +568,8 @@ def _judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | 
                                                      for shape, s in zip(shapes, core.spans)),
                         all(_whole_function(shape, s) for shape, s in zip(shapes, core.spans)))
     first = locations[0]
-    return _Rank(found, core, boilerplate, lines, min(b[1] for b in bodies),
+    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
+    return _Rank(found, core, boilerplate, lines, removed,
                  f"{core.kind}:{first.path}:{first.start_line}", locations,
                  [_location(corpus, s) for s in core.related], change, recommend(locations, evidence, change))
 

@@ -72,7 +72,8 @@ class CloneClass(BaseModel):
     differences: list[Difference] = Field(default_factory=list, description="What varies: a merged helper's parameters.")
     changes_behaviour: bool = Field(False, description="The members do different things (other callees, attributes, "
                                                        "exception types, swapped names or statements).")
-    saving: float = Field(0.0, description="Body lines a shared helper would remove x confidence: the ranking key.")
+    saving: float = Field(0.0, description="Lines a merge of the core removes (bodies only, less the calls it "
+                                           "leaves) x similarity: the ranking key.")
     recommendation: Recommendation
     pattern_uri: str = DECISION_URI
 
