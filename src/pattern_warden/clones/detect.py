@@ -18,42 +18,27 @@ from dataclasses import dataclass
 
 from rapidfuzz.fuzz import ratio
 
-from pattern_warden.clones.advice import Evidence, lines_removed, recommend
-from pattern_warden.clones.boilerplate import (
-    all_deprecated,
-    body_statements,
-    boilerplate_reason,
-    hook_reason,
-    idiom_reason,
-    legacy_member,
-    twins_reason,
-)
+from pattern_warden.clones.boilerplate import boilerplate_reason
 from pattern_warden.clones.corpus import Corpus, TreeState, load_corpus
 from pattern_warden.clones.family import Found as _Found
 from pattern_warden.clones.family import Span as _Span
 from pattern_warden.clones.family import families
 from pattern_warden.clones.heap import CollectorPause
-from pattern_warden.clones.core import Core, core_of
 from pattern_warden.clones.homes import ClassMap, ImportMap
 from pattern_warden.clones.index import Match, ShapeCache, seed_matches, shingles, similar_candidates
+from pattern_warden.clones.judge import Rank, clone_class, judge, location
 from pattern_warden.clones.memo import DetectionMemo, Previous
 from pattern_warden.clones.models import (
     KINDS,
     CloneClass,
     CloneLocation,
-    Recommendation,
     DuplicatesOptions,
     DuplicatesResult,
     DuplicatesSummary,
     FolderSummary,
 )
-from pattern_warden.clones.normalize import (
-    Shape,
-    Unit,
-    enclosing,
-)
 from pattern_warden.clones.names import Names
-from pattern_warden.clones.variation import MAX_MEMBERS, Variation, variation
+from pattern_warden.clones.normalize import Shape, Unit
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note, check_range, paginate
 from pattern_warden.workspace import Workspace
@@ -103,7 +88,7 @@ def find_duplicates(
     with CollectorPause() as pause:
         corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
         page, info = paginate(ranked, opts.cursor, opts.limit)  # models are built for this page only
-        clones = [_clone_class(corpus, r) for r in page]
+        clones = [clone_class(corpus, r) for r in page]
         # A caller keeping warm state keeps what a cold call built: freeze it (after a sweep).
         pause.freeze = memo is not None and corpus.shaped >= FREEZE_FROM
     return DuplicatesResult(summary=summary, clones=clones, page=info, notes=corpus.notes)
@@ -123,7 +108,7 @@ def analyse(
     """
     with CollectorPause(freeze=True, sweep=False):
         corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
-        return summary, [_clone_class(corpus, r) for r in ranked], corpus.notes
+        return summary, [clone_class(corpus, r) for r in ranked], corpus.notes
 
 
 @dataclass
@@ -168,40 +153,14 @@ def every_family(corpus: Corpus, opts: DuplicatesOptions | None = None, memo: De
             reason = next((r for r in reasons if r), None) if f.kind == "similar" else \
                 (reasons[0] if all(reasons) else None)
             family = Family(f.kind, f.similarity, max(shape.rows(s.first, s.last) for shape, s in zip(shapes, f.spans)),
-                            [_location(corpus, s) for s in f.spans], reason is not None)
+                            [location(corpus, s) for s in f.spans], reason is not None)
             if judged is not None and judged(family):
                 classes = classes or ClassMap(corpus.paths, corpus.shapes)
                 homes = homes or ImportMap(corpus.paths, corpus.shapes)
-                family.leave = _judge(corpus, classes, f, reason, homes, opts.min_lines).recommendation.action == "leave"
+                family.leave = judge(corpus, classes, f, reason, homes, opts.min_lines).recommendation.action == "leave"
             found.append(family)
     found.sort(key=lambda c: (c.boilerplate or c.leave, -c.saving, c.locations[0].path, c.locations[0].start_line))
     return found
-
-
-@dataclass
-class _Rank:
-    """A clone class before its model is built: what ranking and the summary need."""
-
-    found: _Found
-    core: Core
-    boilerplate: str | None
-    lines: int
-    removed: int  # lines a merge of the core removes (bodies only)
-    id: str
-    locations: list[CloneLocation]
-    related: list[CloneLocation]
-    change: Variation
-    recommendation: Recommendation
-
-    @property
-    def saving(self) -> float:
-        """Lines a merge of the core removes times the confidence that its members are one idea."""
-        return round(max(self.removed, 0) * self.core.similarity, 1)
-
-    @property
-    def last(self) -> bool:
-        """Boilerplate and families to leave alone rank after everything worth merging."""
-        return self.boilerplate is not None or self.recommendation.action == "leave"
 
 
 def _ranked(
@@ -211,7 +170,7 @@ def _ranked(
     cache: ShapeCache | None,
     state: TreeState | None,
     memo: DetectionMemo | None,
-) -> tuple[Corpus, list[_Rank], DuplicatesSummary]:
+) -> tuple[Corpus, list[Rank], DuplicatesSummary]:
     """Every clone family ranked by what merging it would save; leave and boilerplate last."""
     cache = cache if cache is not None else ShapeCache(workspace.config.limits.cache_entries)
     corpus = load_corpus(workspace, paths, cache, opts.include_tests, state)
@@ -227,7 +186,7 @@ def _ranked(
             boilerplate = next((r for r in reasons if r), None)
         else:
             boilerplate = reasons[0] if all(reasons) else None
-        ranked.append(_judge(corpus, classes, found, boilerplate, homes, opts.min_lines, names))
+        ranked.append(judge(corpus, classes, found, boilerplate, homes, opts.min_lines, names))
     ranked.sort(key=lambda r: (r.last, -r.saving, corpus.paths[r.found.spans[0].fid], r.found.spans[0].first))
     seen: dict[str, int] = {}
     for r in ranked:  # two classes may start at one place (a star and a leftover pair)
@@ -534,104 +493,7 @@ def _group_pairs(shapes: list[Shape], pairs: list[_Pair]) -> list[_Found]:
     return found
 
 
-def _location(corpus: Corpus, span: _Span) -> CloneLocation:
-    """A member's place, kept in its shape's memo (by path too: two files may share a shape)."""
-    shape = corpus.shapes[span.fid]
-    key = ("location", corpus.paths[span.fid], span.first, span.last)
-    if key not in shape.memo:
-        start, end = shape.starts[span.first], shape.ends[span.last]
-        unit = enclosing(shape, start, end)
-        shape.memo[key] = CloneLocation(path=corpus.paths[span.fid], start_line=start, end_line=end,
-                                        function=unit.name if unit else None)
-    return shape.memo[key]  # type: ignore[return-value]
-
-
-def _judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | None, homes: ImportMap,
-           min_lines: int, names: Names | None = None) -> _Rank:
-    """A family's core and related members, what differs within the core, and the decision tree's
-    verdict on the core."""
-    core = core_of(corpus.shapes, found)
-    locations = [_location(corpus, s) for s in core.spans]
-    shapes = [corpus.shapes[s.fid] for s in core.spans]
-    texts = [shape.exact[s.first : s.last + 1] for shape, s in zip(shapes, core.spans)]
-    change = _variation(corpus, core.spans, names)
-    lines = max(shape.rows(s.first, s.last) for shape, s in zip(shapes, core.spans))
-    bodies = [_body_rows(shape, s) for shape, s in zip(shapes, core.spans)]
-    members = [(loc.function, text) for loc, text in zip(locations, texts)]
-    paths = [loc.path for loc in locations]
-    evidence = Evidence(core.kind, lines, boilerplate, min(b[0] for b in bodies), min(b[1] for b in bodies),
-                        classes.shared_base([(loc.path, loc.function) for loc in locations]),
-                        homes.shared_module(paths, _names(texts)) if len(set(paths)) > 1 else None, min_lines,
-                        idiom_reason(members) or _hook(classes, change, locations),
-                        twins_reason(members), legacy_member(members), all_deprecated(members),
-                        core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
-                                                     for shape, s in zip(shapes, core.spans)),
-                        all(_whole_function(shape, s) for shape, s in zip(shapes, core.spans)))
-    first = locations[0]
-    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
-    return _Rank(found, core, boilerplate, lines, removed,
-                 f"{core.kind}:{first.path}:{first.start_line}", locations,
-                 [_location(corpus, s) for s in core.related], change, recommend(locations, evidence, change))
-
-
-def _hook(classes: ClassMap, change: Variation, locations: list[CloneLocation]) -> str | None:
-    functions = [loc.function for loc in locations]
-    method = (functions[0] or "").rpartition(".")[2]
-    return hook_reason(functions, classes.definers(method), [d.kind for d in change.differences]) if method else None
-
-
-def _whole_function(shape: Shape, span: _Span) -> bool:
-    """True when the member is a function from its def line (or body) to its end."""
-    return any(u.first <= span.first <= shape.body_start(u) and span.last == u.last for u in shape.units)
-
-
-def _names(texts: Sequence[Sequence[str]]) -> set[str]:
-    """The identifiers the members' code uses."""
-    return {word for lines in texts for line in lines for word in line.split() if word.isidentifier()}
-
-
-def _body_rows(shape: Shape, span: _Span) -> tuple[int, int]:
-    """Statements, and their code rows, that a shared helper could take over: not def or class
-    lines, decorators or docstrings, which every copy keeps."""
-    key = ("body", span.first, span.last)
-    if key not in shape.memo:
-        kept = [i for i, line in zip(range(span.first, span.last + 1), shape.exact[span.first : span.last + 1])
-                if body_statements([line])]
-        shape.memo[key] = (len(kept), sum(shape.rows(i, i) for i in kept))
-    return shape.memo[key]  # type: ignore[return-value]
-
-
-def _variation(corpus: Corpus, spans: list[_Span], names: Names | None) -> Variation:
-    """What differs between the members, kept in the first member's shape: a warm call aligns
-    only the families that a changed file touches. With ``names``, callees and exception types
-    are compared by what the project model says they are."""
-    key = ("variation", names is not None, tuple((corpus.paths[s.fid], corpus.digests[s.fid], s.first, s.last)
-                                                 for s in spans))
-    memo = corpus.shapes[spans[0].fid].memo
-    if key not in memo:
-        resolve = names.resolver([corpus.paths[s.fid] for s in spans[:MAX_MEMBERS]]) if names is not None else None
-        memo[key] = variation([corpus.shapes[s.fid].exact[s.first : s.last + 1] for s in spans], resolve)
-    return memo[key]  # type: ignore[return-value]
-
-
-def _clone_class(corpus: Corpus, rank: _Rank) -> CloneClass:
-    return CloneClass(
-        id=rank.id,
-        kind=rank.core.kind,  # type: ignore[arg-type]
-        similarity=rank.core.similarity,
-        lines=rank.lines,
-        copies=len(rank.locations) + len(rank.related),
-        locations=rank.locations,
-        related=rank.related,
-        boilerplate=rank.boilerplate,
-        differences=rank.change.differences,
-        changes_behaviour=bool(rank.change.behaviour),
-        saving=rank.saving,
-        recommendation=rank.recommendation,
-    )
-
-
-def _summary(corpus: Corpus, found: list[_Found], classes: list[_Rank]) -> DuplicatesSummary:
+def _summary(corpus: Corpus, found: list[_Found], classes: list[Rank]) -> DuplicatesSummary:
     """Duplicated code lines of ``found``, each counted once, overall and per folder."""
     rows: dict[int, set[int]] = defaultdict(set)
     for f in found:
