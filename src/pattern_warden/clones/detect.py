@@ -88,7 +88,7 @@ def find_duplicates(
     with CollectorPause() as pause:
         corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
         page, info = paginate(ranked, opts.cursor, opts.limit)  # models are built for this page only
-        clones = [clone_class(corpus, r) for r in page]
+        clones = [clone_class(r) for r in page]
         # A caller keeping warm state keeps what a cold call built: freeze it (after a sweep).
         pause.freeze = memo is not None and corpus.shaped >= FREEZE_FROM
     return DuplicatesResult(summary=summary, clones=clones, page=info, notes=corpus.notes)
@@ -108,7 +108,7 @@ def analyse(
     """
     with CollectorPause(freeze=True, sweep=False):
         corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
-        return summary, [clone_class(corpus, r) for r in ranked], corpus.notes
+        return summary, [clone_class(r) for r in ranked], corpus.notes
 
 
 @dataclass

@@ -137,7 +137,8 @@ def _variation(corpus: Corpus, spans: list[_Span], names: Names | None) -> Varia
     return memo[key]  # type: ignore[return-value]
 
 
-def clone_class(corpus: Corpus, rank: Rank) -> CloneClass:
+def clone_class(rank: Rank) -> CloneClass:
+    """The answer's model of a judged family, built only for the families a page shows."""
     return CloneClass(
         id=rank.id,
         kind=rank.core.kind,  # type: ignore[arg-type]
