@@ -19,9 +19,6 @@ from pattern_warden.errors import WardenError
 from pattern_warden.model import ProjectModel, module_name, summarise
 from pattern_warden.workspace import Workspace
 
-_STUBBED = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
-
-
 def _expression(dotted: str) -> ast.expr:
     """``a.b.c`` as the expression node the model resolves (built, not parsed: this runs per name)."""
     head, *rest = dotted.split(".")
@@ -31,16 +28,35 @@ def _expression(dotted: str) -> ast.expr:
     return node
 
 
-def _top_level(tree: ast.Module) -> ast.Module:
-    """The module with every class and function body reduced to ``pass``."""
-    body: list[ast.stmt] = []
-    for node in tree.body:
-        if isinstance(node, _STUBBED):
-            stub = ast.Pass(lineno=node.lineno, col_offset=node.col_offset)
-            node = type(node)(**{**{f: getattr(node, f) for f in node._fields}, "body": [stub]},
-                              lineno=node.lineno, col_offset=node.col_offset)
-        body.append(node)
-    return ast.Module(body=body, type_ignores=[])
+def _outline(shape: Shape, text: str) -> str:
+    """The module's source without the bodies of its top-level classes and functions (each
+    becomes ``pass``): its imports, assignments and definitions, which is all a module-level
+    name can mean, at a fraction of the parse (this runs on the copies' files, cold)."""
+    rows = text.splitlines()
+    out: list[str] = []
+    depth = 0
+    skipping = False
+    for i, exact in enumerate(shape.exact):
+        depth += shape.deltas[i] if i else 0
+        if depth > 0 and skipping:
+            continue
+        skipping = False
+        out.extend(rows[shape.starts[i] - 1 : shape.ends[i]])
+        if depth == 0 and exact.startswith(("def ", "async def ", "class ")) and exact.endswith(":"):
+            out.append("    pass")
+            skipping = True
+    return "\n".join(out) + "\n"
+
+
+def _parsed(outline: str, text: str) -> ast.Module | None:
+    """The outline's tree, or the whole file's when the outline does not parse; None when
+    neither does (a file changed since its shape was made)."""
+    for source in (outline, text):
+        try:
+            return ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+    return None
 
 
 class Names:
@@ -60,11 +76,12 @@ class Names:
         key = ("summary", path)
         if key not in shape.memo:
             try:  # parsed here, not through the source's cached tree: the summary is all we keep
-                tree = ast.parse(self._workspace.read_path(path).text)
-            except (WardenError, SyntaxError, ValueError):  # gone, grown or changed since it was read
-                tree = None
+                text = self._workspace.read_path(path).text
+            except WardenError:  # gone or grown since it was read
+                text = None
+            tree = _parsed(_outline(shape, text), text) if text is not None else None
             name, package = module_name(path, self._files, self._top)
-            shape.memo[key] = summarise(_top_level(tree), name, package) if tree is not None else None
+            shape.memo[key] = summarise(tree, name, package) if tree is not None else None
         return shape.memo[key]  # type: ignore[return-value]
 
     def resolver(self, paths: Sequence[str]) -> Callable[[int, str], str | None]:
