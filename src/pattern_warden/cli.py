@@ -377,7 +377,9 @@ def _dupes_page(summary: DuplicatesSummary, classes: list[CloneClass], notes: li
     check_range("limit", limit, 1, 200)
     page, info = paginate(classes, cursor, limit)
     model = DuplicatesResult(summary=summary, clones=page, page=info, notes=notes)
-    result = answer(model, Budget(text=Budget().text - _MORE_LINE))  # room for the line saying how to get the rest
+    # The text's budget, less room for the line saying how to get the rest; no structured
+    # content is printed, so only the text's size may cut the page.
+    result = answer(model, Budget(text=Budget().text - _MORE_LINE, structured=sys.maxsize))
     text = result.content[0].text  # type: ignore[union-attr]
     shown = len(result.structured_content["clones"]) if result.structured_content else len(page)
     end = decode_cursor(cursor) + shown
