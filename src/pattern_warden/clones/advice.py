@@ -40,8 +40,6 @@ _NOT_PROTOCOL = frozenset({"__init__", "__new__", "__call__", "__post_init__", "
 class Evidence:
     """What the decision reads about one family's core, besides its locations and differences."""
 
-    kind: str
-    lines: int  # code lines of the largest member
     boilerplate: str | None
     body_statements: int  # statements of the smallest member a helper could take (no def, decorator, docstring)
     body_rows: int  # code rows of those statements: what a helper removes per copy

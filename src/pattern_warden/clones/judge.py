@@ -70,7 +70,7 @@ def location(corpus: Corpus, span: _Span) -> CloneLocation:
 
 
 def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | None, homes: ImportMap,
-           min_lines: int, names: Names | None = None) -> Rank:
+          min_lines: int, names: Names | None = None) -> Rank:
     """A family's core and related members, what differs within the core, and the decision tree's
     verdict on the core."""
     core = core_of(corpus.shapes, found)
@@ -82,19 +82,22 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
     bodies = [_body_rows(shape, s) for shape, s in zip(shapes, core.spans)]
     members = [(loc.function, text) for loc, text in zip(locations, texts)]
     paths = [loc.path for loc in locations]
-    evidence = Evidence(core.kind, lines, boilerplate, min(b[0] for b in bodies), min(b[1] for b in bodies),
-                        classes.shared_base([(loc.path, loc.function) for loc in locations]),
-                        homes.shared_module(paths, _names(texts)) if len(set(paths)) > 1 else None, min_lines,
-                        idiom_reason(members) or _hook(classes, change, locations),
-                        twins_reason(members), legacy_member(members), all_deprecated(members),
-                        core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
-                                                     for shape, s in zip(shapes, core.spans)),
-                        all(_whole_function(shape, s) for shape, s in zip(shapes, core.spans)))
+    evidence = Evidence(
+        boilerplate=boilerplate,
+        body_statements=min(b[0] for b in bodies), body_rows=min(b[1] for b in bodies),
+        shared_base=classes.shared_base([(loc.path, loc.function) for loc in locations]),
+        shared_module=homes.shared_module(paths, _names(texts)) if len(set(paths)) > 1 else None,
+        min_lines=min_lines,
+        idiom=idiom_reason(members) or _hook(classes, change, locations),
+        twins=twins_reason(members), legacy=legacy_member(members), deprecated=all_deprecated(members),
+        whole_modules=core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
+                                                   for shape, s in zip(shapes, core.spans)),
+        whole_functions=all(_whole_function(shape, s) for shape, s in zip(shapes, core.spans)),
+    )
     first = locations[0]
     removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
-    return Rank(found, core, boilerplate, lines, removed,
-                 f"{core.kind}:{first.path}:{first.start_line}", locations,
-                 [location(corpus, s) for s in core.related], change, recommend(locations, evidence, change))
+    return Rank(found, core, boilerplate, lines, removed, f"{core.kind}:{first.path}:{first.start_line}", locations,
+                [location(corpus, s) for s in core.related], change, recommend(locations, evidence, change))
 
 
 def _hook(classes: ClassMap, change: Variation, locations: list[CloneLocation]) -> str | None:
