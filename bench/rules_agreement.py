@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpora import DATA, VENV_BIN, bench_config, corpora  # noqa: E402
 
 from pattern_warden.rules.complexity import complexity  # noqa: E402
-from pattern_warden.rules.engine import Checker, CheckOptions  # noqa: E402
+from pattern_warden.rules.engine import Checker, CheckOptions, project_model  # noqa: E402
 from pattern_warden.rules.registry import ALL_RULES  # noqa: E402
 
 #: Compared elsewhere (C901 numbers below) or whole-file / size rules with no line to match.
@@ -58,7 +58,8 @@ def run_ruff(root: Path, excludes: list[str]) -> list[dict]:
 def run_ours(root: Path, excludes: list[str]) -> tuple[list[tuple[str, str, int, str]], dict[Key, int]]:
     config = bench_config(root, excludes, exempt=False)
     workspace = Workspace(config)
-    checker = Checker(config, CheckOptions(select=tuple(PAIRS)))
+    options = CheckOptions(select=tuple(PAIRS))
+    checker = Checker(config, options, project_model(workspace, options))  # names mean what the project says
     findings, numbers = [], {}
     for path in workspace.discover(["."]).files:
         source = workspace.read(path)

@@ -33,6 +33,7 @@ from pattern_warden.config import Config
 from pattern_warden.diskcache import DiskCache
 from pattern_warden.errors import WardenError
 from pattern_warden.patterns.library import PatternLibrary
+from pattern_warden.model import ModelBuilder
 from pattern_warden.rules.cache import DiskStore
 from pattern_warden.rules.engine import CheckOptions, check_paths
 from pattern_warden.warmup import Warmup
@@ -87,6 +88,7 @@ class Warden:
         self._running_lock = threading.Lock()
         self.disk = disk or DiskCache(config.root, enabled=False)
         self.rule_store = DiskStore(self.disk, config.limits.cache_entries)
+        self.models = ModelBuilder()
         self.shapes = ShapeCache(config.limits.cache_entries, disk=self.disk)
         self.tree = TreeState()
         self.memo = DetectionMemo()
@@ -183,7 +185,7 @@ class Warden:
         duplicates_engine(self.workspace, None, DuplicatesOptions(), self.shapes, self.tree, self.memo)
 
     def _warm_rules(self) -> None:
-        check_paths(self.workspace, ["."], CheckOptions(store=self.rule_store))
+        check_paths(self.workspace, ["."], CheckOptions(store=self.rule_store, models=self.models, cache=self.disk))
 
     def save(self) -> None:
         """Write what calls and the warm-up learnt to the disk cache, for the next session."""

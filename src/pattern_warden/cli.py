@@ -246,10 +246,11 @@ def _run_check(args: argparse.Namespace, config: Config) -> int:
     if args.workers < 1:
         raise WardenError(f"--workers must be at least 1; got {args.workers}.", "Pass --workers 1 or more.")
     workspace = Workspace(config)
-    store = None if args.no_cache else DiskStore(open_cache(config))
+    disk = None if args.no_cache else open_cache(config)
+    store = None if disk is None else DiskStore(disk)
     options = CheckOptions(
         select=tuple(args.select) if args.select else None, ignore=tuple(args.ignore),
-        min_severity=args.min_severity, workers=args.workers, store=store,
+        min_severity=args.min_severity, workers=args.workers, store=store, cache=disk,
     )
     if args.fix:
         fixed = fixed_sources(workspace, args.paths, options)

@@ -294,7 +294,7 @@ def _register_rules(server: MCPServer, warden: Warden) -> None:
         """
         options = CheckOptions(
             select=tuple(select) if select else None, ignore=tuple(ignore or ()), min_severity=min_severity,
-            fix=fix, store=store,
+            fix=fix, store=store, models=warden.models, cache=warden.disk,
         )
         if code is not None and paths:
             raise ToolError("Pass either `paths` or `code`, not both.")

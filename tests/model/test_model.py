@@ -82,12 +82,12 @@ def test_names_resolve_through_imports_aliases_reexports_and_assignments(built) 
     assert names["passfile"][0] == "app.util.passfile"  # relative import
     assert names["util_log.info"][0] == "logging.Logger.info"  # absolute import of a module variable
     assert names["pool.connect"][0] == "app.db.Pool.connect"  # annotation
-    assert names["make"][0] is None  # not bound anywhere: unknown, never guessed
+    assert names["make"][0] == "make"  # bound nowhere: a global by that name, nothing more
     assert names["self"][1] == "app.db.Pool"
     init = _names(model, "src/app/__init__.py", "x = open_connection(1)\n")
     assert init["open_connection"][0] == "app.db.connect"  # re-exported under an alias
     assert model.callers("app.util.passfile")[0].caller == "app.db.Pool.connect"
-    assert [c.callee for c in model.callees("app.db.connect")] == [None, "logging.Logger.info", "app.db.Pool.connect"]
+    assert [c.callee for c in model.callees("app.db.connect")] == ["make", "logging.Logger.info", "app.db.Pool.connect"]
 
 
 def test_effects_follow_sync_helpers_with_the_chain(built) -> None:
@@ -122,3 +122,10 @@ def test_the_model_outlives_the_process_in_the_disk_cache(project: Path) -> None
     second = ModelBuilder()
     model = second.build(workspace, DiskCache(project))
     assert second.summarised == 0 and "app.db.Pool.connect" in model.defs
+
+
+def test_a_class_built_on_a_function_result_is_unknown_not_an_error(project: Path) -> None:
+    write_tree(project, {"m.py": "def factory():\n    return object\n\nclass C(factory):\n    def run(self):\n"
+                                 "        return self.missing()\n"})
+    model = ModelBuilder().build(Workspace(load_config(project)))
+    assert [c.callee for c in model.callees("m.C.run")] == [None]

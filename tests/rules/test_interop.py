@@ -44,14 +44,14 @@ def test_every_published_ruff_code_maps_to_a_rule() -> None:
 
 
 def test_opt_in_rule_runs_only_when_named_exactly(project: Path) -> None:
-    code = '"""M."""\ndef _f(rows):\n    out = ""\n    for r in rows:\n        out += str(r)\n    return out\n'
+    code = '"""M."""\ndef _f(page, rows):\n    for r in rows:\n        page.out += str(r) + ","\n'
     assert "RES005" not in {c for c, _, _ in _found(project, "pkg/a.py", code)}
     assert "RES005" not in {c for c, _, _ in _found(project, "pkg/a.py", code, select=("RES",))}
     assert "RES005" in {c for c, _, _ in _found(project, "pkg/a.py", code, select=("RES005",))}
 
 
 def test_size_rules_skip_tests_and_size_is_never_an_error(project: Path) -> None:
-    long = '"""M."""\n' + "x = 1\n" * 900
+    long = '"""M."""\n' + "def f():\n    return 1\n" * 450
     assert [(c, s) for c, _, s in _found(project, "pkg/big.py", long, select=("DES001",))] == [("DES001", "warning")]
     assert _found(project, "tests/test_big.py", long, select=("DES001",)) == []
     (project / "pyproject.toml").write_text('[tool.pattern-warden.rules]\nexempt-paths = []\n')

@@ -10,8 +10,11 @@ import them are resolved again. The summaries outlive the process in the shared 
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import marshal
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -85,11 +88,17 @@ class ModelBuilder:
         self._entries: dict[str, _Entry] = {}
         self._model: ProjectModel | None = None
         self._loaded = False
+        self._lock = threading.Lock()
         #: Files summarised by the last ``build`` (the rest came from memory or disk).
         self.summarised = 0
 
     def build(self, workspace: Workspace, disk: DiskCache | None = None) -> ProjectModel:
-        """The model of every Python file under the root, re-summarising only what changed."""
+        """The model of every Python file under the root, re-summarising only what changed (one
+        call at a time: a server's handlers share the builder)."""
+        with self._lock:
+            return self._build(workspace, disk)
+
+    def _build(self, workspace: Workspace, disk: DiskCache | None) -> ProjectModel:
         if disk is not None and not self._loaded:
             self._load(disk, workspace)
         found = workspace.discover(["."])
@@ -114,13 +123,14 @@ class ModelBuilder:
         self.summarised = len(changed)
         before = self._entries
         self._entries = fresh
-        if self._model is None:
+        if self._model is None or self._model.top != top:
             self._model = ProjectModel({e[2]["name"]: e[2] for e in fresh.values()},
-                                       {e[2]["name"]: rel for rel, e in fresh.items()})
+                                       {e[2]["name"]: rel for rel, e in fresh.items()},
+                                       {rel: e[1] for rel, e in fresh.items()}, top)
             self._model.reresolved = set(self._model.summaries)
         elif changed or removed:
             paths = {e[2]["name"]: rel for rel, e in fresh.items() if e[2]["name"] in changed}
-            self._model.update(changed, paths, removed)
+            self._model.update(changed, paths, removed, {rel: fresh[rel][1] for rel in paths.values()})
         else:
             self._model.reresolved = set()
         if disk is not None and (changed or removed or before.keys() != fresh.keys()):
@@ -169,10 +179,33 @@ def _well_formed(rel: object, entry: object) -> bool:
 
 def dump(model: ProjectModel) -> bytes:
     """The model's summaries as bytes for a worker process (``load`` reads them back)."""
-    return marshal.dumps((model.summaries, model.paths))
+    return marshal.dumps((model.summaries, model.paths, model.digests, model.top))
 
 
 def load(payload: bytes) -> ProjectModel:
     """A model from ``dump``'s bytes: the same summaries, resolved afresh on demand."""
-    summaries, paths = marshal.loads(payload)
-    return ProjectModel(summaries, paths)
+    return ProjectModel(*marshal.loads(payload))
+
+
+def model_for(source: SourceFile, tree: ast.Module, project: ProjectModel | None) -> ProjectModel:
+    """The model to ask about ``source``: the project's when it summarised this very text, the
+    project's with this text laid over it (a draft, a file edited since), or this file alone."""
+    if project is not None and project.digests.get(source.path) == source.digest:
+        return project
+    if project is not None:
+        name, package = project.name_of(source.path)
+        return project.overlay(summarise(tree, name, package), source.path, source.digest)
+    name, package = module_name(source.path)
+    return ProjectModel.of_module(summarise(tree, name, package), source.path)
+
+
+def dependency_key(model: ProjectModel, rel: str) -> int:
+    """A number that changes whenever a project module that ``rel`` imports (directly or not)
+    changes: findings that follow calls into other modules are cached under it."""
+    module = model.modules.get(rel)
+    if module is None:
+        return 0
+    digest = hashlib.blake2b(digest_size=6)
+    for dependency in model.dependencies(module):
+        digest.update(model.digests.get(model.paths[dependency], "").encode())
+    return int.from_bytes(digest.digest(), "big")

@@ -41,6 +41,7 @@ _LOWERCASE_CLASSES = frozenset({
 #: Attributes of external instances whose type is known.
 _ATTRIBUTES = {f"{p}.parent": p for p in PATH_TYPES}
 _MAX_DEPTH = 60
+_CACHING = frozenset({"lru_cache", "cache", "cached", "cached_property", "memoize", "memoized"})
 CHAIN_DEPTH = 3
 
 
@@ -92,9 +93,12 @@ def module_name(rel: str, files: set[str] | frozenset[str] = frozenset(), top: s
 class ProjectModel:
     """What the project's names mean, answered from module summaries (see the module doc)."""
 
-    def __init__(self, summaries: dict[str, dict[str, Any]], paths: dict[str, str]) -> None:
+    def __init__(self, summaries: dict[str, dict[str, Any]], paths: dict[str, str],
+                 digests: dict[str, str] | None = None, top: str = "") -> None:
         self.summaries = summaries
         self.paths = paths  # module -> path relative to the root
+        self.digests = digests or {}  # path -> content hash of the text each summary was made from
+        self.top = top  # the root folder's name (a root that is itself a package names its modules)
         self.modules = {rel: name for name, rel in paths.items()}
         self._index()
         self._memo: dict[str, dict[tuple[str, str], Ref | None]] = {}
@@ -106,17 +110,19 @@ class ProjectModel:
 
     def _index(self) -> None:
         self.defs: dict[str, tuple[str, str]] = {}
-        self._below: dict[str, set[str]] = {}  # module -> importers of it or of names inside it
-        self._exact: dict[str, set[str]] = {}  # imported name -> its importers
+        self._edges: dict[str, set[str]] = {}  # module -> the project modules its names resolve through
+        self._importers: dict[str, set[str]] = {}
         for module, summary in self.summaries.items():
             for sid, scope in summary["scopes"].items():
                 if sid:
                     self.defs[f"{module}.{scope['q']}"] = (module, sid)
+            edges = self._edges.setdefault(module, set())
             for target in set(_imports(summary)):
-                self._exact.setdefault(target, set()).add(module)
-                parts = target.split(".")
-                for cut in range(1, len(parts) + 1):
-                    self._below.setdefault(".".join(parts[:cut]), set()).add(module)
+                # through the longest prefix that is a project module: `from pkg.mod import f` -> pkg.mod
+                found = next((c for c in _prefixes(target) if c in self.summaries), None)
+                if found is not None:
+                    edges.add(found)
+                    self._importers.setdefault(found, set()).add(module)
 
     # -- building ----------------------------------------------------------------------
 
@@ -125,26 +131,54 @@ class ProjectModel:
         """A model of one module alone: its own names resolve, other modules' stay external."""
         return cls({summary["name"]: summary}, {summary["name"]: rel})
 
-    def update(self, summaries: dict[str, dict[str, Any]], paths: dict[str, str], removed: Iterable[str] = ()) -> None:
+    def overlay(self, summary: dict[str, Any], rel: str, digest: str) -> ProjectModel:
+        """This model with one module's text replaced (a draft, or a file edited since the build);
+        the original is left as it was."""
+        summaries = {**self.summaries, summary["name"]: summary}
+        paths = {name: path for name, path in self.paths.items() if path != rel}
+        return ProjectModel(summaries, {**paths, summary["name"]: rel}, {**self.digests, rel: digest}, self.top)
+
+    def name_of(self, rel: str) -> tuple[str, bool]:
+        """The module name of file ``rel`` in this project (and whether it is a package)."""
+        files = frozenset(self.modules) | {rel}
+        return module_name(rel, files, self.top)
+
+    def update(self, summaries: dict[str, dict[str, Any]], paths: dict[str, str], removed: Iterable[str] = (),
+               digests: dict[str, str] | None = None) -> None:
         """Take new summaries for edited modules; forget what was resolved in them and, through
         imports, in every module that depends on them."""
         changed = set(summaries) | set(removed)
         for module in removed:
             self.summaries.pop(module, None)
-            self.paths.pop(module, None)
+            self.digests.pop(self.paths.pop(module, ""), None)
         self.summaries.update(summaries)
         self.paths.update(paths)
+        self.digests.update(digests or {})
         self.modules = {rel: name for name, rel in self.paths.items()}
-        stale = self._dependents(changed)  # with the old import edges: a dropped import still counts
+        stale = self.dependents(changed)  # with the old import edges: a dropped import still counts
         self._index()
-        stale |= self._dependents(changed)
+        stale |= self.dependents(changed)
         for module in stale:
             self._memo.pop(module, None)
         self._effects.clear()  # sums over call chains: rebuilt lazily, function by function
         self._callers = None
         self.reresolved = stale
 
-    def _dependents(self, changed: set[str]) -> set[str]:
+    def dependencies(self, module: str) -> list[str]:
+        """The project modules ``module``'s names resolve through, directly or not, itself
+        excluded, sorted (the edges ``update`` follows the other way)."""
+        seen = {module}
+        todo = [module]
+        while todo:
+            for candidate in self._edges.get(todo.pop(), ()):
+                if candidate not in seen:
+                    seen.add(candidate)
+                    todo.append(candidate)
+        seen.discard(module)
+        return sorted(seen)
+
+    def dependents(self, changed: set[str]) -> set[str]:
+        """``changed`` and every module that imports one of them, directly or not."""
         seen = set(changed)
         todo = list(changed)
         while todo:
@@ -156,12 +190,8 @@ class ProjectModel:
         return seen
 
     def _importers_of(self, module: str) -> Iterator[str]:
-        """Modules importing ``module``, a name in it, or a package above it (``import pkg``
-        reaches ``pkg.mod`` as an attribute)."""
-        yield from self._below.get(module, ())
-        parts = module.split(".")
-        for cut in range(1, len(parts)):
-            yield from self._exact.get(".".join(parts[:cut]), ())
+        """Modules whose names resolve through ``module``."""
+        yield from self._importers.get(module, ())
 
     # -- names -------------------------------------------------------------------------
 
@@ -234,7 +264,12 @@ class ProjectModel:
         for star in self.summaries[module]["stars"]:
             if star in self.summaries and name in self.summaries[star]["scopes"][""]["b"]:
                 return self._lookup(star, name, "")
-        return ("name", f"builtins.{name}") if name in _BUILTINS else None
+        if name in _BUILTINS:
+            return ("name", f"builtins.{name}")
+        # Bound nowhere: a global set at run time, or a snippet that leaves out its imports
+        # (`asyncio.create_task(...)` in a doc). Its name is all there is; behind a star import
+        # from outside the project it could be anything.
+        return None if self.summaries[module]["stars"] else ("name", name)
 
     def _bound(self, module: str, bindings: list[Binding]) -> Ref | None:
         if self._depth > _MAX_DEPTH:
@@ -314,6 +349,8 @@ class ProjectModel:
                 return ("name", f"{owner}.{attr}")  # inherited from an external class
             module, sid = found
             scope = self.summaries[module]["scopes"][sid]
+            if scope["k"] != "class":
+                return None
             if attr in scope["b"]:
                 bindings = scope["b"][attr]
                 if all(b[0] == "def" for b in bindings):
@@ -336,6 +373,8 @@ class ProjectModel:
                 continue
             module, sid = found
             scope = self.summaries[module]["scopes"][sid]
+            if scope["k"] != "class":
+                continue  # a base made by a project function: what it returns is not known
             for base in scope["bases"]:
                 ref = self._spec(module, base, scope["p"] or "")
                 if ref is not None and ref[0] == "name" and ref[1] != "builtins.object":
@@ -377,6 +416,14 @@ class ProjectModel:
         found = self.defs.get(name or "")
         return found is not None and self.summaries[found[0]]["scopes"][found[1]]["k"] == "def"
 
+    def follows(self, name: str | None) -> bool:
+        """True for a project sync function whose effects count at its call sites: not a
+        coroutine, not a class, and not cached (`@lru_cache`: its I/O runs once, not per call)."""
+        if not self.is_sync_function(name):
+            return False
+        module, sid = self.defs[name]  # type: ignore[index]
+        return not set(self.summaries[module]["scopes"][sid].get("d", ())) & _CACHING
+
     def effects(self, name: str, depth: int = CHAIN_DEPTH) -> list[Effect]:
         """What the project function ``name`` does: each effect once, with its evidence, following
         calls of the project's own sync functions until ``depth`` functions are on the chain."""
@@ -400,7 +447,7 @@ class ProjectModel:
                 if (kind, callee) not in seen:
                     seen.add((kind, callee))
                     result.append(Effect(kind, callee, (name,), path, line))
-            elif depth > 1 and callee != name and self.is_sync_function(callee):
+            elif depth > 1 and callee != name and self.follows(callee):
                 for effect in self.effects(callee, depth - 1):  # type: ignore[arg-type]
                     if (effect.kind, effect.callee) not in seen:
                         seen.add((effect.kind, effect.callee))
@@ -436,9 +483,17 @@ class ProjectModel:
         return self._callers.get(name, [])
 
 
+def _prefixes(name: str) -> Iterator[str]:
+    """``a.b.c``, ``a.b``, ``a``: the modules an imported name may live in."""
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        yield ".".join(parts[:cut])
+
+
 def _imports(summary: dict[str, Any]) -> Iterator[str]:
     """The modules (and names in them) a module's imports name, for its dependents."""
     yield from summary["stars"]
+    yield from summary.get("dotted", ())
     for scope in summary["scopes"].values():
         for bindings in scope["b"].values():
             for binding in bindings:

@@ -20,14 +20,22 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from pattern_warden.astwalk import children
+
 #: Bumped whenever the summary's format or content changes, so no cache serves a stale one.
-SUMMARY_VERSION = "1"
+SUMMARY_VERSION = "3"
 
 Spec = tuple[Any, ...]
 Binding = tuple[Any, ...]
 UNKNOWN: Binding = ("unknown",)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_BARRIERS = (*_DEFS, ast.Lambda)
+_DEF_TYPES = frozenset(_DEFS)
+_LEAVES = frozenset({ast.Name, ast.Constant, ast.Lambda, ast.Pass, ast.Break, ast.Continue})
+_IMPORTS = frozenset({ast.Import, ast.ImportFrom})
+_GLOBALS = frozenset({ast.Global, ast.Nonlocal})
+_ASSIGNING = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor,
+                        ast.comprehension, ast.NamedExpr, ast.ExceptHandler})
+_RECORDED = frozenset({ast.Call, ast.Raise})
 
 
 def spec_of(node: ast.AST | None) -> Spec | None:
@@ -87,6 +95,7 @@ class _Summariser:
         self.package = package
         self.scopes: dict[str, dict[str, Any]] = {}
         self.stars: list[str] = []
+        self.dotted: set[str] = set()
 
     def scope(self, sid: str, kind: str, qual: str, parent: str | None) -> dict[str, Any]:
         entry: dict[str, Any] = {"k": kind, "q": qual, "p": parent, "b": {}}
@@ -110,21 +119,24 @@ class _Summariser:
         todo: list[ast.AST] = list(nodes)
         while todo:
             node = todo.pop()
-            if isinstance(node, _DEFS):
-                self.bind(entry, node.name, ("def", sid_of(node)))
-                self.define(node, sid, entry)
-                todo.extend(node.decorator_list)
+            kind = type(node)
+            if kind in _LEAVES:
+                continue  # most nodes of a tree: nothing bound, nothing called, no children that matter
+            if kind in _DEF_TYPES:
+                self.bind(entry, node.name, ("def", sid_of(node)))  # type: ignore[attr-defined]
+                self.define(node, sid, entry)  # type: ignore[arg-type]
+                todo.extend(node.decorator_list)  # type: ignore[attr-defined]
                 continue
-            if isinstance(node, ast.Lambda):
+            if kind in _IMPORTS:
+                self.imports(node, entry)  # type: ignore[arg-type]
                 continue
-            if isinstance(node, (ast.Global, ast.Nonlocal)):
-                declared_global.update(node.names)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                self.imports(node, entry)
-            else:
+            if kind in _GLOBALS:
+                declared_global.update(node.names)  # type: ignore[attr-defined]
+            elif kind in _ASSIGNING:
                 self.assignments(node, sid, entry)
+            elif kind in _RECORDED:
                 self.record(node, entry)
-            todo.extend(ast.iter_child_nodes(node))
+            todo.extend(children(node))
         for name in declared_global:
             entry["b"].pop(name, None)
         if "c" in entry:
@@ -139,6 +151,8 @@ class _Summariser:
                 else:
                     head = alias.name.partition(".")[0]
                     self.bind(entry, head, ("import", head))
+                    if head != alias.name:
+                        self.dotted.add(alias.name)  # `import a.b.c` binds `a`; code reaches a.b.c by attribute
             return
         base = absolute(self.module, self.package, node.level, node.module)
         for alias in node.names:
@@ -214,6 +228,7 @@ class _Summariser:
             return
         entry = self.scope(sid, "async" if isinstance(node, ast.AsyncFunctionDef) else "def", qual, parent_sid)
         entry["ret"] = annotation_spec(node.returns)
+        entry["d"] = [name for name in map(_decorator_name, node.decorator_list) if name]
         args = node.args
         positional = [*args.posonlyargs, *args.args]
         decorators = {d.id for d in node.decorator_list if isinstance(d, ast.Name)}
@@ -244,9 +259,17 @@ class _Summariser:
                     entry["c"].append((inner.lineno, inner.col_offset, inner.end_lineno, inner.end_col_offset, spec))
 
 
+def _decorator_name(node: ast.expr) -> str | None:
+    """The last name of a decorator: `lru_cache` for `@functools.lru_cache(maxsize=1)`."""
+    spec = spec_of(node)
+    if spec is not None and spec[0] == "c":
+        spec = spec[1]
+    return spec[-1] if spec is not None else None
+
+
 def summarise(tree: ast.Module, module: str, package: bool) -> dict[str, Any]:
     """The summary of one parsed module named ``module`` (``package``: it is an ``__init__``)."""
     summariser = _Summariser(module, package)
     summariser.module_scope(tree)
     return {"v": SUMMARY_VERSION, "name": module, "package": package, "scopes": summariser.scopes,
-            "stars": summariser.stars}
+            "stars": summariser.stars, "dotted": sorted(summariser.dotted)}

@@ -4,27 +4,13 @@ from __future__ import annotations
 
 import ast
 
-from pattern_warden.rules.base import Context, Invalid, Options, Rule, Severity, walk_local
+from pattern_warden.model.effects import BLOCKING, FILE, NETWORK, SLEEP, STDIN, SUBPROCESS, effect_of
+from pattern_warden.rules.base import Context, Invalid, Rule, Severity, walk_local
 from pattern_warden.rules.errors import catches_broadly, contains_raise
 
-_BLOCKING = frozenset(
-    {
-        "time.sleep", "urllib.request.urlopen", "subprocess.run", "subprocess.call", "subprocess.check_call",
-        "subprocess.check_output", "subprocess.getoutput", "subprocess.getstatusoutput", "os.system",
-        "io.open", "io.open_code", "socket.create_connection", "socket.getaddrinfo", "socket.gethostbyname",
-        "socket.gethostbyaddr", "socket.getfqdn", "os.wait", "os.waitpid", "os.wait3", "os.wait4", "os.waitid",
-        "urllib3.request", "builtins.open", "builtins.input",
-    }
-)
-_BLOCKING_BUILTINS = frozenset({"open", "input"})
-_BLOCKING_MODULES = ("requests.",)
-_HTTPX_CALLS = frozenset({f"httpx.{verb}" for verb in ("get", "post", "put", "patch", "delete", "head", "options",
-                                                        "request", "stream")})
 _SPAWN_WAITING = frozenset({f"os.spawn{kind}" for kind in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")})
-_PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
-_PATH_METHODS = frozenset({"read_text", "write_text", "read_bytes", "write_bytes", "open"})
-_SYNC_CLIENTS = frozenset({"httpx.Client", "requests.Session", "requests.session", "requests.sessions.Session"})
-_CLIENT_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"})
+_WHAT = {FILE: "Blocking file I/O", NETWORK: "Blocking network call", SUBPROCESS: "Blocking call",
+         SLEEP: "Blocking call", STDIN: "Blocking call"}
 
 
 def _waits(call: ast.Call, ctx: Context) -> bool:
@@ -35,97 +21,16 @@ def _waits(call: ast.Call, ctx: Context) -> bool:
         return False
     if isinstance(mode, ast.Constant):
         return mode.value == 0 and not isinstance(mode.value, bool)
-    return ctx.qualname(mode) == "os.P_WAIT" or (isinstance(mode, ast.Name) and mode.id == "P_WAIT")
+    return ctx.resolve(mode) == "os.P_WAIT" or (isinstance(mode, ast.Name) and mode.id == "P_WAIT")
 
 
-def _declared(annotation: ast.expr | None, ctx: Context) -> str | None:
-    """The kind a type annotation promises: a `Path` or a sync client, also as `X | None` or
-    `Optional[X]` (the caller still calls the method on it when it is not None)."""
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        sides = [s for s in (annotation.left, annotation.right) if not (isinstance(s, ast.Constant) and s.value is None)]
-        annotation = sides[0] if len(sides) == 1 else None
-    elif isinstance(annotation, ast.Subscript) and ctx.qualname(annotation.value) == "typing.Optional":
-        annotation = annotation.slice
-    name = ctx.qualname(annotation) if annotation is not None else None
-    return "path" if name in _PATH_TYPES else "client" if name in _SYNC_CLIENTS else None
-
-
-def _bindings(node: ast.AST) -> list[tuple[ast.expr, ast.expr | None]]:
-    """(target, value) pairs a statement binds: `x = v`, `x: T = v`, `with v as x`, and each
-    element of `a, b = v, w`."""
-    if isinstance(node, ast.Assign):
-        pairs: list[tuple[ast.expr, ast.expr | None]] = []
-        for target in node.targets:
-            value = node.value
-            if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
-                    and len(target.elts) == len(value.elts):
-                pairs += zip(target.elts, value.elts)
-            else:
-                pairs.append((target, value))
-        return pairs
-    if isinstance(node, ast.AnnAssign):
-        return [(node.target, node.value)]
-    if isinstance(node, (ast.With, ast.AsyncWith)):
-        return [(i.optional_vars, i.context_expr) for i in node.items if i.optional_vars is not None]
-    return []
-
-
-class _Receivers:
-    """What local names and `self` attributes hold, as far as the code shows it: a `pathlib.Path`
-    or a synchronous HTTP client (`httpx.Client`, `requests.Session`). Computed once per function
-    (its own assignments, parameter and variable annotations, also `| None` or `Optional[...]`, and
-    `with ... as` names) and once per class
-    (`self.x = ...` in any method); anything else is unknown, and unknown is never blamed."""
-
-    def __init__(self) -> None:
-        self._scopes: dict[ast.AST, dict[str, str]] = {}
-
-    def kind(self, node: ast.expr, ctx: Context) -> str | None:
-        """"path", "client" or None for the receiver expression ``node``."""
-        made = self._made(node, ctx)
-        if made:
-            return made
-        key = _target_key(node)
-        if key is None:
-            return None
-        scopes = [*ctx.functions[-1:], *ctx.classes[-1:]] if key.startswith("self.") else ctx.functions[-1:]
-        for scope in scopes:
-            found = self._scan(scope, ctx).get(key)
-            if found:
-                return found
-        return None
-
-    @staticmethod
-    def _made(node: ast.expr | None, ctx: Context) -> str | None:
-        """The kind of object an expression evidently creates: `Path(...)`, `Path(...) / "x"`, `httpx.Client()`."""
-        while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-            node = node.left
-        if isinstance(node, ast.Call):
-            name = ctx.qualname(node.func)
-            if name in _PATH_TYPES:
-                return "path"
-            if name in _SYNC_CLIENTS:
-                return "client"
-        return None
-
-    def _scan(self, scope: ast.AST, ctx: Context) -> dict[str, str]:
-        if scope not in self._scopes:
-            found: dict[str, str] = {}
-            if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                for arg in [*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs]:
-                    declared = _declared(arg.annotation, ctx)
-                    if declared:
-                        found[arg.arg] = declared
-            nodes = ast.walk(scope) if isinstance(scope, ast.ClassDef) else walk_local(scope.body)  # type: ignore[attr-defined]
-            for node in nodes:
-                for target, value in _bindings(node):
-                    key, made = _target_key(target), self._made(value, ctx)
-                    if not made and isinstance(node, ast.AnnAssign):
-                        made = _declared(node.annotation, ctx)
-                    if key and made and (isinstance(scope, ast.ClassDef)) == key.startswith("self."):
-                        found[key] = made
-            self._scopes[scope] = found
-        return self._scopes[scope]
+def _short(name: str) -> str:
+    """`Path.read_text` for `pathlib.Path.read_text`, `open` for `builtins.open`: how code spells it."""
+    module, _, last = name.rpartition(".")
+    if module == "builtins":
+        return last
+    owner = module.rpartition(".")[2]
+    return f"{owner}.{last}" if owner[:1].isupper() else name
 
 
 class BlockingCallInAsync(Rule):
@@ -133,11 +38,14 @@ class BlockingCallInAsync(Rule):
     and clients, `urlopen`, `urllib3.request`, `subprocess.run`/`call`/`check_output`, `os.system`,
     `os.wait*`, `os.spawn*` in `P_WAIT` mode (`os.P_WAIT`, `mode=`, 0), `open()`/`io.open`/
     `io.open_code`, `input()`, `socket` look-ups, and
-    `read_text`/`write_text`/`read_bytes`/`write_bytes`/`open` on a `pathlib.Path`.
-    Only what the code shows is blamed: a module function resolved through the imports, a
-    builtin that no local name shadows, a method on a receiver known to be a `Path` or a sync
-    client (created or annotated as one in the function, or as `self.x` in the class). With or
-    without `await` in front, the verdict is the same."""
+    `read_text`/`write_text`/`read_bytes`/`write_bytes`/`open` on a `pathlib.Path`; and calls of
+    the project's own sync functions that do one of these up to three calls deep, reported at
+    the coroutine's call with the chain (`connect -> _read_passfile -> open`).
+    Only what the project model resolves is blamed: a name is what its import, assignment,
+    annotation or `self.x` attribute makes it (a local `requests = defaultdict(list)` is not the
+    `requests` library), and a receiver of unknown type is never blamed. A cached helper
+    (`@lru_cache`) is not followed: its I/O runs once. With or without `await` in front, the
+    verdict is the same."""
 
     code = "ASY001"
     name = "blocking-call-in-async"
@@ -164,6 +72,14 @@ class BlockingCallInAsync(Rule):
         "import os\nasync def f(argv):\n    os.spawnvp(mode=os.P_NOWAIT, file='tar', args=argv)\n",
         "import os\nasync def f(argv):\n    os.spawnvp(1, 'tar', argv)\n",
         "import httpx\nasync def f(client: httpx.AsyncClient | None):\n    await client.get('/')\n",
+        "from collections import defaultdict\nasync def f(key):\n    requests = defaultdict(list)\n"
+        "    return requests.get(key)\n",
+        "import asyncio\ndef load(p):\n    with open(p) as fh:\n        return fh.read()\n"
+        "async def f(p):\n    return await asyncio.to_thread(load, p)\n",
+        "import functools\n@functools.lru_cache(maxsize=1)\ndef settings():\n    with open('s.toml') as fh:\n"
+        "        return fh.read()\nasync def f():\n    return settings()\n",
+        "def a(p):\n    return b(p)\ndef b(p):\n    return c(p)\ndef c(p):\n    return d(p)\ndef d(p):\n"
+        "    return open(p)\nasync def f(p):\n    return a(p)\n",
     )
     INVALID = (
         Invalid("import time\nasync def f():\n    time.sleep(1)\n", 3, 5),
@@ -190,34 +106,34 @@ class BlockingCallInAsync(Rule):
         Invalid("import httpx\nasync def f():\n    client: httpx.Client = make()\n    client.get('/')\n", 4, 5),
         Invalid("import builtins\nasync def f():\n    return builtins.input('name? ')\n", 3, 12),
         Invalid("from pathlib import Path\nasync def f():\n    src, name = Path('a'), 'b'\n    return src.read_text()\n", 4, 12),
+        Invalid("def _read_passfile(path):\n    with open(path) as fh:\n        return fh.read()\n"
+                "def _password(path):\n    return _read_passfile(path)\nasync def connect(path):\n"
+                "    return _password(path)\n", 7, 12),
+        Invalid("from pathlib import Path\nclass Templates:\n    def __init__(self, root: Path):\n        self.root = root\n"
+                "    def _load(self, name):\n        return (self.root / name).read_text()\n"
+                "    async def render(self, name):\n        return self._load(name)\n", 8, 16),
     )
-
-    def __init__(self, options: Options) -> None:
-        super().__init__(options)
-        self._receivers = _Receivers()
-
-    def begin(self, ctx: Context) -> None:
-        """Reset per-file state (rule instances are reused across files)."""
-        self._receivers = _Receivers()
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         if not ctx.in_async:
             return
-        func = node.func
-        name = ctx.qualname(func)
-        if isinstance(func, ast.Name) and func.id in _BLOCKING_BUILTINS:
-            if ctx.is_builtin(func.id):
-                ctx.report(self, node, message=f"Blocking call `{func.id}()` inside `async def`.")
-        elif name in _BLOCKING or name in _HTTPX_CALLS or (name or "").startswith(_BLOCKING_MODULES):
-            ctx.report(self, node, message=f"Blocking call `{name}()` inside `async def`.")
-        elif name in _SPAWN_WAITING and _waits(node, ctx):
-            ctx.report(self, node, message=f"`{name}(os.P_WAIT, ...)` waits for the child inside `async def`.")
-        elif isinstance(func, ast.Attribute) and func.attr in _PATH_METHODS | _CLIENT_METHODS:
-            kind = self._receivers.kind(func.value, ctx)
-            if kind == "path" and func.attr in _PATH_METHODS:
-                ctx.report(self, node, message=f"Blocking file I/O `Path.{func.attr}()` inside `async def`.")
-            elif kind == "client" and func.attr in _CLIENT_METHODS:
-                ctx.report(self, node, message=f"Blocking HTTP call `.{func.attr}()` on a sync client inside `async def`.")
+        name = ctx.resolve(node.func)
+        if name is None:
+            return
+        kind = effect_of(name)
+        if name in _SPAWN_WAITING:
+            if _waits(node, ctx):
+                ctx.report(self, node, message=f"`{name}(os.P_WAIT, ...)` waits for the child inside `async def`.")
+        elif kind in BLOCKING:
+            ctx.report(self, node, message=f"{_WHAT[kind]} `{_short(name)}()` inside `async def`.")
+        elif ctx.model.follows(name):
+            found = next((e for e in ctx.model.effects(name) if e.kind in BLOCKING), None)
+            if found is not None:
+                away = len(found.chain)
+                ctx.report(self, node, severity=Severity.WARNING, message=(
+                    f"{_WHAT[found.kind]} `{_short(found.callee)}()` {away} call{'s' if away > 1 else ''} away "
+                    f"inside `async def`: {getattr(ctx.function, 'name', '?')} -> {found.describe()} "
+                    f"({found.path}:{found.line})."))
 
 
 _THREAD_PRIMITIVES = frozenset(
@@ -330,19 +246,21 @@ class NetworkWithoutTimeout(Rule):
     exempt_in = frozenset({"tests"})
     VALID = (
         "import requests\nrequests.get('https://x', timeout=5)\n",
+        "from collections import defaultdict\ndef f(key):\n    requests = defaultdict(list)\n    return requests.get(key)\n",
         "import httpx\nhttpx.get('https://x')\n",
         "import requests\nrequests.post('https://x', **options)\n",
         "import aiohttp\nasync def f():\n    async with aiohttp.ClientSession() as s:\n        pass\n",
     )
     INVALID = (
         Invalid("import requests\nrequests.get('https://x')\n", 2, 1),
+        Invalid("from requests import post as send\nsend('https://x', json={})\n", 2, 1),
         Invalid("from urllib.request import urlopen\nurlopen('https://x')\n", 2, 1),
         Invalid("import httpx\nclient = httpx.Client(timeout=None)\n", 2, 10),
         Invalid("import aiohttp\nasync def f():\n    async with aiohttp.ClientSession(timeout=None) as s:\n        pass\n", 3, 16),
     )
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
-        name = ctx.qualname(node.func) or ""
+        name = ctx.resolve(node.func) or ""  # what the name is, not how it is spelled
         if any(kw.arg is None for kw in node.keywords):
             return  # **kwargs may carry the timeout
         timeout = _keyword(node, "timeout")
@@ -379,6 +297,12 @@ def _cancelled_names(func: ast.AST) -> set[str]:
 _SUSPENDS = (ast.Await, ast.AsyncFor, ast.AsyncWith)
 
 
+def _returns_value(handler: ast.ExceptHandler) -> bool:
+    """The handler returns a result (not None): the caller takes the cancelled task for a finished one."""
+    return any(isinstance(n, ast.Return) and n.value is not None and not _is_none(n.value)
+               for n in walk_local(handler.body))
+
+
 def _hands_on(handler: ast.ExceptHandler, ctx: Context) -> bool:
     """The handler passes the exception on: to any call (a converter that re-raises, a future, a
     queue, `Error(exc)` in a holder), by assignment, or through sys.exc_info(); or it absorbs the
@@ -401,7 +325,9 @@ def _hands_on(handler: ast.ExceptHandler, ctx: Context) -> bool:
 class SwallowedCancellation(Rule):
     """Finds `except` clauses inside `async def` that catch `asyncio.CancelledError`, `BaseException`
     or everything around an `await`, and neither re-raise nor hand the exception on (to a future,
-    a variable, a queue). Reaping a task the function cancelled itself is allowed."""
+    a variable, a queue), and then go on working: inside a loop, or with more statements after
+    the `try`. A coroutine whose `try` is its last statement simply ends when cancelled, and
+    reaping a task the function cancelled itself (`task.cancel(); await task`) is allowed."""
 
     code = "ASY004"
     name = "swallowed-cancellation"
@@ -426,11 +352,18 @@ class SwallowedCancellation(Rule):
         "async def f(fut):\n    try:\n        await g()\n    except BaseException as exc:\n        fut.set_exception(exc)\n",
         "async def f(sock):\n    try:\n        await sock.recv(1)\n    except BaseException as exc:\n"
         "        convert_error(exc)\n",
+        "import asyncio\nasync def worker(queue):\n    try:\n        while True:\n            await queue.get()\n"
+        "    except asyncio.CancelledError:\n        return None\n",
+        "import asyncio\nclass Poller:\n    async def stop(self):\n        self._task.cancel()\n"
+        "        try:\n            await self._task\n        except asyncio.CancelledError:\n            pass\n",
     )
     INVALID = (
-        Invalid("import asyncio\nasync def f():\n    try:\n        await g()\n    except asyncio.CancelledError:\n"
-                "        return None\n", 5, 5),
-        Invalid("async def f():\n    try:\n        await g()\n    except BaseException:\n        log.exception('x')\n", 4, 5),
+        Invalid("import asyncio\nasync def f():\n    while True:\n        try:\n            await g()\n"
+                "        except asyncio.CancelledError:\n            continue\n", 6, 9),
+        Invalid("async def f():\n    try:\n        await g()\n    except BaseException:\n        log.exception('x')\n"
+                "    await h()\n", 4, 5),
+        Invalid("import asyncio\nasync def stubborn():\n    try:\n        await asyncio.sleep(10)\n"
+                "    except asyncio.CancelledError:\n        return 'kept going'\n", 5, 5),
     )
 
     def visit_Try(self, node: ast.Try, ctx: Context) -> None:
@@ -446,6 +379,8 @@ class SwallowedCancellation(Rule):
                 continue
             if handler.type is not None and ctx.qualname(handler.type) == "Exception":
                 continue
+            if self._ends_here(node, ctx) and not _returns_value(handler):
+                continue  # the task simply ends when cancelled: nothing runs on as if it were not
             if cancelled_here is None:
                 cancelled_here = _cancelled_names(ctx.function)
             if self._awaits_cancelled(node, cancelled_here):
@@ -453,6 +388,24 @@ class SwallowedCancellation(Rule):
             ctx.report(self, handler, end=handler.type or None)
 
     visit_TryStar = visit_Try
+
+    @staticmethod
+    def _ends_here(node: ast.Try, ctx: Context) -> bool:
+        """The `try` is the coroutine's last statement, outside any loop: after the handler the
+        coroutine returns (blocks such as `with` or `if` that end the function count as last)."""
+        function = ctx.function
+        current: ast.AST = node
+        for parent in reversed(ctx.stack):
+            if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)):
+                return False
+            block = next((b for b in (getattr(parent, f, None) for f in ("body", "orelse", "finalbody"))
+                          if isinstance(b, list) and current in b), None)
+            if block is None or block[-1] is not current:
+                return False
+            if parent is function:
+                return True
+            current = parent
+        return False
 
     @staticmethod
     def _awaits_cancelled(node: ast.Try, cancelled: set[str]) -> bool:
@@ -466,7 +419,10 @@ class SwallowedCancellation(Rule):
         return False
 
 
-_SPAWNERS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
+_SPAWNERS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task",
+                       "asyncio.tasks.ensure_future"})
+#: Posts a coroutine to a loop in another thread; its exception lives only in the returned future.
+_THREADSAFE = frozenset({"asyncio.run_coroutine_threadsafe", "asyncio.tasks.run_coroutine_threadsafe"})
 
 
 _RAISES_CONTEXTS = frozenset({"assertRaises", "assertRaisesRegex", "raises"})
@@ -485,7 +441,8 @@ def _expects_error(ctx: Context) -> bool:
 
 class FireAndForgetTask(Rule):
     """Finds `asyncio.create_task(...)`, `ensure_future(...)` and `loop.create_task(...)` whose
-    result is thrown away."""
+    result is thrown away, and discarded `asyncio.run_coroutine_threadsafe(...)` futures (the
+    posted coroutine's exception is kept only in that future, so it vanishes)."""
 
     code = "ASY005"
     name = "fire-and-forget-task"
@@ -503,17 +460,25 @@ class FireAndForgetTask(Rule):
         "async def f(tg):\n    tg.create_task(job())\n",
         "import asyncio\nasync def f(tasks):\n    task = asyncio.create_task(job())\n    tasks.add(task)\n",
         "import asyncio\ntask = asyncio.ensure_future(job())\n",
+        "import asyncio\ndef post(loop):\n    return asyncio.run_coroutine_threadsafe(job(), loop).result(5)\n",
+        "import asyncio\ndef post(loop):\n    future = asyncio.run_coroutine_threadsafe(job(), loop)\n"
+        "    future.add_done_callback(report)\n",
     )
     INVALID = (
         Invalid("import asyncio\nasync def f():\n    asyncio.create_task(job())\n", 3, 5),
         Invalid("import asyncio\ndef f(loop):\n    loop.create_task(job())\n", 3, 5),
         Invalid("import asyncio\nasync def f():\n    task = asyncio.create_task(job())\n    return 1\n", 3, 12),
         Invalid("import asyncio\nasync def f():\n    task: asyncio.Task = asyncio.create_task(job())\n", 3, 26),
+        Invalid("import asyncio\ndef post(loop):\n    asyncio.run_coroutine_threadsafe(job(), loop)\n", 3, 5),
+        Invalid("from asyncio import run_coroutine_threadsafe as post\ndef f(loop):\n    post(job(), loop)\n", 3, 5),
     )
 
     def visit_Expr(self, node: ast.Expr, ctx: Context) -> None:
         if isinstance(node.value, ast.Call) and _spawns(node.value, ctx) and not _expects_error(ctx):
-            ctx.report(self, node.value)
+            threadsafe = ctx.resolve(node.value.func) in _THREADSAFE
+            ctx.report(self, node.value, message=(
+                "`run_coroutine_threadsafe` future dropped: an exception in the posted coroutine is never seen."
+                if threadsafe else None))
 
     def visit_Assign(self, node: ast.Assign | ast.AnnAssign, ctx: Context) -> None:
         """`task = create_task(...)` in a function that never reads `task`: the only reference dies
@@ -536,7 +501,7 @@ class FireAndForgetTask(Rule):
 def _spawns(call: ast.Call, ctx: Context) -> bool:
     """A call that starts a task the loop holds only weakly: asyncio's spawners, or `create_task`
     on something that is evidently an event loop."""
-    if (ctx.qualname(call.func) or "") in _SPAWNERS:
+    if ctx.resolve(call.func) in _SPAWNERS | _THREADSAFE:
         return True
     if not (isinstance(call.func, ast.Attribute) and call.func.attr == "create_task"):
         return False

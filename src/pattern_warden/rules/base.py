@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from pattern_warden.model import ProjectModel
+from pattern_warden.model.build import model_for
 from pattern_warden.source import NEWLINE, SourceFile
 
 PATTERN_PREFIX = "warden://patterns/"
@@ -168,6 +170,9 @@ class Context:
     handlers: list[ast.ExceptHandler] = field(default_factory=list)
     loop_depths: list[int] = field(default_factory=lambda: [0])
     findings: list[RawFinding] = field(default_factory=list)
+    #: The project's model when the engine built one (see ``model``).
+    project: ProjectModel | None = None
+    _model: ProjectModel | None = None
     _line_starts: list[int] | None = None
     _exports: frozenset[str] | None | bool = False
     _entry_points: frozenset[str] | None = None
@@ -244,6 +249,24 @@ class Context:
         if parts is None:
             return None
         return ".".join([self.imports.get(parts[0], parts[0]), *parts[1:]])
+
+    @property
+    def model(self) -> ProjectModel:
+        """The model to ask what names here mean: the project's, with this file's text laid over
+        it when it changed since the build, or this file alone (made on first use)."""
+        if self._model is None:
+            self._model = model_for(self.source, self.tree, self.project)
+        return self._model
+
+    def resolve(self, node: ast.AST) -> str | None:
+        """The qualified name ``node`` refers to at the walk's position (through imports,
+        re-exports, assignments, annotations, bases and ``self`` attributes), or None when the
+        code does not say. Unlike ``qualname`` it never takes a spelling for a meaning."""
+        return self.model.resolve(self.source.path, node, self.stack)
+
+    def type_of(self, node: ast.AST) -> str | None:
+        """The type of the instance ``node`` holds at the walk's position, when the code shows it."""
+        return self.model.type_of(self.source.path, node, self.stack)
 
     def is_builtin(self, name: str) -> bool:
         """True when ``name`` here means the builtin: not imported, and not bound by the module or

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 _KIND = "rules"
 _KEEP_CONFIGS = 4  # rule configurations kept in memory (the default one, and a few select= variants)
 
-_Entry = list  # [mtime_ns, size, findings as dicts (from disk) or as models (once used)]
+_Entry = list  # [mtime_ns, size, dependencies, findings as dicts (from disk) or as models (once used)]
 
 
 class _Table:
@@ -69,20 +69,20 @@ class DiskStore:
             return {}
         if not isinstance(data, dict):
             return {}
-        return {rel: e for rel, e in data.items() if isinstance(e, list) and len(e) == 3 and isinstance(e[2], list)}
+        return {rel: e for rel, e in data.items() if isinstance(e, list) and len(e) == 4 and isinstance(e[3], list)}
 
     def lookup(self, fingerprint: str, rel: str, stat_key: StatKey) -> list[Finding] | None:
         """The findings stored for this file and stat signature, or None."""
         with self._lock:
             table = self._table(fingerprint)
             entry = table.entries.get(rel)
-            if entry is None or (entry[0], entry[1]) != stat_key:
+            if entry is None or (entry[0], entry[1], entry[2]) != stat_key:
                 return None
             table.entries.move_to_end(rel)
-            findings = entry[2]
+            findings = entry[3]
             if findings and isinstance(findings[0], dict):
                 try:
-                    findings = entry[2] = [Finding.model_construct(**f) for f in findings]
+                    findings = entry[3] = [Finding.model_construct(**f) for f in findings]
                 except TypeError:
                     del table.entries[rel]  # a malformed entry: check the file again
                     return None
@@ -92,7 +92,7 @@ class DiskStore:
         """Keep the findings of one file under its stat signature."""
         with self._lock:
             table = self._table(fingerprint)
-            table.entries[rel] = [stat_key[0], stat_key[1], findings]
+            table.entries[rel] = [*stat_key, findings]
             table.entries.move_to_end(rel)
             table.dirty = True
             while len(table.entries) > self.max_entries:
@@ -109,6 +109,6 @@ class DiskStore:
         table.dirty = False
         if self.cache is None:
             return
-        data = {rel: [e[0], e[1], [f if isinstance(f, dict) else f.model_dump() for f in e[2]]]
+        data = {rel: [e[0], e[1], e[2], [f if isinstance(f, dict) else f.model_dump() for f in e[3]]]
                 for rel, e in table.entries.items()}
         self.cache.put(_KIND, fingerprint, json.dumps(data, separators=(",", ":")).encode())

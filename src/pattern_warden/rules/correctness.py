@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from pattern_warden.model.effects import is_logging
 from pattern_warden.rules.base import Context, Edit, Fix, Invalid, Options, Rule, ScopeNames, Severity, docstring_node, is_str
 
 
@@ -116,28 +117,13 @@ def _is_none_or_std(node: ast.expr, ctx: Context) -> bool:
     return (isinstance(node, ast.Constant) and node.value is None) or ctx.qualname(node) in ("sys.stdout", "sys.stderr")
 
 
-_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
-_LOGGING_FUNCTIONS = frozenset({f"logging.{method}" for method in _LOG_METHODS})
-
-
-def _is_logger(node: ast.expr, ctx: Context) -> bool:
-    name = ctx.qualname(node)
-    if name is None:
-        return isinstance(node, ast.Call) and ctx.qualname(node.func) == "logging.getLogger"
-    if name == "logging":
-        return True
-    last = name.rsplit(".", 1)[-1].lower()
-    return last.endswith(("logger", "log")) and last not in ("catalog", "dialog", "changelog", "backlog", "blog")
-
-
 def _log_method(node: ast.Call, ctx: Context) -> str | None:
-    """The logging method a call makes: `log.info(...)`, `logging.log(...)` or `info(...)` imported from logging."""
-    func = node.func
-    if isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS and _is_logger(func.value, ctx):
-        return func.attr
-    if isinstance(func, ast.Name) and ctx.qualname(func) in _LOGGING_FUNCTIONS:
-        return func.id if func.id in _LOG_METHODS else ctx.imports[func.id].rpartition(".")[2]
-    return None
+    """The logging method a call makes, when the callee resolves to the standard library's
+    logging API: `log.info(...)` on a `logging.getLogger()` logger (a module variable, an
+    import, a `self.log` set in `__init__`), `logging.log(...)`, `info(...)` imported from logging.
+    Another library's `log(...)` formats differently, so it is never judged by its name."""
+    name = ctx.resolve(node.func)
+    return name.rpartition(".")[2] if is_logging(name) else None
 
 
 def _is_eager(message: ast.expr, text_names: set[str]) -> bool:
@@ -175,7 +161,11 @@ def _template(node: ast.JoinedStr, ctx: Context) -> tuple[str, list[str]] | None
 
 
 class EagerLogFormat(Rule):
-    """Finds logging calls whose message is formatted before the call: an f-string, `.format()` or `%`."""
+    """Finds calls of the standard `logging` API whose message is formatted before the call: an
+    f-string, `.format()` or `%`. The callee must resolve to `logging` (a logger from
+    `logging.getLogger`, an adapter, the module's functions); a logger whose type the code does not
+    show (a parameter, another library's `log()`) is left alone, because its formatting rules
+    may differ and the fix would change what it prints."""
 
     code = "COR003"
     name = "eager-log-format"
@@ -195,6 +185,9 @@ class EagerLogFormat(Rule):
         "import logging\nlog = logging.getLogger(__name__)\nlog.info('a long ' 'message')\n",
         "import logging\nlog = logging.getLogger(__name__)\nlog.info('%s', ', '.join(names))\n",
         "def info(text):\n    return text\ninfo(f'{x}')\n",
+        "class Log:\n    def info(self, *parts):\n        print(*parts)\nlog = Log()\nlog.info(f'Reading {n} bytes')\n",
+        "def f(log):\n    log.info(f'loaded {n}')\n",
+        "from textual import log\nlog.info(f'loaded {n}')\n",
     )
     INVALID = (
         Invalid("import logging\nlog = logging.getLogger(__name__)\nlog.info(f'loaded {n} rows at 100%')\n", 3, 10,
@@ -209,6 +202,12 @@ class EagerLogFormat(Rule):
         Invalid("import logging\nlog = logging.getLogger(__name__)\nTEMPLATE = 'loaded {} rows'\n"
                 "log.info(TEMPLATE.format(n))\n", 4, 10),
         Invalid("import logging\nlog = logging.getLogger(__name__)\nlog.info('loaded ' + str(n) + ' rows')\n", 3, 10),
+        Invalid("import logging\nclass Pool:\n    def __init__(self):\n        self.log = logging.getLogger('pool')\n"
+                "    def grow(self, n):\n        self.log.debug(f'growing by {n}')\n", 6, 24,
+                fixed="import logging\nclass Pool:\n    def __init__(self):\n        self.log = logging.getLogger('pool')\n"
+                      "    def grow(self, n):\n        self.log.debug('growing by %s', n)\n"),
+        Invalid("import logging\nlog = logging.LoggerAdapter(logging.getLogger(), {})\nlog.warning(f'{n!r} left')\n", 3, 13,
+                fixed="import logging\nlog = logging.LoggerAdapter(logging.getLogger(), {})\nlog.warning('%r left', n)\n"),
     )
 
     def __init__(self, options: Options) -> None:

@@ -26,7 +26,10 @@ from pathspec import GitIgnoreSpec
 
 from pattern_warden import __version__, budget, codekind
 from pattern_warden.config import TABLE, Config, RuleSettings
+from pattern_warden.diskcache import DiskCache
 from pattern_warden.errors import WardenError
+from pattern_warden.model import ModelBuilder, ProjectModel
+from pattern_warden.model.build import dependency_key, dump as dump_model, load as load_model
 from pattern_warden.models import Note, Page
 from pattern_warden.rules import suppress
 from pattern_warden.rules.base import Context, Options, RawFinding, Severity
@@ -45,7 +48,9 @@ RULES_VERSION = "5"
 PARALLEL_MIN_FILES = 150
 _SYNTAX = "SYN001"
 
-StatKey = tuple[int, int]
+#: (mtime, size, dependencies): a file's findings also depend on the project modules it imports
+#: (a blocking call two modules away), so their content is part of the key (``dependency_key``).
+StatKey = tuple[int, int, int]
 
 
 class ResultStore(Protocol):
@@ -94,6 +99,10 @@ class CheckOptions:
     fix: bool = False
     workers: int = 2
     store: ResultStore | None = field(default=None, compare=False)
+    #: The project model kept between calls (a server's); None builds it afresh for the call.
+    models: ModelBuilder | None = field(default=None, compare=False)
+    #: Where the model's summaries outlive the process (the CLI's and the server's disk cache).
+    cache: DiskCache | None = field(default=None, compare=False)
 
 
 def _validated(settings_key: str, selectors: Sequence[str], config: Config) -> set[str]:
@@ -110,10 +119,12 @@ def _validated(settings_key: str, selectors: Sequence[str], config: Config) -> s
 class Checker:
     """The rules chosen for one run, ready to check any number of files."""
 
-    def __init__(self, config: Config, options: CheckOptions) -> None:
+    def __init__(self, config: Config, options: CheckOptions, model: ProjectModel | None = None) -> None:
         settings: RuleSettings = config.settings.rules
         self.config = config
         self.options = options
+        #: The project model rules ask (``Context.model``); without one each file is its own project.
+        self.model = model
         selected = (
             set().union(*(expand(s) for s in options.select)) if options.select
             else _validated("select", settings.select, config)
@@ -191,7 +202,7 @@ class Checker:
         tree = source.tree or source.partial_tree
         if tree is None:
             return errors or [RawFinding(syntax, 1, 1, 1, 1, syntax.message, syntax.severity)]
-        ctx = Context(source=source, tree=tree)
+        ctx = Context(source=source, tree=tree, project=self.model)
         try:
             for rule in self.rules:
                 rule.begin(ctx)
@@ -245,12 +256,12 @@ def _syntax_message(failure: ParseFailure) -> str:
     return text
 
 
-def _stat_key(path: Path) -> StatKey:
+def _stat_key(path: Path, dependencies: int = 0) -> StatKey:
     try:
         info = path.stat()
     except OSError:
-        return (0, -1)
-    return (info.st_mtime_ns, info.st_size)
+        return (0, -1, dependencies)
+    return (info.st_mtime_ns, info.st_size, dependencies)
 
 
 @dataclass
@@ -274,7 +285,7 @@ def _check_files(workspace: Workspace, checker: Checker, paths: Sequence[Path]) 
     return outcomes
 
 
-def _check_chunk(config: Config, options: CheckOptions, paths: list[Path]) -> list[_Outcome]:
+def _check_chunk(config: Config, options: CheckOptions, paths: list[Path], model: bytes | None) -> list[_Outcome]:
     """Worker-process entry: its own workspace and rule instances, the same settings.
 
     The worker reads each file once, so its workspace keeps almost nothing (holding every tree
@@ -284,7 +295,7 @@ def _check_chunk(config: Config, options: CheckOptions, paths: list[Path]) -> li
     gc.disable()
     limits = config.settings.limits.model_copy(update={"cache_entries": 16})
     lean = config.model_copy(update={"settings": config.settings.model_copy(update={"limits": limits})})
-    return _check_files(Workspace(lean), Checker(config, options), paths)
+    return _check_files(Workspace(lean), Checker(config, options, load_model(model) if model else None), paths)
 
 
 def _chunks(paths: list[Path], count: int) -> list[list[Path]]:
@@ -307,9 +318,10 @@ def _run(workspace: Workspace, checker: Checker, paths: list[Path]) -> list[_Out
         select=checker.options.select, ignore=checker.options.ignore,
         min_severity=checker.options.min_severity, fix=checker.options.fix,
     )
+    model = dump_model(checker.model) if checker.model is not None else None
     with worker_pool(workers) as pool:  # a spent budget cancels the chunks not started
         futures = [
-            pool.submit(_check_chunk, workspace.config, portable, chunk)
+            pool.submit(_check_chunk, workspace.config, portable, chunk, model)
             # Small chunks: a cancelled or timed-out call stops after the chunks already running.
             for chunk in _chunks(paths, max(workers * 4, len(paths) // 200))
         ]
@@ -350,7 +362,8 @@ def check_paths(workspace: Workspace, paths: Sequence[str] | None, options: Chec
     """Check files and folders under the root; folders honour .gitignore."""
     options = options or CheckOptions()
     started = time.perf_counter()
-    checker = Checker(workspace.config, options)
+    model = project_model(workspace, options)
+    checker = Checker(workspace.config, options, model)
     found = workspace.discover(list(paths or ["."]))
     notes = [Note(path=s.path, message=f"skipped: {s.reason}") for s in found.skipped]
     if found.truncated:
@@ -360,7 +373,9 @@ def check_paths(workspace: Workspace, paths: Sequence[str] | None, options: Chec
     pending: list[Path] = []
     from_cache = 0
     for path in found.files:
-        cached = store.lookup(checker.fingerprint, workspace.relative(path), _stat_key(path)) if store is not None else None
+        rel = workspace.relative(path)
+        key = _stat_key(path, dependency_key(model, rel))
+        cached = store.lookup(checker.fingerprint, rel, key) if store is not None else None
         if cached is None:
             pending.append(path)
         else:
@@ -375,8 +390,14 @@ def check_paths(workspace: Workspace, paths: Sequence[str] | None, options: Chec
         models = [Finding.model_construct(**f) for f in outcome.findings]
         findings.extend(models)
         if store is not None:
-            store.store(checker.fingerprint, outcome.rel, outcome.stat_key, models)
+            key = (*outcome.stat_key[:2], dependency_key(model, outcome.rel))
+            store.store(checker.fingerprint, outcome.rel, key, models)
     return build_result(workspace.config, options, findings, checked, started, notes, from_cache)
+
+
+def project_model(workspace: Workspace, options: CheckOptions) -> ProjectModel:
+    """The model of the whole tree under the root (kept by ``options.models`` between calls)."""
+    return (options.models or ModelBuilder()).build(workspace, options.cache)
 
 
 def _draft_name(filename: str | None) -> str:
@@ -395,7 +416,7 @@ def check_code(workspace: Workspace, code: str, filename: str | None, options: C
     options = options or CheckOptions()
     started = time.perf_counter()
     source = workspace.virtual(code, _draft_name(filename))
-    findings = Checker(workspace.config, options).check(source)
+    findings = Checker(workspace.config, options, project_model(workspace, options)).check(source)
     return build_result(workspace.config, options, findings, 1, started, [])
 
 
@@ -410,7 +431,7 @@ class FixedFile:
 
 def fixed_sources(workspace: Workspace, paths: Sequence[str] | None, options: CheckOptions) -> list[FixedFile]:
     """New texts for the files whose findings carry fixes, fixes applied together where they fit."""
-    checker = Checker(workspace.config, options)
+    checker = Checker(workspace.config, options, project_model(workspace, options))
     results = []
     for path in workspace.discover(list(paths or ["."])).files:
         source = workspace.read(path)

@@ -64,14 +64,15 @@ class MutableDefault(Rule):
         "def f(names=(), size=0, label='x'):\n    return names\n",
     )
     INVALID = (
+        Invalid("def f(items=[]):\n    items.append(1)\n    return items\n", 1, 13),
         Invalid(
-            "def f(items=[]):\n    items.append(1)\n    return items\n", 1, 13,
-            fixed="def f(items=None):\n    if items is None:\n        items = []\n    items.append(1)\n    return items\n",
+            "def f(items=[]):\n    return len(items)\n", 1, 13,
+            fixed="def f(items=None):\n    if items is None:\n        items = []\n    return len(items)\n",
         ),
         Invalid(
-            'def f(x, *, seen: set[str] = set()):\n    """Doc."""\n    return seen\n', 1, 30,
+            'def f(x, *, seen: set[str] = set()):\n    """Doc."""\n    return x in seen\n', 1, 30,
             fixed='def f(x, *, seen: set[str] | None = None):\n    """Doc."""\n    if seen is None:\n'
-                  '        seen = set()\n    return seen\n',
+                  '        seen = set()\n    return x in seen\n',
         ),
         Invalid("from collections import defaultdict\ndef f(d=defaultdict(list)):\n    return d\n", 2, 9),
     )
@@ -94,8 +95,11 @@ class MutableDefault(Rule):
 
     def _fix(self, ctx: Context, func: ast.FunctionDef | ast.AsyncFunctionDef, arg: ast.arg,
              default: ast.expr) -> Fix | None:
+        """The None-default rewrite, offered only when the function merely reads the parameter:
+        where the shared object is mutated or handed out, later calls see each other's changes,
+        and a fix that stops that changes what the program does (a human decides)."""
         indent = _body_indent(ctx, func)
-        if indent is None:
+        if indent is None or not _only_read(func, arg.arg):
             return None
         edits = []
         if arg.annotation is not None and "None" not in ctx.segment(arg.annotation):
@@ -117,6 +121,34 @@ class MutableDefault(Rule):
             at = ctx.offset(line, 0)
         edits.append(Edit(at, at, guard))
         return Fix(tuple(edits))
+
+
+#: Builtins that read an argument without keeping or changing it.
+_READERS = frozenset({"len", "sorted", "list", "tuple", "set", "frozenset", "any", "all", "sum", "min", "max",
+                      "iter", "enumerate", "bool", "str", "repr", "dict"})
+
+
+def _only_read(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """True when every use of ``name`` in the function reads it: iterated, tested with `in`,
+    indexed, formatted, or passed to a reading builtin; never rebound, mutated, returned or handed out."""
+    parents = {child: node for node in ast.walk(func) for child in ast.iter_child_nodes(node)}
+    for node in ast.walk(func):
+        if not (isinstance(node, ast.Name) and node.id == name) or node is func:
+            continue
+        if not isinstance(node.ctx, ast.Load):
+            return False
+        parent = parents.get(node)
+        if isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Name) \
+                and parent.func.id in _READERS:
+            continue
+        if isinstance(parent, ast.FormattedValue) or (isinstance(parent, ast.Compare) and node in parent.comparators):
+            continue
+        if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
+            continue
+        if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load):
+            continue
+        return False
+    return True
 
 
 def reraises(handler: ast.ExceptHandler) -> bool:

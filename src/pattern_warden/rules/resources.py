@@ -12,11 +12,24 @@ def _decorator_name(node: ast.expr, ctx: Context) -> str | None:
     return ctx.qualname(node.func if isinstance(node, ast.Call) else node)
 
 
+_CLASS_NAMES = frozenset({"cls", "klass", "class_", "typ", "type_", "model", "model_class", "exc_type", "tp"})
+
+
+def _is_class_key(arg: ast.arg) -> bool:
+    """A parameter that holds a class: annotated `type`/`type[X]`/`Type[X]`, or named like one."""
+    annotation = arg.annotation
+    if isinstance(annotation, ast.Subscript):
+        annotation = annotation.value
+    spelled = annotation.attr if isinstance(annotation, ast.Attribute) else getattr(annotation, "id", None)
+    return spelled in ("type", "Type") or (annotation is None and arg.arg in _CLASS_NAMES)
+
+
 class UnboundedCache(Rule):
     """Finds caches with no bound: `functools.cache` and `lru_cache(maxsize=None)` (on functions and
     methods). A bounded `lru_cache` (the default maxsize is 128) is left alone, also on a method:
     it holds at most maxsize instances, which is a cost, not a leak. A function without arguments
-    caches one value and is left alone too."""
+    caches one value and is left alone too, and so is a cache keyed by classes (parameters
+    annotated `type[...]` or named `cls`): the program defines only so many."""
 
     code = "RES001"
     name = "unbounded-cache"
@@ -37,6 +50,10 @@ class UnboundedCache(Rule):
         "    @lru_cache(maxsize=1024)\n    def norm(self):\n        return abs(self.x)\n",
         "from functools import lru_cache\n@lru_cache\ndef f(x):\n    return x\n",
         "import functools\n@functools.cache\ndef settings():\n    return load()\n",
+        "import functools\n@functools.cache\ndef fields_of(cls: type) -> tuple:\n    return tuple(vars(cls))\n",
+        "import functools\n@functools.lru_cache(maxsize=None)\ndef serializer_for(cls):\n    return make(cls)\n",
+        "import functools\nfrom django.conf import settings\n@functools.lru_cache(maxsize=settings.CACHE_SIZE)\n"
+        "def f(x):\n    return x\n",
     )
     INVALID = (
         Invalid("import functools\n@functools.cache\ndef f(x):\n    return x\n", 2, 2),
@@ -56,6 +73,8 @@ class UnboundedCache(Rule):
         params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
         if not is_method and not any(p is not None for p in params):
             return  # no arguments: the cache holds one value and cannot grow (a method's `self` varies)
+        if not is_method and all(_is_class_key(p) for p in params if p is not None):
+            return  # keyed by classes: as many entries as the program defines classes
         for decorator, name in zip(node.decorator_list, names):
             if name == "functools.cache" or (name == "functools.lru_cache" and self._unbounded_lru(decorator)):
                 extra = " On a method it also keeps every `self` alive." if is_method else ""
@@ -395,9 +414,34 @@ def _leaves_loop_next(ctx: Context) -> bool:
     return False
 
 
+#: Attributes and calls whose chains are as long as the code or configuration makes them, not the
+#: data: exception cause chains, tracebacks, frames, class hierarchies, path parts, middleware.
+_SHORT_CHAINS = frozenset({"__cause__", "__context__", "tb_next", "f_back", "__mro__", "__bases__", "mro", "parts",
+                           "parents", "parent", "split", "rsplit", "splitext", "dirname", "middleware",
+                           "MIDDLEWARE", "__traceback__"})
+
+
+def _bounded_by_code(ctx: Context) -> bool:
+    """The innermost loop walks something the code or configuration bounds (a cause chain, a path's
+    parts, the middleware list): its length does not grow with the data."""
+    loop = next((n for n in reversed(ctx.stack) if isinstance(n, (ast.For, ast.AsyncFor, ast.While))), None)
+    if loop is None:
+        return False
+    header = loop.test if isinstance(loop, ast.While) else loop.iter
+    steps = [n.value for n in walk_local(loop.body) if isinstance(n, ast.Assign)]
+    for node in [header, *steps]:
+        for inner in ast.walk(node):
+            name = inner.attr if isinstance(inner, ast.Attribute) else getattr(inner, "id", "")
+            if name in _SHORT_CHAINS or "middleware" in name.lower():
+                return True
+    return False
+
+
 class ListAsQueue(Rule):
     """Finds `x.pop(0)` and `x.insert(0, item)` inside a loop that can grow with the data (not a loop
-    over a literal or a constant `range`), unless the statement is followed by return/break/raise."""
+    over a literal or a constant `range`), unless the statement is followed by return/break/raise.
+    A loop over something the code or configuration bounds (an exception's cause chain, a path's
+    parts, the middleware list, a class hierarchy) is left alone."""
 
     code = "RES004"
     name = "list-as-queue"
@@ -418,10 +462,16 @@ class ListAsQueue(Rule):
         "            return chain\n",
         "def f(out):\n    for x in ('a', 'b', 'c'):\n        out.insert(0, x)\n",
         "def f(out):\n    for _ in range(3):\n        out.pop(0)\n",
+        "def causes(exc):\n    chain = []\n    while exc is not None:\n        chain.insert(0, exc)\n"
+        "        exc = exc.__cause__\n    return chain\n",
+        "import os\ndef parts(path):\n    out = []\n    while path:\n        path, tail = os.path.split(path)\n"
+        "        out.insert(0, tail)\n    return out\n",
+        "def build(self, handler):\n    stack = []\n    for mw in self.middleware:\n        stack.insert(0, mw)\n",
     )
     INVALID = (
         Invalid("while queue:\n    item = queue.pop(0)\n", 2, 12),
         Invalid("for x in xs:\n    out.insert(0, x)\n", 2, 5),
+        Invalid("def drain(jobs):\n    while jobs:\n        job = jobs.pop(0)\n        run(job)\n", 3, 15),
     )
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
@@ -431,7 +481,7 @@ class ListAsQueue(Rule):
         first = node.args[0]
         at_front = isinstance(first, ast.Constant) and first.value == 0 and not isinstance(first.value, bool)
         if at_front and ((func.attr == "pop" and len(node.args) == 1) or (func.attr == "insert" and len(node.args) == 2)):
-            if not _leaves_loop_next(ctx):
+            if not _leaves_loop_next(ctx) and not _bounded_by_code(ctx):
                 ctx.report(self, node)
 
 
@@ -439,11 +489,18 @@ def _is_text(node: ast.expr) -> bool:
     return is_str(node) or isinstance(node, ast.JoinedStr)
 
 
+def _textual(node: ast.expr) -> bool:
+    """A string literal, an f-string, or `+` joining one to something: text, not a number."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _textual(node.left) or _textual(node.right)
+    return _is_text(node)
+
+
 class StringConcatInLoop(Rule):
-    """Finds `s += ...` inside a loop that can grow with the data, where `s` is a string (started
-    from a string literal in the same function, or added to with one). Opt-in: CPython extends a
-    local string in place when nothing else refers to it, so most such loops are linear in
-    practice, and the rule's precision on unseen code was below 90%."""
+    """Finds `x.attr += text`, `x[key] += text` and `+=` on a `global` string inside a loop that can
+    grow with the data. A local string is left alone: CPython extends a local string in place
+    when nothing else refers to it, so such loops are linear; an attribute, an item or a global
+    always has a second reference, so each step copies the whole string."""
 
     code = "RES005"
     name = "string-concat-in-loop"
@@ -460,10 +517,14 @@ class StringConcatInLoop(Rule):
         "def f(xs):\n    return ''.join(str(x) for x in xs)\n",
         "def f(xs):\n    total = 0\n    for x in xs:\n        total += x\n",
         "def f(path):\n    out = ''\n    for part in ('a', 'b'):\n        out += part\n",
+        "def f(xs):\n    out = ''\n    for x in xs:\n        out += str(x)\n    return out\n",
+        "def f(self, xs):\n    for x in xs:\n        self.total += x\n",
     )
     INVALID = (
-        Invalid("def f(xs):\n    out = ''\n    for x in xs:\n        out += str(x)\n    return out\n", 4, 9),
-        Invalid("def f(rows):\n    html = ''\n    for r in rows:\n        html += f'<tr>{r}</tr>'\n", 4, 9),
+        Invalid("class Page:\n    def render(self, rows):\n        self.html = ''\n        for r in rows:\n"
+                "            self.html += f'<tr>{r}</tr>'\n", 5, 13),
+        Invalid("def f(parts, rows):\n    for r in rows:\n        parts['body'] += str(r) + '\\n'\n", 3, 9),
+        Invalid("log = ''\ndef f(rows):\n    global log\n    for r in rows:\n        log += f'{r}\\n'\n", 5, 9),
     )
 
     def __init__(self, options: Options) -> None:
@@ -475,12 +536,26 @@ class StringConcatInLoop(Rule):
         self._text_names.reset()
 
     def visit_AugAssign(self, node: ast.AugAssign, ctx: Context) -> None:
-        if not ctx.in_loop or not isinstance(node.op, ast.Add) or not isinstance(node.target, ast.Name):
+        if not ctx.in_loop or not isinstance(node.op, ast.Add) or not in_growing_loop(ctx):
             return
-        if not in_growing_loop(ctx):
-            return
-        if _is_text(node.value) or node.target.id in self._text_names.get(ctx):
+        target = node.target
+        if isinstance(target, ast.Name):
+            shared = any(isinstance(n, ast.Global) and target.id in n.names
+                         for n in walk_local(getattr(ctx.function, "body", [])))
+            textual = _textual(node.value) or target.id in self._text_names.get(ctx)
+        else:
+            shared = True  # an attribute or an item: the object holding it refers to the string too
+            textual = _textual(node.value) or self._assigned_text(target, ctx)
+        if shared and textual:
             ctx.report(self, node)
+
+    @staticmethod
+    def _assigned_text(target: ast.expr, ctx: Context) -> bool:
+        """`self.html = ''` (the same attribute or item given a string) in the same function."""
+        spelled = ast.dump(target, include_attributes=False).replace("Store()", "Load()")
+        return any(isinstance(n, ast.Assign) and _is_text(n.value)
+                   and any(ast.dump(t, include_attributes=False).replace("Store()", "Load()") == spelled for t in n.targets)
+                   for n in walk_local(getattr(ctx.function, "body", [])))
 
 
 RULES: tuple[type[Rule], ...] = (UnboundedCache, UnboundedGrowth, DelForCleanup, ListAsQueue, StringConcatInLoop)

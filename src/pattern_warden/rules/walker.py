@@ -12,6 +12,7 @@ import ast
 from collections import deque
 from collections.abc import Callable, Sequence
 
+from pattern_warden.astwalk import child_fields
 from pattern_warden.rules.base import Context, Rule
 
 Visitor = Callable[[ast.AST, Context], None]
@@ -43,17 +44,6 @@ def _top_level_imports(tree: ast.Module, ctx: Context) -> None:
                 for handler in stmt.handlers:
                     todo.extend(handler.body)
 
-
-#: Fields that hold only markers (Load/Store, operators): never worth a visit.
-_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops"})
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _fields(node_type: type) -> tuple[str, ...]:
-    fields = _FIELDS.get(node_type)
-    if fields is None:
-        fields = _FIELDS[node_type] = tuple(f for f in node_type._fields if f not in _SKIPPED_FIELDS)
-    return fields
 
 
 class Walker:
@@ -90,7 +80,7 @@ class Walker:
 
     def _children(self, node: ast.AST) -> None:
         visit = self.visit
-        for name in _fields(type(node)):
+        for name in child_fields(type(node)):
             value = getattr(node, name, None)
             if isinstance(value, list):
                 for item in value:
