@@ -67,7 +67,8 @@ class CloneClass(BaseModel):
                                                        "differences are about these.")
     related: list[CloneLocation] = Field(default_factory=list, description="Weaker members: like the core, not alike "
                                                                            "enough to merge with it.")
-    truncated: bool = Field(False, description="Some locations were left out of this answer to fit its budget.")
+    truncated: bool = Field(False, description="Some of this family's lists (locations, related, differences) "
+                                               "were cut to fit the answer's budget; copies still counts them all.")
     boilerplate: str | None = Field(None, description="Why this is boilerplate (ranked last), or null.")
     differences: list[Difference] = Field(default_factory=list, description="What varies: a merged helper's parameters.")
     changes_behaviour: bool = Field(False, description="The members do different things (other callees, attributes, "
