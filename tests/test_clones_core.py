@@ -338,3 +338,12 @@ def test_what_differs_asks_the_model_what_names_mean(project: Path) -> None:
     assert kinds["exception"] == ["alpha.errors.CheckError|beta.errors.CheckError"]
     assert "callee" not in kinds  # parse is decode under another name
     assert clone.changes_behaviour and "do not keep one copy" in clone.recommendation.reason
+
+
+def test_with_nothing_shared_the_home_is_the_copy_the_tree_imports_most(project: Path) -> None:
+    write(project, "lexers/ruby.py", LOADER)
+    write(project, "lexers/crystal.py", "import os", LOADER.replace("load_totals", "crystal_totals"))
+    write(project, "lexers/erb.py", "from lexers.ruby import load_totals\n")
+    write(project, "lexers/haml.py", "from lexers import ruby\n")
+    advice = run(project).clones[0].recommendation
+    assert advice.home == "lexers/ruby.py" and "the tree imports most" in advice.reason

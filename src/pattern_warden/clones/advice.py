@@ -8,8 +8,8 @@ Every verdict rests on evidence the class carries, and says which:
 - **consolidate** copies in one module or package, and a legacy copy kept beside its
   replacement (remove the old one); **extract** copies in different packages. The home is
   always a module: the one of a base class every copy's class shares (inside the family's own
-  package, never a framework-wide base), else the closest module every copy already imports
-  or is in, else the first copy's.
+  package, never a framework-wide base), else a module every copy already reaches (see
+  ``homes.ImportMap.home``).
 
 The saving counts only what a helper removes: body statements, not def lines, decorators or
 docstrings; a merge that saves fewer lines than the minimum clone size is not advised. Entry
@@ -44,7 +44,7 @@ class Evidence:
     body_statements: int  # statements of the smallest member a helper could take (no def, decorator, docstring)
     body_rows: int  # code rows of those statements: what a helper removes per copy
     shared_base: str | None  # the module of the nearest base class shared by every member, inside their package
-    shared_module: str | None = None  # the closest module every member's file is or imports
+    home: tuple[str, str] | None = None  # a module every copy reaches, and why (copies in several modules)
     min_lines: int = 6  # the minimum clone size: a merge must save at least this many lines
     idiom: str | None = None  # why every member is an idiom each place must spell out
     twins: str | None = None  # why the members are sync/async twins
@@ -144,10 +144,10 @@ def recommend(locations: Sequence[CloneLocation], evidence: Evidence, change: Va
 
 
 def _home(locations: Sequence[CloneLocation], evidence: Evidence) -> tuple[str, str]:
-    """A module, never a folder: the shared base's, else one every member already is or imports,
-    else the first member's, which the others then import."""
+    """A module, never a folder: the shared base's (inside the copies' package), else the one
+    ``homes.ImportMap.home`` chose for copies in several modules."""
     if evidence.shared_base:
         return evidence.shared_base, "the module of their shared base class"
-    if evidence.shared_module:
-        return evidence.shared_module, "a module every copy already imports or is in"
-    return locations[0].path, "no module is shared: keep it in the first copy's module and import it from the others"
+    if evidence.home:
+        return evidence.home
+    return locations[0].path, "the copies' module"

@@ -130,6 +130,7 @@ class ImportMap:
 
     def __init__(self, paths: Sequence[str], shapes: Sequence[Shape]) -> None:
         self._shapes = dict(zip(paths, shapes))
+        self._counts: dict[str, int] | None = None
         self._by_module: dict[str, str] = {}
         for path in paths:
             name = _module(path)
@@ -184,28 +185,43 @@ class ImportMap:
                     named += [(source, bound), (f"{source}.{names[0]}", bound)]
         return [(self._by_module[dotted], bound) for dotted, bound in named if dotted in self._by_module]
 
-    def shared_module(self, paths: Sequence[str], used: set[str]) -> str | None:
-        """The closest module every copy can reach (``used``: the names in the copies).
+    def home(self, paths: Sequence[str], used: set[str]) -> tuple[str, str]:
+        """The module a helper for copies in ``paths`` belongs in, and why (``used``: the names in
+        the copies). Always a module, never a folder:
 
-        In order: one of the copies' own modules that the others import; else one in a package
-        the others import from (the lower layer, where the others already look); else, inside
-        the copies' own package and not a package's ``__init__`` (a hub of re-exports), the
-        imported module nearest to them whose names the copies use. An import no copy uses says
-        nothing of where the code belongs."""
+        one of the copies' own modules that the others import; else one in a package the others
+        import from (the lower layer, where they already look); else, inside the copies' own
+        package and not a package's ``__init__`` (a hub of re-exports), the imported module
+        nearest to them whose names the copies use (an import no copy uses says nothing of
+        where the code belongs); else the copy's module most of the tree imports (the original
+        others were copied from, as a rule)."""
         reach = [{p: frozenset(), **self.imported(p)} for p in paths]
         common = set.intersection(*(set(r) for r in reach))
         if owned := sorted(p for p in paths if p in common):
-            return owned[0]
+            return owned[0], "the copy's module the others already import"
         lower = sorted(p for p in paths if all(any(posixpath.dirname(m) == posixpath.dirname(p) for m in r if m != q)
                                                for q, r in zip(paths, reach) if q != p))
         if lower:
-            return lower[0]
+            return lower[0], "the copy's module in the package the others already import from"
         package = common_package(paths)
         scored = []
         for module in common:
             uses = len(used.intersection(*(r[module] for r in reach)))
-            if uses:
+            if uses and _inside(module, package):
                 near = sum(len(common_package([module, p]).strip(".").split("/")) for p in paths)
-                scored.append((not _inside(module, package), module.endswith("__init__.py"), -near, -uses,
-                               len(module), module))
-        return min(scored)[-1] if scored else None
+                scored.append((module.endswith("__init__.py"), -near, -uses, len(module), module))
+        if scored:
+            return min(scored)[-1], "a module every copy already imports and uses"
+        counts = self._importers()
+        central = min(dict.fromkeys(paths), key=lambda p: (-counts.get(p, 0), p))
+        return central, "no module is shared: the copy's module the tree imports most; import it from the others"
+
+    def _importers(self) -> dict[str, int]:
+        """How many files of the corpus import each module (read once per corpus, when asked)."""
+        if self._counts is None:
+            counts: dict[str, int] = defaultdict(int)
+            for path in self._shapes:
+                for module in self.imported(path):
+                    counts[module] += 1
+            self._counts = dict(counts)
+        return self._counts

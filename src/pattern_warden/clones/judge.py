@@ -86,7 +86,7 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
         boilerplate=boilerplate,
         body_statements=min(b[0] for b in bodies), body_rows=min(b[1] for b in bodies),
         shared_base=classes.shared_base([(loc.path, loc.function) for loc in locations]),
-        shared_module=homes.shared_module(paths, _names(texts)) if len(set(paths)) > 1 else None,
+        home=homes.home(paths, _names(texts)) if len(set(paths)) > 1 else None,
         min_lines=min_lines,
         idiom=idiom_reason(members) or _hook(classes, change, locations),
         twins=twins_reason(members), legacy=legacy_member(members), deprecated=all_deprecated(members),
