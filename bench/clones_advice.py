@@ -8,7 +8,8 @@ tuning; jinja2 was kept aside and labelled last):
 
 ``sample`` prints, for a person to judge, each project's top ten families and a seeded random
 draw of the rest: the advice, what differs, every member, and the first lines of two members.
-``score`` runs the detection again and reports, from ``bench/labels/clones_advice.csv``:
+``score`` runs the detection again and reports, from ``bench/labels/clones_advice.csv``
+(projects the advice was tuned on: these figures guide work, they do not measure it):
 
 - advice accuracy: labelled families whose advice (action and home) is right, over all
   labelled families still reported with the advice they were labelled with;
@@ -123,6 +124,7 @@ def score(corpus: Path) -> int:
     by_verdict: dict[str, list[int]] = {}
     by_action: dict[str, list[int]] = {}
     unflagged = [0, 0]  # families not flagged as boilerplate: the harder half
+    actions = [0, 0]  # every label whose family is still reported: does the action fit the verdict?
     for project in PROJECTS:
         rows = {row["id"]: row for row in labels if row["project"] == project}
         if not rows:
@@ -132,6 +134,9 @@ def score(corpus: Path) -> int:
         judged = mine = 0
         for row in rows.values():
             clone = current.get(row["id"])
+            if clone is not None:
+                actions[0] += (clone.recommendation.action == "leave") == (row["verdict"] != "actionable")
+                actions[1] += 1
             if clone is None or clone.recommendation.action != row["action"] or \
                     (clone.recommendation.home or "") != row["home"]:
                 stale += 1
@@ -165,6 +170,9 @@ def score(corpus: Path) -> int:
         for action, (ok, n) in sorted(by_action.items()):
             print(f"  told {action}: {ok}/{n} right")
         print(f"  not flagged as boilerplate: {unflagged[0]}/{unflagged[1]} right")
+    if actions[1]:  # a proxy that survives changed advice: action against verdict, home not judged
+        print(f"action fits the verdict (leave for benign, merge for actionable; homes not judged): "
+              f"{actions[0]}/{actions[1]} labelled families still reported")
     return 0
 
 

@@ -316,7 +316,8 @@ def run_ours(root: Path) -> list[Pair]:
     _, classes, _ = analyse(workspace, None, DuplicatesOptions(), ShapeCache())
     pairs = []
     for clone in classes:
-        locs = [Fragment(loc.path, loc.start_line, loc.end_line) for loc in clone.locations]
+        # Related members are reported beside the core (issue 24): detected, if not advised on.
+        locs = [Fragment(loc.path, loc.start_line, loc.end_line) for loc in [*clone.locations, *clone.related]]
         pairs += [(a, b) for i, a in enumerate(locs) for b in locs[i + 1 :]]
     return pairs
 

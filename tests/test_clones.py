@@ -172,13 +172,14 @@ def test_recommendations_follow_the_decision_tree(project: Path) -> None:
     write(project, "billing/a.py", LOADER)
     write(project, "billing/b.py", UNRELATED, LOADER_RENAMED)
     same = run(project).clones[0].recommendation
-    assert same.action == "consolidate" and same.home == "billing"  # the package, not an alphabetical pick
+    # A module, never a folder: no module is shared, so the first copy's, which the other imports.
+    assert same.action == "consolidate" and same.home == "billing/a.py" and "no module is shared" in same.reason
 
     other = project.parent / "other"
     write(other, "shop/billing/a.py", LOADER)
     write(other, "shop/reports/b.py", LOADER_RENAMED)
     cross = run(other).clones[0].recommendation
-    assert cross.action == "extract" and cross.home == "shop"
+    assert cross.action == "extract" and cross.home == "shop/billing/a.py"
 
     third = project.parent / "third"
     write(third, "billing/a.py", LOADER)
@@ -191,7 +192,7 @@ def test_recommendations_follow_the_decision_tree(project: Path) -> None:
                 total += len(line)
         return total
     ''')
-    loose = run(third, min_similarity=0.5).clones[0]
+    loose = run(third, min_similarity=0.5, min_lines=3).clones[0]
     assert loose.kind == "similar" and loose.similarity < 0.8
     assert loose.recommendation.action == "leave" and "statements differ" in loose.recommendation.reason
     assert all(c.pattern_uri == "warden://patterns/consolidation-decision-tree" for c in (loose,))

@@ -63,7 +63,7 @@ def test_a_rename_of_callee_and_literal_changes_behaviour_and_is_never_kept_as_i
           body.format(name="before_head", method="index", tag="</head>"))
     clone = run(project).clones[0]
     kinds = {d.kind: d.examples for d in clone.differences}
-    assert kinds["callee"] == ["rindex|index"] and kinds["literal"] == ['b"</body>"|b"</head>"']
+    assert kinds["callee"] == ["rindex|index"] and kinds["string"] == ['b"</body>"|b"</head>"']
     assert clone.changes_behaviour
     assert clone.recommendation.action == "consolidate" and clone.recommendation.home == "web/inject.py"
     assert "do not keep one copy as it is" in clone.recommendation.reason
@@ -78,6 +78,7 @@ def test_swapped_names_and_exception_types_are_spelled_out(project: Path) -> Non
             self.check(self.{a})
             self.log("bound", self.{b})
             self.count += 1
+            self.stats.record(self.{a}, packet)
             return self.finish(packet)
         except {exc} as error:
             self.fail(error)
@@ -94,7 +95,7 @@ def test_swapped_names_and_exception_types_are_spelled_out(project: Path) -> Non
 
 def test_identical_copies_are_told_to_keep_one(project: Path) -> None:
     write(project, "pkg/a.py", LOADER)
-    write(project, "pkg/b.py", LOADER)
+    write(project, "pkg/b.py", "import os\n", LOADER)
     clone = run(project).clones[0]
     assert clone.differences == [] and not clone.changes_behaviour
     assert "keep one copy" in clone.recommendation.reason
@@ -154,7 +155,7 @@ def test_text_shows_summary_then_per_family_advice_differences_and_one_line_per_
     text = duplicates_text(result.summary, result.clones, result.notes).splitlines()
     assert text[0].startswith("1 clone families (1 consolidate);")
     assert text[1].startswith("#1 consolidate -> ssh/kex.py | renamed 100%, 3 x 11 lines")
-    assert text[2].startswith("  differs: literal ") and text[3].startswith("  why: 3 copies in one module")
+    assert text[2].startswith("  differs: string ") and text[3].startswith("  why: 3 copies in one module")
     assert text[4:] == ["  ssh/kex.py:1-12 exchange_a", "  ssh/kex.py:14-25 exchange_b",
                         "  ssh/kex.py:27-38 exchange_c"]
 
@@ -180,11 +181,14 @@ def test_find_similar_leaves_tests_out_judges_only_real_functions_and_notes_tiny
     assert "test_short" not in {m.function for m in named.matches}  # a two-line test is no candidate
 
 
-def test_test_code_is_one_definition_and_a_testing_module_is_library_code(project: Path) -> None:
+def test_non_product_code_is_the_shared_definition_and_compared_only_when_asked(project: Path) -> None:
     for path in ("tests/a.py", "pkg/test/b.py", "test_c.py", "pkg/d_test.py", "pkg/conftest.py"):
         assert is_test_path(path), path
-    for path in ("pkg/testing/helpers.py", "pkg/testing.py", "pkg/contest.py", "pkg/attest.py"):
+    for path in ("pkg/contest.py", "pkg/attest.py"):
         assert not is_test_path(path), path
-    write(project, "pkg/testing/helpers.py", LOADER)
+    write(project, "pkg/testing/helpers.py", LOADER)  # test support, by codekind's path kinds
+    write(project, "benchmarks/run.py", LOADER)
     write(project, "pkg/core.py", LOADER)
-    assert len(run(project).clones) == 1  # the helper module is compared like any library code
+    write(project, "pkg/other.py", "import os", LOADER)
+    assert [loc.path for loc in run(project).clones[0].locations] == ["pkg/core.py", "pkg/other.py"]
+    assert run(project, include_tests=True).clones[0].copies == 4

@@ -23,6 +23,8 @@ from pattern_warden.errors import WardenError
 from pattern_warden.models import quantity
 
 if TYPE_CHECKING:
+    from pattern_warden.clones.models import CloneClass, DuplicatesSummary
+    from pattern_warden.models import Note
     from pattern_warden.rules.results import CheckResult
     from pattern_warden.workspace import Workspace
 
@@ -128,9 +130,13 @@ def _add_change_commands(commands: argparse._SubParsersAction) -> None:  # type:
     dupes.add_argument("--min-lines", type=int, default=6, help="fewest code lines in a clone (default: 6)")
     dupes.add_argument("--min-similarity", type=float, default=0.8, help="least similarity 0-1 (default: 0.8)")
     dupes.add_argument("--kinds", default="exact,renamed,similar", help="comma-separated clone kinds")
-    dupes.add_argument("--include-tests", action="store_true", help="also compare test files")
+    dupes.add_argument("--include-tests", action="store_true",
+                       help="also compare tests and other non-product files (fixtures, benchmarks, docs, examples)")
     dupes.add_argument("--threshold", type=float, metavar="PCT", help="exit 1 when duplication is above PCT%%")
     dupes.add_argument("--no-cache", action="store_true", help="do not read or write .pattern-warden-cache/")
+    dupes.add_argument("--limit", type=int, default=20, help="text: families per page (default: 20, as the MCP tool)")
+    dupes.add_argument("--cursor", help="text: the page a previous answer's last line names")
+    dupes.add_argument("--all", action="store_true", help="text: every family, beyond the output budget")
     delta = commands.add_parser("delta", help="count the current change: net LOC, reuse, duplicates, verdict")
     review = commands.add_parser("review", help="review the current change: scorecard, rule findings, duplicates")
     for sub in (delta, review):
@@ -350,12 +356,42 @@ def _run_dupes(args: argparse.Namespace, config: Config) -> int:
         accepted = read_baseline(Path(args.baseline)).clones
         classes = [c for c, i in zip(classes, identities, strict=True) if i not in accepted]
         summary = summary.model_copy(update={"clone_classes": len(classes)})
-    render = {"text": duplicates_text, "json": duplicates_json, "sarif": duplicates_sarif}[args.format]
-    sys.stdout.write(render(summary, classes, notes))
+    if args.format == "text" and not args.all:
+        sys.stdout.write(_dupes_page(summary, classes, notes, args.cursor, args.limit))
+    else:
+        render = {"text": duplicates_text, "json": duplicates_json, "sarif": duplicates_sarif}[args.format]
+        sys.stdout.write(render(summary, classes, notes))
     if args.baseline:  # only clone classes the baseline does not hold can fail
         over = args.threshold is None or summary.percentage > args.threshold
         return EXIT_FAIL if classes and over else EXIT_OK
     return EXIT_FAIL if args.threshold is not None and summary.percentage > args.threshold else EXIT_OK
+
+#: Characters kept free in the CLI's text page for its last line (how to get the next page).
+_MORE_LINE = 120
+
+
+def _dupes_page(summary: DuplicatesSummary, classes: list[CloneClass], notes: list[Note], cursor: str | None,
+                limit: int) -> str:
+    """One page of the text answer within the MCP tool's budget, and how to get the rest: an
+    agent running the CLI reads the same ~10k characters a tool call would give it."""
+    from pattern_warden.clones.models import DuplicatesResult
+    from pattern_warden.models import check_range, decode_cursor, encode_cursor, paginate
+    from pattern_warden.render.answer import Budget, answer
+
+    check_range("limit", limit, 1, 200)
+    page, info = paginate(classes, cursor, limit)
+    model = DuplicatesResult(summary=summary, clones=page, page=info, notes=notes)
+    # The text's budget, less room for the line saying how to get the rest; no structured
+    # content is printed, so only the text's size may cut the page.
+    result = answer(model, Budget(text=Budget().text - _MORE_LINE, structured=sys.maxsize))
+    text = result.content[0].text  # type: ignore[union-attr]
+    shown = len(result.structured_content["clones"]) if result.structured_content else len(page)
+    end = decode_cursor(cursor) + shown
+    if end < len(classes):
+        text += (f"{len(classes) - end} more families: pass --cursor {encode_cursor(end)} for the next page, "
+                 "or --all for every family.\n")
+    return text
+
 
 def _progress() -> Callable[[str], None] | None:
     """Progress lines on stderr, only when a person is watching it."""

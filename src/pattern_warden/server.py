@@ -321,16 +321,18 @@ def _register_clones(server: MCPServer, warden: Warden) -> None:
         min_lines: Annotated[int, Field(ge=2, le=1000, description="Fewest code lines a clone spans.")] = 6,
         min_similarity: Annotated[float, Field(ge=0.3, le=1.0, description="Least similarity of a 'similar' clone.")] = 0.8,
         kinds: Annotated[list[CloneKind] | None, Field(description="Clone kinds to report; default: all.")] = None,
-        include_tests: Annotated[bool, Field(description="Also compare test files.")] = False,
+        include_tests: Annotated[bool, Field(description="Also compare tests and other non-product code "
+                                                         "(fixtures, benchmarks, docs, examples).")] = False,
         cursor: Cursor = None,
         limit: Annotated[int, Field(ge=1, le=200, description="Clone families per page.")] = 20,
     ) -> Annotated[CallToolResult, DuplicatesResult]:
         """Find duplicated code: families of copies ranked by the lines merging would save, leave last.
 
         Kinds: exact (other layout/comments), renamed (other names and literals), similar (whole
-        functions alike). Each family names every copy, what differs between them (the parameters
-        of a merged helper; changes_behaviour when the difference alters what runs) and advice
-        (consolidate / extract / leave, with the home and why) from
+        functions alike). Each family names its core (locations: alike enough to merge), weaker
+        related copies, copies (the count) and truncated (some cut to fit); what differs within the
+        core (the parameters of a merged helper; changes_behaviour when the difference alters what
+        runs) and advice (consolidate / extract / leave, with the home module and why) from
         warden://patterns/consolidation-decision-tree.
         """
         options = DuplicatesOptions(min_lines=min_lines, min_similarity=min_similarity,

@@ -92,8 +92,8 @@ def test_cli_text_json_sarif_threshold_and_cache(project: Path) -> None:
     head, *rows = text.stdout.splitlines()
     assert re.match(r"1 clone families \(1 consolidate\); 20 of 25 code lines duplicated \(80\.00%\) in 2 files",
                     head)
-    assert rows[0] == "#1 consolidate -> pkg | renamed 100%, 2 x 10 lines, saves ~10"
-    assert rows[1] == '  differs: literal 0|10, "#"|";"; name path|filename, limit|cap, total|count +2'
+    assert rows[0] == "#1 consolidate -> pkg/a.py | renamed 100%, 2 x 10 lines, saves ~8"  # body lines only
+    assert rows[1] == '  differs: string "#"|";"; literal 0|10; name path|filename, limit|cap, total|count +2'
     assert rows[2].startswith("  why: 2 copies in one package; write one helper taking 2 parameter(s)")
     assert rows[3:] == ["  pkg/a.py:1-10 load_totals", "  pkg/b.py:1-10 size_of"]
     assert list((project / ".pattern-warden-cache").glob("shapes-*.pwc"))

@@ -3,12 +3,18 @@
 Every verdict rests on evidence the class carries, and says which:
 
 - **leave** protocol methods (``__exit__`` and the like: each class must define its own),
-  bare signatures, boilerplate and declarative data, bodies whose statements mostly differ,
-  and anything whose merge would save too few lines to pay for a helper;
-- **consolidate** copies in one module or package: one helper, in the module of their shared
-  base class when they have one, else in that module or package;
-- **extract** copies in different packages: the common part goes to the nearest common home,
-  the module of a shared base class or else the deepest package holding every copy.
+  bare signatures, boilerplate and declarative data, idioms each place must spell out, bodies
+  whose statements mostly differ, and anything whose merge would save too few lines;
+- **consolidate** copies in one module or package, and a legacy copy kept beside its
+  replacement (remove the old one); **extract** copies in different packages. The home is
+  always a module: the one of a base class every copy's class shares (inside the family's own
+  package, never a framework-wide base), else a module every copy already reaches (see
+  ``homes.ImportMap.home``).
+
+The saving counts only what a helper removes: body statements, not def lines, decorators or
+docstrings; a merge that saves fewer lines than the minimum clone size is not advised. Entry
+points, overload signatures, protocol stubs, assert-and-assign constructors, thin delegators
+and sync/async twins are left, each with its reason.
 
 Whether one copy can be kept as it is, or a helper must take parameters, follows from the
 differences (``variation``): other callees, attributes, exception types or swapped names are
@@ -24,8 +30,6 @@ from dataclasses import dataclass
 from pattern_warden.clones.models import CloneLocation, Recommendation
 from pattern_warden.clones.variation import Variation
 
-#: Lines a merge must save (after the helper's own def and one call per member) to be worth it.
-MIN_SAVING = 6
 #: Share of statements that may differ before the members are different code of one shape.
 MAX_CHANGED = 1 / 3
 #: Dunder methods that hold real logic; every other dunder is a protocol each class must define.
@@ -34,29 +38,31 @@ _NOT_PROTOCOL = frozenset({"__init__", "__new__", "__call__", "__post_init__", "
 
 @dataclass(frozen=True)
 class Evidence:
-    """What the decision reads about one family, besides its locations and differences."""
+    """What the decision reads about one family's core, besides its locations and differences."""
 
-    kind: str
-    lines: int  # code lines of the largest member
     boilerplate: str | None
-    body_lines: int  # logical lines of the smallest member that are not a def line or decorator
-    shared_base: str | None  # the module of the nearest base class shared by every member's class
+    body_statements: int  # statements of the smallest member a helper could take (no def, decorator, docstring)
+    body_rows: int  # code rows of those statements: what a helper removes per copy
+    shared_base: str | None  # the module of the nearest base class shared by every member, inside their package
+    home: tuple[str, str] | None = None  # a module every copy reaches, and why (copies in several modules)
+    min_lines: int = 6  # the minimum clone size: a merge must save at least this many lines
+    idiom: str | None = None  # why every member is an idiom each place must spell out
+    twins: str | None = None  # why the members are sync/async twins
+    legacy: int | None = None  # index of the member kept as the old version of the other
+    deprecated: bool = False  # every member warns that it is deprecated
+    whole_modules: bool = False  # every member is a whole file, and they are identical
+    whole_functions: bool = False  # every member is a whole function (one can delegate to another)
 
 
-def net_saving(members: int, lines: int) -> int:
-    """Lines a merge removes: all copies but one, less one call per member and the helper's def."""
-    return (members - 1) * lines - members - 1
+def lines_removed(members: int, body_rows: int, whole_functions: bool = False) -> int:
+    """Lines a merge removes, counting bodies only (signatures, decorators and docstrings stay).
 
-
-def common_package(paths: Sequence[str]) -> str:
-    """The deepest folder holding every path ('.' for the root)."""
-    folders = [posixpath.dirname(p).split("/") if posixpath.dirname(p) else [] for p in paths]
-    common: list[str] = []
-    for parts in zip(*folders):
-        if len(set(parts)) != 1:
-            break
-        common.append(parts[0])
-    return "/".join(common) or "."
+    Copies of whole functions: every body but one goes, each leaving one line that delegates to
+    the one kept. Runs inside functions: every run but one goes, each leaving a call, and the new
+    helper adds its def line."""
+    if whole_functions:
+        return (members - 1) * (body_rows - 1)
+    return (members - 1) * body_rows - members - 1
 
 
 def _protocol(locations: Sequence[CloneLocation]) -> str | None:
@@ -70,14 +76,22 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
     """The reason to leave the family alone, or None when merging it pays."""
     if evidence.boilerplate:
         return f"Boilerplate ({evidence.boilerplate}): repeating it is clearer than an abstraction over it."
+    if evidence.idiom:
+        return f"Boilerplate ({evidence.idiom}): repeating it is clearer than an abstraction over it."
     if protocol := _protocol(locations):
         return f"Protocol method ({protocol}): each class must define it; a shared helper would only add a call."
-    if evidence.body_lines < 2:
+    if evidence.deprecated:
+        return ("Deprecated copies (each warns that it is going): remove them when the deprecation ends, with "
+                "whatever only they use; a helper now would outlive them.")
+    if evidence.twins:
+        return ("Sync/async twins (one awaits where the other blocks): keep both; if they keep drifting apart, derive "
+                "one from the other (the sync one running the async one) rather than a helper neither can call as is.")
+    if evidence.body_statements < 2:
         return "A signature with at most one statement: the repetition is the interface, not logic."
-    saving = net_saving(len(locations), evidence.lines)
-    if saving < MIN_SAVING:
-        return f"Too small to pay for a helper: merging {len(locations)} copies of {evidence.lines} lines saves " \
-               f"about {max(saving, 0)} lines."
+    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
+    if removed < evidence.min_lines:
+        return f"Too small to pay for a helper: merging {len(locations)} copies of {evidence.body_rows} body lines " \
+               f"removes {max(removed, 0)} lines, under the minimum clone size of {evidence.min_lines}."
     if change.changed_statements > MAX_CHANGED * max(change.statements, 1):
         return f"{change.changed_statements} of {change.statements} statements differ: one shape, different work; " \
                "share code only if the common lines keep changing together."
@@ -101,22 +115,39 @@ def _how(change: Variation, members: int) -> str:
 
 def recommend(locations: Sequence[CloneLocation], evidence: Evidence, change: Variation) -> Recommendation:
     """The decision tree's verdict for one family, with the evidence it rests on."""
+    if evidence.legacy is not None:
+        old, new = locations[evidence.legacy], locations[1 - evidence.legacy]
+        return Recommendation(action="consolidate", home=new.path,
+                              reason=f"{old.function or old.path} is the legacy version of {new.function or new.path}, "
+                                     "kept beside it: remove it once nothing calls it (meanwhile let it call the new "
+                                     "one); a helper over both would keep the old one alive.")
+    if evidence.whole_modules:
+        packages = {posixpath.dirname(loc.path) for loc in locations}
+        return Recommendation(action="consolidate" if len(packages) == 1 else "extract", home=locations[0].path,
+                              reason=f"{len(locations)} identical modules: keep {locations[0].path} and import it (or "
+                                     "re-export its names) where the others stood.")
     if reason := _leave(locations, evidence, change):
         return Recommendation(action="leave", reason=reason)
     paths = sorted({loc.path for loc in locations})
     packages = {posixpath.dirname(p) for p in paths}
     how = _how(change, len(locations))
-    saving = net_saving(len(locations), evidence.lines)
+    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
     if len(paths) == 1:
         return Recommendation(action="consolidate", home=paths[0],
-                              reason=f"{len(locations)} copies in one module; {how} (saves ~{saving} lines).")
-    base = f" (the module of their shared base class)" if evidence.shared_base else ""
-    if len(packages) == 1:
-        home = evidence.shared_base or (packages.pop() or ".")
-        return Recommendation(action="consolidate", home=home,
-                              reason=f"{len(locations)} copies in one package; {how}, in {home}{base} "
-                                     f"(saves ~{saving} lines).")
-    home = evidence.shared_base or common_package(paths)
-    return Recommendation(action="extract", home=home,
-                          reason=f"{len(locations)} copies in {len(packages)} packages; {how}, in {home}"
-                                 f"{base or ' (the package that holds them all)'} (saves ~{saving} lines).")
+                              reason=f"{len(locations)} copies in one module; {how} (removes ~{removed} lines).")
+    home, where = _home(locations, evidence)
+    action = "consolidate" if len(packages) == 1 else "extract"
+    spread = "one package" if len(packages) == 1 else f"{len(packages)} packages"
+    return Recommendation(action=action, home=home,  # type: ignore[arg-type]
+                          reason=f"{len(locations)} copies in {spread}; {how}, in {home} ({where}) "
+                                 f"(removes ~{removed} lines).")
+
+
+def _home(locations: Sequence[CloneLocation], evidence: Evidence) -> tuple[str, str]:
+    """A module, never a folder: the shared base's (inside the copies' package), else the one
+    ``homes.ImportMap.home`` chose for copies in several modules."""
+    if evidence.shared_base:
+        return evidence.shared_base, "the module of their shared base class"
+    if evidence.home:
+        return evidence.home
+    return locations[0].path, "the copies' module"

@@ -9,6 +9,7 @@ them would hide what each copy declares.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from keyword import iskeyword
 
 from pattern_warden.clones.normalize import (
@@ -19,6 +20,7 @@ from pattern_warden.clones.normalize import (
     FLAG_TRIVIAL,
     Shape,
 )
+from pattern_warden.clones.variation import tokens
 
 #: Share of a fragment's lines that, all of one shape, make it a list of declarations.
 REPETITIVE = 0.6
@@ -50,3 +52,116 @@ def _annotation(exact: str) -> bool:
     """True for ``name : type`` (with or without a value): a declaration wherever it stands."""
     tokens = exact.split(" ", 2)
     return len(tokens) > 2 and tokens[1] == ":" and tokens[0].isidentifier() and not iskeyword(tokens[0])
+
+
+#: Module-level functions a framework calls by name: each extension or plugin must define its own.
+ENTRY_POINTS = frozenset({"setup", "teardown", "register", "includeme", "setup_module", "teardown_module",
+                          "load_ipython_extension", "unload_ipython_extension", "pytest_configure"})
+_STUB_BODIES = ("pass", "...", "raise NotImplementedError", "return NotImplemented")
+#: Words in a function's name that say it is the old version kept beside a new one.
+LEGACY_WORDS = ("legacy", "deprecated")
+
+
+def _docstring(exact: str) -> bool:
+    """A statement that is one string literal: a docstring (or a comment written as a string)."""
+    found = tokens(exact)
+    return len(found) == 1 and found[0].lstrip("rRbBuUfF")[:1] in ("'", '"')
+
+
+def body_statements(lines: Sequence[str]) -> list[str]:
+    """A member's statements a shared helper could take over: not its decorators, its def or class
+    lines, nor its docstrings."""
+    return [line for line in lines if not line.startswith(("def ", "async def ", "class ", "@")) and not _docstring(line)]
+
+
+def idiom_reason(members: Sequence[tuple[str | None, Sequence[str]]]) -> str | None:
+    """Why every member is an idiom that each place must spell out (entry points, overload
+    signatures, protocol stubs, assert-and-assign constructors, thin delegators), or None.
+
+    ``members`` are (enclosing function as ``Class.method``, exact logical lines)."""
+    reasons = {_idiom(function, lines) for function, lines in members}
+    return reasons.pop() if len(reasons) == 1 else None
+
+
+def _idiom(function: str | None, lines: Sequence[str]) -> str | None:
+    name = (function or "").rsplit(".", 1)[-1]
+    if any(line.startswith("@") and line.split("(")[0].replace(" ", "").endswith("overload") for line in lines):
+        return "@overload signatures: each declares one calling convention for the type checker"
+    body = body_statements(lines)
+    if function and "." not in function and name in ENTRY_POINTS:
+        return f"an entry point ({name}()) the framework calls in each module; each must register its own parts"
+    if body and all(line.startswith(_STUB_BODIES) for line in body):
+        return "protocol stubs: bodies that only declare an interface (pass, ..., raise NotImplementedError)"
+    if name == "__init__" and body and all(line.startswith(("assert ", "self . ", "super ( ) . __init__"))
+                                           for line in body):
+        return "assert-and-assign constructors: each class checks and stores its own arguments"
+    if len(body) == 1 and "(" in body[0] and body[0].startswith(("return ", "self . ", "await ", "yield ")):
+        return "thin delegators: one call handed on to another object is the interface, not logic to share"
+    return None
+
+
+def twins_reason(members: Sequence[tuple[str | None, Sequence[str]]]) -> str | None:
+    """Why the members are sync/async twins (one ``def``, one ``async def`` of one idea), or None."""
+    kinds = set()
+    for _, lines in members:
+        header = next((line for line in lines if line.startswith(("def ", "async def "))), None)
+        kinds.add(None if header is None else header.startswith("async "))
+    names = {_plain((f or "").rsplit(".", 1)[-1]) for f, _ in members}
+    if kinds == {True, False} or (len(kinds) == 1 and None not in kinds and len(names) == 1
+                                  and len({f for f, _ in members}) > 1 and _async_named(members)):
+        return "sync/async twins"
+    return None
+
+
+def _plain(name: str) -> str:
+    for affix in ("async_", "a"):
+        if name.startswith(affix) and len(name) > len(affix) + 2:
+            return name[len(affix):]
+    return name[: -len("_async")] if name.endswith("_async") else name
+
+
+def _async_named(members: Sequence[tuple[str | None, Sequence[str]]]) -> bool:
+    names = [(f or "").rsplit(".", 1)[-1] for f, _ in members]
+    return any(n.startswith("async_") or n.endswith("_async") for n in names) and \
+        any(not (n.startswith("async_") or n.endswith("_async")) for n in names)
+
+
+def legacy_member(members: Sequence[tuple[str | None, Sequence[str]]]) -> int | None:
+    """The index of the one member kept as the old version of another (named legacy or deprecated,
+    or warning that it is deprecated), when exactly one is; else None. "old" is no such word: an
+    ``_old`` parser often serves the old form of a message that is still supported."""
+    found = [i for i, (function, lines) in enumerate(members) if _legacy(function, lines)]
+    return found[0] if len(found) == 1 and len(members) == 2 else None
+
+
+def all_deprecated(members: Sequence[tuple[str | None, Sequence[str]]]) -> bool:
+    """True when every member is on its way out (named so, or warning that it is deprecated)."""
+    return all(_legacy(function, lines) for function, lines in members)
+
+
+def _legacy(function: str | None, lines: Sequence[str]) -> bool:
+    if any(word in (function or "").lower().replace(".", "_").split("_") for word in LEGACY_WORDS):
+        return True
+    return any(line.startswith("@ deprecated") or ("warn" in line and "deprecat" in line.lower()) for line in lines)
+
+
+#: Classes of a corpus that define one method name before it counts as a hook each overrides.
+HOOK_DEFINERS = 5
+
+
+def hook_reason(functions: Sequence[str | None], definers: int, differences: Sequence[str]) -> str | None:
+    """Why the members are overrides of one framework hook that differ only in data (each
+    lexer's ``analyse_text`` weights): one method name in different classes, defined by many
+    classes of the tree, the copies differing in strings, numbers, local names and statements
+    only. Copies
+    that call other functions or read other attributes are left to the other rules: a mirror or
+    a shared skeleton there is worth a helper."""
+    names = {(f or "").rpartition(".")[2] for f in functions}
+    owners = {(f or "").rpartition(".")[0] for f in functions}
+    name = next(iter(names))
+    if len(names) != 1 or "" in owners or len(owners) < len(functions) or name.startswith("__"):
+        return None
+    if definers < HOOK_DEFINERS or not set(differences) & {"string", "literal"} \
+            or set(differences) - {"string", "literal", "name", "statements"}:
+        return None
+    return f"overrides of one hook ({name}, defined by {definers} classes) that differ only in their data"

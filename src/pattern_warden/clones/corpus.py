@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pattern_warden.clones.index import ShapeCache
 from pattern_warden.clones.normalize import Shape, shape_of
-from pattern_warden.codekind import is_test_path
+from pattern_warden.codekind import NON_PRODUCT, path_kind
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note
 from pattern_warden.source import SourceFile
@@ -198,7 +198,7 @@ def load_corpus(
     include_tests: bool = False,
     state: TreeState | None = None,
 ) -> Corpus:
-    """Discover and shape the Python files under ``paths`` (tests left out unless asked for)."""
+    """Discover and shape the Python files under ``paths`` (non-product code left out unless asked for)."""
     found = state.discover(workspace, paths) if state is not None else workspace.discover(paths)
     corpus = Corpus()
     corpus.notes += [Note(path=s.path, message=s.reason) for s in found.skipped]
@@ -206,11 +206,17 @@ def load_corpus(
         corpus.notes.append(Note(message=f"Stopped at the {workspace.config.limits.max_files:,}-file limit."))
     relative = workspace.relative if state is None else lambda real: state.relative(workspace, real)
     files = [(real, relative(real)) for real in found.files]
-    slots, pending = _read(workspace, [f for f in files if include_tests or not is_test_path(f[1])],
+    slots, pending = _read(workspace, [f for f in files if include_tests or _product(f[1])],
                            cache, state, corpus.notes)
     _shape_pending(slots, pending, cache, corpus.notes)
     corpus.shaped = len(pending)
     return _filled(corpus, slots)
+
+
+def _product(rel: str) -> bool:
+    """Compared by default: not tests, test support, fixtures, benchmarks, docs, examples or
+    generated files, by the path kinds every engine shares (``codekind``)."""
+    return path_kind(rel) not in NON_PRODUCT
 
 
 def corpus_of(sources: Sequence[SourceFile], cache: ShapeCache, include_tests: bool = False) -> Corpus:
@@ -219,7 +225,7 @@ def corpus_of(sources: Sequence[SourceFile], cache: ShapeCache, include_tests: b
     slots: list[_Slot] = []
     pending: list[_Pending] = []
     for source in sources:
-        if include_tests or not is_test_path(source.path):
+        if include_tests or _product(source.path):
             _slot(cache, source.path, source, slots, pending, corpus.notes)
     _shape_pending(slots, pending, cache, corpus.notes)
     corpus.shaped = len(pending)

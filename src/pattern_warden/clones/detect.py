@@ -18,32 +18,27 @@ from dataclasses import dataclass
 
 from rapidfuzz.fuzz import ratio
 
-from pattern_warden.clones.advice import Evidence, recommend
 from pattern_warden.clones.boilerplate import boilerplate_reason
 from pattern_warden.clones.corpus import Corpus, TreeState, load_corpus
 from pattern_warden.clones.family import Found as _Found
 from pattern_warden.clones.family import Span as _Span
 from pattern_warden.clones.family import families
 from pattern_warden.clones.heap import CollectorPause
-from pattern_warden.clones.homes import ClassMap
+from pattern_warden.clones.homes import ClassMap, ImportMap
 from pattern_warden.clones.index import Match, ShapeCache, seed_matches, shingles, similar_candidates
+from pattern_warden.clones.judge import Rank, clone_class, judge, location
 from pattern_warden.clones.memo import DetectionMemo, Previous
 from pattern_warden.clones.models import (
     KINDS,
     CloneClass,
     CloneLocation,
-    Recommendation,
     DuplicatesOptions,
     DuplicatesResult,
     DuplicatesSummary,
     FolderSummary,
 )
-from pattern_warden.clones.normalize import (
-    Shape,
-    Unit,
-    enclosing,
-)
-from pattern_warden.clones.variation import Variation, variation
+from pattern_warden.clones.names import Names
+from pattern_warden.clones.normalize import Shape, Unit
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note, check_range, paginate
 from pattern_warden.workspace import Workspace
@@ -93,7 +88,7 @@ def find_duplicates(
     with CollectorPause() as pause:
         corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
         page, info = paginate(ranked, opts.cursor, opts.limit)  # models are built for this page only
-        clones = [_clone_class(corpus, r) for r in page]
+        clones = [clone_class(r) for r in page]
         # A caller keeping warm state keeps what a cold call built: freeze it (after a sweep).
         pause.freeze = memo is not None and corpus.shaped >= FREEZE_FROM
     return DuplicatesResult(summary=summary, clones=clones, page=info, notes=corpus.notes)
@@ -113,7 +108,7 @@ def analyse(
     """
     with CollectorPause(freeze=True, sweep=False):
         corpus, ranked, summary = _ranked(workspace, paths, opts, cache, state, memo)
-        return summary, [_clone_class(corpus, r) for r in ranked], corpus.notes
+        return summary, [clone_class(r) for r in ranked], corpus.notes
 
 
 @dataclass
@@ -133,7 +128,8 @@ class Family:
 
     @property
     def saving(self) -> float:
-        """As ``_Rank.saving``: lines a merge removes times the confidence."""
+        """Lines x (copies - 1) x similarity: a review orders families without judging them, so it
+        does not count body lines as the advice's saving does."""
         return round(self.lines * (len(self.locations) - 1) * self.similarity, 1)
 
 
@@ -147,6 +143,7 @@ def every_family(corpus: Corpus, opts: DuplicatesOptions | None = None, memo: De
     opts = opts or DuplicatesOptions()
     found: list[Family] = []
     classes: ClassMap | None = None
+    homes: ImportMap | None = None
     with CollectorPause():
         for f in detect(corpus, opts, memo):
             if f.kind not in opts.kinds:
@@ -156,36 +153,14 @@ def every_family(corpus: Corpus, opts: DuplicatesOptions | None = None, memo: De
             reason = next((r for r in reasons if r), None) if f.kind == "similar" else \
                 (reasons[0] if all(reasons) else None)
             family = Family(f.kind, f.similarity, max(shape.rows(s.first, s.last) for shape, s in zip(shapes, f.spans)),
-                            [_location(corpus, s) for s in f.spans], reason is not None)
+                            [location(corpus, s) for s in f.spans], reason is not None)
             if judged is not None and judged(family):
                 classes = classes or ClassMap(corpus.paths, corpus.shapes)
-                family.leave = _judge(corpus, classes, f, reason).recommendation.action == "leave"
+                homes = homes or ImportMap(corpus.paths, corpus.shapes)
+                family.leave = judge(corpus, classes, f, reason, homes, opts.min_lines).recommendation.action == "leave"
             found.append(family)
     found.sort(key=lambda c: (c.boilerplate or c.leave, -c.saving, c.locations[0].path, c.locations[0].start_line))
     return found
-
-
-@dataclass
-class _Rank:
-    """A clone class before its model is built: what ranking and the summary need."""
-
-    found: _Found
-    boilerplate: str | None
-    lines: int
-    id: str
-    locations: list[CloneLocation]
-    change: Variation
-    recommendation: Recommendation
-
-    @property
-    def saving(self) -> float:
-        """Lines a merge removes times the confidence that the members are one idea."""
-        return round(self.lines * (len(self.found.spans) - 1) * self.found.similarity, 1)
-
-    @property
-    def last(self) -> bool:
-        """Boilerplate and families to leave alone rank after everything worth merging."""
-        return self.boilerplate is not None or self.recommendation.action == "leave"
 
 
 def _ranked(
@@ -195,12 +170,14 @@ def _ranked(
     cache: ShapeCache | None,
     state: TreeState | None,
     memo: DetectionMemo | None,
-) -> tuple[Corpus, list[_Rank], DuplicatesSummary]:
+) -> tuple[Corpus, list[Rank], DuplicatesSummary]:
     """Every clone family ranked by what merging it would save; leave and boilerplate last."""
     cache = cache if cache is not None else ShapeCache(workspace.config.limits.cache_entries)
     corpus = load_corpus(workspace, paths, cache, opts.include_tests, state)
     ranked = []
     classes = ClassMap(corpus.paths, corpus.shapes)
+    homes = ImportMap(corpus.paths, corpus.shapes)
+    names = Names(workspace, corpus.paths, corpus.shapes)
     for found in detect(corpus, opts, memo):
         if found.kind not in opts.kinds:
             continue
@@ -209,7 +186,7 @@ def _ranked(
             boilerplate = next((r for r in reasons if r), None)
         else:
             boilerplate = reasons[0] if all(reasons) else None
-        ranked.append(_judge(corpus, classes, found, boilerplate))
+        ranked.append(judge(corpus, classes, found, boilerplate, homes, opts.min_lines, names))
     ranked.sort(key=lambda r: (r.last, -r.saving, corpus.paths[r.found.spans[0].fid], r.found.spans[0].first))
     seen: dict[str, int] = {}
     for r in ranked:  # two classes may start at one place (a star and a leftover pair)
@@ -261,7 +238,7 @@ def detect(corpus: Corpus, opts: DuplicatesOptions, memo: DetectionMemo | None =
             pairs_by_files[(p.a.fid, p.b.fid)].append(p)
             pairs_by_files[(p.b.fid, p.a.fid)].append(p)
         matches = [m for m in matches if not _inside_pair(m, pairs_by_files[(m.file_a, m.file_b)])]
-    found = families(_group_runs(shapes, matches) + _group_pairs(shapes, pairs))
+    found = families(_group_runs(shapes, matches) + _group_pairs(shapes, pairs) + _identical_files(corpus, opts.min_lines))
     for f in found:
         f.spans = [_without_class_line(shapes[s.fid], s) for s in f.spans]
         f.spans.sort(key=lambda s: (corpus.paths[s.fid], s.first))
@@ -274,23 +251,67 @@ _HEADERS = ("def ", "async def ", "class ", "@")
 
 def _without_class_line(shape: Shape, span: _Span) -> _Span:
     """A member that starts at a class header starts at the class's first statement instead, so
-    that it is located in its method (a class line says nothing of what is duplicated)."""
+    that it is located in its method (a class line says nothing of what is duplicated), unless
+    it holds the whole class: then the class is the copy."""
     first = span.first
-    while first < span.last and shape.exact[first].startswith("class "):
+    while first < span.last and shape.exact[first].startswith("class ") and not _whole_class(shape, first, span.last):
         first += 1
     return span if first == span.first else _Span(span.fid, first, span.last)
 
 
+def _whole_class(shape: Shape, first: int, last: int) -> bool:
+    """True when lines ``first..last`` hold the class starting at ``first`` whole, with two or more
+    methods (a class of one method is located in that method)."""
+    end = class_end(shape, first)
+    return end <= last and sum(line.startswith(("def ", "async def ")) for line in shape.exact[first : end + 1]) > 1
+
+
+def class_end(shape: Shape, first: int) -> int:
+    """The last logical line of the class whose header is line ``first``."""
+    depth = 0
+    for i in range(first + 1, len(shape.exact)):
+        depth += shape.deltas[i]
+        if depth <= 0:
+            return i - 1
+    return len(shape.exact) - 1
+
+
 def _split_at_definitions(shapes: list[Shape], m: Match) -> list[Match]:
     """Cut a run where a new definition starts, so a clone never joins the tail of one function
-    to the head of the next (a coincidence of shape, not a copy)."""
+    to the head of the next (a coincidence of shape, not a copy). A class the run holds whole
+    stays one piece: node classes of a few short methods each are copied as classes."""
     exact = shapes[m.file_a].exact
-    cuts = [i for i in range(1, m.length)
-            if exact[m.line_a + i].startswith(_HEADERS) and not exact[m.line_a + i - 1].startswith(_HEADERS)]
+    cuts = []
+    whole_to = -1  # offset of the last line of a class held whole, within the run
+    for i in range(m.length):
+        line = exact[m.line_a + i]
+        if i > whole_to and line.startswith("class ") and _whole_class(shapes[m.file_a], m.line_a + i, m.line_a + m.length - 1):
+            if i:
+                cuts.append(i)
+            whole_to = class_end(shapes[m.file_a], m.line_a + i) - m.line_a
+            if whole_to + 1 < m.length:
+                cuts.append(whole_to + 1)
+        elif i > whole_to and i and line.startswith(_HEADERS) and not exact[m.line_a + i - 1].startswith(_HEADERS):
+            cuts.append(i)
+    cuts = sorted(set(cuts))
     if not cuts:
         return [m]
     bounds = [0, *cuts, m.length]
     return [Match(m.file_a, m.line_a + lo, m.file_b, m.line_b + lo, hi - lo) for lo, hi in zip(bounds, bounds[1:])]
+
+
+def _identical_files(corpus: Corpus, min_lines: int) -> list[_Found]:
+    """Files with one content, each reported whole as one family rather than piece by piece."""
+    by_digest: dict[str, list[int]] = defaultdict(list)
+    for fid, digest in enumerate(corpus.digests):
+        by_digest[digest].append(fid)
+    found = []
+    for fids in by_digest.values():
+        shape = corpus.shapes[fids[0]]
+        if len(fids) > 1 and shape.exact and shape.code_rows >= min_lines \
+                and shape.tokens(0, len(shape.exact) - 1) >= TOKENS_PER_LINE * min_lines:
+            found.append(_Found("exact", 1.0, [_Span(fid, 0, len(shape.exact) - 1) for fid in fids]))
+    return found
 
 
 def _long_enough(shapes: list[Shape], m: Match, min_lines: int) -> bool:
@@ -472,60 +493,7 @@ def _group_pairs(shapes: list[Shape], pairs: list[_Pair]) -> list[_Found]:
     return found
 
 
-def _location(corpus: Corpus, span: _Span) -> CloneLocation:
-    """A member's place, kept in its shape's memo (by path too: two files may share a shape)."""
-    shape = corpus.shapes[span.fid]
-    key = ("location", corpus.paths[span.fid], span.first, span.last)
-    if key not in shape.memo:
-        start, end = shape.starts[span.first], shape.ends[span.last]
-        unit = enclosing(shape, start, end)
-        shape.memo[key] = CloneLocation(path=corpus.paths[span.fid], start_line=start, end_line=end,
-                                        function=unit.name if unit else None)
-    return shape.memo[key]  # type: ignore[return-value]
-
-
-def _judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | None) -> _Rank:
-    """A family's locations, what differs between its members, and the decision tree's verdict."""
-    locations = [_location(corpus, s) for s in found.spans]
-    shapes = [corpus.shapes[s.fid] for s in found.spans]
-    change = _variation(corpus, found)
-    lines = max(shape.rows(s.first, s.last) for shape, s in zip(shapes, found.spans))
-    body = min(sum(not line.startswith(_HEADERS) for line in shape.exact[s.first : s.last + 1])
-               for shape, s in zip(shapes, found.spans))
-    evidence = Evidence(found.kind, lines, boilerplate, body,
-                        classes.shared_base([(corpus.paths[s.fid], loc.function) for s, loc in zip(found.spans, locations)]))
-    first = locations[0]
-    return _Rank(found, boilerplate, lines, f"{found.kind}:{first.path}:{first.start_line}", locations, change,
-                 recommend(locations, evidence, change))
-
-
-def _variation(corpus: Corpus, found: _Found) -> Variation:
-    """What differs between the members, kept in the first member's shape: a warm call aligns
-    only the families that a changed file touches."""
-    key = ("variation", tuple((corpus.digests[s.fid], s.first, s.last) for s in found.spans))
-    memo = corpus.shapes[found.spans[0].fid].memo
-    if key not in memo:
-        memo[key] = variation([corpus.shapes[s.fid].exact[s.first : s.last + 1] for s in found.spans])
-    return memo[key]  # type: ignore[return-value]
-
-
-def _clone_class(corpus: Corpus, rank: _Rank) -> CloneClass:
-    found = rank.found
-    return CloneClass(
-        id=rank.id,
-        kind=found.kind,  # type: ignore[arg-type]
-        similarity=found.similarity,
-        lines=rank.lines,
-        locations=rank.locations,
-        boilerplate=rank.boilerplate,
-        differences=rank.change.differences,
-        changes_behaviour=bool(rank.change.behaviour),
-        saving=rank.saving,
-        recommendation=rank.recommendation,
-    )
-
-
-def _summary(corpus: Corpus, found: list[_Found], classes: list[_Rank]) -> DuplicatesSummary:
+def _summary(corpus: Corpus, found: list[_Found], classes: list[Rank]) -> DuplicatesSummary:
     """Duplicated code lines of ``found``, each counted once, overall and per folder."""
     rows: dict[int, set[int]] = defaultdict(set)
     for f in found:
@@ -548,7 +516,7 @@ def _summary(corpus: Corpus, found: list[_Found], classes: list[_Rank]) -> Dupli
     by_folder.sort(key=lambda f: (-f.percentage, f.folder))
     by_kind: dict[str, int] = defaultdict(int)
     for c in classes:
-        by_kind[c.found.kind] += 1
+        by_kind[c.core.kind] += 1
     return DuplicatesSummary(
         files=len(corpus.paths), lines=total, duplicated_lines=duplicated, percentage=_percent(duplicated, total),
         clone_classes=len(classes), by_kind=dict(by_kind), by_folder=by_folder[:FOLDERS_SHOWN],

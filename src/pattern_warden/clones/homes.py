@@ -1,8 +1,10 @@
-"""Where shared code belongs: the module of the nearest base class every copy's class shares.
+"""Where shared code belongs: a module every copy can reach without a new dependency.
 
 Methods copied between sibling classes (RSA and ECDSA keys, client and server channels) are
 one idea of their common base; the helper belongs in the base's module, which both already
-import, rather than in one of the siblings. A base is found by its name as the class line
+import, rather than in one of the siblings. A base outside the family's own package (a
+framework-wide ``Model`` or ``Node`` that hundreds of classes share) is no home: the helper
+goes to the closest module every copy's file already is or imports. A base is found by its name as the class line
 writes it: ``pkg.base.Key`` resolves to a class ``Key`` in a module named ``base``, a bare
 ``Key`` to the one in the same file or the only one elsewhere. A name that stays ambiguous
 (two ``HTMLTranslator`` classes and no qualifier) is not followed.
@@ -10,10 +12,11 @@ writes it: ``pkg.base.Key`` resolves to a class ``Key`` in a module named ``base
 
 from __future__ import annotations
 
+import posixpath
 from collections import defaultdict
 from collections.abc import Sequence
 
-from pattern_warden.clones.normalize import Shape
+from pattern_warden.clones.normalize import FLAG_IMPORT, Shape
 
 #: Levels of inheritance followed upwards from each copy's class.
 MAX_DEPTH = 6
@@ -35,11 +38,26 @@ class ClassMap:
     def __init__(self, paths: Sequence[str], shapes: Sequence[Shape]) -> None:
         self._by_name: dict[str, list[_Node]] = defaultdict(list)
         self._bases: dict[_Node, tuple[str, ...]] = {}
+        self._paths, self._shapes = paths, shapes
+        self._definers: dict[str, int] | None = None
         for path, shape in zip(paths, shapes):
             for qualified, bases in shape.classes:
                 node = (path, qualified)
                 self._by_name[qualified.rsplit(".", 1)[-1]].append(node)
                 self._bases[node] = bases
+
+    def definers(self, method: str) -> int:
+        """How many classes of the corpus define a method of this name (counted once per corpus)."""
+        if self._definers is None:
+            counts: dict[str, int] = defaultdict(int)
+            for path, shape in zip(self._paths, self._shapes):
+                owners = {(path, unit.name.rpartition(".")[0], unit.name.rpartition(".")[2])
+                          for unit in shape.units if "." in unit.name}
+                for _, owner, name in owners:
+                    if (path, owner) in self._bases:
+                        counts[name] += 1
+            self._definers = dict(counts)
+        return self._definers.get(method, 0)
 
     def _resolve(self, child: _Node, dotted: str) -> _Node | None:
         """The class a base name on ``child``'s class line stands for, when it is unambiguous."""
@@ -83,5 +101,127 @@ class ClassMap:
         common = set.intersection(*(set(lineage) for lineage in lineages))
         if not common:
             return None
+        package = common_package([path for path, _ in members])
+        common = {c for c in common if _inside(c[0], package)}  # never a framework-wide base elsewhere
+        if not common:
+            return None
         distance, nearest = min((max(lineage[c] for lineage in lineages), c) for c in common)
         return None if distance == 0 else nearest[0]  # distance 0: copies within one class
+
+
+def common_package(paths: Sequence[str]) -> str:
+    """The deepest folder holding every path ('.' for the root)."""
+    folders = [posixpath.dirname(p).split("/") if posixpath.dirname(p) else [] for p in paths]
+    common: list[str] = []
+    for parts in zip(*folders):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return "/".join(common) or "."
+
+
+def _inside(path: str, package: str) -> bool:
+    return package == "." or path.startswith(package + "/")
+
+
+class ImportMap:
+    """The modules of the corpus each file imports, resolved to their paths (absolute imports by
+    dotted name, also below a ``src``/``lib`` folder; relative ones from the file's package)."""
+
+    def __init__(self, paths: Sequence[str], shapes: Sequence[Shape]) -> None:
+        self._shapes = dict(zip(paths, shapes))
+        self._counts: dict[str, int] | None = None
+        self._by_module: dict[str, str] = {}
+        for path in paths:
+            name = _module(path)
+            self._by_module.setdefault(name, path)
+            head, _, rest = name.partition(".")
+            if head in ("src", "lib") and rest:
+                self._by_module.setdefault(rest, path)
+
+    def imported(self, path: str) -> dict[str, frozenset[str]]:
+        """The corpus modules ``path`` imports, each with the names the import binds there (a
+        ``from m import x`` binds x from m, and from m.x when that is a module)."""
+        shape = self._shapes[path]
+        key = ("imports", path)
+        if key not in shape.memo:
+            package = _module(path) if path.endswith("/__init__.py") else _module(path).rpartition(".")[0]
+            found: dict[str, set[str]] = defaultdict(set)
+            for line, flag in zip(shape.exact, shape.flags):
+                if flag & FLAG_IMPORT:
+                    for module, bound in self._resolve(line, package):
+                        found[module].add(bound)
+            found.pop(path, None)
+            shape.memo[key] = {module: frozenset(names) for module, names in found.items()}
+        return shape.memo[key]  # type: ignore[return-value]
+
+    def _resolve(self, line: str, package: str) -> list[tuple[str, str]]:
+        """(corpus path, name bound) for each module one import statement names (its exact form:
+        tokens joined by spaces)."""
+        words = line.split()
+        named: list[tuple[str, str]] = []  # (dotted module, local name)
+        if words[:1] == ["import"]:
+            part: list[str] = []
+            for word in [*words[1:], ","]:
+                if word != ",":
+                    part.append(word)
+                    continue
+                dotted = "".join(part[: part.index("as")] if "as" in part else part)
+                named.append((dotted, part[-1] if "as" in part else dotted.split(".")[0]))
+                part = []
+        elif words[:1] == ["from"] and "import" in words:
+            at = words.index("import")
+            source = "".join(words[1:at])
+            if source.startswith("."):
+                up = len(source) - len(source.lstrip("."))
+                parts = package.split(".") if package else []
+                base = ".".join(parts[: len(parts) - up + 1])
+                source = ".".join(p for p in (base, source.lstrip(".")) if p)
+            rest = [w for w in words[at + 1 :] if w not in ("(", ")")]
+            for chunk in " ".join(rest).split(","):
+                names = chunk.split()
+                if names and names[0].isidentifier():
+                    bound = names[-1]
+                    named += [(source, bound), (f"{source}.{names[0]}", bound)]
+        return [(self._by_module[dotted], bound) for dotted, bound in named if dotted in self._by_module]
+
+    def home(self, paths: Sequence[str], used: set[str]) -> tuple[str, str]:
+        """The module a helper for copies in ``paths`` belongs in, and why (``used``: the names in
+        the copies). Always a module, never a folder:
+
+        one of the copies' own modules that the others import; else one in a package the others
+        import from (the lower layer, where they already look); else, inside the copies' own
+        package and not a package's ``__init__`` (a hub of re-exports), the imported module
+        nearest to them whose names the copies use (an import no copy uses says nothing of
+        where the code belongs); else the copy's module most of the tree imports (the original
+        others were copied from, as a rule)."""
+        reach = [{p: frozenset(), **self.imported(p)} for p in paths]
+        common = set.intersection(*(set(r) for r in reach))
+        if owned := sorted(p for p in paths if p in common):
+            return owned[0], "the copy's module the others already import"
+        lower = sorted(p for p in paths if all(any(posixpath.dirname(m) == posixpath.dirname(p) for m in r if m != q)
+                                               for q, r in zip(paths, reach) if q != p))
+        if lower:
+            return lower[0], "the copy's module in the package the others already import from"
+        package = common_package(paths)
+        scored = []
+        for module in common:
+            uses = len(used.intersection(*(r[module] for r in reach)))
+            if uses and _inside(module, package):
+                near = sum(len(common_package([module, p]).strip(".").split("/")) for p in paths)
+                scored.append((module.endswith("__init__.py"), -near, -uses, len(module), module))
+        if scored:
+            return min(scored)[-1], "a module every copy already imports and uses"
+        counts = self._importers()
+        central = min(dict.fromkeys(paths), key=lambda p: (-counts.get(p, 0), p))
+        return central, "no module is shared: the copy's module the tree imports most; import it from the others"
+
+    def _importers(self) -> dict[str, int]:
+        """How many files of the corpus import each module (read once per corpus, when asked)."""
+        if self._counts is None:
+            counts: dict[str, int] = defaultdict(int)
+            for path in self._shapes:
+                for module in self.imported(path):
+                    counts[module] += 1
+            self._counts = dict(counts)
+        return self._counts

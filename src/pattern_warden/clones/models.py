@@ -20,7 +20,8 @@ class DuplicatesOptions(BaseModel):
     min_lines: int = Field(6, description="Fewest code lines a clone must span.")
     min_similarity: float = Field(0.8, description="Least similarity (0-1) of a 'similar' clone.")
     kinds: list[CloneKind] = Field(default_factory=lambda: list(KINDS))
-    include_tests: bool = Field(False, description="Also compare test code (tests/, test/, test_*.py, *_test.py, conftest.py).")
+    include_tests: bool = Field(False, description="Also compare test and other non-product code (tests, test "
+                                                   "support, fixtures, benchmarks, docs, examples, generated files).")
     cursor: str | None = None
     limit: int = Field(20, description="Clone classes per page.")
 
@@ -34,7 +35,7 @@ class CloneLocation(BaseModel):
     function: str | None = Field(None, description="The enclosing function or method (Class.method), if any.")
 
 
-DifferenceKind = Literal["callee", "attribute", "exception", "literal", "name", "swapped", "statements"]
+DifferenceKind = Literal["callee", "attribute", "exception", "string", "literal", "name", "swapped", "statements"]
 
 
 class Difference(BaseModel):
@@ -60,12 +61,20 @@ class CloneClass(BaseModel):
     kind: CloneKind
     similarity: float = Field(description="1.0 for exact and renamed clones; the rapidfuzz ratio otherwise.")
     lines: int = Field(description="Code lines in the largest fragment.")
-    locations: list[CloneLocation]
+    copies: int = Field(description="Members in the family: core and related. Structured content may list fewer "
+                                    "(see truncated); the count never shrinks.")
+    locations: list[CloneLocation] = Field(description="The core: members alike enough to merge; advice, saving and "
+                                                       "differences are about these.")
+    related: list[CloneLocation] = Field(default_factory=list, description="Weaker members: like the core, not alike "
+                                                                           "enough to merge with it.")
+    truncated: bool = Field(False, description="Some of this family's lists (locations, related, differences) "
+                                               "were cut to fit the answer's budget; copies still counts them all.")
     boilerplate: str | None = Field(None, description="Why this is boilerplate (ranked last), or null.")
     differences: list[Difference] = Field(default_factory=list, description="What varies: a merged helper's parameters.")
     changes_behaviour: bool = Field(False, description="The members do different things (other callees, attributes, "
                                                        "exception types, swapped names or statements).")
-    saving: float = Field(0.0, description="Lines a merge would remove x confidence: the ranking key.")
+    saving: float = Field(0.0, description="Lines a merge of the core removes (bodies only, less the calls it "
+                                           "leaves) x similarity: the ranking key.")
     recommendation: Recommendation
     pattern_uri: str = DECISION_URI
 

@@ -35,20 +35,23 @@ def _differences(clone: CloneClass) -> str:
 
 
 def family_lines(rank: int, clone: CloneClass) -> list[str]:
-    """One family: action, home, kind, size and saving; what differs; why; one line per member."""
+    """One family: action, home, kind, size and saving; what differs; why; one line per core member,
+    then one per related (weaker) member."""
     advice = clone.recommendation
     home = f" -> {advice.home}" if advice.home else ""
     behaviour = " | behaviour differs" if clone.changes_behaviour else ""
+    related = f" (+{len(clone.related)} related)" if clone.related else ""
     return [
         f"#{rank} {advice.action}{home} | {clone.kind} {clone.similarity:.0%}, {len(clone.locations)} x "
-        f"{clone.lines} lines, saves ~{clone.saving:g}{behaviour}",
+        f"{clone.lines} lines{related}, saves ~{clone.saving:g}{behaviour}",
         f"  differs: {_differences(clone)}",
         f"  why: {advice.reason}",
         *(f"  {_span(loc)} {loc.function or '(module level)'}" for loc in clone.locations),
+        *(f"  related: {_span(loc)} {loc.function or '(module level)'}" for loc in clone.related),
     ]
 
 
-def duplicates_text(summary: DuplicatesSummary, classes: list[CloneClass], notes: list[Note]) -> str:
+def duplicates_text(summary: DuplicatesSummary, classes: list[CloneClass], notes: list[Note], first: int = 1) -> str:
     """Summary first; per family a head line (action, home, kind, size, saving), what differs, why,
     then one line per member; then notes."""
     actions = ", ".join(f"{n} {action}" for action, n in sorted(summary.by_action.items()))
@@ -56,7 +59,7 @@ def duplicates_text(summary: DuplicatesSummary, classes: list[CloneClass], notes
         f"{summary.clone_classes} clone families ({actions}); {summary.duplicated_lines} of {summary.lines} code "
         f"lines duplicated ({summary.percentage:.2f}%) in {summary.files} files"
     ]
-    for n, clone in enumerate(classes, 1):
+    for n, clone in enumerate(classes, first):  # ranks count across pages
         lines += family_lines(n, clone)
     lines += [f"note: {n.path + ': ' if n.path else ''}{n.message}" for n in notes]
     return "\n".join(lines) + "\n"
@@ -99,7 +102,7 @@ def duplicates_sarif(summary: DuplicatesSummary, classes: list[CloneClass], note
     ]
     results = []
     for clone in classes:
-        first, *others = clone.locations
+        first, *others = [*clone.locations, *clone.related]
         where = ", ".join(_span(o) for o in others)
         results.append({
             "ruleId": f"clone-{clone.kind}",

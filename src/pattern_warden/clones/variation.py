@@ -4,9 +4,10 @@
 kept depends on *what* was renamed: other local names are only names, other literals become
 arguments, but another callee or attribute (``rindex`` against ``index``), two names swapped
 (remote and local, the two ends of a pipe) or another exception type is other behaviour, and
-keeping one copy as it is would put a bug in the others. Each member's exact tokens are
-aligned with the first member's; every position where they differ is a *slot*, classified by
-the role of the token in the first member.
+keeping one copy as it is would put a bug in the others. Each member's statements are aligned
+with the first member's by their structure, then the tokens of each aligned pair; every
+position where they differ is a *slot*, classified by the role of the token in the first
+member. Statements without a partner are changed statements.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import difflib
 import keyword
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pattern_warden.clones.models import Difference
@@ -36,13 +37,9 @@ SHOWN_SLOTS = 3
 MAX_MEMBERS = 12
 
 
-def tokens_of(lines: Sequence[str]) -> list[str]:
-    """The exact tokens of logical lines, each line closed by a newline marker."""
-    out: list[str] = []
-    for line in lines:
-        out.extend(_TOKEN.findall(line))
-        out.append("\n")
-    return out
+def tokens(line: str) -> list[str]:
+    """The exact tokens of one logical line (a string literal stays one token, spaces and all)."""
+    return _TOKEN.findall(line)
 
 
 def _is_literal(token: str) -> bool:
@@ -70,8 +67,8 @@ def _role(tokens: list[str], i: int) -> str | None:
 
 @dataclass
 class Variation:
-    """The differences of one class: its slots, and how many of the first member's statements differ
-    from the member least like it."""
+    """The differences of one class: its slots, and how many statements differ between the first
+    member and the member least like it (of the longer of the two)."""
 
     differences: list[Difference] = field(default_factory=list)
     changed_statements: int = 0
@@ -85,7 +82,8 @@ class Variation:
     @property
     def parameters(self) -> int:
         """Arguments a merged helper needs: one per varying literal, callee, attribute or exception type."""
-        return sum(d.slots for d in self.differences if d.kind in ("literal", "callee", "attribute", "exception"))
+        return sum(d.slots for d in self.differences
+                   if d.kind in ("string", "literal", "callee", "attribute", "exception"))
 
 
 def _short(value: str) -> str:
@@ -93,20 +91,46 @@ def _short(value: str) -> str:
     return value if len(value) <= SHOWN_VALUE else value[: SHOWN_VALUE - 1] + "…"
 
 
-def variation(members: Sequence[Sequence[str]]) -> Variation:
-    """Align every member's tokens with the first member's and name what differs, slot by slot."""
-    ref = tokens_of(members[0])
-    line_of = [0] * len(ref)
-    line = 0
-    for i, token in enumerate(ref):
-        line_of[i] = line
-        line += token == "\n"
-    slots, changed = _align(ref, [tokens_of(m) for m in members[1:MAX_MEMBERS]], line_of)
-    by_role, renames = _classify(ref, slots, changed, line_of)
+def _is_string(token: str) -> bool:
+    return token.lstrip("rRbBuUfF")[:1] in ("'", '"')
+
+
+def _line_key(tokens: Sequence[str]) -> tuple[str, ...]:
+    """A statement's structure: its keywords and operators, every name and literal a placeholder.
+    Two statements with one key differ only in what a helper would take as parameters."""
+    return tuple("_" if _is_literal(t) or (t.isidentifier() and not keyword.iskeyword(t)) else t for t in tokens)
+
+
+#: (member index, dotted name as written) -> what the name refers to, or None when unknown.
+Resolve = Callable[[int, str], "str | None"]
+
+
+def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None) -> Variation:
+    """Align every member's statements with the first member's, then the tokens of each pair of
+    aligned statements, and name what differs, slot by slot.
+
+    Statements are aligned first (by their structure), so one extra parameter or statement
+    shifts nothing after it: a token-level alignment slipped by one token reports every later
+    statement as changed (``wait|else``, ``None|:``).
+
+    With ``resolve``, callees and exception types are compared by what they refer to: one
+    function under an import alias is no difference, two classes of one name are.
+    """
+    ref_lines = [tokens(line) for line in members[0]]
+    ref = [token for line in ref_lines for token in (*line, "\n")]
+    line_of: list[int] = []
+    starts: list[int] = []
+    for n, line in enumerate(ref_lines):
+        starts.append(len(line_of))
+        line_of.extend([n] * (len(line) + 1))
+    others = [[tokens(line) for line in m] for m in members[1:MAX_MEMBERS]]
+    slots, changed, paired = _align(ref_lines, starts, others)
+    meant = _by_meaning(ref, ref_lines, starts, others, paired, slots, resolve) if resolve is not None else {}
+    by_role, renames = _classify(ref, slots, changed, line_of, meant)
     swapped = sorted({tuple(sorted(pair)) for pair in renames if (pair[1], pair[0]) in renames})
-    worst = max(map(len, changed), default=0)
-    result = Variation(changed_statements=worst, statements=line)
-    for role in ("callee", "attribute", "exception", "literal", "name"):
+    worst, longest = max(((len(c), max(len(ref_lines), len(o))) for c, o in zip(changed, others)), default=(0, 0))
+    result = Variation(changed_statements=worst, statements=longest or len(ref_lines))
+    for role in ("callee", "attribute", "exception", "string", "literal", "name"):
         found = by_role.get(role, {})
         if found:
             shown = sorted(found, key=found.__getitem__)
@@ -117,35 +141,80 @@ def variation(members: Sequence[Sequence[str]]) -> Variation:
                                              examples=["|".join(p) for p in swapped[:SHOWN_SLOTS]]))
     if worst:
         result.differences.append(Difference(kind="statements", slots=worst,
-                                             examples=[f"up to {worst} of {line} statements"]))
+                                             examples=[f"up to {worst} of {result.statements} statements"]))
     return result
 
 
 _Slots = dict[int, list[str | None]]  # reference position -> the token there in each other member
 
 
-def _align(ref: list[str], others: list[list[str]], line_of: list[int]) -> tuple[_Slots, list[set[int]]]:
-    """Token substitutions by reference position, and per member the reference lines whose
-    statements it changes (insertions, deletions, substitutions of unequal length)."""
+def _align(ref: list[list[str]], starts: list[int],
+           others: list[list[list[str]]]) -> tuple[_Slots, list[set[object]], list[dict[int, int]]]:
+    """Token substitutions by reference position; per member the statements it changes
+    (reference statements replaced or deleted, and statements it inserts, each counted once);
+    and per member its statement aligned with each unchanged reference statement."""
     slots: _Slots = {}
-    changed: list[set[int]] = []
+    changed: list[set[object]] = []
+    paired: list[dict[int, int]] = []
+    ref_keys = [_line_key(line) for line in ref]
     for k, other in enumerate(others):
-        lines: set[int] = set()
+        lines: set[object] = set()
         changed.append(lines)
-        for op, a0, a1, b0, b1 in _opcodes(ref, other):
-            if op == "equal":
+        pairs: dict[int, int] = {}
+        paired.append(pairs)
+        matcher = difflib.SequenceMatcher(None, ref_keys, [_line_key(line) for line in other], autojunk=False)
+        for op, a0, a1, b0, b1 in matcher.get_opcodes():
+            if op == "equal":  # one structure: position by position, every difference is a slot
+                for a, b in zip(range(a0, a1), range(b0, b1)):
+                    pairs[a] = b
+                    for offset, (x, y) in enumerate(zip(ref[a], other[b])):
+                        if x != y:
+                            slots.setdefault(starts[a] + offset, [None] * len(others))[k] = y
                 continue
-            if op == "replace" and a1 - a0 == b1 - b0 and "\n" not in ref[a0:a1] + other[b0:b1]:
-                for offset in range(a1 - a0):
-                    slots.setdefault(a0 + offset, [None] * len(others))[k] = other[b0 + offset]
-            else:
-                lines.add(line_of[min(a0, len(ref) - 1)])  # an insertion touches the line it lands on
-                lines.update(line_of[i] for i in range(a0, min(a1, len(ref))))
-    return slots, changed
+            lines.update(range(a0, a1))
+            lines.update(("inserted", b) for b in range(b0 + (a1 - a0), b1))
+    return slots, changed, paired
 
 
-def _classify(ref: list[str], slots: _Slots, changed: list[set[int]],
-              line_of: list[int]) -> tuple[dict[str, dict[tuple[str, ...], int]], set[tuple[str, str]]]:
+def _dotted(tokens: Sequence[str], i: int) -> str:
+    """The dotted name starting at ``tokens[i]`` (``errors . Error`` -> ``errors.Error``)."""
+    parts = [tokens[i]]
+    while i + 2 < len(tokens) and tokens[i + 1] == "." and tokens[i + 2].isidentifier():
+        parts.append(tokens[i + 2])
+        i += 2
+    return ".".join(parts)
+
+
+def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], others: list[list[list[str]]],
+                paired: list[dict[int, int]], slots: _Slots, resolve: Resolve) -> dict[int, str]:
+    """Callees and exception types compared by what they refer to: a slot whose values all mean
+    the reference's name is dropped (an import alias), and a name spelled alike that means
+    other things in other members becomes a slot showing the meanings. Returns the reference's
+    meaning at each position whose slot now shows meanings."""
+    meant: dict[int, str] = {}
+    for line, tokens in enumerate(ref_lines):
+        for offset, token in enumerate(tokens):
+            pos = starts[line] + offset
+            if not token.isidentifier() or (offset and tokens[offset - 1] == "."):
+                continue
+            role = _role(ref, pos)  # alike spelled callees are taken as alike: resolving every call costs a parse
+            if not (role == "exception" or (role == "callee" and pos in slots)):
+                continue
+            mine = resolve(0, _dotted(tokens, offset))
+            if mine is None:
+                continue
+            theirs = [resolve(k + 1, _dotted(other[paired[k][line]], offset)) if line in paired[k] else None
+                      for k, other in enumerate(others)]
+            if pos in slots and all(m == mine for m in theirs):
+                del slots[pos]  # every member calls or raises the same thing under another name
+            elif pos not in slots and any(m is not None and m != mine for m in theirs):
+                slots[pos] = [m if m is not None and m != mine else None for m in theirs]
+                meant[pos] = mine
+    return meant
+
+
+def _classify(ref: list[str], slots: _Slots, changed: list[set[object]], line_of: list[int],
+              meant: dict[int, str]) -> tuple[dict[str, dict[tuple[str, ...], int]], set[tuple[str, str]]]:
     """Slots grouped by the role of the reference token (first position of each distinct set of
     values), and the renames seen; a keyword or operator substituted marks a changed statement."""
     by_role: dict[str, dict[tuple[str, ...], int]] = {}
@@ -157,19 +226,13 @@ def _classify(ref: list[str], slots: _Slots, changed: list[set[int]],
                 if value is not None and value != ref[pos]:
                     changed[k].add(line_of[pos])
             continue
-        values = tuple(_short(v if v is not None else ref[pos]) for v in [ref[pos], *slots[pos]])
+        own = meant.get(pos, ref[pos])
+        values = tuple(_short(v if v is not None else own) for v in [own, *slots[pos]])
         if len(set(values)) == 1:
             continue
         if role in ("name", "attribute"):
             renames.update((ref[pos], v) for v in slots[pos] if v is not None and v != ref[pos])
+        if role == "literal" and any(_is_string(v) for v in values):
+            role = "string"
         by_role.setdefault(role, {}).setdefault(values, pos)
     return by_role, renames
-
-
-def _opcodes(ref: list[str], other: list[str]) -> list[tuple[str, int, int, int, int]]:
-    """Edits from ``ref`` to ``other``: position by position when they have one shape (renamed
-    clones), else by difflib's longest-match alignment. rapidfuzz's Levenshtein opcodes are
-    faster but align differently: tried, they moved six labelled verdicts (three each way)."""
-    if len(ref) == len(other):
-        return [("replace", i, i + 1, i, i + 1) for i, (a, b) in enumerate(zip(ref, other)) if a != b]
-    return difflib.SequenceMatcher(None, ref, other, autojunk=False).get_opcodes()

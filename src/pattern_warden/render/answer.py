@@ -103,19 +103,22 @@ def trim(data: dict[str, Any], limit: int, keep: str | None = None) -> tuple[dic
     The top-level list ``keep`` (the page) keeps its length: only the lists inside its items
     are cut, since its length is what the cursor counts.
     Returns the data and one ``where: N of M`` line per cut; lists and strings only get shorter,
-    so the data still matches its schema.
+    so the data still matches its schema. A mapping with a ``truncated`` key whose list is cut
+    gets ``truncated: true``, so a client passing one item on still knows it is partial.
     """
     cuts: dict[str, tuple[int, int, str]] = {}
     while size(data) > limit:
         # With a page to keep, only the lists inside its items give way: the summary beside it
         # was already fitted to its half, and an agent reads it first.
-        lists = [hit for hit in _lists(data, "") if len(hit[1]) > 1 and hit[0] != keep
+        lists = [hit for hit in _lists(data, "", None) if len(hit[1]) > 1 and hit[0] != keep
                  and (keep is None or hit[0].startswith(keep + "[]"))]
         if lists:
-            where, items = max(lists, key=lambda hit: size(hit[1]))
+            where, items, holder = max(lists, key=lambda hit: size(hit[1]))
             total = cuts.get(where, (0, len(items), ""))[1]
             del items[len(items) // 2:]
             cuts[where] = (len(items), total, "items")
+            if holder is not None and "truncated" in holder:  # the item says so itself (a clone family)
+                holder["truncated"] = True
             continue
         strings = [hit for hit in _strings(data) if len(hit[2]) > 200]
         if not strings:
@@ -142,16 +145,17 @@ def _strings(data: Any) -> list[tuple[dict[str, Any], str, str]]:
     return found
 
 
-def _lists(data: Any, where: str) -> list[tuple[str, list[Any]]]:
-    found: list[tuple[str, list[Any]]] = []
+def _lists(data: Any, where: str, holder: dict[str, Any] | None) -> list[tuple[str, list[Any], dict[str, Any] | None]]:
+    """(where, list, the mapping holding it) for every non-empty list inside ``data``."""
+    found: list[tuple[str, list[Any], dict[str, Any] | None]] = []
     if isinstance(data, dict):
         for key, value in data.items():
-            found += _lists(value, f"{where}.{key}" if where else key)
+            found += _lists(value, f"{where}.{key}" if where else key, data)
     elif isinstance(data, list) and data:
-        found.append((where, data))
+        found.append((where, data, holder))
         for value in data:
             if isinstance(value, dict | list):
-                found += _lists(value, where + "[]")
+                found += _lists(value, where + "[]", None)
     return found
 
 

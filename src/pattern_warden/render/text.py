@@ -76,7 +76,7 @@ def _views() -> dict[type, View]:
 
     return {
         CheckResult: View(text_report, "findings"),
-        DuplicatesResult: View(lambda r: duplicates_text(r.summary, r.clones, r.notes), "clones"),
+        DuplicatesResult: View(lambda r: duplicates_text(r.summary, r.clones, r.notes, r.page.offset + 1), "clones"),
         SimilarResult: View(similar_text),
         Scorecard: View(render_scorecard, "files"),
         Review: View(render_review, "findings"),

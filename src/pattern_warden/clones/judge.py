@@ -1,0 +1,158 @@
+"""Judging a clone family: its core, what differs within it, and the decision tree's verdict.
+
+Detection (``detect``) finds families; here each family is split into its core and related
+members (``core``), its differences are aligned and resolved (``variation``, ``names``), the
+evidence the advice reads is gathered (body lines, idioms, twins, homes), and the family
+becomes the model an answer carries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pattern_warden.clones.advice import Evidence, lines_removed, recommend
+from pattern_warden.clones.boilerplate import (
+    all_deprecated,
+    body_statements,
+    hook_reason,
+    idiom_reason,
+    legacy_member,
+    twins_reason,
+)
+from pattern_warden.clones.core import Core, core_of
+from pattern_warden.clones.corpus import Corpus
+from pattern_warden.clones.family import Found as _Found
+from pattern_warden.clones.family import Span as _Span
+from pattern_warden.clones.homes import ClassMap, ImportMap
+from pattern_warden.clones.models import CloneClass, CloneLocation, Recommendation
+from pattern_warden.clones.names import Names
+from pattern_warden.clones.normalize import Shape, enclosing
+from pattern_warden.clones.variation import MAX_MEMBERS, Variation, variation
+
+
+@dataclass
+class Rank:
+    """A clone class before its model is built: what ranking and the summary need."""
+
+    found: _Found
+    core: Core
+    boilerplate: str | None
+    lines: int
+    removed: int  # lines a merge of the core removes (bodies only)
+    id: str
+    locations: list[CloneLocation]
+    related: list[CloneLocation]
+    change: Variation
+    recommendation: Recommendation
+
+    @property
+    def saving(self) -> float:
+        """Lines a merge of the core removes times the confidence that its members are one idea."""
+        return round(max(self.removed, 0) * self.core.similarity, 1)
+
+    @property
+    def last(self) -> bool:
+        """Boilerplate and families to leave alone rank after everything worth merging."""
+        return self.boilerplate is not None or self.recommendation.action == "leave"
+
+
+def location(corpus: Corpus, span: _Span) -> CloneLocation:
+    """A member's place, kept in its shape's memo (by path too: two files may share a shape)."""
+    shape = corpus.shapes[span.fid]
+    key = ("location", corpus.paths[span.fid], span.first, span.last)
+    if key not in shape.memo:
+        start, end = shape.starts[span.first], shape.ends[span.last]
+        unit = enclosing(shape, start, end)
+        shape.memo[key] = CloneLocation(path=corpus.paths[span.fid], start_line=start, end_line=end,
+                                        function=unit.name if unit else None)
+    return shape.memo[key]  # type: ignore[return-value]
+
+
+def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | None, homes: ImportMap,
+          min_lines: int, names: Names | None = None) -> Rank:
+    """A family's core and related members, what differs within the core, and the decision tree's
+    verdict on the core."""
+    core = core_of(corpus.shapes, found)
+    locations = [location(corpus, s) for s in core.spans]
+    shapes = [corpus.shapes[s.fid] for s in core.spans]
+    texts = [shape.exact[s.first : s.last + 1] for shape, s in zip(shapes, core.spans)]
+    change = _variation(corpus, core.spans, names)
+    lines = max(shape.rows(s.first, s.last) for shape, s in zip(shapes, core.spans))
+    bodies = [_body_rows(shape, s) for shape, s in zip(shapes, core.spans)]
+    members = [(loc.function, text) for loc, text in zip(locations, texts)]
+    paths = [loc.path for loc in locations]
+    evidence = Evidence(
+        boilerplate=boilerplate,
+        body_statements=min(b[0] for b in bodies), body_rows=min(b[1] for b in bodies),
+        shared_base=classes.shared_base([(loc.path, loc.function) for loc in locations]),
+        home=homes.home(paths, _names(texts)) if len(set(paths)) > 1 else None,
+        min_lines=min_lines,
+        idiom=idiom_reason(members) or _hook(classes, change, locations),
+        twins=twins_reason(members), legacy=legacy_member(members), deprecated=all_deprecated(members),
+        whole_modules=core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
+                                                   for shape, s in zip(shapes, core.spans)),
+        whole_functions=all(_whole_function(shape, s) for shape, s in zip(shapes, core.spans)),
+    )
+    first = locations[0]
+    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
+    return Rank(found, core, boilerplate, lines, removed, f"{core.kind}:{first.path}:{first.start_line}", locations,
+                [location(corpus, s) for s in core.related], change, recommend(locations, evidence, change))
+
+
+def _hook(classes: ClassMap, change: Variation, locations: list[CloneLocation]) -> str | None:
+    functions = [loc.function for loc in locations]
+    method = (functions[0] or "").rpartition(".")[2]
+    return hook_reason(functions, classes.definers(method), [d.kind for d in change.differences]) if method else None
+
+
+def _whole_function(shape: Shape, span: _Span) -> bool:
+    """True when the member is a function from its def line (or body) to its end."""
+    return any(u.first <= span.first <= shape.body_start(u) and span.last == u.last for u in shape.units)
+
+
+def _names(texts: Sequence[Sequence[str]]) -> set[str]:
+    """The identifiers the members' code uses."""
+    return {word for lines in texts for line in lines for word in line.split() if word.isidentifier()}
+
+
+def _body_rows(shape: Shape, span: _Span) -> tuple[int, int]:
+    """Statements, and their code rows, that a shared helper could take over: not def or class
+    lines, decorators or docstrings, which every copy keeps."""
+    key = ("body", span.first, span.last)
+    if key not in shape.memo:
+        kept = [i for i, line in zip(range(span.first, span.last + 1), shape.exact[span.first : span.last + 1])
+                if body_statements([line])]
+        shape.memo[key] = (len(kept), sum(shape.rows(i, i) for i in kept))
+    return shape.memo[key]  # type: ignore[return-value]
+
+
+def _variation(corpus: Corpus, spans: list[_Span], names: Names | None) -> Variation:
+    """What differs between the members, kept in the first member's shape: a warm call aligns
+    only the families that a changed file touches. With ``names``, callees and exception types
+    are compared by what the project model says they are."""
+    key = ("variation", names is not None, tuple((corpus.paths[s.fid], corpus.digests[s.fid], s.first, s.last)
+                                                 for s in spans))
+    memo = corpus.shapes[spans[0].fid].memo
+    if key not in memo:
+        resolve = names.resolver([corpus.paths[s.fid] for s in spans[:MAX_MEMBERS]]) if names is not None else None
+        memo[key] = variation([corpus.shapes[s.fid].exact[s.first : s.last + 1] for s in spans], resolve)
+    return memo[key]  # type: ignore[return-value]
+
+
+def clone_class(rank: Rank) -> CloneClass:
+    """The answer's model of a judged family, built only for the families a page shows."""
+    return CloneClass(
+        id=rank.id,
+        kind=rank.core.kind,  # type: ignore[arg-type]
+        similarity=rank.core.similarity,
+        lines=rank.lines,
+        copies=len(rank.locations) + len(rank.related),
+        locations=rank.locations,
+        related=rank.related,
+        boilerplate=rank.boilerplate,
+        differences=rank.change.differences,
+        changes_behaviour=bool(rank.change.behaviour),
+        saving=rank.saving,
+        recommendation=rank.recommendation,
+    )

@@ -1,0 +1,349 @@
+"""Clone advice that holds on code it was not tuned on (issue 24): the family's core, statement
+alignment, body-only savings, idioms left with their reason, module homes, twins and legacy
+copies, whole classes and files, and answers that never drop members silently. Real files in
+tmp trees; the CLI as a subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+from pathlib import Path
+
+from pattern_warden.clones.models import CloneClass
+from pattern_warden.render.answer import Budget, answer
+from tests.conftest import console_script
+from tests.test_clones import LOADER, run, write
+
+#: A long method two language domains share, with one line different.
+RESOLVE = '''
+def resolve_{name}(self, env, target, node, contnode):
+    """Resolve a cross-reference to a {name} object."""
+    modname = node.get("module")
+    clsname = node.get("class")
+    searchmode = 1 if node.hasattr("refspecific") else 0
+    matches = self.find_obj(env, modname, clsname, target, searchmode)
+    if not matches:
+        return None
+    if len(matches) > 1:
+        self.warn("more than one target found for %r", target)
+    name, obj = matches[0]
+    if obj.kind == "module":
+        return self.make_module_refnode(env, name, contnode)
+    title = obj.title or name
+    anchor = obj.anchor or name
+    docname = obj.docname
+    refnode = self.make_refnode(docname, anchor, contnode, title)
+    refnode["reftype"] = "{name}"
+    return refnode
+'''
+
+#: Starts as RESOLVE does, then does other work: a weaker member that joins the family by that run.
+RESOLVE_LOOSE = RESOLVE.split("    name, obj = matches[0]")[0].format(name="any") + '''\
+    results = [self.make_refnode(obj.docname, obj.anchor, contnode, name) for name, obj in matches]
+    self.log("resolved %d", len(results))
+    return results
+'''
+
+
+def _statements_differ(clone: CloneClass) -> bool:
+    return any(d.kind == "statements" for d in clone.differences)
+
+
+def test_a_weaker_member_is_related_and_the_identical_core_is_advised(project: Path) -> None:
+    write(project, "domains/python.py", "class PythonDomain:\n" + textwrap.indent(
+        textwrap.dedent(RESOLVE.format(name="py")), "    "))
+    write(project, "domains/c.py", "class CDomain:\n" + textwrap.indent(
+        textwrap.dedent(RESOLVE.format(name="c")), "    ") + textwrap.indent(textwrap.dedent(RESOLVE_LOOSE), "    "))
+    clones = [c for c in run(project, min_similarity=0.6).clones if c.copies > 2]
+    assert clones, "the loose member joins the family"
+    family = clones[0]
+    assert {loc.function for loc in family.locations} == {"PythonDomain.resolve_py", "CDomain.resolve_c"}
+    assert [loc.function for loc in family.related] == ["CDomain.resolve_any"]
+    assert family.copies == 3 and family.kind == "renamed" and not _statements_differ(family)
+    assert family.recommendation.action == "consolidate" and family.recommendation.home in ("domains/c.py",
+                                                                                         "domains/python.py")
+
+
+def test_an_exact_family_never_says_statements_differ(project: Path) -> None:
+    body = LOADER.replace("def load_totals(path, limit):", "def load_totals(path, limit, extra):")
+    write(project, "pkg/a.py", "import os", LOADER, "def other():\n    return os.sep")
+    write(project, "pkg/b.py", "import sys", body, "def more():\n    return sys.argv")
+    write(project, "pkg/c.py", "import re", LOADER, "def last():\n    return re.I")
+    clones = run(project).clones
+    assert clones
+    for clone in clones:
+        if clone.kind == "exact":
+            assert clone.differences == [] and not clone.changes_behaviour, clone
+
+
+def test_one_extra_parameter_shifts_no_statement(project: Path) -> None:
+    """The aligner slipped by one parameter and reported every statement as changed."""
+    waiter = '''
+    def {name}(self, timeout{extra}):
+        deadline = self.clock() + timeout
+        while not self.ready:
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                raise TimeoutError("gave up waiting")
+            self.cond.wait(remaining)
+        self.log.debug("ready after %s", timeout)
+        return self.result
+    '''
+    write(project, "sync/a.py", "class A:\n" + textwrap.indent(textwrap.dedent(waiter.format(name="wait", extra="")),
+                                                                "    "))
+    write(project, "sync/b.py", "class B:\n" + textwrap.indent(
+        textwrap.dedent(waiter.format(name="wait_for", extra=", poll=None")), "    "))
+    clone = run(project).clones[0]
+    statements = next(d for d in clone.differences if d.kind == "statements")
+    assert statements.examples == ["up to 1 of 9 statements"]  # the def line alone
+
+
+def test_saving_counts_body_lines_only_and_must_reach_min_lines(project: Path) -> None:
+    documented = '''
+    @register("{name}")
+    @cached
+    def {name}(request, item):
+        """Render one {name}.
+
+        The long explanation of what this does and why, which every copy keeps.
+        """
+        data = request.load(item)
+        data.check()
+        return data.render()
+    '''
+    write(project, "views/a.py", *(documented.format(name=n) for n in ("alpha", "beta", "gamma")))
+    clones = run(project).clones  # 10 lines each, 3 of them body
+    assert clones and all(c.recommendation.action == "leave" for c in clones)
+    assert "3 body lines removes 4 lines" in clones[0].recommendation.reason and clones[0].saving <= 3 * 2
+
+
+def _idiom_reason(project: Path, *parts: str, path: str = "ext/a.py", other: str = "ext/b.py") -> str:
+    write(project, path, "import os", *parts)
+    write(project, other, "import sys", *parts)
+    clones = run(project, min_lines=3).clones
+    assert clones, "the copies are found"
+    assert all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
+    return clones[0].recommendation.reason
+
+
+def test_entry_points_are_boilerplate(project: Path) -> None:
+    setup = '''
+    def setup(app):
+        app.add_config_value("todo_include", False, "html")
+        app.add_node(TodoNode, html=(visit, depart))
+        app.connect("doctree-read", process)
+        app.connect("env-merge-info", merge)
+        app.add_directive("todo", TodoDirective)
+        return {"version": "1.0", "parallel_read_safe": True}
+    '''
+    assert "entry point (setup())" in _idiom_reason(project, setup)
+
+
+def test_overloads_and_assert_and_assign_constructors_are_boilerplate(project: Path) -> None:
+    overloads = '''
+    class Reader:
+        @overload
+        def read(self, size: int, *, decode: Literal[True], encoding: str = "utf-8", errors: str = "strict") -> str:
+            ...
+
+        @overload
+        def read(self, size: int, *, decode: Literal[False], encoding: str = "utf-8", errors: str = "strict") -> bytes:
+            ...
+    '''
+    assert "@overload" in _idiom_reason(project, "from typing import overload", overloads)
+    init = '''
+    class Point:
+        def __init__(self, x, y, z, label, colour):
+            assert isinstance(x, int), x
+            assert isinstance(y, int), y
+            assert isinstance(z, int), z
+            self.x = x
+            self.y = y
+            self.z = z
+            self.label = label
+            self.colour = colour
+    '''
+    other = project.parent / "init"
+    assert "assert-and-assign constructors" in _idiom_reason(other, init)
+
+
+def test_sync_and_async_twins_are_kept_with_the_reason(project: Path) -> None:
+    sync = LOADER.replace("def load_totals", "def fetch_totals").replace("open(path)", "self.open(path)")
+    write(project, "client/sync.py", sync)
+    write(project, "client/aio.py", sync.replace("def fetch_totals", "async def fetch_totals")
+          .replace("with self.open", "async with self.open").replace("for line", "async for line"))
+    clones = run(project, min_similarity=0.7).clones
+    assert clones and clones[0].recommendation.action == "leave"
+    assert "Sync/async twins" in clones[0].recommendation.reason
+
+
+def test_a_legacy_copy_beside_its_replacement_is_told_to_go(project: Path) -> None:
+    write(project, "pkg/parse.py", LOADER.replace("load_totals", "load_totals_legacy"))
+    write(project, "pkg/parse2.py", "import os", LOADER)
+    advice = run(project).clones[0].recommendation
+    assert advice.action == "consolidate" and advice.home == "pkg/parse2.py"
+    assert "load_totals_legacy is the legacy version of load_totals" in advice.reason
+
+
+def test_home_is_a_module_every_copy_imports_never_a_far_base_or_a_folder(project: Path) -> None:
+    method = '''
+        def describe(self, request):
+            fields = self.fields_for(request)
+            values = [request.get(f) for f in fields]
+            if not all(values):
+                raise LookupError("missing")
+            self.cache[request.key] = values
+            self.log("described %d", len(values))
+            self.stats.count(request.kind)
+            self.stats.time(request.kind, self.clock())
+            self.events.emit("described", helper(request))
+            return dict(zip(fields, values))
+    '''
+    write(project, "framework/base.py", "class Node:\n    pass\n")
+    write(project, "app/views/util.py", "def helper():\n    return 1\n")
+    for name in ("first", "second"):
+        write(project, f"app/views/{name}/view.py",
+              "from framework.base import Node\nfrom app.views.util import helper\n\n\n"
+              f"class {name.title()}(Node):\n" + textwrap.indent(textwrap.dedent(method), "    "))
+    advice = run(project).clones[0].recommendation
+    assert advice.action == "extract" and advice.home == "app/views/util.py"
+    assert "already imports" in advice.reason
+
+
+def test_small_classes_copied_whole_and_identical_files_are_one_family(project: Path) -> None:
+    node = '''
+    class {name}(Node):
+        def __init__(self, left, right):
+            self.left = left
+            self.right = right
+
+        def evaluate(self, env):
+            return self.left.evaluate(env) {op} self.right.evaluate(env)
+
+        def __repr__(self):
+            return f"{{self.left!r}} {op} {{self.right!r}}"
+    '''
+    write(project, "calc/nodes.py", *(node.format(name=n, op="+") for n in ("Add", "Concat", "Union")))
+    clones = run(project, min_lines=6).clones
+    assert len(clones) == 1 and clones[0].copies == 3
+    assert [loc.start_line for loc in clones[0].locations] == [1, 12, 23]
+
+    other = project.parent / "files"
+    module = LOADER + "\n\n" + LOADER.replace("load_totals", "load_counts").replace("len(line)", "1")
+    write(other, "old/loader.py", module)
+    write(other, "new/loader.py", module)
+    whole = run(other).clones
+    assert len(whole) == 1 and whole[0].kind == "exact"
+    assert [(loc.path, loc.start_line) for loc in whole[0].locations] == [("new/loader.py", 1), ("old/loader.py", 1)]
+    assert "identical modules" in whole[0].recommendation.reason
+
+
+def test_structured_content_counts_copies_and_flags_what_the_budget_cut(project: Path) -> None:
+    write(project, "pkg/many.py", *(LOADER.replace("load_totals", f"load_{n}") for n in range(40)))
+    result = run(project)
+    assert result.clones[0].copies == 40
+    data = answer(result, Budget(text=2_000, structured=2_000)).structured_content
+    family = data["clones"][0]
+    assert family["copies"] == 40 and len(family["locations"]) < 40 and family["truncated"] is True
+
+
+def test_cli_text_is_paged_within_the_tool_budget(project: Path) -> None:
+    write(project, "pkg/loaders.py", *(LOADER.replace("load_totals", f"load_{n}") for n in range(30)))
+    write(project, "pkg/domains.py", *(RESOLVE.format(name=f"d{n}") for n in range(30)))
+
+    def dupes(*args: str) -> str:
+        done = subprocess.run([*console_script(), "dupes", "--root", str(project), "--no-cache", *args],
+                              capture_output=True, text=True, timeout=120)
+        return done.stdout
+
+    first = dupes("--limit", "1")
+    last_line = first.splitlines()[-1]
+    assert len(first) <= 10_000 and "more families: pass --cursor" in last_line and "--all" in last_line
+    cursor = last_line.split("--cursor ")[1].split()[0]
+    assert dupes("--limit", "1", "--cursor", cursor).splitlines()[1].startswith("#2 ")
+    everything = dupes("--all")
+    assert "more families" not in everything and everything.count("\n#") >= 2
+
+
+def test_hook_overrides_that_differ_only_in_data_are_left(project: Path) -> None:
+    hook = '''
+    class {name}Lexer(Lexer):
+        def analyse_text(text):
+            score = 0.0
+            if re.search(r"{a}", text):
+                score += 0.3
+            if re.search(r"{b}", text):
+                score += 0.3
+            if re.search(r"{c}", text):
+                score += 0.3
+            if text.startswith("{d}"):
+                score += 0.1
+            return min(score, 1.0)
+    '''
+    others = "".join(f"class L{n}(Lexer):\n    def analyse_text(text):\n        return {n} / 10\n\n\n" for n in range(4))
+    write(project, "lexers/base.py", "class Lexer:\n    def analyse_text(text):\n        return 0.0\n")
+    write(project, "lexers/more.py", others)
+    write(project, "lexers/one.py", "import re", hook.format(name="Gd", a="func", b="extends", c="onready", d="#"))
+    write(project, "lexers/two.py", "import re", hook.format(name="Nix", a="import", b="mkDerivation", c="rec",
+                                                           d="{"))
+    advice = run(project).clones[0].recommendation
+    assert advice.action == "leave" and "overrides of one hook (analyse_text" in advice.reason
+
+
+def test_copies_that_all_warn_they_are_deprecated_are_left_to_go(project: Path) -> None:
+    deprecated = LOADER.replace('    total = 0\n', '    warnings.warn("load_x is deprecated", RemovedWarning)\n'
+                                                   '    total = 0\n')
+    write(project, "pkg/a.py", "import warnings", deprecated)
+    write(project, "pkg/b.py", "import warnings, os", deprecated.replace("load_totals", "load_counts"))
+    advice = run(project).clones[0].recommendation
+    assert advice.action == "leave" and advice.reason.startswith("Deprecated copies")
+
+
+def test_home_is_the_copy_in_the_package_the_other_copies_import_from(project: Path) -> None:
+    write(project, "app/core/other.py", "def base():\n    return 1\n")
+    write(project, "app/core/loaders.py", LOADER)
+    write(project, "app/contrib/extra.py", "from app.core.other import base", LOADER.replace("load_totals", "tally"))
+    advice = run(project).clones[0].recommendation
+    assert advice.action == "extract" and advice.home == "app/core/loaders.py"
+
+
+CHECKER = '''
+def check_{name}(record, limits):
+    """Refuse a record over its limits."""
+    size = len(record.payload)
+    if size > limits.maximum:
+        raise {error}("record over %d bytes" % limits.maximum)
+    fields = {load}(record.payload)
+    missing = [f for f in limits.required if f not in fields]
+    if missing:
+        raise {error}("missing fields: %s" % ", ".join(missing))
+    record.fields = fields
+    record.checked = True
+    return fields
+'''
+
+
+def test_what_differs_asks_the_model_what_names_mean(project: Path) -> None:
+    write(project, "alpha/__init__.py", "")
+    write(project, "beta/__init__.py", "")
+    write(project, "alpha/errors.py", "class CheckError(Exception):\n    pass\n")
+    write(project, "beta/errors.py", "class CheckError(ValueError):\n    pass\n")
+    write(project, "codec.py", "def decode(data):\n    return dict(data)\n")
+    write(project, "alpha/check.py", "from alpha.errors import CheckError\nfrom codec import decode",
+          CHECKER.format(name="a", error="CheckError", load="decode"))
+    write(project, "beta/check.py", "from beta.errors import CheckError\nfrom codec import decode as parse",
+          CHECKER.format(name="b", error="CheckError", load="parse"))
+    clone = run(project).clones[0]
+    kinds = {d.kind: d.examples for d in clone.differences}
+    assert kinds["exception"] == ["alpha.errors.CheckError|beta.errors.CheckError"]
+    assert "callee" not in kinds  # parse is decode under another name
+    assert clone.changes_behaviour and "do not keep one copy" in clone.recommendation.reason
+
+
+def test_with_nothing_shared_the_home_is_the_copy_the_tree_imports_most(project: Path) -> None:
+    write(project, "lexers/ruby.py", LOADER)
+    write(project, "lexers/crystal.py", "import os", LOADER.replace("load_totals", "crystal_totals"))
+    write(project, "lexers/erb.py", "from lexers.ruby import load_totals\n")
+    write(project, "lexers/haml.py", "from lexers import ruby\n")
+    advice = run(project).clones[0].recommendation
+    assert advice.home == "lexers/ruby.py" and "the tree imports most" in advice.reason
