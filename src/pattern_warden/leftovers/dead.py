@@ -1,0 +1,90 @@
+"""Dead code: definitions nothing names, modules nothing imports, statements no path reaches.
+
+The confidences follow what a reader can verify. No path reaches a statement after ``return``:
+certain. A private helper (``_name``) that nothing in the project names: almost certain, since
+private names are not part of anyone's API. A public function or class nothing names may still
+be called by users of a library, so it is reported with medium confidence, raised where the
+module says what its API is (``__all__`` without it) or is itself private. A method of a class
+with a framework base may be a hook the framework calls, and a decorated function may be
+registered by its decorator: neither is reported.
+"""
+
+from __future__ import annotations
+
+from pattern_warden.leftovers.facts import Definition, ModuleFacts
+from pattern_warden.leftovers.models import Leftover
+from pattern_warden.leftovers.project import Project, conventional, is_test
+
+
+def dead_code(project: Project, report: set[str]) -> list[Leftover]:
+    """Unused definitions and unreachable statements in the modules whose path is in ``report``."""
+    found: list[Leftover] = []
+    project_classes = project.defined_classes()
+    for facts in project.modules:
+        if facts.path not in report:
+            continue
+        for line, end, after in facts.unreachable:
+            found.append(Leftover(
+                kind="dead", path=facts.path, line=line, end_line=end, symbol=None, confidence=100, action="delete",
+                reason=f"No path reaches these lines: they follow a {after} in the same block.",
+                fix="Delete the unreachable lines, or move them before the statement that leaves the block.",
+                evidence=[f"{facts.path}:{line}: after {after}"],
+            ))
+        for definition in facts.definitions:
+            confidence = _unused_confidence(project, facts, definition, project_classes)
+            if confidence is None:
+                continue
+            found.append(Leftover(
+                kind="dead", path=facts.path, line=definition.line, end_line=definition.end_line,
+                symbol=definition.qualname, confidence=confidence, action="delete",
+                reason=f"Nothing in the project names the {definition.kind} {definition.qualname!r}: no call, "
+                       f"attribute, import, __all__ entry, string or configuration entry.",
+                fix=f"Delete {definition.qualname}, or call it where it was meant to be used.",
+                evidence=[f"0 references to {definition.name!r} in {len(project.modules)} modules"],
+            ))
+    return found
+
+
+def _unused_confidence(project: Project, facts: ModuleFacts, definition: Definition,
+                       project_classes: set[str]) -> int | None:
+    """How sure we are that ``definition`` is unused; None when it is (or may be) used."""
+    name = definition.name
+    if definition.registered or project.is_used(name) or (name.startswith("__") and name.endswith("__")):
+        return None
+    if name.startswith("test") or name in {"setUp", "tearDown", "setUpClass", "tearDownClass", "main"}:
+        return None
+    private = name.startswith("_")
+    private_module = any(part.startswith("_") and not part.startswith("__") for part in facts.module.split("."))
+    if definition.kind == "method":
+        external = [b for b in definition.class_bases if b.split(".")[-1] not in project_classes
+                    and b not in {"object", "?"}]
+        if external or "?" in definition.class_bases:
+            return None  # a framework may call it as a hook (visit_*, get_queryset, handle...)
+        return 90 if private else 60
+    if definition.kind == "class" and any(b not in {"object"} for b in definition.class_bases):
+        # a subclass may be found by a registry (metaclass, __subclasses__, entry points)
+        return 80 if private else None
+    if private:
+        return 90
+    if facts.defines_all and name not in facts.all_names:
+        return 90
+    return 80 if private_module else 60
+
+
+def orphan_modules(project: Project, report: set[str]) -> list[Leftover]:
+    """Modules inside a package that nothing imports, names in a string or loads by convention."""
+    found: list[Leftover] = []
+    for facts in project.modules:
+        if facts.path not in report or "." not in facts.module or conventional(facts) or is_test(facts.path):
+            continue
+        if project.is_imported(facts.module) or not facts.parsed:
+            continue
+        lines = len(project.sources[facts.path].lines)
+        found.append(Leftover(
+            kind="orphan-module", path=facts.path, line=1, end_line=max(lines, 1), symbol=facts.module,
+            confidence=80 if facts.module.rsplit(".", 1)[-1].startswith("_") else 70, action="delete",
+            reason=f"No module imports {facts.module!r} and no string or configuration names it.",
+            fix=f"Delete {facts.path} if nothing outside the project loads it; otherwise import it where it is used.",
+            evidence=[f"0 imports of {facts.module} in {len(project.modules)} modules"],
+        ))
+    return found

@@ -1,0 +1,94 @@
+"""The project as the leftovers detectors see it: every module's facts, joined once.
+
+Each detector asks the same questions (is this name used anywhere? does anything import this
+module? is this test code?), so the answers are indexed here once per call and the detectors
+stay small.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from pattern_warden.config import is_test_path
+from pattern_warden.leftovers.facts import ModuleFacts, facts_of, module_name
+from pattern_warden.source import SourceFile
+
+#: Configuration files that name code by string: entry points, plugin lists, settings.
+CONFIG_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", "pytest.ini", "noxfile.py",
+                "MANIFEST.in", "Procfile", "alembic.ini", "manage.py")
+#: Module names that frameworks and tools load by convention, never by an import we can see.
+CONVENTIONAL_MODULES = frozenset({
+    "__main__", "__init__", "conftest", "setup", "manage", "noxfile", "fabfile", "tasks", "conf",
+    "models", "views", "admin", "apps", "urls", "settings", "wsgi", "asgi", "signals", "forms",
+    "serializers", "admin", "tests", "migrations", "env", "celery", "celeryconfig", "gunicorn_conf",
+    "hookimpl", "plugin", "plugins", "version", "_version", "__version__", "py.typed",
+})
+#: Folders whose modules a framework discovers by walking them (Django commands, migrations...).
+CONVENTIONAL_FOLDERS = ("migrations/", "management/commands/", "templatetags/", "alembic/versions/",
+                        "versions/", "scripts/", "bin/", "tools/", "examples/", "docs/", "doc/", "bench/",
+                        "benchmarks/")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass
+class Project:
+    """Every module's facts and the project-wide reference sets built from them."""
+
+    modules: list[ModuleFacts]
+    sources: dict[str, SourceFile]
+    by_module: dict[str, ModuleFacts] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+    prefixes: tuple[str, ...] = ()
+    imported: set[str] = field(default_factory=set)
+    dotted_strings: set[str] = field(default_factory=set)
+    reached: set[str] = field(default_factory=set)  # every prefix of an import or a dotted string
+    config_words: set[str] = field(default_factory=set)
+
+    @classmethod
+    def build(cls, sources: Iterable[SourceFile], config_texts: Iterable[str] = ()) -> Project:
+        """Index the modules of ``sources`` (Python files relative to the root)."""
+        sources = [s for s in sources if s.path.endswith(".py")]
+        packages = frozenset(str(PurePosixPath(s.path).parent) for s in sources if s.path.endswith("/__init__.py"))
+        modules = [facts_of(s, module_name(s.path, packages)) for s in sources]
+        project = cls(modules=modules, sources={s.path: s for s in sources})
+        for facts in modules:
+            project.by_module.setdefault(facts.module, facts)
+            project.used |= facts.names | facts.words | facts.all_names
+            project.imported |= facts.imports
+            project.dotted_strings |= facts.strings
+        project.prefixes = tuple(sorted({p for f in modules for p in f.prefixes}))
+        for text in config_texts:
+            project.config_words.update(_WORD.findall(text))
+            project.dotted_strings.update(m.replace(":", ".") for m in re.findall(r"[A-Za-z_][\w.]*(?::[A-Za-z_]\w*)?", text))
+        project.used |= project.config_words
+        for name in project.imported | project.dotted_strings:
+            parts = name.split(".")
+            project.reached.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+        return project
+
+    def is_used(self, name: str) -> bool:
+        """Whether anything in the project (or its configuration) may refer to ``name``."""
+        return name in self.used or any(name.startswith(p) for p in self.prefixes)
+
+    def is_imported(self, module: str) -> bool:
+        """Whether any module imports ``module`` (or something inside it), or a string names it."""
+        return module in self.reached
+
+    def defined_classes(self) -> set[str]:
+        """Names of every class the project defines (to tell a project base from a framework's)."""
+        return {d.name for f in self.modules for d in f.definitions if d.kind == "class"}
+
+
+def is_test(path: str) -> bool:
+    """Test code: the project's one definition."""
+    return is_test_path(path)
+
+
+def conventional(facts: ModuleFacts) -> bool:
+    """A module a framework or tool loads without an import: never an orphan."""
+    stem = PurePosixPath(facts.path).stem
+    return (stem in CONVENTIONAL_MODULES or facts.is_script
+            or any(f"/{folder}" in f"/{facts.path}" for folder in CONVENTIONAL_FOLDERS))

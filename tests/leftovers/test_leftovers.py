@@ -1,0 +1,109 @@
+"""The leftovers engine on an agent's working tree, through the engine, the CLI and the MCP tool."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mcp import Client
+
+from pattern_warden.config import load_config
+from pattern_warden.leftovers.attempts import attempt_base
+from pattern_warden.leftovers.commented import commented_code
+from pattern_warden.leftovers.engine import find_leftovers
+from pattern_warden.leftovers.models import LeftoversOptions
+from pattern_warden.server import build_server
+from pattern_warden.workspace import Workspace
+from tests.conftest import write_tree
+from tests.leftovers.agent_tree import EXPECTED, TREE
+
+
+@pytest.fixture
+def agent_tree(tmp_path: Path) -> Path:
+    write_tree(tmp_path, TREE)
+    return tmp_path
+
+
+def _keys(items: list[dict]) -> set[tuple[str, str, str | None]]:
+    return {(i["kind"], i["path"], i.get("symbol")) for i in items}
+
+
+def test_every_leftover_is_found_and_no_live_code_is_reported(agent_tree: Path) -> None:
+    result = find_leftovers(Workspace(load_config(agent_tree)), limit=100)
+    found = _keys([item.model_dump() for item in result.leftovers])
+    assert found == EXPECTED
+    attempt = next(i for i in result.leftovers if i.path == "shop/client_v2.py")
+    assert attempt.action == "keep-current" and "shop/client.py" in attempt.reason
+    assert any("imported=yes" in e for e in attempt.evidence)
+    commented = next(i for i in result.leftovers if i.kind == "commented-out")
+    assert "'profile'" in commented.reason and commented.confidence >= 90
+    assert result.summary.findings == len(EXPECTED)
+
+
+def test_the_cli_reports_the_same_leftovers(agent_tree: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "pattern_warden", "leftovers", "--root", str(agent_tree),
+                          "--format", "json"], capture_output=True, text=True, check=False)
+    assert run.returncode == 1, run.stderr
+    assert _keys(json.loads(run.stdout)["leftovers"]) == EXPECTED
+    text = subprocess.run([sys.executable, "-m", "pattern_warden", "leftovers", "--root", str(agent_tree)],
+                          capture_output=True, text=True, check=False).stdout
+    lines = text.splitlines()
+    assert lines[0].startswith(f"{len(EXPECTED)} leftovers (") and "warden://patterns/leftovers" in lines[0]
+    assert all(" Fix: " in line for line in lines[1:])
+    sarif = json.loads(subprocess.run([sys.executable, "-m", "pattern_warden", "leftovers", "--root",
+                                       str(agent_tree), "--format", "sarif"], capture_output=True, text=True).stdout)
+    assert len(sarif["runs"][0]["results"]) == len(EXPECTED)
+
+
+async def test_the_mcp_tool_reports_the_same_leftovers_and_pages(agent_tree: Path) -> None:
+    async with Client(build_server(load_config(agent_tree))) as client:
+        whole = await client.call_tool("find_leftovers", {})
+        assert not whole.is_error
+        assert _keys(whole.structured_content["leftovers"]) == EXPECTED
+        first = await client.call_tool("find_leftovers", {"limit": 4})
+        cursor = first.structured_content["page"]["next_cursor"]
+        rest = await client.call_tool("find_leftovers", {"limit": 4, "cursor": cursor})
+        paged = first.structured_content["leftovers"] + rest.structured_content["leftovers"]
+        assert _keys(paged) == EXPECTED and len(paged) == len(EXPECTED)
+        bad = await client.call_tool("find_leftovers", {"min_confidence": 400})
+        assert bad.is_error and "min_confidence" in bad.content[0].text
+
+
+def test_paths_limit_where_leftovers_are_reported_not_what_is_read(agent_tree: Path) -> None:
+    result = find_leftovers(Workspace(load_config(agent_tree)), ["shop/service.py"], limit=100)
+    assert {i.path for i in result.leftovers} == {"shop/service.py"}
+    # _format_old is still judged against the whole tree: profile stays live through the test
+    assert {i.symbol for i in result.leftovers if i.kind == "dead"} == {"_format_old"}
+
+
+def test_min_confidence_and_kinds_filter(agent_tree: Path) -> None:
+    only = LeftoversOptions(kinds=["attempt"], min_confidence=90)
+    result = find_leftovers(Workspace(load_config(agent_tree)), options=only, limit=100)
+    assert {i.path for i in result.leftovers} == {"shop/client_v2.py", "shop/pricing.py.bak"}
+
+
+@pytest.mark.parametrize(("stem", "base"), [
+    ("client_v2", "client"), ("utils_old", "utils"), ("old_utils", "utils"), ("report (copy)", "report"),
+    ("export_20240131", "export"), ("api-backup", "api"),
+    ("client", None), ("threshold", None), ("template", None), ("http2", None), ("renew", None),
+])
+def test_attempt_names(stem: str, base: str | None) -> None:
+    assert attempt_base(stem) == base
+
+
+@pytest.mark.parametrize(("comment", "is_code"), [
+    ("# x = compute(y)\n# return x\n", True),
+    ("# print(total)\n", True),
+    ("# See the note above: this runs once.\n", False),
+    ("# TODO: retry later\n", False),
+    ("# type: ignore\n", False),
+    ("# Example:\n#     parse(text)\n", False),
+    ("# return the first match\n", False),
+])
+def test_comments_that_are_code(tmp_path: Path, comment: str, is_code: bool) -> None:
+    (tmp_path / "m.py").write_text(f"value = 1\n{comment}other = 2\n")
+    source = Workspace(load_config(tmp_path)).read_path("m.py")
+    assert bool(commented_code(source, set())) is is_code
