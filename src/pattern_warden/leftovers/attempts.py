@@ -29,6 +29,8 @@ _PREFIXED = re.compile(r"^(?:old|new|backup|copy_of|copy|tmp|temp)[_\-. ]+(?P<ba
 BACKUP_SUFFIXES = (".bak", ".orig", ".old", "~", ".backup", ".save", ".swp")
 #: How alike two files must be to count as copies when their names carry no marker.
 NEAR_COPY = 90.0
+#: More files than this with one name are a convention of the project, not copies of one file.
+_MAX_COPIES = 3
 
 
 def attempt_base(stem: str) -> str | None:
@@ -66,12 +68,15 @@ def attempts(project: Project, backups: list[str], report: set[str]) -> list[Lef
         if facts.path in report or current.path in report:
             found.append(_pair(project, facts, current, marked=True))
     for name, group in by_name.items():
+        if len(group) > _MAX_COPIES:
+            continue  # the same file name in many packages is a convention (formats.py per locale)
         for i, first in enumerate(group):
             for second in group[i + 1:]:
                 key = frozenset({first.path, second.path})
                 if key in paired or not ({first.path, second.path} & report):
                     continue
-                similarity = ratio(project.sources[first.path].text, project.sources[second.path].text)
+                similarity = ratio(project.sources[first.path].text, project.sources[second.path].text,
+                                   score_cutoff=NEAR_COPY)
                 if similarity >= NEAR_COPY:
                     found.append(_pair(project, second, first, marked=False, similarity=similarity))
     found += [_backup(project, path) for path in backups if path in report]

@@ -10,10 +10,8 @@ reader cannot tell which copy is meant, and it is reported with the highest conf
 from __future__ import annotations
 
 import ast
-import io
 import re
 import textwrap
-import tokenize
 from dataclasses import dataclass
 
 from pattern_warden.leftovers.models import Leftover
@@ -38,11 +36,15 @@ class _Block:
 def commented_code(source: SourceFile, live_functions: set[str]) -> list[Leftover]:
     """Comment blocks of ``source`` that are code; ``live_functions`` are the project's function names."""
     found: list[Leftover] = []
-    live_lines = _live_lines(source)
-    for block in _comment_blocks(source.text):
-        statements = _as_code(block.text)
-        if statements is None:
-            continue
+    if "#" not in source.text:
+        return []
+    candidates = [(b, s) for b in _comment_blocks(source) if (s := _as_code(b.text)) is not None]
+    if not candidates:
+        return []
+    inside, live_lines = _string_lines(source), _live_lines(source)
+    for block, statements in candidates:
+        if block.start in inside:
+            continue  # a "#" line inside a multi-line string is text
         lines = [ln.strip() for ln in block.text.splitlines() if ln.strip()]
         defined = [s.name for s in statements if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
         repeated = [d for d in defined if d in live_functions]
@@ -53,7 +55,8 @@ def commented_code(source: SourceFile, live_functions: set[str]) -> list[Leftove
             confidence = 95
         else:
             what = f"{len(lines)} commented-out line{'s' if len(lines) != 1 else ''} of code"
-            confidence = 85 if len(lines) >= 3 else 70 if len(lines) == 2 else 60
+            # one or two lines are as often an illustration (``# g = g1 & g2`` above ``__and__``)
+            confidence = 85 if len(lines) >= 3 else 60 if len(lines) == 2 else 40
         found.append(Leftover(
             kind="commented-out", path=source.path, line=block.start, end_line=block.end, symbol=None,
             confidence=confidence, action="delete",
@@ -64,32 +67,38 @@ def commented_code(source: SourceFile, live_functions: set[str]) -> list[Leftove
     return found
 
 
-def _comment_blocks(text: str) -> list[_Block]:
-    """Runs of consecutive lines that hold nothing but a comment."""
+def _comment_blocks(source: SourceFile) -> list[_Block]:
+    """Runs of consecutive lines that hold nothing but a comment.
+
+    A line that starts with ``#`` is a comment unless a multi-line string spans it; that is
+    asked of the parse tree only for the few blocks that parse as code (reading lines is ten
+    times cheaper than tokenizing the file).
+    """
     blocks: list[_Block] = []
     run: list[tuple[int, str]] = []
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        return []
-    previous_line = -1
-    own_line: dict[int, str] = {}
-    code_lines = {t.start[0] for t in tokens if t.type not in
-                  (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
-                   tokenize.ENDMARKER)}
-    for token in tokens:
-        if token.type == tokenize.COMMENT and token.start[0] not in code_lines:
-            own_line[token.start[0]] = token.string[1:]
-    for line in sorted(own_line):
-        body = own_line[line]
-        if run and line != previous_line + 1:
+    for number, line in enumerate(source.lines, 1):
+        stripped = line.lstrip()
+        if stripped.startswith("#"):
+            run.append((number, stripped[1:]))
+            continue
+        if run:
             blocks.append(_close(run))
             run = []
-        run.append((line, body))
-        previous_line = line
     if run:
         blocks.append(_close(run))
     return [b for b in blocks if b.text.strip()]
+
+
+def _string_lines(source: SourceFile) -> set[int]:
+    """Lines inside a multi-line string (after its first line), where a ``#`` is text."""
+    tree = source.tree or source.partial_tree
+    inside: set[int] = set()
+    if tree is None:
+        return inside
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.end_lineno and node.end_lineno > node.lineno:
+            inside.update(range(node.lineno + 1, node.end_lineno + 1))
+    return inside
 
 
 def _close(run: list[tuple[int, str]]) -> _Block:

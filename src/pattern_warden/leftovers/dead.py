@@ -11,6 +11,9 @@ registered by its decorator: neither is reported.
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import PurePosixPath
+
 from pattern_warden.leftovers.facts import Definition, ModuleFacts
 from pattern_warden.leftovers.models import Leftover
 from pattern_warden.leftovers.project import Project, conventional, is_test
@@ -74,11 +77,15 @@ def _unused_confidence(project: Project, facts: ModuleFacts, definition: Definit
 def orphan_modules(project: Project, report: set[str]) -> list[Leftover]:
     """Modules inside a package that nothing imports, names in a string or loads by convention."""
     found: list[Leftover] = []
+    stems = Counter(PurePosixPath(f.path).name for f in project.modules)
     for facts in project.modules:
         if facts.path not in report or "." not in facts.module or conventional(facts) or is_test(facts.path):
             continue
         if project.is_imported(facts.module) or not facts.parsed:
             continue
+        name = facts.module.rsplit(".", 1)[-1]
+        if project.is_used(name) or stems[PurePosixPath(facts.path).name] > 2:
+            continue  # named somewhere (import_module(f"{pkg}.{name}")), or one of a family loaded by convention
         lines = len(project.sources[facts.path].lines)
         found.append(Leftover(
             kind="orphan-module", path=facts.path, line=1, end_line=max(lines, 1), symbol=facts.module,

@@ -13,7 +13,7 @@ from pattern_warden.leftovers.attempts import attempts, is_backup
 from pattern_warden.leftovers.commented import commented_code
 from pattern_warden.leftovers.dead import dead_code, orphan_modules
 from pattern_warden.leftovers.models import HIGH, Leftover, LeftoversOptions, LeftoversResult, LeftoversSummary
-from pattern_warden.leftovers.project import CONFIG_FILES, Project, is_test
+from pattern_warden.leftovers.project import CONFIG_FILES, TEXT_SUFFIXES, Project, is_test
 from pattern_warden.leftovers.wrappers import parallel_wrappers
 from pattern_warden.models import Note, paginate
 from pattern_warden.source import SourceFile
@@ -41,10 +41,12 @@ def read_project(workspace: Workspace) -> tuple[Project, list[str], list[Note]]:
     if found.truncated:
         notes.append(Note(message="The walk stopped at the file limit: uses in files not read are unknown."))
     configs = []
-    for name in CONFIG_FILES:
-        candidate = workspace.config.root / name
-        if candidate.is_file() and not candidate.is_symlink() and candidate.stat().st_size < 1_000_000:
-            configs.append(candidate.read_text(encoding="utf-8", errors="replace"))
+    for path in found.files:
+        rel = workspace.relative(path)
+        if rel in CONFIG_FILES or rel.endswith(TEXT_SUFFIXES):
+            source = workspace.read(path)
+            if not isinstance(source, Skipped):
+                configs.append(source.text)
     return Project.build(sources, configs), backups, notes
 
 

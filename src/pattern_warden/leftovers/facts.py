@@ -130,7 +130,7 @@ def _read(source: SourceFile, module: str) -> ModuleFacts:
     facts.endpoints = frozenset(walker.endpoints)
     facts.clients = frozenset(walker.clients)
     facts.calls_network = any(m == h or m.startswith(h + ".") for m in walker.imports for h in HTTP_MODULES)
-    facts.unreachable = _unreachable(tree)
+    facts.unreachable = walker.unreachable
     return facts
 
 
@@ -169,6 +169,20 @@ class _Walker:
         self.services: set[str] = set()
         self.endpoints: set[str] = set()
         self.clients: set[str] = set()
+        self.unreachable: list[tuple[int, int, str]] = []
+
+    def _unreachable(self, node: ast.AST) -> None:
+        """Statements after a return, raise, continue or break in the same block."""
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if not isinstance(block, list):
+                continue
+            for i, stmt in enumerate(block[:-1]):
+                if isinstance(stmt, _ENDS_BLOCK):
+                    rest = block[i + 1:]
+                    self.unreachable.append((rest[0].lineno, rest[-1].end_lineno or rest[-1].lineno,
+                                             f"{type(stmt).__name__.lower()} on line {stmt.lineno}"))
+                    break
 
     def visit_body(self, body: list[ast.stmt], prefix: str, owner: ast.ClassDef | None) -> None:
         for node in body:
@@ -217,7 +231,9 @@ class _Walker:
         self.facts.all_names = self.facts.all_names | frozenset(found)
 
     def note(self, node: ast.AST) -> None:
-        """Record what one node refers to."""
+        """Record what one node refers to (and, for a block, what no path reaches)."""
+        if isinstance(node, _HAS_BODY):
+            self._unreachable(node)
         if isinstance(node, ast.Name):
             if not isinstance(node.ctx, ast.Store):
                 self.names.add(node.id)
@@ -305,20 +321,6 @@ def _is_main_guard(test: ast.expr) -> bool:
 
 
 _ENDS_BLOCK = (ast.Return, ast.Raise, ast.Continue, ast.Break)
-
-
-def _unreachable(tree: ast.Module) -> list[tuple[int, int, str]]:
-    """Statements after a return, raise, continue or break in the same block: no path reaches them."""
-    found: list[tuple[int, int, str]] = []
-    for node in ast.walk(tree):
-        for name in ("body", "orelse", "finalbody"):
-            block = getattr(node, name, None)
-            if not isinstance(block, list):
-                continue
-            for i, stmt in enumerate(block[:-1]):
-                if isinstance(stmt, _ENDS_BLOCK):
-                    rest = block[i + 1:]
-                    found.append((rest[0].lineno, rest[-1].end_lineno or rest[-1].lineno,
-                                  f"{type(stmt).__name__.lower()} on line {stmt.lineno}"))
-                    break
-    return found
+_HAS_BODY = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While,
+             ast.With, ast.AsyncWith, ast.Try, ast.ExceptHandler, ast.match_case, ast.Module) + (
+    (ast.TryStar,) if hasattr(ast, "TryStar") else ())

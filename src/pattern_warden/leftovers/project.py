@@ -19,6 +19,9 @@ from pattern_warden.source import SourceFile
 #: Configuration files that name code by string: entry points, plugin lists, settings.
 CONFIG_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", "pytest.ini", "noxfile.py",
                 "MANIFEST.in", "Procfile", "alembic.ini", "manage.py")
+#: Files that name code without importing it: templates call methods, settings name modules.
+TEXT_SUFFIXES = (".html", ".jinja", ".jinja2", ".j2", ".txt", ".cfg", ".ini", ".toml", ".yaml", ".yml",
+                 ".json", ".xml", ".rst", ".md")
 #: Module names that frameworks and tools load by convention, never by an import we can see.
 CONVENTIONAL_MODULES = frozenset({
     "__main__", "__init__", "conftest", "setup", "manage", "noxfile", "fabfile", "tasks", "conf",
