@@ -105,6 +105,9 @@ class ReviewThresholds(_Section):
         "error", description="A rule finding of this severity or worse in the changed files fails the review."
     )
     fail_on_warning: bool = Field(False, description="Treat a 'warn' verdict as a failure.")
+    max_leftovers: int | None = Field(
+        0, ge=0, description="Most high-confidence leftovers (attempt files, dead or commented-out code, parallel "
+                             "wrappers, functions the change orphaned) a change may add.")
 
 
 class HookSettings(_Section):

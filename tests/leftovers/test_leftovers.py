@@ -15,6 +15,7 @@ from pattern_warden.leftovers.attempts import attempt_base
 from pattern_warden.leftovers.commented import commented_code
 from pattern_warden.leftovers.engine import find_leftovers
 from pattern_warden.leftovers.models import LeftoversOptions
+from pattern_warden.render.text import render_text
 from pattern_warden.server import build_server
 from pattern_warden.workspace import Workspace
 from tests.conftest import write_tree
@@ -107,3 +108,45 @@ def test_comments_that_are_code(tmp_path: Path, comment: str, is_code: bool) -> 
     (tmp_path / "m.py").write_text(f"value = 1\n{comment}other = 2\n")
     source = Workspace(load_config(tmp_path)).read_path("m.py")
     assert bool(commented_code(source, set())) is is_code
+
+
+def _repo(root: Path) -> Path:
+    from tests.conftest import git
+
+    write_tree(root, TREE)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "agent tree")
+    return root
+
+
+def test_review_blames_only_the_leftovers_the_change_made(tmp_path: Path) -> None:
+    from pattern_warden.delta.review import review_change
+
+    root = _repo(tmp_path)
+    clean = review_change(Workspace(load_config(root)))  # reviews the last commit: every leftover is new there
+    assert clean.leftovers_introduced >= 1
+    # the change: an attempt file, and the last caller of load_plugin removed
+    (root / "shop/exporters_new.py").write_text((root / "shop/exporters.py").read_text())
+    cli_text = (root / "shop/cli.py").read_text()
+    (root / "shop/cli.py").write_text(cli_text.replace(', load_plugin("Health")', "").replace(
+        "from shop.exporters import load_plugin\n", ""))
+    review = review_change(Workspace(load_config(root)))
+    found = {(i.kind, i.path, i.symbol) for i in review.leftovers}
+    assert found == {("attempt", "shop/exporters_new.py", "shop.exporters_new"),
+                     ("orphaned-by-change", "shop/exporters.py", "load_plugin")}
+    assert "max-leftovers" in review.failed and not review.passed
+    assert "Leftovers added or orphaned: 2" in render_text(review)
+
+
+def test_review_of_a_change_that_leaves_nothing_behind_passes_the_leftover_threshold(tmp_path: Path) -> None:
+    from pattern_warden.delta.review import review_change
+
+    root = _repo(tmp_path)
+    service = root / "shop/service.py"
+    service.write_text(service.read_text() + '\n\ndef shout(name: str) -> str:\n    return greeting(name).upper()\n')
+    (root / "shop/cli.py").write_text((root / "shop/cli.py").read_text().replace(
+        "from shop.service import greeting", "from shop.service import greeting, shout").replace(
+        "print(greeting(sys.argv[1])", "print(shout(sys.argv[1])"))
+    review = review_change(Workspace(load_config(root)))
+    assert review.leftovers_introduced == 0 and "max-leftovers" not in review.failed

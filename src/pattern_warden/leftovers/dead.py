@@ -34,7 +34,7 @@ def dead_code(project: Project, report: set[str]) -> list[Leftover]:
                 evidence=[f"{facts.path}:{line}: after {after}"],
             ))
         for definition in facts.definitions:
-            confidence = _unused_confidence(project, facts, definition, project_classes)
+            confidence = unused_confidence(project, facts, definition, project_classes)
             if confidence is None:
                 continue
             found.append(Leftover(
@@ -48,7 +48,7 @@ def dead_code(project: Project, report: set[str]) -> list[Leftover]:
     return found
 
 
-def _unused_confidence(project: Project, facts: ModuleFacts, definition: Definition,
+def unused_confidence(project: Project, facts: ModuleFacts, definition: Definition,
                        project_classes: set[str]) -> int | None:
     """How sure we are that ``definition`` is unused; None when it is (or may be) used."""
     name = definition.name

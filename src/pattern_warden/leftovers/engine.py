@@ -51,7 +51,7 @@ def read_project(workspace: Workspace) -> tuple[Project, list[str], list[Note]]:
 
 
 def detect(project: Project, backups: list[str], report: set[str], options: LeftoversOptions) -> list[Leftover]:
-    """Every leftover in the files of ``report``, ranked: most certain first, then by place."""
+    """Every leftover in the files of ``report``, ranked (``ranked``)."""
     kinds = set(options.kinds)
     found: list[Leftover] = []
     if "attempt" in kinds:
@@ -70,11 +70,18 @@ def detect(project: Project, backups: list[str], report: set[str], options: Left
                 found += commented_code(source, live)
     keep = [f for f in found if f.confidence >= options.min_confidence
             and (options.include_tests or not is_test(f.path))]
-    # a file is reported once for what explains the most: an attempt file is not also an orphan,
-    # a wrapper or a set of dead functions; an orphaned module not also its dead functions
-    attempts_at = {f.path for f in keep if f.kind == "attempt"}
-    orphans_at = {f.path for f in keep if f.kind == "orphan-module"}
-    keep = [f for f in keep if f.kind == "attempt" or (f.path not in attempts_at and (
+    return ranked(keep)
+
+
+def ranked(found: list[Leftover]) -> list[Leftover]:
+    """Most certain first, then by place; each file reported once for what explains the most.
+
+    An attempt file is not also an orphan, a wrapper or a set of dead functions; an orphaned
+    module is not also its dead functions.
+    """
+    attempts_at = {f.path for f in found if f.kind == "attempt"}
+    orphans_at = {f.path for f in found if f.kind == "orphan-module"}
+    keep = [f for f in found if f.kind == "attempt" or (f.path not in attempts_at and (
         f.kind in ("orphan-module", "parallel-wrapper") or f.path not in orphans_at))]
     return sorted(keep, key=lambda f: (-f.confidence, f.path, f.line, f.kind))
 
