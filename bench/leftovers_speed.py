@@ -27,7 +27,9 @@ OURS = REPO / ".venv" / "bin" / "pattern-warden"
 def wall(command: list[str]) -> float:
     """Seconds of one command, interpreter start included."""
     started = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    if done.returncode > 1 and "vulture" not in command[0]:  # 1 means "found something"
+        raise SystemExit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr[-500:]}")
     return time.perf_counter() - started
 
 

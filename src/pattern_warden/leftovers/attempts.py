@@ -16,7 +16,7 @@ from rapidfuzz.fuzz import ratio
 
 from pattern_warden.leftovers.facts import ModuleFacts
 from pattern_warden.leftovers.models import Leftover
-from pattern_warden.leftovers.project import Project, is_test
+from pattern_warden.leftovers.project import CONVENTIONAL_MODULES, Project, is_test
 
 #: Markers an agent or a person adds to a file name when saving another attempt.
 _MARKED = re.compile(
@@ -51,7 +51,7 @@ def attempts(project: Project, backups: list[str], report: set[str]) -> list[Lef
             continue
         path = PurePosixPath(facts.path)
         by_stem[(str(path.parent), path.stem)].append(facts)
-        if path.name != "__init__.py":
+        if path.stem not in CONVENTIONAL_MODULES:  # two __main__.py are two entry points, not copies
             by_name[path.name].append(facts)
     found: list[Leftover] = []
     paired: set[frozenset[str]] = set()

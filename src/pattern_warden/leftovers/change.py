@@ -60,13 +60,12 @@ def orphaned(project: Project, afters: dict[str, SourceFile], befores: dict[str,
     for before in befores.values():
         base = facts_of(before, "")
         used_before |= base.names | base.words | base.all_names
-    classes = project.defined_classes()
     found: list[Leftover] = []
     for facts in project.modules:
         for definition in facts.definitions:
             if definition.name not in used_before:
                 continue
-            confidence = unused_confidence(project, facts, definition, classes)
+            confidence = unused_confidence(project, facts, definition)
             if confidence is None:
                 continue
             found.append(Leftover(

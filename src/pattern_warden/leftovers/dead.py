@@ -22,9 +22,8 @@ from pattern_warden.leftovers.project import Project, conventional, is_test
 def dead_code(project: Project, report: set[str]) -> list[Leftover]:
     """Unused definitions and unreachable statements in the modules whose path is in ``report``."""
     found: list[Leftover] = []
-    project_classes = project.defined_classes()
     for facts in project.modules:
-        if facts.path not in report:
+        if facts.path not in report or facts.generated:
             continue
         for line, end, after in facts.unreachable:
             found.append(Leftover(
@@ -34,7 +33,7 @@ def dead_code(project: Project, report: set[str]) -> list[Leftover]:
                 evidence=[f"{facts.path}:{line}: after {after}"],
             ))
         for definition in facts.definitions:
-            confidence = unused_confidence(project, facts, definition, project_classes)
+            confidence = unused_confidence(project, facts, definition)
             if confidence is None:
                 continue
             found.append(Leftover(
@@ -48,8 +47,7 @@ def dead_code(project: Project, report: set[str]) -> list[Leftover]:
     return found
 
 
-def unused_confidence(project: Project, facts: ModuleFacts, definition: Definition,
-                       project_classes: set[str]) -> int | None:
+def unused_confidence(project: Project, facts: ModuleFacts, definition: Definition) -> int | None:
     """How sure we are that ``definition`` is unused; None when it is (or may be) used."""
     name = definition.name
     if definition.registered or project.is_used(name) or (name.startswith("__") and name.endswith("__")):
@@ -59,11 +57,9 @@ def unused_confidence(project: Project, facts: ModuleFacts, definition: Definiti
     private = name.startswith("_")
     private_module = any(part.startswith("_") and not part.startswith("__") for part in facts.module.split("."))
     if definition.kind == "method":
-        external = [b for b in definition.class_bases if b.split(".")[-1] not in project_classes
-                    and b not in {"object", "?"}]
-        if external or "?" in definition.class_bases:
-            return None  # a framework may call it as a hook (visit_*, get_queryset, handle...)
-        return 90 if private else 60
+        if project.reaches_outside(definition.class_bases):
+            return None  # a framework may call it as a hook (visit_*, formatTime, get_queryset...)
+        return 90 if private else 60 if project.is_application else 40
     if definition.kind == "class" and any(b not in {"object"} for b in definition.class_bases):
         # a subclass may be found by a registry (metaclass, __subclasses__, entry points)
         return 80 if private else None
@@ -71,7 +67,10 @@ def unused_confidence(project: Project, facts: ModuleFacts, definition: Definiti
         return 90
     if facts.defines_all and name not in facts.all_names:
         return 90
-    return 80 if private_module else 60
+    if private_module:
+        return 80
+    # a library's public function may be called only by its users: worth a look, not a verdict
+    return 60 if project.is_application else 40
 
 
 def orphan_modules(project: Project, report: set[str]) -> list[Leftover]:

@@ -47,7 +47,7 @@ def read_project(workspace: Workspace) -> tuple[Project, list[str], list[Note]]:
             source = workspace.read(path)
             if not isinstance(source, Skipped):
                 configs.append(source.text)
-    return Project.build(sources, configs), backups, notes
+    return Project.build(sources, configs, workspace.config.root.name), backups, notes
 
 
 def detect(project: Project, backups: list[str], report: set[str], options: LeftoversOptions) -> list[Leftover]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from pattern_warden.config import is_test_path
-from pattern_warden.leftovers.facts import ModuleFacts, facts_of, module_name
+from pattern_warden.leftovers.facts import ModuleFacts, facts_of_many, module_name
 from pattern_warden.source import SourceFile
 
 #: Configuration files that name code by string: entry points, plugin lists, settings.
@@ -33,6 +33,9 @@ CONVENTIONAL_MODULES = frozenset({
 CONVENTIONAL_FOLDERS = ("migrations/", "management/commands/", "templatetags/", "alembic/versions/",
                         "versions/", "scripts/", "bin/", "tools/", "examples/", "docs/", "doc/", "bench/",
                         "benchmarks/")
+#: How configuration declares commands: a project with them is an application.
+_ENTRY_POINT_MARKERS = ("[project.scripts]", "[project.gui-scripts]", "console_scripts", "gui_scripts",
+                        "[tool.poetry.scripts]")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -48,14 +51,19 @@ class Project:
     imported: set[str] = field(default_factory=set)
     dotted_strings: set[str] = field(default_factory=set)
     reached: set[str] = field(default_factory=set)  # every prefix of an import or a dotted string
+    classes: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # class name -> its bases
+    top_packages: set[str] = field(default_factory=set)
+    is_application: bool = False  # has entry points or a __main__: its public names are not an API
     config_words: set[str] = field(default_factory=set)
 
     @classmethod
-    def build(cls, sources: Iterable[SourceFile], config_texts: Iterable[str] = ()) -> Project:
-        """Index the modules of ``sources`` (Python files relative to the root)."""
+    def build(cls, sources: Iterable[SourceFile], config_texts: Iterable[str] = (), root_name: str = "") -> Project:
+        """Index the modules of ``sources`` (Python files relative to the root, named ``root_name``)."""
         sources = [s for s in sources if s.path.endswith(".py")]
-        packages = frozenset(str(PurePosixPath(s.path).parent) for s in sources if s.path.endswith("/__init__.py"))
-        modules = [facts_of(s, module_name(s.path, packages)) for s in sources]
+        packages = frozenset(str(PurePosixPath(s.path).parent) for s in sources
+                             if PurePosixPath(s.path).name == "__init__.py")
+        root_package = root_name if "." in packages and root_name.isidentifier() else ""
+        modules = facts_of_many([(s, module_name(s.path, packages, root_package)) for s in sources])
         project = cls(modules=modules, sources={s.path: s for s in sources})
         for facts in modules:
             project.by_module.setdefault(facts.module, facts)
@@ -67,6 +75,13 @@ class Project:
             project.config_words.update(_WORD.findall(text))
             project.dotted_strings.update(m.replace(":", ".") for m in re.findall(r"[A-Za-z_][\w.]*(?::[A-Za-z_]\w*)?", text))
         project.used |= project.config_words
+        for facts in modules:
+            project.top_packages.add(facts.module.split(".")[0])
+            for definition in facts.definitions:
+                if definition.kind == "class":
+                    project.classes.setdefault(definition.name, []).append(definition.class_bases)
+        project.is_application = any(f.path.endswith("__main__.py") for f in modules) or any(
+            marker in text for text in config_texts for marker in _ENTRY_POINT_MARKERS)
         for name in project.imported | project.dotted_strings:
             parts = name.split(".")
             project.reached.update(".".join(parts[: i + 1]) for i in range(len(parts)))
@@ -80,9 +95,22 @@ class Project:
         """Whether any module imports ``module`` (or something inside it), or a string names it."""
         return module in self.reached
 
-    def defined_classes(self) -> set[str]:
-        """Names of every class the project defines (to tell a project base from a framework's)."""
-        return {d.name for f in self.modules for d in f.definitions if d.kind == "class"}
+    def reaches_outside(self, bases: tuple[str, ...], _seen: frozenset[str] = frozenset()) -> bool:
+        """Whether a class with these bases inherits, at any depth, from a class the project does
+        not define (a framework's, the standard library's): its methods may be hooks it calls."""
+        for base in bases:
+            if base in ("object", ""):
+                continue
+            top, _, _ = base.partition(".")
+            if base == "?" or ("." in base and top not in self.top_packages):
+                return True
+            name = base.rsplit(".", 1)[-1]
+            known = self.classes.get(name)
+            if known is None or name in _seen:
+                return known is None
+            if any(self.reaches_outside(b, _seen | {name}) for b in known):
+                return True
+        return False
 
 
 def is_test(path: str) -> bool:

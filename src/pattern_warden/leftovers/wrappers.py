@@ -25,7 +25,8 @@ def parallel_wrappers(project: Project, report: set[str]) -> list[Leftover]:
         if is_test(facts.path):
             continue
         for client in facts.clients:
-            by_service[f"the SDK client {client}"].append(facts)
+            if client.split(".")[0] not in project.top_packages:  # the project's own client is the shared one
+                by_service[f"the SDK client {client}"].append(facts)
         if facts.calls_network:
             for host in facts.services:
                 by_service[f"the service at {host}"].append(facts)
@@ -43,7 +44,8 @@ def parallel_wrappers(project: Project, report: set[str]) -> list[Leftover]:
         for other in others:
             found.append(Leftover(
                 kind="parallel-wrapper", path=other.path, line=1, end_line=1, symbol=other.module,
-                confidence=90 if len(shared) >= _SHARED_ENDPOINTS else 80, action="merge",
+                # one host can serve unrelated APIs; shared endpoints show it is the same one
+                confidence=90 if len(shared) >= _SHARED_ENDPOINTS else 60, action="merge",
                 reason=f"{other.path} and {first.path} both wrap {service}"
                        + (f" and share the endpoints {', '.join(sorted(shared)[:3])}" if shared else "") + ".",
                 fix=f"Keep one client for {service} (e.g. in {first.path}), make the other module call it, "
