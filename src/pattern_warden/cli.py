@@ -126,7 +126,7 @@ def _add_change_commands(commands: argparse._SubParsersAction) -> None:  # type:
     leftovers.add_argument("paths", nargs="*", help="where to report (default: the root); the whole root is read")
     leftovers.add_argument("--min-confidence", type=int, default=60, help="least confidence reported, 0-100")
     leftovers.add_argument("--include-tests", action="store_true", help="also report inside test code")
-    leftovers.add_argument("--limit", type=int, default=50, help="leftovers shown (text); --all for every one")
+    leftovers.add_argument("--limit", type=int, default=30, help="leftovers shown (text); --all for every one")
     leftovers.add_argument("--cursor", help="the cursor the last page named")
     leftovers.add_argument("--all", action="store_true", help="show every leftover")
     dupes = commands.add_parser("dupes", help="find duplicated code (exit 1 above --threshold)")
