@@ -19,7 +19,7 @@ from pattern_warden.render.text import render_text
 from pattern_warden.server import build_server
 from pattern_warden.workspace import Workspace
 from tests.conftest import write_tree
-from tests.leftovers.agent_tree import EXPECTED, TREE
+from tests.leftovers.agent_tree import EXPECTED, LEADS, TREE
 
 
 @pytest.fixture
@@ -33,9 +33,12 @@ def _keys(items: list[dict]) -> set[tuple[str, str, str | None]]:
 
 
 def test_every_leftover_is_found_and_no_live_code_is_reported(agent_tree: Path) -> None:
-    result = find_leftovers(Workspace(load_config(agent_tree)), limit=100)
+    every = LeftoversOptions(min_confidence=40)
+    result = find_leftovers(Workspace(load_config(agent_tree)), options=every, limit=100)
     found = _keys([item.model_dump() for item in result.leftovers])
     assert found == EXPECTED
+    default = find_leftovers(Workspace(load_config(agent_tree)), limit=100)
+    assert _keys([item.model_dump() for item in default.leftovers]) == EXPECTED - LEADS
     attempt = next(i for i in result.leftovers if i.path == "shop/client_v2.py")
     assert attempt.action == "keep-current" and "shop/client.py" in attempt.reason
     assert any("imported=yes" in e for e in attempt.evidence)
@@ -46,27 +49,27 @@ def test_every_leftover_is_found_and_no_live_code_is_reported(agent_tree: Path) 
 
 def test_the_cli_reports_the_same_leftovers(agent_tree: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "pattern_warden", "leftovers", "--root", str(agent_tree),
-                          "--format", "json"], capture_output=True, text=True, check=False)
+                          "--format", "json", "--min-confidence", "40"], capture_output=True, text=True, check=False)
     assert run.returncode == 1, run.stderr
     assert _keys(json.loads(run.stdout)["leftovers"]) == EXPECTED
     text = subprocess.run([sys.executable, "-m", "pattern_warden", "leftovers", "--root", str(agent_tree)],
                           capture_output=True, text=True, check=False).stdout
     lines = text.splitlines()
-    assert lines[0].startswith(f"{len(EXPECTED)} leftovers (") and "warden://patterns/leftovers" in lines[0]
+    assert lines[0].startswith(f"{len(EXPECTED - LEADS)} leftovers (") and "warden://patterns/leftovers" in lines[0]
     assert all(" Fix: " in line for line in lines[1:])
     sarif = json.loads(subprocess.run([sys.executable, "-m", "pattern_warden", "leftovers", "--root",
                                        str(agent_tree), "--format", "sarif"], capture_output=True, text=True).stdout)
-    assert len(sarif["runs"][0]["results"]) == len(EXPECTED)
+    assert len(sarif["runs"][0]["results"]) == len(EXPECTED - LEADS)
 
 
 async def test_the_mcp_tool_reports_the_same_leftovers_and_pages(agent_tree: Path) -> None:
     async with Client(build_server(load_config(agent_tree))) as client:
-        whole = await client.call_tool("find_leftovers", {})
+        whole = await client.call_tool("find_leftovers", {"min_confidence": 40})
         assert not whole.is_error
         assert _keys(whole.structured_content["leftovers"]) == EXPECTED
-        first = await client.call_tool("find_leftovers", {"limit": 4})
+        first = await client.call_tool("find_leftovers", {"limit": 4, "min_confidence": 40})
         cursor = first.structured_content["page"]["next_cursor"]
-        rest = await client.call_tool("find_leftovers", {"limit": 4, "cursor": cursor})
+        rest = await client.call_tool("find_leftovers", {"limit": 4, "cursor": cursor, "min_confidence": 40})
         paged = first.structured_content["leftovers"] + rest.structured_content["leftovers"]
         assert _keys(paged) == EXPECTED and len(paged) == len(EXPECTED)
         bad = await client.call_tool("find_leftovers", {"min_confidence": 400})
@@ -128,15 +131,18 @@ def test_review_blames_only_the_leftovers_the_change_made(tmp_path: Path) -> Non
     assert clean.leftovers_introduced >= 1
     # the change: an attempt file, and the last caller of load_plugin removed
     (root / "shop/exporters_new.py").write_text((root / "shop/exporters.py").read_text())
+    (root / "shop/notes.py").write_text('"""Release notes."""\n\n\ndef latest() -> str:\n    return "1.0"\n')
     cli_text = (root / "shop/cli.py").read_text()
     (root / "shop/cli.py").write_text(cli_text.replace(', load_plugin("Health")', "").replace(
         "from shop.exporters import load_plugin\n", ""))
     review = review_change(Workspace(load_config(root)))
     found = {(i.kind, i.path, i.symbol) for i in review.leftovers}
     assert found == {("attempt", "shop/exporters_new.py", "shop.exporters_new"),
+                     ("orphan-module", "shop/notes.py", "shop.notes"),
                      ("orphaned-by-change", "shop/exporters.py", "load_plugin")}
+    assert all(i.confidence >= 80 for i in review.leftovers)
     assert "max-leftovers" in review.failed and not review.passed
-    assert "Leftovers added or orphaned: 2" in render_text(review)
+    assert "Leftovers added or orphaned: 3" in render_text(review)
 
 
 def test_review_of_a_change_that_leaves_nothing_behind_passes_the_leftover_threshold(tmp_path: Path) -> None:
@@ -181,11 +187,10 @@ def test_live_by_convention_is_not_reported(tmp_path: Path, case: str) -> None:
     assert result.leftovers == [], [(i.kind, i.path, i.symbol) for i in result.leftovers]
 
 
-def test_a_librarys_unused_public_function_is_below_the_default_an_applications_is_not(tmp_path: Path) -> None:
-    tree = {"pkg/__init__.py": "from pkg.core import used\n",
-            "pkg/core.py": "def used():\n    return 1\n\n\ndef spare():\n    return 2\n"}
-    write_tree(tmp_path / "lib", tree)
-    assert find_leftovers(Workspace(load_config(tmp_path / "lib"))).leftovers == []
-    write_tree(tmp_path / "app", {**tree, "pkg/__main__.py": "from pkg import used\nused()\n"})
-    found = find_leftovers(Workspace(load_config(tmp_path / "app"))).leftovers
-    assert [(i.kind, i.symbol, i.confidence) for i in found] == [("dead", "spare", 60)]
+def test_an_unused_public_function_is_a_lead_a_private_one_a_verdict(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"pkg/__init__.py": "from pkg.core import used\n",
+                          "pkg/core.py": ("def used():\n    return 1\n\n\ndef spare():\n    return 2\n\n\n"
+                                          "def _spare():\n    return 3\n\n\ndef old():\n"
+                                          "    warnings.warn('use used()', DeprecationWarning)\n    return 4\n")})
+    found = find_leftovers(Workspace(load_config(tmp_path)), options=LeftoversOptions(min_confidence=0)).leftovers
+    assert [(i.kind, i.symbol, i.confidence) for i in found] == [("dead", "_spare", 90), ("dead", "spare", 40)]

@@ -55,8 +55,10 @@ def commented_code(source: SourceFile, live_functions: set[str]) -> list[Leftove
             confidence = 95
         else:
             what = f"{len(lines)} commented-out line{'s' if len(lines) != 1 else ''} of code"
-            # one or two lines are as often an illustration (``# g = g1 & g2`` above ``__and__``)
-            confidence = 85 if len(lines) >= 3 else 60 if len(lines) == 2 else 40
+            # a lone assignment is as often an illustration (``# g = g1 & g2`` above ``__and__``)
+            # or a setting to uncomment; a lone call, return or import is rarely anything but code
+            plain = all(isinstance(s, (ast.Assign, ast.AnnAssign)) for s in statements)
+            confidence = 85 if len(lines) >= 3 else 70 if len(lines) == 2 else 40 if plain else 60
         found.append(Leftover(
             kind="commented-out", path=source.path, line=block.start, end_line=block.end, symbol=None,
             confidence=confidence, action="delete",

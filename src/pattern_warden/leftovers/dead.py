@@ -50,7 +50,7 @@ def dead_code(project: Project, report: set[str]) -> list[Leftover]:
 def unused_confidence(project: Project, facts: ModuleFacts, definition: Definition) -> int | None:
     """How sure we are that ``definition`` is unused; None when it is (or may be) used."""
     name = definition.name
-    if definition.registered or project.is_used(name) or (name.startswith("__") and name.endswith("__")):
+    if definition.registered or definition.deprecated or project.is_used(name) or (name.startswith("__") and name.endswith("__")):
         return None
     if name.startswith("test") or name in {"setUp", "tearDown", "setUpClass", "tearDownClass", "main"}:
         return None
@@ -59,7 +59,7 @@ def unused_confidence(project: Project, facts: ModuleFacts, definition: Definiti
     if definition.kind == "method":
         if project.reaches_outside(definition.class_bases):
             return None  # a framework may call it as a hook (visit_*, formatTime, get_queryset...)
-        return 90 if private else 60 if project.is_application else 40
+        return 90 if private else 40  # a public method may be a protocol another library calls
     if definition.kind == "class" and any(b not in {"object"} for b in definition.class_bases):
         # a subclass may be found by a registry (metaclass, __subclasses__, entry points)
         return 80 if private else None
@@ -69,8 +69,8 @@ def unused_confidence(project: Project, facts: ModuleFacts, definition: Definiti
         return 90
     if private_module:
         return 80
-    # a library's public function may be called only by its users: worth a look, not a verdict
-    return 60 if project.is_application else 40
+    # a public function may be API for users, plugins or themes: worth a look, not a verdict
+    return 40
 
 
 def orphan_modules(project: Project, report: set[str]) -> list[Leftover]:
@@ -88,7 +88,8 @@ def orphan_modules(project: Project, report: set[str]) -> list[Leftover]:
         lines = len(project.sources[facts.path].lines)
         found.append(Leftover(
             kind="orphan-module", path=facts.path, line=1, end_line=max(lines, 1), symbol=facts.module,
-            confidence=80 if facts.module.rsplit(".", 1)[-1].startswith("_") else 70, action="delete",
+            # plugin loaders, package scans and exec'd import lists load modules no import names
+            confidence=40, action="delete",
             reason=f"No module imports {facts.module!r} and no string or configuration names it.",
             fix=f"Delete {facts.path} if nothing outside the project loads it; otherwise import it where it is used.",
             evidence=[f"0 imports of {facts.module} in {len(project.modules)} modules"],

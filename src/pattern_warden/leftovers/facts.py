@@ -54,7 +54,7 @@ class Definition:
     end_line: int
     registered: bool  # carries a decorator that may register it
     class_bases: tuple[str, ...] = ()  # for classes: base names as written; for methods: the owner's
-    owner_external_base: bool = False  # a method of a class with a base the project does not define
+    deprecated: bool = False  # kept on purpose until a planned removal (warns, or @deprecated)
 
 
 @dataclass
@@ -243,20 +243,24 @@ class _Walker:
                 owner: ast.ClassDef | None) -> None:
         decorators = [_decorator_name(d) for d in node.decorator_list]
         registered = any(name not in INERT_DECORATORS for name in decorators)
+        deprecated = "deprecated" in decorators or _warns_deprecation(node)
         qualname = prefix + node.name
         line = min([node.lineno, *(d.lineno for d in node.decorator_list)])
         end = node.end_lineno or node.lineno
         if isinstance(node, ast.ClassDef):
             bases = self._bases(node) + tuple(k.arg or "" for k in node.keywords if k.arg == "metaclass")
             if prefix == "" or owner is None:
-                self.facts.definitions.append(Definition(node.name, qualname, "class", line, end, registered, bases))
+                self.facts.definitions.append(Definition(node.name, qualname, "class", line, end, registered, bases,
+                                                          deprecated))
             self.visit_body(node.body, qualname + ".", node)
             return
         if owner is not None:
             bases = self._bases(owner)
-            self.facts.definitions.append(Definition(node.name, qualname, "method", line, end, registered, bases))
+            self.facts.definitions.append(Definition(node.name, qualname, "method", line, end, registered, bases,
+                                                      deprecated))
         elif "." not in qualname:
-            self.facts.definitions.append(Definition(node.name, qualname, "function", line, end, registered))
+            self.facts.definitions.append(Definition(node.name, qualname, "function", line, end, registered,
+                                                      deprecated=deprecated))
         # nested functions are judged with their enclosing function, not alone
 
     def _bases(self, node: ast.ClassDef) -> tuple[str, ...]:
@@ -291,6 +295,9 @@ class _Walker:
             ast.keyword: self._keyword,
         }
         blocks = _HAS_BODY
+        self.docstrings = {id(body[0].value) for node in ast.walk(tree) if isinstance(node, _DOC_OWNERS)
+                           and (body := node.body) and isinstance(body[0], ast.Expr)
+                           and isinstance(body[0].value, ast.Constant)}
         stack: list[ast.AST] = [tree]
         while stack:
             node = stack.pop()
@@ -319,7 +326,7 @@ class _Walker:
             self.names.add(node.arg)
 
     def _constant(self, node: ast.Constant) -> None:
-        if isinstance(node.value, str):
+        if isinstance(node.value, str) and id(node) not in self.docstrings:
             self._string(node.value)
 
     def _import(self, node: ast.Import) -> None:
@@ -349,16 +356,18 @@ class _Walker:
 
     def _string(self, value: str) -> None:
         """Strings that may name code: a bare identifier (``getattr(obj, "name")``), a prefix of
-        one (``"visit_" + kind``), a dotted or colon path (entry points, settings); prose, such
-        as docstrings, names nothing."""
+        one (``"visit_" + kind``), a dotted or colon path (entry points, settings), and any word
+        of a command or template string (``"cursorDown calcTopCursorY"``, ``"{threadStatus}"``).
+        Docstrings are prose about the code and name nothing."""
         stripped = value.strip()
-        if len(stripped) > 200 or not stripped:
+        if not stripped:
             return
         if stripped.isidentifier():
             (self.prefixes if stripped.endswith("_") else self.words).add(stripped)
-        elif " " not in stripped and ("." in stripped or ":" in stripped):
-            self.strings.add(stripped.replace(":", "."))
+        elif len(stripped) <= 2000:
             self.words.update(_WORD.findall(stripped))
+            if " " not in stripped and ("." in stripped or ":" in stripped):
+                self.strings.add(stripped.replace(":", "."))
         match = _URL.match(stripped)
         if match:
             host = match.group(2).lower()
@@ -393,11 +402,25 @@ _NOT_SDKS = frozenset({
 })
 
 
+def _warns_deprecation(node: ast.AST) -> bool:
+    """Whether a definition's own body warns that it is deprecated (a planned removal, not a leftover)."""
+    body = getattr(node, "body", [])
+    for stmt in body[:4]:
+        for inner in ast.walk(stmt):
+            if isinstance(inner, ast.Name) and inner.id in ("DeprecationWarning", "PendingDeprecationWarning",
+                                                            "FutureWarning"):
+                return True
+            if isinstance(inner, ast.Attribute) and inner.attr.endswith("DeprecationWarning"):
+                return True
+    return False
+
+
 def _is_main_guard(test: ast.expr) -> bool:
     return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__"
             and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators))
 
 
+_DOC_OWNERS = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 _ENDS_BLOCK = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _HAS_BODY = frozenset((ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While,
              ast.With, ast.AsyncWith, ast.Try, ast.ExceptHandler, ast.match_case, ast.Module) + (

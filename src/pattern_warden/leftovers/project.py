@@ -33,9 +33,6 @@ CONVENTIONAL_MODULES = frozenset({
 CONVENTIONAL_FOLDERS = ("migrations/", "management/commands/", "templatetags/", "alembic/versions/",
                         "versions/", "scripts/", "bin/", "tools/", "examples/", "docs/", "doc/", "bench/",
                         "benchmarks/")
-#: How configuration declares commands: a project with them is an application.
-_ENTRY_POINT_MARKERS = ("[project.scripts]", "[project.gui-scripts]", "console_scripts", "gui_scripts",
-                        "[tool.poetry.scripts]")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -53,7 +50,6 @@ class Project:
     reached: set[str] = field(default_factory=set)  # every prefix of an import or a dotted string
     classes: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # class name -> its bases
     top_packages: set[str] = field(default_factory=set)
-    is_application: bool = False  # has entry points or a __main__: its public names are not an API
     config_words: set[str] = field(default_factory=set)
 
     @classmethod
@@ -80,8 +76,6 @@ class Project:
             for definition in facts.definitions:
                 if definition.kind == "class":
                     project.classes.setdefault(definition.name, []).append(definition.class_bases)
-        project.is_application = any(f.path.endswith("__main__.py") for f in modules) or any(
-            marker in text for text in config_texts for marker in _ENTRY_POINT_MARKERS)
         for name in project.imported | project.dotted_strings:
             parts = name.split(".")
             project.reached.update(".".join(parts[: i + 1]) for i in range(len(parts)))
