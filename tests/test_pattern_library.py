@@ -97,6 +97,7 @@ TOPICS = {
     ],
     "Code minimization and duplicates": [
         "net-LOC discipline with the maturity thresholds", "search before writing",
+        "leftovers of earlier attempts (attempt files, dead and commented-out code)",
         "the consolidation decision tree", "one implementation path",
     ],
     "Design and documentation": [

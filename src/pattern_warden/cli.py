@@ -122,7 +122,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_change_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """dupes, delta, review and hook: the commands that judge a tree or a change."""
+    """dupes, leftovers, delta, review and hook: the commands that judge a tree or a change."""
+    leftovers = commands.add_parser("leftovers", help="find what earlier attempts left behind (exit 1 if any)")
+    _common(leftovers)
+    _format(leftovers, ("text", "json", "sarif"))
+    leftovers.add_argument("paths", nargs="*", help="where to report (default: the root); the whole root is read")
+    leftovers.add_argument("--min-confidence", type=int, default=60, help="least confidence reported, 0-100")
+    leftovers.add_argument("--include-tests", action="store_true", help="also report inside test code")
+    leftovers.add_argument("--limit", type=int, default=30, help="leftovers shown (text); --all for every one")
+    leftovers.add_argument("--cursor", help="the cursor the last page named")
+    leftovers.add_argument("--all", action="store_true", help="show every leftover")
     dupes = commands.add_parser("dupes", help="find duplicated code (exit 1 above --threshold)")
     _common(dupes)
     _format(dupes, ("text", "json", "sarif"))
@@ -393,6 +402,25 @@ def _dupes_page(summary: DuplicatesSummary, classes: list[CloneClass], notes: li
     return text
 
 
+def _run_leftovers(args: argparse.Namespace, config: Config) -> int:
+    from pattern_warden.leftovers.engine import find_leftovers
+    from pattern_warden.leftovers.models import LeftoversOptions
+    from pattern_warden.leftovers.render import leftovers_sarif
+    from pattern_warden.models import check_range
+    from pattern_warden.render.text import render_text
+    from pattern_warden.workspace import Workspace
+
+    check_range("--min-confidence", args.min_confidence, 0, 100)
+    check_range("--limit", args.limit, 1, 10_000)
+    options = LeftoversOptions(min_confidence=args.min_confidence, include_tests=args.include_tests)
+    every = args.all or args.format != "text"
+    result = find_leftovers(Workspace(config), args.paths or None, options, None if every else args.cursor,
+                            1_000_000 if every else args.limit)
+    render = {"text": render_text, "json": lambda r: r.model_dump_json(indent=2) + "\n", "sarif": leftovers_sarif}
+    sys.stdout.write(render[args.format](result))
+    return EXIT_FAIL if result.summary.findings else EXIT_OK
+
+
 def _progress() -> Callable[[str], None] | None:
     """Progress lines on stderr, only when a person is watching it."""
     if not sys.stderr.isatty():
@@ -441,7 +469,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             logging.getLogger().setLevel(args.log_level)
         config = load_config(args.root, args.patterns_dir)
         runner = {"serve": _run_serve, "patterns": _run_patterns, "check": _run_check, "rules": _run_rules,
-                  "dupes": _run_dupes, "delta": _run_delta, "review": _run_review}[args.command]
+                  "dupes": _run_dupes, "leftovers": _run_leftovers, "delta": _run_delta, "review": _run_review}[args.command]
         return runner(args, config)
     except (_UsageError, WardenError) as exc:
         print(f"pattern-warden: error: {exc}", file=sys.stderr)

@@ -111,6 +111,9 @@ class ReviewThresholds(_Section):
     fail_on_warning: bool = Field(False, description="Treat a 'warn' verdict as a failure.")
     fail_on_worse: bool = Field(False, description="A whole-scope finding the change made worse (a longer file, a "
                                                    "more complex function) counts as new: it fails and blocks.")
+    max_leftovers: int | None = Field(
+        0, ge=0, description="Most high-confidence leftovers (attempt files, dead or commented-out code, parallel "
+                             "wrappers, functions the change orphaned) a change may add.")
 
 
 class HookSettings(_Section):

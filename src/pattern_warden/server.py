@@ -45,6 +45,7 @@ from pattern_warden.clones.similar import find_similar as similar_engine
 from pattern_warden.config import Config
 from pattern_warden.delta.models import Review, Scorecard
 from pattern_warden.errors import UnknownId, WardenError
+from pattern_warden.leftovers.models import LeftoverKind, LeftoversOptions, LeftoversResult
 from pattern_warden.models import paginate
 from pattern_warden.diskcache import DiskCache
 from pattern_warden.patterns.library import INDEX_URI, URI_PREFIX, PatternDocument, PatternLibrary
@@ -187,6 +188,7 @@ def build_server(
     _register_patterns(server, warden)
     _register_rules(server, warden)
     _register_clones(server, warden)
+    _register_leftovers(server, warden)
     _register_delta(server, warden)
     _register_prompts(server, warden)
     return server
@@ -360,6 +362,29 @@ def _register_clones(server: MCPServer, warden: Warden) -> None:
                                   limit=limit, min_similarity=min_similarity, index=index,
                                   include_tests=include_tests)
         return await _answer(warden, result)
+
+
+def _register_leftovers(server: MCPServer, warden: Warden) -> None:
+    from pattern_warden.leftovers.engine import find_leftovers as leftovers_engine
+    @server.tool(annotations=READ_ONLY)
+    async def find_leftovers(
+        paths: Paths = None,
+        kinds: Annotated[list[LeftoverKind] | None, Field(description="Kinds to report; default: all.")] = None,
+        min_confidence: Annotated[int, Field(ge=0, le=100, description="Least confidence (0-100) reported.")] = 60,
+        include_tests: Annotated[bool, Field(description="Also report leftovers inside test code.")] = False,
+        cursor: Cursor = None,
+        limit: Annotated[int, Field(ge=1, le=200, description="Leftovers per page.")] = 20,
+    ) -> Annotated[CallToolResult, LeftoversResult]:
+        """What earlier sessions left behind: attempt files (client_v2.py beside client.py, backups,
+        near-copies) with the copy the project imports, dead code, orphaned modules, commented-out
+        code and parallel wrappers of one service; each with a confidence, evidence and the one
+        action to take (warden://patterns/leftovers). Call it before building on a module you
+        did not write, to build on the current copy.
+        """
+        options = LeftoversOptions(min_confidence=min_confidence, include_tests=include_tests,
+                                   **({"kinds": kinds} if kinds is not None else {}))
+        result = await warden.run(leftovers_engine, warden.workspace, paths, options, cursor, limit)
+        return await _answer(warden, result, limit > 20)
 
 
 def _register_delta(server: MCPServer, warden: Warden) -> None:

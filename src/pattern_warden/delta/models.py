@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from pattern_warden.delta.count import DeltaTotals, FileDelta
 from pattern_warden.delta.coverage import Coverage
+from pattern_warden.leftovers.models import Leftover
 from pattern_warden.models import Note, Page
 
 PATTERN_URI = "warden://patterns/net-loc-discipline"
@@ -143,6 +144,8 @@ class Review(BaseModel):
     duplicates_introduced: int = 0
     duplicates_eliminated: int | None = Field(None, description="Null outside git (no base to compare with).")
     duplicates: list[ReviewClone] = Field(default_factory=list, description=f"The first {SAMPLE // 2} introduced.")
+    leftovers_introduced: int = Field(0, description="Leftovers the change added or orphaned (find_leftovers).")
+    leftovers: list[Leftover] = Field(default_factory=list, description=f"The first {SAMPLE // 2} of them.")
     thresholds: list[Threshold] = Field(default_factory=list)
     failed: list[str] = Field(default_factory=list, description="Names of the thresholds (or 'verdict') that failed.")
     passed: bool = Field(description="False when the verdict failed or a configured threshold failed.")

@@ -7,6 +7,7 @@ prompts quote it. Every list that was cut says how many more there are and how t
 from __future__ import annotations
 
 from pattern_warden.delta.models import Review, ReviewFinding, Scorecard
+from pattern_warden.leftovers.render import leftover_line
 from pattern_warden.models import quantity
 
 NOT_AVAILABLE = "not available"
@@ -105,4 +106,9 @@ def render_review(review: Review) -> str:
     if review.duplicates_introduced > len(review.duplicates):
         lines.append(f"  ... {review.duplicates_introduced - len(review.duplicates)} more: "
                      "find_duplicates (or `pattern-warden dupes`) lists them all")
+    lines.append(f"Leftovers added or orphaned: {review.leftovers_introduced}")
+    lines += [f"  {leftover_line(item)}" for item in review.leftovers]
+    if review.leftovers_introduced > len(review.leftovers):
+        lines.append(f"  ... {review.leftovers_introduced - len(review.leftovers)} more: find_leftovers "
+                     "(or `pattern-warden leftovers`) lists every leftover of the tree")
     return "\n".join(lines) + "\n"

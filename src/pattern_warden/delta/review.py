@@ -24,8 +24,9 @@ from pattern_warden.delta.findings import Checking, checker_for, ranked, review_
 from pattern_warden.delta.models import SAMPLE, Review, ReviewClone
 from pattern_warden.delta.reuse import plan_reuse
 from pattern_warden.delta.score import base_sources, scorecard, touched_rows
-from pattern_warden.delta.verdict import finding_thresholds, passed
+from pattern_warden.delta.verdict import finding_thresholds, leftover_threshold, passed
 from pattern_warden.diskcache import DiskCache
+from pattern_warden.leftovers.change import change_leftovers
 from pattern_warden.models import Page, check_range, paginate, quantity
 from pattern_warden.rules.engine import PARALLEL_MIN_FILES
 from pattern_warden.workers import worker_pool
@@ -83,7 +84,12 @@ def review_change(
                                   strict=True) if i not in accepted.clones]
         dups = DuplicateFigures(introduced=len(kept), eliminated=dups.eliminated, introduced_classes=kept)
     limits = workspace.config.settings.review
-    rule_limits = finding_thresholds(limits, found)
+    say("looking for leftovers")
+    deleted = [(None, f.before) for f in (facts.delta.files if facts.delta else [])
+               if f.kind == "python" and f.after is None and f.before is not None]
+    changed = [*facts.files, *deleted]
+    leftovers = change_leftovers(workspace, changed)
+    rule_limits = finding_thresholds(limits, found) + leftover_threshold(limits, leftovers)
     card = None
     if facts.delta is not None and facts.before is not None:
         card = scorecard(workspace, facts.delta, facts.before, limit=1, duplicates=dups, reuse=reuse,
@@ -105,7 +111,8 @@ def review_change(
         findings_new=new, findings_worse=worse, findings_existing=len(found) - new, findings=page_items, show_existing=show_existing,
         duplicates_introduced=dups.introduced,
         duplicates_eliminated=dups.eliminated if facts.delta is not None else None,
-        duplicates=[_clone(c) for c in dups.introduced_classes[: SAMPLE // 2]], thresholds=thresholds, failed=failed,
+        duplicates=[_clone(c) for c in dups.introduced_classes[: SAMPLE // 2]],
+        leftovers_introduced=len(leftovers), leftovers=leftovers[: SAMPLE // 2], thresholds=thresholds, failed=failed,
         passed=ok, page=page,
     )
 

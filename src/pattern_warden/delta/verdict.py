@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pattern_warden.config import ReviewThresholds
 from pattern_warden.delta.count import DeltaTotals
 from pattern_warden.delta.models import Maturity, ReviewFinding, Threshold, Verdict
+from pattern_warden.leftovers.models import HIGH, Leftover
 
 _SEVERITY = {"error": 0, "warning": 1, "info": 2}
 
@@ -68,6 +69,15 @@ def finding_thresholds(limits: ReviewThresholds, findings: Sequence[ReviewFindin
         out.append(Threshold(name=f"fail-on-severity={limits.fail_on_severity}", limit=0, value=severe,
                              passed=severe == 0))
     return out
+
+
+def leftover_threshold(limits: ReviewThresholds, leftovers: Sequence[Leftover]) -> list[Threshold]:
+    """max-leftovers, counted over the high-confidence leftovers the change added or orphaned."""
+    if limits.max_leftovers is None:
+        return []
+    sure = sum(1 for item in leftovers if item.confidence >= HIGH)
+    return [Threshold(name="max-leftovers", limit=limits.max_leftovers, value=sure,
+                      passed=sure <= limits.max_leftovers)]
 
 
 def passed(status: str | None, thresholds: Sequence[Threshold], fail_on_warning: bool) -> bool:

@@ -66,6 +66,8 @@ def _views() -> dict[type, View]:
     from pattern_warden.clones.render import duplicates_text, similar_text
     from pattern_warden.delta.models import Review, Scorecard
     from pattern_warden.delta.render import render_review, render_scorecard
+    from pattern_warden.leftovers.models import LeftoversResult
+    from pattern_warden.leftovers.render import leftovers_text
     from pattern_warden.patterns.library import PatternDocument, PatternIndex
     from pattern_warden.patterns.render import index_text, search_text
     from pattern_warden.patterns.search import PatternSearchResult
@@ -78,6 +80,7 @@ def _views() -> dict[type, View]:
         CheckResult: View(text_report, "findings"),
         DuplicatesResult: View(lambda r: duplicates_text(r.summary, r.clones, r.notes, r.page.offset + 1), "clones"),
         SimilarResult: View(similar_text),
+        LeftoversResult: View(leftovers_text, "leftovers"),
         Scorecard: View(render_scorecard, "files"),
         Review: View(render_review, "findings"),
         PatternSearchResult: View(search_text),

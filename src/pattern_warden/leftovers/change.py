@@ -1,0 +1,90 @@
+"""The leftovers a change adds or creates: what `review` and the gates hold the agent to.
+
+Two kinds of evidence come from comparing the tree with its base. A leftover the change added
+(an attempt file it created, a commented-out block it wrote, a helper it defined and never
+called) is the agent's, where one that was already there is not. And a function whose last
+caller the change removed is orphaned by it: nothing else would have told the agent that the
+clean-up is only half done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pattern_warden.leftovers.dead import unused_confidence
+from pattern_warden.leftovers.engine import detect, ranked, read_project
+from pattern_warden.leftovers.facts import facts_of
+from pattern_warden.leftovers.models import Leftover, LeftoversOptions
+from pattern_warden.leftovers.project import Project
+from pattern_warden.source import SourceFile
+from pattern_warden.workspace import Workspace
+
+Pair = tuple[SourceFile | None, SourceFile | None]
+
+
+def change_leftovers(workspace: Workspace, changed: Sequence[Pair],
+                     options: LeftoversOptions | None = None) -> list[Leftover]:
+    """Leftovers the change (``(after, before)`` per changed Python file) added or orphaned."""
+    options = options or LeftoversOptions()
+    project, backups, _ = read_project(workspace)
+    afters = {a.path: a for a, _ in changed if a is not None}
+    befores = {b.path: b for _, b in changed if b is not None}
+    # what a whole-tree audit only hints at is the agent's own doing when its change made it:
+    # a new module nothing imports, a new public helper nothing calls
+    wide = options.model_copy(update={"min_confidence": 0})
+    found = [_promoted(item) for item in detect(project, backups, set(afters), wide)
+             if _introduced(item, befores.get(item.path))]
+    found = [item for item in found if item.confidence >= options.min_confidence]
+    if "orphaned-by-change" in options.kinds:
+        found += [o for o in orphaned(project, afters, befores) if o.confidence >= options.min_confidence]
+    return ranked(found)
+
+
+def _promoted(item: Leftover) -> Leftover:
+    """A module or definition the change added that nothing uses: no plugin loader or outside
+    caller has had the chance to need it yet, so it is as sure as an unused private name."""
+    if item.kind in ("orphan-module", "dead") and item.confidence < 80:
+        return item.model_copy(update={"confidence": 80})
+    return item
+
+
+def _introduced(item: Leftover, before: SourceFile | None) -> bool:
+    """Whether the base version of the file did not already have this leftover."""
+    if before is None:
+        return True  # a new file: everything in it is the change's
+    if item.kind in ("attempt", "orphan-module", "parallel-wrapper"):
+        return False  # the file was there before; it was an attempt (or an orphan) already
+    if item.kind == "commented-out":
+        first = item.evidence[0] if item.evidence else ""
+        return not any(line.lstrip().startswith("#") and first in line for line in before.lines)
+    if item.kind == "dead" and item.symbol:
+        module = facts_of(before, "")
+        return item.symbol not in {d.qualname for d in module.definitions}
+    return item.kind == "dead"  # unreachable lines are judged by their text: new when the file changed
+
+
+def orphaned(project: Project, afters: dict[str, SourceFile], befores: dict[str, SourceFile]) -> list[Leftover]:
+    """Definitions unused now that something used at the base: the change removed their last use."""
+    used_before: set[str] = set(project.config_words)
+    for facts in project.modules:
+        if facts.path not in afters:
+            used_before |= facts.names | facts.words | facts.all_names
+    for before in befores.values():
+        base = facts_of(before, "")
+        used_before |= base.names | base.words | base.all_names
+    found: list[Leftover] = []
+    for facts in project.modules:
+        for definition in facts.definitions:
+            if definition.name not in used_before:
+                continue
+            confidence = unused_confidence(project, facts, definition)
+            if confidence is None:
+                continue
+            found.append(Leftover(
+                kind="orphaned-by-change", path=facts.path, line=definition.line, end_line=definition.end_line,
+                symbol=definition.qualname, confidence=max(confidence, 80), action="delete",
+                reason=f"The change removed the last use of {definition.qualname!r}; nothing names it now.",
+                fix=f"Delete {definition.qualname} too, or restore the call the change removed if it is still needed.",
+                evidence=[f"used at the base, 0 references now in {len(project.modules)} modules"],
+            ))
+    return found

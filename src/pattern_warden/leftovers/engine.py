@@ -1,0 +1,105 @@
+"""The leftovers engine: read the project once, ask each detector, rank, page.
+
+The whole tree is read even when ``paths`` names one folder, because "nothing uses this" is a
+statement about the whole project; ``paths`` only limits where findings are reported.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from pattern_warden.leftovers.attempts import attempts, is_backup
+from pattern_warden.leftovers.commented import commented_code
+from pattern_warden.leftovers.dead import dead_code, orphan_modules
+from pattern_warden.leftovers.models import HIGH, Leftover, LeftoversOptions, LeftoversResult, LeftoversSummary
+from pattern_warden.leftovers.project import CONFIG_FILES, TEXT_SUFFIXES, Project, is_test
+from pattern_warden.leftovers.wrappers import parallel_wrappers
+from pattern_warden.models import Note, paginate
+from pattern_warden.source import SourceFile
+from pattern_warden.workspace import Skipped, Workspace
+
+
+def read_project(workspace: Workspace) -> tuple[Project, list[str], list[Note]]:
+    """Every Python file below the root as a ``Project``, the backup copies found, and notes."""
+    notes: list[Note] = []
+    found = workspace.discover(None, suffixes=None)
+    sources: list[SourceFile] = []
+    backups: list[str] = []
+    for path in found.files:
+        rel = workspace.relative(path)
+        if is_backup(rel):
+            backups.append(rel)
+            continue
+        if not rel.endswith(".py"):
+            continue
+        source = workspace.read(path)
+        if isinstance(source, Skipped):
+            notes.append(Note(path=source.path, message=source.reason))
+        else:
+            sources.append(source)
+    if found.truncated:
+        notes.append(Note(message="The walk stopped at the file limit: uses in files not read are unknown."))
+    configs = []
+    for path in found.files:
+        rel = workspace.relative(path)
+        if rel in CONFIG_FILES or rel.endswith(TEXT_SUFFIXES):
+            source = workspace.read(path)
+            if not isinstance(source, Skipped):
+                configs.append(source.text)
+    return Project.build(sources, configs, workspace.config.root.name), backups, notes
+
+
+def detect(project: Project, backups: list[str], report: set[str], options: LeftoversOptions) -> list[Leftover]:
+    """Every leftover in the files of ``report``, ranked (``ranked``)."""
+    kinds = set(options.kinds)
+    found: list[Leftover] = []
+    if "attempt" in kinds:
+        found += attempts(project, backups, report)
+    if "dead" in kinds:
+        found += dead_code(project, report)
+    if "orphan-module" in kinds:
+        found += orphan_modules(project, report)
+    if "parallel-wrapper" in kinds:
+        found += parallel_wrappers(project, report)
+    if "commented-out" in kinds:
+        live = {d.name for f in project.modules for d in f.definitions}
+        for path in sorted(report):
+            source = project.sources.get(path)
+            if source is not None:
+                found += commented_code(source, live)
+    keep = [f for f in found if f.confidence >= options.min_confidence
+            and (options.include_tests or not is_test(f.path))]
+    return ranked(keep)
+
+
+def ranked(found: list[Leftover]) -> list[Leftover]:
+    """Most certain first, then by place; each file reported once for what explains the most.
+
+    An attempt file is not also an orphan, a wrapper or a set of dead functions; an orphaned
+    module is not also its dead functions.
+    """
+    attempts_at = {f.path for f in found if f.kind == "attempt"}
+    orphans_at = {f.path for f in found if f.kind == "orphan-module"}
+    keep = [f for f in found if f.kind == "attempt" or (f.path not in attempts_at and (
+        f.kind in ("orphan-module", "parallel-wrapper") or f.path not in orphans_at))]
+    return sorted(keep, key=lambda f: (-f.confidence, f.path, f.line, f.kind))
+
+
+def find_leftovers(workspace: Workspace, paths: Sequence[str] | None = None,
+                   options: LeftoversOptions | None = None, cursor: str | None = None,
+                   limit: int = 20) -> LeftoversResult:
+    """What earlier sessions left behind, in ``paths`` (default: the whole root)."""
+    options = options or LeftoversOptions()
+    project, backups, notes = read_project(workspace)
+    wanted = workspace.discover(paths, suffixes=None) if paths else None
+    report = ({workspace.relative(p) for p in wanted.files} if wanted is not None
+              else set(project.sources) | set(backups))
+    items = detect(project, backups, report, options)
+    page_items, page = paginate(items, cursor, limit)
+    summary = LeftoversSummary(
+        files=len(project.modules), findings=len(items),
+        high_confidence=sum(1 for f in items if f.confidence >= HIGH),
+        by_kind=dict(Counter(f.kind for f in items)),
+    )
+    return LeftoversResult(summary=summary, leftovers=page_items, page=page, notes=notes)

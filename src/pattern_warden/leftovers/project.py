@@ -1,0 +1,119 @@
+"""The project as the leftovers detectors see it: every module's facts, joined once.
+
+Each detector asks the same questions (is this name used anywhere? does anything import this
+module? is this test code?), so the answers are indexed here once per call and the detectors
+stay small.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from pattern_warden.config import is_test_path
+from pattern_warden.leftovers.facts import ModuleFacts, facts_of_many, module_name
+from pattern_warden.source import SourceFile
+
+#: Configuration files that name code by string: entry points, plugin lists, settings.
+CONFIG_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", "pytest.ini", "noxfile.py",
+                "MANIFEST.in", "Procfile", "alembic.ini", "manage.py")
+#: Files that name code without importing it: templates call methods, settings name modules.
+TEXT_SUFFIXES = (".html", ".jinja", ".jinja2", ".j2", ".txt", ".cfg", ".ini", ".toml", ".yaml", ".yml",
+                 ".json", ".xml", ".rst", ".md")
+#: Module names that frameworks and tools load by convention, never by an import we can see.
+CONVENTIONAL_MODULES = frozenset({
+    "__main__", "__init__", "conftest", "setup", "manage", "noxfile", "fabfile", "tasks", "conf",
+    "models", "views", "admin", "apps", "urls", "settings", "wsgi", "asgi", "signals", "forms",
+    "serializers", "admin", "tests", "migrations", "env", "celery", "celeryconfig", "gunicorn_conf",
+    "hookimpl", "plugin", "plugins", "version", "_version", "__version__", "py.typed",
+})
+#: Folders whose modules a framework discovers by walking them (Django commands, migrations...).
+CONVENTIONAL_FOLDERS = ("migrations/", "management/commands/", "templatetags/", "alembic/versions/",
+                        "versions/", "scripts/", "bin/", "tools/", "examples/", "docs/", "doc/", "bench/",
+                        "benchmarks/")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass
+class Project:
+    """Every module's facts and the project-wide reference sets built from them."""
+
+    modules: list[ModuleFacts]
+    sources: dict[str, SourceFile]
+    by_module: dict[str, ModuleFacts] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+    prefixes: tuple[str, ...] = ()
+    imported: set[str] = field(default_factory=set)
+    dotted_strings: set[str] = field(default_factory=set)
+    reached: set[str] = field(default_factory=set)  # every prefix of an import or a dotted string
+    classes: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # class name -> its bases
+    top_packages: set[str] = field(default_factory=set)
+    config_words: set[str] = field(default_factory=set)
+
+    @classmethod
+    def build(cls, sources: Iterable[SourceFile], config_texts: Iterable[str] = (), root_name: str = "") -> Project:
+        """Index the modules of ``sources`` (Python files relative to the root, named ``root_name``)."""
+        sources = [s for s in sources if s.path.endswith(".py")]
+        packages = frozenset(str(PurePosixPath(s.path).parent) for s in sources
+                             if PurePosixPath(s.path).name == "__init__.py")
+        root_package = root_name if "." in packages and root_name.isidentifier() else ""
+        modules = facts_of_many([(s, module_name(s.path, packages, root_package)) for s in sources])
+        project = cls(modules=modules, sources={s.path: s for s in sources})
+        for facts in modules:
+            project.by_module.setdefault(facts.module, facts)
+            project.used |= facts.names | facts.words | facts.all_names
+            project.imported |= facts.imports
+            project.dotted_strings |= facts.strings
+        project.prefixes = tuple(sorted({p for f in modules for p in f.prefixes}))
+        for text in config_texts:
+            project.config_words.update(_WORD.findall(text))
+            project.dotted_strings.update(m.replace(":", ".") for m in re.findall(r"[A-Za-z_][\w.]*(?::[A-Za-z_]\w*)?", text))
+        project.used |= project.config_words
+        for facts in modules:
+            project.top_packages.add(facts.module.split(".")[0])
+            for definition in facts.definitions:
+                if definition.kind == "class":
+                    project.classes.setdefault(definition.name, []).append(definition.class_bases)
+        for name in project.imported | project.dotted_strings:
+            parts = name.split(".")
+            project.reached.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+        return project
+
+    def is_used(self, name: str) -> bool:
+        """Whether anything in the project (or its configuration) may refer to ``name``."""
+        return name in self.used or any(name.startswith(p) for p in self.prefixes)
+
+    def is_imported(self, module: str) -> bool:
+        """Whether any module imports ``module`` (or something inside it), or a string names it."""
+        return module in self.reached
+
+    def reaches_outside(self, bases: tuple[str, ...], _seen: frozenset[str] = frozenset()) -> bool:
+        """Whether a class with these bases inherits, at any depth, from a class the project does
+        not define (a framework's, the standard library's): its methods may be hooks it calls."""
+        for base in bases:
+            if base in ("object", ""):
+                continue
+            top, _, _ = base.partition(".")
+            if base == "?" or ("." in base and top not in self.top_packages):
+                return True
+            name = base.rsplit(".", 1)[-1]
+            known = self.classes.get(name)
+            if known is None or name in _seen:
+                return known is None
+            if any(self.reaches_outside(b, _seen | {name}) for b in known):
+                return True
+        return False
+
+
+def is_test(path: str) -> bool:
+    """Test code: the project's one definition."""
+    return is_test_path(path)
+
+
+def conventional(facts: ModuleFacts) -> bool:
+    """A module a framework or tool loads without an import: never an orphan."""
+    stem = PurePosixPath(facts.path).stem
+    return (stem in CONVENTIONAL_MODULES or facts.is_script
+            or any(f"/{folder}" in f"/{facts.path}" for folder in CONVENTIONAL_FOLDERS))
