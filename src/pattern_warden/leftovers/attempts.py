@@ -16,7 +16,7 @@ from rapidfuzz.fuzz import ratio
 
 from pattern_warden.leftovers.facts import ModuleFacts
 from pattern_warden.leftovers.models import Leftover
-from pattern_warden.leftovers.project import CONVENTIONAL_MODULES, Project, is_test
+from pattern_warden.leftovers.project import CONVENTIONAL_MODULES, Project, non_product
 
 #: Markers an agent or a person adds to a file name when saving another attempt.
 _MARKED = re.compile(
@@ -47,7 +47,7 @@ def attempts(project: Project, backups: list[str], report: set[str]) -> list[Lef
     by_stem: dict[tuple[str, str], list[ModuleFacts]] = defaultdict(list)
     by_name: dict[str, list[ModuleFacts]] = defaultdict(list)
     for facts in project.modules:
-        if is_test(facts.path):
+        if non_product(facts):
             continue
         path = PurePosixPath(facts.path)
         by_stem[(str(path.parent), path.stem)].append(facts)
@@ -58,7 +58,7 @@ def attempts(project: Project, backups: list[str], report: set[str]) -> list[Lef
     for facts in project.modules:
         path = PurePosixPath(facts.path)
         base = attempt_base(path.stem)
-        if base is None or is_test(facts.path):
+        if base is None or non_product(facts):
             continue
         currents = by_stem.get((str(path.parent), base)) or by_name.get(base + ".py", [])
         if not currents:

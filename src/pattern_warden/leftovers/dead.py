@@ -16,14 +16,15 @@ from pathlib import PurePosixPath
 
 from pattern_warden.leftovers.facts import Definition, ModuleFacts
 from pattern_warden.leftovers.models import Leftover
-from pattern_warden.leftovers.project import Project, conventional, is_test
+from pattern_warden.codekind import Kind
+from pattern_warden.leftovers.project import Project, conventional, non_product
 
 
 def dead_code(project: Project, report: set[str]) -> list[Leftover]:
     """Unused definitions and unreachable statements in the modules whose path is in ``report``."""
     found: list[Leftover] = []
     for facts in project.modules:
-        if facts.path not in report or facts.generated:
+        if facts.path not in report or facts.kind == Kind.GENERATED:
             continue
         for line, end, after in facts.unreachable:
             found.append(Leftover(
@@ -78,7 +79,7 @@ def orphan_modules(project: Project, report: set[str]) -> list[Leftover]:
     found: list[Leftover] = []
     stems = Counter(PurePosixPath(f.path).name for f in project.modules)
     for facts in project.modules:
-        if facts.path not in report or "." not in facts.module or conventional(facts) or is_test(facts.path):
+        if facts.path not in report or "." not in facts.module or conventional(facts) or non_product(facts):
             continue
         if project.is_imported(facts.module) or not facts.parsed:
             continue

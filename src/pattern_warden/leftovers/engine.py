@@ -13,7 +13,7 @@ from pattern_warden.leftovers.attempts import attempts, is_backup
 from pattern_warden.leftovers.commented import commented_code
 from pattern_warden.leftovers.dead import dead_code, orphan_modules
 from pattern_warden.leftovers.models import HIGH, Leftover, LeftoversOptions, LeftoversResult, LeftoversSummary
-from pattern_warden.leftovers.project import CONFIG_FILES, TEXT_SUFFIXES, Project, is_test
+from pattern_warden.leftovers.project import CONFIG_FILES, TEXT_SUFFIXES, Project, non_product, non_product_path
 from pattern_warden.leftovers.wrappers import parallel_wrappers
 from pattern_warden.models import Note, paginate
 from pattern_warden.source import SourceFile
@@ -68,8 +68,9 @@ def detect(project: Project, backups: list[str], report: set[str], options: Left
             source = project.sources.get(path)
             if source is not None:
                 found += commented_code(source, live)
-    keep = [f for f in found if f.confidence >= options.min_confidence
-            and (options.include_tests or not is_test(f.path))]
+    kinds_at = {facts.path: facts for facts in project.modules}
+    keep = [f for f in found if f.confidence >= options.min_confidence and (options.include_tests or not (
+        non_product(kinds_at[f.path]) if f.path in kinds_at else non_product_path(f.path)))]
     return ranked(keep)
 
 

@@ -19,6 +19,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from pattern_warden import budget
+from pattern_warden.codekind import Kind, kind_of
 from pattern_warden.rules.engine import PARALLEL_MIN_FILES
 from pattern_warden.source import SourceFile
 from pattern_warden.workers import WORKERS, worker_pool
@@ -39,7 +40,6 @@ _NOT_SERVICES = re.compile(
     r"schemas?\.[a-z.]+|python\.org|github\.com|readthedocs\.io|pypi\.org|xml\.org|purl\.org)$"
 )
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_GENERATED = re.compile(r"DO NOT EDIT|@generated|[Aa]uto-?generated|[Gg]enerated (by|from|with)|[Cc]ode generated")
 _FACTS_KEPT = 20_000
 
 
@@ -78,7 +78,7 @@ class ModuleFacts:
     clients: frozenset[str] = frozenset()  # SDK client constructors called, as dotted names + first arg
     calls_network: bool = False
     parsed: bool = True
-    generated: bool = False  # says so in its first lines ("DO NOT EDIT", "@generated")
+    kind: Kind = Kind.PRODUCT  # what the file is for (codekind: tests, generated, docs ... or product)
 
 
 def module_name(path: str, packages: frozenset[str], root_package: str = "") -> str:
@@ -151,8 +151,8 @@ def facts_of(source: SourceFile, module: str) -> ModuleFacts:
 
 def _read(source: SourceFile, module: str) -> ModuleFacts:
     facts = ModuleFacts(path=source.path, module=module)
-    facts.generated = bool(_GENERATED.search("\n".join(source.lines[:8])))
     tree = source.tree or source.partial_tree
+    facts.kind = kind_of(source.path, source.text, tree)
     if tree is None:
         facts.parsed = False
         return facts

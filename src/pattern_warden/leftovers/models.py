@@ -63,4 +63,5 @@ class LeftoversOptions(BaseModel):
 
     kinds: list[LeftoverKind] = Field(default_factory=lambda: list(KINDS))
     min_confidence: int = Field(60, ge=0, le=100)
-    include_tests: bool = Field(False, description="Also report leftovers inside test code.")
+    include_tests: bool = Field(False, description="Also report leftovers in tests and other non-product code "
+                                                   "(fixtures, benchmarks, docs, examples, generated files).")

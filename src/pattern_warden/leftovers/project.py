@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from pattern_warden.config import is_test_path
+from pattern_warden.codekind import NON_PRODUCT, path_kind
 from pattern_warden.leftovers.facts import ModuleFacts, facts_of_many, module_name
 from pattern_warden.source import SourceFile
 
@@ -107,9 +107,15 @@ class Project:
         return False
 
 
-def is_test(path: str) -> bool:
-    """Test code: the project's one definition."""
-    return is_test_path(path)
+def non_product(facts: ModuleFacts) -> bool:
+    """Tests, test support, fixtures, benchmarks, docs, examples, generated code: the project's one
+    definition (``codekind``). Leftovers there are not reported unless asked; uses there still count."""
+    return facts.kind in NON_PRODUCT
+
+
+def non_product_path(path: str) -> bool:
+    """The same question for a file that is not a module (a backup copy): by its path alone."""
+    return path_kind(path) in NON_PRODUCT
 
 
 def conventional(facts: ModuleFacts) -> bool:

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from pattern_warden.leftovers.facts import ModuleFacts
 from pattern_warden.leftovers.models import Leftover
-from pattern_warden.leftovers.project import Project, is_test
+from pattern_warden.leftovers.project import Project, non_product
 
 #: Endpoint paths two wrappers must share to count as wrapping the same API by paths alone.
 _SHARED_ENDPOINTS = 2
@@ -22,7 +22,7 @@ def parallel_wrappers(project: Project, report: set[str]) -> list[Leftover]:
     """One finding per service wrapped in more than one product module, at the later modules."""
     by_service: dict[str, list[ModuleFacts]] = defaultdict(list)
     for facts in project.modules:
-        if is_test(facts.path):
+        if non_product(facts):
             continue
         for client in facts.clients:
             if client.split(".")[0] not in project.top_packages:  # the project's own client is the shared one
