@@ -131,6 +131,7 @@ def test_review_blames_only_the_leftovers_the_change_made(tmp_path: Path) -> Non
     assert clean.leftovers_introduced >= 1
     # the change: an attempt file, and the last caller of load_plugin removed
     (root / "shop/exporters_new.py").write_text((root / "shop/exporters.py").read_text())
+    # a new module nothing imports yet may be what the user asked for: a lead, not the agent's fault
     (root / "shop/notes.py").write_text('"""Release notes."""\n\n\ndef latest() -> str:\n    return "1.0"\n')
     cli_text = (root / "shop/cli.py").read_text()
     (root / "shop/cli.py").write_text(cli_text.replace(', load_plugin("Health")', "").replace(
@@ -138,11 +139,10 @@ def test_review_blames_only_the_leftovers_the_change_made(tmp_path: Path) -> Non
     review = review_change(Workspace(load_config(root)))
     found = {(i.kind, i.path, i.symbol) for i in review.leftovers}
     assert found == {("attempt", "shop/exporters_new.py", "shop.exporters_new"),
-                     ("orphan-module", "shop/notes.py", "shop.notes"),
                      ("orphaned-by-change", "shop/exporters.py", "load_plugin")}
     assert all(i.confidence >= 80 for i in review.leftovers)
     assert "max-leftovers" in review.failed and not review.passed
-    assert "Leftovers added or orphaned: 3" in render_text(review)
+    assert "Leftovers added or orphaned: 2" in render_text(review)
 
 
 def test_review_of_a_change_that_leaves_nothing_behind_passes_the_leftover_threshold(tmp_path: Path) -> None:

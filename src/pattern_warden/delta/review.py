@@ -84,11 +84,14 @@ def review_change(
                                   strict=True) if i not in accepted.clones]
         dups = DuplicateFigures(introduced=len(kept), eliminated=dups.eliminated, introduced_classes=kept)
     limits = workspace.config.settings.review
-    say("looking for leftovers")
-    deleted = [(None, f.before) for f in (facts.delta.files if facts.delta else [])
-               if f.kind == "python" and f.after is None and f.before is not None]
-    changed = [*facts.files, *deleted]
-    leftovers = change_leftovers(workspace, changed)
+    # Leftovers are the change's only against a base: a whole tree outside git has none to tell
+    # what it added from what it had (find_leftovers audits such a tree).
+    leftovers = []
+    if facts.delta is not None:
+        say("looking for leftovers")
+        deleted = [(None, f.before) for f in facts.delta.files
+                   if f.kind == "python" and f.after is None and f.before is not None]
+        leftovers = change_leftovers(workspace, [*facts.files, *deleted])
     rule_limits = finding_thresholds(limits, found) + leftover_threshold(limits, leftovers)
     card = None
     if facts.delta is not None and facts.before is not None:

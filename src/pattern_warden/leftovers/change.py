@@ -29,23 +29,13 @@ def change_leftovers(workspace: Workspace, changed: Sequence[Pair],
     project, backups, _ = read_project(workspace)
     afters = {a.path: a for a, _ in changed if a is not None}
     befores = {b.path: b for _, b in changed if b is not None}
-    # what a whole-tree audit only hints at is the agent's own doing when its change made it:
-    # a new module nothing imports, a new public helper nothing calls
-    wide = options.model_copy(update={"min_confidence": 0})
-    found = [_promoted(item) for item in detect(project, backups, set(afters), wide)
+    # A new public function or module that nothing uses yet stays a lead, as in an audit: the
+    # user may have asked for exactly that (a library's new API, a new script or plugin).
+    found = [item for item in detect(project, backups, set(afters), options)
              if _introduced(item, befores.get(item.path))]
-    found = [item for item in found if item.confidence >= options.min_confidence]
     if "orphaned-by-change" in options.kinds:
         found += [o for o in orphaned(project, afters, befores) if o.confidence >= options.min_confidence]
     return ranked(found)
-
-
-def _promoted(item: Leftover) -> Leftover:
-    """A module or definition the change added that nothing uses: no plugin loader or outside
-    caller has had the chance to need it yet, so it is as sure as an unused private name."""
-    if item.kind in ("orphan-module", "dead") and item.confidence < 80:
-        return item.model_copy(update={"confidence": 80})
-    return item
 
 
 def _introduced(item: Leftover, before: SourceFile | None) -> bool:
