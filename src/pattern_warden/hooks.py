@@ -195,12 +195,17 @@ def stop(payload: dict[str, Any]) -> Answer:
               if floor != "never" and Severity.parse(f.severity) >= Severity.parse(floor)]
     if review.passed and not severe:
         return Answer()
-    return Answer(stdout=json.dumps({"decision": "block", "reason": _reason(review)}) + "\n")
+    return Answer(stdout=json.dumps({"decision": "block", "reason": _reason(review, floor)}) + "\n")
 
 
-def _reason(review: Review) -> str:
-    """The failed thresholds and verdict, then the new and worse findings: what the agent must act on."""
+def _reason(review: Review, floor: str) -> str:
+    """The failed thresholds and verdict, then the new and worse findings at or above the stop's
+    severity floor and the leftovers that failed ``max-leftovers``: what the agent must act on,
+    and nothing below the floor (an info-level note is not a reason to keep working)."""
     from pattern_warden.delta.render import finding_line
+    from pattern_warden.leftovers.models import HIGH
+    from pattern_warden.leftovers.render import leftover_line
+    from pattern_warden.rules.base import Severity
 
     lines = [f"pattern-warden review of {review.reviewed} failed; fix these (or say in your answer why they stay), "
              "then finish:"]
@@ -208,9 +213,14 @@ def _reason(review: Review) -> str:
     if card is not None and card.verdict.status == "fail":
         lines.append(f"verdict: fail: {card.verdict.message}")
     lines += [f"threshold {t.name}: {t.value} (limit {t.limit})" for t in review.thresholds if not t.passed]
-    lines += [finding_line(f) for f in review.findings if f.new or f.worse_than is not None]
-    if review.findings_new > len(review.findings):
-        lines.append(f"... {review.findings_new - len(review.findings)} more new findings (pattern-warden review)")
+    blocking = [f for f in review.findings if (f.new or f.worse_than is not None)
+                and (floor == "never" or Severity.parse(f.severity) >= Severity.parse(floor))]
+    lines += [finding_line(f) for f in blocking]
+    rest = review.findings_new - len(blocking)
+    if rest > 0:
+        lines.append(f"... {quantity(rest, 'more new finding')} below {floor} or past this page (pattern-warden review)")
+    if any(t.name == "max-leftovers" and not t.passed for t in review.thresholds):
+        lines += [f"leftover: {leftover_line(item)}" for item in review.leftovers if item.confidence >= HIGH]
     lines += [f"duplicate ({c.kind}): {', '.join(c.locations)}" for c in review.duplicates[:MAX_LINES]]
     return "\n".join(lines)
 

@@ -50,9 +50,9 @@ def test_select_and_ignore_by_code_prefix_and_family(project: Path) -> None:
 
 
 def test_severity_floor(project: Path) -> None:
-    _write(project, "pkg/a.py", BAD)  # no module docstring: DOC001 is info
-    assert "DOC001" in {c for c, _, _ in _codes(project)}
-    assert {c for c, _, _ in _codes(project, min_severity="error")} == {"ERR001", "ERR002"}
+    _write(project, "pkg/a.py", BAD)  # no module docstring: DOC001 (opt-in) is info
+    assert "DOC001" in {c for c, _, _ in _codes(project, select=("ALL", "DOC001"))}
+    assert {c for c, _, _ in _codes(project, select=("ALL", "DOC001"), min_severity="error")} == {"ERR001", "ERR002"}
 
 
 def test_same_line_and_file_level_suppression(project: Path) -> None:
@@ -65,7 +65,8 @@ def test_same_line_and_file_level_suppression(project: Path) -> None:
 
 
 def test_config_select_ignore_per_file_ignores_and_thresholds(project: Path) -> None:
-    _pyproject(project, 'ignore = ["DOC"]\nmax-complexity = 2\n[tool.pattern-warden.rules.per-file-ignores]\n'
+    _pyproject(project, 'select = ["ALL", "DES002"]\nignore = ["DOC"]\nmax-complexity = 2\n'
+                        '[tool.pattern-warden.rules.per-file-ignores]\n'
                         '"legacy/" = ["ERR"]\n')
     _write(project, "legacy/old.py", BAD)
     _write(project, "pkg/new.py", "def f(a, b):\n    if a:\n        return 1\n    if b:\n        return 2\n    return 3\n")
