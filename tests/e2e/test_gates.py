@@ -34,7 +34,9 @@ def _complex_function(branches: int) -> str:
 
 
 def test_a_docstring_added_to_a_long_file_is_not_blamed_for_its_length(git_project: Path) -> None:
-    write_tree(git_project, {"pkg/big.py": _long_module(1000)})
+    # DES001 and DOC001 are opt-in: selected here, so the old file length is really there to blame
+    write_tree(git_project, {"pkg/big.py": _long_module(1000),
+                             "pyproject.toml": '[tool.pattern-warden.rules]\nselect = ["ALL", "DES001", "DOC001"]\n'})
     _commit(git_project)
     claude = ClaudeCode(git_project)
     assert claude.start().exit_code == 0
@@ -42,10 +44,13 @@ def test_a_docstring_added_to_a_long_file_is_not_blamed_for_its_length(git_proje
     assert (edit.exit_code, edit.stderr) == (0, ""), edit
     stop = claude.stop()
     assert (stop.exit_code, stop.stdout, stop.stderr) == (0, "", ""), stop
+    grown = claude.edit("pkg/big.py", "import os\n", "import os\n" + "X = 1\n" * 5)
+    assert grown.exit_code == 0 and "DES001" not in grown.stderr, grown  # worse, not new: blocks only if configured
 
 
 def test_a_parameter_added_to_a_complex_function_is_not_blamed_but_a_new_branch_is_worse(git_project: Path) -> None:
-    write_tree(git_project, {"pkg/dispatch.py": _complex_function(13)})
+    select = '[tool.pattern-warden.rules]\nselect = ["ALL", "DES002"]\n'  # DES002 is opt-in
+    write_tree(git_project, {"pkg/dispatch.py": _complex_function(13), "pyproject.toml": select})
     _commit(git_project)
     claude = ClaudeCode(git_project)
     claude.start()
@@ -55,7 +60,7 @@ def test_a_parameter_added_to_a_complex_function_is_not_blamed_but_a_new_branch_
     # One more branch: the same finding, worse. Reported as such, and blocking only when configured.
     worse = claude.edit("pkg/dispatch.py", "    return value\n", "    if kind == 99:\n        return 0\n    return value\n")
     assert worse.exit_code == 0, worse
-    write_tree(git_project, {"pyproject.toml": "[tool.pattern-warden.review]\nfail-on-worse = true\n"})
+    write_tree(git_project, {"pyproject.toml": select + "[tool.pattern-warden.review]\nfail-on-worse = true\n"})
     again = claude.edit("pkg/dispatch.py", "    if kind == 99:\n", "    if kind == 98:\n        return 1\n    if kind == 99:\n")
     assert again.exit_code == 2 and "DES002" in again.stderr and "worse (was 15)" in again.stderr, again
     stop = claude.stop()
