@@ -25,7 +25,8 @@ def test_paths_name_their_kind() -> None:
         "pkg/testing.py": Kind.TEST_SUPPORT, "pkg/pytest_plugin.py": Kind.TEST_SUPPORT,
         "pkg/bench/loop.py": Kind.BENCHMARK, "benchmarks/b.py": Kind.BENCHMARK,
         "docs/conf.py": Kind.DOCS, "examples/app.py": Kind.EXAMPLE,
-        "pkg/api_pb2.py": Kind.GENERATED, "scripts/release.py": Kind.SCRIPT, "pkg/__main__.py": Kind.SCRIPT,
+        "pkg/api_pb2.py": Kind.GENERATED, "pkg/vendored/pint/units.py": Kind.VENDORED,
+        "pkg/_vendor/six.py": Kind.VENDORED, "third_party/lib.py": Kind.VENDORED, "scripts/release.py": Kind.SCRIPT, "pkg/__main__.py": Kind.SCRIPT,
         "pkg/core.py": Kind.PRODUCT, "pkg/contest.py": Kind.PRODUCT, "pkg/benchmarking_api.py": Kind.PRODUCT,
     }
     assert {rel: kind_of(rel) for rel in expected} == expected

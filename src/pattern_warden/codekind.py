@@ -30,6 +30,7 @@ class Kind(enum.StrEnum):
     DOCS = "docs"
     EXAMPLE = "example"
     GENERATED = "generated"
+    VENDORED = "vendored"
     SCRIPT = "script"
 
 
@@ -46,12 +47,14 @@ PATH_KINDS: tuple[tuple[Kind, tuple[str, ...]], ...] = (
     (Kind.DOCS, ("docs/", "doc/", "docs_src/")),
     (Kind.EXAMPLE, ("examples/", "example/")),
     (Kind.GENERATED, ("*_pb2.py", "*_pb2_grpc.py", "*_pb2.pyi", "*_pb2_grpc.pyi")),
+    # Someone else's code copied in: its findings and leftovers are upstream's to fix.
+    (Kind.VENDORED, ("vendor/", "vendored/", "_vendor/", "third_party/", "thirdparty/", "_vendored/")),
     (Kind.SCRIPT, ("scripts/", "bin/", "tools/", "__main__.py", "cli.py", "*_cli.py", "cli/", "setup.py",
                    "manage.py", "noxfile.py")),
 )
 #: Kinds that are not production code: rules about production code skip them.
 NON_PRODUCT = frozenset({Kind.TEST, Kind.TEST_SUPPORT, Kind.FIXTURE, Kind.BENCHMARK, Kind.DOCS, Kind.EXAMPLE,
-                         Kind.GENERATED})
+                         Kind.GENERATED, Kind.VENDORED})
 #: Kinds that own their process: printing, `sys.path` edits and `sys.exit` are theirs to do.
 SCRIPT_KINDS = frozenset({Kind.SCRIPT, Kind.BENCHMARK})
 

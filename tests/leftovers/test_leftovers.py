@@ -169,6 +169,9 @@ LIVE_BY_CONVENTION = {
         "pkg/__init__.py": "from pkg.visit import Names\n",
         "pkg/visit.py": ("import ast\n\n\nclass Base(ast.NodeVisitor):\n    pass\n\n\n"
                          "class Names(Base):\n    def visit_Name(self, node):\n        print(node.id)\n")},
+    "a vendored copy of another project": {
+        "pkg/__init__.py": "from pkg.vendored import ply\n", "pkg/vendored/__init__.py": "",
+        "pkg/vendored/ply.py": "def _unused_upstream():\n    return 1\n"},
     "two entry points of one package": {
         "pkg/__init__.py": "", "pkg/__main__.py": "from pkg import run\nrun()\n",
         "pkg/sub/__init__.py": "", "pkg/sub/__main__.py": "from pkg import run\nrun()\n"},
