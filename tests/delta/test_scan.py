@@ -101,7 +101,7 @@ _PIECES = ["", "# a comment", "x = 1", '"""A docstring."""', "'''", '"""', "def 
            "    '''doc'''", "s = '#not a comment'", "t = (", ")", "    pass", "u = 'it''s'", "v = f'{x}'"]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.integers(0, 400), st.sampled_from(_PIECES), st.booleans()), max_size=12))
 def test_kinds_match_tokenize_on_edited_real_code(edits: list[tuple[int, str, bool]]) -> None:
     """Insert and delete lines at random in a real module; wherever the result still parses,
