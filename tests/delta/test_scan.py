@@ -17,7 +17,7 @@ from pattern_warden.source import LineKind, SourceFile
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SAMPLE = ["ast.py", "argparse.py", "dataclasses.py", "difflib.py", "inspect.py", "json/decoder.py",
-          "pathlib.py", "subprocess.py", "textwrap.py", "typing.py", "asyncio/base_events.py", "email/message.py"]
+          "shutil.py", "subprocess.py", "textwrap.py", "typing.py", "asyncio/base_events.py", "email/message.py"]
 
 
 def _ast_units(tree: ast.Module) -> set[str]:
