@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pattern_warden.diskcache import CACHE_DIR, DiskCache, user_cache_dir
-from tests.conftest import console_script, write_tree
+from tests.conftest import console_script, git, write_tree
 
 BAD_CODE = "def f():\n    try:\n        pass\n    except:\n        pass\n"
 
@@ -40,7 +40,7 @@ def test_round_trip_and_the_folder_is_marked(project: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "foreign", "garbage"])
-def test_corrupt_or_foreign_entries_are_ignored_and_deleted(project: Path, damage: str) -> None:
+def test_corrupt_or_foreign_entries_are_misses_and_the_rebuilt_entry_replaces_them(project: Path, damage: str) -> None:
     cache = DiskCache(project)
     cache.put("demo", "a", b"x" * 1000)
     cache.put("demo", "b", b"y" * 1000)
@@ -58,7 +58,8 @@ def test_corrupt_or_foreign_entries_are_ignored_and_deleted(project: Path, damag
     fresh = DiskCache(project)
     key_a = "a" if path_a.name.endswith("-a.pwc") else "b"
     assert fresh.get("demo", key_a) is None and fresh.rejected == 1
-    assert not path_a.exists()
+    assert path_a.exists()  # a failed check deletes nothing: the file may not be ours
+    assert fresh.put("demo", key_a, b"rebuilt") and DiskCache(project).get("demo", key_a) == b"rebuilt"
 
 
 def test_corrupt_rule_cache_is_rebuilt_with_the_right_answer(project: Path) -> None:
@@ -170,3 +171,89 @@ def test_writers_racing_on_one_entry_never_show_a_reader_half_of_one(project: Pa
     assert all(w.wait(timeout=120) == 0 for w in writers)
     assert reader.returncode == 0, reader.stderr
     assert not list((project / CACHE_DIR).glob(".tmp-*"))
+
+
+# -- attacks: what a repository (or a pull request) may contain must not steer or poison the cache
+
+
+def _as_user(xdg: Path) -> dict[str, str]:
+    """The environment of a user whose cache directory (and so whose key) is ``xdg``."""
+    return {**os.environ, "XDG_CACHE_HOME": str(xdg)}
+
+
+def _forge_clean_answer(project: Path, xdg: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """What an attacker does with their own install: check the project, then rewrite the rule
+    entry so that every file has no findings, stored as a valid entry under the attacker's key."""
+    assert "ERR002" in codes(check(project, env=_as_user(xdg)))
+    (entry,) = entries(project, "rules")
+    fingerprint = entry.name.removeprefix("rules-").removesuffix(".pwc")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
+    cache = DiskCache(project)
+    table = json.loads(cache.get("rules", fingerprint) or b"{}")
+    assert table, "the attacker's own entry should read back"
+    assert cache.put("rules", fingerprint, json.dumps({rel: [e[0], e[1], []] for rel, e in table.items()}).encode())
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    return entry
+
+
+@pytest.mark.parametrize("planted", ["the cache folder", "its .gitignore"])
+def test_a_link_in_the_repository_never_leads_the_cache_out_of_the_root(project: Path, tmp_path: Path,
+                                                                       planted: str) -> None:
+    """A repository whose ``.pattern-warden-cache`` (or a marker file in it) is a symbolic link
+    to a folder outside: nothing is written there; the cache falls back to the user's folder."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    write_tree(project, {"pkg/a.py": BAD_CODE})
+    if planted == "the cache folder":
+        (project / CACHE_DIR).symlink_to(outside, target_is_directory=True)
+    else:
+        (project / CACHE_DIR).mkdir()
+        (project / CACHE_DIR / ".gitignore").symlink_to(outside / "planted")
+    env = _as_user(tmp_path / "xdg")
+    assert "ERR002" in codes(check(project, env=env))
+    again = check(project, env=env)
+    assert "ERR002" in codes(again) and json.loads(again.stdout)["summary"]["files_from_cache"] == 1
+    assert list(outside.iterdir()) == []
+
+
+def test_a_forged_or_copied_entry_is_a_miss(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry made on another machine (another user's key), here one rewritten to say the
+    file is clean, as a pull request could commit it or a copied folder could bring it: this
+    user's check does not believe it, finds the findings, and its own entry replaces it."""
+    write_tree(project, {"pkg/a.py": BAD_CODE})
+    _forge_clean_answer(project, tmp_path / "attacker", monkeypatch)
+    victim = _as_user(tmp_path / "victim")
+    done = check(project, env=victim)
+    assert "ERR002" in codes(done) and json.loads(done.stdout)["summary"]["files_from_cache"] == 0
+    assert json.loads(check(project, env=victim).stdout)["summary"]["files_from_cache"] == 1
+
+
+def test_a_cache_folder_the_repository_tracks_is_not_used(project: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A committed ``.pattern-warden-cache`` is the repository's content, not our state: it is
+    neither read (even an entry valid under this user's own key) nor written (the work tree
+    stays clean); the cache goes to the user's folder."""
+    git(project, "init", "-q", "-b", "main")
+    write_tree(project, {"pkg/a.py": BAD_CODE})
+    xdg = tmp_path / "xdg"
+    _forge_clean_answer(project, xdg, monkeypatch)
+    git(project, "add", "-A")
+    git(project, "add", "-f", CACHE_DIR)
+    git(project, "commit", "-q", "-m", "a committed cache")
+    done = check(project, env=_as_user(xdg))
+    assert "ERR002" in codes(done) and json.loads(done.stdout)["summary"]["files_from_cache"] == 0
+    assert git(project, "status", "--porcelain", "--ignored") == ""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
+    assert list(user_cache_dir(project).glob("rules-*.pwc"))
+
+
+def test_the_key_is_private_to_the_user_and_never_inside_the_root(project: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert DiskCache(project).put("demo", "k", b"v")
+    key_file = tmp_path / "xdg" / "pattern-warden" / "key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    monkeypatch.setenv("XDG_CACHE_HOME", str(project / "xdg"))  # a key the repository could hold
+    inside = DiskCache(project)
+    assert not inside.put("demo", "k", b"v") and inside.get("demo", "k") is None
+    assert inside.where() == "memory only" and not (project / "xdg").exists()

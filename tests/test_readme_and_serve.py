@@ -58,6 +58,19 @@ def test_rule_counts_and_families_match_the_registry() -> None:
     assert {f.strip() for f in said.group(3).split(",")} == set(FAMILIES)
 
 
+def test_opt_in_rules_are_named_as_the_registry_has_them() -> None:
+    said = re.search(r"(\d+) of them run by default; (\d+) are opt-in.*?below 90%: ([A-Z0-9,\s]+)\.", README, re.S)
+    assert said, "the Rule checks section names the opt-in rules"
+    opt_in = [r.code for r in ALL_RULES if not r.default_on]
+    assert (int(said.group(1)), int(said.group(2))) == (len(ALL_RULES) - len(opt_in), len(opt_in))
+    assert [c.strip() for c in said.group(3).split(",")] == opt_in
+
+
+def test_the_plugin_and_claude_mcp_add_are_offered_as_alternatives() -> None:
+    plugin = README.split("### Claude Code plugin", 1)[1]
+    assert "**Pick one:**" in plugin and "claude mcp remove pattern-warden" in plugin
+
+
 async def test_tool_arguments_and_resource_templates_match_the_server(project: Path) -> None:
     async with Client(build_server(load_config(project))) as client:
         schemas = {t.name: t.input_schema.get("properties", {}) for t in (await client.list_tools()).tools}

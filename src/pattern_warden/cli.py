@@ -483,9 +483,12 @@ def run() -> None:
 
     A large review leaves millions of small objects (syntax-derived shapes, findings) that a
     normal exit frees one by one, about a second after the answer is printed. Nothing is left
-    to finalise by then (pools are shut down, the cache is written), so the streams are flushed
-    and the process ends at once, as mypy does for the same reason."""
+    to finalise by then (the cache is written; pools still open, as a server's warm-up may
+    leave them, are told to stop), so the streams are flushed and the process ends at once, as
+    mypy does for the same reason."""
     code = main()
+    if "pattern_warden.workers" in sys.modules:  # imported only by a job that used workers
+        sys.modules["pattern_warden.workers"].shutdown_pools()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

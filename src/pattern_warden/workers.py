@@ -3,11 +3,22 @@
 A review tokenizes and checks both ends of every changed file. Each stage starting its own
 pool paid for the processes again and left the parent idle while they ran; one pool, fed the
 tokenizing first, lets the parent search for clones while the workers go on checking rules.
+
+No process outlives the one that started the pool. A worker blocked on the pool's queue never
+notices that its parent was killed (Claude Code stops a server after its health check, a
+client hangs up mid-review), and a forkserver's worker holds the forkserver, and so the
+resource tracker, alive: every killed server left three or more processes behind. So each
+worker watches its parent and exits with it, and the console script shuts open pools down
+before it exits.
 """
 
 from __future__ import annotations
 
+import os
+import select
 import threading
+import time
+import weakref
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -34,10 +45,54 @@ def worker_pool(workers: int = WORKERS) -> Iterator[ProcessPoolExecutor]:
     context = get_context(start_method())
     if isinstance(context, ForkServerContext):
         context.set_forkserver_preload(_PRELOAD)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_exit_with_parent,
+                               initargs=(os.getpid(),))
+    _OPEN.add(pool)
     try:
         yield pool
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
+    finally:
+        _OPEN.discard(pool)
     pool.shutdown(wait=True)
+
+
+_OPEN: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
+
+
+def shutdown_pools() -> None:
+    """Cancel what the open pools have not started and let their workers go (without waiting:
+    the process is about to exit, and each worker also exits when its parent is gone)."""
+    for pool in list(_OPEN):
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker's initializer: a daemon thread that ends this worker when ``parent`` ends.
+
+    Linux's pidfd wakes it the moment the parent exits; elsewhere it polls twice a second."""
+    try:
+        handle: int | None = os.pidfd_open(parent)
+    except (AttributeError, OSError):  # not Linux, or an old kernel
+        handle = None
+
+    def watch() -> None:
+        if handle is not None:
+            select.select([handle], [], [])
+        else:
+            while _alive(parent):
+                time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="pattern-warden-exit-with-parent", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process took the number: ours is gone
+        return False
+    return True

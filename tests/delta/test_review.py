@@ -7,6 +7,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from pattern_warden.config import load_config
 from pattern_warden.delta.render import render_review
 from pattern_warden.delta.review import review_change
@@ -202,6 +204,7 @@ def test_identical_copies_in_two_files_stay_one_class_until_one_goes(git_project
     assert score_change(_ws(git_project)).consolidation.duplicates_eliminated == 1
 
 
+@pytest.mark.slow  # a 150-file change in worker processes, checked twice (10 s)
 def test_a_large_change_in_workers_marks_what_a_full_check_of_both_ends_marks(tmp_path: Path) -> None:
     """Past PARALLEL_MIN_FILES the review checks in worker processes, and checks a base version
     only for the rules that fired on its new version: on real code (the standard library, with

@@ -17,7 +17,7 @@ from pattern_warden.source import LineKind, SourceFile
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SAMPLE = ["ast.py", "argparse.py", "dataclasses.py", "difflib.py", "inspect.py", "json/decoder.py",
-          "pathlib.py", "subprocess.py", "textwrap.py", "typing.py", "asyncio/base_events.py", "email/message.py"]
+          "shutil.py", "subprocess.py", "textwrap.py", "typing.py", "asyncio/base_events.py", "email/message.py"]
 
 
 def _ast_units(tree: ast.Module) -> set[str]:
@@ -101,7 +101,7 @@ _PIECES = ["", "# a comment", "x = 1", '"""A docstring."""', "'''", '"""', "def 
            "    '''doc'''", "s = '#not a comment'", "t = (", ")", "    pass", "u = 'it''s'", "v = f'{x}'"]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.integers(0, 400), st.sampled_from(_PIECES), st.booleans()), max_size=12))
 def test_kinds_match_tokenize_on_edited_real_code(edits: list[tuple[int, str, bool]]) -> None:
     """Insert and delete lines at random in a real module; wherever the result still parses,
@@ -128,3 +128,40 @@ def test_calls_skip_builtin_container_methods_unless_on_self() -> None:
     scan = Scan("def f(self, d):\n    return d.get(1) + self.get(2) + helper(3) + a.b.run(4) + ', '.join(x)\n")
     assert scan.calls([2]) == {"f": {"get", "helper", "run"}}
     assert Scan("d.get(1)\n").calls([1]) == {}
+
+
+def test_escaped_and_embedded_quotes_in_multiline_strings_match_tokenize() -> None:
+    """Escapes, lone and doubled quotes inside triple-quoted strings, and one-line strings with
+    quotes of the other kind, on every CPython we accept (3.11.2 mis-matched the possessive
+    quantifiers the scanner used to rely on, so every docstring here counted as code)."""
+    text = '''def f():
+    """Say \\""" and ''' + "''" + ''' and "quoted" and ""twice"",
+    still inside.
+    """
+    a = 'it\\'s "fine"'  # a 'comment' with """quotes"""
+    b = """x ""
+y\\\\"""
+    return a + b
+
+
+class K:
+    \'\'\'One \\\'\'\' escaped,
+    'lone' and ''doubled'' quotes.\'\'\'
+'''
+    source = SourceFile(path="quotes.py", text=text, digest="", size=len(text))
+    assert source.tree is not None
+    scan = Scan(text)
+    assert scan.kinds() == source.line_kinds[: len(scan.rows)]
+    assert scan.kinds([2, 3, 4, 12, 13]) == [LineKind.DOCSTRING] * 5
+    assert scan.kinds([6, 7]) == [LineKind.CODE] * 2
+    assert set(scan.units) == {"f", "K"}
+
+
+def test_a_file_that_ends_inside_a_string_ends_the_string() -> None:
+    """An unfinished triple-quoted string (a file saved mid-edit), even one whose last character
+    is a backslash, holds every row to the end: none of them is taken for code or a definition."""
+    for tail in ("", "\\"):
+        scan = Scan('x = 1\ny = """open\n# not a comment\ndef not_a_function():' + tail)
+        assert scan.kinds() == [LineKind.CODE] * 4
+        assert scan.units == {}
+        assert scan.calls([4]) == {}

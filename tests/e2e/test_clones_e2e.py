@@ -8,6 +8,7 @@ import subprocess
 import textwrap
 from pathlib import Path
 
+import pytest
 from mcp import Client
 
 from pattern_warden.config import load_config
@@ -85,6 +86,7 @@ def dupes(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.slow  # seven CLI processes over a real tree (15+ s)
 def test_cli_text_json_sarif_threshold_and_cache(project: Path) -> None:
     make_tree(project)
     text = dupes(project, "pkg")

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import anyio
+import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
@@ -82,6 +83,7 @@ async def run_concurrently(client: Client, calls: list[Check], count: int) -> in
     return done
 
 
+@pytest.mark.slow  # fifty calls to a real HTTP server (10+ s)
 async def test_fifty_concurrent_calls_over_streamable_http(project: Path) -> None:
     with http_server(project, "streamable-http") as (port, _):
         async with Client(f"http://127.0.0.1:{port}/mcp") as client:

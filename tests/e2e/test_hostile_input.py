@@ -62,6 +62,8 @@ ENGINE_CASES = [
     Case("dupes: min_similarity 5", "find_duplicates", {"min_similarity": 5}, True, ("min_similarity",)),
     Case("similar: symlink escape", "find_similar", {"path": "escape.py", "symbol": "x"}, True, (OUTSIDE,)),
     Case("similar: NUL draft", "find_similar", {"code": "\x00"}, True, ("does not parse",)),
+    Case("similar: NUL inside a function", "find_similar", {"code": "def f():\n    x = 1\x00\n    return x\n"}, True,
+         ("NUL byte (line 2)",)),
     Case("similar: unknown symbol", "find_similar", {"path": "ok.py", "symbol": "nope"}, True, ("Functions there",)),
     Case("similar: no input", "find_similar", {}, True, ("Pass either",)),
     Case("leftovers: dot-dot traversal", "find_leftovers", {"paths": ["../outside"]}, True, (OUTSIDE,)),

@@ -19,7 +19,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pattern_warden.app import Warden
 from pattern_warden.clones.similar import find_similar
 from pattern_warden.config import Config, Limits, Settings, load_config
-from pattern_warden.diskcache import CACHE_DIR, _unwrap
+from pattern_warden.diskcache import CACHE_DIR, _unwrap, user_key
 from pattern_warden.server import build_server
 from tests.conftest import console_script
 
@@ -72,7 +72,7 @@ def every_entry_is_whole(root: Path) -> int:
     files = list((root / CACHE_DIR).glob("*.pwc"))
     for path in files:
         assert not path.name.startswith(".tmp-"), f"a temporary file was left: {path.name}"
-        assert _unwrap(path.name.removesuffix(".pwc"), path.read_bytes()) is not None, f"{path.name} is torn"
+        assert _unwrap(user_key(root), path.name.removesuffix(".pwc"), path.read_bytes()) is not None, f"{path.name} is torn"
     return len(files)
 
 

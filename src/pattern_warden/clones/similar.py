@@ -89,6 +89,10 @@ class SimilarIndex:
 def _draft_units(code: str) -> list[tuple[str, str, bool]]:
     """(name, renamed text, big enough to judge) of each function in a draft, or of the whole
     draft if it has none."""
+    if "\x00" in code:  # said here: 3.11's early releases raise ValueError for it, later SyntaxError
+        line = code.count("\n", 0, code.index("\x00")) + 1
+        raise WardenError(f"The code does not parse: it holds a NUL byte (line {line}).",
+                          "Pass the draft's source text without NUL characters.")
     try:
         ast.parse(code)  # shapes are read from tokens, which accept some code that does not parse
     except SyntaxError as exc:

@@ -144,6 +144,16 @@ def toplevel(root: Path) -> Path | None:
     return Path(result.stdout.strip()) if result.returncode == 0 and result.stdout.strip() else None
 
 
+def tracks(root: Path, path: str) -> bool:
+    """True when ``root``'s repository tracks anything at or below ``path`` (relative to ``root``);
+    False outside a repository or without git (nothing can be tracked there)."""
+    try:
+        result = run(root, "ls-files", "-z", "--", path, check=False)
+    except GitError:
+        return False
+    return result.returncode == 0 and bool(result.stdout.strip("\x00"))
+
+
 def rev_parse(root: Path, ref: str) -> str:
     """The commit hash ``ref`` names; a missing reference gets a clear error."""
     validate_ref(ref)

@@ -21,14 +21,20 @@ from itertools import accumulate
 
 from pattern_warden.source import LineKind, SourceFile
 
-_SQ3 = r"'''[^'\\]*+(?:(?:\\.|'(?!''))[^'\\]*+)*+(?:'''|\Z)"
-_DQ3 = r'"""[^"\\]*+(?:(?:\\.|"(?!""))[^"\\]*+)*+(?:"""|\Z)'
-_SQ = r"'(?!'')[^'\\\n]*+(?:\\.[^'\\\n]*+)*+'?"
-_DQ = r'"(?!"")[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"?'
+#: Strings as "unrolled loops" (a run of plain characters, then one escape or lone quote, then a
+#: run again): each character can be matched one way only, so the plain greedy quantifiers never
+#: backtrack. No possessive quantifiers or atomic groups: CPython before 3.11.5 mis-matches them
+#: (gh-106052; Debian 12's python3 is 3.11.2), which made docstrings count as code and the scan
+#: ~1,000 times slower. A file that ends inside a string (or on a backslash in it) ends the string.
+_SQ3 = r"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*(?:'''|\\?\Z)"
+_DQ3 = r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*(?:"""|\\?\Z)'
+_SQ = r"'(?!'')[^'\\\n]*(?:\\.[^'\\\n]*)*'?"
+_DQ = r'"(?!"")[^"\\\n]*(?:\\.[^"\\\n]*)*"?'
 #: Everything up to the next triple-quoted string is consumed without yielding: code, comments
-#: and one-line strings (skipped so that a quote inside them is not taken for a start).
-#: Possessive quantifiers keep it linear; only triple-quoted strings come back to Python.
-_NEXT_TRIPLE = re.compile(f"(?>[^'\"#]++|#[^\\n]*+|{_SQ}|{_DQ})*+(?:({_SQ3}|{_DQ3})|\\Z)", re.S)
+#: and one-line strings (skipped so that a quote inside them is not taken for a start). The loop
+#: can stop only before a triple quote or at the end, where the tail always matches, so it is
+#: linear; only triple-quoted strings come back to Python.
+_NEXT_TRIPLE = re.compile(f"[^'\"#]*(?:(?:#[^\\n]*|{_SQ}|{_DQ})[^'\"#]*)*(?:({_SQ3}|{_DQ3})|\\Z)", re.S)
 _ONE_LINE = re.compile(f"{_SQ}|{_DQ}|#[^\\n]*")
 _STRING_STATEMENT = re.compile(
     r"""[rRuU]?(?:"""
