@@ -24,7 +24,7 @@ from pattern_warden.patterns.library import PatternLibrary, bundled_dir, parse_d
 REPO = Path(__file__).resolve().parent.parent
 COVERAGE_DOC = REPO / "docs" / "patterns.md"
 RUN_MARK = "<!-- run -->"
-NEEDS_MARK = re.compile(r"<!-- needs: (.+?) -->")
+NEEDS_MARK = re.compile(r"<!-- (?:needs|run): (.+?) -->")  # run: postgres, node, cargo: tests/examples
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
 PATTERN_LINK = re.compile(r"warden://patterns/([a-z0-9-]+)")
 RULE_LINK = re.compile(r"warden://rules/([A-Za-z0-9]+)")
