@@ -20,12 +20,10 @@ from pathlib import Path
 import pytest
 
 from pattern_warden.patterns.library import PatternLibrary, bundled_dir, parse_document
+from tests.example_blocks import FENCE, document_blocks
 
 REPO = Path(__file__).resolve().parent.parent
 COVERAGE_DOC = REPO / "docs" / "patterns.md"
-RUN_MARK = "<!-- run -->"
-NEEDS_MARK = re.compile(r"<!-- (?:needs|run): (.+?) -->")  # run: postgres, node, cargo: tests/examples
-FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
 PATTERN_LINK = re.compile(r"warden://patterns/([a-z0-9-]+)")
 RULE_LINK = re.compile(r"warden://rules/([A-Za-z0-9]+)")
 SECTIONS = ["When it applies", "Why", "Do this", "Not this", "Trade-offs", "Related"]
@@ -159,24 +157,19 @@ class Example:
 
 
 def _examples(doc_id: str, body: str) -> list[Example]:
-    found = []
-    for match in FENCE.finditer(body):
-        info = match.group(1).strip()
-        if info.split(" ")[0] != "python":
-            continue
-        before = body[: match.start()].rstrip("\n").rsplit("\n", 1)[-1].strip()
-        needs = NEEDS_MARK.fullmatch(before)
-        found.append(
-            Example(
-                doc=doc_id,
-                line=body[: match.start()].count("\n") + 1,
-                code=match.group(2),
-                runnable=before == RUN_MARK,
-                needs=needs.group(1) if needs else None,
-                section=(re.findall(r"^## (.+)$", body[: match.start()], re.MULTILINE) or [""])[-1],
-            )
+    """The Python blocks of a document; a ``needs:`` or ``run: SERVICE`` marker names what it needs."""
+    return [
+        Example(
+            doc=doc_id,
+            line=block.line,
+            code=block.code,
+            runnable=block.marker == "run",
+            needs=block.marker.split(": ", 1)[1] if block.marker and block.marker.startswith(("needs: ", "run: ")) else None,
+            section=block.section,
         )
-    return found
+        for block in document_blocks(doc_id, body)
+        if block.lang == "python"
+    ]
 
 
 LIBRARY = PatternLibrary.load()

@@ -115,3 +115,45 @@ def test_async_savepoint_rollback_keeps_the_order(database_url: str) -> None:
             await engine.dispose()
 
     asyncio.run(scenario())
+
+
+def _sql_block(doc_id: str, needle: str) -> str:
+    """The SQL block of ``doc_id`` that contains ``needle``."""
+    for block in document_blocks(doc_id, LIBRARY.docs[doc_id].body):
+        if block.lang == "sql" and needle in block.code:
+            return block.code
+    raise AssertionError(f"{doc_id} has no SQL example with {needle!r}")
+
+
+def test_postgres_refresh_rotation_tells_a_replay_from_an_unknown_token(database_url: str) -> None:
+    """A spent token presented again must be told apart from one never issued: only the replay
+    revokes the family, and a thief's newer token of that family is refused after it."""
+    psycopg = pytest.importorskip("psycopg", reason="pip install '.[examples]' for the database examples")
+    recipe = _sql_block("jwt-flow", "spend_refresh")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        done = conn.pgconn.exec_(recipe.encode())  # several statements: libpq's simple query protocol
+        assert done.status == psycopg.pq.ExecStatus.COMMAND_OK, done.error_message
+
+        def spend(token_hash: str) -> tuple[Any, ...] | None:
+            # EXECUTE takes no bound parameters: the client quotes the value into the statement
+            return psycopg.ClientCursor(conn).execute("EXECUTE spend_refresh(%s)", (token_hash,)).fetchone()
+
+        conn.execute("INSERT INTO refresh_tokens (hash, user_id, family, expires) VALUES "
+                     "('h-first', 'u1', 'f1', now() + interval '1 day'), "
+                     "('h-other', 'u2', 'f2', now() + interval '1 day')")
+        first = spend("h-first")
+        assert first is not None and first[:2] == ("u1", "f1") and not any(first[2:]), first
+        conn.execute("INSERT INTO refresh_tokens (hash, user_id, family, expires) "
+                     "VALUES ('h-thief', 'u1', 'f1', now() + interval '1 day')")  # the rotated token
+        unknown = spend("h-never-issued")
+        replay = spend("h-first")
+        assert replay is not None, "a replayed token must not look like an unknown one"
+        assert unknown is None, "a token never issued has no row"
+        assert replay[2] is True, "the replay says the token was spent"
+        conn.execute("INSERT INTO revoked_families VALUES (%s)", (replay[1],))
+        thief = spend("h-thief")
+        assert thief is not None and thief[3] is True, "the thief's token belongs to a revoked family"
+        other = spend("h-other")
+        assert other is not None and not any(other[2:]), "another login is untouched"
+        conn.execute("UPDATE refresh_tokens SET expires = now() - interval '1 s' WHERE hash = 'h-other'")
+        assert spend("h-other") is None, "an expired token is refused"
