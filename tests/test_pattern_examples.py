@@ -10,7 +10,9 @@ checks at the end hold every runnable example to the habits the issue found miss
 from __future__ import annotations
 
 import ast
+import asyncio
 import io
+import multiprocessing
 import re
 import sqlite3
 from datetime import UTC, datetime
@@ -27,7 +29,7 @@ def _load(doc_id: str, defines: str) -> dict[str, Any]:
     doc = LIBRARY.docs[doc_id]
     for example in _examples(doc_id, doc.body):
         tree = ast.parse(example.code)
-        names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+        names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
         if defines in names:
             namespace: dict[str, Any] = {"__name__": f"example_{doc_id.replace('-', '_')}"}
             exec(compile(tree, example.name, "exec", dont_inherit=True), namespace)  # noqa: S102 - our own example
@@ -119,6 +121,25 @@ def test_retry_after_rounds_up() -> None:
     assert limiter.check("x")[0] == 200
     status, headers = limiter.check("x")
     assert (status, headers) == (429, {"Retry-After": "3"}), "2.5 s must be sent as 3, never 2"
+
+
+def _spin() -> None:
+    """A job that never returns (a stuck native call): module level, so any start method can pickle it."""
+    while True:
+        pass
+
+
+def test_async_time_limit_stops_the_job_not_just_the_wait() -> None:
+    """After the caller's timeout the stuck job must be gone, and the next job must run, not queue behind it."""
+    run_with_hard_limit = _load("time-limits-for-computations", "run_with_hard_limit")["run_with_hard_limit"]
+
+    async def scenario() -> None:
+        with pytest.raises(TimeoutError):
+            await run_with_hard_limit(_spin, (), 0.5)
+        assert multiprocessing.active_children() == [], "the stuck job still runs after the timeout"
+        assert await run_with_hard_limit(pow, (3, 4), 60) == 81, "the next job waited behind the stuck one"
+
+    asyncio.run(scenario())
 
 
 def _try_statements(example: Example) -> list[ast.Try]:
