@@ -4,6 +4,8 @@ Agents copy these blocks, so each one is either executed or compiled by a test, 
 stated reason why not. The marker is the HTML comment on the line just before the fence:
 
 - ``<!-- run -->``: a Python block the fast suite runs in a fresh interpreter.
+- ``<!-- run: extras -->``: a Python block that needs the ``[examples]`` extra (argon2-cffi, httpx),
+  run by the example tests, against local servers where it talks to one.
 - ``<!-- run: postgres -->``: a Python or SQL block run against a PostgreSQL server the tests start.
 - ``<!-- run: node -->``: a TypeScript block type-checked with tsc and run under node against a
   local HTTP server that returns the error cases of its document.
@@ -26,7 +28,7 @@ from pattern_warden.patterns.library import PatternLibrary
 
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
 MARKER = re.compile(r"<!-- (run|run: [a-z]+|generated: .+?|example: [a-z-]+(?:: .+?)?|needs: .+?) -->")
-RUNNERS = {"run": {"python"}, "run: postgres": {"python", "sql"}, "run: node": {"typescript"}, "run: cargo": {"rust"}}
+RUNNERS = {"run": {"python"}, "run: extras": {"python"}, "run: postgres": {"python", "sql"}, "run: node": {"typescript"}, "run: cargo": {"rust"}}
 # Why a block may stay unrun; each kind is checked by test_example_inventory in its own way.
 REASONS = {
     "transcript": "shell commands shown to a reader; parsed with bash -n",
