@@ -120,7 +120,7 @@ TOPICS = {
     ],
     "Security": [
         "input validation", "SQL injection", "secrets and startup validation", "error sanitisation",
-        "the JWT flow", "file uploads", "rate limiting", "CORS",
+        "the JWT flow", "file uploads", "rate limiting", "CORS", "object-level authorization", "password storage",
     ],
     "Data": [
         "transactions and savepoints", "N+1 queries", "connection pooling", "row locking", "soft deletes",
@@ -130,7 +130,8 @@ TOPICS = {
     "Services and operations": [
         "structured logging", "graceful shutdown", "health checks", "monitoring and alerting",
         "deployment practices", "API versioning", "background jobs", "WebSockets", "caching strategies",
-        "containers", "CI pipelines", "monorepo workspaces",
+        "containers", "CI pipelines", "monorepo workspaces", "circuit breakers", "idempotency keys for retried writes",
+        "distributed tracing with W3C Trace Context", "outbound HTTP clients",
     ],
     "Agent workflow": ["the handoff context", "parallel agents for independent tasks", "preflight checks"],
     "Beyond Python": [
@@ -371,6 +372,12 @@ def test_coverage_table_matches_the_topics_and_the_library() -> None:
         ("optimistic update rollback stale time", "frontend-server-state"),
         ("game day chaos fault injection", "testing-pyramid-and-game-days"),
         ("architecture decision record", "decision-records"),
+        ("circuit breaker half-open", "circuit-breakers"),
+        ("Idempotency-Key header retried POST", "idempotency-keys"),
+        ("IDOR another tenant's object", "object-level-authorization"),
+        ("argon2id bcrypt password hash", "password-storage"),
+        ("traceparent header propagation", "distributed-tracing"),
+        ("httpx connection pool limits verify", "outbound-http-clients"),
     ],
 )
 def test_search_ranks_the_right_document_first(query: str, expected: str) -> None:
