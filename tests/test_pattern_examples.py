@@ -142,6 +142,52 @@ def test_async_time_limit_stops_the_job_not_just_the_wait() -> None:
     asyncio.run(scenario())
 
 
+def test_a_failing_job_does_not_shrink_the_worker_pool() -> None:
+    """A job that raises must be logged and the worker must take the next one, or four bad jobs
+    leave no workers and the drain waits out its timeout."""
+    ns = _load("worker-pools", "worker")
+    done: list[int] = []
+
+    async def handle(job: int) -> None:
+        if job == 1:
+            raise ValueError("malformed job")
+        done.append(job)
+
+    ns["handle"] = handle
+
+    async def scenario() -> None:
+        queue: asyncio.Queue[int] = asyncio.Queue()
+        worker = asyncio.create_task(ns["worker"](queue))
+        for job in (1, 2, 1, 3):
+            queue.put_nowait(job)
+        async with asyncio.timeout(10):
+            await queue.join()
+        assert not worker.done(), "the worker died with the job"
+        worker.cancel()
+
+    asyncio.run(scenario())
+    assert done == [2, 3]
+
+
+def test_background_task_failures_are_logged_and_bounded(caplog: pytest.LogCaptureFixture) -> None:
+    ns = _load("task-lifetimes", "Background")
+
+    async def fail() -> None:
+        raise ConnectionError("mail server refused")
+
+    async def scenario() -> Any:
+        background = ns["Background"]()
+        for _ in range(150):
+            background.spawn(fail())
+        await background.aclose()
+        return background
+
+    with caplog.at_level("ERROR"):
+        background = asyncio.run(scenario())
+    assert "mail server refused" in caplog.text, "a failure must reach the log, not only a list"
+    assert len(background.failures) <= 100, "a long-lived owner must not keep every failure"
+
+
 def _try_statements(example: Example) -> list[ast.Try]:
     return [node for node in ast.walk(ast.parse(example.code)) if isinstance(node, ast.Try)]
 
