@@ -188,6 +188,24 @@ def test_background_task_failures_are_logged_and_bounded(caplog: pytest.LogCaptu
     assert len(background.failures) <= 100, "a long-lived owner must not keep every failure"
 
 
+def test_websocket_hub_stops_the_writer_of_a_dropped_client() -> None:
+    """A client too far behind is removed and its writer stopped, or the task keeps a dead socket."""
+    ns = _load("websockets", "Hub")
+
+    async def scenario() -> None:
+        hub, stuck = ns["Hub"](), ns["Client"]("stuck", send_delay=3600, limit=1)
+        stuck.writer_task = asyncio.create_task(stuck.writer())
+        hub.clients = {"stuck": stuck}
+        for i in range(3):
+            hub.broadcast(f"tick {i}")
+            await asyncio.sleep(0)
+        await asyncio.sleep(0.01)
+        assert "stuck" not in hub.clients
+        assert stuck.writer_task.cancelled()
+
+    asyncio.run(scenario())
+
+
 def _try_statements(example: Example) -> list[ast.Try]:
     return [node for node in ast.walk(ast.parse(example.code)) if isinstance(node, ast.Try)]
 
