@@ -157,3 +157,24 @@ def test_postgres_refresh_rotation_tells_a_replay_from_an_unknown_token(database
         assert other is not None and not any(other[2:]), "another login is untouched"
         conn.execute("UPDATE refresh_tokens SET expires = now() - interval '1 s' WHERE hash = 'h-other'")
         assert spend("h-other") is None, "an expired token is refused"
+
+
+def test_a_truncated_dump_passes_its_listing_but_not_a_trial_restore(database_url: str, tmp_path: Path) -> None:
+    """backup-tiers-and-restore-chain verifies a dump by a trial restore, because --list reads only the TOC."""
+    psycopg = pytest.importorskip("psycopg", reason="pip install '.[examples]' for the database examples")
+    tools = {name: shutil.which(name) for name in ("pg_dump", "pg_restore")}
+    if not all(tools.values()):
+        pytest.skip("pg_dump/pg_restore not found: apt-get install postgresql-client")
+    assert "trial restore" in " ".join(LIBRARY.docs["backup-tiers-and-restore-chain"].body.split())
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t AS SELECT g, md5(g::text) AS h FROM generate_series(1, 100000) g")
+        conn.execute("CREATE DATABASE scratch_restore")
+    dump, truncated = tmp_path / "full.dump", tmp_path / "truncated.dump"
+    subprocess.run([tools["pg_dump"], "-Fc", "-f", str(dump), database_url], check=True, timeout=RUN_TIMEOUT)
+    truncated.write_bytes(dump.read_bytes()[: dump.stat().st_size // 2])
+    listed = subprocess.run([tools["pg_restore"], "--list", str(truncated)], capture_output=True, timeout=RUN_TIMEOUT)
+    assert listed.returncode == 0, "the listing does not notice the missing half"
+    scratch = database_url.rsplit("/", 1)[0] + "/scratch_restore?" + database_url.split("?", 1)[1]
+    restored = subprocess.run([tools["pg_restore"], "--exit-on-error", "-d", scratch, str(truncated)],
+                              capture_output=True, text=True, timeout=RUN_TIMEOUT)
+    assert restored.returncode != 0, "a trial restore must refuse the truncated dump"
