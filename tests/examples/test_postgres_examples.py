@@ -48,16 +48,21 @@ def _define(doc_id: str, name: str, namespace: dict[str, Any]) -> Any:
 
 @pytest.mark.parametrize("block", BLOCKS, ids=lambda b: b.name)
 def test_database_example_runs(block: Block, database_url: str, tmp_path: Path) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url}
     if block.lang == "sql":
-        psql = shutil.which("psql")
-        if psql is None:
-            pytest.skip("psql not found: apt-get install postgresql-client")
-        command = [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database_url, "-f", "-"]
-    else:
-        command = [sys.executable, "-"]
-    done = subprocess.run(command, input=block.code, cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=RUN_TIMEOUT)
+        _psql(block.code, database_url)
+        return
+    done = subprocess.run([sys.executable, "-"], input=block.code, cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "DATABASE_URL": database_url}, timeout=RUN_TIMEOUT)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def _psql(sql: str, database_url: str) -> None:
+    """Run SQL as a reader would paste it into psql: one statement at a time, stopping at an error."""
+    psql = shutil.which("psql")
+    if psql is None:
+        pytest.skip("psql not found: apt-get install postgresql-client")
+    done = subprocess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database_url, "-f", "-"],
+                          input=sql, capture_output=True, text=True, timeout=RUN_TIMEOUT)
     assert done.returncode == 0, done.stderr[-3000:]
 
 
@@ -178,3 +183,21 @@ def test_a_truncated_dump_passes_its_listing_but_not_a_trial_restore(database_ur
     restored = subprocess.run([tools["pg_restore"], "--exit-on-error", "-d", scratch, str(truncated)],
                               capture_output=True, text=True, timeout=RUN_TIMEOUT)
     assert restored.returncode != 0, "a trial restore must refuse the truncated dump"
+
+
+def test_role_timeouts_reach_every_connection_of_the_role(database_url: str) -> None:
+    """postgres-operations sets timeouts on the application's role: a new connection as that role has them."""
+    psycopg = pytest.importorskip("psycopg", reason="pip install '.[examples]' for the database examples")
+    recipe = _sql_block("postgres-operations", "ALTER ROLE app SET statement_timeout")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS app")  # roles are cluster-wide: the block's own run made it too
+    _psql(recipe, database_url)  # statement by statement: ALTER SYSTEM refuses a transaction block
+    as_app = database_url.replace("postgresql://postgres@", "postgresql://app@", 1)
+    try:
+        with psycopg.connect(as_app) as conn:
+            settings = [conn.execute(f"SHOW {name}").fetchone()[0]
+                        for name in ("statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout")]
+        assert settings == ["5s", "2s", "1min"]
+    finally:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute("DROP ROLE app")  # leave the server as we found it
