@@ -10,7 +10,9 @@ checks at the end hold every runnable example to the habits the issue found miss
 from __future__ import annotations
 
 import ast
+import asyncio
 import io
+import multiprocessing
 import re
 import sqlite3
 from datetime import UTC, datetime
@@ -27,7 +29,7 @@ def _load(doc_id: str, defines: str) -> dict[str, Any]:
     doc = LIBRARY.docs[doc_id]
     for example in _examples(doc_id, doc.body):
         tree = ast.parse(example.code)
-        names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+        names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
         if defines in names:
             namespace: dict[str, Any] = {"__name__": f"example_{doc_id.replace('-', '_')}"}
             exec(compile(tree, example.name, "exec", dont_inherit=True), namespace)  # noqa: S102 - our own example
@@ -119,6 +121,89 @@ def test_retry_after_rounds_up() -> None:
     assert limiter.check("x")[0] == 200
     status, headers = limiter.check("x")
     assert (status, headers) == (429, {"Retry-After": "3"}), "2.5 s must be sent as 3, never 2"
+
+
+def _spin() -> None:
+    """A job that never returns (a stuck native call): module level, so any start method can pickle it."""
+    while True:
+        pass
+
+
+def test_async_time_limit_stops_the_job_not_just_the_wait() -> None:
+    """After the caller's timeout the stuck job must be gone, and the next job must run, not queue behind it."""
+    run_with_hard_limit = _load("time-limits-for-computations", "run_with_hard_limit")["run_with_hard_limit"]
+
+    async def scenario() -> None:
+        with pytest.raises(TimeoutError):
+            await run_with_hard_limit(_spin, (), 0.5)
+        assert multiprocessing.active_children() == [], "the stuck job still runs after the timeout"
+        assert await run_with_hard_limit(pow, (3, 4), 60) == 81, "the next job waited behind the stuck one"
+
+    asyncio.run(scenario())
+
+
+def test_a_failing_job_does_not_shrink_the_worker_pool() -> None:
+    """A job that raises must be logged and the worker must take the next one, or four bad jobs
+    leave no workers and the drain waits out its timeout."""
+    ns = _load("worker-pools", "worker")
+    done: list[int] = []
+
+    async def handle(job: int) -> None:
+        if job == 1:
+            raise ValueError("malformed job")
+        done.append(job)
+
+    ns["handle"] = handle
+
+    async def scenario() -> None:
+        queue: asyncio.Queue[int] = asyncio.Queue()
+        worker = asyncio.create_task(ns["worker"](queue))
+        for job in (1, 2, 1, 3):
+            queue.put_nowait(job)
+        async with asyncio.timeout(10):
+            await queue.join()
+        assert not worker.done(), "the worker died with the job"
+        worker.cancel()
+
+    asyncio.run(scenario())
+    assert done == [2, 3]
+
+
+def test_background_task_failures_are_logged_and_bounded(caplog: pytest.LogCaptureFixture) -> None:
+    ns = _load("task-lifetimes", "Background")
+
+    async def fail() -> None:
+        raise ConnectionError("mail server refused")
+
+    async def scenario() -> Any:
+        background = ns["Background"]()
+        for _ in range(150):
+            background.spawn(fail())
+        await background.aclose()
+        return background
+
+    with caplog.at_level("ERROR"):
+        background = asyncio.run(scenario())
+    assert "mail server refused" in caplog.text, "a failure must reach the log, not only a list"
+    assert len(background.failures) <= 100, "a long-lived owner must not keep every failure"
+
+
+def test_websocket_hub_stops_the_writer_of_a_dropped_client() -> None:
+    """A client too far behind is removed and its writer stopped, or the task keeps a dead socket."""
+    ns = _load("websockets", "Hub")
+
+    async def scenario() -> None:
+        hub, stuck = ns["Hub"](), ns["Client"]("stuck", send_delay=3600, limit=1)
+        stuck.writer_task = asyncio.create_task(stuck.writer())
+        hub.clients = {"stuck": stuck}
+        for i in range(3):
+            hub.broadcast(f"tick {i}")
+            await asyncio.sleep(0)
+        await asyncio.sleep(0.01)
+        assert "stuck" not in hub.clients
+        assert stuck.writer_task.cancelled()
+
+    asyncio.run(scenario())
 
 
 def _try_statements(example: Example) -> list[ast.Try]:

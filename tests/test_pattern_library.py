@@ -20,12 +20,10 @@ from pathlib import Path
 import pytest
 
 from pattern_warden.patterns.library import PatternLibrary, bundled_dir, parse_document
+from tests.example_blocks import FENCE, document_blocks
 
 REPO = Path(__file__).resolve().parent.parent
 COVERAGE_DOC = REPO / "docs" / "patterns.md"
-RUN_MARK = "<!-- run -->"
-NEEDS_MARK = re.compile(r"<!-- needs: (.+?) -->")
-FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
 PATTERN_LINK = re.compile(r"warden://patterns/([a-z0-9-]+)")
 RULE_LINK = re.compile(r"warden://rules/([A-Za-z0-9]+)")
 SECTIONS = ["When it applies", "Why", "Do this", "Not this", "Trade-offs", "Related"]
@@ -123,7 +121,7 @@ TOPICS = {
     ],
     "Security": [
         "input validation", "SQL injection", "secrets and startup validation", "error sanitisation",
-        "the JWT flow", "file uploads", "rate limiting", "CORS",
+        "the JWT flow", "file uploads", "rate limiting", "CORS", "object-level authorization", "password storage",
     ],
     "Data": [
         "transactions and savepoints", "N+1 queries", "connection pooling", "row locking", "soft deletes",
@@ -133,7 +131,8 @@ TOPICS = {
     "Services and operations": [
         "structured logging", "graceful shutdown", "health checks", "monitoring and alerting",
         "deployment practices", "API versioning", "background jobs", "WebSockets", "caching strategies",
-        "containers", "CI pipelines", "monorepo workspaces",
+        "containers", "CI pipelines", "monorepo workspaces", "circuit breakers", "idempotency keys for retried writes",
+        "distributed tracing with W3C Trace Context", "outbound HTTP clients",
     ],
     "Agent workflow": ["the handoff context", "parallel agents for independent tasks", "preflight checks"],
     "Beyond Python": [
@@ -160,24 +159,19 @@ class Example:
 
 
 def _examples(doc_id: str, body: str) -> list[Example]:
-    found = []
-    for match in FENCE.finditer(body):
-        info = match.group(1).strip()
-        if info.split(" ")[0] != "python":
-            continue
-        before = body[: match.start()].rstrip("\n").rsplit("\n", 1)[-1].strip()
-        needs = NEEDS_MARK.fullmatch(before)
-        found.append(
-            Example(
-                doc=doc_id,
-                line=body[: match.start()].count("\n") + 1,
-                code=match.group(2),
-                runnable=before == RUN_MARK,
-                needs=needs.group(1) if needs else None,
-                section=(re.findall(r"^## (.+)$", body[: match.start()], re.MULTILINE) or [""])[-1],
-            )
+    """The Python blocks of a document; a ``needs:`` or ``run: SERVICE`` marker names what it needs."""
+    return [
+        Example(
+            doc=doc_id,
+            line=block.line,
+            code=block.code,
+            runnable=block.marker == "run",
+            needs=block.marker.split(": ", 1)[1] if block.marker and block.marker.startswith(("needs: ", "run: ")) else None,
+            section=block.section,
         )
-    return found
+        for block in document_blocks(doc_id, body)
+        if block.lang == "python"
+    ]
 
 
 LIBRARY = PatternLibrary.load()
@@ -379,6 +373,12 @@ def test_coverage_table_matches_the_topics_and_the_library() -> None:
         ("optimistic update rollback stale time", "frontend-server-state"),
         ("game day chaos fault injection", "testing-pyramid-and-game-days"),
         ("architecture decision record", "decision-records"),
+        ("circuit breaker half-open", "circuit-breakers"),
+        ("Idempotency-Key header retried POST", "idempotency-keys"),
+        ("IDOR another tenant's object", "object-level-authorization"),
+        ("argon2id bcrypt password hash", "password-storage"),
+        ("traceparent header propagation", "distributed-tracing"),
+        ("httpx connection pool limits verify", "outbound-http-clients"),
     ],
 )
 def test_search_ranks_the_right_document_first(query: str, expected: str) -> None:

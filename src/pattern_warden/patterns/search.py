@@ -3,8 +3,12 @@
 A query is scored two ways and the two are blended: rapidfuzz's weighted ratio against the
 title, tags, summary and headings (good for short, close wordings), and the share of query
 terms that the document contains, matched on a five-letter stem so that "retry" finds
-"retries" (good for several loose keywords). Everything the scoring needs is precomputed
-once per library, so a query costs a few milliseconds even with hundreds of documents.
+"retries" (good for several loose keywords). Identifiers are split into words on both sides,
+so ``retry_with_backoff`` and ``retryWithBackoff`` ask for "retry with backoff", and the id of a
+document is one of its fields. Links to other documents are not words of the linking document:
+a page that only points at ``warden://patterns/retries-with-backoff`` must not rank beside it.
+Everything the scoring needs is precomputed once per library, so a query costs a few
+milliseconds even with hundreds of documents.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from pattern_warden.errors import WardenError
 from pattern_warden.models import check_range
 from pattern_warden.patterns.library import PatternDoc
 
-_WORD = re.compile(r"[a-z0-9_]+")
+_WORD = re.compile(r"[A-Za-z0-9_]+")
+_IDENTIFIER_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_LINK = re.compile(r"warden://(?:patterns|rules)/[A-Za-z0-9-]+")
 _STEM = 5
-_FIELD_WEIGHTS = {"title": 1.0, "tags": 0.9, "summary": 0.85, "headings": 0.7}
+_FIELD_WEIGHTS = {"id": 1.0, "title": 1.0, "tags": 0.9, "summary": 0.85, "headings": 0.7}
 _MAX_QUERY = 500
 _FENCE = re.compile(r"^```.*?^```[ \t]*$", re.DOTALL | re.MULTILINE)
 
@@ -57,7 +63,8 @@ class _Entry:
 
 
 def _terms(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    """Lower-case words, identifiers split at underscores and camelCase humps (HTTPServer: http, server)."""
+    return [part.lower() for word in _WORD.findall(text) for part in _IDENTIFIER_PART.findall(word)]
 
 
 class SearchIndex:
@@ -67,12 +74,13 @@ class SearchIndex:
         self.entries: list[_Entry] = []
         for doc in docs:
             fields = {
+                "id": doc.meta.id.replace("-", " "),
                 "title": doc.meta.title,
                 "tags": " ".join(doc.meta.tags),
                 "summary": doc.meta.summary,
                 "headings": " ".join(doc.headings),
             }
-            words = set(_terms(" ".join(fields.values()) + " " + doc.body + " " + doc.meta.category))
+            words = set(_terms(" ".join(fields.values()) + " " + _LINK.sub(" ", doc.body) + " " + doc.meta.category))
             prose = _FENCE.sub("", doc.body)
             paragraphs = [p.strip() for p in re.split(r"\n\s*\n", prose) if p.strip() and not p.lstrip().startswith("#")]
             self.entries.append(
