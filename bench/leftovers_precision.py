@@ -13,7 +13,7 @@ line, and for parallel wrappers the files involved) and prints:
   apart and excluded, overall, for confidence >= 80 (the high-confidence class the goal is
   about), per kind and per confidence band (the confidence reported NOW);
 - how many labelled findings are no longer reported, by verdict (a dropped FP is a gain, a
-  dropped TP a recall loss);
+  dropped TP a recall loss), and precision per project (libraries and applications differ);
 - the findings reported now that carry no label, per band and kind, with the first few
   listed, so a later change that reports new things is not measured on old labels alone.
 
@@ -50,6 +50,7 @@ def finding_key(finding: dict) -> str:
 
 
 def band(confidence: int) -> str:
+    """The confidence band a finding falls in NOW (labels keep the confidence they were made at)."""
     return next(name for floor, name in BANDS if confidence >= floor)
 
 
@@ -64,64 +65,72 @@ def run_engine(root: Path) -> list[dict]:
 
 
 def precision(counts: Counter) -> str:
+    """One line: TP/(TP+FP) with the counts, so a small class is not mistaken for a firm figure."""
     judged = counts["TP"] + counts["FP"]
     ratio = f"{100 * counts['TP'] / judged:5.1f}%" if judged else "   n/a"
     return f"{ratio}  TP {counts['TP']:3d}  FP {counts['FP']:3d}  debatable {counts['debatable']:3d}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, required=True, help="folder of unpacked NAME-VERSION sdists")
-    parser.add_argument("--labels", type=Path, required=True, help="CSV written by the labelling (key column)")
-    parser.add_argument("--show", type=int, default=15, help="unlabelled findings to list (default 15)")
-    args = parser.parse_args()
-
+def read_labels(path: Path) -> dict[str, dict[str, dict]]:
+    """Label rows by project, then by finding key."""
     labels: dict[str, dict[str, dict]] = defaultdict(dict)
-    with args.labels.open(newline="") as handle:
+    with path.open(newline="") as handle:
         for row in csv.DictReader(handle):
             labels[row["project"]][row["key"]] = row
+    return labels
 
-    overall, high = Counter(), Counter()
-    by_kind: dict[str, Counter] = defaultdict(Counter)
-    by_band: dict[str, Counter] = defaultdict(Counter)
-    dropped: Counter = Counter()
+
+def measure(corpus: Path, labels: dict[str, dict[str, dict]]) -> tuple[dict[str, Counter], list[tuple[str, dict]]]:
+    """Verdict counts per group (high, all, kind:..., band:..., project:..., dropped) and the unlabelled findings."""
+    groups: dict[str, Counter] = defaultdict(Counter)
     unlabelled: list[tuple[str, dict]] = []
     for project in sorted(labels):
-        root = args.corpus / project
+        root = corpus / project
         if not root.is_dir():
             sys.exit(f"project folder {root} is missing: unpack the sdist listed in the labels' .md there")
         reported = {finding_key(f): f for f in run_engine(root)}
         for key, row in labels[project].items():
-            finding = reported.get(key)
+            finding, verdict = reported.get(key), row["verdict"]
             if finding is None:
-                dropped[row["verdict"]] += 1
+                groups["dropped"][verdict] += 1
                 continue
-            verdict = row["verdict"]
-            overall[verdict] += 1
-            by_kind[finding["kind"]][verdict] += 1
-            by_band[band(finding["confidence"])][verdict] += 1
-            if finding["confidence"] >= HIGH:
-                high[verdict] += 1
+            names = ["all", f"kind {finding['kind']}", f"band {band(finding['confidence'])}", f"project {project}"]
+            names += ["high"] if finding["confidence"] >= HIGH else []
+            for name in names:
+                groups[name][verdict] += 1
         unlabelled += [(project, f) for key, f in reported.items() if key not in labels[project]]
+    return groups, unlabelled
 
-    print(f"labelled findings still reported: {sum(overall.values())} of "
-          f"{sum(len(rows) for rows in labels.values())}; precision = TP/(TP+FP), debatable apart")
-    print(f"  confidence >= {HIGH:<3d}      {precision(high)}")
-    print(f"  all still reported   {precision(overall)}")
-    for name in sorted(by_kind):
-        print(f"  kind {name:<16s} {precision(by_kind[name])}")
-    for _, name in BANDS:
-        if by_band[name]:
-            print(f"  band {name:<16s} {precision(by_band[name])}")
+
+def report(groups: dict[str, Counter], unlabelled: list[tuple[str, dict]], labelled: int, show: int) -> None:
+    """Print the summary first, then the groups, then what is reported without a label."""
+    print(f"labelled findings still reported: {sum(groups['all'].values())} of {labelled}; "
+          "precision = TP/(TP+FP), debatable apart")
+    print(f"  confidence >= {HIGH:<3d}          {precision(groups['high'])}")
+    print(f"  all still reported         {precision(groups['all'])}")
+    for name in sorted(n for n in groups if n.split()[0] in ("kind", "band", "project")):
+        print(f"  {name:<26s} {precision(groups[name])}")
+    dropped = groups["dropped"]
     print(f"labelled but no longer reported: {sum(dropped.values())} "
           f"(TP {dropped['TP']}, FP {dropped['FP']}, debatable {dropped['debatable']})")
     per = Counter((band(f["confidence"]), f["kind"]) for _, f in unlabelled)
     print(f"reported now without a label: {len(unlabelled)}  "
           + ", ".join(f"{b} {k}: {n}" for (b, k), n in sorted(per.items())))
-    unlabelled.sort(key=lambda item: -item[1]["confidence"])
-    for project, finding in unlabelled[: args.show]:
+    for project, finding in sorted(unlabelled, key=lambda item: -item[1]["confidence"])[:show]:
         print(f"  {finding['confidence']:3d} {finding['kind']:<16s} {project}/{finding['path']}:"
               f"{finding['line']} {finding.get('symbol') or ''}")
+
+
+def main() -> None:
+    """Parse the arguments, measure, report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, required=True, help="folder of unpacked NAME-VERSION sdists")
+    parser.add_argument("--labels", type=Path, required=True, help="CSV written by the labelling (key column)")
+    parser.add_argument("--show", type=int, default=15, help="unlabelled findings to list (default 15)")
+    args = parser.parse_args()
+    labels = read_labels(args.labels)
+    groups, unlabelled = measure(args.corpus, labels)
+    report(groups, unlabelled, sum(len(rows) for rows in labels.values()), args.show)
 
 
 if __name__ == "__main__":
