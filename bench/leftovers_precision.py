@@ -71,16 +71,30 @@ def precision(counts: Counter) -> str:
     return f"{ratio}  TP {counts['TP']:3d}  FP {counts['FP']:3d}  debatable {counts['debatable']:3d}"
 
 
-def read_labels(path: Path) -> dict[str, dict[str, dict]]:
-    """Label rows by project, then by finding key."""
-    labels: dict[str, dict[str, dict]] = defaultdict(dict)
+def read_labels(path: Path) -> dict[str, dict[str, list[dict]]]:
+    """Label rows by project, then by finding key (a key can name several findings, e.g. a
+    function defined twice in one module; the labels' line column tells them apart)."""
+    labels: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     with path.open(newline="") as handle:
         for row in csv.DictReader(handle):
-            labels[row["project"]][row["key"]] = row
+            labels[row["project"]][row["key"]].append(row)
     return labels
 
 
-def measure(corpus: Path, labels: dict[str, dict[str, dict]]) -> tuple[dict[str, Counter], list[tuple[str, dict]]]:
+def pair(rows: list[dict], findings: list[dict]) -> tuple[list[tuple[dict, dict | None]], list[dict]]:
+    """Each label row with the reported finding of its key (on the same line where several share
+    it), and the findings of that key no row took."""
+    left = list(findings)
+    paired = []
+    for row in rows:
+        found = next((f for f in left if str(f["line"]) == row["line"]), left[0] if left else None)
+        if found is not None:
+            left.remove(found)
+        paired.append((row, found))
+    return paired, left
+
+
+def measure(corpus: Path, labels: dict[str, dict[str, list[dict]]]) -> tuple[dict[str, Counter], list[tuple[str, dict]]]:
     """Verdict counts per group (high, all, kind:..., band:..., project:..., dropped) and the unlabelled findings."""
     groups: dict[str, Counter] = defaultdict(Counter)
     unlabelled: list[tuple[str, dict]] = []
@@ -88,17 +102,22 @@ def measure(corpus: Path, labels: dict[str, dict[str, dict]]) -> tuple[dict[str,
         root = corpus / project
         if not root.is_dir():
             sys.exit(f"project folder {root} is missing: unpack the sdist listed in the labels' .md there")
-        reported = {finding_key(f): f for f in run_engine(root)}
-        for key, row in labels[project].items():
-            finding, verdict = reported.get(key), row["verdict"]
-            if finding is None:
-                groups["dropped"][verdict] += 1
-                continue
-            names = ["all", f"kind {finding['kind']}", f"band {band(finding['confidence'])}", f"project {project}"]
-            names += ["high"] if finding["confidence"] >= HIGH else []
-            for name in names:
-                groups[name][verdict] += 1
-        unlabelled += [(project, f) for key, f in reported.items() if key not in labels[project]]
+        reported: dict[str, list[dict]] = defaultdict(list)
+        for finding in run_engine(root):
+            reported[finding_key(finding)].append(finding)
+        for key, rows in labels[project].items():
+            paired, left = pair(rows, reported.get(key, []))
+            unlabelled += [(project, f) for f in left]
+            for row, finding in paired:
+                verdict = row["verdict"]
+                if finding is None:
+                    groups["dropped"][verdict] += 1
+                    continue
+                names = ["all", f"kind {finding['kind']}", f"band {band(finding['confidence'])}", f"project {project}"]
+                names += ["high"] if finding["confidence"] >= HIGH else []
+                for name in names:
+                    groups[name][verdict] += 1
+        unlabelled += [(project, f) for key, fs in reported.items() if key not in labels[project] for f in fs]
     return groups, unlabelled
 
 
@@ -130,7 +149,7 @@ def main() -> None:
     args = parser.parse_args()
     labels = read_labels(args.labels)
     groups, unlabelled = measure(args.corpus, labels)
-    report(groups, unlabelled, sum(len(rows) for rows in labels.values()), args.show)
+    report(groups, unlabelled, sum(len(rows) for keys in labels.values() for rows in keys.values()), args.show)
 
 
 if __name__ == "__main__":
