@@ -121,16 +121,33 @@ def edit(payload: dict[str, Any]) -> Answer:
 
     workspace = Workspace(config)
     source = workspace.read_path(rel)
-    found = _introduced(workspace, source, _before(payload, workspace, source), settings.edit_severity)
-    if not found:
+    before = _before(payload, workspace, source)
+    found = _introduced(workspace, source, before, settings.edit_severity)
+    attempt = _new_attempt(workspace, rel) if before is None else None
+    if not found and attempt is None:
         return Answer()
     from pattern_warden.delta.render import finding_line
 
     lines = [finding_line(f) for f in found[:MAX_LINES]]
     if len(found) > MAX_LINES:
         lines.append(f"... and {len(found) - MAX_LINES} more (pattern-warden check {found[0].path})")
-    head = f"pattern-warden: this edit introduced {quantity(len(found), 'finding')}; fix them now:"
+    if attempt is not None:
+        lines.append(attempt)
+    count = len(found) + (attempt is not None)
+    head = f"pattern-warden: this edit introduced {quantity(count, 'finding')}; fix them now:"
     return Answer(EXIT_BLOCK, stderr="\n".join([head, *lines]) + "\n")
+
+
+def _new_attempt(workspace: Workspace, rel: str) -> str | None:
+    """A line for a new file written as another attempt at an existing module, or None."""
+    from pattern_warden.leftovers.attempts import new_attempt
+
+    current = new_attempt(workspace.config.root, rel)
+    if current is None:
+        return None
+    return (f"{rel}:1: leftover [attempt] new: a second version of {current}; the next session will not know "
+            f"which one is current. Fix: change {current} itself (git keeps its history) and delete {rel}. "
+            "(warden://patterns/leftovers)")
 
 
 def _before(payload: dict[str, Any], workspace: Workspace, after: SourceFile) -> SourceFile | None:

@@ -157,3 +157,26 @@ def test_without_session_start_the_first_pre_tool_use_records_the_baseline(git_p
     assert bad.exit_code == 2 and "pkg/new.py:4: ERR001" in bad.stderr, bad
     stop = claude.stop()
     assert stop.blocked and "pkg/new.py:4: ERR001" in stop.text and "old.py" not in stop.text, stop
+
+
+def test_an_attempt_file_and_an_orphaned_helper_are_the_agents_leftovers(git_project: Path) -> None:
+    client = ('"""Users API."""\nimport requests\n\n\ndef fetch_user(user_id):\n    """One user."""\n'
+              '    return requests.get(f"https://users.test/{user_id}", timeout=5).json()\n\n\n'
+              'def _old_fetch(user_id):\n    """Before the timeout."""\n    return fetch_user(user_id)\n')
+    write_tree(git_project, {"pkg/__init__.py": "", "pkg/client.py": client,
+                             "pkg/service.py": '"""Service."""\nfrom pkg.client import _old_fetch\n\n\n'
+                                               'def profile(user_id):\n    """A profile."""\n'
+                                               '    return _old_fetch(user_id)\n'})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    attempt = claude.write("pkg/client_v2.py", client.replace("timeout=5", "timeout=10"))
+    assert attempt.exit_code == 2 and "pkg/client_v2.py:1: leftover [attempt]" in attempt.stderr, attempt
+    assert "change pkg/client.py itself" in attempt.stderr
+    moved = claude.write("pkg/service.py", '"""Service."""\nfrom pkg.client import fetch_user\n\n\n'
+                         'def profile(user_id):\n    """A profile."""\n    return fetch_user(user_id)\n')
+    # ^ the last use of _old_fetch goes
+    assert moved.exit_code == 0, moved
+    stop = claude.stop()
+    assert stop.blocked and "threshold max-leftovers: 2" in stop.text, stop
+    assert "pkg/client_v2.py" in stop.text and "orphaned-by-change" in stop.text and "_old_fetch" in stop.text

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from rapidfuzz.fuzz import ratio
 
@@ -40,6 +40,17 @@ def attempt_base(stem: str) -> str | None:
         if match and match.group("base") and match.group("base") != stem:
             return match.group("base").rstrip("_-. ")
     return None
+
+
+def new_attempt(root: Path, rel: str) -> str | None:
+    """The sibling module a newly written ``rel`` is an attempt at (``client_v2.py`` beside
+    ``client.py``), or None: what the edit hook asks without reading the project."""
+    path = PurePosixPath(rel)
+    base = attempt_base(path.stem)
+    if base is None or path.stem in CONVENTIONAL_MODULES:
+        return None
+    sibling = path.parent / f"{base}.py"
+    return str(sibling) if (root / sibling).is_file() else None
 
 
 def attempts(project: Project, backups: list[str], report: set[str]) -> list[Leftover]:
