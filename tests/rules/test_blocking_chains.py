@@ -78,3 +78,13 @@ def test_a_helper_edited_elsewhere_changes_the_cached_answer(project: Path) -> N
     templates = project / "pkg/web/templates.py"
     templates.write_text(PROJECT["pkg/web/templates.py"].replace("(ROOT / name).read_text()", "CACHE[name]"))
     assert ("pkg/web/handlers.py", 7) not in _blocking(project, options)  # handlers.py itself is unchanged
+
+
+def test_a_cold_parallel_check_finds_the_same_as_one_process(project: Path) -> None:
+    """Large enough for the lanes (the model summarised in the workers that then check the files)."""
+    filler = {f"pkg/gen/m{i}.py": f'"""Module {i}."""\n\n\ndef f{i}(x):\n    """Twice."""\n    return x * 2\n'
+              for i in range(320)}
+    write_tree(project, {**PROJECT, "pkg/gen/__init__.py": "", **filler})
+    one = _blocking(project, CheckOptions(select=("ASY001",), workers=1))
+    two = _blocking(project, CheckOptions(select=("ASY001",), workers=2))
+    assert one == two and len(two) == 3

@@ -290,17 +290,17 @@ def _check_files(workspace: Workspace, checker: Checker, paths: Sequence[Path]) 
 
 #: In a worker process: the workspace of this run, kept between its two stages so that the files
 #: parsed for the project model are checked with the trees already made (see ``_Lanes``).
-_KEPT: tuple[Config, Workspace] | None = None
+#: (One entry: a worker process serves one run at a time.)
+_KEPT: list[Workspace] = []
 
 
 def _worker_workspace(config: Config, keep: bool) -> Workspace:
     """The worker's workspace: the kept one of this run (``keep``), or a lean one that holds
     almost nothing (holding every tree made the stdlib run peak at 200 MB when nothing reused them)."""
-    global _KEPT
     if keep:
-        if _KEPT is None or _KEPT[0] != config:
-            _KEPT = (config, Workspace(config))
-        return _KEPT[1]
+        if not _KEPT or _KEPT[0].config != config:
+            _KEPT[:] = [Workspace(config)]
+        return _KEPT[0]
     limits = config.settings.limits.model_copy(update={"cache_entries": 16})
     return Workspace(config.model_copy(update={"settings": config.settings.model_copy(update={"limits": limits})}))
 
