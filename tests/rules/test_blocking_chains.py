@@ -76,6 +76,9 @@ def test_a_helper_edited_elsewhere_changes_the_cached_answer(project: Path) -> N
     options = CheckOptions(select=("ASY001",), store=MemoryStore(), models=ModelBuilder())
     assert ("pkg/web/handlers.py", 7) in _blocking(project, options)
     templates = project / "pkg/web/templates.py"
+    templates.write_text(PROJECT["pkg/web/templates.py"] + "# a comment changes no module's interface\n")
+    again = check_paths(Workspace(load_config(project)), None, options)
+    assert again.summary.files_from_cache == again.summary.files_checked - 1  # only templates.py is checked
     templates.write_text(PROJECT["pkg/web/templates.py"].replace("(ROOT / name).read_text()", "CACHE[name]"))
     assert ("pkg/web/handlers.py", 7) not in _blocking(project, options)  # handlers.py itself is unchanged
 

@@ -11,7 +11,6 @@ import them are resolved again. The summaries outlive the process in the shared 
 from __future__ import annotations
 
 import ast
-import hashlib
 import marshal
 import os
 import threading
@@ -219,15 +218,3 @@ def model_for(source: SourceFile, tree: ast.Module, project: ProjectModel | None
         return project.overlay(summarise(tree, name, package), source.path, source.digest)
     name, package = module_name(source.path)
     return ProjectModel.of_module(summarise(tree, name, package), source.path)
-
-
-def dependency_key(model: ProjectModel, rel: str) -> int:
-    """A number that changes whenever a project module that ``rel`` imports (directly or not)
-    changes: findings that follow calls into other modules are cached under it."""
-    module = model.modules.get(rel)
-    if module is None:
-        return 0
-    digest = hashlib.blake2b(digest_size=6)
-    for dependency in model.dependencies(module):
-        digest.update(model.digests.get(model.paths[dependency], "").encode())
-    return int.from_bytes(digest.digest(), "big")

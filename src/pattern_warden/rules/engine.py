@@ -31,7 +31,7 @@ from pattern_warden.config import TABLE, Config, RuleSettings
 from pattern_warden.diskcache import DiskCache
 from pattern_warden.errors import WardenError
 from pattern_warden.model import ModelBuilder, ProjectModel
-from pattern_warden.model.build import dependency_key, dump as dump_model, load as load_model
+from pattern_warden.model.build import dump as dump_model, load as load_model
 from pattern_warden.model.summary import summarise
 from pattern_warden.models import Note, Page
 from pattern_warden.rules import suppress
@@ -459,7 +459,7 @@ def _check_with(workspace: Workspace, paths: Sequence[str] | None, options: Chec
     from_cache = 0
     for path in found.files:
         rel = workspace.relative(path)
-        key = _stat_key(path, dependency_key(model, rel))
+        key = _stat_key(path, model.dependency_key(rel))
         cached = store.lookup(checker.fingerprint, rel, key) if store is not None else None
         if cached is None:
             pending.append(path)
@@ -475,7 +475,7 @@ def _check_with(workspace: Workspace, paths: Sequence[str] | None, options: Chec
         models = [Finding.model_construct(**f) for f in outcome.findings]
         findings.extend(models)
         if store is not None:
-            key = (*outcome.stat_key[:2], dependency_key(model, outcome.rel))
+            key = (*outcome.stat_key[:2], model.dependency_key(outcome.rel))
             store.store(checker.fingerprint, outcome.rel, key, models)
     return build_result(workspace.config, options, findings, checked, started, notes, from_cache)
 
