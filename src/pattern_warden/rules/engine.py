@@ -288,19 +288,24 @@ def _check_files(workspace: Workspace, checker: Checker, paths: Sequence[Path]) 
     return outcomes
 
 
+#: Source bytes whose parsed files a worker keeps between the stages (their trees take some 20-40
+#: times that): Django's half fits; the rest of a larger tree is parsed again when checked.
+KEPT_BYTES = 8 * 1024 * 1024
 #: In a worker process: the workspace of this run, kept between its two stages so that the files
 #: parsed for the project model are checked with the trees already made (see ``_Lanes``).
 #: (One entry: a worker process serves one run at a time.)
-_KEPT: list[Workspace] = []
+_KEPT: list[tuple[Config, Workspace]] = []
 
 
 def _worker_workspace(config: Config, keep: bool) -> Workspace:
     """The worker's workspace: the kept one of this run (``keep``), or a lean one that holds
     almost nothing (holding every tree made the stdlib run peak at 200 MB when nothing reused them)."""
     if keep:
-        if not _KEPT or _KEPT[0].config != config:
-            _KEPT[:] = [Workspace(config)]
-        return _KEPT[0]
+        if not _KEPT or _KEPT[0][0] != config:
+            limits = config.settings.limits.model_copy(update={"cache_bytes": min(KEPT_BYTES, config.limits.cache_bytes)})
+            kept = config.model_copy(update={"settings": config.settings.model_copy(update={"limits": limits})})
+            _KEPT[:] = [(config, Workspace(kept))]
+        return _KEPT[0][1]
     limits = config.settings.limits.model_copy(update={"cache_entries": 16})
     return Workspace(config.model_copy(update={"settings": config.settings.model_copy(update={"limits": limits})}))
 
@@ -323,8 +328,22 @@ def _check_chunk(config: Config, options: CheckOptions, paths: list[Path], model
     garbage collector is off: syntax trees hold no cycles, yet full collections over millions of
     live nodes took seconds at a time."""
     gc.disable()
-    checker = Checker(config, options, load_model(model) if model else None)
+    checker = Checker(config, options, _worker_model(model) if model else None)
     return _check_files(_worker_workspace(config, keep), checker, paths)
+
+
+#: In a worker process: the project model of this run, loaded once for all its chunks (one entry).
+_MODELS: dict[int, ProjectModel] = {}
+
+
+def _worker_model(payload: bytes) -> ProjectModel:
+    """The model ``payload`` holds, loaded once per worker process and run: its answers, once
+    resolved, serve every later chunk."""
+    key = hash(payload)
+    if key not in _MODELS:
+        _MODELS.clear()
+        _MODELS[key] = load_model(payload)
+    return _MODELS[key]
 
 
 def _chunks(paths: list[Path], count: int) -> list[list[Path]]:
