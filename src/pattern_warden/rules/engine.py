@@ -364,7 +364,7 @@ class _Lanes:
     kept, so a cold check parses each file once although the model must exist before any rule runs."""
 
     def __init__(self, stack: ExitStack, workers: int, config: Config) -> None:
-        self.pools = [stack.enter_context(worker_pool(1)) for _ in range(workers)]
+        self.pools = [stack.enter_context(worker_pool(1, alongside=True)) for _ in range(workers)]
         self.config = config
 
     def lane(self, rel: str) -> int:
