@@ -39,10 +39,12 @@ def start_method() -> str:
 
 
 @contextmanager
-def worker_pool(workers: int = WORKERS) -> Iterator[ProcessPoolExecutor]:
+def worker_pool(workers: int = WORKERS, alongside: bool = False) -> Iterator[ProcessPoolExecutor]:
     """A pool whose unstarted tasks are cancelled when the block fails (a spent time budget, a
-    cancelled call), so that an abandoned job stops after the tasks already running."""
-    context = get_context(start_method())
+    cancelled call), so that an abandoned job stops after the tasks already running.
+    ``alongside``: other pools run at the same time, whose threads make forking unsafe, so the
+    workers come from the fork server."""
+    context = get_context("forkserver" if alongside else start_method())
     if isinstance(context, ForkServerContext):
         context.set_forkserver_preload(_PRELOAD)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_exit_with_parent,

@@ -76,5 +76,18 @@ def test_a_helper_edited_elsewhere_changes_the_cached_answer(project: Path) -> N
     options = CheckOptions(select=("ASY001",), store=MemoryStore(), models=ModelBuilder())
     assert ("pkg/web/handlers.py", 7) in _blocking(project, options)
     templates = project / "pkg/web/templates.py"
+    templates.write_text(PROJECT["pkg/web/templates.py"] + "# a comment changes no module's interface\n")
+    again = check_paths(Workspace(load_config(project)), None, options)
+    assert again.summary.files_from_cache == again.summary.files_checked - 1  # only templates.py is checked
     templates.write_text(PROJECT["pkg/web/templates.py"].replace("(ROOT / name).read_text()", "CACHE[name]"))
     assert ("pkg/web/handlers.py", 7) not in _blocking(project, options)  # handlers.py itself is unchanged
+
+
+def test_a_cold_parallel_check_finds_the_same_as_one_process(project: Path) -> None:
+    """Large enough for the lanes (the model summarised in the workers that then check the files)."""
+    filler = {f"pkg/gen/m{i}.py": f'"""Module {i}."""\n\n\ndef f{i}(x):\n    """Twice."""\n    return x * 2\n'
+              for i in range(320)}
+    write_tree(project, {**PROJECT, "pkg/gen/__init__.py": "", **filler})
+    one = _blocking(project, CheckOptions(select=("ASY001",), workers=1))
+    two = _blocking(project, CheckOptions(select=("ASY001",), workers=2))
+    assert one == two and len(two) == 3

@@ -11,10 +11,10 @@ import them are resolved again. The summaries outlive the process in the shared 
 from __future__ import annotations
 
 import ast
-import hashlib
 import marshal
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +67,19 @@ def _summarise_batch(batch: list[tuple[str, str, str, bool]]) -> list[dict[str, 
     return out
 
 
-def _summarise_all(pending: list[tuple[str, _Stamp, SourceFile]], files: set[str], top: str) -> list[dict[str, Any] | None]:
+#: Summarises (path, module name, package) jobs elsewhere, answering in order: the rule engine
+#: passes one that parses each file in the worker process that will check it.
+Summarise = Callable[[list[tuple[str, str, bool]]], list[dict[str, Any] | None]]
+
+
+def _summarise_all(pending: list[tuple[str, _Stamp, SourceFile]], files: set[str], top: str,
+                   parallel: Summarise | None) -> list[dict[str, Any] | None]:
     """Summaries of the pending files, across the worker processes when there are many: parsing
     is most of a cold build (Django: ~900 files)."""
     if len(pending) < PARALLEL_FROM:
         return [summary_of(source, files, top) for _, _, source in pending]
+    if parallel is not None:
+        return parallel([(rel, *module_name(rel, files, top)) for rel, _, _ in pending])
     from pattern_warden.workers import WORKERS, worker_pool
 
     jobs = [(rel, source.text, *module_name(rel, files, top)) for rel, _, source in pending]
@@ -92,15 +100,21 @@ class ModelBuilder:
         #: Files summarised by the last ``build`` (the rest came from memory or disk).
         self.summarised = 0
 
-    def build(self, workspace: Workspace, disk: DiskCache | None = None) -> ProjectModel:
+    def build(self, workspace: Workspace, disk: DiskCache | None = None,
+              parallel: Summarise | None = None) -> ProjectModel:
         """The model of every Python file under the root, re-summarising only what changed (one
-        call at a time: a server's handlers share the builder)."""
+        call at a time: a server's handlers share the builder); ``parallel`` summarises many
+        files at once elsewhere."""
         with self._lock:
-            return self._build(workspace, disk)
-
-    def _build(self, workspace: Workspace, disk: DiskCache | None) -> ProjectModel:
-        if disk is not None and not self._loaded:
             self._load(disk, workspace)
+            return self._build(workspace, disk, parallel)
+
+    def load(self, workspace: Workspace, disk: DiskCache | None) -> None:
+        """Read the summaries the disk cache keeps for this tree, once (``build`` does it too)."""
+        with self._lock:
+            self._load(disk, workspace)
+
+    def _build(self, workspace: Workspace, disk: DiskCache | None, parallel: Summarise | None) -> ProjectModel:
         found = workspace.discover(["."])
         rels = {workspace.relative(path): path for path in found.files}
         files = set(rels)
@@ -114,7 +128,7 @@ class ModelBuilder:
             elif kept is not None:
                 fresh[rel] = kept  # type: ignore[assignment]
         changed: dict[str, dict[str, Any]] = {}
-        for (rel, stamp, source), summary in zip(pending, _summarise_all(pending, files, top)):
+        for (rel, stamp, source), summary in zip(pending, _summarise_all(pending, files, top, parallel)):
             if summary is not None:
                 fresh[rel] = (stamp, source.digest, summary)
                 changed[summary["name"]] = summary
@@ -137,6 +151,11 @@ class ModelBuilder:
             self._save(disk, workspace)
         return self._model
 
+    @property
+    def empty(self) -> bool:
+        """Nothing built or loaded yet: the next build summarises every file."""
+        return not self._entries
+
     def _kept(self, workspace: Workspace, rel: str, path: Path, name: str) -> _Entry | tuple[str, _Stamp, SourceFile] | None:
         """The file's entry when it is unchanged (same stamp, or same content), else the file to
         summarise (rel, stamp, source); None when it cannot be read."""
@@ -152,7 +171,9 @@ class ModelBuilder:
             return (stamp, old[1], old[2])
         return (rel, stamp, source)
 
-    def _load(self, disk: DiskCache, workspace: Workspace) -> None:
+    def _load(self, disk: DiskCache | None, workspace: Workspace) -> None:
+        if disk is None or self._loaded:
+            return
         self._loaded = True
         payload = disk.get(MODEL_KIND, model_key(workspace))
         try:
@@ -197,15 +218,3 @@ def model_for(source: SourceFile, tree: ast.Module, project: ProjectModel | None
         return project.overlay(summarise(tree, name, package), source.path, source.digest)
     name, package = module_name(source.path)
     return ProjectModel.of_module(summarise(tree, name, package), source.path)
-
-
-def dependency_key(model: ProjectModel, rel: str) -> int:
-    """A number that changes whenever a project module that ``rel`` imports (directly or not)
-    changes: findings that follow calls into other modules are cached under it."""
-    module = model.modules.get(rel)
-    if module is None:
-        return 0
-    digest = hashlib.blake2b(digest_size=6)
-    for dependency in model.dependencies(module):
-        digest.update(model.digests.get(model.paths[dependency], "").encode())
-    return int.from_bytes(digest.digest(), "big")

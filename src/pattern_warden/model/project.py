@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -104,6 +105,7 @@ class ProjectModel:
         self._memo: dict[str, dict[tuple[str, str], Ref | None]] = {}
         self._effects: dict[tuple[str, int], list[Effect]] = {}
         self._callers: dict[str, list[CallSite]] | None = None
+        self._dependency_keys: dict[str, int] = {}
         self._depth = 0
         #: Modules whose answers the last ``update`` forgot (for tests and the benchmark).
         self.reresolved: set[str] = set()
@@ -160,6 +162,7 @@ class ProjectModel:
         stale |= self.dependents(changed)
         for module in stale:
             self._memo.pop(module, None)
+            self._dependency_keys.pop(module, None)  # exactly the modules whose imports reach a change
         self._effects.clear()  # sums over call chains: rebuilt lazily, function by function
         self._callers = None
         self.reresolved = stale
@@ -176,6 +179,21 @@ class ProjectModel:
                     todo.append(candidate)
         seen.discard(module)
         return sorted(seen)
+
+    def dependency_key(self, rel: str) -> int:
+        """A number that changes whenever the interface (``summary.interface``) of a project
+        module that file ``rel`` imports, directly or not, changes: findings that follow calls
+        into other modules are cached under it."""
+        module = self.modules.get(rel)
+        if module is None:
+            return 0
+        found = self._dependency_keys.get(module)
+        if found is None:
+            digest = hashlib.blake2b(digest_size=6)
+            for dependency in self.dependencies(module):
+                digest.update(self.summaries[dependency].get("i", "").encode())
+            found = self._dependency_keys[module] = int.from_bytes(digest.digest(), "big")
+        return found
 
     def dependents(self, changed: set[str]) -> set[str]:
         """``changed`` and every module that imports one of them, directly or not."""

@@ -18,12 +18,13 @@ evaluated in scope ``sid``), ``("ann", spec, sid)`` (a declared type), ``("self"
 from __future__ import annotations
 
 import ast
+import hashlib
 from typing import Any
 
 from pattern_warden.astwalk import children
 
 #: Bumped whenever the summary's format or content changes, so no cache serves a stale one.
-SUMMARY_VERSION = "3"
+SUMMARY_VERSION = "4"
 
 Spec = tuple[Any, ...]
 Binding = tuple[Any, ...]
@@ -267,9 +268,31 @@ def _decorator_name(node: ast.expr) -> str | None:
     return spec[-1] if spec is not None else None
 
 
+def interface(summary: dict[str, Any]) -> str:
+    """A digest of what other modules can learn from this one: its names, what they are bound
+    to, each function's calls, raises and decorators, each class's bases and attributes, all
+    without positions. A comment, a moved line or a changed expression that calls nothing new
+    leaves it as it was, so the modules that import this one keep their cached findings."""
+    scopes = summary["scopes"]
+
+    def plain(value: Any) -> Any:  # a scope id becomes the scope's qualified name
+        if isinstance(value, (tuple, list)):
+            return tuple(plain(v) for v in value)
+        return scopes[value]["q"] if isinstance(value, str) and value in scopes and value else value
+
+    shape = sorted(
+        (scope["q"], scope["k"], sorted((name, plain(b)) for name, b in scope["b"].items()),
+         sorted({plain(call[4]) for call in scope.get("c", ())}), bool(scope.get("r")), plain(scope.get("ret")),
+         tuple(scope.get("d", ())), plain(scope.get("bases", ())), sorted((n, plain(b)) for n, b in scope.get("attrs", {}).items()))
+        for scope in scopes.values())
+    return hashlib.blake2b(repr((summary["stars"], summary.get("dotted"), shape)).encode(), digest_size=12).hexdigest()
+
+
 def summarise(tree: ast.Module, module: str, package: bool) -> dict[str, Any]:
     """The summary of one parsed module named ``module`` (``package``: it is an ``__init__``)."""
     summariser = _Summariser(module, package)
     summariser.module_scope(tree)
-    return {"v": SUMMARY_VERSION, "name": module, "package": package, "scopes": summariser.scopes,
-            "stars": summariser.stars, "dotted": sorted(summariser.dotted)}
+    summary = {"v": SUMMARY_VERSION, "name": module, "package": package, "scopes": summariser.scopes,
+               "stars": summariser.stars, "dotted": sorted(summariser.dotted)}
+    summary["i"] = interface(summary)
+    return summary

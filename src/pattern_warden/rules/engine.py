@@ -16,8 +16,10 @@ import hashlib
 import json
 import sys
 import time
+import zlib
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -29,7 +31,8 @@ from pattern_warden.config import TABLE, Config, RuleSettings
 from pattern_warden.diskcache import DiskCache
 from pattern_warden.errors import WardenError
 from pattern_warden.model import ModelBuilder, ProjectModel
-from pattern_warden.model.build import dependency_key, dump as dump_model, load as load_model
+from pattern_warden.model.build import dump as dump_model, load as load_model
+from pattern_warden.model.summary import summarise
 from pattern_warden.models import Note, Page
 from pattern_warden.rules import suppress
 from pattern_warden.rules.base import Context, Options, RawFinding, Severity
@@ -294,17 +297,62 @@ def _check_files(workspace: Workspace, checker: Checker, paths: Sequence[Path]) 
     return outcomes
 
 
-def _check_chunk(config: Config, options: CheckOptions, paths: list[Path], model: bytes | None) -> list[_Outcome]:
-    """Worker-process entry: its own workspace and rule instances, the same settings.
+#: Source bytes whose parsed files a worker keeps between the stages (their trees take some 20-40
+#: times that): Django's half fits; the rest of a larger tree is parsed again when checked.
+KEPT_BYTES = 8 * 1024 * 1024
+#: In a worker process: the workspace of this run, kept between its two stages so that the files
+#: parsed for the project model are checked with the trees already made (see ``_Lanes``).
+#: (One entry: a worker process serves one run at a time.)
+_KEPT: list[tuple[Config, Workspace]] = []
 
-    The worker reads each file once, so its workspace keeps almost nothing (holding every tree
-    made the stdlib run peak at 200 MB), and the cyclic garbage collector is off: syntax trees
-    hold no cycles, yet full collections over millions of live nodes took seconds at a time.
-    """
-    gc.disable()
+
+def _worker_workspace(config: Config, keep: bool) -> Workspace:
+    """The worker's workspace: the kept one of this run (``keep``), or a lean one that holds
+    almost nothing (holding every tree made the stdlib run peak at 200 MB when nothing reused them)."""
+    if keep:
+        if not _KEPT or _KEPT[0][0] != config:
+            limits = config.settings.limits.model_copy(update={"cache_bytes": min(KEPT_BYTES, config.limits.cache_bytes)})
+            kept = config.model_copy(update={"settings": config.settings.model_copy(update={"limits": limits})})
+            _KEPT[:] = [(config, Workspace(kept))]
+        return _KEPT[0][1]
     limits = config.settings.limits.model_copy(update={"cache_entries": 16})
-    lean = config.model_copy(update={"settings": config.settings.model_copy(update={"limits": limits})})
-    return _check_files(Workspace(lean), Checker(config, options, load_model(model) if model else None), paths)
+    return Workspace(config.model_copy(update={"settings": config.settings.model_copy(update={"limits": limits})}))
+
+
+def _summarise_chunk(config: Config, jobs: list[tuple[str, str, bool]]) -> list[dict | None]:
+    """Worker entry, first stage: parse and summarise files for the project model, keeping them."""
+    gc.disable()
+    workspace = _worker_workspace(config, keep=True)
+    out: list[dict | None] = []
+    for rel, name, package in jobs:
+        source = workspace.read(config.root / rel)
+        tree = None if isinstance(source, Skipped) else source.tree or source.partial_tree
+        out.append(summarise(tree, name, package) if tree is not None else None)
+    return out
+
+
+def _check_chunk(config: Config, options: CheckOptions, paths: list[Path], model: bytes | None,
+                 keep: bool = False) -> list[_Outcome]:
+    """Worker-process entry: its own workspace and rule instances, the same settings. The cyclic
+    garbage collector is off: syntax trees hold no cycles, yet full collections over millions of
+    live nodes took seconds at a time."""
+    gc.disable()
+    checker = Checker(config, options, _worker_model(model) if model else None)
+    return _check_files(_worker_workspace(config, keep), checker, paths)
+
+
+#: In a worker process: the project model of this run, loaded once for all its chunks (one entry).
+_MODELS: dict[int, ProjectModel] = {}
+
+
+def _worker_model(payload: bytes) -> ProjectModel:
+    """The model ``payload`` holds, loaded once per worker process and run: its answers, once
+    resolved, serve every later chunk."""
+    key = hash(payload)
+    if key not in _MODELS:
+        _MODELS.clear()
+        _MODELS[key] = load_model(payload)
+    return _MODELS[key]
 
 
 def _chunks(paths: list[Path], count: int) -> list[list[Path]]:
@@ -319,18 +367,63 @@ def _chunks(paths: list[Path], count: int) -> list[list[Path]]:
     return [b for b in buckets if b]
 
 
-def _run(workspace: Workspace, checker: Checker, paths: list[Path]) -> list[_Outcome]:
+class _Lanes:
+    """One single-process pool per worker, a file always in the same one (by a hash of its path):
+    the process that parsed a file to summarise it for the model checks it too, with the tree it
+    kept, so a cold check parses each file once although the model must exist before any rule runs."""
+
+    def __init__(self, stack: ExitStack, workers: int, config: Config) -> None:
+        self.pools = [stack.enter_context(worker_pool(1, alongside=True)) for _ in range(workers)]
+        self.config = config
+
+    def lane(self, rel: str) -> int:
+        """The pool that handles file ``rel``."""
+        return zlib.crc32(rel.encode()) % len(self.pools)
+
+    def summarise(self, jobs: list[tuple[str, str, bool]]) -> list[dict | None]:
+        """``model.build.Summarise`` over the lanes, answers in the order of ``jobs``."""
+        by_lane: dict[int, list[int]] = {}
+        for index, job in enumerate(jobs):
+            by_lane.setdefault(self.lane(job[0]), []).append(index)
+        futures = {lane: self.pools[lane].submit(_summarise_chunk, self.config, [jobs[i] for i in indexes])
+                   for lane, indexes in by_lane.items()}
+        out: list[dict | None] = [None] * len(jobs)
+        for lane, indexes in by_lane.items():
+            for index, summary in zip(indexes, futures[lane].result()):
+                out[index] = summary
+        return out
+
+    def check(self, workspace: Workspace, options: CheckOptions, paths: list[Path], model: bytes | None) -> list[_Outcome]:
+        """The rules over ``paths``, each file in its lane, in small chunks (a cancelled or
+        timed-out call stops after the chunks already running)."""
+        by_lane: dict[int, list[Path]] = {}
+        for path in paths:
+            by_lane.setdefault(self.lane(workspace.relative(path)), []).append(path)
+        futures = [self.pools[lane].submit(_check_chunk, self.config, options, chunk, model, True)
+                   for lane, lane_paths in by_lane.items()
+                   for chunk in _chunks(lane_paths, max(4, len(lane_paths) // 200))]
+        outcomes: list[_Outcome] = []
+        for future in futures:
+            outcomes.extend(future.result())
+            budget.check()
+        return outcomes
+
+
+def _portable(options: CheckOptions) -> CheckOptions:
+    """The options a worker process needs (no store, no model builder, no cache)."""
+    return CheckOptions(select=options.select, ignore=options.ignore, min_severity=options.min_severity, fix=options.fix)
+
+
+def _run(workspace: Workspace, checker: Checker, paths: list[Path], lanes: _Lanes | None = None) -> list[_Outcome]:
     workers = checker.options.workers
     if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
         return _check_files(workspace, checker, paths)
-    portable = CheckOptions(
-        select=checker.options.select, ignore=checker.options.ignore,
-        min_severity=checker.options.min_severity, fix=checker.options.fix,
-    )
     model = dump_model(checker.model) if checker.model is not None else None
+    if lanes is not None:
+        return lanes.check(workspace, _portable(checker.options), paths, model)
     with worker_pool(workers) as pool:  # a spent budget cancels the chunks not started
         futures = [
-            pool.submit(_check_chunk, workspace.config, portable, chunk, model)
+            pool.submit(_check_chunk, workspace.config, _portable(checker.options), chunk, model)
             # Small chunks: a cancelled or timed-out call stops after the chunks already running.
             for chunk in _chunks(paths, max(workers * 4, len(paths) // 200))
         ]
@@ -371,7 +464,18 @@ def check_paths(workspace: Workspace, paths: Sequence[str] | None, options: Chec
     """Check files and folders under the root; folders honour .gitignore."""
     options = options or CheckOptions()
     started = time.perf_counter()
-    model = project_model(workspace, options)
+    builder = options.models or ModelBuilder()
+    builder.load(workspace, options.cache)
+    with ExitStack() as stack:
+        # Lanes when the model starts from nothing (no summaries in memory or on disk): each file
+        # is then parsed once, by the process that summarises it and then checks it.
+        lanes = _Lanes(stack, options.workers, workspace.config) if options.workers > 1 and builder.empty else None
+        model = builder.build(workspace, options.cache, lanes.summarise if lanes else None)
+        return _check_with(workspace, paths, options, model, lanes, started)
+
+
+def _check_with(workspace: Workspace, paths: Sequence[str] | None, options: CheckOptions, model: ProjectModel,
+                lanes: _Lanes | None, started: float) -> CheckResult:
     checker = Checker(workspace.config, options, model)
     found = workspace.discover(list(paths or ["."]))
     notes = [Note(path=s.path, message=f"skipped: {s.reason}") for s in found.skipped]
@@ -383,7 +487,7 @@ def check_paths(workspace: Workspace, paths: Sequence[str] | None, options: Chec
     from_cache = 0
     for path in found.files:
         rel = workspace.relative(path)
-        key = _stat_key(path, dependency_key(model, rel))
+        key = _stat_key(path, model.dependency_key(rel))
         cached = store.lookup(checker.fingerprint, rel, key) if store is not None else None
         if cached is None:
             pending.append(path)
@@ -391,7 +495,7 @@ def check_paths(workspace: Workspace, paths: Sequence[str] | None, options: Chec
             findings.extend(cached)
             from_cache += 1
     checked = from_cache
-    for outcome in _run(workspace, checker, pending):
+    for outcome in _run(workspace, checker, pending, lanes):
         if outcome.skipped is not None:
             notes.append(Note(path=outcome.rel, message=f"skipped: {outcome.skipped}"))
             continue
@@ -399,7 +503,7 @@ def check_paths(workspace: Workspace, paths: Sequence[str] | None, options: Chec
         models = [Finding.model_construct(**f) for f in outcome.findings]
         findings.extend(models)
         if store is not None:
-            key = (*outcome.stat_key[:2], dependency_key(model, outcome.rel))
+            key = (*outcome.stat_key[:2], model.dependency_key(outcome.rel))
             store.store(checker.fingerprint, outcome.rel, key, models)
     return build_result(workspace.config, options, findings, checked, started, notes, from_cache)
 
