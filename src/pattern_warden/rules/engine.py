@@ -410,8 +410,10 @@ class _Lanes:
 
 
 def _portable(options: CheckOptions) -> CheckOptions:
-    """The options a worker process needs (no store, no model builder, no cache)."""
-    return CheckOptions(select=options.select, ignore=options.ignore, min_severity=options.min_severity, fix=options.fix)
+    """The options a worker process needs (no store, no model builder, no cache); ``new_code`` too,
+    or a review checked in workers would lose the rules it applies to added code."""
+    return CheckOptions(select=options.select, ignore=options.ignore, min_severity=options.min_severity, fix=options.fix,
+                        new_code=options.new_code)
 
 
 def _run(workspace: Workspace, checker: Checker, paths: list[Path], lanes: _Lanes | None = None) -> list[_Outcome]:
