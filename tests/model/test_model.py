@@ -129,3 +129,22 @@ def test_a_class_built_on_a_function_result_is_unknown_not_an_error(project: Pat
                                  "        return self.missing()\n"})
     model = ModelBuilder().build(Workspace(load_config(project)))
     assert [c.callee for c in model.callees("m.C.run")] == [None]
+
+
+def test_overloads_whose_returns_mix_none_and_tuples_summarise() -> None:
+    """Found on a held-out project: a Protocol's overloaded ``__call__`` returning ``tuple[None, ...]``
+    in one signature and an alias in another made the module's interface digest compare None with a
+    tuple, and the whole check crashed."""
+    from pattern_warden.model.summary import summarise
+
+    code = (
+        "from typing import Protocol, overload, Literal\n\n\n"
+        "class Resolver(Protocol):\n"
+        "    @overload\n"
+        "    def __call__(self, kind: str, strict: Literal[False]) -> tuple[None, None] | Pair: ...\n\n"
+        "    @overload\n"
+        "    def __call__(self, kind: str, strict: Literal[True] = ...) -> Pair: ...\n\n"
+        "    def __call__(self, kind: str, strict: bool = True) -> tuple[None, None] | Pair: ...\n"
+    )
+    summary = summarise(ast.parse(code), "pkg.handlers", False)
+    assert summary["i"] == summarise(ast.parse(code), "pkg.handlers", False)["i"]

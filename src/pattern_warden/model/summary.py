@@ -280,11 +280,13 @@ def interface(summary: dict[str, Any]) -> str:
             return tuple(plain(v) for v in value)
         return scopes[value]["q"] if isinstance(value, str) and value in scopes and value else value
 
+    # Sorted by repr: bindings and callees mix None, names and tuples, which do not order otherwise.
     shape = sorted(
-        (scope["q"], scope["k"], sorted((name, plain(b)) for name, b in scope["b"].items()),
-         sorted({plain(call[4]) for call in scope.get("c", ())}), bool(scope.get("r")), plain(scope.get("ret")),
-         tuple(scope.get("d", ())), plain(scope.get("bases", ())), sorted((n, plain(b)) for n, b in scope.get("attrs", {}).items()))
-        for scope in scopes.values())
+        ((scope["q"], scope["k"], sorted(((name, plain(b)) for name, b in scope["b"].items()), key=repr),
+          sorted({plain(call[4]) for call in scope.get("c", ())}, key=repr), bool(scope.get("r")),
+          plain(scope.get("ret")), tuple(scope.get("d", ())), plain(scope.get("bases", ())),
+          sorted(((n, plain(b)) for n, b in scope.get("attrs", {}).items()), key=repr))
+         for scope in scopes.values()), key=repr)
     return hashlib.blake2b(repr((summary["stars"], summary.get("dotted"), shape)).encode(), digest_size=12).hexdigest()
 
 
