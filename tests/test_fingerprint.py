@@ -97,6 +97,8 @@ def test_review_marks_a_grown_scope_finding_worse_and_an_old_new_code_finding_no
         return f'"""D."""\n\n\ndef dispatch(kind):\n    """D."""\n{cases}    return None\n'
 
     fallback = '\n\ndef load():\n    """L."""\n    try:\n        return read()\n    except Exception:\n        return {}\n'
+    # DES002 is opt-in: selected, so the scope finding is there to grow
+    (tmp_path / "pyproject.toml").write_text('[tool.pattern-warden.rules]\nselect = ["ALL", "DES002"]\n')
     workspace = Workspace(load_config(tmp_path))
     before = workspace.virtual(dispatch(13) + fallback, "m.py")
     same = {(f.code, f.new, f.worse_than) for f in review_findings(checker_for(workspace),
