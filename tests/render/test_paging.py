@@ -53,7 +53,7 @@ async def test_every_file_and_finding_once_with_limit_50(big_change: Path) -> No
 
 
 async def test_review_findings_once_with_limit_50(tmp_path: Path) -> None:
-    root = make_tree(tmp_path, files=24)
+    root = make_tree(tmp_path, files=40)  # four findings a file (the default rules and the new-code ones)
     async with Client(build_server(load_config(root))) as client:
         findings, total, pages = await walk(client, "review_change", {}, "findings",
                                             lambda f: (f["path"], f["line"], f["code"]))
