@@ -156,7 +156,7 @@ def test_fixable_means_fix_applies_it(project: Path) -> None:
         'def two(v={}):\n    """Doc."""; \\\n        print(v)\n\n'
         "def three(v={}) \\\n    : \\\n    print(v)\n\n"
         "def four(\n    v=[],\n) -> None: ...\n\n"
-        "def five[T = int](v: list[T] = []):\n    return v\n"
+        "def five[T = int](v: list[T] = []):\n    return len(v)\n"  # only read: the fix cannot change behaviour
     )
     (project / "m.py").write_text(code)
     before = check_paths(Workspace(load_config(project)), ["m.py"], CheckOptions(select=("ERR001",)))
