@@ -49,6 +49,7 @@ DEFAULTS = {
     "find_duplicates": {},
     "find_similar": {"code": "def total(values):\n    result = 0\n    for value in values:\n        result += value\n"
                              "    return result\n"},
+    "find_leftovers": {},
     "score_loc_delta": {},
     "review_change": {},
 }
