@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import sysconfig
 from pathlib import Path
 
@@ -18,6 +19,8 @@ TRICKY = [
     "if x:\r\n    y = 1\r\nelse:\r\n    y = 2",
     "lambda: (yield)\nprint(*args, **kw) ; x := 1\n",
     "données = {'clé': 1}\n",
+    # 3.12+ tokenize gives f-strings in parts that do not add up to the source text.
+    "raise f'{{}}' from e\nx = f'{ a + b !r:>{ width }}}}'\n",
 ]
 
 
@@ -30,6 +33,8 @@ def test_gives_up_rather_than_guessing() -> None:
     assert lexer.lex("if x:\n        a = 1\n    b = 2\n") is None  # dedent to no open level
     assert lexer.lex("x = 'unterminated\n") is None
     assert lexer.lex("x = $y\n") is None
+    # A field holding the f-string's own quote (PEP 701) would otherwise be cut into three tokens.
+    assert lexer.lex('x = f"{d["k"]}" + f"{"a"}{"b"}"\n') is None
     # The slow path then decides: here it fails too, and the file has no shape.
     assert shape_of('x = """never closed\n') is None
     assert shape_of("x = 1\ny = $\n") is not None
@@ -43,5 +48,10 @@ def test_agrees_on_the_standard_library(name: str) -> None:
         pytest.skip(f"{name} is not installed with this interpreter")
     text = path.read_text(encoding="utf-8")
     fast = lexer.lex(text)
+    if name == "test_fstring.py" and sys.version_info >= (3, 12):
+        # From 3.12 this file tests PEP 701 f-strings (their own quotes and newlines inside
+        # replacement fields), which only tokenize can follow: the lexer must give up on it.
+        assert fast is None
+        return
     assert fast is not None
     assert fast == _stdlib_tokens(text)

@@ -31,6 +31,7 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+_BRACES = re.compile(r"\{\{|\}\}|[{}]")
 _Append = Callable[[tuple[int, str, int, int]], None]
 #: Token codes by group name; "bad" (a character no token starts with) is missing on purpose.
 _CODES = {"name": NAME, "number": NUMBER, "op": OP}
@@ -81,6 +82,8 @@ def _lex(text: str) -> list[tuple[int, str, int, int]]:
             _indent(len(text[line_start : found.start()].expandtabs(8)), indents, append, row)
         value = found.group()
         if kind == "string":
+            if "{" in value and not _fields_closed(value):
+                raise _Unsure("a quote inside an f-string's replacement field (PEP 701, Python 3.12+)")
             last = row + value.count("\n")
             append((STRING, value, row, last))
             row = last
@@ -94,6 +97,27 @@ def _lex(text: str) -> list[tuple[int, str, int, int]]:
             append((_CODES[kind], value, row, row))  # KeyError for "bad": the caller gives up
     _finish(append, level >= 0, len(indents) - 1, row)
     return out
+
+
+def _fields_closed(string: str) -> bool:
+    """False for an f-string whose replacement fields do not close inside the matched text.
+
+    Since Python 3.12 (PEP 701) a field may hold the f-string's own quote (``f"{d["k"]}"``),
+    which ends the pattern's match early: such a cut-off string is the only sign of it, and
+    only ``tokenize`` can say where the string ends. Plain strings are always closed.
+    """
+    prefix = string[: len(string) - len(string.lstrip("rRbBuUfF"))]
+    if "f" not in prefix.lower():
+        return True
+    depth = 0
+    for brace in _BRACES.findall(string):
+        if depth == 0 and len(brace) == 2:
+            continue  # an escaped literal brace
+        for char in brace:
+            depth += 1 if char == "{" else -1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def _finish(append: _Append, in_line: bool, open_blocks: int, row: int) -> None:

@@ -43,11 +43,9 @@ FLAG_DECLARATION = 16  # outside functions, a name bound to a value: a setting o
 _SKIPPED_TOKENS = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER})
 _KEYWORDS = frozenset(keyword.kwlist)
 _CONSTANTS = frozenset({"True", "False", "None"})
-_FSTRING_START = getattr(tokenize, "FSTRING_START", -1)
-_FSTRING_END = getattr(tokenize, "FSTRING_END", -2)
-_FSTRING_PARTS = frozenset(
-    getattr(tokenize, name) for name in ("FSTRING_MIDDLE", "TSTRING_START", "TSTRING_MIDDLE") if hasattr(tokenize, name)
-)
+#: Python 3.12+ (PEP 701) splits f-strings, and 3.14 t-strings, into a start, parts and an end.
+_TEMPLATE_STARTS = frozenset(getattr(tokenize, n) for n in ("FSTRING_START", "TSTRING_START") if hasattr(tokenize, n))
+_TEMPLATE_ENDS = frozenset(getattr(tokenize, n) for n in ("FSTRING_END", "TSTRING_END") if hasattr(tokenize, n))
 _NAME_CHAR, _NUMBER_CHAR, _STRING_CHAR = "\u0100", "\u0101", "\u0102"
 _SCAFFOLD_NAMES = frozenset({"setUp", "tearDown", "setUpClass", "tearDownClass", "setUpTestData", "setup_method",
                              "teardown_method", "setup_class", "teardown_class", "asyncSetUp", "asyncTearDown"})
@@ -229,28 +227,33 @@ class _LineBuilder:
 
 
 def _stdlib_tokens(text: str) -> list[tuple[int, str, int, int]]:
-    """The lexer's tuples from ``tokenize``: the slow, exact path when the fast lexer is unsure."""
+    """The lexer's tuples from ``tokenize``: the slow, exact path when the fast lexer is unsure.
+
+    An f-string is one STRING token whose text is the source's, as 3.11's tokenize gives it:
+    on 3.12+ its parts are skipped and the whole is cut from the text, because the parts do not
+    add up to it (``{{`` comes back as ``{``, spaces inside replacement fields are dropped).
+    """
     out: list[tuple[int, str, int, int]] = []
-    fstring_depth = 0
-    fstring_start = 0
-    fstring_parts: list[str] = []
+    depth = 0
+    opened = (0, 0)
+    line_starts: list[int] = []
     for tok in tokenize.generate_tokens(io.StringIO(text).readline):
         kind = tok.type
         if kind in _SKIPPED_TOKENS:
             continue
-        if kind == _FSTRING_START or fstring_depth:
-            # Python 3.12+ splits f-strings into parts; they count as one string token, as in 3.11.
-            if kind == _FSTRING_START:
-                fstring_depth += 1
-                if fstring_depth == 1:
-                    fstring_start, fstring_parts = tok.start[0], []
-            elif kind == _FSTRING_END:
-                fstring_depth -= 1
-            fstring_parts.append(tok.string)
-            if not fstring_depth:
-                out.append((lexer.STRING, "".join(fstring_parts), fstring_start, tok.end[0]))
+        if kind in _TEMPLATE_STARTS:
+            depth += 1
+            opened = tok.start if depth == 1 else opened
             continue
-        code = _KIND_CODES.get(kind, lexer.STRING if kind in _FSTRING_PARTS else lexer.OP)
+        if depth:
+            if kind in _TEMPLATE_ENDS:
+                depth -= 1
+                if not depth:
+                    line_starts = line_starts or [0, *accumulate((len(line) + 1 for line in text.split("\n")), initial=0)]
+                    whole = text[line_starts[opened[0]] + opened[1] : line_starts[tok.end[0]] + tok.end[1]]
+                    out.append((lexer.STRING, whole, opened[0], tok.end[0]))
+            continue
+        code = _KIND_CODES.get(kind, lexer.OP)
         structural = code in (lexer.NEWLINE, lexer.INDENT, lexer.DEDENT)
         out.append((code, "" if structural else tok.string, tok.start[0], tok.start[0] if structural else tok.end[0]))
     return out
