@@ -66,6 +66,8 @@ class SqlInjection(Rule):
     fix_hint = "Pass values as parameters: `cursor.execute('... WHERE id = %s', (user_id,))`."
     pattern = "sql-injection"
     default_on = False
+    #: Tests and fixtures build SQL to set up their own throwaway databases; no user value reaches it.
+    exempt_in = frozenset({"tests"})
     ruff = ("S608",)
     why = ("When data is pasted into SQL text, a crafted value ends the string and adds its own SQL; "
            "parameters keep data and code apart, and let the database cache the plan.")
