@@ -237,6 +237,11 @@ class Workspace:
             found.skipped.append(Skipped(rel, "not a regular file"))
         return None
 
+    def excluded(self, rel: str) -> bool:
+        """Whether the configuration's excludes (or the folders never read) cover ``rel``: a
+        change may touch such a file, and it is counted, but nothing in it is judged."""
+        return bool(self._always.match_file(rel))
+
     def _ignored(self, rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel
         if self._always.match_file(probe):

@@ -57,6 +57,7 @@ def review_change(
     say = progress or (lambda _message: None)
     say("reading the change")
     facts = facts or read_facts(workspace, path, base, head)
+    facts.files = [(after, before) for after, before in facts.files if not workspace.excluded(after.path)]
     accepted = configured_baseline(workspace.config)
     checker = checker_for(workspace, has_base=facts.delta is not None)
     plan = plan_reuse(facts.delta, facts.before, disk) if facts.delta is not None and facts.before is not None \
