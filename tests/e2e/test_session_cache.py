@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import os
 import subprocess
 import sysconfig
 import threading
@@ -36,7 +37,10 @@ def real_tree(root: Path) -> Path:
 
 def stdio(root: Path, *extra: str) -> Client:
     command = console_script()
-    return Client(StdioServerParameters(command=command[0], args=[*command[1:], "--root", str(root), *extra]))
+    # The SDK hands a stdio server only a few safe variables; the user's cache directory (which
+    # holds the key the entries are signed with) must be the test's, so the environment goes whole.
+    return Client(StdioServerParameters(command=command[0], args=[*command[1:], "--root", str(root), *extra],
+                                        env=dict(os.environ)))
 
 
 async def status(client: Client) -> dict:
