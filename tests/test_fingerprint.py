@@ -106,3 +106,22 @@ def test_review_marks_a_grown_scope_finding_worse_and_an_old_new_code_finding_no
     assert same == {("DES002", False, None)}  # the old ERR003 is not reported: new-code rules are quiet on old code
     grown = review_findings(checker_for(workspace), workspace.virtual(dispatch(14) + fallback, "m.py"), before)
     assert {(f.code, f.new, f.worse_than) for f in grown} == {("DES002", False, 14)}
+
+
+def test_an_old_line_rewritten_in_place_keeps_its_finding_old(tmp_path) -> None:
+    """Release diffs and agents rewrite lines they do not fix (a % format turned into an
+    f-string); the finding on it was there before, in the same function, and is not new."""
+    from pattern_warden.config import load_config
+    from pattern_warden.delta.findings import checker_for, review_findings
+    from pattern_warden.workspace import Workspace
+
+    old = ('"""M."""\n\n\ndef load(name):\n    """L."""\n    try:\n        return CACHE[name]\n'
+           '    except KeyError:\n        raise LookupError("no %s" % name)\n')
+    workspace = Workspace(load_config(tmp_path))
+    before = workspace.virtual(old, "m.py")
+    rewritten = workspace.virtual(old.replace('"no %s" % name', 'f"no {name}"'), "m.py")
+    assert [(f.code, f.new) for f in review_findings(checker_for(workspace), rewritten, before)] == [("ERR004", False)]
+    added = workspace.virtual(old + '\n\ndef save(name):\n    """S."""\n    try:\n        return STORE[name]\n'
+                                    '    except KeyError:\n        raise LookupError(name)\n', "m.py")
+    assert sorted((f.code, f.line, f.new) for f in review_findings(checker_for(workspace), added, before)) == [
+        ("ERR004", 9, False), ("ERR004", 17, True)]

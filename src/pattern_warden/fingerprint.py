@@ -84,6 +84,13 @@ def enclosing_symbol(scopes: Sequence[_Scope], line: int) -> str:
     return best
 
 
+def rule_scopes(findings: Sequence[Locatable], source: SourceFile | None) -> list[tuple[str, str]]:
+    """Each finding's (rule, enclosing symbol): what stays the same when a line is rewritten in
+    place (reformatted, an f-string for a % format), where the identity does not."""
+    scopes = _scopes(source.tree or source.partial_tree) if source is not None else []
+    return [(f.code, enclosing_symbol(scopes, f.line)) for f in findings]
+
+
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
 

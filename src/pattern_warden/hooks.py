@@ -238,7 +238,9 @@ def _reason(review: Review, floor: str) -> str:
         lines.append(f"... {quantity(rest, 'more new finding')} below {floor} or past this page (pattern-warden review)")
     if any(t.name == "max-leftovers" and not t.passed for t in review.thresholds):
         lines += [f"leftover: {leftover_line(item)}" for item in review.leftovers if item.confidence >= HIGH]
-    lines += [f"duplicate ({c.kind}): {', '.join(c.locations)}" for c in review.duplicates[:MAX_LINES]]
+    if any(t.name.startswith("max-duplicates") and not t.passed for t in review.thresholds):
+        # listed only when they are what failed: a family touched by the change is mostly old code
+        lines += [f"duplicate ({c.kind}): {', '.join(c.locations)}" for c in review.duplicates[:MAX_LINES]]
     return "\n".join(lines)
 
 

@@ -50,7 +50,9 @@ TREE: dict[str, str] = {
         "\n\n"
         "def greeting(name: str) -> str:\n"
         "    # Keep this short: it is shown in the header.\n"
-        '    return f"Hello {name}"\n'
+        '    return f"Hello {name} ({_initials(name)})"\n\n\n'
+        "def _initials(name: str) -> str:\n"
+        '    return "".join(part[0] for part in name.split())\n'
     ),
     # two modules that each wrap the same payments API
     "shop/payments.py": (

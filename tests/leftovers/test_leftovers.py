@@ -135,11 +135,13 @@ def test_review_blames_only_the_leftovers_the_change_made(tmp_path: Path) -> Non
     (root / "shop/notes.py").write_text('"""Release notes."""\n\n\ndef latest() -> str:\n    return "1.0"\n')
     cli_text = (root / "shop/cli.py").read_text()
     (root / "shop/cli.py").write_text(cli_text.replace(', load_plugin("Health")', "").replace(
-        "from shop.exporters import load_plugin\n", ""))
+        "from shop.exporters import load_plugin\n", ""))  # a public function's last use: a lead only
+    service = root / "shop/service.py"
+    service.write_text(service.read_text().replace(" ({_initials(name)})", ""))  # a private one's: the agent's
     review = review_change(Workspace(load_config(root)))
     found = {(i.kind, i.path, i.symbol) for i in review.leftovers}
     assert found == {("attempt", "shop/exporters_new.py", "shop.exporters_new"),
-                     ("orphaned-by-change", "shop/exporters.py", "load_plugin")}
+                     ("orphaned-by-change", "shop/service.py", "_initials")}
     assert all(i.confidence >= 80 for i in review.leftovers)
     assert "max-leftovers" in review.failed and not review.passed
     assert "Leftovers added or orphaned: 2" in render_text(review)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import json
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -25,7 +25,7 @@ from pattern_warden.diskcache import DiskCache, key
 from pattern_warden.delta.calls import Call
 from pattern_warden.delta.models import ReviewFinding
 from pattern_warden.delta.reuse import resolve
-from pattern_warden.fingerprint import fingerprints
+from pattern_warden.fingerprint import fingerprints, rule_scopes
 from pattern_warden.rules.engine import PARALLEL_MIN_FILES, Checker, CheckOptions
 from pattern_warden.rules.results import Finding
 from pattern_warden.source import SourceFile
@@ -262,17 +262,28 @@ def review_findings(
 
     A whole-scope finding that ``before`` had with a smaller measure is existing but worse
     (``worse_than``). A finding of a rule run for new code alone (``Checker.new_only``) that
-    ``before`` already had is dropped: the policy is strict on new code and quiet on old."""
+    ``before`` already had is dropped: the policy is strict on new code and quiet on old.
+
+    A statement's identity holds its text, so rewriting an old line in place (reformatting it,
+    an f-string for a % format) would make its old finding look new: a finding counts as new
+    only where its rule also fires more often in its function (or class, or module level) than
+    before. An edit that fixes one old finding and adds another in the same function is then
+    taken for a rewrite; blaming the agent for what it did not do is the worse error."""
     found, prints = file_findings(checker, after)
     if not found:
         return []
     old: dict[str, int | None] = {}
+    grew: set[tuple[str, str]] | None = None
+    keys: list[tuple[str, str]] = []
     if before is not None:
         old_found, old_prints = file_findings(base_checker(checker, found), before, after.path)
         old = {fp: f.measure for f, fp in zip(old_found, old_prints, strict=True)}
+        keys = rule_scopes(found, after)
+        then, now = Counter(rule_scopes(old_found, before)), Counter(keys)
+        grew = {key for key, count in now.items() if count > then[key]}
     out = []
-    for f, fp in zip(found, prints, strict=True):
-        new = fp not in old and fp not in known
+    for i, (f, fp) in enumerate(zip(found, prints, strict=True)):
+        new = fp not in old and fp not in known and (grew is None or keys[i] in grew)
         if not new and f.code in checker.new_only:
             continue
         was = old.get(fp)

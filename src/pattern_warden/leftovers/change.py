@@ -72,7 +72,8 @@ def orphaned(project: Project, afters: dict[str, SourceFile], befores: dict[str,
                 continue
             found.append(Leftover(
                 kind="orphaned-by-change", path=facts.path, line=definition.line, end_line=definition.end_line,
-                symbol=definition.qualname, confidence=max(confidence, 80), action="delete",
+                # a public name may still be a library's API: the removed use makes it a lead only
+                symbol=definition.qualname, confidence=90 if confidence >= 80 else confidence, action="delete",
                 reason=f"The change removed the last use of {definition.qualname!r}; nothing names it now.",
                 fix=f"Delete {definition.qualname} too, or restore the call the change removed if it is still needed.",
                 evidence=[f"used at the base, 0 references now in {len(project.modules)} modules"],

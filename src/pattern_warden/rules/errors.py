@@ -452,7 +452,8 @@ class RaiseWithoutFrom(Rule):
     code = "ERR004"
     name = "raise-without-from"
     family = "errors"
-    severity = Severity.WARNING
+    #: Info: right on legacy code, but a one-token nit where it interrupts an agent (gates labels).
+    severity = Severity.INFO
     message = "Exception raised inside `except` without `from`: the cause is shown as a second failure."
     fix_hint = "Write `raise NewError(...) from exc` (or `from None` to hide the cause on purpose)."
     pattern = "exception-chaining"
