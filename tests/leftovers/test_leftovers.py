@@ -199,3 +199,21 @@ def test_an_unused_public_function_is_a_lead_a_private_one_a_verdict(tmp_path: P
                                           "    warnings.warn('use used()', DeprecationWarning)\n    return 4\n")})
     found = find_leftovers(Workspace(load_config(tmp_path)), options=LeftoversOptions(min_confidence=0)).leftovers
     assert [(i.kind, i.symbol, i.confidence) for i in found] == [("dead", "_spare", 90), ("dead", "spare", 40)]
+
+
+def test_review_leaves_unreachable_lines_the_base_already_had(tmp_path: Path) -> None:
+    from pattern_warden.delta.review import review_change
+
+    root = _repo(tmp_path)
+    old = '\n\ndef stop() -> None:\n    raise SystemExit(0)\n    print("never")\n'
+    service = root / "shop/service.py"
+    service.write_text(service.read_text() + old)
+    from tests.conftest import git
+
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "an old unreachable line")
+    service.write_text(service.read_text() + '\n\ndef shout(name: str) -> str:\n    return greeting(name).upper()\n'
+                       '    print("never either")\n')
+    found = {(i.kind, i.line) for i in review_change(Workspace(load_config(root))).leftovers}
+    text = service.read_text().splitlines()
+    assert found == {("dead", text.index('    print("never either")') + 1)}

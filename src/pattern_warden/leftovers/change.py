@@ -32,13 +32,13 @@ def change_leftovers(workspace: Workspace, changed: Sequence[Pair],
     # A new public function or module that nothing uses yet stays a lead, as in an audit: the
     # user may have asked for exactly that (a library's new API, a new script or plugin).
     found = [item for item in detect(project, backups, set(afters), options)
-             if _introduced(item, befores.get(item.path))]
+             if _introduced(item, afters.get(item.path), befores.get(item.path))]
     if "orphaned-by-change" in options.kinds:
         found += [o for o in orphaned(project, afters, befores) if o.confidence >= options.min_confidence]
     return ranked(found)
 
 
-def _introduced(item: Leftover, before: SourceFile | None) -> bool:
+def _introduced(item: Leftover, after: SourceFile | None, before: SourceFile | None) -> bool:
     """Whether the base version of the file did not already have this leftover."""
     if before is None:
         return True  # a new file: everything in it is the change's
@@ -50,7 +50,14 @@ def _introduced(item: Leftover, before: SourceFile | None) -> bool:
     if item.kind == "dead" and item.symbol:
         module = facts_of(before, "")
         return item.symbol not in {d.qualname for d in module.definitions}
-    return item.kind == "dead"  # unreachable lines are judged by their text: new when the file changed
+    if item.kind == "dead" and after is not None:  # unreachable lines: new unless the base has the same text
+        return _text(after.lines[item.line - 1:item.end_line]) not in _text(before.lines)
+    return item.kind == "dead"
+
+
+def _text(lines: list[str]) -> str:
+    """Lines without their indentation, joined: the same block moved or re-indented reads the same."""
+    return "\n".join(line.strip() for line in lines if line.strip())
 
 
 def orphaned(project: Project, afters: dict[str, SourceFile], befores: dict[str, SourceFile]) -> list[Leftover]:
