@@ -31,7 +31,6 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-_BRACES = re.compile(r"\{\{|\}\}|[{}]")
 _Append = Callable[[tuple[int, str, int, int]], None]
 #: Token codes by group name; "bad" (a character no token starts with) is missing on purpose.
 _CODES = {"name": NAME, "number": NUMBER, "op": OP}
@@ -104,19 +103,31 @@ def _fields_closed(string: str) -> bool:
 
     Since Python 3.12 (PEP 701) a field may hold the f-string's own quote (``f"{d["k"]}"``),
     which ends the pattern's match early: such a cut-off string is the only sign of it, and
-    only ``tokenize`` can say where the string ends. Plain strings are always closed.
+    only ``tokenize`` can say where the string ends. Plain strings are always closed. Braces
+    inside a field's own strings (``f"{'{'}"``, valid on every version) are text, not fields.
     """
     prefix = string[: len(string) - len(string.lstrip("rRbBuUfF"))]
     if "f" not in prefix.lower():
         return True
-    depth = 0
-    for brace in _BRACES.findall(string):
-        if depth == 0 and len(brace) == 2:
-            continue  # an escaped literal brace
-        for char in brace:
-            depth += 1 if char == "{" else -1
-            if depth < 0:
+    body = string[len(prefix):]
+    quote = body[:3] if body[:3] in ('"""', "'''") else body[:1]
+    depth, i, end = 0, len(quote), len(body) - len(quote)
+    while i < end:
+        char = body[i]
+        if depth == 0 and body.startswith(("{{", "}}"), i):
+            i += 2  # an escaped literal brace
+            continue
+        if depth > 0 and char in "'\"":
+            inner = char * 3 if body.startswith(char * 3, i) else char
+            closing = body.find(inner, i + len(inner))  # a string inside the field: skip it whole
+            if closing < 0 or closing + len(inner) > end:
                 return False
+            i = closing + len(inner)
+            continue
+        depth += 1 if char == "{" else -1 if char == "}" else 0
+        if depth < 0:
+            return False
+        i += 1
     return depth == 0
 
 
