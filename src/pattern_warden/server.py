@@ -375,11 +375,9 @@ def _register_leftovers(server: MCPServer, warden: Warden) -> None:
         cursor: Cursor = None,
         limit: Annotated[int, Field(ge=1, le=200, description="Leftovers per page.")] = 20,
     ) -> Annotated[CallToolResult, LeftoversResult]:
-        """What earlier sessions left behind: attempt files (client_v2.py beside client.py, backups,
-        near-copies) with the copy the project imports, dead code, orphaned modules, commented-out
-        code and parallel wrappers of one service; each with a confidence, evidence and the one
-        action to take (warden://patterns/leftovers). Call it before building on a module you
-        did not write, to build on the current copy.
+        """What earlier attempts left behind (client_v2.py beside client.py, dead or commented-out
+        code, two clients of one API), each with the current copy, a confidence and the action
+        (warden://patterns/leftovers). Call it before building on code you did not write.
         """
         options = LeftoversOptions(min_confidence=min_confidence, include_tests=include_tests,
                                    **({"kinds": kinds} if kinds is not None else {}))

@@ -28,15 +28,15 @@ class Leftover(BaseModel):
     """One thing left behind, where it is, why we think so, and what to do."""
 
     kind: LeftoverKind
-    path: str = Field(description="File relative to the root.")
-    line: int = Field(description="First line (1 for a whole file).")
+    path: str
+    line: int
     end_line: int
-    symbol: str | None = Field(None, description="The function, class or module concerned, when there is one.")
-    confidence: int = Field(description="0-100: how sure it is that removing it changes nothing.")
+    symbol: str | None = None
+    confidence: int = Field(description="0-100: how sure removing it changes nothing.")
     action: Action
-    reason: str = Field(description="Why it is a leftover, in one sentence.")
-    fix: str = Field(description="What to do, in one sentence.")
-    evidence: list[str] = Field(default_factory=list, description="The facts behind it: the current copy, callers.")
+    reason: str
+    fix: str
+    evidence: list[str] = Field(default_factory=list)
     pattern_uri: str = PATTERN_URI
 
 
