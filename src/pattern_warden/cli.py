@@ -132,6 +132,7 @@ def _add_change_commands(commands: argparse._SubParsersAction) -> None:  # type:
     leftovers.add_argument("--limit", type=int, default=30, help="leftovers shown (text); --all for every one")
     leftovers.add_argument("--cursor", help="the cursor the last page named")
     leftovers.add_argument("--all", action="store_true", help="show every leftover")
+    leftovers.add_argument("--no-cache", action="store_true", help="do not read or write .pattern-warden-cache/")
     dupes = commands.add_parser("dupes", help="find duplicated code (exit 1 above --threshold)")
     _common(dupes)
     _format(dupes, ("text", "json", "sarif"))
@@ -403,6 +404,7 @@ def _dupes_page(summary: DuplicatesSummary, classes: list[CloneClass], notes: li
 
 
 def _run_leftovers(args: argparse.Namespace, config: Config) -> int:
+    from pattern_warden.diskcache import open_cache
     from pattern_warden.leftovers.engine import find_leftovers
     from pattern_warden.leftovers.models import LeftoversOptions
     from pattern_warden.leftovers.render import leftovers_sarif
@@ -415,7 +417,7 @@ def _run_leftovers(args: argparse.Namespace, config: Config) -> int:
     options = LeftoversOptions(min_confidence=args.min_confidence, include_tests=args.include_tests)
     every = args.all or args.format != "text"
     result = find_leftovers(Workspace(config), args.paths or None, options, None if every else args.cursor,
-                            1_000_000 if every else args.limit)
+                            1_000_000 if every else args.limit, disk=open_cache(config, enabled=not args.no_cache))
     render = {"text": render_text, "json": lambda r: r.model_dump_json(indent=2) + "\n", "sarif": leftovers_sarif}
     sys.stdout.write(render[args.format](result))
     return EXIT_FAIL if result.summary.findings else EXIT_OK

@@ -381,7 +381,8 @@ def _register_leftovers(server: MCPServer, warden: Warden) -> None:
         """
         options = LeftoversOptions(min_confidence=min_confidence, include_tests=include_tests,
                                    **({"kinds": kinds} if kinds is not None else {}))
-        result = await warden.run(leftovers_engine, warden.workspace, paths, options, cursor, limit)
+        result = await warden.run(leftovers_engine, warden.workspace, paths, options, cursor, limit,
+                                  warden.disk)
         return await _answer(warden, result, limit > 20)
 
 

@@ -92,7 +92,7 @@ def review_change(
         say("looking for leftovers")
         deleted = [(None, f.before) for f in facts.delta.files
                    if f.kind == "python" and f.after is None and f.before is not None]
-        leftovers = change_leftovers(workspace, [*facts.files, *deleted])
+        leftovers = change_leftovers(workspace, [*facts.files, *deleted], disk=disk)
     rule_limits = finding_thresholds(limits, found) + leftover_threshold(limits, leftovers)
     card = None
     if facts.delta is not None and facts.before is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pattern_warden.diskcache import DiskCache
 from pattern_warden.leftovers.dead import unused_confidence
 from pattern_warden.leftovers.engine import detect, ranked, read_project
 from pattern_warden.leftovers.facts import facts_of
@@ -22,11 +23,11 @@ from pattern_warden.workspace import Workspace
 Pair = tuple[SourceFile | None, SourceFile | None]
 
 
-def change_leftovers(workspace: Workspace, changed: Sequence[Pair],
-                     options: LeftoversOptions | None = None) -> list[Leftover]:
+def change_leftovers(workspace: Workspace, changed: Sequence[Pair], options: LeftoversOptions | None = None,
+                     disk: DiskCache | None = None) -> list[Leftover]:
     """Leftovers the change (``(after, before)`` per changed Python file) added or orphaned."""
     options = options or LeftoversOptions()
-    project, backups, _ = read_project(workspace)
+    project, backups, _ = read_project(workspace, disk)
     afters = {a.path: a for a, _ in changed if a is not None}
     befores = {b.path: b for _, b in changed if b is not None}
     # A new public function or module that nothing uses yet stays a lead, as in an audit: the
@@ -34,7 +35,7 @@ def change_leftovers(workspace: Workspace, changed: Sequence[Pair],
     found = [item for item in detect(project, backups, set(afters), options)
              if _introduced(item, afters.get(item.path), befores.get(item.path))]
     if "orphaned-by-change" in options.kinds:
-        found += [o for o in orphaned(project, afters, befores) if o.confidence >= options.min_confidence]
+        found += [o for o in orphaned(project, befores) if o.confidence >= options.min_confidence]
     return ranked(found)
 
 
@@ -60,19 +61,22 @@ def _text(lines: list[str]) -> str:
     return "\n".join(line.strip() for line in lines if line.strip())
 
 
-def orphaned(project: Project, afters: dict[str, SourceFile], befores: dict[str, SourceFile]) -> list[Leftover]:
-    """Definitions unused now that something used at the base: the change removed their last use."""
-    used_before: set[str] = set(project.config_words)
-    for facts in project.modules:
-        if facts.path not in afters:
-            used_before |= facts.names | facts.words | facts.all_names
+def orphaned(project: Project, befores: dict[str, SourceFile]) -> list[Leftover]:
+    """Definitions unused now that something used at the base: the change removed their last use.
+
+    Only a name the base of a changed file used can have lost its last use, so those names are
+    the candidates, and only definitions carrying one of them are judged (judging every
+    definition of a large project was most of a Stop's time).
+    """
+    removed: set[str] = set()
     for before in befores.values():
         base = facts_of(before, "")
-        used_before |= base.names | base.words | base.all_names
+        removed |= base.names | base.words | base.all_names
+    candidates = {name for name in removed if not project.is_used(name)}
     found: list[Leftover] = []
-    for facts in project.modules:
+    for facts in project.modules if candidates else ():
         for definition in facts.definitions:
-            if definition.name not in used_before:
+            if definition.name not in candidates:
                 continue
             confidence = unused_confidence(project, facts, definition)
             if confidence is None:

@@ -9,21 +9,28 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from pattern_warden.leftovers.attempts import attempts, is_backup
+from pattern_warden.diskcache import DiskCache
+from pattern_warden.leftovers.attempts import BACKUP_SUFFIXES, attempts, is_backup
 from pattern_warden.leftovers.commented import commented_code
 from pattern_warden.leftovers.dead import dead_code, orphan_modules
+from pattern_warden.leftovers.persist import keep, recall
 from pattern_warden.leftovers.models import HIGH, Leftover, LeftoversOptions, LeftoversResult, LeftoversSummary
-from pattern_warden.leftovers.project import CONFIG_FILES, TEXT_SUFFIXES, Project, non_product, non_product_path
+from pattern_warden.leftovers.project import (CONFIG_FILES, CONFIG_SUFFIXES, TEXT_SUFFIXES, Project, non_product, non_product_path,
+                                              remembered_text_refs, text_refs)
 from pattern_warden.leftovers.wrappers import parallel_wrappers
 from pattern_warden.models import Note, paginate
 from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Skipped, Workspace
 
 
-def read_project(workspace: Workspace) -> tuple[Project, list[str], list[Note]]:
-    """Every Python file below the root as a ``Project``, the backup copies found, and notes."""
+def read_project(workspace: Workspace, disk: DiskCache | None = None) -> tuple[Project, list[str], list[Note]]:
+    """Every Python file below the root as a ``Project``, the backup copies found, and notes.
+
+    With ``disk``, the modules' facts an earlier process read are taken from it (once per
+    process and root), and the tree's facts are written back when any had to be read afresh.
+    """
     notes: list[Note] = []
-    found = workspace.discover(None, suffixes=None)
+    found = workspace.discover(None, suffixes=(".py", *TEXT_SUFFIXES, *BACKUP_SUFFIXES, *CONFIG_SUFFIXES))
     sources: list[SourceFile] = []
     backups: list[str] = []
     for path in found.files:
@@ -40,14 +47,17 @@ def read_project(workspace: Workspace) -> tuple[Project, list[str], list[Note]]:
             sources.append(source)
     if found.truncated:
         notes.append(Note(message="The walk stopped at the file limit: uses in files not read are unknown."))
-    configs = []
-    for path in found.files:
-        rel = workspace.relative(path)
-        if rel in CONFIG_FILES or rel.endswith(TEXT_SUFFIXES):
-            source = workspace.read(path)
-            if not isinstance(source, Skipped):
-                configs.append(source.text)
-    return Project.build(sources, configs, workspace.config.root.name), backups, notes
+    configs = [source for path in found.files
+               if (workspace.relative(path) in CONFIG_FILES or path.name.endswith(TEXT_SUFFIXES))
+               and not isinstance(source := workspace.read(path), Skipped)]
+    if disk is not None:
+        recall(disk, workspace)
+    known = remembered_text_refs(c.digest for c in configs)
+    unknown_texts = any(c.digest not in known for c in configs)
+    project = Project.build(sources, [text_refs(c) for c in configs], workspace.config.root.name)
+    if disk is not None and (project.fresh or unknown_texts):
+        keep(disk, workspace, project, configs)
+    return project, backups, notes
 
 
 def detect(project: Project, backups: list[str], report: set[str], options: LeftoversOptions) -> list[Leftover]:
@@ -89,10 +99,10 @@ def ranked(found: list[Leftover]) -> list[Leftover]:
 
 def find_leftovers(workspace: Workspace, paths: Sequence[str] | None = None,
                    options: LeftoversOptions | None = None, cursor: str | None = None,
-                   limit: int = 20) -> LeftoversResult:
+                   limit: int = 20, disk: DiskCache | None = None) -> LeftoversResult:
     """What earlier sessions left behind, in ``paths`` (default: the whole root)."""
     options = options or LeftoversOptions()
-    project, backups, notes = read_project(workspace)
+    project, backups, notes = read_project(workspace, disk)
     wanted = workspace.discover(paths, suffixes=None) if paths else None
     report = ({workspace.relative(p) for p in wanted.files} if wanted is not None
               else set(project.sources) | set(backups))

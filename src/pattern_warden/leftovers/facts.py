@@ -107,9 +107,9 @@ def module_name(path: str, packages: frozenset[str], root_package: str = "") -> 
 _cache: OrderedDict[tuple[str, str, str], ModuleFacts] = OrderedDict()
 
 
-def facts_of_many(pairs: list[tuple[SourceFile, str]]) -> list[ModuleFacts]:
-    """Facts of many modules, in order: cached ones from memory, the rest read in worker processes
-    when there are enough of them to pay for starting the workers."""
+def facts_of_many(pairs: list[tuple[SourceFile, str]]) -> tuple[list[ModuleFacts], int]:
+    """Facts of many modules, in order, and how many had to be read: cached ones come from memory,
+    the rest are read in worker processes when there are enough of them to pay for starting them."""
     missing = [(source, module) for source, module in pairs
                if (source.digest, source.path, module) not in _cache]
     if len(missing) >= PARALLEL_MIN_FILES:
@@ -123,7 +123,14 @@ def facts_of_many(pairs: list[tuple[SourceFile, str]]) -> list[ModuleFacts]:
                 budget.check()
         for (source, module), facts in zip(missing, read, strict=True):
             _remember((source.digest, source.path, module), facts)
-    return [facts_of(source, module) for source, module in pairs]
+    return [facts_of(source, module) for source, module in pairs], len(missing)
+
+
+def remember_all(known: dict[tuple[str, str, str], ModuleFacts]) -> None:
+    """Take facts read by an earlier process (``persist``) into the cache, keeping newer ones."""
+    for key, facts in known.items():
+        if key not in _cache:
+            _remember(key, facts)
 
 
 def _read_chunk(pairs: list[tuple[SourceFile, str]]) -> list[ModuleFacts]:

@@ -8,6 +8,7 @@ stay small.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -19,6 +20,8 @@ from pattern_warden.source import SourceFile
 #: Configuration files that name code by string: entry points, plugin lists, settings.
 CONFIG_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", "pytest.ini", "noxfile.py",
                 "MANIFEST.in", "Procfile", "alembic.ini", "manage.py")
+#: The name endings that take in every file of ``CONFIG_FILES`` that ``TEXT_SUFFIXES`` does not.
+CONFIG_SUFFIXES = (".py", ".in", "Procfile")
 #: Files that name code without importing it: templates call methods, settings name modules.
 TEXT_SUFFIXES = (".html", ".jinja", ".jinja2", ".j2", ".txt", ".cfg", ".ini", ".toml", ".yaml", ".yml",
                  ".json", ".xml", ".rst", ".md")
@@ -34,6 +37,35 @@ CONVENTIONAL_FOLDERS = ("migrations/", "management/commands/", "templatetags/", 
                         "versions/", "scripts/", "bin/", "tools/", "examples/", "docs/", "doc/", "bench/",
                         "benchmarks/")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DOTTED = re.compile(r"[A-Za-z_][\w.]*(?::[A-Za-z_]\w*)?")  # a.b.c, and entry points' a.b:c
+_TEXT_REFS_KEPT = 20_000
+
+#: What one configuration or text file names: its words, and its dotted paths (``a.b:c`` as ``a.b.c``).
+TextRefs = tuple[frozenset[str], frozenset[str]]
+_text_refs: OrderedDict[str, TextRefs] = OrderedDict()
+
+
+def text_refs(source: SourceFile) -> TextRefs:
+    """The names a configuration or text file holds, remembered by content: a project's YAML,
+    Markdown and templates are thousands of files that rarely change between two calls."""
+    hit = _text_refs.get(source.digest)
+    if hit is None:
+        hit = (frozenset(_WORD.findall(source.text)), frozenset(m.replace(":", ".") for m in _DOTTED.findall(source.text)))
+        _text_refs[source.digest] = hit
+        while len(_text_refs) > _TEXT_REFS_KEPT:
+            _text_refs.popitem(last=False)
+    return hit
+
+
+def remembered_text_refs(digests: Iterable[str]) -> dict[str, TextRefs]:
+    """The names of the text files with these digests that this process knows (for ``persist``)."""
+    return {d: _text_refs[d] for d in digests if d in _text_refs}
+
+
+def remember_text_refs(known: dict[str, TextRefs]) -> None:
+    """Take the names an earlier process read (``persist``), keeping newer ones."""
+    for digest, refs in known.items():
+        _text_refs.setdefault(digest, refs)
 
 
 @dataclass
@@ -51,25 +83,27 @@ class Project:
     classes: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # class name -> its bases
     top_packages: set[str] = field(default_factory=set)
     config_words: set[str] = field(default_factory=set)
+    fresh: int = 0  # modules whose facts were read in this call, not remembered
 
     @classmethod
-    def build(cls, sources: Iterable[SourceFile], config_texts: Iterable[str] = (), root_name: str = "") -> Project:
-        """Index the modules of ``sources`` (Python files relative to the root, named ``root_name``)."""
+    def build(cls, sources: Iterable[SourceFile], configs: Iterable[TextRefs] = (), root_name: str = "") -> Project:
+        """Index the modules of ``sources`` (Python files relative to the root, named ``root_name``)
+        and what the configuration and text files (``text_refs``) name."""
         sources = [s for s in sources if s.path.endswith(".py")]
         packages = frozenset(str(PurePosixPath(s.path).parent) for s in sources
                              if PurePosixPath(s.path).name == "__init__.py")
         root_package = root_name if "." in packages and root_name.isidentifier() else ""
-        modules = facts_of_many([(s, module_name(s.path, packages, root_package)) for s in sources])
-        project = cls(modules=modules, sources={s.path: s for s in sources})
+        modules, fresh = facts_of_many([(s, module_name(s.path, packages, root_package)) for s in sources])
+        project = cls(modules=modules, sources={s.path: s for s in sources}, fresh=fresh)
         for facts in modules:
             project.by_module.setdefault(facts.module, facts)
             project.used |= facts.names | facts.words | facts.all_names
             project.imported |= facts.imports
             project.dotted_strings |= facts.strings
         project.prefixes = tuple(sorted({p for f in modules for p in f.prefixes}))
-        for text in config_texts:
-            project.config_words.update(_WORD.findall(text))
-            project.dotted_strings.update(m.replace(":", ".") for m in re.findall(r"[A-Za-z_][\w.]*(?::[A-Za-z_]\w*)?", text))
+        for words, dotted in configs:
+            project.config_words |= words
+            project.dotted_strings |= dotted
         project.used |= project.config_words
         for facts in modules:
             project.top_packages.add(facts.module.split(".")[0])
