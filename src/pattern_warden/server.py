@@ -91,10 +91,10 @@ READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_worl
 WRITES = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=False)
 
 # Arguments several tools share: described once, so the schemas and the prose agree.
-Cursor = Annotated[str | None, Field(description="page.next_cursor of the previous answer; omit for the first page.")]
-Paths = Annotated[list[str] | None, Field(description="Files or folders relative to the root; default: the root.")]
+Cursor = Annotated[str | None, Field(description="The last page's next_cursor.")]
+Paths = Annotated[list[str] | None, Field(description="Relative to the root; default: all.")]
 Base = Annotated[str | None, Field(description="Git ref to compare from; default: merge-base with the default branch.")]
-Head = Annotated[str | None, Field(description="Git ref to compare to; default: the working tree (untracked files too).")]
+Head = Annotated[str | None, Field(description="Git ref to compare to; default: the working tree.")]
 
 
 class WardenServer(MCPServer):
@@ -288,11 +288,9 @@ def _register_rules(server: MCPServer, warden: Warden) -> None:
         cursor: Cursor = None,
         limit: Annotated[int, Field(ge=1, le=500, description="Findings per page.")] = 50,
     ) -> Annotated[CallToolResult, CheckResult]:
-        """Check Python files (or a draft) against the pattern rules: a summary, then ranked findings.
-
-        Folders honour .gitignore. Families: errors, async, resources, design, docs, security,
-        correctness. Each finding has its location, message, fix hint and pattern_uri (the why).
-        Findings held by the baseline file named in [tool.pattern-warden] `baseline` are left out.
+        """Check Python files (or a draft) against the pattern rules: a summary, then ranked
+        findings, each with location, message, fix hint and pattern_uri (the why). Folders honour
+        .gitignore; findings in the configured baseline are left out.
         """
         options = CheckOptions(
             select=tuple(select) if select else None, ignore=tuple(ignore or ()), min_severity=min_severity,
@@ -328,14 +326,12 @@ def _register_clones(server: MCPServer, warden: Warden) -> None:
         cursor: Cursor = None,
         limit: Annotated[int, Field(ge=1, le=200, description="Clone families per page.")] = 20,
     ) -> Annotated[CallToolResult, DuplicatesResult]:
-        """Find duplicated code: families of copies ranked by the lines merging would save, leave last.
+        """Find duplicated code: families ranked by the lines a merge would save, leave last.
 
-        Kinds: exact (other layout/comments), renamed (other names and literals), similar (whole
-        functions alike). Each family names its core (locations: alike enough to merge), weaker
-        related copies, copies (the count) and truncated (some cut to fit); what differs within the
-        core (the parameters of a merged helper; changes_behaviour when the difference alters what
-        runs) and advice (consolidate / extract / leave, with the home module and why) from
-        warden://patterns/consolidation-decision-tree.
+        Kinds: exact, renamed (other names and literals), similar. Each family: its core
+        (locations), weaker related copies, copies and truncated, what differs (changes_behaviour
+        when it alters what runs) and advice (consolidate / extract / leave, home module, why;
+        warden://patterns/consolidation-decision-tree).
         """
         options = DuplicatesOptions(min_lines=min_lines, min_similarity=min_similarity,
                                     kinds=kinds if kinds is not None else ["exact", "renamed", "similar"],
@@ -407,10 +403,9 @@ def _register_delta(server: MCPServer, warden: Warden) -> None:
         """Measure a change instead of estimating it: the LOC-delta scorecard.
 
         Input, one of: a git range (`base`, `head`), `before` + `after`, or `diff`. Returns net
-        LOC (+X/-Y code lines, moves and renames apart), functions and classes added/removed/
-        modified, reuse rate, consolidation, duplicates introduced/eliminated, coverage of added
-        statements, maturity tier, verdict, and one page of per-file counts. Figures that could
-        not be measured say why. Pattern: warden://patterns/net-loc-discipline.
+        LOC (moves and renames apart), symbols added/removed/modified, reuse, duplicates
+        introduced/eliminated, coverage of added statements, verdict, and a page of per-file
+        counts; a figure not measured says why (warden://patterns/net-loc-discipline).
         """
         card = await warden.run(score_change, workspace, base, head, paths, before=before, after=after, diff=diff,
                                 path_name=path_name, cursor=cursor, limit=limit)
@@ -425,11 +420,10 @@ def _register_delta(server: MCPServer, warden: Warden) -> None:
         limit: Annotated[int, Field(ge=1, le=1000, description="Findings per page.")] = 20,
         show_existing: Annotated[bool, Field(description="Also list the findings the changed files already had.")] = False,
     ) -> Annotated[CallToolResult, Review]:
-        """Review the current change: scorecard, rule findings in changed files, duplicates on changed lines.
-
-        Each finding says whether the change introduced it (`new`); thresholds count new findings
-        only, and existing ones are counted (listed with show_existing). Outside git the whole
-        tree is reviewed; with no change, the last commit is. `failed` names what failed.
+        """Review the current change: scorecard, findings in the changed files (`new` when the
+        change introduced them; thresholds count only those), the duplicates and leftovers it
+        added. Outside git the whole tree is reviewed; with no change, the last commit.
+        `failed` names what failed.
         """
         review = await warden.run(review_engine, workspace, path, base, head, cursor=cursor, limit=limit,
                                   show_existing=show_existing, disk=warden.disk)
@@ -541,9 +535,8 @@ def _register_prompts(server: MCPServer, warden: Warden) -> None:
     ) -> Annotated[CallToolResult, DocstringEdit]:
         """Insert or replace the docstring of one function or class, changing no other byte.
 
-        A dry run returns the unified diff and the file's `content_hash`; to write, call again with
-        dry_run=false and that expected_hash: the write is refused if the file changed since.
-        Comments, decorators, CRLF endings and indentation are kept.
+        A dry run returns the diff and the file's `content_hash`; to write, call again with
+        dry_run=false and that expected_hash (refused if the file changed since).
         """
         from pattern_warden.prompts.docstring_edit import apply_docstring as engine
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from bench.agent_context import DEFAULTS
+from bench.agent_context import DEFAULTS, definitions
 from pattern_warden.config import load_config
 from pattern_warden.server import build_server
 from tests.render.tree import make_tree
@@ -51,3 +51,12 @@ async def test_asking_for_more_raises_the_budget_to_max_output_chars(big_change:
         text = result.content[0].text
         assert 50 < shown < 200 and "fit the output budget" in text
         assert len(text) <= 30_000 and len(json.dumps(result.structured_content, separators=(",", ":"))) <= 30_000
+
+
+async def test_the_definitions_a_client_reads_first_stay_within_their_goals(tmp_path: Path) -> None:
+    """Every session pays for tools/list before its first call: 20,000 characters in all and
+    10,000 model-visible (names, descriptions, input schemas), as bench/agent_context.py counts
+    them. Both grew past their goals once when a tool was added and nothing said so."""
+    async with Client(build_server(load_config(tmp_path))) as client:
+        sizes = await definitions(client)
+    assert sizes["tools_list"] <= 20_000 and sizes["model_visible"] <= 10_000, sizes

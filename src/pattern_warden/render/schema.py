@@ -23,14 +23,16 @@ def lean_input(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def lean_output(schema: dict[str, Any]) -> dict[str, Any]:
-    """The output schema without titles, descriptions and defaults: the root's fields, and the fields
-    of what its lists hold and of its page.
+    """The output schema without titles, descriptions, defaults and enumerations: the root's
+    fields, and the fields of what its lists hold and of its page. A kind's possible values are
+    in the tool's description and text; listing them again in every definition cost more than
+    one tool's whole description.
 
     Other nested records (totals, verdicts, settings) are said to be objects: a client still
     validates them, and the tool's text and the docs describe them. Keeping every record's
     fields cost more than the whole model-visible definitions of every tool.
     """
-    lean = _walk(schema, drop=_NOISE | {"description"})
+    lean = _walk(schema, drop=_NOISE | {"description", "enum"})
     defs = lean.get("$defs")
     if not defs:
         return lean
