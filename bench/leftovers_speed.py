@@ -4,7 +4,7 @@
 
 One run each, back to back, in this order (ratios are within one invocation; the machine may
 be shared):
-- cold: `pattern-warden leftovers --root DIR --format json --all` as a new process, and
+- cold: `pattern-warden leftovers --root DIR --format json --all --no-cache` as a new process, and
   `pattern-warden check DIR --no-cache --format json` (the rules' cold cost, the issue's bound);
   vulture on the same folder when installed (`pip install vulture`);
 - warm: in one process, a first `find_leftovers` call, then one file touched (a comment
@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--vulture", default=shutil.which("vulture"))
     args = parser.parse_args()
     root = args.root.resolve()
-    ours = wall([str(OURS), "leftovers", "--root", str(root), "--format", "json", "--all"])
+    ours = wall([str(OURS), "leftovers", "--root", str(root), "--format", "json", "--all", "--no-cache"])
     rules = wall([str(OURS), "check", str(root), "--root", str(root), "--no-cache", "--format", "json"])
     print(f"cold leftovers {ours:.1f} s; cold rules check {rules:.1f} s; ratio {ours / rules:.2f}")
     if args.vulture:

@@ -18,6 +18,10 @@ from pattern_warden.leftovers.models import Leftover
 from pattern_warden.source import SourceFile
 
 #: Comments that are directives to a tool, never code.
+#: What every statement ``_is_code`` accepts holds: an operator or bracket, or a leading keyword.
+#: Prose without any is most comments, and looking costs a fraction of trying to parse it.
+_MAYBE_CODE = re.compile(r"[=(:\[]|^\s*(return|import|from|raise|del|pass|break|continue|yield|assert|global|"
+                         r"nonlocal|await)\b", re.MULTILINE)
 _DIRECTIVE = re.compile(
     r"^\s*(type:|noqa|pragma|pylint:|mypy:|fmt:|isort:|warden:|nosec|ruff:|pyright:|-\*-|!|coding[:=]|"
     r"TODO|FIXME|XXX|NOTE|HACK|SPDX|Copyright|>>>|\.\.\.)", re.IGNORECASE)
@@ -111,7 +115,7 @@ def _close(run: list[tuple[int, str]]) -> _Block:
 def _as_code(text: str) -> list[ast.stmt] | None:
     """The statements ``text`` holds when it is code and not prose or a directive; else None."""
     lines = [ln for ln in text.splitlines() if ln.strip()]
-    if not lines or any(_DIRECTIVE.match(ln) for ln in lines[:1]):
+    if not lines or any(_DIRECTIVE.match(ln) for ln in lines[:1]) or not _MAYBE_CODE.search(text):
         return None
     try:
         tree = ast.parse(textwrap.dedent(text))

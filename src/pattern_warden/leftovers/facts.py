@@ -81,17 +81,22 @@ class ModuleFacts:
     kind: Kind = Kind.PRODUCT  # what the file is for (codekind: tests, generated, docs ... or product)
 
 
-def module_name(path: str, packages: frozenset[str], root_package: str = "") -> str:
+def module_names(paths: list[str], packages: frozenset[str], root_package: str = "") -> list[str]:
+    """The dotted names the modules at ``paths`` are imported by (``module_name``). When the root
+    itself is a package (a user pointed us at ``django/``), its name, ``root_package``, heads
+    every module's name, as the package's own imports spell it."""
+    if not root_package:
+        return [module_name(path, packages) for path in paths]
+    inside = frozenset({root_package, *(f"{root_package}/{p}" for p in packages if p != ".")})
+    return [module_name(f"{root_package}/{path}", inside) for path in paths]
+
+
+def module_name(path: str, packages: frozenset[str]) -> str:
     """The dotted name a module is imported by: its folders count while they are packages.
 
     ``packages`` holds the folders (relative, POSIX) that contain an ``__init__.py``; the first
-    folder upwards that is not a package is a source root (``src/``, the root itself). When the
-    root itself is a package (a user pointed us at ``django/``), its name, ``root_package``,
-    heads every module's name, as the package's own imports spell it.
+    folder upwards that is not a package is a source root (``src/``, the root itself).
     """
-    if root_package:
-        return module_name(f"{root_package}/{path}", frozenset({root_package, *(f"{root_package}/{p}"
-                                                                               for p in packages if p != ".")}))
     parts = path[:-3].split("/") if path.endswith(".py") else path.split("/")
     if parts[-1] == "__init__":
         parts = parts[:-1]
@@ -163,7 +168,8 @@ def _read(source: SourceFile, module: str) -> ModuleFacts:
     if tree is None:
         facts.parsed = False
         return facts
-    walker = _Walker(facts, module, source.path.endswith("__init__.py"))
+    walker = _Walker(facts, module, source.path.endswith("__init__.py"),
+                     may_warn="DeprecationWarning" in source.text or "FutureWarning" in source.text)
     walker.walk(tree)  # first: the imports resolve the class bases the definitions record
     walker.visit_body(tree.body, prefix="", owner=None)
     facts.names = frozenset(walker.names)
@@ -201,8 +207,9 @@ def _dotted(node: ast.expr) -> str | None:
 class _Walker:
     """Collects definitions (scoped) and references (anywhere) of one module."""
 
-    def __init__(self, facts: ModuleFacts, module: str, is_package: bool) -> None:
+    def __init__(self, facts: ModuleFacts, module: str, is_package: bool, may_warn: bool = True) -> None:
         self.facts = facts
+        self.may_warn = may_warn  # the text names a deprecation warning somewhere: worth looking for it
         self.module = module
         self.package = module if is_package else module.rpartition(".")[0]
         self.names: set[str] = set()
@@ -250,7 +257,7 @@ class _Walker:
                 owner: ast.ClassDef | None) -> None:
         decorators = [_decorator_name(d) for d in node.decorator_list]
         registered = any(name not in INERT_DECORATORS for name in decorators)
-        deprecated = "deprecated" in decorators or _warns_deprecation(node)
+        deprecated = "deprecated" in decorators or (self.may_warn and _warns_deprecation(node))
         qualname = prefix + node.name
         line = min([node.lineno, *(d.lineno for d in node.decorator_list)])
         end = node.end_lineno or node.lineno
@@ -302,13 +309,14 @@ class _Walker:
             ast.keyword: self._keyword,
         }
         blocks = _HAS_BODY
-        self.docstrings = {id(body[0].value) for node in ast.walk(tree) if isinstance(node, _DOC_OWNERS)
-                           and (body := node.body) and isinstance(body[0], ast.Expr)
-                           and isinstance(body[0].value, ast.Constant)}
+        self.docstrings: set[int] = set()
         stack: list[ast.AST] = [tree]
         while stack:
             node = stack.pop()
             kind = type(node)
+            if kind in _DOC_OWNERS and (body := node.body) and type(body[0]) is ast.Expr \
+                    and type(body[0].value) is ast.Constant:  # noted before its children are visited
+                self.docstrings.add(id(body[0].value))
             handler = handlers.get(kind)
             if handler is not None:
                 handler(node)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from pattern_warden.codekind import NON_PRODUCT, path_kind
-from pattern_warden.leftovers.facts import ModuleFacts, facts_of_many, module_name
+from pattern_warden.leftovers.facts import ModuleFacts, facts_of_many, module_names
 from pattern_warden.source import SourceFile
 
 #: Configuration files that name code by string: entry points, plugin lists, settings.
@@ -93,7 +93,8 @@ class Project:
         packages = frozenset(str(PurePosixPath(s.path).parent) for s in sources
                              if PurePosixPath(s.path).name == "__init__.py")
         root_package = root_name if "." in packages and root_name.isidentifier() else ""
-        modules, fresh = facts_of_many([(s, module_name(s.path, packages, root_package)) for s in sources])
+        names = module_names([s.path for s in sources], packages, root_package)
+        modules, fresh = facts_of_many(list(zip(sources, names, strict=True)))
         project = cls(modules=modules, sources={s.path: s for s in sources}, fresh=fresh)
         for facts in modules:
             project.by_module.setdefault(facts.module, facts)
