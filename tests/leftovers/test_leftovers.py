@@ -217,3 +217,25 @@ def test_review_leaves_unreachable_lines_the_base_already_had(tmp_path: Path) ->
     found = {(i.kind, i.line) for i in review_change(Workspace(load_config(root))).leftovers}
     text = service.read_text().splitlines()
     assert found == {("dead", text.index('    print("never either")') + 1)}
+
+
+def test_code_after_an_endless_loop_is_unreachable_unless_the_loop_breaks(tmp_path: Path) -> None:
+    (tmp_path / "serve.py").write_text(
+        "def serve(queue):\n"
+        "    while True:\n"
+        "        item = queue.get()\n"
+        "        for part in item:\n"
+        "            if part is None:\n"
+        "                break  # leaves the inner loop only\n"
+        "    queue.close()\n"
+        "\n\n"
+        "def drain(queue):\n"
+        "    while True:\n"
+        "        if queue.empty():\n"
+        "            break\n"
+        "    queue.close()\n",
+        encoding="utf-8")
+    found = find_leftovers(Workspace(load_config(tmp_path)), options=LeftoversOptions(min_confidence=0)).leftovers
+    dead_lines = [(f.path, f.line) for f in found if f.kind == "dead" and f.symbol is None]
+    assert dead_lines == [("serve.py", 7)]
+    assert "the endless loop on line 2" in next(f.reason for f in found if f.line == 7)

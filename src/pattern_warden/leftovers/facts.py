@@ -224,18 +224,19 @@ class _Walker:
         self.unreachable: list[tuple[int, int, str]] = []
 
     def _unreachable(self, node: ast.AST) -> None:
-        """Statements after a return, raise, continue or break in the same block."""
+        """Statements after a return, raise, continue, break or endless loop in the same block."""
         for name in ("body", "orelse", "finalbody"):
             block = getattr(node, name, None)
             if not isinstance(block, list):
                 continue
             for i, stmt in enumerate(block[:-1]):
-                if isinstance(stmt, _ENDS_BLOCK):
+                if isinstance(stmt, _ENDS_BLOCK) or _endless(stmt):
                     rest = block[i + 1:]
                     if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for r in rest for n in ast.walk(r)):
                         break  # `return` then `yield`: the idiom that makes an empty generator
+                    what = "the endless loop" if isinstance(stmt, ast.While) else type(stmt).__name__.lower()
                     self.unreachable.append((rest[0].lineno, rest[-1].end_lineno or rest[-1].lineno,
-                                             f"{type(stmt).__name__.lower()} on line {stmt.lineno}"))
+                                             f"{what} on line {stmt.lineno}"))
                     break
 
     def visit_body(self, body: list[ast.stmt], prefix: str, owner: ast.ClassDef | None) -> None:
@@ -437,6 +438,22 @@ def _is_main_guard(test: ast.expr) -> bool:
 
 _DOC_OWNERS = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 _ENDS_BLOCK = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+_OWN_SCOPE = (ast.For, ast.AsyncFor, ast.While, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def _endless(stmt: ast.stmt) -> bool:
+    """A ``while True:`` loop that no ``break`` of its own leaves: nothing after it runs."""
+    if not (isinstance(stmt, ast.While) and isinstance(stmt.test, ast.Constant) and stmt.test.value
+            and not stmt.orelse):
+        return False
+    stack: list[ast.AST] = list(stmt.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Break):
+            return False
+        if not isinstance(node, _OWN_SCOPE):  # a break in a nested loop leaves that loop only
+            stack.extend(ast.iter_child_nodes(node))
+    return True
 _HAS_BODY = frozenset((ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While,
              ast.With, ast.AsyncWith, ast.Try, ast.ExceptHandler, ast.match_case, ast.Module) + (
     (ast.TryStar,) if hasattr(ast, "TryStar") else ()))

@@ -26,7 +26,7 @@ from pattern_warden.workspace import Workspace
 
 FACTS_KIND = "leftovers-facts"
 #: Bump when ``ModuleFacts``, ``Definition`` or ``TextRefs`` change shape or meaning.
-FACTS_VERSION = 1
+FACTS_VERSION = 2  # 2: code after an endless `while True:` is unreachable
 _FIELDS = tuple(f.name for f in dataclasses.fields(ModuleFacts))
 _DEFINITION_FIELDS = len(dataclasses.fields(Definition))
 _DEFINITIONS = _FIELDS.index("definitions")
