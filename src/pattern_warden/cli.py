@@ -189,6 +189,9 @@ def _add_rule_commands(commands: argparse._SubParsersAction) -> None:
     check.add_argument("--fix", action="store_true", help="apply automatic fixes to the files")
     check.add_argument("--no-cache", action="store_true", help="do not read or write .pattern-warden-cache/")
     check.add_argument("--workers", type=int, default=2, help="processes for large trees (default: 2)")
+    check.add_argument("--limit", type=int, default=50, help="findings shown (text); --all for every one")
+    check.add_argument("--cursor", help="the cursor the last page named")
+    check.add_argument("--all", action="store_true", help="show every finding (json and sarif always do)")
 
     rules = commands.add_parser("rules", help="list the rules or print their reference")
     _common(rules)
@@ -284,7 +287,10 @@ def _run_check(args: argparse.Namespace, config: Config) -> int:
         print(f"pattern-warden: wrote {len(result.findings)} finding identities to {args.write_baseline}",
               file=sys.stderr)
         return EXIT_OK
-    sys.stdout.write(_check_output(result, args.format, workspace))
+    if args.format == "text" and not args.all:
+        sys.stdout.write(_check_page(result, args.cursor, args.limit))
+    else:
+        sys.stdout.write(_check_output(result, args.format, workspace))
     floor = {"info": 0, "warning": 1, "error": 2}
     threshold = floor[config.settings.rules.fail_on]
     failing = any(floor[f.severity] >= threshold for f in result.findings)
@@ -307,6 +313,27 @@ def _check_output(result: CheckResult, fmt: str, workspace: Workspace) -> str:
             sources[path] = None if isinstance(source, Skipped) else source
         return json.dumps(sarif_report(result, sources), indent=1) + "\n"
     return text_report(result)
+
+
+def _check_page(result: CheckResult, cursor: str | None, limit: int) -> str:
+    """The summary of every finding and one page of them within the tools' text budget, then
+    how to get the rest: a large tree's check printed 61,000 characters into an agent's context."""
+    from pattern_warden.models import check_range, decode_cursor, encode_cursor, paginate
+    from pattern_warden.render.answer import Budget
+    from pattern_warden.report import text_report
+
+    check_range("--limit", limit, 1, 10_000)
+    page, _ = paginate(result.findings, cursor, limit)
+    room = Budget().text - _MORE_LINE
+    text = text_report(result.model_copy(update={"findings": page}))
+    while len(text) > room and len(page) > 1:
+        page = page[: len(page) * 3 // 4]
+        text = text_report(result.model_copy(update={"findings": page}))
+    end = decode_cursor(cursor) + len(page)
+    if end < len(result.findings):
+        text += (f"{len(result.findings) - end} more findings: pass --cursor {encode_cursor(end)} for the next page, "
+                 "or --all for every finding.\n")
+    return text
 
 
 def _run_rules(args: argparse.Namespace, config: Config) -> int:

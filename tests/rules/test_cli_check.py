@@ -112,3 +112,25 @@ def test_rules_command_lists_and_documents(project: Path) -> None:
     one = _run(project, "rules", "err003")
     assert one.stdout.startswith("# ERR003 silent-fallback")
     assert _run(project, "rules", "XYZ999").returncode == 2
+
+
+def test_text_output_is_paged_within_the_budget_and_names_the_next_page(project: Path) -> None:
+    """A large tree's findings do not flood an agent's context: one page within ~10,000
+    characters, the whole run's counts first, and a last line with the cursor; --all prints all."""
+    (project / "pkg").mkdir()
+    for n in range(40):
+        (project / "pkg" / f"mod{n}.py").write_text(CODE)
+    first = _run(project, "check", "pkg", "--no-cache")
+    assert first.returncode == 1, first.stderr
+    lines = first.stdout.splitlines()
+    assert lines[0].startswith("Found 160 findings") and len(first.stdout) <= 10_000
+    shown = [ln for ln in lines if ln.startswith("pkg/")]
+    assert 0 < len(shown) < 160
+    more = lines[-1]
+    assert more.startswith(f"{160 - len(shown)} more findings: pass --cursor ") and "--all" in more
+    second = _run(project, "check", "pkg", "--no-cache", "--cursor", more.split("--cursor ")[1].split()[0])
+    following = [ln for ln in second.stdout.splitlines() if ln.startswith("pkg/")]
+    assert following and not set(following) & set(shown)
+    every = _run(project, "check", "pkg", "--no-cache", "--all")
+    assert sum(ln.startswith("pkg/") for ln in every.stdout.splitlines()) == 160
+    assert "more findings" not in every.stdout
