@@ -347,3 +347,29 @@ def test_with_nothing_shared_the_home_is_the_copy_the_tree_imports_most(project:
     write(project, "lexers/haml.py", "from lexers import ruby\n")
     advice = run(project).clones[0].recommendation
     assert advice.home == "lexers/ruby.py" and "the tree imports most" in advice.reason
+
+
+#: rich's layout splitters (rich 15.0.0, ``rich/layout.py``): one shape with the axes swapped.
+SPLITTER = '''
+class {name}Splitter(Splitter):
+    def divide(self, children, region):
+        x, y, width, height = region
+        render_sizes = ratio_resolve({size}, children)
+        offset = 0
+        _Region = Region
+        for child, child_size in zip(children, render_sizes):
+            yield child, _Region({place})
+            offset += child_size
+'''
+
+
+def test_no_advice_to_merge_claims_a_saving_under_the_minimum(project: Path) -> None:
+    """The head line said ``saves ~5.8`` (removed lines x similarity) over advice to consolidate."""
+    write(project, "layout.py", "class Splitter:\n    pass",
+          SPLITTER.format(name="Row", size="width", place="x + offset, y, child_size, height"),
+          SPLITTER.format(name="Column", size="height", place="x, y + offset, width, child_size"))
+    clones = run(project, min_similarity=0.6).clones
+    assert clones, "the splitters are found"
+    for clone in clones:
+        assert clone.recommendation.action == "leave" or clone.saving >= 6, clone
+    assert any("under the minimum clone size" in c.recommendation.reason for c in clones)

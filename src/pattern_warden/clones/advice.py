@@ -46,6 +46,7 @@ class Evidence:
     shared_base: str | None  # the module of the nearest base class shared by every member, inside their package
     home: tuple[str, str] | None = None  # a module every copy reaches, and why (copies in several modules)
     min_lines: int = 6  # the minimum clone size: a merge must save at least this many lines
+    similarity: float = 1.0  # of the core: the confidence that its members are one idea
     idiom: str | None = None  # why every member is an idiom each place must spell out
     twins: str | None = None  # why the members are sync/async twins
     legacy: int | None = None  # index of the member kept as the old version of the other
@@ -63,6 +64,13 @@ def lines_removed(members: int, body_rows: int, whole_functions: bool = False) -
     if whole_functions:
         return (members - 1) * (body_rows - 1)
     return (members - 1) * body_rows - members - 1
+
+
+def saving(removed: int, similarity: float) -> float:
+    """The saving a family claims: lines removed times the confidence that the copies are one
+    idea. A family is actionable only when this figure reaches the minimum clone size, so no
+    head line says ``saves ~5.8`` over advice to merge."""
+    return round(max(removed, 0) * similarity, 1)
 
 
 def _protocol(locations: Sequence[CloneLocation]) -> str | None:
@@ -89,9 +97,10 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
     if evidence.body_statements < 2:
         return "A signature with at most one statement: the repetition is the interface, not logic."
     removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
-    if removed < evidence.min_lines:
+    if (saves := saving(removed, evidence.similarity)) < evidence.min_lines:
+        weighed = f" (~{saves:g} at {evidence.similarity:.0%} similarity)" if evidence.similarity < 1 else ""
         return f"Too small to pay for a helper: merging {len(locations)} copies of {evidence.body_rows} body lines " \
-               f"removes {max(removed, 0)} lines, under the minimum clone size of {evidence.min_lines}."
+               f"removes {max(removed, 0)} lines{weighed}, under the minimum clone size of {evidence.min_lines}."
     if change.changed_statements > MAX_CHANGED * max(change.statements, 1):
         return f"{change.changed_statements} of {change.statements} statements differ: one shape, different work; " \
                "share code only if the common lines keep changing together."

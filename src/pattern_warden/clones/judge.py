@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pattern_warden.clones.advice import Evidence, lines_removed, recommend
+from pattern_warden.clones.advice import Evidence, lines_removed, recommend, saving
 from pattern_warden.clones.boilerplate import (
     all_deprecated,
     body_statements,
@@ -48,8 +48,9 @@ class Rank:
 
     @property
     def saving(self) -> float:
-        """Lines a merge of the core removes times the confidence that its members are one idea."""
-        return round(max(self.removed, 0) * self.core.similarity, 1)
+        """Lines a merge of the core removes times the confidence that its members are one idea
+        (``advice.saving``: the figure the minimum is held against)."""
+        return saving(self.removed, self.core.similarity)
 
     @property
     def last(self) -> bool:
@@ -87,7 +88,7 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
         body_statements=min(b[0] for b in bodies), body_rows=min(b[1] for b in bodies),
         shared_base=classes.shared_base([(loc.path, loc.function) for loc in locations]),
         home=homes.home(paths, _names(texts)) if len(set(paths)) > 1 else None,
-        min_lines=min_lines,
+        min_lines=min_lines, similarity=core.similarity,
         idiom=idiom_reason(members) or _hook(classes, change, locations),
         twins=twins_reason(members), legacy=legacy_member(members), deprecated=all_deprecated(members),
         whole_modules=core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
