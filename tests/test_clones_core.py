@@ -373,3 +373,91 @@ def test_no_advice_to_merge_claims_a_saving_under_the_minimum(project: Path) -> 
     for clone in clones:
         assert clone.recommendation.action == "leave" or clone.saving >= 6, clone
     assert any("under the minimum clone size" in c.recommendation.reason for c in clones)
+
+
+#: pylint's extension modules (pylint 4.1.5, ``pylint/extensions/``) open with one header.
+CHECKER_HEADER = '''
+"""Checker for {name}."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from astroid import nodes
+
+from pylint.checkers import BaseChecker
+from pylint.checkers.utils import only_required_for_messages
+
+if TYPE_CHECKING:
+    from pylint.lint import PyLinter
+'''
+
+#: networkx's modules (networkx 3.6.1) open with an import and their export list.
+EXPORTS = '''
+import networkx as nx
+
+__all__ = [
+    "boundary_expansion",
+    "conductance",
+    "cut_size",
+    "edge_expansion",
+    "mixing_expansion",
+    "node_expansion",
+    "normalized_cut_size",
+    "volume",
+]
+'''
+
+
+def test_module_headers_are_left(project: Path) -> None:
+    """Identical import headers (one import under ``if TYPE_CHECKING:``) and ``__all__`` lists
+    were told "keep one copy and call it" and "write one helper taking 8 parameters"."""
+    for n, name in enumerate(("bad builtins", "elif", "set membership", "while")):
+        write(project, f"ext/m{n}.py", CHECKER_HEADER.format(name=name),
+              f"def check_{n}(node):\n    return node.name == {name!r}")
+    for n in range(3):
+        write(project, f"algos/a{n}/cuts.py", EXPORTS.replace("volume", f"volume_{n}"),
+              f"def volume_{n}(G):\n    return len(G) + {n}")
+    clones = run(project, min_lines=5).clones
+    assert len(clones) >= 2, "both headers are found"
+    assert all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
+    assert all("import" in c.recommendation.reason for c in clones)
+
+
+#: rich's panel (rich 15.0.0, ``rich/panel.py``): the top and bottom rows, one block twice in a
+#: protocol method.
+PANEL = '''
+class Panel:
+    def __rich_console__(self, console, options):
+        title_text = self._title
+        if title_text is None or width <= 4:
+            yield Segment(box.get_top([width - 2]), border_style)
+        else:
+            title_text = align_text(title_text, width - 4, self.title_align, box.top, border_style)
+            yield Segment(box.top_left + box.top, border_style)
+            yield from console.render(title_text, child_options.update_width(width - 4))
+            yield Segment(box.top + box.top_right, border_style)
+        yield new_line
+        for line in lines:
+            yield line_start
+            yield from line
+            yield line_end
+        subtitle_text = self._subtitle
+        if subtitle_text is None or width <= 4:
+            yield Segment(box.get_bottom([width - 2]), border_style)
+        else:
+            subtitle_text = align_text(subtitle_text, width - 4, self.subtitle_align, box.bottom, border_style)
+            yield Segment(box.bottom_left + box.bottom, border_style)
+            yield from console.render(subtitle_text, child_options.update_width(width - 4))
+            yield Segment(box.bottom + box.bottom_right, border_style)
+        yield new_line
+'''
+
+
+def test_a_block_repeated_inside_a_protocol_method_is_not_the_protocol(project: Path) -> None:
+    """Each class must define ``__rich_console__``, but a block written twice inside one is code
+    to share: it was left as "Protocol method"."""
+    write(project, "panel.py", PANEL)
+    clones = run(project, min_lines=5).clones
+    assert clones, "the two rows are found"
+    assert clones[0].recommendation.action == "consolidate", clones[0].recommendation

@@ -86,7 +86,7 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
         return f"Boilerplate ({evidence.boilerplate}): repeating it is clearer than an abstraction over it."
     if evidence.idiom:
         return f"Boilerplate ({evidence.idiom}): repeating it is clearer than an abstraction over it."
-    if protocol := _protocol(locations):
+    if evidence.whole_functions and (protocol := _protocol(locations)):  # a run inside one is a block to share
         return f"Protocol method ({protocol}): each class must define it; a shared helper would only add a call."
     if evidence.deprecated:
         return ("Deprecated copies (each warns that it is going): remove them when the deprecation ends, with "

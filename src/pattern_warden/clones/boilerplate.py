@@ -38,9 +38,10 @@ def boilerplate_reason(shape: Shape, first: int, last: int) -> str | None:
         if any(f & FLAG_SCAFFOLD for f in flags):
             return "test scaffolding"
         return "assign-only __init__ methods and one-statement accessors"
-    if all(f & FLAG_DECLARATION or _annotation(line) for f, line in zip(shape.flags[first : last + 1],
-                                                                          shape.exact[first : last + 1])
-           if f != FLAG_HEADER):
+    if all(f & (FLAG_DECLARATION | FLAG_IMPORT) or _annotation(line)
+           for f, line in zip(shape.flags[first : last + 1], shape.exact[first : last + 1]) if f != FLAG_HEADER):
+        if any(f & FLAG_IMPORT for f in flags):
+            return "module headers (imports, __all__ and settings): each module states what it uses and exports"
         return "declarations (settings, class attributes, annotated names)"
     lines = shape.renamed[first : last + 1]
     if len(lines) >= 3 and Counter(lines).most_common(1)[0][1] >= REPETITIVE * len(lines):

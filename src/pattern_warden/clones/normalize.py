@@ -31,7 +31,7 @@ from operator import add, sub
 from pattern_warden.clones import lexer
 
 #: Bumped whenever the shape format or its meaning changes, so stale caches are ignored.
-SHAPE_VERSION = 5
+SHAPE_VERSION = 6
 
 #: Line flags: what kind of boilerplate a logical line belongs to.
 FLAG_IMPORT = 1
@@ -400,11 +400,17 @@ def _units_from_lines(lines: _LineBuilder) -> tuple[list[Unit], list[tuple[str, 
     return units, classes
 
 
+#: Headers of blocks that hold a module's imports (neutral, as a class line is): an import list
+#: guarded by one is still an import list.
+_IMPORT_GUARDS = frozenset({"if TYPE_CHECKING :", "if typing . TYPE_CHECKING :", "try :", "else :",
+                            "except ImportError :", "except ModuleNotFoundError :"})
+
+
 def _line_flag(exact: str) -> int:
     """A line's boilerplate flag before functions are known (their lines are re-flagged after)."""
     if exact.startswith(("import ", "from ")) and " import " in f" {exact} ":
         return FLAG_IMPORT
-    if exact.startswith(("class ", "@")):
+    if exact.startswith(("class ", "@")) or exact in _IMPORT_GUARDS:
         return FLAG_HEADER
     tokens = exact.split(" ", 2)
     if len(tokens) > 1 and tokens[1] in ("=", ":") and tokens[0] not in _KEYWORDS:
