@@ -461,3 +461,39 @@ def test_a_block_repeated_inside_a_protocol_method_is_not_the_protocol(project: 
     clones = run(project, min_lines=5).clones
     assert clones, "the two rows are found"
     assert clones[0].recommendation.action == "consolidate", clones[0].recommendation
+
+
+#: rich's command-line demos (rich 15.0.0, ``rich/json.py``, ``rich/markdown.py``): argparse set-up
+#: under the ``__main__`` guard.
+DEMO = '''
+if __name__ == "__main__":
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description="Render {what} to the console")
+    parser.add_argument("path", metavar="PATH", help="path to file, or - for stdin")
+    parser.add_argument("-i", "--indent", metavar="SPACES", type=int, default=2, help="indentation")
+    parser.add_argument("-w", "--width", type=int, dest="width", default=None, help="width of output")
+    args = parser.parse_args()
+    console = Console(width=args.width)
+    if args.path == "-":
+        text = sys.stdin.read()
+    else:
+        with open(args.path, "rt") as handle:
+            text = handle.read()
+    console.print({what}(text, indent=args.indent))
+'''
+
+
+def test_demo_code_under_the_main_guard_is_left(project: Path) -> None:
+    """A ``__main__`` block cannot be imported: it was told "keep one copy in rich/live.py and
+    call it"."""
+    write(project, "pkg/json.py", "class JSON:\n    def __init__(self, text, indent):\n"
+                                  "        self.data = loads(text)\n        self.indent = indent", DEMO.format(what="JSON"))
+    write(project, "pkg/markdown.py", "class Markdown:\n    def __init__(self, text, indent):\n        if not text:\n"
+                                      "            raise ValueError(text)\n        self.blocks = parse(text)",
+          DEMO.format(what="Markdown"))
+    clones = run(project).clones
+    assert clones, "the demos are found"
+    assert all(c.recommendation.action == "leave" and "__main__" in c.recommendation.reason for c in clones), \
+        [c.recommendation for c in clones]

@@ -14,7 +14,7 @@ Every verdict rests on evidence the class carries, and says which:
 The saving counts only what a helper removes: body statements, not def lines, decorators or
 docstrings; a merge that saves fewer lines than the minimum clone size is not advised. Entry
 points, overload signatures, protocol stubs, assert-and-assign constructors, thin delegators
-and sync/async twins are left, each with its reason.
+and sync/async twins are left, each with its reason, and so is demo code under a ``__main__`` guard.
 
 Whether one copy can be kept as it is, or a helper must take parameters, follows from the
 differences (``variation``): other callees, attributes, exception types or swapped names are

@@ -146,6 +146,29 @@ def _legacy(function: str | None, lines: Sequence[str]) -> bool:
     return any(line.startswith("@ deprecated") or ("warn" in line and "deprecat" in line.lower()) for line in lines)
 
 
+_MAIN_GUARDS = frozenset({'if __name__ == "__main__" :', "if __name__ == '__main__' :"})
+
+
+def in_script_block(shape: Shape, first: int) -> bool:
+    """True when logical line ``first`` lies under ``if __name__ == "__main__":``: demo or
+    command-line code that nothing can import, so it cannot call a shared helper either (a
+    member may start at the guard itself)."""
+    if shape.exact[first] in _MAIN_GUARDS:
+        return True
+    depths = [0]
+    for delta in shape.deltas[1 : first + 1]:
+        depths.append(depths[-1] + delta)
+    target = depths[first]
+    for i in range(first - 1, -1, -1):
+        if target <= 0:
+            return False
+        if depths[i] < target:  # the header of the block around the line
+            if shape.exact[i] in _MAIN_GUARDS:
+                return True
+            target = depths[i]
+    return False
+
+
 #: Classes of a corpus that define one method name before it counts as a hook each overrides.
 HOOK_DEFINERS = 5
 

@@ -17,6 +17,7 @@ from pattern_warden.clones.boilerplate import (
     body_statements,
     hook_reason,
     idiom_reason,
+    in_script_block,
     legacy_member,
     twins_reason,
 )
@@ -89,7 +90,7 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
         shared_base=classes.shared_base([(loc.path, loc.function) for loc in locations]),
         home=homes.home(paths, _names(texts)) if len(set(paths)) > 1 else None,
         min_lines=min_lines, similarity=core.similarity,
-        idiom=idiom_reason(members) or _hook(classes, change, locations),
+        idiom=idiom_reason(members) or _hook(classes, change, locations) or _script(shapes, core.spans),
         twins=twins_reason(members), legacy=legacy_member(members), deprecated=all_deprecated(members),
         whole_modules=core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
                                                    for shape, s in zip(shapes, core.spans)),
@@ -105,6 +106,12 @@ def _hook(classes: ClassMap, change: Variation, locations: list[CloneLocation]) 
     functions = [loc.function for loc in locations]
     method = (functions[0] or "").rpartition(".")[2]
     return hook_reason(functions, classes.definers(method), [d.kind for d in change.differences]) if method else None
+
+
+def _script(shapes: list[Shape], spans: list[_Span]) -> str | None:
+    if all(in_script_block(shape, s.first) for shape, s in zip(shapes, spans)):
+        return "demo code under if __name__ == '__main__': nothing can import it to call a shared helper"
+    return None
 
 
 def _whole_function(shape: Shape, span: _Span) -> bool:
