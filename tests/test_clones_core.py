@@ -497,3 +497,64 @@ def test_demo_code_under_the_main_guard_is_left(project: Path) -> None:
     assert clones, "the demos are found"
     assert all(c.recommendation.action == "leave" and "__main__" in c.recommendation.reason for c in clones), \
         [c.recommendation for c in clones]
+
+
+#: twisted's two ``Connection._closeWriteConnection`` (twisted 26.10.0, ``internet/tcp.py`` and
+#: ``internet/iocpreactor/tcp.py``): one calls the interface through its module, one imports it.
+CLOSE_WRITE = '''
+class Connection:
+    def _closeWriteConnection(self):
+        try:
+            self.socket.shutdown(1)
+        except OSError:
+            pass
+        p = {interface}(self.protocol, None)
+        if p:
+            try:
+                p.writeConnectionLost()
+            except BaseException:
+                f = failure.Failure()
+                log.err()
+                self.connectionLost(f)
+'''
+
+
+def test_a_name_reached_through_its_module_is_no_difference(project: Path) -> None:
+    """``interfaces.IHalfCloseableProtocol(...)`` against the imported ``IHalfCloseableProtocol(...)``
+    was "2 statements differ"."""
+    for package in ("internet", "internet/iocp"):
+        write(project, f"{package}/__init__.py", "")
+    write(project, "internet/interfaces.py", "class IHalfCloseableProtocol:\n    pass")
+    write(project, "internet/tcp.py", "from internet.interfaces import IHalfCloseableProtocol",
+          CLOSE_WRITE.format(interface="IHalfCloseableProtocol"))
+    write(project, "internet/iocp/tcp.py", "from internet import interfaces",
+          CLOSE_WRITE.format(interface="interfaces.IHalfCloseableProtocol"))
+    clones = run(project).clones
+    assert clones, "the copies are found"
+    assert clones[0].differences == [] and not clones[0].changes_behaviour, clones[0].differences
+
+
+#: twisted's reactors (twisted 26.10.0, ``epollreactor.py``, ``kqreactor.py``) name the caught
+#: error ``err`` in one and ``e`` in the other.
+POLL = '''
+def do_poll(self, timeout):
+    try:
+        events = self._poller.poll(timeout, len(self._selectables))
+    except OSError as {name}:
+        if {name}.errno == errno.EINTR:
+            return
+        raise
+    for fd, event in events:
+        selectable = self._selectables[fd]
+        log.callWithLogger(selectable, self._doReadOrWrite, selectable, fd, event)
+'''
+
+
+def test_the_name_of_a_caught_error_is_not_an_exception_type(project: Path) -> None:
+    """``except OSError as err`` against ``as e`` was listed as an ``exception`` difference."""
+    write(project, "reactors/epoll.py", POLL.format(name="err"))
+    write(project, "reactors/kqueue.py", POLL.format(name="e"))
+    clones = run(project).clones
+    assert clones, "the copies are found"
+    assert [d.kind for d in clones[0].differences] == ["name"] and not clones[0].changes_behaviour, \
+        clones[0].differences

@@ -58,7 +58,8 @@ def _role(tokens: list[str], i: int) -> str | None:
     while line_start > 0 and tokens[line_start - 1] != "\n":
         line_start -= 1
     if tokens[line_start] in ("except", "raise") and (i == line_start + 1 or tokens[line_start] == "except"):
-        return "exception"
+        # ``except OSError as err``: the name after ``as`` is a local variable, not a type
+        return "name" if tokens[i - 1] == "as" else "exception"
     follows_call = i + 1 < len(tokens) and tokens[i + 1] == "("
     if i > 0 and tokens[i - 1] == ".":
         return "callee" if follows_call else "attribute"
@@ -124,7 +125,8 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None) 
         starts.append(len(line_of))
         line_of.extend([n] * (len(line) + 1))
     others = [[tokens(line) for line in m] for m in members[1:MAX_MEMBERS]]
-    slots, changed, paired = _align(ref_lines, starts, others)
+    meaning = None if resolve is None else (lambda member, line: _meaning(line, member, resolve))
+    slots, changed, paired = _align(ref_lines, starts, others, meaning)
     meant = _by_meaning(ref, ref_lines, starts, others, paired, slots, resolve) if resolve is not None else {}
     by_role, renames = _classify(ref, slots, changed, line_of, meant)
     swapped = sorted({tuple(sorted(pair)) for pair in renames if (pair[1], pair[0]) in renames})
@@ -148,11 +150,14 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None) 
 _Slots = dict[int, list[str | None]]  # reference position -> the token there in each other member
 
 
-def _align(ref: list[list[str]], starts: list[int],
-           others: list[list[list[str]]]) -> tuple[_Slots, list[set[object]], list[dict[int, int]]]:
+def _align(ref: list[list[str]], starts: list[int], others: list[list[list[str]]],
+           meaning: Callable[[int, list[str]], tuple[str, ...]] | None = None,
+           ) -> tuple[_Slots, list[set[object]], list[dict[int, int]]]:
     """Token substitutions by reference position; per member the statements it changes
     (reference statements replaced or deleted, and statements it inserts, each counted once);
-    and per member its statement aligned with each unchanged reference statement."""
+    and per member its statement aligned with each unchanged reference statement. With
+    ``meaning``, a statement replaced by one that means the same (``interfaces.IFoo(x)`` against
+    ``IFoo(x)`` where ``IFoo`` is imported from ``interfaces``) is not a changed statement."""
     slots: _Slots = {}
     changed: list[set[object]] = []
     paired: list[dict[int, int]] = []
@@ -171,7 +176,10 @@ def _align(ref: list[list[str]], starts: list[int],
                         if x != y:
                             slots.setdefault(starts[a] + offset, [None] * len(others))[k] = y
                 continue
-            lines.update(range(a0, a1))
+            alike = meaning is not None and a1 - a0 == b1 - b0
+            lines.update(a for a, b in zip(range(a0, a1), range(b0, b1))
+                         if not (alike and meaning(0, ref[a]) == meaning(k + 1, other[b])))  # type: ignore[misc]
+            lines.update(range(a0 + (b1 - b0), a1))
             lines.update(("inserted", b) for b in range(b0 + (a1 - a0), b1))
     return slots, changed, paired
 
@@ -183,6 +191,29 @@ def _dotted(tokens: Sequence[str], i: int) -> str:
         parts.append(tokens[i + 2])
         i += 2
     return ".".join(parts)
+
+
+def _meaning(line: list[str], member: int, resolve: Resolve) -> tuple[str, ...]:
+    """A statement's tokens with every dotted name the model can resolve (its longest prefix
+    that resolves) replaced by what it refers to: two spellings of one reference become one."""
+    out: list[str] = []
+    i = 0
+    while i < len(line):
+        token = line[i]
+        if token.isidentifier() and not keyword.iskeyword(token) and not (i and line[i - 1] == "."):
+            parts = _dotted(line, i).split(".")
+            for n in range(len(parts), 0, -1):
+                if (meant := resolve(member, ".".join(parts[:n]))) is not None:
+                    out.append(meant)
+                    i += 2 * n - 1
+                    break
+            else:
+                out.append(token)
+                i += 1
+            continue
+        out.append(token)
+        i += 1
+    return tuple(out)
 
 
 def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], others: list[list[list[str]]],
