@@ -42,7 +42,7 @@ class Evidence:
 
     boilerplate: str | None
     body_statements: int  # statements of the smallest member a helper could take (no def, decorator, docstring)
-    body_rows: int  # code rows of those statements: what a helper removes per copy
+    body_rows: int  # code rows of the body statements every copy shares: what a helper removes per copy
     shared_base: str | None  # the module of the nearest base class shared by every member, inside their package
     home: tuple[str, str] | None = None  # a module every copy reaches, and why (copies in several modules)
     min_lines: int = 6  # the minimum clone size: a merge must save at least this many lines
@@ -96,14 +96,14 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
                 "one from the other (the sync one running the async one) rather than a helper neither can call as is.")
     if evidence.body_statements < 2:
         return "A signature with at most one statement: the repetition is the interface, not logic."
-    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
-    if (saves := saving(removed, evidence.similarity)) < evidence.min_lines:
-        weighed = f" (~{saves:g} at {evidence.similarity:.0%} similarity)" if evidence.similarity < 1 else ""
-        return f"Too small to pay for a helper: merging {len(locations)} copies of {evidence.body_rows} body lines " \
-               f"removes {max(removed, 0)} lines{weighed}, under the minimum clone size of {evidence.min_lines}."
     if change.changed_statements > MAX_CHANGED * max(change.statements, 1):
         return f"{change.changed_statements} of {change.statements} statements differ: one shape, different work; " \
                "share code only if the common lines keep changing together."
+    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
+    if (saves := saving(removed, evidence.similarity)) < evidence.min_lines:
+        weighed = f" (~{saves:g} at {evidence.similarity:.0%} similarity)" if evidence.similarity < 1 else ""
+        return f"Too small to pay for a helper: merging {len(locations)} copies of {evidence.body_rows} shared body lines " \
+               f"removes {max(removed, 0)} lines{weighed}, under the minimum clone size of {evidence.min_lines}."
     return None
 
 

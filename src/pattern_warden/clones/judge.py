@@ -82,11 +82,14 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
     change = _variation(corpus, core.spans, names)
     lines = max(shape.rows(s.first, s.last) for shape, s in zip(shapes, core.spans))
     bodies = [_body_rows(shape, s) for shape, s in zip(shapes, core.spans)]
+    # Body statements that differ stay at the call sites (or are passed in): a helper takes over
+    # only the shared ones, and a whole copy can delegate to another only when no body differs.
+    shared_rows = max(min(b[1] for b in bodies) - change.changed_body, 0)
     members = [(loc.function, text) for loc, text in zip(locations, texts)]
     paths = [loc.path for loc in locations]
     evidence = Evidence(
         boilerplate=boilerplate,
-        body_statements=min(b[0] for b in bodies), body_rows=min(b[1] for b in bodies),
+        body_statements=min(b[0] for b in bodies), body_rows=shared_rows,
         shared_base=classes.shared_base([(loc.path, loc.function) for loc in locations]),
         home=homes.home(paths, _names(texts)) if len(set(paths)) > 1 else None,
         min_lines=min_lines, similarity=core.similarity,
@@ -94,7 +97,8 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
         twins=twins_reason(members), legacy=legacy_member(members), deprecated=all_deprecated(members),
         whole_modules=core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
                                                    for shape, s in zip(shapes, core.spans)),
-        whole_functions=all(_whole_function(shape, s) for shape, s in zip(shapes, core.spans)),
+        whole_functions=not change.changed_body and all(_whole_function(shape, s)
+                                                        for shape, s in zip(shapes, core.spans)),
     )
     first = locations[0]
     removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)

@@ -74,6 +74,7 @@ class Variation:
     differences: list[Difference] = field(default_factory=list)
     changed_statements: int = 0
     statements: int = 0
+    changed_body: int = 0  # of the changed statements, those in bodies (no def line, decorator or docstring)
 
     @property
     def behaviour(self) -> list[str]:
@@ -130,8 +131,9 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None) 
     meant = _by_meaning(ref, ref_lines, starts, others, paired, slots, resolve) if resolve is not None else {}
     by_role, renames = _classify(ref, slots, changed, line_of, meant)
     swapped = sorted({tuple(sorted(pair)) for pair in renames if (pair[1], pair[0]) in renames})
-    worst, longest = max(((len(c), max(len(ref_lines), len(o))) for c, o in zip(changed, others)), default=(0, 0))
-    result = Variation(changed_statements=worst, statements=longest or len(ref_lines))
+    worst, longest, body = max(((len(c), max(len(ref_lines), len(o)), _in_bodies(c, ref_lines, o))
+                                for c, o in zip(changed, others)), default=(0, 0, 0))
+    result = Variation(changed_statements=worst, statements=longest or len(ref_lines), changed_body=body)
     for role in ("callee", "attribute", "exception", "string", "literal", "name"):
         found = by_role.get(role, {})
         if found:
@@ -145,6 +147,14 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None) 
         result.differences.append(Difference(kind="statements", slots=worst,
                                              examples=[f"up to {worst} of {result.statements} statements"]))
     return result
+
+
+def _in_bodies(changed: set[object], ref: list[list[str]], other: list[list[str]]) -> int:
+    """How many changed statements are body statements: a differing signature, decorator or
+    docstring stays in every copy anyway, so it takes nothing from what a helper removes."""
+    lines = [other[c[1]] if isinstance(c, tuple) else ref[c] for c in changed]  # type: ignore[index]
+    return sum(1 for line in lines if line and line[0] not in ("def", "async", "class", "@")
+               and not (len(line) == 1 and _is_string(line[0])))
 
 
 _Slots = dict[int, list[str | None]]  # reference position -> the token there in each other member
