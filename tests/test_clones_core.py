@@ -597,3 +597,43 @@ def test_body_statements_that_differ_are_not_counted_as_saved(project: Path) -> 
     assert clones, "the two methods are found"
     assert all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
     assert "under the minimum clone size" in clones[0].recommendation.reason
+
+
+#: networkx's small named graphs (networkx 3.6.1, ``generators/small.py``): each is its own
+#: adjacency table handed to one constructor.
+NAMED_GRAPH = '''
+def {name}_graph(create_using=None):
+    """Returns the {title}."""
+    G = nx.from_dict_of_lists(
+        {table},
+        create_using=create_using,
+    )
+    G.name = "{title}"
+    return G
+'''
+TABLES = {
+    "chvatal": "{0: [1, 4, 6, 9], 1: [2, 5, 7], 2: [3, 6, 8], 3: [4, 7, 9], 4: [5, 8], 5: [10, 11], "
+               "6: [10, 11], 7: [8, 11], 8: [10], 9: [10, 11]}",
+    "cubical": "{0: [1, 3, 4], 1: [0, 2, 7], 2: [1, 3, 6], 3: [0, 2, 5], 4: [0, 5, 7], 5: [3, 4, 6], "
+               "6: [2, 5, 7], 7: [1, 4, 6]}",
+    "petersen": "{0: [1, 4, 5], 1: [0, 2, 6], 2: [1, 3, 7], 3: [2, 4, 8], 4: [3, 0, 9], 5: [0, 7, 8], "
+                "6: [1, 8, 9], 7: [2, 5, 9], 8: [3, 5, 6], 9: [4, 6, 7]}",
+}
+
+
+def test_tables_of_literal_data_are_left_and_one_table_copied_is_not(project: Path) -> None:
+    """Named graphs, each its own adjacency table, were told "merge into one helper, removes
+    ~50 lines"; a table copied byte for byte is still a copy to share."""
+    write(project, "generators/small.py", *(NAMED_GRAPH.format(
+        name=name, title=f"{name.title()} Graph", table="{\n" + ",\n".join(
+            f"            {row}" for row in table.strip("{}").replace("], ", "]\n").splitlines()) + "\n        }")
+        for name, table in TABLES.items()))
+    clones = run(project, min_lines=5).clones
+    assert clones and all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
+    assert "data tables" in clones[0].recommendation.reason
+    copied = project.parent / "copied"
+    table = NAMED_GRAPH.format(name="petersen", title="Petersen Graph", table=TABLES["petersen"].replace(", ", ",\n"))
+    write(copied, "generators/small.py", table)
+    write(copied, "generators/famous.py", table.replace("petersen_graph", "famous_petersen_graph"))
+    clones = run(copied, min_lines=5).clones
+    assert clones and clones[0].recommendation.action != "leave", clones[0].recommendation

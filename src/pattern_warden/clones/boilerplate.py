@@ -77,10 +77,14 @@ def body_statements(lines: Sequence[str]) -> list[str]:
 
 def idiom_reason(members: Sequence[tuple[str | None, Sequence[str]]]) -> str | None:
     """Why every member is an idiom that each place must spell out (entry points, overload
-    signatures, protocol stubs, assert-and-assign constructors, thin delegators), or None.
+    signatures, protocol stubs, assert-and-assign constructors, thin delegators, tables of
+    literal data that differ from copy to copy), or None.
 
     ``members`` are (enclosing function as ``Class.method``, exact logical lines)."""
     reasons = {_idiom(function, lines) for function, lines in members}
+    if reasons == {None} and all(_data(body_statements(lines)) for _, lines in members) \
+            and len({tuple(body_statements(lines)) for _, lines in members}) > 1:  # one table copied is a copy
+        return "data tables: each copy spells out its own literal data; a helper would take the table as its argument"
     return reasons.pop() if len(reasons) == 1 else None
 
 
@@ -99,6 +103,21 @@ def _idiom(function: str | None, lines: Sequence[str]) -> str | None:
     if len(body) == 1 and "(" in body[0] and body[0].startswith(("return ", "self . ", "await ", "yield ")):
         return "thin delegators: one call handed on to another object is the interface, not logic to share"
     return None
+
+
+#: Share of a body's names and literals that are literals before the body is a data table.
+DATA_SHARE = 0.6
+
+
+def _data(body: Sequence[str]) -> bool:
+    """True when a body is mostly literal data (an adjacency table, a list of codes): each copy
+    spells out its own table, and a helper over them would take the table as its argument."""
+    words = [t for line in body for t in tokens(line) if t.isidentifier() or _literal(t)]
+    return len(words) >= 20 and sum(map(_literal, words)) >= DATA_SHARE * len(words)
+
+
+def _literal(token: str) -> bool:
+    return token[:1].isdigit() or token.lstrip("rRbBuUfF")[:1] in ("'", '"') or token in ("True", "False", "None")
 
 
 def twins_reason(members: Sequence[tuple[str | None, Sequence[str]]]) -> str | None:
