@@ -637,3 +637,28 @@ def test_tables_of_literal_data_are_left_and_one_table_copied_is_not(project: Pa
     write(copied, "generators/famous.py", table.replace("petersen_graph", "famous_petersen_graph"))
     clones = run(copied, min_lines=5).clones
     assert clones and clones[0].recommendation.action != "leave", clones[0].recommendation
+
+
+#: pylint's version checker (pylint 4.1.5, ``checkers/unsupported_version.py``): one visitor per
+#: node type, each reporting when a version flag is off.
+VISITOR = '''
+    @only_required_for_messages("using-generic-type-syntax-in-unsupported-version")
+    def visit_{name}(self, node: nodes.{node}) -> None:
+        if not self._py312_plus:
+            self.add_message(
+                "using-generic-type-syntax-in-unsupported-version",
+                node=node,
+                confidence=HIGH,
+            )
+'''
+
+
+def test_guarded_one_call_methods_are_left(project: Path) -> None:
+    """Five visitors, each ``if not flag: self.add_message(...)``, were told to consolidate,
+    saving ~20 lines."""
+    write(project, "checkers/unsupported.py", "class UnsupportedVersionChecker(BaseChecker):\n" + "\n".join(
+        textwrap.indent(textwrap.dedent(VISITOR.format(name=n.lower(), node=n)), "    ")
+        for n in ("TypeAlias", "TypeVar", "TypeVarTuple", "ParamSpec", "TryStar")))
+    clones = run(project, min_lines=5).clones
+    assert clones and all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
+    assert "guarded one-call" in clones[0].recommendation.reason

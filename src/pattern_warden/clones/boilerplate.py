@@ -77,7 +77,8 @@ def body_statements(lines: Sequence[str]) -> list[str]:
 
 def idiom_reason(members: Sequence[tuple[str | None, Sequence[str]]]) -> str | None:
     """Why every member is an idiom that each place must spell out (entry points, overload
-    signatures, protocol stubs, assert-and-assign constructors, thin delegators, tables of
+    signatures, protocol stubs, assert-and-assign constructors, thin delegators, guarded
+    one-call methods, tables of
     literal data that differ from copy to copy), or None.
 
     ``members`` are (enclosing function as ``Class.method``, exact logical lines)."""
@@ -100,6 +101,9 @@ def _idiom(function: str | None, lines: Sequence[str]) -> str | None:
     if name == "__init__" and body and all(line.startswith(("assert ", "self . ", "super ( ) . __init__"))
                                            for line in body):
         return "assert-and-assign constructors: each class checks and stores its own arguments"
+    if function and len(body) == 2 and body[0].startswith("if ") and body[0].endswith(":") \
+            and body[1].endswith(")") and any(line.startswith(("def ", "async def ")) for line in lines):
+        return "guarded one-call methods (if a condition holds, make one call): a helper would only move the condition"
     if len(body) == 1 and "(" in body[0] and body[0].startswith(("return ", "self . ", "await ", "yield ")):
         return "thin delegators: one call handed on to another object is the interface, not logic to share"
     return None
