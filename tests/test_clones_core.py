@@ -433,7 +433,13 @@ class Panel:
         if title_text is None or width <= 4:
             yield Segment(box.get_top([width - 2]), border_style)
         else:
-            title_text = align_text(title_text, width - 4, self.title_align, box.top, border_style)
+            title_text = align_text(
+                title_text,
+                width - 4,
+                self.title_align,
+                box.top,
+                border_style,
+            )
             yield Segment(box.top_left + box.top, border_style)
             yield from console.render(title_text, child_options.update_width(width - 4))
             yield Segment(box.top + box.top_right, border_style)
@@ -446,7 +452,13 @@ class Panel:
         if subtitle_text is None or width <= 4:
             yield Segment(box.get_bottom([width - 2]), border_style)
         else:
-            subtitle_text = align_text(subtitle_text, width - 4, self.subtitle_align, box.bottom, border_style)
+            subtitle_text = align_text(
+                subtitle_text,
+                width - 4,
+                self.subtitle_align,
+                box.bottom,
+                border_style,
+            )
             yield Segment(box.bottom_left + box.bottom, border_style)
             yield from console.render(subtitle_text, child_options.update_width(width - 4))
             yield Segment(box.bottom + box.bottom_right, border_style)
@@ -662,3 +674,43 @@ def test_guarded_one_call_methods_are_left(project: Path) -> None:
     clones = run(project, min_lines=5).clones
     assert clones and all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
     assert "guarded one-call" in clones[0].recommendation.reason
+
+
+#: twisted's conch client (twisted 26.10.0, ``conch/scripts/conch.py``): two terminal flag words
+#: masked in raw mode, each with its own flags.
+RAW_MODE = '''
+def _enterRawMode():
+    new = tty.tcgetattr(fd)
+    new[0] = new[0] & ~(
+        tty.ISTRIP
+        | tty.INLCR
+        | tty.IGNCR
+        | tty.ICRNL
+        | tty.IXON
+        | tty.IXANY
+        | tty.IXOFF
+    )
+    if hasattr(tty, "IUCLC"):
+        new[0] = new[0] & ~tty.IUCLC
+
+    new[3] = new[3] & ~(
+        tty.ISIG
+        | tty.ICANON
+        | tty.ECHO
+        | tty.ECHO
+        | tty.ECHOE
+        | tty.ECHOK
+        | tty.ECHONL
+    )
+    if hasattr(tty, "IEXTEN"):
+        new[3] = new[3] & ~tty.IEXTEN
+    tty.tcsetattr(fd, tty.TCSANOW, new)
+'''
+
+
+def test_a_helper_taking_more_parameters_than_it_saves_is_not_advised(project: Path) -> None:
+    """Two flag masks were told "write one helper taking 10 parameters" to remove 8 lines."""
+    write(project, "conch.py", RAW_MODE)
+    clones = run(project, min_lines=5).clones
+    assert clones and all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
+    assert "parameters to remove" in clones[0].recommendation.reason

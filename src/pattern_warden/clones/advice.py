@@ -32,6 +32,8 @@ from pattern_warden.clones.variation import Variation
 
 #: Share of statements that may differ before the members are different code of one shape.
 MAX_CHANGED = 1 / 3
+#: Parameters from which a helper is worth it only if it removes at least two lines per parameter.
+MIN_PARAMETERS = 3
 #: Dunder methods that hold real logic; every other dunder is a protocol each class must define.
 _NOT_PROTOCOL = frozenset({"__init__", "__new__", "__call__", "__post_init__", "__init_subclass__"})
 
@@ -100,6 +102,9 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
         return f"{change.changed_statements} of {change.statements} statements differ: one shape, different work; " \
                "share code only if the common lines keep changing together."
     removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
+    if change.parameters >= MIN_PARAMETERS and change.parameters * 2 > removed:
+        return f"A helper would take {change.parameters} parameters to remove {max(removed, 0)} lines: each call " \
+               "would spell out as much as the copy it replaces."
     if (saves := saving(removed, evidence.similarity)) < evidence.min_lines:
         weighed = f" (~{saves:g} at {evidence.similarity:.0%} similarity)" if evidence.similarity < 1 else ""
         return f"Too small to pay for a helper: merging {len(locations)} copies of {evidence.body_rows} shared body lines " \
