@@ -714,3 +714,46 @@ def test_a_helper_taking_more_parameters_than_it_saves_is_not_advised(project: P
     clones = run(project, min_lines=5).clones
     assert clones and all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
     assert "parameters to remove" in clones[0].recommendation.reason
+
+
+#: networkx's multigraph constructors (networkx 3.6.1, ``classes/multigraph.py`` and
+#: ``classes/multidigraph.py``): the same steps, each through its own base class.
+MULTI_INIT = '''
+class {name}({bases}):
+    def __init__(self, incoming_graph_data=None, multigraph_input=None, **attr):
+        attr.pop("backend", None)
+        if isinstance(incoming_graph_data, dict) and multigraph_input is not False:
+            {base}.__init__(self)
+            try:
+                convert.from_dict_of_dicts(incoming_graph_data, create_using=self, multigraph_input=True)
+                self.graph.update(attr)
+            except Exception as err:
+                if multigraph_input is True:
+                    raise nx.NetworkXError(f"converting multigraph_input raised: {{err}}")
+                {base}.__init__(self, incoming_graph_data, **attr)
+        else:
+            {base}.__init__(self, incoming_graph_data, **attr)
+'''
+
+
+def test_another_base_class_called_is_other_behaviour(project: Path) -> None:
+    """``DiGraph.__init__`` against ``Graph.__init__`` was a rename, so the advice said "keep one
+    copy and call it"; a local name renamed stays a rename."""
+    write(project, "classes/__init__.py", "")
+    write(project, "classes/graph.py", "class Graph:\n    def __init__(self, data=None, **attr):\n        self.data = data")
+    write(project, "classes/digraph.py", "from classes.graph import Graph",
+          "class DiGraph(Graph):\n    def __init__(self, data=None, **attr):\n        self.pred = data")
+    write(project, "classes/multigraph.py", "from classes.graph import Graph",
+          MULTI_INIT.format(name="MultiGraph", bases="Graph", base="Graph"))
+    write(project, "classes/multidigraph.py", "from classes.digraph import DiGraph",
+          "from classes.multigraph import MultiGraph",
+          MULTI_INIT.format(name="MultiDiGraph", bases="MultiGraph, DiGraph", base="DiGraph"))
+    clones = run(project).clones
+    assert clones, "the constructors are found"
+    callee = [d for d in clones[0].differences if d.kind == "callee"]
+    assert callee and "classes.digraph.DiGraph" in callee[0].examples[0], clones[0].differences
+    assert "keep one copy and call it" not in clones[0].recommendation.reason
+    write(project, "classes/multidigraph.py", "from classes.graph import Graph", "from classes.multigraph import MultiGraph",
+          MULTI_INIT.format(name="MultiDiGraph", bases="MultiGraph", base="Graph").replace("err", "error"))
+    clones = run(project).clones
+    assert clones and [d.kind for d in clones[0].differences] == ["name"], clones[0].differences

@@ -239,6 +239,10 @@ def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], o
             if not token.isidentifier() or (offset and tokens[offset - 1] == "."):
                 continue
             role = _role(ref, pos)  # alike spelled callees are taken as alike: resolving every call costs a parse
+            receiver = role == "name" and pos in slots and offset + 1 < len(tokens) and tokens[offset + 1] == "."
+            if receiver:
+                _receiver(pos, token, line, others, paired, offset, slots, meant, resolve)
+                continue
             if not (role == "exception" or (role == "callee" and pos in slots)):
                 continue
             mine = resolve(0, _dotted(tokens, offset))
@@ -254,6 +258,25 @@ def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], o
     return meant
 
 
+def _receiver(pos: int, token: str, line: int, others: list[list[list[str]]], paired: list[dict[int, int]],
+              offset: int, slots: _Slots, meant: dict[int, str], resolve: Resolve) -> None:
+    """A renamed name whose attribute is read (``DiGraph.__init__`` against ``Graph.__init__``):
+    when every member's name means a definition of the project's modules, other definitions
+    are other behaviour (``meant`` marks the slot), the same one under another name is none. A
+    local name means no definition (the model gives back its bare spelling) and stays a rename."""
+    mine = resolve(0, token)
+    theirs = [resolve(k + 1, other[paired[k][line]][offset]) if line in paired[k] else None
+              for k, other in enumerate(others)]
+    meanings = [mine, *theirs]
+    if not all(m is not None and "." in m for m in meanings):
+        return
+    if all(m == mine for m in theirs):
+        del slots[pos]
+    else:
+        slots[pos] = [m if m != mine else None for m in theirs]
+        meant[pos] = mine  # type: ignore[assignment]
+
+
 def _classify(ref: list[str], slots: _Slots, changed: list[set[object]], line_of: list[int],
               meant: dict[int, str]) -> tuple[dict[str, dict[tuple[str, ...], int]], set[tuple[str, str]]]:
     """Slots grouped by the role of the reference token (first position of each distinct set of
@@ -267,6 +290,8 @@ def _classify(ref: list[str], slots: _Slots, changed: list[set[object]], line_of
                 if value is not None and value != ref[pos]:
                     changed[k].add(line_of[pos])
             continue
+        if role == "name" and pos in meant:  # another definition's attribute: another callee or class
+            role = "callee"
         own = meant.get(pos, ref[pos])
         values = tuple(_short(v if v is not None else own) for v in [own, *slots[pos]])
         if len(set(values)) == 1:
