@@ -532,13 +532,13 @@ class Connection:
 
 
 def test_a_name_reached_through_its_module_is_no_difference(project: Path) -> None:
-    """``interfaces.IHalfCloseableProtocol(...)`` against the imported ``IHalfCloseableProtocol(...)``
-    was "2 statements differ"."""
+    """``interfaces.IHalfCloseableProtocol(...)`` against the imported ``IHalfCloseableProtocol(...)``,
+    and a signature annotated in one copy only, were "2 statements differ"."""
     for package in ("internet", "internet/iocp"):
         write(project, f"{package}/__init__.py", "")
     write(project, "internet/interfaces.py", "class IHalfCloseableProtocol:\n    pass")
     write(project, "internet/tcp.py", "from internet.interfaces import IHalfCloseableProtocol",
-          CLOSE_WRITE.format(interface="IHalfCloseableProtocol"))
+          CLOSE_WRITE.format(interface="IHalfCloseableProtocol").replace("(self):", "(self) -> None:"))
     write(project, "internet/iocp/tcp.py", "from internet import interfaces",
           CLOSE_WRITE.format(interface="interfaces.IHalfCloseableProtocol"))
     clones = run(project).clones

@@ -188,7 +188,8 @@ def _align(ref: list[list[str]], starts: list[int], others: list[list[list[str]]
                 continue
             alike = meaning is not None and a1 - a0 == b1 - b0
             lines.update(a for a, b in zip(range(a0, a1), range(b0, b1))
-                         if not (alike and meaning(0, ref[a]) == meaning(k + 1, other[b])))  # type: ignore[misc]
+                         if not (_parameters(ref[a]) is not None and _parameters(ref[a]) == _parameters(other[b]))
+                         and not (alike and meaning(0, ref[a]) == meaning(k + 1, other[b])))  # type: ignore[misc]
             lines.update(range(a0 + (b1 - b0), a1))
             lines.update(("inserted", b) for b in range(b0 + (a1 - a0), b1))
     return slots, changed, paired
@@ -201,6 +202,30 @@ def _dotted(tokens: Sequence[str], i: int) -> str:
         parts.append(tokens[i + 2])
         i += 2
     return ".".join(parts)
+
+
+def _parameters(line: list[str]) -> tuple[str, ...] | None:
+    """A def line's parameter names (with ``*``/``**``), or None for another statement: two
+    signatures that differ only in annotations (``-> None``) are one signature."""
+    if line[:1] != ["def"] and line[:2] != ["async", "def"]:
+        return None
+    names: list[str] = []
+    depth = 0
+    expect = False
+    for token in line:
+        if token in ("(", "[", "{"):
+            depth += 1
+            expect = depth == 1 and token == "("
+        elif token in (")", "]", "}"):
+            depth -= 1
+        elif depth == 1 and token == ",":
+            expect = True
+        elif depth == 1 and expect and token not in ("*", "**", "/"):
+            names.append(token)
+            expect = False
+        elif depth == 1 and expect:
+            names.append(token)
+    return tuple(names)
 
 
 def _meaning(line: list[str], member: int, resolve: Resolve) -> tuple[str, ...]:
