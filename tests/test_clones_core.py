@@ -757,3 +757,37 @@ def test_another_base_class_called_is_other_behaviour(project: Path) -> None:
           MULTI_INIT.format(name="MultiDiGraph", bases="MultiGraph", base="Graph").replace("err", "error"))
     clones = run(project).clones
     assert clones and [d.kind for d in clones[0].differences] == ["name"], clones[0].differences
+
+
+#: rich's Win32 wrapper (rich 15.0.0, ``rich/_win32_console.py``): each function is followed by
+#: the ctypes declaration of the next one.
+WIN32 = '''
+def {previous}
+
+
+_{name} = windll.kernel32.{name}
+_{name}.argtypes = [
+    wintypes.HANDLE,
+    {kind},
+    wintypes.DWORD,
+    cast(Type[COORD], WindowsCoordinates),
+    ctypes.POINTER(wintypes.DWORD),
+]
+_{name}.restype = wintypes.BOOL
+'''
+
+
+def test_declarations_after_the_end_of_a_function_are_left(project: Path) -> None:
+    """ctypes ``argtypes``/``restype`` declarations, the run starting at the previous function's
+    ``return``, were told "write one helper taking 2 parameters"."""
+    mode = ('get_console_mode(std_handle):\n    console_mode = wintypes.DWORD()\n'
+            '    success = bool(_GetConsoleMode(std_handle, console_mode))\n    if not success:\n'
+            '        raise LegacyWindowsError("Unable to get legacy Windows Console Mode")\n    return console_mode.value')
+    fill = ('fill_character(std_handle, char, length, start):\n    character = ctypes.c_char(char.encode())\n'
+            '    num_written = wintypes.DWORD(0)\n    _FillConsoleOutputCharacterW(std_handle, character, length, start,'
+            ' byref(num_written))\n    return num_written.value')
+    write(project, "win32.py", WIN32.format(previous=mode, name="FillConsoleOutputCharacterW", kind="ctypes.c_char"),
+          WIN32.format(previous=fill, name="FillConsoleOutputAttribute", kind="wintypes.WORD"))
+    clones = [c for c in run(project, min_lines=5).clones if c.locations[0].function is None]
+    assert clones and all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
+    assert "declarations" in clones[0].recommendation.reason

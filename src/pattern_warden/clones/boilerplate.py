@@ -29,6 +29,7 @@ REPETITIVE = 0.6
 def boilerplate_reason(shape: Shape, first: int, last: int) -> str | None:
     """Why logical lines ``first..last`` are boilerplate, or None: each reason names what
     repeating is clearer than abstracting."""
+    first = _outer_start(shape, first, last)
     flags = [f for f in shape.flags[first : last + 1] if f != FLAG_HEADER]
     if not flags:
         return None
@@ -47,6 +48,18 @@ def boilerplate_reason(shape: Shape, first: int, last: int) -> str | None:
     if len(lines) >= 3 and Counter(lines).most_common(1)[0][1] >= REPETITIVE * len(lines):
         return "a list of statements of one shape (registrations, argument definitions)"
     return None
+
+
+def _outer_start(shape: Shape, first: int, last: int) -> int:
+    """The first line at the fragment's outermost level: a fragment that starts with the last
+    lines of a function and goes on at module level (a ``return`` then declarations) is judged
+    by what follows the function."""
+    depth, lowest, at = 0, 0, first
+    for i in range(first + 1, last + 1):
+        depth += shape.deltas[i]
+        if depth < lowest:
+            lowest, at = depth, i
+    return at
 
 
 def _annotation(exact: str) -> bool:
