@@ -791,3 +791,39 @@ def test_declarations_after_the_end_of_a_function_are_left(project: Path) -> Non
     clones = [c for c in run(project, min_lines=5).clones if c.locations[0].function is None]
     assert clones and all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
     assert "declarations" in clones[0].recommendation.reason
+
+
+#: networkx's XML writers (networkx 3.6.1, ``readwrite/gexf.py`` and ``readwrite/graphml.py``):
+#: one pretty-printer, the repeat of the indent written ``"  " * level`` in one and
+#: ``level * "  "`` in the other.
+INDENT = '''
+class {name}Writer:
+    def indent(self, elem, level=0):
+        i = "\\\\n" + {pad}
+        if len(elem):
+            if not elem.text or not elem.text.strip():
+                elem.text = i + "  "
+            if not elem.tail or not elem.tail.strip():
+                elem.tail = i
+            for elem in elem:
+                self.indent(elem, level + 1)
+            if not elem.tail or not elem.tail.strip():
+                elem.tail = i
+        else:
+            if level and (not elem.tail or not elem.tail.strip()):
+                elem.tail = i
+'''
+
+
+def test_operands_of_a_symmetric_operator_written_the_other_way_round_are_no_difference(project: Path) -> None:
+    """``"  " * level`` against ``level * "  "`` was "write one helper taking 1 parameter (the
+    differing literals)"; ``level + 1`` against ``1 + level`` still differs."""
+    write(project, "readwrite/gexf.py", INDENT.format(name="GEXF", pad='"  " * level'))
+    write(project, "readwrite/graphml.py", INDENT.format(name="GraphML", pad='level * "  "'))
+    clones = run(project).clones
+    assert clones and clones[0].differences == [], clones[0].differences if clones else None
+    assert "keep one copy" in clones[0].recommendation.reason
+    write(project, "readwrite/graphml.py", INDENT.format(name="GraphML", pad='"  " * level').replace(
+        "level + 1", "1 + level"))
+    clones = run(project).clones
+    assert clones and clones[0].differences, "+ joins strings too: its operands are not interchangeable"

@@ -182,8 +182,9 @@ def _align(ref: list[list[str]], starts: list[int], others: list[list[list[str]]
             if op == "equal":  # one structure: position by position, every difference is a slot
                 for a, b in zip(range(a0, a1), range(b0, b1)):
                     pairs[a] = b
+                    mirrored = _mirrored(ref[a], other[b])
                     for offset, (x, y) in enumerate(zip(ref[a], other[b])):
-                        if x != y:
+                        if x != y and offset not in mirrored:
                             slots.setdefault(starts[a] + offset, [None] * len(others))[k] = y
                 continue
             alike = meaning is not None and a1 - a0 == b1 - b0
@@ -202,6 +203,24 @@ def _dotted(tokens: Sequence[str], i: int) -> str:
         parts.append(tokens[i + 2])
         i += 2
     return ".".join(parts)
+
+
+#: Operators whose operands may be written either way round with one meaning.
+_SYMMETRIC = frozenset({"==", "!=", "is", "*"})
+
+
+def _mirrored(ref: list[str], other: list[str]) -> set[int]:
+    """Positions where ``other`` only writes the operands of a symmetric operator the other way
+    round (``x is child`` against ``child is x``, ``"  " * level`` against ``level * "  "``): no
+    difference in meaning, so no slot."""
+    found: set[int] = set()
+    for i in range(len(ref) - 2):
+        j = i + 3 if ref[i + 1 : i + 3] == ["is", "not"] else i + 2
+        whole = (i == 0 or ref[i - 1] != ".") and (j + 1 >= len(ref) or ref[j + 1] not in (".", "(", "["))
+        if whole and j < len(ref) and ref[i] != other[i] and (ref[i + 1] in _SYMMETRIC or j == i + 3) \
+                and ref[i + 1 : j] == other[i + 1 : j] and ref[i] == other[j] and ref[j] == other[i]:
+            found.update((i, j))
+    return found
 
 
 def _parameters(line: list[str]) -> tuple[str, ...] | None:
