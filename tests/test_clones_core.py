@@ -114,7 +114,7 @@ def test_saving_counts_body_lines_only_and_must_reach_min_lines(project: Path) -
     write(project, "views/a.py", *(documented.format(name=n) for n in ("alpha", "beta", "gamma")))
     clones = run(project).clones  # 10 lines each, 3 of them body
     assert clones and all(c.recommendation.action == "leave" for c in clones)
-    assert "3 body lines removes 4 lines" in clones[0].recommendation.reason and clones[0].saving <= 3 * 2
+    assert "3 shared body lines removes 4 lines" in clones[0].recommendation.reason and clones[0].saving <= 3 * 2
 
 
 def _idiom_reason(project: Path, *parts: str, path: str = "ext/a.py", other: str = "ext/b.py") -> str:
@@ -347,3 +347,483 @@ def test_with_nothing_shared_the_home_is_the_copy_the_tree_imports_most(project:
     write(project, "lexers/haml.py", "from lexers import ruby\n")
     advice = run(project).clones[0].recommendation
     assert advice.home == "lexers/ruby.py" and "the tree imports most" in advice.reason
+
+
+#: rich's layout splitters (rich 15.0.0, ``rich/layout.py``): one shape with the axes swapped.
+SPLITTER = '''
+class {name}Splitter(Splitter):
+    def divide(self, children, region):
+        x, y, width, height = region
+        render_sizes = ratio_resolve({size}, children)
+        offset = 0
+        _Region = Region
+        for child, child_size in zip(children, render_sizes):
+            yield child, _Region({place})
+            offset += child_size
+'''
+
+
+def test_no_advice_to_merge_claims_a_saving_under_the_minimum(project: Path) -> None:
+    """The head line said ``saves ~5.8`` (removed lines x similarity) over advice to consolidate."""
+    write(project, "layout.py", "class Splitter:\n    pass",
+          SPLITTER.format(name="Row", size="width", place="x + offset, y, child_size, height"),
+          SPLITTER.format(name="Column", size="height", place="x, y + offset, width, child_size"))
+    clones = run(project, min_similarity=0.6).clones
+    assert clones, "the splitters are found"
+    for clone in clones:
+        assert clone.recommendation.action == "leave" or clone.saving >= 6, clone
+    assert any("under the minimum clone size" in c.recommendation.reason for c in clones)
+
+
+#: pylint's extension modules (pylint 4.1.5, ``pylint/extensions/``) open with one header.
+CHECKER_HEADER = '''
+"""Checker for {name}."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from astroid import nodes
+
+from pylint.checkers import BaseChecker
+from pylint.checkers.utils import only_required_for_messages
+
+if TYPE_CHECKING:
+    from pylint.lint import PyLinter
+'''
+
+#: networkx's modules (networkx 3.6.1) open with an import and their export list.
+EXPORTS = '''
+import networkx as nx
+
+__all__ = [
+    "boundary_expansion",
+    "conductance",
+    "cut_size",
+    "edge_expansion",
+    "mixing_expansion",
+    "node_expansion",
+    "normalized_cut_size",
+    "volume",
+]
+'''
+
+
+def test_module_headers_are_left(project: Path) -> None:
+    """Identical import headers (one import under ``if TYPE_CHECKING:``) and ``__all__`` lists
+    were told "keep one copy and call it" and "write one helper taking 8 parameters"."""
+    for n, name in enumerate(("bad builtins", "elif", "set membership", "while")):
+        write(project, f"ext/m{n}.py", CHECKER_HEADER.format(name=name),
+              f"def check_{n}(node):\n    return node.name == {name!r}")
+    for n in range(3):
+        write(project, f"algos/a{n}/cuts.py", EXPORTS.replace("volume", f"volume_{n}"),
+              f"def volume_{n}(G):\n    return len(G) + {n}")
+    clones = run(project, min_lines=5).clones
+    assert len(clones) >= 2, "both headers are found"
+    assert all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
+    assert all("import" in c.recommendation.reason for c in clones)
+
+
+#: rich's panel (rich 15.0.0, ``rich/panel.py``): the top and bottom rows, one block twice in a
+#: protocol method.
+PANEL = '''
+class Panel:
+    def __rich_console__(self, console, options):
+        title_text = self._title
+        if title_text is None or width <= 4:
+            yield Segment(box.get_top([width - 2]), border_style)
+        else:
+            title_text = align_text(
+                title_text,
+                width - 4,
+                self.title_align,
+                box.top,
+                border_style,
+            )
+            yield Segment(box.top_left + box.top, border_style)
+            yield from console.render(title_text, child_options.update_width(width - 4))
+            yield Segment(box.top + box.top_right, border_style)
+        yield new_line
+        for line in lines:
+            yield line_start
+            yield from line
+            yield line_end
+        subtitle_text = self._subtitle
+        if subtitle_text is None or width <= 4:
+            yield Segment(box.get_bottom([width - 2]), border_style)
+        else:
+            subtitle_text = align_text(
+                subtitle_text,
+                width - 4,
+                self.subtitle_align,
+                box.bottom,
+                border_style,
+            )
+            yield Segment(box.bottom_left + box.bottom, border_style)
+            yield from console.render(subtitle_text, child_options.update_width(width - 4))
+            yield Segment(box.bottom + box.bottom_right, border_style)
+        yield new_line
+'''
+
+
+def test_a_block_repeated_inside_a_protocol_method_is_not_the_protocol(project: Path) -> None:
+    """Each class must define ``__rich_console__``, but a block written twice inside one is code
+    to share: it was left as "Protocol method"."""
+    write(project, "panel.py", PANEL)
+    clones = run(project, min_lines=5).clones
+    assert clones, "the two rows are found"
+    assert clones[0].recommendation.action == "consolidate", clones[0].recommendation
+
+
+#: rich's command-line demos (rich 15.0.0, ``rich/json.py``, ``rich/markdown.py``): argparse set-up
+#: under the ``__main__`` guard.
+DEMO = '''
+if __name__ == "__main__":
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description="Render {what} to the console")
+    parser.add_argument("path", metavar="PATH", help="path to file, or - for stdin")
+    parser.add_argument("-i", "--indent", metavar="SPACES", type=int, default=2, help="indentation")
+    parser.add_argument("-w", "--width", type=int, dest="width", default=None, help="width of output")
+    args = parser.parse_args()
+    console = Console(width=args.width)
+    if args.path == "-":
+        text = sys.stdin.read()
+    else:
+        with open(args.path, "rt") as handle:
+            text = handle.read()
+    console.print({what}(text, indent=args.indent))
+'''
+
+
+def test_demo_code_under_the_main_guard_is_left(project: Path) -> None:
+    """A ``__main__`` block cannot be imported: it was told "keep one copy in rich/live.py and
+    call it"."""
+    write(project, "pkg/json.py", "class JSON:\n    def __init__(self, text, indent):\n"
+                                  "        self.data = loads(text)\n        self.indent = indent", DEMO.format(what="JSON"))
+    write(project, "pkg/markdown.py", "class Markdown:\n    def __init__(self, text, indent):\n        if not text:\n"
+                                      "            raise ValueError(text)\n        self.blocks = parse(text)",
+          DEMO.format(what="Markdown"))
+    clones = run(project).clones
+    assert clones, "the demos are found"
+    assert all(c.recommendation.action == "leave" and "__main__" in c.recommendation.reason for c in clones), \
+        [c.recommendation for c in clones]
+
+
+#: twisted's two ``Connection._closeWriteConnection`` (twisted 26.10.0, ``internet/tcp.py`` and
+#: ``internet/iocpreactor/tcp.py``): one calls the interface through its module, one imports it.
+CLOSE_WRITE = '''
+class Connection:
+    def _closeWriteConnection(self):
+        try:
+            self.socket.shutdown(1)
+        except OSError:
+            pass
+        p = {interface}(self.protocol, None)
+        if p:
+            try:
+                p.writeConnectionLost()
+            except BaseException:
+                f = failure.Failure()
+                log.err()
+                self.connectionLost(f)
+'''
+
+
+def test_a_name_reached_through_its_module_is_no_difference(project: Path) -> None:
+    """``interfaces.IHalfCloseableProtocol(...)`` against the imported ``IHalfCloseableProtocol(...)``,
+    and a signature annotated in one copy only, were "2 statements differ"."""
+    for package in ("internet", "internet/iocp"):
+        write(project, f"{package}/__init__.py", "")
+    write(project, "internet/interfaces.py", "class IHalfCloseableProtocol:\n    pass")
+    write(project, "internet/tcp.py", "from internet.interfaces import IHalfCloseableProtocol",
+          CLOSE_WRITE.format(interface="IHalfCloseableProtocol").replace("(self):", "(self) -> None:"))
+    write(project, "internet/iocp/tcp.py", "from internet import interfaces",
+          CLOSE_WRITE.format(interface="interfaces.IHalfCloseableProtocol"))
+    clones = run(project).clones
+    assert clones, "the copies are found"
+    assert clones[0].differences == [] and not clones[0].changes_behaviour, clones[0].differences
+
+
+#: twisted's reactors (twisted 26.10.0, ``epollreactor.py``, ``kqreactor.py``) name the caught
+#: error ``err`` in one and ``e`` in the other.
+POLL = '''
+def do_poll(self, timeout):
+    try:
+        events = self._poller.poll(timeout, len(self._selectables))
+    except OSError as {name}:
+        if {name}.errno == errno.EINTR:
+            return
+        raise
+    for fd, event in events:
+        selectable = self._selectables[fd]
+        log.callWithLogger(selectable, self._doReadOrWrite, selectable, fd, event)
+'''
+
+
+def test_the_name_of_a_caught_error_is_not_an_exception_type(project: Path) -> None:
+    """``except OSError as err`` against ``as e`` was listed as an ``exception`` difference."""
+    write(project, "reactors/epoll.py", POLL.format(name="err"))
+    write(project, "reactors/kqueue.py", POLL.format(name="e"))
+    clones = run(project).clones
+    assert clones, "the copies are found"
+    assert [d.kind for d in clones[0].differences] == ["name"] and not clones[0].changes_behaviour, \
+        clones[0].differences
+
+
+#: rich's ``Text.pad`` and ``Text.pad_left`` (rich 15.0.0, ``rich/text.py``): the padding itself
+#: differs, the assert and the span shift are shared.
+PADS = '''
+class Text:
+    def pad(self, count: int, character: str = " ") -> None:
+        """Pad left and right with a given number of characters."""
+        assert len(character) == 1, "Character must be a string of length 1"
+        if count:
+            pad_characters = character * count
+            self.plain = f"{pad_characters}{self.plain}{pad_characters}"
+            _Span = Span
+            self._spans[:] = [
+                _Span(start + count, end + count, style)
+                for start, end, style in self._spans
+            ]
+
+    def pad_left(self, count: int, character: str = " ") -> None:
+        """Pad the left with a given character."""
+        assert len(character) == 1, "Character must be a string of length 1"
+        if count:
+            self.plain = f"{character * count}{self.plain}"
+            _Span = Span
+            self._spans[:] = [
+                _Span(start + count, end + count, style)
+                for start, end, style in self._spans
+            ]
+'''
+
+
+def test_body_statements_that_differ_are_not_counted_as_saved(project: Path) -> None:
+    """Statements that differ stay at the call sites: pad/pad_left were told to consolidate,
+    saving ~6.6, where a helper removes about four lines."""
+    write(project, "text.py", PADS)
+    clones = run(project, min_similarity=0.6).clones
+    assert clones, "the two methods are found"
+    assert all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
+    assert "under the minimum clone size" in clones[0].recommendation.reason
+
+
+#: networkx's small named graphs (networkx 3.6.1, ``generators/small.py``): each is its own
+#: adjacency table handed to one constructor.
+NAMED_GRAPH = '''
+def {name}_graph(create_using=None):
+    """Returns the {title}."""
+    G = nx.from_dict_of_lists(
+        {table},
+        create_using=create_using,
+    )
+    G.name = "{title}"
+    return G
+'''
+TABLES = {
+    "chvatal": "{0: [1, 4, 6, 9], 1: [2, 5, 7], 2: [3, 6, 8], 3: [4, 7, 9], 4: [5, 8], 5: [10, 11], "
+               "6: [10, 11], 7: [8, 11], 8: [10], 9: [10, 11]}",
+    "cubical": "{0: [1, 3, 4], 1: [0, 2, 7], 2: [1, 3, 6], 3: [0, 2, 5], 4: [0, 5, 7], 5: [3, 4, 6], "
+               "6: [2, 5, 7], 7: [1, 4, 6]}",
+    "petersen": "{0: [1, 4, 5], 1: [0, 2, 6], 2: [1, 3, 7], 3: [2, 4, 8], 4: [3, 0, 9], 5: [0, 7, 8], "
+                "6: [1, 8, 9], 7: [2, 5, 9], 8: [3, 5, 6], 9: [4, 6, 7]}",
+}
+
+
+def test_tables_of_literal_data_are_left_and_one_table_copied_is_not(project: Path) -> None:
+    """Named graphs, each its own adjacency table, were told "merge into one helper, removes
+    ~50 lines"; a table copied byte for byte is still a copy to share."""
+    write(project, "generators/small.py", *(NAMED_GRAPH.format(
+        name=name, title=f"{name.title()} Graph", table="{\n" + ",\n".join(
+            f"            {row}" for row in table.strip("{}").replace("], ", "]\n").splitlines()) + "\n        }")
+        for name, table in TABLES.items()))
+    clones = run(project, min_lines=5).clones
+    assert clones and all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
+    assert "data tables" in clones[0].recommendation.reason
+    copied = project.parent / "copied"
+    table = NAMED_GRAPH.format(name="petersen", title="Petersen Graph", table=TABLES["petersen"].replace(", ", ",\n"))
+    write(copied, "generators/small.py", table)
+    write(copied, "generators/famous.py", table.replace("petersen_graph", "famous_petersen_graph"))
+    clones = run(copied, min_lines=5).clones
+    assert clones and clones[0].recommendation.action != "leave", clones[0].recommendation
+
+
+#: pylint's version checker (pylint 4.1.5, ``checkers/unsupported_version.py``): one visitor per
+#: node type, each reporting when a version flag is off.
+VISITOR = '''
+    @only_required_for_messages("using-generic-type-syntax-in-unsupported-version")
+    def visit_{name}(self, node: nodes.{node}) -> None:
+        if not self._py312_plus:
+            self.add_message(
+                "using-generic-type-syntax-in-unsupported-version",
+                node=node,
+                confidence=HIGH,
+            )
+'''
+
+
+def test_guarded_one_call_methods_are_left(project: Path) -> None:
+    """Five visitors, each ``if not flag: self.add_message(...)``, were told to consolidate,
+    saving ~20 lines."""
+    write(project, "checkers/unsupported.py", "class UnsupportedVersionChecker(BaseChecker):\n" + "\n".join(
+        textwrap.indent(textwrap.dedent(VISITOR.format(name=n.lower(), node=n)), "    ")
+        for n in ("TypeAlias", "TypeVar", "TypeVarTuple", "ParamSpec", "TryStar")))
+    clones = run(project, min_lines=5).clones
+    assert clones and all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
+    assert "guarded one-call" in clones[0].recommendation.reason
+
+
+#: twisted's conch client (twisted 26.10.0, ``conch/scripts/conch.py``): two terminal flag words
+#: masked in raw mode, each with its own flags.
+RAW_MODE = '''
+def _enterRawMode():
+    new = tty.tcgetattr(fd)
+    new[0] = new[0] & ~(
+        tty.ISTRIP
+        | tty.INLCR
+        | tty.IGNCR
+        | tty.ICRNL
+        | tty.IXON
+        | tty.IXANY
+        | tty.IXOFF
+    )
+    if hasattr(tty, "IUCLC"):
+        new[0] = new[0] & ~tty.IUCLC
+
+    new[3] = new[3] & ~(
+        tty.ISIG
+        | tty.ICANON
+        | tty.ECHO
+        | tty.ECHO
+        | tty.ECHOE
+        | tty.ECHOK
+        | tty.ECHONL
+    )
+    if hasattr(tty, "IEXTEN"):
+        new[3] = new[3] & ~tty.IEXTEN
+    tty.tcsetattr(fd, tty.TCSANOW, new)
+'''
+
+
+def test_a_helper_taking_more_parameters_than_it_saves_is_not_advised(project: Path) -> None:
+    """Two flag masks were told "write one helper taking 10 parameters" to remove 8 lines."""
+    write(project, "conch.py", RAW_MODE)
+    clones = run(project, min_lines=5).clones
+    assert clones and all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
+    assert "parameters to remove" in clones[0].recommendation.reason
+
+
+#: networkx's multigraph constructors (networkx 3.6.1, ``classes/multigraph.py`` and
+#: ``classes/multidigraph.py``): the same steps, each through its own base class.
+MULTI_INIT = '''
+class {name}({bases}):
+    def __init__(self, incoming_graph_data=None, multigraph_input=None, **attr):
+        attr.pop("backend", None)
+        if isinstance(incoming_graph_data, dict) and multigraph_input is not False:
+            {base}.__init__(self)
+            try:
+                convert.from_dict_of_dicts(incoming_graph_data, create_using=self, multigraph_input=True)
+                self.graph.update(attr)
+            except Exception as err:
+                if multigraph_input is True:
+                    raise nx.NetworkXError(f"converting multigraph_input raised: {{err}}")
+                {base}.__init__(self, incoming_graph_data, **attr)
+        else:
+            {base}.__init__(self, incoming_graph_data, **attr)
+'''
+
+
+def test_another_base_class_called_is_other_behaviour(project: Path) -> None:
+    """``DiGraph.__init__`` against ``Graph.__init__`` was a rename, so the advice said "keep one
+    copy and call it"; a local name renamed stays a rename."""
+    write(project, "classes/__init__.py", "")
+    write(project, "classes/graph.py", "class Graph:\n    def __init__(self, data=None, **attr):\n        self.data = data")
+    write(project, "classes/digraph.py", "from classes.graph import Graph",
+          "class DiGraph(Graph):\n    def __init__(self, data=None, **attr):\n        self.pred = data")
+    write(project, "classes/multigraph.py", "from classes.graph import Graph",
+          MULTI_INIT.format(name="MultiGraph", bases="Graph", base="Graph"))
+    write(project, "classes/multidigraph.py", "from classes.digraph import DiGraph",
+          "from classes.multigraph import MultiGraph",
+          MULTI_INIT.format(name="MultiDiGraph", bases="MultiGraph, DiGraph", base="DiGraph"))
+    clones = run(project).clones
+    assert clones, "the constructors are found"
+    callee = [d for d in clones[0].differences if d.kind == "callee"]
+    assert callee and "classes.digraph.DiGraph" in callee[0].examples[0], clones[0].differences
+    assert "keep one copy and call it" not in clones[0].recommendation.reason
+    write(project, "classes/multidigraph.py", "from classes.graph import Graph", "from classes.multigraph import MultiGraph",
+          MULTI_INIT.format(name="MultiDiGraph", bases="MultiGraph", base="Graph").replace("err", "error"))
+    clones = run(project).clones
+    assert clones and [d.kind for d in clones[0].differences] == ["name"], clones[0].differences
+
+
+#: rich's Win32 wrapper (rich 15.0.0, ``rich/_win32_console.py``): each function is followed by
+#: the ctypes declaration of the next one.
+WIN32 = '''
+def {previous}
+
+
+_{name} = windll.kernel32.{name}
+_{name}.argtypes = [
+    wintypes.HANDLE,
+    {kind},
+    wintypes.DWORD,
+    cast(Type[COORD], WindowsCoordinates),
+    ctypes.POINTER(wintypes.DWORD),
+]
+_{name}.restype = wintypes.BOOL
+'''
+
+
+def test_declarations_after_the_end_of_a_function_are_left(project: Path) -> None:
+    """ctypes ``argtypes``/``restype`` declarations, the run starting at the previous function's
+    ``return``, were told "write one helper taking 2 parameters"."""
+    mode = ('get_console_mode(std_handle):\n    console_mode = wintypes.DWORD()\n'
+            '    success = bool(_GetConsoleMode(std_handle, console_mode))\n    if not success:\n'
+            '        raise LegacyWindowsError("Unable to get legacy Windows Console Mode")\n    return console_mode.value')
+    fill = ('fill_character(std_handle, char, length, start):\n    character = ctypes.c_char(char.encode())\n'
+            '    num_written = wintypes.DWORD(0)\n    _FillConsoleOutputCharacterW(std_handle, character, length, start,'
+            ' byref(num_written))\n    return num_written.value')
+    write(project, "win32.py", WIN32.format(previous=mode, name="FillConsoleOutputCharacterW", kind="ctypes.c_char"),
+          WIN32.format(previous=fill, name="FillConsoleOutputAttribute", kind="wintypes.WORD"))
+    clones = [c for c in run(project, min_lines=5).clones if c.locations[0].function is None]
+    assert clones and all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
+    assert "declarations" in clones[0].recommendation.reason
+
+
+#: networkx's XML writers (networkx 3.6.1, ``readwrite/gexf.py`` and ``readwrite/graphml.py``):
+#: one pretty-printer, the repeat of the indent written ``"  " * level`` in one and
+#: ``level * "  "`` in the other.
+INDENT = '''
+class {name}Writer:
+    def indent(self, elem, level=0):
+        i = "\\\\n" + {pad}
+        if len(elem):
+            if not elem.text or not elem.text.strip():
+                elem.text = i + "  "
+            if not elem.tail or not elem.tail.strip():
+                elem.tail = i
+            for elem in elem:
+                self.indent(elem, level + 1)
+            if not elem.tail or not elem.tail.strip():
+                elem.tail = i
+        else:
+            if level and (not elem.tail or not elem.tail.strip()):
+                elem.tail = i
+'''
+
+
+def test_operands_of_a_symmetric_operator_written_the_other_way_round_are_no_difference(project: Path) -> None:
+    """``"  " * level`` against ``level * "  "`` was "write one helper taking 1 parameter (the
+    differing literals)"; ``level + 1`` against ``1 + level`` still differs."""
+    write(project, "readwrite/gexf.py", INDENT.format(name="GEXF", pad='"  " * level'))
+    write(project, "readwrite/graphml.py", INDENT.format(name="GraphML", pad='level * "  "'))
+    clones = run(project).clones
+    assert clones and clones[0].differences == [], clones[0].differences if clones else None
+    assert "keep one copy" in clones[0].recommendation.reason
+    write(project, "readwrite/graphml.py", INDENT.format(name="GraphML", pad='"  " * level').replace(
+        "level + 1", "1 + level"))
+    clones = run(project).clones
+    assert clones and clones[0].differences, "+ joins strings too: its operands are not interchangeable"

@@ -14,7 +14,7 @@ Every verdict rests on evidence the class carries, and says which:
 The saving counts only what a helper removes: body statements, not def lines, decorators or
 docstrings; a merge that saves fewer lines than the minimum clone size is not advised. Entry
 points, overload signatures, protocol stubs, assert-and-assign constructors, thin delegators
-and sync/async twins are left, each with its reason.
+and sync/async twins are left, each with its reason, and so is demo code under a ``__main__`` guard.
 
 Whether one copy can be kept as it is, or a helper must take parameters, follows from the
 differences (``variation``): other callees, attributes, exception types or swapped names are
@@ -32,6 +32,8 @@ from pattern_warden.clones.variation import Variation
 
 #: Share of statements that may differ before the members are different code of one shape.
 MAX_CHANGED = 1 / 3
+#: Parameters from which a helper is worth it only if it removes at least two lines per parameter.
+MIN_PARAMETERS = 3
 #: Dunder methods that hold real logic; every other dunder is a protocol each class must define.
 _NOT_PROTOCOL = frozenset({"__init__", "__new__", "__call__", "__post_init__", "__init_subclass__"})
 
@@ -42,10 +44,11 @@ class Evidence:
 
     boilerplate: str | None
     body_statements: int  # statements of the smallest member a helper could take (no def, decorator, docstring)
-    body_rows: int  # code rows of those statements: what a helper removes per copy
+    body_rows: int  # code rows of the body statements every copy shares: what a helper removes per copy
     shared_base: str | None  # the module of the nearest base class shared by every member, inside their package
     home: tuple[str, str] | None = None  # a module every copy reaches, and why (copies in several modules)
     min_lines: int = 6  # the minimum clone size: a merge must save at least this many lines
+    similarity: float = 1.0  # of the core: the confidence that its members are one idea
     idiom: str | None = None  # why every member is an idiom each place must spell out
     twins: str | None = None  # why the members are sync/async twins
     legacy: int | None = None  # index of the member kept as the old version of the other
@@ -65,6 +68,13 @@ def lines_removed(members: int, body_rows: int, whole_functions: bool = False) -
     return (members - 1) * body_rows - members - 1
 
 
+def saving(removed: int, similarity: float) -> float:
+    """The saving a family claims: lines removed times the confidence that the copies are one
+    idea. A family is actionable only when this figure reaches the minimum clone size, so no
+    head line says ``saves ~5.8`` over advice to merge."""
+    return round(max(removed, 0) * similarity, 1)
+
+
 def _protocol(locations: Sequence[CloneLocation]) -> str | None:
     names = {(loc.function or "").rsplit(".", 1)[-1] for loc in locations}
     if all(n.startswith("__") and n.endswith("__") and n not in _NOT_PROTOCOL for n in names):
@@ -78,7 +88,7 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
         return f"Boilerplate ({evidence.boilerplate}): repeating it is clearer than an abstraction over it."
     if evidence.idiom:
         return f"Boilerplate ({evidence.idiom}): repeating it is clearer than an abstraction over it."
-    if protocol := _protocol(locations):
+    if evidence.whole_functions and (protocol := _protocol(locations)):  # a run inside one is a block to share
         return f"Protocol method ({protocol}): each class must define it; a shared helper would only add a call."
     if evidence.deprecated:
         return ("Deprecated copies (each warns that it is going): remove them when the deprecation ends, with "
@@ -88,13 +98,17 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
                 "one from the other (the sync one running the async one) rather than a helper neither can call as is.")
     if evidence.body_statements < 2:
         return "A signature with at most one statement: the repetition is the interface, not logic."
-    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
-    if removed < evidence.min_lines:
-        return f"Too small to pay for a helper: merging {len(locations)} copies of {evidence.body_rows} body lines " \
-               f"removes {max(removed, 0)} lines, under the minimum clone size of {evidence.min_lines}."
     if change.changed_statements > MAX_CHANGED * max(change.statements, 1):
         return f"{change.changed_statements} of {change.statements} statements differ: one shape, different work; " \
                "share code only if the common lines keep changing together."
+    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
+    if change.parameters >= MIN_PARAMETERS and change.parameters * 2 > removed:
+        return f"A helper would take {change.parameters} parameters to remove {max(removed, 0)} lines: each call " \
+               "would spell out as much as the copy it replaces."
+    if (saves := saving(removed, evidence.similarity)) < evidence.min_lines:
+        weighed = f" (~{saves:g} at {evidence.similarity:.0%} similarity)" if evidence.similarity < 1 else ""
+        return f"Too small to pay for a helper: merging {len(locations)} copies of {evidence.body_rows} shared body lines " \
+               f"removes {max(removed, 0)} lines{weighed}, under the minimum clone size of {evidence.min_lines}."
     return None
 
 

@@ -29,6 +29,7 @@ REPETITIVE = 0.6
 def boilerplate_reason(shape: Shape, first: int, last: int) -> str | None:
     """Why logical lines ``first..last`` are boilerplate, or None: each reason names what
     repeating is clearer than abstracting."""
+    first = _outer_start(shape, first, last)
     flags = [f for f in shape.flags[first : last + 1] if f != FLAG_HEADER]
     if not flags:
         return None
@@ -38,14 +39,27 @@ def boilerplate_reason(shape: Shape, first: int, last: int) -> str | None:
         if any(f & FLAG_SCAFFOLD for f in flags):
             return "test scaffolding"
         return "assign-only __init__ methods and one-statement accessors"
-    if all(f & FLAG_DECLARATION or _annotation(line) for f, line in zip(shape.flags[first : last + 1],
-                                                                          shape.exact[first : last + 1])
-           if f != FLAG_HEADER):
+    if all(f & (FLAG_DECLARATION | FLAG_IMPORT) or _annotation(line)
+           for f, line in zip(shape.flags[first : last + 1], shape.exact[first : last + 1]) if f != FLAG_HEADER):
+        if any(f & FLAG_IMPORT for f in flags):
+            return "module headers (imports, __all__ and settings): each module states what it uses and exports"
         return "declarations (settings, class attributes, annotated names)"
     lines = shape.renamed[first : last + 1]
     if len(lines) >= 3 and Counter(lines).most_common(1)[0][1] >= REPETITIVE * len(lines):
         return "a list of statements of one shape (registrations, argument definitions)"
     return None
+
+
+def _outer_start(shape: Shape, first: int, last: int) -> int:
+    """The first line at the fragment's outermost level: a fragment that starts with the last
+    lines of a function and goes on at module level (a ``return`` then declarations) is judged
+    by what follows the function."""
+    depth, lowest, at = 0, 0, first
+    for i in range(first + 1, last + 1):
+        depth += shape.deltas[i]
+        if depth < lowest:
+            lowest, at = depth, i
+    return at
 
 
 def _annotation(exact: str) -> bool:
@@ -76,10 +90,15 @@ def body_statements(lines: Sequence[str]) -> list[str]:
 
 def idiom_reason(members: Sequence[tuple[str | None, Sequence[str]]]) -> str | None:
     """Why every member is an idiom that each place must spell out (entry points, overload
-    signatures, protocol stubs, assert-and-assign constructors, thin delegators), or None.
+    signatures, protocol stubs, assert-and-assign constructors, thin delegators, guarded
+    one-call methods, tables of
+    literal data that differ from copy to copy), or None.
 
     ``members`` are (enclosing function as ``Class.method``, exact logical lines)."""
     reasons = {_idiom(function, lines) for function, lines in members}
+    if reasons == {None} and all(_data(body_statements(lines)) for _, lines in members) \
+            and len({tuple(body_statements(lines)) for _, lines in members}) > 1:  # one table copied is a copy
+        return "data tables: each copy spells out its own literal data; a helper would take the table as its argument"
     return reasons.pop() if len(reasons) == 1 else None
 
 
@@ -95,9 +114,27 @@ def _idiom(function: str | None, lines: Sequence[str]) -> str | None:
     if name == "__init__" and body and all(line.startswith(("assert ", "self . ", "super ( ) . __init__"))
                                            for line in body):
         return "assert-and-assign constructors: each class checks and stores its own arguments"
+    if function and len(body) == 2 and body[0].startswith("if ") and body[0].endswith(":") \
+            and body[1].endswith(")") and any(line.startswith(("def ", "async def ")) for line in lines):
+        return "guarded one-call methods (if a condition holds, make one call): a helper would only move the condition"
     if len(body) == 1 and "(" in body[0] and body[0].startswith(("return ", "self . ", "await ", "yield ")):
         return "thin delegators: one call handed on to another object is the interface, not logic to share"
     return None
+
+
+#: Share of a body's names and literals that are literals before the body is a data table.
+DATA_SHARE = 0.6
+
+
+def _data(body: Sequence[str]) -> bool:
+    """True when a body is mostly literal data (an adjacency table, a list of codes): each copy
+    spells out its own table, and a helper over them would take the table as its argument."""
+    words = [t for line in body for t in tokens(line) if t.isidentifier() or _literal(t)]
+    return len(words) >= 20 and sum(map(_literal, words)) >= DATA_SHARE * len(words)
+
+
+def _literal(token: str) -> bool:
+    return token[:1].isdigit() or token.lstrip("rRbBuUfF")[:1] in ("'", '"') or token in ("True", "False", "None")
 
 
 def twins_reason(members: Sequence[tuple[str | None, Sequence[str]]]) -> str | None:
@@ -143,6 +180,29 @@ def _legacy(function: str | None, lines: Sequence[str]) -> bool:
     if any(word in (function or "").lower().replace(".", "_").split("_") for word in LEGACY_WORDS):
         return True
     return any(line.startswith("@ deprecated") or ("warn" in line and "deprecat" in line.lower()) for line in lines)
+
+
+_MAIN_GUARDS = frozenset({'if __name__ == "__main__" :', "if __name__ == '__main__' :"})
+
+
+def in_script_block(shape: Shape, first: int) -> bool:
+    """True when logical line ``first`` lies under ``if __name__ == "__main__":``: demo or
+    command-line code that nothing can import, so it cannot call a shared helper either (a
+    member may start at the guard itself)."""
+    if shape.exact[first] in _MAIN_GUARDS:
+        return True
+    depths = [0]
+    for delta in shape.deltas[1 : first + 1]:
+        depths.append(depths[-1] + delta)
+    target = depths[first]
+    for i in range(first - 1, -1, -1):
+        if target <= 0:
+            return False
+        if depths[i] < target:  # the header of the block around the line
+            if shape.exact[i] in _MAIN_GUARDS:
+                return True
+            target = depths[i]
+    return False
 
 
 #: Classes of a corpus that define one method name before it counts as a hook each overrides.

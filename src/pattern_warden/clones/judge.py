@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pattern_warden.clones.advice import Evidence, lines_removed, recommend
+from pattern_warden.clones.advice import Evidence, lines_removed, recommend, saving
 from pattern_warden.clones.boilerplate import (
     all_deprecated,
     body_statements,
     hook_reason,
     idiom_reason,
+    in_script_block,
     legacy_member,
     twins_reason,
 )
@@ -48,8 +49,9 @@ class Rank:
 
     @property
     def saving(self) -> float:
-        """Lines a merge of the core removes times the confidence that its members are one idea."""
-        return round(max(self.removed, 0) * self.core.similarity, 1)
+        """Lines a merge of the core removes times the confidence that its members are one idea
+        (``advice.saving``: the figure the minimum is held against)."""
+        return saving(self.removed, self.core.similarity)
 
     @property
     def last(self) -> bool:
@@ -80,19 +82,23 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
     change = _variation(corpus, core.spans, names)
     lines = max(shape.rows(s.first, s.last) for shape, s in zip(shapes, core.spans))
     bodies = [_body_rows(shape, s) for shape, s in zip(shapes, core.spans)]
+    # Body statements that differ stay at the call sites (or are passed in): a helper takes over
+    # only the shared ones, and a whole copy can delegate to another only when no body differs.
+    shared_rows = max(min(b[1] for b in bodies) - change.changed_body, 0)
     members = [(loc.function, text) for loc, text in zip(locations, texts)]
     paths = [loc.path for loc in locations]
     evidence = Evidence(
         boilerplate=boilerplate,
-        body_statements=min(b[0] for b in bodies), body_rows=min(b[1] for b in bodies),
+        body_statements=min(b[0] for b in bodies), body_rows=shared_rows,
         shared_base=classes.shared_base([(loc.path, loc.function) for loc in locations]),
         home=homes.home(paths, _names(texts)) if len(set(paths)) > 1 else None,
-        min_lines=min_lines,
-        idiom=idiom_reason(members) or _hook(classes, change, locations),
+        min_lines=min_lines, similarity=core.similarity,
+        idiom=idiom_reason(members) or _hook(classes, change, locations) or _script(shapes, core.spans),
         twins=twins_reason(members), legacy=legacy_member(members), deprecated=all_deprecated(members),
         whole_modules=core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
                                                    for shape, s in zip(shapes, core.spans)),
-        whole_functions=all(_whole_function(shape, s) for shape, s in zip(shapes, core.spans)),
+        whole_functions=not change.changed_body and all(_whole_function(shape, s)
+                                                        for shape, s in zip(shapes, core.spans)),
     )
     first = locations[0]
     removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
@@ -104,6 +110,12 @@ def _hook(classes: ClassMap, change: Variation, locations: list[CloneLocation]) 
     functions = [loc.function for loc in locations]
     method = (functions[0] or "").rpartition(".")[2]
     return hook_reason(functions, classes.definers(method), [d.kind for d in change.differences]) if method else None
+
+
+def _script(shapes: list[Shape], spans: list[_Span]) -> str | None:
+    if all(in_script_block(shape, s.first) for shape, s in zip(shapes, spans)):
+        return "demo code under if __name__ == '__main__': nothing can import it to call a shared helper"
+    return None
 
 
 def _whole_function(shape: Shape, span: _Span) -> bool:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import keyword
+import re
 import tokenize
 import zlib
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from operator import add, sub
 from pattern_warden.clones import lexer
 
 #: Bumped whenever the shape format or its meaning changes, so stale caches are ignored.
-SHAPE_VERSION = 5
+SHAPE_VERSION = 7
 
 #: Line flags: what kind of boilerplate a logical line belongs to.
 FLAG_IMPORT = 1
@@ -400,14 +401,26 @@ def _units_from_lines(lines: _LineBuilder) -> tuple[list[Unit], list[tuple[str, 
     return units, classes
 
 
+#: Headers of blocks that hold a module's imports (neutral, as a class line is): an import list
+#: guarded by one is still an import list.
+_IMPORT_GUARDS = frozenset({"if TYPE_CHECKING :", "if typing . TYPE_CHECKING :", "try :", "else :",
+                            "except ImportError :", "except ModuleNotFoundError :"})
+
+
+#: An assignment to an attribute of a name (outside functions: an attribute set at import time).
+_DOTTED_TARGET = re.compile(r"[A-Za-z_]\w*(?: \. [A-Za-z_]\w*)+ = ")
+
+
 def _line_flag(exact: str) -> int:
     """A line's boilerplate flag before functions are known (their lines are re-flagged after)."""
     if exact.startswith(("import ", "from ")) and " import " in f" {exact} ":
         return FLAG_IMPORT
-    if exact.startswith(("class ", "@")):
+    if exact.startswith(("class ", "@")) or exact in _IMPORT_GUARDS:
         return FLAG_HEADER
     tokens = exact.split(" ", 2)
     if len(tokens) > 1 and tokens[1] in ("=", ":") and tokens[0] not in _KEYWORDS:
+        return FLAG_DECLARATION
+    if _DOTTED_TARGET.match(exact):  # ``func.argtypes = [...]``, ``f.__doc__ = doc``: a setting too
         return FLAG_DECLARATION
     return 0
 

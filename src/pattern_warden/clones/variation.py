@@ -58,7 +58,8 @@ def _role(tokens: list[str], i: int) -> str | None:
     while line_start > 0 and tokens[line_start - 1] != "\n":
         line_start -= 1
     if tokens[line_start] in ("except", "raise") and (i == line_start + 1 or tokens[line_start] == "except"):
-        return "exception"
+        # ``except OSError as err``: the name after ``as`` is a local variable, not a type
+        return "name" if tokens[i - 1] == "as" else "exception"
     follows_call = i + 1 < len(tokens) and tokens[i + 1] == "("
     if i > 0 and tokens[i - 1] == ".":
         return "callee" if follows_call else "attribute"
@@ -73,6 +74,7 @@ class Variation:
     differences: list[Difference] = field(default_factory=list)
     changed_statements: int = 0
     statements: int = 0
+    changed_body: int = 0  # of the changed statements, those in bodies (no def line, decorator or docstring)
 
     @property
     def behaviour(self) -> list[str]:
@@ -124,12 +126,14 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None) 
         starts.append(len(line_of))
         line_of.extend([n] * (len(line) + 1))
     others = [[tokens(line) for line in m] for m in members[1:MAX_MEMBERS]]
-    slots, changed, paired = _align(ref_lines, starts, others)
+    meaning = None if resolve is None else (lambda member, line: _meaning(line, member, resolve))
+    slots, changed, paired = _align(ref_lines, starts, others, meaning)
     meant = _by_meaning(ref, ref_lines, starts, others, paired, slots, resolve) if resolve is not None else {}
     by_role, renames = _classify(ref, slots, changed, line_of, meant)
     swapped = sorted({tuple(sorted(pair)) for pair in renames if (pair[1], pair[0]) in renames})
-    worst, longest = max(((len(c), max(len(ref_lines), len(o))) for c, o in zip(changed, others)), default=(0, 0))
-    result = Variation(changed_statements=worst, statements=longest or len(ref_lines))
+    worst, longest, body = max(((len(c), max(len(ref_lines), len(o)), _in_bodies(c, ref_lines, o))
+                                for c, o in zip(changed, others)), default=(0, 0, 0))
+    result = Variation(changed_statements=worst, statements=longest or len(ref_lines), changed_body=body)
     for role in ("callee", "attribute", "exception", "string", "literal", "name"):
         found = by_role.get(role, {})
         if found:
@@ -145,14 +149,25 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None) 
     return result
 
 
+def _in_bodies(changed: set[object], ref: list[list[str]], other: list[list[str]]) -> int:
+    """How many changed statements are body statements: a differing signature, decorator or
+    docstring stays in every copy anyway, so it takes nothing from what a helper removes."""
+    lines = [other[c[1]] if isinstance(c, tuple) else ref[c] for c in changed]  # type: ignore[index]
+    return sum(1 for line in lines if line and line[0] not in ("def", "async", "class", "@")
+               and not (len(line) == 1 and _is_string(line[0])))
+
+
 _Slots = dict[int, list[str | None]]  # reference position -> the token there in each other member
 
 
-def _align(ref: list[list[str]], starts: list[int],
-           others: list[list[list[str]]]) -> tuple[_Slots, list[set[object]], list[dict[int, int]]]:
+def _align(ref: list[list[str]], starts: list[int], others: list[list[list[str]]],
+           meaning: Callable[[int, list[str]], tuple[str, ...]] | None = None,
+           ) -> tuple[_Slots, list[set[object]], list[dict[int, int]]]:
     """Token substitutions by reference position; per member the statements it changes
     (reference statements replaced or deleted, and statements it inserts, each counted once);
-    and per member its statement aligned with each unchanged reference statement."""
+    and per member its statement aligned with each unchanged reference statement. With
+    ``meaning``, a statement replaced by one that means the same (``interfaces.IFoo(x)`` against
+    ``IFoo(x)`` where ``IFoo`` is imported from ``interfaces``) is not a changed statement."""
     slots: _Slots = {}
     changed: list[set[object]] = []
     paired: list[dict[int, int]] = []
@@ -167,11 +182,16 @@ def _align(ref: list[list[str]], starts: list[int],
             if op == "equal":  # one structure: position by position, every difference is a slot
                 for a, b in zip(range(a0, a1), range(b0, b1)):
                     pairs[a] = b
+                    mirrored = _mirrored(ref[a], other[b])
                     for offset, (x, y) in enumerate(zip(ref[a], other[b])):
-                        if x != y:
+                        if x != y and offset not in mirrored:
                             slots.setdefault(starts[a] + offset, [None] * len(others))[k] = y
                 continue
-            lines.update(range(a0, a1))
+            alike = meaning is not None and a1 - a0 == b1 - b0
+            lines.update(a for a, b in zip(range(a0, a1), range(b0, b1))
+                         if not (_parameters(ref[a]) is not None and _parameters(ref[a]) == _parameters(other[b]))
+                         and not (alike and meaning(0, ref[a]) == meaning(k + 1, other[b])))  # type: ignore[misc]
+            lines.update(range(a0 + (b1 - b0), a1))
             lines.update(("inserted", b) for b in range(b0 + (a1 - a0), b1))
     return slots, changed, paired
 
@@ -183,6 +203,71 @@ def _dotted(tokens: Sequence[str], i: int) -> str:
         parts.append(tokens[i + 2])
         i += 2
     return ".".join(parts)
+
+
+#: Operators whose operands may be written either way round with one meaning.
+_SYMMETRIC = frozenset({"==", "!=", "is", "*"})
+
+
+def _mirrored(ref: list[str], other: list[str]) -> set[int]:
+    """Positions where ``other`` only writes the operands of a symmetric operator the other way
+    round (``x is child`` against ``child is x``, ``"  " * level`` against ``level * "  "``): no
+    difference in meaning, so no slot."""
+    found: set[int] = set()
+    for i in range(len(ref) - 2):
+        j = i + 3 if ref[i + 1 : i + 3] == ["is", "not"] else i + 2
+        whole = (i == 0 or ref[i - 1] != ".") and (j + 1 >= len(ref) or ref[j + 1] not in (".", "(", "["))
+        if whole and j < len(ref) and ref[i] != other[i] and (ref[i + 1] in _SYMMETRIC or j == i + 3) \
+                and ref[i + 1 : j] == other[i + 1 : j] and ref[i] == other[j] and ref[j] == other[i]:
+            found.update((i, j))
+    return found
+
+
+def _parameters(line: list[str]) -> tuple[str, ...] | None:
+    """A def line's parameter names (with ``*``/``**``), or None for another statement: two
+    signatures that differ only in annotations (``-> None``) are one signature."""
+    if line[:1] != ["def"] and line[:2] != ["async", "def"]:
+        return None
+    names: list[str] = []
+    depth = 0
+    expect = False
+    for token in line:
+        if token in ("(", "[", "{"):
+            depth += 1
+            expect = depth == 1 and token == "("
+        elif token in (")", "]", "}"):
+            depth -= 1
+        elif depth == 1 and token == ",":
+            expect = True
+        elif depth == 1 and expect and token not in ("*", "**", "/"):
+            names.append(token)
+            expect = False
+        elif depth == 1 and expect:
+            names.append(token)
+    return tuple(names)
+
+
+def _meaning(line: list[str], member: int, resolve: Resolve) -> tuple[str, ...]:
+    """A statement's tokens with every dotted name the model can resolve (its longest prefix
+    that resolves) replaced by what it refers to: two spellings of one reference become one."""
+    out: list[str] = []
+    i = 0
+    while i < len(line):
+        token = line[i]
+        if token.isidentifier() and not keyword.iskeyword(token) and not (i and line[i - 1] == "."):
+            parts = _dotted(line, i).split(".")
+            for n in range(len(parts), 0, -1):
+                if (meant := resolve(member, ".".join(parts[:n]))) is not None:
+                    out.append(meant)
+                    i += 2 * n - 1
+                    break
+            else:
+                out.append(token)
+                i += 1
+            continue
+        out.append(token)
+        i += 1
+    return tuple(out)
 
 
 def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], others: list[list[list[str]]],
@@ -198,6 +283,10 @@ def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], o
             if not token.isidentifier() or (offset and tokens[offset - 1] == "."):
                 continue
             role = _role(ref, pos)  # alike spelled callees are taken as alike: resolving every call costs a parse
+            receiver = role == "name" and pos in slots and offset + 1 < len(tokens) and tokens[offset + 1] == "."
+            if receiver:
+                _receiver(pos, token, line, others, paired, offset, slots, meant, resolve)
+                continue
             if not (role == "exception" or (role == "callee" and pos in slots)):
                 continue
             mine = resolve(0, _dotted(tokens, offset))
@@ -213,6 +302,25 @@ def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], o
     return meant
 
 
+def _receiver(pos: int, token: str, line: int, others: list[list[list[str]]], paired: list[dict[int, int]],
+              offset: int, slots: _Slots, meant: dict[int, str], resolve: Resolve) -> None:
+    """A renamed name whose attribute is read (``DiGraph.__init__`` against ``Graph.__init__``):
+    when every member's name means a definition of the project's modules, other definitions
+    are other behaviour (``meant`` marks the slot), the same one under another name is none. A
+    local name means no definition (the model gives back its bare spelling) and stays a rename."""
+    mine = resolve(0, token)
+    theirs = [resolve(k + 1, other[paired[k][line]][offset]) if line in paired[k] else None
+              for k, other in enumerate(others)]
+    meanings = [mine, *theirs]
+    if not all(m is not None and "." in m for m in meanings):
+        return
+    if all(m == mine for m in theirs):
+        del slots[pos]
+    else:
+        slots[pos] = [m if m != mine else None for m in theirs]
+        meant[pos] = mine  # type: ignore[assignment]
+
+
 def _classify(ref: list[str], slots: _Slots, changed: list[set[object]], line_of: list[int],
               meant: dict[int, str]) -> tuple[dict[str, dict[tuple[str, ...], int]], set[tuple[str, str]]]:
     """Slots grouped by the role of the reference token (first position of each distinct set of
@@ -226,6 +334,8 @@ def _classify(ref: list[str], slots: _Slots, changed: list[set[object]], line_of
                 if value is not None and value != ref[pos]:
                     changed[k].add(line_of[pos])
             continue
+        if role == "name" and pos in meant:  # another definition's attribute: another callee or class
+            role = "callee"
         own = meant.get(pos, ref[pos])
         values = tuple(_short(v if v is not None else own) for v in [own, *slots[pos]])
         if len(set(values)) == 1:
