@@ -245,7 +245,7 @@ class NetworkWithoutTimeout(Rule):
     why = ("Networks fail by going quiet. Without a timeout a request to a stalled server never "
            "returns, and the worker, request or task that made it is lost with it.")
     instead = "`requests.get(url, timeout=10)`; `urlopen(url, timeout=10)`; `aiohttp.ClientSession(timeout=ClientTimeout(total=30))`."
-    exempt_in = frozenset({"tests"})
+    exempt_in = frozenset({"tests", "scripts"})  # a maintainer's script hangs in front of its user
     VALID = (
         "import requests\nrequests.get('https://x', timeout=5)\n",
         "from collections import defaultdict\ndef f(key):\n    requests = defaultdict(list)\n    return requests.get(key)\n",
@@ -455,6 +455,7 @@ class FireAndForgetTask(Rule):
     message = "Task result not kept: the event loop holds only a weak reference, so it may vanish mid-run."
     fix_hint = "Keep a reference (a set you discard from on completion) or use asyncio.TaskGroup."
     pattern = "task-lifetimes"
+    exempt_in = frozenset({"tests"})
     ruff = ("RUF006",)
     why = ("The loop keeps only weak references to tasks: an unreferenced task can be garbage-collected "
            "before it finishes, and its exception is never seen by anyone.")

@@ -41,6 +41,7 @@ class NaiveUtcDatetime(Rule):
     message = "`utcnow()`/`utcfromtimestamp()` return naive datetimes that later code treats as local time."
     fix_hint = "Use `datetime.now(timezone.utc)` / `datetime.fromtimestamp(ts, timezone.utc)` (aware; deprecated forms removed)."
     pattern = "timezone-aware-datetimes"
+    exempt_in = frozenset({"tests"})
     ruff = ("DTZ003", "DTZ004")
     why = ("A naive datetime carries no zone, so `.timestamp()`, `.astimezone()` and comparisons assume "
            "local time and are silently off by the UTC offset; both calls are deprecated since 3.12.")
@@ -177,7 +178,7 @@ class EagerLogFormat(Rule):
     #: Formatting a message the level drops costs something only where speed matters: production
     #: code, not tests, fixtures, benchmarks or docs (where every finding of the first held-out
     #: round was labelled wrong).
-    exempt_in = frozenset({"tests"})
+    exempt_in = frozenset({"tests", "scripts"})  # a script's log cost and grouping do not matter
     name = "eager-log-format"
     family = "correctness"
     severity = Severity.INFO

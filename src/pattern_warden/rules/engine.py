@@ -189,8 +189,11 @@ class Checker:
         ``source``'s content when ``content-kinds`` is on) and per-file ignores."""
         groups = {group for group, spec in self.groups.items() if spec.match_file(path)}
         if source is not None and self.content_kinds and "tests" not in groups:
-            if codekind.content_kind(source.text, source.tree) in codekind.NON_PRODUCT:
+            kind = codekind.content_kind(source.text, source.tree)
+            if kind in codekind.NON_PRODUCT:
                 groups.add("tests")
+            elif kind in codekind.SCRIPT_KINDS:
+                groups.add("scripts")
         off: set[str] = {rule.code for rule in self.rules if groups & rule.exempt_in}
         for spec, codes in self.per_file:
             if spec.match_file(path):

@@ -53,6 +53,7 @@ class MutableDefault(Rule):
     message = "Mutable default argument: one object is shared by every call."
     fix_hint = "Default to None and create the object inside the function."
     pattern = "mutable-defaults"
+    exempt_in = frozenset({"tests"})  # a test's fixture factory is called a handful of times
     ruff = ("B006",)
     why = ("A default is evaluated once, when the function is defined, so every call that relies on it "
            "mutates the same object and state leaks from one call into the next.")
@@ -457,6 +458,7 @@ class RaiseWithoutFrom(Rule):
     message = "Exception raised inside `except` without `from`: the cause is shown as a second failure."
     fix_hint = "Write `raise NewError(...) from exc` (or `from None` to hide the cause on purpose)."
     pattern = "exception-chaining"
+    exempt_in = frozenset({"tests", "scripts"})  # the chain matters to a library's callers
     ruff = ("B904",)
     why = ("Without `from`, Python reports the new exception as having happened *during handling* of the "
            "first, which reads as a bug in the handler; the explicit cause keeps the story straight.")
