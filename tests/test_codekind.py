@@ -93,3 +93,11 @@ def test_default_rules_about_production_code_skip_tests_and_scripts_at_a_project
     # scripts own their process: a leak, a hang in front of the user, a log's cost and a cause chain are theirs
     for script in scripts:
         assert {code for code, path in where if path == script} == {"ERR001", "ASY005", "COR001"}
+
+
+def test_syntax_errors_count_in_tests_but_not_in_test_data(project: Path) -> None:
+    broken = "def foo():\n    ur'''unicode-raw'''\n"
+    for rel in ("pkg/core.py", "tests/test_core.py", "tests/examplefiles/python/unicodedoc.py", "tests/fixtures/bad.py"):
+        _write(project, rel, broken)
+    found = check_paths(Workspace(load_config(project)), None).findings
+    assert {f.path for f in found if f.code == "SYN001"} == {"pkg/core.py", "tests/test_core.py"}

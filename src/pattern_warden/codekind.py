@@ -42,7 +42,7 @@ TEST_PATHS = ("tests/", "test/", "*_tests/", "test_*.py", "*_test.py", "tests.py
 #: ships test helpers as library files; they are not the product.
 PATH_KINDS: tuple[tuple[Kind, tuple[str, ...]], ...] = (
     (Kind.TEST, TEST_PATHS),
-    (Kind.FIXTURE, ("fixtures/", "t/", "testdata/", "test_data/")),
+    (Kind.FIXTURE, ("fixtures/", "t/", "testdata/", "test_data/", "examplefiles/", "example_files/")),
     (Kind.TEST_SUPPORT, ("testing/", "testing.py", "_testing/", "_testing.py", "*testbase.py", "testutils.py",
                          "testutils/", "pytest_plugin.py", "pytest_plugin/", "*_pytest_plugin.py")),
     (Kind.BENCHMARK, ("bench/", "benchmarks/", "benchmark/", "asv_bench/", "bench_*.py", "benchmark_*.py")),

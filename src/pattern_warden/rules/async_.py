@@ -299,7 +299,9 @@ def _is_none(node: ast.expr | None) -> bool:
 class NetworkWithoutTimeout(Rule):
     """Finds network calls that can wait forever: `requests` calls without `timeout=`, `urlopen`
     without a timeout, and httpx calls or clients and `aiohttp.ClientSession` given `timeout=None`
-    (httpx's own default is 5 seconds and aiohttp's 5 minutes, so a missing timeout there is fine)."""
+    (httpx's own default is 5 seconds and aiohttp's 5 minutes, so a missing timeout there is fine).
+    Code that runs only as a program (under `if __name__ == "__main__":`) is left alone: its user
+    sees a hang and interrupts it."""
 
     code = "ASY003"
     name = "network-without-timeout"
@@ -319,6 +321,8 @@ class NetworkWithoutTimeout(Rule):
         "import httpx\nhttpx.get('https://x')\n",
         "import requests\nrequests.post('https://x', **options)\n",
         "import aiohttp\nasync def f():\n    async with aiohttp.ClientSession() as s:\n        pass\n",
+        "if __name__ == '__main__':\n    from urllib.request import urlopen\n    def update():\n"
+        "        return urlopen('https://www.lua.org/manual/').read()\n    update()\n",
     )
     INVALID = (
         Invalid("import requests\nrequests.get('https://x')\n", 2, 1),
@@ -331,6 +335,8 @@ class NetworkWithoutTimeout(Rule):
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         if called_name(node) not in _TIMEOUT_CALLS and not isinstance(node.func, ast.Name):
             return  # most method calls: no need to ask what they are (a plain name may be an alias)
+        if ctx.in_script_code:
+            return  # a maintainer's `if __name__ == "__main__":` refresh script hangs in front of its user
         name = ctx.resolve(node.func) or ""  # what the name is, not how it is spelled
         if any(kw.arg is None for kw in node.keywords):
             return  # **kwargs may carry the timeout

@@ -112,8 +112,8 @@ class Rule:
     pattern: ClassVar[str]
     why: ClassVar[str]
     instead: ClassVar[str]
-    #: Path groups in which the rule does not apply: "tests" (tests, docs, examples, fixtures)
-    #: and "scripts" (scripts, __main__ and CLI modules).
+    #: Path groups in which the rule does not apply: "tests" (tests, docs, examples, fixtures),
+    #: "scripts" (scripts, __main__ and CLI modules) and "fixtures" (test data alone).
     exempt_in: ClassVar[frozenset[str]] = frozenset()
     fixable: ClassVar[bool] = False
     #: False for an opt-in rule: it runs only when its exact code is selected (like Ruff's

@@ -122,6 +122,9 @@ def _validated(settings_key: str, selectors: Sequence[str], config: Config) -> s
     return codes
 
 
+_FIXTURE_PATHS = frozenset(codekind.patterns(frozenset({codekind.Kind.FIXTURE})))
+
+
 class Checker:
     """The rules chosen for one run, ready to check any number of files."""
 
@@ -150,6 +153,9 @@ class Checker:
         self.groups = {
             "tests": GitIgnoreSpec.from_lines(settings.exempt_paths),
             "scripts": GitIgnoreSpec.from_lines(settings.script_paths),
+            # test data (a lexer's sample files), where broken code is the point: the fixture patterns
+            # among the exempt ones, so `exempt-paths = []` still checks everything
+            "fixtures": GitIgnoreSpec.from_lines([p for p in settings.exempt_paths if p in _FIXTURE_PATHS]),
         }
         self.content_kinds = settings.content_kinds
         self.per_file = [

@@ -65,7 +65,8 @@ def rule_index() -> RuleIndex:
 
 #: What each exemption group of ``Rule.exempt_in`` covers, as the docs name it.
 _GROUPS = {"tests": "non-product code (tests, test support, fixtures, benchmarks, docs, examples, generated files)",
-           "scripts": "scripts (scripts, CLI modules, `__main__.py`, benchmarks)"}
+           "scripts": "scripts (scripts, CLI modules, `__main__.py`, benchmarks)",
+           "fixtures": "test data (`fixtures/`, `testdata/`, `examplefiles/`: sample files that are broken on purpose)"}
 
 
 def rule_markdown(rule: type[Rule], heading: str = "#") -> str:
