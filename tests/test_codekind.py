@@ -68,11 +68,11 @@ def test_rules_about_production_code_skip_non_product_code(project: Path) -> Non
 EVERY_DEFAULT = (
     '"""M."""\nimport asyncio\nimport datetime\nimport logging\nimport requests\n\nlog = logging.getLogger(__name__)\n'
     "SEEN = []\n\n\ndef note(item, into=[]):\n    \"\"\"N.\"\"\"\n    SEEN.append(item)\n    into.append(item)\n"
-    "    try:\n        return int(item)\n    except ValueError:\n        raise KeyError(item)\n\n\n"
+    "    try:\n        return int(item)\n    except ValueError:\n        raise KeyError(item)\n    except:\n        return 0\n\n\n"
     "async def run(url):\n    \"\"\"R.\"\"\"\n    asyncio.create_task(run(url))\n    log.info(f'at {url}')\n"
     "    requests.get(url)\n    return datetime.datetime.utcnow()\n"
 )
-PRODUCTION_RULES = {"ERR001", "ERR004", "RES002", "ASY005", "COR001", "COR003", "ASY003"}
+PRODUCTION_RULES = {"ERR001", "ERR002", "ERR004", "RES002", "ASY005", "COR001", "COR003", "ASY003"}
 
 
 def test_default_rules_about_production_code_skip_tests_and_scripts_at_a_project_root(project: Path) -> None:
@@ -92,7 +92,7 @@ def test_default_rules_about_production_code_skip_tests_and_scripts_at_a_project
     assert {code for code, path in where if path == "src/pkg/core.py"} == PRODUCTION_RULES
     # scripts own their process: a leak, a hang in front of the user, a log's cost and a cause chain are theirs
     for script in scripts:
-        assert {code for code, path in where if path == script} == {"ERR001", "ASY005", "COR001"}
+        assert {code for code, path in where if path == script} == {"ERR001", "ERR002", "ASY005", "COR001"}
 
 
 def test_syntax_errors_count_in_tests_but_not_in_test_data(project: Path) -> None:

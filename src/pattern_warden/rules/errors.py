@@ -157,7 +157,12 @@ def reraises(handler: ast.ExceptHandler) -> bool:
 
 
 class BareExcept(Rule):
-    """Finds `except:` clauses that name no exception type (unless they end by re-raising with a bare `raise`)."""
+    """Finds `except:` clauses that name no exception type. Left alone: a handler that re-raises
+    with a bare `raise` (always or when it decides to), one in `__del__` (where nothing can
+    propagate anyway), and one after a clause of the same `try` that handles KeyboardInterrupt
+    (the interrupt is dealt with; the rest is a logged catch-all). Inside `async def` no fix is
+    offered: `except Exception` would let an awaited task's CancelledError through, and whether
+    that is right is the author's call."""
 
     code = "ERR002"
     name = "bare-except"
@@ -166,6 +171,7 @@ class BareExcept(Rule):
     message = "Bare `except:` also catches KeyboardInterrupt, SystemExit and cancellation."
     fix_hint = "Catch the exceptions you expect, or at least `except Exception:`."
     pattern = "specific-exceptions"
+    exempt_in = frozenset({"tests"})  # a test's best-effort cleanup (`try: remove(f) except: pass`)
     ruff = ("E722",)
     why = ("A bare except catches everything, including Ctrl-C, `sys.exit()` and task cancellation, "
            "so a program cannot be stopped cleanly and real bugs are hidden.")
@@ -174,19 +180,40 @@ class BareExcept(Rule):
     VALID = (
         "try:\n    run()\nexcept ValueError:\n    pass\n",
         "try:\n    run()\nexcept:\n    cleanup()\n    raise\n",
+        # re-raised unless the interpreter is shutting down (paramiko's transport thread)
+        "try:\n    run()\nexcept:\n    if sys.modules is not None:\n        raise\n",
+        "class Channel:\n    def __del__(self):\n        try:\n            self.close()\n        except:\n            pass\n",
+        # huey's worker loop: the interrupt has its own clause, the catch-all logs the crash
+        "try:\n    loop()\nexcept KeyboardInterrupt:\n    pass\nexcept:\n    log.exception('died')\n",
     )
     INVALID = (
         Invalid("try:\n    run()\nexcept:\n    cleanup()\n", 3, 1,
                 fixed="try:\n    run()\nexcept Exception:\n    cleanup()\n"),
+        Invalid("def modulus(line):\n    try:\n        return parse(line)\n    except:\n        return None\n", 4, 5,
+                fixed="def modulus(line):\n    try:\n        return parse(line)\n    except Exception:\n        return None\n"),
+        # aioboto3: a cancelled upload's cleanup; `except Exception` would let the CancelledError out
+        Invalid("async def upload(coro):\n    coro.cancel()\n    try:\n        await coro\n    except:\n        pass\n", 5, 5),
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: Context) -> None:
-        if node.type is None and not reraises(node):
+        if node.type is None and not self._deliberate(node, ctx):
             start = ctx.offset(node.lineno, node.col_offset) + len("except")
-            ctx.report(self, node, fix=Fix((Edit(start, start, " Exception"),)))
+            ctx.report(self, node, fix=None if ctx.in_async else Fix((Edit(start, start, " Exception"),)))
+
+    @staticmethod
+    def _deliberate(node: ast.ExceptHandler, ctx: Context) -> bool:
+        if any(isinstance(n, ast.Raise) and n.exc is None for n in walk_local(node.body)):
+            return True
+        if getattr(ctx.function, "name", None) == "__del__":
+            return True
+        owner = ctx.parent
+        earlier = owner.handlers[:owner.handlers.index(node)] if isinstance(owner, (ast.Try, ast.TryStar)) else []
+        return any(isinstance(n, (ast.Name, ast.Attribute)) and ctx.qualname(n) in _INTERRUPT
+                   for h in earlier if h.type is not None for n in ast.walk(h.type))
 
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
+_INTERRUPT = frozenset({"KeyboardInterrupt", "builtins.KeyboardInterrupt"})
 
 
 def catches_broadly(handler: ast.ExceptHandler, ctx: Context, extra: frozenset[str] = frozenset()) -> bool:
