@@ -474,8 +474,27 @@ class SilentFallback(Rule):
                 ctx.report(self, call, message="`suppress(Exception)`: every error in the block vanishes with no trace.")
 
 
+#: Errors a framework renders for the user, not a traceback for a developer: an HTTP status page
+#: (`Http404`, falcon's `HTTPInvalidHeader`, `BadRequest`), a form's `ValidationError`, a command
+#: line's usage error (`CommandError`, click's `BadParameter`), a gRPC status sent to the peer. Their
+#: cause chain reaches no one; an `HTTPError` is a client library's error and is not among them.
+_RENDERED = re.compile(
+    r"^(?:Http|HTTP)(?!\w*Error$)[A-Z0-9]\w*$|^(?:BadRequest|NotFound|Unauthorized|Forbidden|MethodNotAllowed|"
+    r"NotAcceptable|Conflict|Gone|PermissionDenied|ValidationError|CommandError|BadParameter|UsageError|"
+    r"ClickException|FileError|BadArgumentUsage|BadOptionUsage|NoSuchOption|MissingParameter|GRPCError)$")
+
+
+def _raised_name(node: ast.expr) -> str:
+    """The last name of what a `raise` raises: `Http404` for `raise Http404(...)`, `BadParameter` for `click.BadParameter`."""
+    target = node.func if isinstance(node, ast.Call) else node
+    return target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+
+
 class RaiseWithoutFrom(Rule):
-    """Finds `raise NewError(...)` inside an `except` block without `from`."""
+    """Finds `raise NewError(...)` inside an `except` block without `from`. An error that a framework
+    renders for the user rather than as a traceback (an HTTP status such as `Http404` or
+    `HTTPBadRequest`, a `ValidationError`, a `CommandError` or click usage error, a `GRPCError`)
+    is left alone: its chain reaches no one."""
 
     code = "ERR004"
     name = "raise-without-from"
@@ -496,8 +515,20 @@ class RaiseWithoutFrom(Rule):
         "try:\n    run()\nexcept KeyError as exc:\n    raise exc\n",
         "try:\n    run()\nexcept KeyError:\n    def later():\n        raise ValueError('x')\n",
         "try:\n    run()\nexcept KeyError:\n    try:\n        raise LookupError\n    except LookupError:\n        pass\n",
+        # rendered for the user: a 404 page, a form error, a command line's usage message
+        "try:\n    page = paginator.page(number)\nexcept InvalidPage:\n    raise Http404('no such page')\n",
+        "try:\n    n = int(value)\nexcept ValueError:\n    raise falcon.HTTPInvalidParam('not a number', name)\n",
+        "try:\n    x = float(value)\nexcept (TypeError, ValueError):\n    raise exceptions.ValidationError('invalid')\n",
+        "try:\n    apps.get_app_config(label)\nexcept LookupError as err:\n    raise CommandError(str(err))\n",
+        "try:\n    n = int(value)\nexcept ValueError:\n    raise click.BadParameter('not a number')\n",
     )
-    INVALID = (Invalid("try:\n    run()\nexcept KeyError:\n    raise ValueError('missing')\n", 4, 5),)
+    INVALID = (
+        Invalid("try:\n    run()\nexcept KeyError:\n    raise ValueError('missing')\n", 4, 5),
+        # a client library's error is its caller's to read: the chain says what failed below
+        Invalid("try:\n    resp = send(req)\nexcept OSError as e:\n    raise HTTPError(e)\n", 4, 5),
+        Invalid("try:\n    data = decodebytes(text)\nexcept binascii.Error as e:\n"
+                "    raise SSHException('base64 decoding error: {}'.format(e))\n", 4, 5),
+    )
 
     def visit_Raise(self, node: ast.Raise, ctx: Context) -> None:
         if not ctx.handlers or node.exc is None or node.cause is not None:
@@ -508,6 +539,8 @@ class RaiseWithoutFrom(Rule):
             return  # inside a nested try: the exception may be caught right there
         name = handler.name
         if name and isinstance(node.exc, ast.Name) and node.exc.id == name:
+            return
+        if _RENDERED.match(_raised_name(node.exc)):
             return
         ctx.report(self, node)
 
