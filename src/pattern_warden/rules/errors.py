@@ -476,25 +476,31 @@ class SilentFallback(Rule):
 
 #: Errors a framework renders for the user, not a traceback for a developer: an HTTP status page
 #: (`Http404`, falcon's `HTTPInvalidHeader`, `BadRequest`), a form's `ValidationError`, a command
-#: line's usage error (`CommandError`, click's `BadParameter`), a gRPC status sent to the peer. Their
-#: cause chain reaches no one; an `HTTPError` is a client library's error and is not among them.
+#: line's usage error (`CommandError`, click's `BadParameter`). Their cause chain reaches no one; an
+#: `HTTPError` is a client library's error and is not among them. A project's own subclass of one
+#: (blacksheep's `BadRequestFormat(BadRequest)`) is one too.
 _RENDERED = re.compile(
     r"^(?:Http|HTTP)(?!\w*Error$)[A-Z0-9]\w*$|^(?:BadRequest|NotFound|Unauthorized|Forbidden|MethodNotAllowed|"
     r"NotAcceptable|Conflict|Gone|PermissionDenied|ValidationError|CommandError|BadParameter|UsageError|"
-    r"ClickException|FileError|BadArgumentUsage|BadOptionUsage|NoSuchOption|MissingParameter|GRPCError)$")
+    r"ClickException|FileError|BadArgumentUsage|BadOptionUsage|NoSuchOption|MissingParameter)$")
 
 
-def _raised_name(node: ast.expr) -> str:
-    """The last name of what a `raise` raises: `Http404` for `raise Http404(...)`, `BadParameter` for `click.BadParameter`."""
+def _rendered(node: ast.expr, ctx: Context) -> bool:
+    """What the `raise` raises is, by its name or a base the project model finds, an error a
+    framework renders for the user."""
     target = node.func if isinstance(node, ast.Call) else node
-    return target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+    spelled = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+    if _RENDERED.match(spelled):
+        return True
+    name = ctx.resolve(target)
+    return name is not None and any(_RENDERED.match(c.rpartition(".")[2]) for c in ctx.model.lineage(name))
 
 
 class RaiseWithoutFrom(Rule):
     """Finds `raise NewError(...)` inside an `except` block without `from`. An error that a framework
     renders for the user rather than as a traceback (an HTTP status such as `Http404` or
-    `HTTPBadRequest`, a `ValidationError`, a `CommandError` or click usage error, a `GRPCError`)
-    is left alone: its chain reaches no one."""
+    `HTTPBadRequest`, a project class derived from one, a `ValidationError`, a `CommandError` or a
+    click usage error) is left alone: its chain reaches no one."""
 
     code = "ERR004"
     name = "raise-without-from"
@@ -521,11 +527,17 @@ class RaiseWithoutFrom(Rule):
         "try:\n    x = float(value)\nexcept (TypeError, ValueError):\n    raise exceptions.ValidationError('invalid')\n",
         "try:\n    apps.get_app_config(label)\nexcept LookupError as err:\n    raise CommandError(str(err))\n",
         "try:\n    n = int(value)\nexcept ValueError:\n    raise click.BadParameter('not a number')\n",
+        "class HTTPException(Exception):\n    pass\nclass BadRequest(HTTPException):\n    pass\n"
+        "class BadRequestFormat(BadRequest):\n    pass\ndef parse(text):\n    try:\n        return loads(text)\n"
+        "    except ValueError as e:\n        raise BadRequestFormat('Cannot parse content as JSON', e)\n",
     )
     INVALID = (
         Invalid("try:\n    run()\nexcept KeyError:\n    raise ValueError('missing')\n", 4, 5),
         # a client library's error is its caller's to read: the chain says what failed below
         Invalid("try:\n    resp = send(req)\nexcept OSError as e:\n    raise HTTPError(e)\n", 4, 5),
+        # a gRPC client raises the status to its caller, who reads the chain
+        Invalid("try:\n    status = Status(int(value))\nexcept ValueError:\n"
+                "    raise GRPCError(Status.UNKNOWN, 'Invalid grpc-status')\n", 4, 5),
         Invalid("try:\n    data = decodebytes(text)\nexcept binascii.Error as e:\n"
                 "    raise SSHException('base64 decoding error: {}'.format(e))\n", 4, 5),
     )
@@ -540,7 +552,7 @@ class RaiseWithoutFrom(Rule):
         name = handler.name
         if name and isinstance(node.exc, ast.Name) and node.exc.id == name:
             return
-        if _RENDERED.match(_raised_name(node.exc)):
+        if _rendered(node.exc, ctx):
             return
         ctx.report(self, node)
 
