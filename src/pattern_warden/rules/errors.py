@@ -42,9 +42,15 @@ def _starts_line(ctx: Context, line: int, byte_column: int) -> bool:
     return not before.strip() and not (line > 1 and ctx.source.lines[line - 2].rstrip().endswith("\\"))
 
 
+#: A private parameter named as a cache: `_cache`, `_name_cache`, `_memo`, `__memo_table`.
+_MEMO = re.compile(r"^_\w*(cache|memo)", re.IGNORECASE)
+
+
 class MutableDefault(Rule):
     """Finds parameters whose default is a mutable object: a list, dict or set literal or
-    comprehension, or a call such as `list()`, `dict()`, `set()` or `defaultdict(...)`."""
+    comprehension, or a call such as `list()`, `dict()`, `set()` or `defaultdict(...)`. A private
+    parameter named as a cache (`_name_cache={}`, `_memo={}`) is the deliberate memo idiom: sharing
+    is its purpose, and the fix would empty it on every call."""
 
     code = "ERR001"
     name = "mutable-default"
@@ -53,7 +59,7 @@ class MutableDefault(Rule):
     message = "Mutable default argument: one object is shared by every call."
     fix_hint = "Default to None and create the object inside the function."
     pattern = "mutable-defaults"
-    exempt_in = frozenset({"tests"})  # a test's fixture factory is called a handful of times
+    exempt_in = frozenset({"tests", "scripts"})  # a fixture factory or a script's main() runs a handful of times
     ruff = ("B006",)
     why = ("A default is evaluated once, when the function is defined, so every call that relies on it "
            "mutates the same object and state leaks from one call into the next.")
@@ -62,6 +68,9 @@ class MutableDefault(Rule):
     VALID = (
         "def f(items=None):\n    if items is None:\n        items = []\n    return items\n",
         "def f(names=(), size=0, label='x'):\n    return names\n",
+        # falcon's benchmarked header-name cache
+        "def get_header(self, name, _name_cache={}):\n    try:\n        return _name_cache[name]\n    except KeyError:\n"
+        "        _name_cache[name] = found = name.lower().encode()\n        return found\n",
     )
     INVALID = (
         Invalid("def f(items=[]):\n    items.append(1)\n    return items\n", 1, 13),
@@ -83,7 +92,7 @@ class MutableDefault(Rule):
         pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
         pairs += [(arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None]
         for arg, default in pairs:
-            if _is_mutable(default, ctx):
+            if _is_mutable(default, ctx) and not _MEMO.match(arg.arg):
                 ctx.report(self, default, fix=self._fix(ctx, node, arg, default))
 
     visit_AsyncFunctionDef = visit_FunctionDef
