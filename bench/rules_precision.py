@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpora import BENCH, bench_config, corpora  # noqa: E402
 
-from pattern_warden.rules.engine import Checker, CheckOptions  # noqa: E402
+from pattern_warden.rules.engine import Checker, CheckOptions, project_model  # noqa: E402
 from pattern_warden.rules.registry import BY_CODE  # noqa: E402
 from pattern_warden.workspace import Skipped, Workspace  # noqa: E402
 
@@ -98,7 +98,8 @@ def heldout(root: Path, labels: Path = HELDOUT) -> None:
         if project not in dirs:
             raise SystemExit(f"missing corpus {project} under {root}: see this script's docstring")
         config = bench_config(dirs[project], [])
-        workspace, checker = Workspace(config), Checker(config, CheckOptions(select=codes))
+        workspace, options = Workspace(config), CheckOptions(select=codes)
+        checker = Checker(config, options, project_model(workspace, options))  # names mean what the project says
         for rel in sorted(rels):
             source = workspace.read(dirs[project] / rel)
             if not isinstance(source, Skipped):

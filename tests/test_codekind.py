@@ -62,3 +62,43 @@ def test_rules_about_production_code_skip_non_product_code(project: Path) -> Non
         "[tool.pattern-warden.rules]\nexempt-paths = []\nscript-paths = []\ncontent-kinds = false\n")
     found = check_paths(Workspace(load_config(project)), None, CheckOptions(select=("ASY001",))).findings
     assert len({f.path for f in found}) == 5  # the settings still turn every exemption off
+
+
+#: One module that trips every rule on by default that is about production code.
+EVERY_DEFAULT = (
+    '"""M."""\nimport asyncio\nimport datetime\nimport logging\nimport requests\n\nlog = logging.getLogger(__name__)\n'
+    "SEEN = []\n\n\ndef note(item, into=[]):\n    \"\"\"N.\"\"\"\n    SEEN.append(item)\n    into.append(item)\n"
+    "    try:\n        return int(item)\n    except ValueError:\n        raise KeyError(item)\n    except:\n        return 0\n\n\n"
+    "async def run(url):\n    \"\"\"R.\"\"\"\n    asyncio.create_task(run(url))\n    log.info(f'at {url}')\n"
+    "    requests.get(url)\n    return datetime.datetime.utcnow()\n"
+)
+PRODUCTION_RULES = {"ERR001", "ERR002", "ERR004", "RES002", "ASY005", "COR001", "COR003", "ASY003"}
+
+
+def test_default_rules_about_production_code_skip_tests_and_scripts_at_a_project_root(project: Path) -> None:
+    layouts = ("src/pkg/core.py", "tests/unit/test_core.py", "tests/helpers.py", "conftest.py", "testing/util.py",
+               "t/data.py", "benchmarks/run.py", "examples/app.py", "docs/conf.py", "pkg/_testbase.py",
+               "pkg/tests.py", "integration_tests/flow.py", "demo/app.py")
+    for rel in layouts:
+        _write(project, rel, EVERY_DEFAULT)
+    _write(project, "synchro/__init__.py", "import unittest\n" + EVERY_DEFAULT)  # a unittest harness
+    for rel in ("tools/release.py", "scripts/bump.py"):
+        _write(project, rel, EVERY_DEFAULT)
+    _write(project, "resources/make_pr.py", EVERY_DEFAULT + "if SEEN:\n    sys.exit(0)\n")  # a CI script
+    found = check_paths(Workspace(load_config(project)), None).findings
+    where = {(f.code, f.path) for f in found if f.code in PRODUCTION_RULES}
+    scripts = {"tools/release.py", "scripts/bump.py", "resources/make_pr.py"}
+    assert {path for _, path in where} == {"src/pkg/core.py"} | scripts
+    assert {code for code, path in where if path == "src/pkg/core.py"} == PRODUCTION_RULES
+    # scripts own their process: a leak, a hang in front of the user, a log's cost, a cause chain and a
+    # default shared by the few calls of a main() are theirs
+    for script in scripts:
+        assert {code for code, path in where if path == script} == {"ERR002", "ASY005", "COR001"}
+
+
+def test_syntax_errors_count_in_tests_but_not_in_test_data(project: Path) -> None:
+    broken = "def foo():\n    ur'''unicode-raw'''\n"
+    for rel in ("pkg/core.py", "tests/test_core.py", "tests/examplefiles/python/unicodedoc.py", "tests/fixtures/bad.py"):
+        _write(project, rel, broken)
+    found = check_paths(Workspace(load_config(project)), None).findings
+    assert {f.path for f in found if f.code == "SYN001"} == {"pkg/core.py", "tests/test_core.py"}

@@ -18,6 +18,8 @@ from functools import lru_cache
 
 from pathspec import GitIgnoreSpec
 
+from pattern_warden.astwalk import is_main_guard
+
 
 class Kind(enum.StrEnum):
     """What a file is for."""
@@ -35,17 +37,17 @@ class Kind(enum.StrEnum):
 
 
 #: Tests themselves (gitignore-style). The clone engine leaves these out unless asked.
-TEST_PATHS = ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py")
+TEST_PATHS = ("tests/", "test/", "*_tests/", "test_*.py", "*_test.py", "tests.py", "conftest.py")
 #: Path patterns per kind, first match wins. A package's ``testing`` module or ``_testbase``
 #: ships test helpers as library files; they are not the product.
 PATH_KINDS: tuple[tuple[Kind, tuple[str, ...]], ...] = (
     (Kind.TEST, TEST_PATHS),
-    (Kind.FIXTURE, ("fixtures/", "t/", "testdata/", "test_data/")),
+    (Kind.FIXTURE, ("fixtures/", "t/", "testdata/", "test_data/", "examplefiles/", "example_files/")),
     (Kind.TEST_SUPPORT, ("testing/", "testing.py", "_testing/", "_testing.py", "*testbase.py", "testutils.py",
                          "testutils/", "pytest_plugin.py", "pytest_plugin/", "*_pytest_plugin.py")),
     (Kind.BENCHMARK, ("bench/", "benchmarks/", "benchmark/", "asv_bench/", "bench_*.py", "benchmark_*.py")),
     (Kind.DOCS, ("docs/", "doc/", "docs_src/")),
-    (Kind.EXAMPLE, ("examples/", "example/")),
+    (Kind.EXAMPLE, ("examples/", "example/", "demo/", "demos/", "samples/")),
     (Kind.GENERATED, ("*_pb2.py", "*_pb2_grpc.py", "*_pb2.pyi", "*_pb2_grpc.pyi")),
     # Someone else's code copied in: its findings and leftovers are upstream's to fix.
     (Kind.VENDORED, ("vendor/", "vendored/", "_vendor/", "third_party/", "thirdparty/", "_vendored/")),
@@ -87,12 +89,14 @@ _HEADER_LINES = 12
 #: A data catalogue: this many lines at least, nearly all of them literal data.
 CATALOGUE_LINES = 400
 CATALOGUE_SHARE = 0.85
-_TEST_IMPORTS = frozenset({"pytest", "_pytest", "pytest_asyncio"})
+#: A module that imports one of these at its top is a test or a harness (a unittest shim shipped
+#: beside the package, like motor's `synchro`); product code imports them inside functions if at all.
+_TEST_IMPORTS = frozenset({"pytest", "_pytest", "pytest_asyncio", "unittest"})
 _TEST_BASES = frozenset({"TestCase", "IsolatedAsyncioTestCase"})
 
 
 def content_kind(text: str, tree: ast.Module | None) -> Kind:
-    """The kind the content says (generated, test support, or PRODUCT for anything else)."""
+    """The kind the content says (generated, test support, script, or PRODUCT for anything else)."""
     if _generated_header(text):
         return Kind.GENERATED
     if tree is None:
@@ -101,6 +105,8 @@ def content_kind(text: str, tree: ast.Module | None) -> Kind:
         return Kind.GENERATED
     if _supports_tests(tree):
         return Kind.TEST_SUPPORT
+    if _exits_at_top(tree):
+        return Kind.SCRIPT
     return Kind.PRODUCT
 
 
@@ -163,7 +169,7 @@ def _is_catalogue(tree: ast.Module, lines: int) -> bool:
 
 
 def _supports_tests(tree: ast.Module) -> bool:
-    """Imports pytest (or its internals) at module level, defines pytest hooks, or test cases."""
+    """Imports pytest (or its internals) or unittest at module level, defines pytest hooks, or test cases."""
     for stmt in tree.body:
         if isinstance(stmt, ast.Import) and any(a.name.partition(".")[0] in _TEST_IMPORTS for a in stmt.names):
             return True
@@ -175,3 +181,26 @@ def _supports_tests(tree: ast.Module) -> bool:
                 (b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "")) in _TEST_BASES for b in stmt.bases):
             return True
     return False
+
+
+_EXITS = frozenset({"sys.exit", "exit", "quit"})
+
+
+def _exits_at_top(tree: ast.Module) -> bool:
+    """Module-level code (outside functions, classes and a `__main__` guard) ends the process: a
+    script kept under an ordinary folder (a CI helper in `resources/`), never an importable module."""
+    pending: list[ast.AST] = [s for s in tree.body if not is_main_guard(s)]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Call) and _dotted(node.func) in _EXITS:
+            return True
+        pending.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return node.id if isinstance(node, ast.Name) else ""

@@ -33,6 +33,12 @@ def test_bare_noqa_silences_every_rule_and_our_own_codes_work_in_noqa(project: P
     assert [(c, line) for c, line, _ in _found(project, "pkg/a.py", code)] == [("ERR001", 8)]
 
 
+def test_noqa_in_any_case_is_honoured(project: Path) -> None:
+    code = ('"""M."""\ntry:\n    run()\nexcept:  # NoQA: E722 (catchall)\n    stop()\n'
+            "try:\n    run()\nexcept:\n    stop()\n")
+    assert [(c, line) for c, line, _ in _found(project, "pkg/a.py", code)] == [("ERR002", 8)]
+
+
 def test_noqa_inside_a_string_is_not_a_comment(project: Path) -> None:
     code = '"""M."""\ndef _f(items=[], note="# noqa"):\n    return items\n'
     assert [c for c, _, _ in _found(project, "pkg/a.py", code)] == ["ERR001"]

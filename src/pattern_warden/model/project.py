@@ -378,6 +378,11 @@ class ProjectModel:
                 return self._bound(module, scope["attrs"][attr])
         return None
 
+    def lineage(self, cls: str) -> list[str]:
+        """``cls`` and the classes it derives from, as far as the project shows them (an external
+        base is named but not followed), nearest first."""
+        return self._mro(cls)
+
     def _mro(self, cls: str) -> list[str]:
         order: list[str] = []
         todo = [cls]

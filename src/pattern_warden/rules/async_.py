@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from pattern_warden.model.effects import BLOCKING, FILE, NETWORK, SLEEP, STDIN, SUBPROCESS, effect_of
-from pattern_warden.rules.base import Context, Invalid, Rule, Severity, called_name, walk_local
+from pattern_warden.rules.base import Context, Invalid, Rule, Severity, called_name, is_str, walk_local
 from pattern_warden.rules.errors import catches_broadly, contains_raise
 
 _SPAWN_WAITING = frozenset({f"os.spawn{kind}" for kind in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")})
@@ -33,6 +34,55 @@ def _short(name: str) -> str:
     return f"{owner}.{last}" if owner[:1].isupper() else name
 
 
+#: A lifecycle event: `after_start`, `on_startup`, `before_serving`, `on_shutdown`, `lifespan` ...
+_LIFECYCLE = re.compile(r"(?:^|_)(?:start|startup|started|serving|shutdown|stop|stopped|cleanup|lifespan)$")
+#: Calls that register a handler for an event named by a string: `app.on_event("startup")`,
+#: `app.add_event_handler("shutdown", f)`, `app.listener("before_server_start")`.
+_EVENT_CALL = re.compile(r"event|listen|hook|^on$")
+
+
+def _lifecycle(node: ast.expr) -> bool:
+    last = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return bool(_LIFECYCLE.search(last))
+
+
+def _named(node: ast.expr) -> set[str]:
+    """The function names ``node`` hands over: `f`, `self.f`, or each of `[f, g]`."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return set().union(*map(_named, node.elts)) if node.elts else set()
+    last = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
+    return {last} if last else set()
+
+
+def _names_an_event(call: ast.Call) -> bool:
+    return bool(_EVENT_CALL.search(called_name(call))) and any(
+        is_str(a) and _LIFECYCLE.search(a.value) for a in call.args)  # type: ignore[attr-defined]
+
+
+def lifecycle_hooks(tree: ast.Module) -> frozenset[str]:
+    """Functions this module registers to run once when the application starts or stops
+    (`app.after_start += self.build_docs`, `on_startup.append(f)`, `on_startup=[f]`,
+    `@app.on_event("startup")`, `@app.before_serving`): their I/O happens before any traffic or
+    after the last, so it stalls no one."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and _lifecycle(node.target):
+            names |= _named(node.value)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in ("append", "add", "insert", "register") \
+                    and _lifecycle(func.value):
+                names |= set().union(*map(_named, node.args)) if node.args else set()
+            elif _names_an_event(node):
+                names |= set().union(*(_named(a) for a in node.args if not is_str(a)))
+            names |= set().union(*(_named(k.value) for k in node.keywords if k.arg and _LIFECYCLE.search(k.arg)))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                _lifecycle(d.func if isinstance(d, ast.Call) else d) or (isinstance(d, ast.Call) and _names_an_event(d))
+                for d in node.decorator_list):
+            names.add(node.name)
+    return frozenset(names)
+
+
 class BlockingCallInAsync(Rule):
     """Finds blocking calls made inside `async def`: `time.sleep`, `requests.*`, sync `httpx` calls
     and clients, `urlopen`, `urllib3.request`, `subprocess.run`/`call`/`check_output`, `os.system`,
@@ -44,8 +94,10 @@ class BlockingCallInAsync(Rule):
     Only what the project model resolves is blamed: a name is what its import, assignment,
     annotation or `self.x` attribute makes it (a local `requests = defaultdict(list)` is not the
     `requests` library), and a receiver of unknown type is never blamed. A cached helper
-    (`@lru_cache`) is not followed: its I/O runs once. With or without `await` in front, the
-    verdict is the same."""
+    (`@lru_cache`) is not followed: its I/O runs once. Nor is a coroutine the module registers as
+    a start-up or shutdown hook (`app.after_start += self.build_docs`, `on_startup=[f]`,
+    `@app.on_event("startup")`): it runs before the first request or after the last. With or
+    without `await` in front, the verdict is the same."""
 
     code = "ASY001"
     name = "blocking-call-in-async"
@@ -80,6 +132,15 @@ class BlockingCallInAsync(Rule):
         "        return fh.read()\nasync def f():\n    return settings()\n",
         "def a(p):\n    return b(p)\ndef b(p):\n    return c(p)\ndef c(p):\n    return d(p)\ndef d(p):\n"
         "    return open(p)\nasync def f(p):\n    return a(p)\n",
+        # start-up and shutdown hooks run before the first request or after the last
+        "class Docs:\n    def _load(self, p):\n        with open(p) as fh:\n            return fh.read()\n"
+        "    async def build_docs(self, app):\n        self.spec = self._load('spec.json')\n"
+        "    def bind_app(self, app):\n        app.after_start += self.build_docs\n",
+        "async def startup():\n    with open('config.toml') as fh:\n        return fh.read()\n"
+        "app = Starlette(on_startup=[startup])\n",
+        "@app.on_event('startup')\nasync def load():\n    with open('config.toml') as fh:\n        return fh.read()\n",
+        "@app.before_serving\nasync def load():\n    with open('config.toml') as fh:\n        return fh.read()\n",
+        "async def close_log(app):\n    open('done', 'w').close()\napp.on_shutdown.append(close_log)\n",
     )
     INVALID = (
         Invalid("import time\nasync def f():\n    time.sleep(1)\n", 3, 5),
@@ -112,10 +173,16 @@ class BlockingCallInAsync(Rule):
         Invalid("from pathlib import Path\nclass Templates:\n    def __init__(self, root: Path):\n        self.root = root\n"
                 "    def _load(self, name):\n        return (self.root / name).read_text()\n"
                 "    async def render(self, name):\n        return self._load(name)\n", 8, 16),
+        Invalid("@app.route('/start')\nasync def start():\n    with open('state') as fh:\n        return fh.read()\n"
+                "app.on_startup.append(warm)\n", 3, 10),
     )
 
+    def begin(self, ctx: Context) -> None:
+        """The module's start-up and shutdown hooks, whose I/O blocks no traffic."""
+        self._hooks = lifecycle_hooks(ctx.tree)
+
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
-        if not ctx.in_async:
+        if not ctx.in_async or getattr(ctx.function, "name", None) in self._hooks:
             return
         name = ctx.resolve(node.func)
         if name is None:
@@ -232,7 +299,9 @@ def _is_none(node: ast.expr | None) -> bool:
 class NetworkWithoutTimeout(Rule):
     """Finds network calls that can wait forever: `requests` calls without `timeout=`, `urlopen`
     without a timeout, and httpx calls or clients and `aiohttp.ClientSession` given `timeout=None`
-    (httpx's own default is 5 seconds and aiohttp's 5 minutes, so a missing timeout there is fine)."""
+    (httpx's own default is 5 seconds and aiohttp's 5 minutes, so a missing timeout there is fine).
+    Code that runs only as a program (under `if __name__ == "__main__":`) is left alone: its user
+    sees a hang and interrupts it."""
 
     code = "ASY003"
     name = "network-without-timeout"
@@ -245,13 +314,15 @@ class NetworkWithoutTimeout(Rule):
     why = ("Networks fail by going quiet. Without a timeout a request to a stalled server never "
            "returns, and the worker, request or task that made it is lost with it.")
     instead = "`requests.get(url, timeout=10)`; `urlopen(url, timeout=10)`; `aiohttp.ClientSession(timeout=ClientTimeout(total=30))`."
-    exempt_in = frozenset({"tests"})
+    exempt_in = frozenset({"tests", "scripts"})  # a maintainer's script hangs in front of its user
     VALID = (
         "import requests\nrequests.get('https://x', timeout=5)\n",
         "from collections import defaultdict\ndef f(key):\n    requests = defaultdict(list)\n    return requests.get(key)\n",
         "import httpx\nhttpx.get('https://x')\n",
         "import requests\nrequests.post('https://x', **options)\n",
         "import aiohttp\nasync def f():\n    async with aiohttp.ClientSession() as s:\n        pass\n",
+        "if __name__ == '__main__':\n    from urllib.request import urlopen\n    def update():\n"
+        "        return urlopen('https://www.lua.org/manual/').read()\n    update()\n",
     )
     INVALID = (
         Invalid("import requests\nrequests.get('https://x')\n", 2, 1),
@@ -264,6 +335,8 @@ class NetworkWithoutTimeout(Rule):
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         if called_name(node) not in _TIMEOUT_CALLS and not isinstance(node.func, ast.Name):
             return  # most method calls: no need to ask what they are (a plain name may be an alias)
+        if ctx.in_script_code:
+            return  # a maintainer's `if __name__ == "__main__":` refresh script hangs in front of its user
         name = ctx.resolve(node.func) or ""  # what the name is, not how it is spelled
         if any(kw.arg is None for kw in node.keywords):
             return  # **kwargs may carry the timeout
@@ -455,6 +528,7 @@ class FireAndForgetTask(Rule):
     message = "Task result not kept: the event loop holds only a weak reference, so it may vanish mid-run."
     fix_hint = "Keep a reference (a set you discard from on completion) or use asyncio.TaskGroup."
     pattern = "task-lifetimes"
+    exempt_in = frozenset({"tests"})
     ruff = ("RUF006",)
     why = ("The loop keeps only weak references to tasks: an unreferenced task can be garbage-collected "
            "before it finishes, and its exception is never seen by anyone.")

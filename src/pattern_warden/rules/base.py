@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
+from pattern_warden.astwalk import is_main_guard
 from pattern_warden.model import ProjectModel
 from pattern_warden.model.build import model_for
 from pattern_warden.source import NEWLINE, SourceFile
@@ -111,8 +112,8 @@ class Rule:
     pattern: ClassVar[str]
     why: ClassVar[str]
     instead: ClassVar[str]
-    #: Path groups in which the rule does not apply: "tests" (tests, docs, examples, fixtures)
-    #: and "scripts" (scripts, __main__ and CLI modules).
+    #: Path groups in which the rule does not apply: "tests" (tests, docs, examples, fixtures),
+    #: "scripts" (scripts, __main__ and CLI modules) and "fixtures" (test data alone).
     exempt_in: ClassVar[frozenset[str]] = frozenset()
     fixable: ClassVar[bool] = False
     #: False for an opt-in rule: it runs only when its exact code is selected (like Ruff's
@@ -399,16 +400,6 @@ def comments(text: str) -> dict[int, str]:
         }
     except (tokenize.TokenError, SyntaxError, RecursionError):
         return {n: line[line.index("#"):] for n, line in enumerate(text.splitlines(), 1) if "#" in line}
-
-
-def is_main_guard(node: ast.AST) -> bool:
-    """`if __name__ == "__main__":` (either way round)."""
-    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
-        return False
-    sides = [node.test.left, *node.test.comparators]
-    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
-        is_str(s) and s.value == "__main__" for s in sides  # type: ignore[attr-defined]
-    )
 
 
 def module_exports(tree: ast.Module) -> frozenset[str] | None:

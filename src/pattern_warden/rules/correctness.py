@@ -7,6 +7,7 @@ import ast
 from pattern_warden.model.effects import LOG_METHODS, is_logging
 from pattern_warden.rules.base import (
     Context, Edit, Fix, Invalid, Options, Rule, ScopeNames, Severity, called_name, docstring_node, is_str,
+    walk_local,
 )
 
 
@@ -31,8 +32,18 @@ def _timezone_expr(ctx: Context) -> tuple[str, Edit | None]:
     return "timezone.utc", Edit(at, at, "from datetime import timezone\n")
 
 
+def _strips_zone(node: ast.AST) -> bool:
+    """`x.replace(tzinfo=None)`: the code makes a datetime naive on purpose."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "replace"
+            and any(k.arg == "tzinfo" and isinstance(k.value, ast.Constant) and k.value.value is None
+                    for k in node.keywords))
+
+
 class NaiveUtcDatetime(Rule):
-    """Finds `datetime.utcnow()` and `datetime.utcfromtimestamp()`, which return naive datetimes."""
+    """Finds `datetime.utcnow()` and `datetime.utcfromtimestamp()`, which return naive datetimes.
+    A function that strips the zone itself elsewhere (`.replace(tzinfo=None)`) wants naive UTC on
+    purpose (a compatibility shim for 3.12's deprecation): it is left alone, and its fix would
+    make it aware on one interpreter only."""
 
     code = "COR001"
     name = "naive-utc-datetime"
@@ -41,12 +52,18 @@ class NaiveUtcDatetime(Rule):
     message = "`utcnow()`/`utcfromtimestamp()` return naive datetimes that later code treats as local time."
     fix_hint = "Use `datetime.now(timezone.utc)` / `datetime.fromtimestamp(ts, timezone.utc)` (aware; deprecated forms removed)."
     pattern = "timezone-aware-datetimes"
+    exempt_in = frozenset({"tests"})
     ruff = ("DTZ003", "DTZ004")
     why = ("A naive datetime carries no zone, so `.timestamp()`, `.astimezone()` and comparisons assume "
            "local time and are silently off by the UTC offset; both calls are deprecated since 3.12.")
     instead = "`datetime.now(timezone.utc)`, `datetime.fromtimestamp(ts, tz=timezone.utc)`."
     fixable = True
-    VALID = ("from datetime import datetime, timezone\nnow = datetime.now(timezone.utc)\n",)
+    VALID = (
+        "from datetime import datetime, timezone\nnow = datetime.now(timezone.utc)\n",
+        # blacksheep's shim: naive UTC on every Python, on purpose
+        "import sys\nfrom datetime import UTC, datetime\ndef utcnow() -> datetime:\n    if sys.version_info < (3, 12):\n"
+        "        return datetime.utcnow()\n    return datetime.now(UTC).replace(tzinfo=None)\n",
+    )
     INVALID = (
         Invalid("from datetime import datetime\nnow = datetime.utcnow()\n", 2, 7,
                 fixed="from datetime import datetime, timezone\nnow = datetime.now(timezone.utc)\n"),
@@ -59,6 +76,9 @@ class NaiveUtcDatetime(Rule):
         if not isinstance(func, ast.Attribute) or func.attr not in ("utcnow", "utcfromtimestamp"):
             return
         if ctx.qualname(func.value) != "datetime.datetime":
+            return
+        body = getattr(ctx.function, "body", None)
+        if body is not None and any(map(_strips_zone, walk_local(body if isinstance(body, list) else [body]))):
             return
         ctx.report(self, node, message=f"`datetime.{func.attr}()` returns a naive datetime.",
                    fix=self._fix(node, func, ctx))
@@ -177,7 +197,7 @@ class EagerLogFormat(Rule):
     #: Formatting a message the level drops costs something only where speed matters: production
     #: code, not tests, fixtures, benchmarks or docs (where every finding of the first held-out
     #: round was labelled wrong).
-    exempt_in = frozenset({"tests"})
+    exempt_in = frozenset({"tests", "scripts"})  # a script's log cost and grouping do not matter
     name = "eager-log-format"
     family = "correctness"
     severity = Severity.INFO

@@ -122,6 +122,9 @@ def _validated(settings_key: str, selectors: Sequence[str], config: Config) -> s
     return codes
 
 
+_FIXTURE_PATHS = frozenset(codekind.patterns(frozenset({codekind.Kind.FIXTURE})))
+
+
 class Checker:
     """The rules chosen for one run, ready to check any number of files."""
 
@@ -150,6 +153,9 @@ class Checker:
         self.groups = {
             "tests": GitIgnoreSpec.from_lines(settings.exempt_paths),
             "scripts": GitIgnoreSpec.from_lines(settings.script_paths),
+            # test data (a lexer's sample files), where broken code is the point: the fixture patterns
+            # among the exempt ones, so `exempt-paths = []` still checks everything
+            "fixtures": GitIgnoreSpec.from_lines([p for p in settings.exempt_paths if p in _FIXTURE_PATHS]),
         }
         self.content_kinds = settings.content_kinds
         self.per_file = [
@@ -189,8 +195,11 @@ class Checker:
         ``source``'s content when ``content-kinds`` is on) and per-file ignores."""
         groups = {group for group, spec in self.groups.items() if spec.match_file(path)}
         if source is not None and self.content_kinds and "tests" not in groups:
-            if codekind.content_kind(source.text, source.tree) in codekind.NON_PRODUCT:
+            kind = codekind.content_kind(source.text, source.tree)
+            if kind in codekind.NON_PRODUCT:
                 groups.add("tests")
+            elif kind in codekind.SCRIPT_KINDS:
+                groups.add("scripts")
         off: set[str] = {rule.code for rule in self.rules if groups & rule.exempt_in}
         for spec, codes in self.per_file:
             if spec.match_file(path):

@@ -42,9 +42,15 @@ def _starts_line(ctx: Context, line: int, byte_column: int) -> bool:
     return not before.strip() and not (line > 1 and ctx.source.lines[line - 2].rstrip().endswith("\\"))
 
 
+#: A private parameter named as a cache: `_cache`, `_name_cache`, `_memo`, `__memo_table`.
+_MEMO = re.compile(r"^_\w*(cache|memo)", re.IGNORECASE)
+
+
 class MutableDefault(Rule):
     """Finds parameters whose default is a mutable object: a list, dict or set literal or
-    comprehension, or a call such as `list()`, `dict()`, `set()` or `defaultdict(...)`."""
+    comprehension, or a call such as `list()`, `dict()`, `set()` or `defaultdict(...)`. A private
+    parameter named as a cache (`_name_cache={}`, `_memo={}`) is the deliberate memo idiom: sharing
+    is its purpose, and the fix would empty it on every call."""
 
     code = "ERR001"
     name = "mutable-default"
@@ -53,6 +59,7 @@ class MutableDefault(Rule):
     message = "Mutable default argument: one object is shared by every call."
     fix_hint = "Default to None and create the object inside the function."
     pattern = "mutable-defaults"
+    exempt_in = frozenset({"tests", "scripts"})  # a fixture factory or a script's main() runs a handful of times
     ruff = ("B006",)
     why = ("A default is evaluated once, when the function is defined, so every call that relies on it "
            "mutates the same object and state leaks from one call into the next.")
@@ -61,6 +68,9 @@ class MutableDefault(Rule):
     VALID = (
         "def f(items=None):\n    if items is None:\n        items = []\n    return items\n",
         "def f(names=(), size=0, label='x'):\n    return names\n",
+        # falcon's benchmarked header-name cache
+        "def get_header(self, name, _name_cache={}):\n    try:\n        return _name_cache[name]\n    except KeyError:\n"
+        "        _name_cache[name] = found = name.lower().encode()\n        return found\n",
     )
     INVALID = (
         Invalid("def f(items=[]):\n    items.append(1)\n    return items\n", 1, 13),
@@ -82,7 +92,7 @@ class MutableDefault(Rule):
         pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
         pairs += [(arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None]
         for arg, default in pairs:
-            if _is_mutable(default, ctx):
+            if _is_mutable(default, ctx) and not _MEMO.match(arg.arg):
                 ctx.report(self, default, fix=self._fix(ctx, node, arg, default))
 
     visit_AsyncFunctionDef = visit_FunctionDef
@@ -156,7 +166,12 @@ def reraises(handler: ast.ExceptHandler) -> bool:
 
 
 class BareExcept(Rule):
-    """Finds `except:` clauses that name no exception type (unless they end by re-raising with a bare `raise`)."""
+    """Finds `except:` clauses that name no exception type. Left alone: a handler that re-raises
+    with a bare `raise` (always or when it decides to), one in `__del__` (where nothing can
+    propagate anyway), and one after a clause of the same `try` that handles KeyboardInterrupt
+    (the interrupt is dealt with; the rest is a logged catch-all). Inside `async def` no fix is
+    offered: `except Exception` would let an awaited task's CancelledError through, and whether
+    that is right is the author's call."""
 
     code = "ERR002"
     name = "bare-except"
@@ -165,6 +180,7 @@ class BareExcept(Rule):
     message = "Bare `except:` also catches KeyboardInterrupt, SystemExit and cancellation."
     fix_hint = "Catch the exceptions you expect, or at least `except Exception:`."
     pattern = "specific-exceptions"
+    exempt_in = frozenset({"tests"})  # a test's best-effort cleanup (`try: remove(f) except: pass`)
     ruff = ("E722",)
     why = ("A bare except catches everything, including Ctrl-C, `sys.exit()` and task cancellation, "
            "so a program cannot be stopped cleanly and real bugs are hidden.")
@@ -173,19 +189,40 @@ class BareExcept(Rule):
     VALID = (
         "try:\n    run()\nexcept ValueError:\n    pass\n",
         "try:\n    run()\nexcept:\n    cleanup()\n    raise\n",
+        # re-raised unless the interpreter is shutting down (paramiko's transport thread)
+        "try:\n    run()\nexcept:\n    if sys.modules is not None:\n        raise\n",
+        "class Channel:\n    def __del__(self):\n        try:\n            self.close()\n        except:\n            pass\n",
+        # huey's worker loop: the interrupt has its own clause, the catch-all logs the crash
+        "try:\n    loop()\nexcept KeyboardInterrupt:\n    pass\nexcept:\n    log.exception('died')\n",
     )
     INVALID = (
         Invalid("try:\n    run()\nexcept:\n    cleanup()\n", 3, 1,
                 fixed="try:\n    run()\nexcept Exception:\n    cleanup()\n"),
+        Invalid("def modulus(line):\n    try:\n        return parse(line)\n    except:\n        return None\n", 4, 5,
+                fixed="def modulus(line):\n    try:\n        return parse(line)\n    except Exception:\n        return None\n"),
+        # aioboto3: a cancelled upload's cleanup; `except Exception` would let the CancelledError out
+        Invalid("async def upload(coro):\n    coro.cancel()\n    try:\n        await coro\n    except:\n        pass\n", 5, 5),
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: Context) -> None:
-        if node.type is None and not reraises(node):
+        if node.type is None and not self._deliberate(node, ctx):
             start = ctx.offset(node.lineno, node.col_offset) + len("except")
-            ctx.report(self, node, fix=Fix((Edit(start, start, " Exception"),)))
+            ctx.report(self, node, fix=None if ctx.in_async else Fix((Edit(start, start, " Exception"),)))
+
+    @staticmethod
+    def _deliberate(node: ast.ExceptHandler, ctx: Context) -> bool:
+        if any(isinstance(n, ast.Raise) and n.exc is None for n in walk_local(node.body)):
+            return True
+        if getattr(ctx.function, "name", None) == "__del__":
+            return True
+        owner = ctx.parent
+        earlier = owner.handlers[:owner.handlers.index(node)] if isinstance(owner, (ast.Try, ast.TryStar)) else []
+        return any(isinstance(n, (ast.Name, ast.Attribute)) and ctx.qualname(n) in _INTERRUPT
+                   for h in earlier if h.type is not None for n in ast.walk(h.type))
 
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
+_INTERRUPT = frozenset({"KeyboardInterrupt", "builtins.KeyboardInterrupt"})
 
 
 def catches_broadly(handler: ast.ExceptHandler, ctx: Context, extra: frozenset[str] = frozenset()) -> bool:
@@ -446,8 +483,33 @@ class SilentFallback(Rule):
                 ctx.report(self, call, message="`suppress(Exception)`: every error in the block vanishes with no trace.")
 
 
+#: Errors a framework renders for the user, not a traceback for a developer: an HTTP status page
+#: (`Http404`, falcon's `HTTPInvalidHeader`, `BadRequest`), a form's `ValidationError`, a command
+#: line's usage error (`CommandError`, click's `BadParameter`). Their cause chain reaches no one; an
+#: `HTTPError` is a client library's error and is not among them. A project's own subclass of one
+#: (blacksheep's `BadRequestFormat(BadRequest)`) is one too.
+_RENDERED = re.compile(
+    r"^(?:Http|HTTP)(?!\w*Error$)[A-Z0-9]\w*$|^(?:BadRequest|NotFound|Unauthorized|Forbidden|MethodNotAllowed|"
+    r"NotAcceptable|Conflict|Gone|PermissionDenied|ValidationError|CommandError|BadParameter|UsageError|"
+    r"ClickException|FileError|BadArgumentUsage|BadOptionUsage|NoSuchOption|MissingParameter)$")
+
+
+def _rendered(node: ast.expr, ctx: Context) -> bool:
+    """What the `raise` raises is, by its name or a base the project model finds, an error a
+    framework renders for the user."""
+    target = node.func if isinstance(node, ast.Call) else node
+    spelled = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+    if _RENDERED.match(spelled):
+        return True
+    name = ctx.resolve(target)
+    return name is not None and any(_RENDERED.match(c.rpartition(".")[2]) for c in ctx.model.lineage(name))
+
+
 class RaiseWithoutFrom(Rule):
-    """Finds `raise NewError(...)` inside an `except` block without `from`."""
+    """Finds `raise NewError(...)` inside an `except` block without `from`. An error that a framework
+    renders for the user rather than as a traceback (an HTTP status such as `Http404` or
+    `HTTPBadRequest`, a project class derived from one, a `ValidationError`, a `CommandError` or a
+    click usage error) is left alone: its chain reaches no one."""
 
     code = "ERR004"
     name = "raise-without-from"
@@ -457,6 +519,7 @@ class RaiseWithoutFrom(Rule):
     message = "Exception raised inside `except` without `from`: the cause is shown as a second failure."
     fix_hint = "Write `raise NewError(...) from exc` (or `from None` to hide the cause on purpose)."
     pattern = "exception-chaining"
+    exempt_in = frozenset({"tests", "scripts"})  # the chain matters to a library's callers
     ruff = ("B904",)
     why = ("Without `from`, Python reports the new exception as having happened *during handling* of the "
            "first, which reads as a bug in the handler; the explicit cause keeps the story straight.")
@@ -467,8 +530,26 @@ class RaiseWithoutFrom(Rule):
         "try:\n    run()\nexcept KeyError as exc:\n    raise exc\n",
         "try:\n    run()\nexcept KeyError:\n    def later():\n        raise ValueError('x')\n",
         "try:\n    run()\nexcept KeyError:\n    try:\n        raise LookupError\n    except LookupError:\n        pass\n",
+        # rendered for the user: a 404 page, a form error, a command line's usage message
+        "try:\n    page = paginator.page(number)\nexcept InvalidPage:\n    raise Http404('no such page')\n",
+        "try:\n    n = int(value)\nexcept ValueError:\n    raise falcon.HTTPInvalidParam('not a number', name)\n",
+        "try:\n    x = float(value)\nexcept (TypeError, ValueError):\n    raise exceptions.ValidationError('invalid')\n",
+        "try:\n    apps.get_app_config(label)\nexcept LookupError as err:\n    raise CommandError(str(err))\n",
+        "try:\n    n = int(value)\nexcept ValueError:\n    raise click.BadParameter('not a number')\n",
+        "class HTTPException(Exception):\n    pass\nclass BadRequest(HTTPException):\n    pass\n"
+        "class BadRequestFormat(BadRequest):\n    pass\ndef parse(text):\n    try:\n        return loads(text)\n"
+        "    except ValueError as e:\n        raise BadRequestFormat('Cannot parse content as JSON', e)\n",
     )
-    INVALID = (Invalid("try:\n    run()\nexcept KeyError:\n    raise ValueError('missing')\n", 4, 5),)
+    INVALID = (
+        Invalid("try:\n    run()\nexcept KeyError:\n    raise ValueError('missing')\n", 4, 5),
+        # a client library's error is its caller's to read: the chain says what failed below
+        Invalid("try:\n    resp = send(req)\nexcept OSError as e:\n    raise HTTPError(e)\n", 4, 5),
+        # a gRPC client raises the status to its caller, who reads the chain
+        Invalid("try:\n    status = Status(int(value))\nexcept ValueError:\n"
+                "    raise GRPCError(Status.UNKNOWN, 'Invalid grpc-status')\n", 4, 5),
+        Invalid("try:\n    data = decodebytes(text)\nexcept binascii.Error as e:\n"
+                "    raise SSHException('base64 decoding error: {}'.format(e))\n", 4, 5),
+    )
 
     def visit_Raise(self, node: ast.Raise, ctx: Context) -> None:
         if not ctx.handlers or node.exc is None or node.cause is not None:
@@ -479,6 +560,8 @@ class RaiseWithoutFrom(Rule):
             return  # inside a nested try: the exception may be caught right there
         name = handler.name
         if name and isinstance(node.exc, ast.Name) and node.exc.id == name:
+            return
+        if _rendered(node.exc, ctx):
             return
         ctx.report(self, node)
 

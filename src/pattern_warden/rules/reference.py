@@ -65,7 +65,8 @@ def rule_index() -> RuleIndex:
 
 #: What each exemption group of ``Rule.exempt_in`` covers, as the docs name it.
 _GROUPS = {"tests": "non-product code (tests, test support, fixtures, benchmarks, docs, examples, generated files)",
-           "scripts": "scripts (scripts, CLI modules, `__main__.py`, benchmarks)"}
+           "scripts": "scripts (scripts, CLI modules, `__main__.py`, benchmarks)",
+           "fixtures": "test data (`fixtures/`, `testdata/`, `examplefiles/`: sample files that are broken on purpose)"}
 
 
 def rule_markdown(rule: type[Rule], heading: str = "#") -> str:
@@ -123,10 +124,13 @@ def rules_markdown() -> str:
         "Severity: **error**, a bug or security hole is likely; **warning**, a probable problem;",
         "**info**, style. Size rules (DES001, DES003) and the rules about production code skip",
         "non-product code, defined once in `codekind.py`: tests, test support shipped in a package",
-        "(`testing/`, `_testbase`, modules that import pytest or define its hooks), fixtures,",
-        "benchmarks, docs, examples and generated files (`DO NOT EDIT` headers, `_pb2`, data",
-        "catalogues). Each rule below says where it does not apply; every other rule applies there",
-        "too. `exempt-paths` and `script-paths` hold the path patterns (set them to `[]` and",
+        "(`testing/`, `_testbase`, modules that import pytest or unittest or define pytest hooks),",
+        "fixtures, benchmarks, docs, examples and generated files (`DO NOT EDIT` headers, `_pb2`,",
+        "data catalogues); scripts are `scripts/`, `tools/`, `bin/`, CLI modules and modules that",
+        "call `sys.exit` at their top level. Each rule below says where it does not apply. Rules on",
+        "by default that apply in non-product code too: "
+        f"{', '.join(r.code for r in ALL_RULES if r.default_on and 'tests' not in r.exempt_in)}.",
+        "`exempt-paths` and `script-paths` hold the path patterns (set them to `[]` and",
         "`content-kinds = false` to check everything).",
         "",
         "Default: an opt-in rule runs only when its exact code is selected (`select = [\"ERR003\"]`,",

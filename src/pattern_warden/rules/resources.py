@@ -280,6 +280,7 @@ class UnboundedGrowth(Rule):
     message = "Module-level container is only ever grown: it leaks for the life of the process."
     fix_hint = "Bound it (an LRU or deque(maxlen=...)), evict entries, or hold it in an object with a lifetime."
     pattern = "bounded-caches"
+    exempt_in = frozenset({"tests", "scripts"})  # a leak needs a long-lived process
     why = ("Module state lives as long as the process. A dict or list that functions add to but never "
            "trim grows with every request until the process is killed.")
     instead = "`collections.deque(maxlen=1000)`, `functools.lru_cache(maxsize=...)`, or an explicit eviction."

@@ -18,7 +18,8 @@ from pattern_warden.errors import WardenError
 from pattern_warden.rules.base import comments
 from pattern_warden.rules.registry import BY_RUFF, expand
 
-MARKERS = ("warden:", "noqa", "NOQA")
+#: Any spelling of a marker (docutils writes `# NoQA: E722`): a file without one has nothing to parse.
+_MARKER = re.compile(r"warden:|noqa", re.IGNORECASE)
 _COMMENT = re.compile(r"#\s*warden:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?")
 #: Ruff's own reading of a noqa comment: `# noqa`, `# noqa: E722`, `# noqa:E722,B006`.
 _NOQA = re.compile(r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
@@ -71,7 +72,7 @@ def _noqa_codes(spec: str | None) -> frozenset[str]:
 def parse(text: str) -> Suppressions:
     """The suppressions declared in a file's comments."""
     found = Suppressions()
-    if not any(marker in text for marker in MARKERS):
+    if not _MARKER.search(text):
         return found
     file_codes: set[str] = set()
     for line, comment in comments(text).items():

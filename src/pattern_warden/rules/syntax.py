@@ -33,6 +33,7 @@ class SyntaxErrorRule(Rule):
     fix_hint = "Fix the syntax at this line; `python -m py_compile FILE` shows the same error."
     pattern = "specific-exceptions"
     ruff = ("E999",)
+    exempt_in = frozenset({"fixtures"})
     why = "A file that does not parse cannot be imported or checked; every other finding in it is unknown."
     instead = "Code that parses on the project's lowest supported Python version."
     VALID = ("x = 1\n",)
