@@ -29,6 +29,10 @@ def helper(x):
     """Doubles."""
     return x * 2
 '''
+#: LEGACY with one new finding: a mutable default that ``helper`` writes to, on its ``def`` line (10).
+WITH_NEW_DEFAULT = LEGACY.replace('def helper(x):\n    """Doubles."""\n    return x * 2',
+                                  'def helper(x, seen={}):\n    """Doubles."""\n    seen[x] = x * 2\n    return seen[x]')
+
 
 _TOTAL = '''def {name}(rows):
     """Sums the positive values."""
@@ -82,7 +86,7 @@ def test_harmless_change_in_a_file_with_old_findings_passes(git_project: Path) -
 
 def test_a_mutable_default_is_the_one_new_finding_and_fails(git_project: Path) -> None:
     legacy_repo(git_project)
-    (git_project / "lib.py").write_text(LEGACY.replace("def helper(x):", "def helper(x, seen={}):"))
+    (git_project / "lib.py").write_text(WITH_NEW_DEFAULT)
     review = review_change(_ws(git_project), show_existing=True)
     new = [(f.code, f.line) for f in review.findings if f.new]
     assert new == [("ERR001", 10)]
@@ -103,7 +107,7 @@ def test_check_baseline_silences_old_findings_only(git_project: Path) -> None:
     quiet = cli(git_project, "check", "--baseline", str(base))
     assert quiet.returncode == 0 and "All checks passed" in quiet.stdout
     # An edit above the old finding moves it; it stays silenced. A new one is reported.
-    (git_project / "lib.py").write_text("import os\n" + LEGACY.replace("def helper(x):", "def helper(x, seen={}):"))
+    (git_project / "lib.py").write_text("import os\n" + WITH_NEW_DEFAULT)
     loud = cli(git_project, "check", "--baseline", str(base))
     assert loud.returncode == 1 and "lib.py:11:" in loud.stdout and "lib.py:5:" not in loud.stdout
 

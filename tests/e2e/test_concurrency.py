@@ -18,7 +18,7 @@ Check = Callable[[Client], Awaitable[None]]
 
 BODY = "".join(f"    total += values[{i}] * {i}\n" for i in range(8))
 SOURCE = (
-    "def first(values, acc=[]):\n    total = 0\n" + BODY + "    return total\n\n\n"
+    "def first(values, acc=[]):\n    total = 0\n" + BODY + "    acc.append(total)\n    return total\n\n\n"
     "def second(items):\n    total = 0\n" + BODY.replace("values", "items") + "    return total\n"
 )
 
@@ -47,7 +47,7 @@ def mixed_calls(root: Path) -> list[Check]:
     async def delta(client: Client) -> None:
         result = await client.call_tool("score_loc_delta", {})
         files = result.structured_content["files"]
-        assert files[0]["path"] == "calc.py" and files[0]["code_added"] == 22 and files[0]["code_removed"] == 1
+        assert files[0]["path"] == "calc.py" and files[0]["code_added"] == 23 and files[0]["code_removed"] == 1
 
     async def search(client: Client) -> None:
         result = await client.call_tool("search_patterns", {"query": "semaphore concurrency"})

@@ -123,14 +123,14 @@ def test_review_progress_goes_to_stderr_when_it_is_a_terminal(git_project: Path)
 
 
 async def test_review_change_tool_marks_new_findings_and_honours_the_baseline(git_project: Path) -> None:
-    from tests.delta.test_review import LEGACY, cli, legacy_repo
+    from tests.delta.test_review import LEGACY, WITH_NEW_DEFAULT, cli, legacy_repo
 
     legacy_repo(git_project)
     (git_project / "lib.py").write_text(LEGACY.replace("return x * 2", "return x + x"))
     async with Client(build_server(load_config(git_project))) as client:
         harmless = (await client.call_tool("review_change", {})).structured_content
         assert harmless["passed"] and harmless["findings_new"] == 0 and harmless["findings_existing"] >= 1
-        (git_project / "lib.py").write_text(LEGACY.replace("def helper(x):", "def helper(x, seen={}):"))
+        (git_project / "lib.py").write_text(WITH_NEW_DEFAULT)
         bad = (await client.call_tool("review_change", {"show_existing": True})).structured_content
         assert [(f["code"], f["line"]) for f in bad["findings"] if f["new"]] == [("ERR001", 10)]
         assert not bad["passed"] and "max-findings" in bad["failed"]
@@ -186,7 +186,7 @@ async def test_duplicate_eliminated_through_the_tools(git_project: Path) -> None
 async def test_large_all_new_change_answers_stay_small_and_limit_is_exact(git_project: Path) -> None:
     for i in range(160):  # above the rule engine's PARALLEL_MIN_FILES: the worker processes check it
         (git_project / f"m{i:03d}.py").write_text(
-            "".join(f"def f{j}(a=[]):\n    return helper{j}(a)\n\n\n" for j in range(8)))
+            "".join(f"def f{j}(a=[]):\n    a.append(helper{j}())\n    return a\n\n\n" for j in range(8)))
     async with Client(build_server(load_config(git_project))) as client:
         for tool, model, render in (("score_loc_delta", Scorecard, render_scorecard),
                                     ("review_change", Review, render_review)):

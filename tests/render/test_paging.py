@@ -53,7 +53,7 @@ async def test_every_file_and_finding_once_with_limit_50(big_change: Path) -> No
 
 
 async def test_review_findings_once_with_limit_50(tmp_path: Path) -> None:
-    root = make_tree(tmp_path, files=48)  # file length and docstrings are opt-in: more files for > 3 pages
+    root = make_tree(tmp_path, files=52)  # file length and docstrings are opt-in: more files for > 3 pages
     async with Client(build_server(load_config(root))) as client:
         findings, total, pages = await walk(client, "review_change", {}, "findings",
                                             lambda f: (f["path"], f["line"], f["code"]))

@@ -24,66 +24,51 @@ def _is_mutable(node: ast.expr, ctx: Context) -> bool:
     return isinstance(node, ast.Call) and ctx.qualname(node.func) in _MUTABLE_CALLS
 
 
-def _body_indent(ctx: Context, func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
-    """The indentation of the function's first statement, or None when the body does not start
-    its own line (a one-line def, ``): ...`` after a long signature, a backslash continuation)."""
-    first = func.body[0]
-    if first.lineno == func.lineno or not _starts_line(ctx, first.lineno, first.col_offset):
-        return None
-    line = ctx.source.lines[first.lineno - 1]
-    return line[: len(line) - len(line.lstrip())]
-
-
-def _starts_line(ctx: Context, line: int, byte_column: int) -> bool:
-    """Only blanks before the column and no backslash ending the line above: a statement put
-    in front of this line starts a line of its own."""
-    text = ctx.source.lines[line - 1]
-    before = text.encode("utf-8")[:byte_column]
-    return not before.strip() and not (line > 1 and ctx.source.lines[line - 2].rstrip().endswith("\\"))
-
-
 #: A private parameter named as a cache: `_cache`, `_name_cache`, `_memo`, `__memo_table`.
 _MEMO = re.compile(r"^_\w*(cache|memo)", re.IGNORECASE)
 
 
 class MutableDefault(Rule):
-    """Finds parameters whose default is a mutable object: a list, dict or set literal or
-    comprehension, or a call such as `list()`, `dict()`, `set()` or `defaultdict(...)`. A private
-    parameter named as a cache (`_name_cache={}`, `_memo={}`) is the deliberate memo idiom: sharing
-    is its purpose, and the fix would empty it on every call."""
+    """Finds parameters whose default is a mutable object (a list, dict or set literal or
+    comprehension, or a call such as `list()`, `dict()`, `set()` or `defaultdict(...)`) that the
+    function changes (`.append`, `.update`, `[k] = v`, `+=` ...) or hands to its caller
+    (`return`, `yield`): then one call's changes reach the next. A default the function only
+    reads, copies, stores or passes on is left alone: in three rounds of hand labels on real
+    projects not one of 18 such findings was worth stopping for. A private parameter named as a cache
+    (`_name_cache={}`, `_memo={}`) is the deliberate memo idiom: sharing is its purpose."""
 
     code = "ERR001"
     name = "mutable-default"
     family = "errors"
     severity = Severity.ERROR
-    message = "Mutable default argument: one object is shared by every call."
+    message = "Mutable default argument that the function changes or returns: one object is shared by every call."
     fix_hint = "Default to None and create the object inside the function."
     pattern = "mutable-defaults"
     exempt_in = frozenset({"tests", "scripts"})  # a fixture factory or a script's main() runs a handful of times
     ruff = ("B006",)
-    why = ("A default is evaluated once, when the function is defined, so every call that relies on it "
-           "mutates the same object and state leaks from one call into the next.")
+    why = ("A default is evaluated once, when the function is defined, so every call that changes it "
+           "changes the same object and state leaks from one call into the next.")
     instead = "Use `None` as the default and build a fresh object in the body: `if items is None: items = []`."
-    fixable = True
     VALID = (
-        "def f(items=None):\n    if items is None:\n        items = []\n    return items\n",
+        "def f(items=None):\n    if items is None:\n        items = []\n    items.append(1)\n    return items\n",
         "def f(names=(), size=0, label='x'):\n    return names\n",
+        # only read: iterated, tested, measured (docutils, openpyxl, aiokafka in the labels)
+        "def f(items=[]):\n    return len(items)\n",
+        'def f(x, *, seen: set[str] = set()):\n    """Doc."""\n    return x in seen\n',
+        "def f(options={}):\n    for key, value in options.items():\n        print(key, value)\n",
+        # stored or passed on, never changed here
+        "class Reader:\n    def __init__(self, formats=set()):\n        self.formats = formats\n",
         # falcon's benchmarked header-name cache
         "def get_header(self, name, _name_cache={}):\n    try:\n        return _name_cache[name]\n    except KeyError:\n"
         "        _name_cache[name] = found = name.lower().encode()\n        return found\n",
     )
     INVALID = (
         Invalid("def f(items=[]):\n    items.append(1)\n    return items\n", 1, 13),
-        Invalid(
-            "def f(items=[]):\n    return len(items)\n", 1, 13,
-            fixed="def f(items=None):\n    if items is None:\n        items = []\n    return len(items)\n",
-        ),
-        Invalid(
-            'def f(x, *, seen: set[str] = set()):\n    """Doc."""\n    return x in seen\n', 1, 30,
-            fixed='def f(x, *, seen: set[str] | None = None):\n    """Doc."""\n    if seen is None:\n'
-                  '        seen = set()\n    return x in seen\n',
-        ),
+        Invalid("def f(seen=set()):\n    seen.add(1)\n", 1, 12),
+        Invalid("def f(cache={}):\n    cache['k'] = 1\n", 1, 13),
+        Invalid("def f(total=[]):\n    total += [1]\n", 1, 13),
         Invalid("from collections import defaultdict\ndef f(d=defaultdict(list)):\n    return d\n", 2, 9),
+        Invalid("g = lambda acc=[]: acc.append(1) or acc\n", 1, 16),
     )
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
@@ -92,72 +77,49 @@ class MutableDefault(Rule):
         pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
         pairs += [(arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None]
         for arg, default in pairs:
-            if _is_mutable(default, ctx) and not _MEMO.match(arg.arg):
-                ctx.report(self, default, fix=self._fix(ctx, node, arg, default))
+            if _is_mutable(default, ctx) and not _MEMO.match(arg.arg) and _shares(node, arg.arg):
+                ctx.report(self, default)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Lambda(self, node: ast.Lambda, ctx: Context) -> None:
-        for default in [*node.args.defaults, *node.args.kw_defaults]:
-            if default is not None and _is_mutable(default, ctx):
+        args = node.args
+        positional = args.posonlyargs + args.args
+        pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+        pairs += [(arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None]
+        for arg, default in pairs:
+            if _is_mutable(default, ctx) and _shares(node, arg.arg):
                 ctx.report(self, default)
 
-    def _fix(self, ctx: Context, func: ast.FunctionDef | ast.AsyncFunctionDef, arg: ast.arg,
-             default: ast.expr) -> Fix | None:
-        """The None-default rewrite, offered only when the function merely reads the parameter:
-        where the shared object is mutated or handed out, later calls see each other's changes,
-        and a fix that stops that changes what the program does (a human decides)."""
-        indent = _body_indent(ctx, func)
-        if indent is None or not _only_read(func, arg.arg):
-            return None
-        edits = []
-        if arg.annotation is not None and "None" not in ctx.segment(arg.annotation):
-            end = ctx.node_span(arg.annotation)[1]
-            edits.append(Edit(end, end, " | None"))
-        start, stop = ctx.node_span(default)
-        edits.append(Edit(start, stop, "None"))
-        doc = docstring_node(func)
-        anchor = func.body[1] if doc is not None and len(func.body) > 1 else (None if doc else func.body[0])
-        guard = f"{indent}if {arg.arg} is None:\n{indent}    {arg.arg} = {ctx.segment(default)}\n"
-        if anchor is None:  # only a docstring: append after it
-            at = ctx.offset(doc.end_lineno + 1, 0)  # type: ignore[union-attr,operator]
-            if at == len(ctx.source.text) and not ctx.source.text.endswith(("\n", "\r")):
-                guard = "\n" + guard  # the docstring ends the file without a newline
-        else:  # before the first statement, or before its decorators: not between them and the def
-            line = min([anchor.lineno, *(d.lineno for d in getattr(anchor, "decorator_list", ()))])
-            if line == anchor.lineno and not _starts_line(ctx, line, anchor.col_offset):
-                return None  # ``"""Doc."""; stmt``: the guard would go before the docstring
-            at = ctx.offset(line, 0)
-        edits.append(Edit(at, at, guard))
-        return Fix(tuple(edits))
+
+#: Methods that change a list, dict, set or deque in place.
+_MUTATORS = frozenset({
+    "append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "update", "setdefault", "popitem",
+    "add", "discard", "difference_update", "intersection_update", "symmetric_difference_update", "appendleft",
+    "extendleft", "rotate", "__setitem__", "__delitem__",
+})
 
 
-#: Builtins that read an argument without keeping or changing it.
-_READERS = frozenset({"len", "sorted", "list", "tuple", "set", "frozenset", "any", "all", "sum", "min", "max",
-                      "iter", "enumerate", "bool", "str", "repr", "dict"})
-
-
-def _only_read(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
-    """True when every use of ``name`` in the function reads it: iterated, tested with `in`,
-    indexed, formatted, or passed to a reading builtin; never rebound, mutated, returned or handed out."""
+def _shares(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, name: str) -> bool:
+    """Whether the function changes the object ``name`` holds, or gives it to its caller: the two
+    ways one call's use of a shared default reaches the next."""
     parents = {child: node for node in ast.walk(func) for child in ast.iter_child_nodes(node)}
     for node in ast.walk(func):
-        if not (isinstance(node, ast.Name) and node.id == name) or node is func:
+        if not (isinstance(node, ast.Name) and node.id == name):
             continue
-        if not isinstance(node.ctx, ast.Load):
-            return False
         parent = parents.get(node)
-        if isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Name) \
-                and parent.func.id in _READERS:
-            continue
-        if isinstance(parent, ast.FormattedValue) or (isinstance(parent, ast.Compare) and node in parent.comparators):
-            continue
-        if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
-            continue
-        if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load):
-            continue
-        return False
-    return True
+        if isinstance(parent, ast.AugAssign) and parent.target is node:
+            return True
+        if isinstance(parent, ast.Attribute) and parent.attr in _MUTATORS \
+                and isinstance(parents.get(parent), ast.Call) and parents[parent].func is parent:
+            return True
+        if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, (ast.Store, ast.Del)):
+            return True
+        if isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)) or (isinstance(func, ast.Lambda) and func.body is node):
+            return True
+        if isinstance(parent, ast.BoolOp) and isinstance(parents.get(parent), ast.Return | ast.Lambda):
+            return True  # ``return items or other``: the default itself may be what the caller gets
+    return False
 
 
 def reraises(handler: ast.ExceptHandler) -> bool:
