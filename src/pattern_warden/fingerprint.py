@@ -19,7 +19,10 @@ Everything that needs an identity calls ``fingerprints``; nothing else computes 
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
+import io
+import tokenize
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -89,6 +92,29 @@ def rule_scopes(findings: Sequence[Locatable], source: SourceFile | None) -> lis
     place (reformatted, an f-string for a % format), where the identity does not."""
     scopes = _scopes(source.tree or source.partial_tree) if source is not None else []
     return [(f.code, enclosing_symbol(scopes, f.line)) for f in findings]
+
+
+def _code_only(line: str) -> str:
+    """``line`` without its comment, white space folded (a ``#`` inside a string stays)."""
+    if "#" not in line:
+        return " ".join(line.split())
+    cut = None
+    # A bracket or string the line does not close ends the tokens; a comment before it was seen.
+    with contextlib.suppress(tokenize.TokenError, SyntaxError):
+        for token in tokenize.generate_tokens(io.StringIO(line).readline):
+            if token.type == tokenize.COMMENT:
+                cut = token.start[1]
+                break
+    return " ".join(line[:cut].split())
+
+
+def statement_texts(findings: Sequence[Locatable], source: SourceFile | None) -> list[tuple[str, str] | None]:
+    """Each statement finding's rule and line text without comments (None for a whole-scope
+    finding): what a statement keeps when it moves to another function or file, or when only
+    its comment changes."""
+    lines = source.lines if source is not None else []
+    return [(f.code, _code_only(lines[f.line - 1])) if _identity(f.code) == "statement" and 0 < f.line <= len(lines)
+            else None for f in findings]
 
 
 def _digest(*parts: str) -> str:

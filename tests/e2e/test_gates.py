@@ -180,3 +180,45 @@ def test_an_attempt_file_and_an_orphaned_helper_are_the_agents_leftovers(git_pro
     stop = claude.stop()
     assert stop.blocked and "threshold max-leftovers: 2" in stop.text, stop
     assert "pkg/client_v2.py" in stop.text and "orphaned-by-change" in stop.text and "_old_fetch" in stop.text
+
+
+def test_an_old_finding_whose_noqa_the_edit_removes_is_not_new(git_project: Path) -> None:
+    # The author had silenced the mutable default; the agent only drops the comment.
+    write_tree(git_project, {"pkg/opts.py": '"""Options."""\n\n\n'
+                             'def options(\n    dsn=None,\n    integrations=[],  # noqa: B006\n):\n'
+                             '    """The options."""\n    return dict(dsn=dsn, integrations=integrations)\n'})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    edit = claude.edit("pkg/opts.py", "    integrations=[],  # noqa: B006\n", "    integrations=[],\n")
+    assert (edit.exit_code, edit.stderr) == (0, ""), edit
+    stop = claude.stop()
+    assert not stop.blocked, stop
+    added = claude.edit("pkg/opts.py", "    integrations=[],\n", "    integrations=[],\n    hooks=[],\n")
+    assert added.exit_code == 2 and "ERR001" in added.stderr and "pkg/opts.py:7:" in added.stderr, added
+
+
+def test_code_moved_to_another_function_or_file_keeps_its_old_findings(git_project: Path) -> None:
+    old = ('"""Jobs."""\n\n\ndef run(job):\n    """Run a job."""\n    try:\n        job()\n'
+           '    except:\n        log(job)\n\n\ndef log(job):\n    """Say so."""\n    print(job)\n')
+    write_tree(git_project, {"pkg/__init__.py": "", "pkg/jobs.py": old,
+                             "pkg/other.py": '"""Other."""\n\n\ndef ping():\n    """Pong."""\n    return 1\n'})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    # the old bare except moves into a new helper of the same file
+    inner = old.replace('    try:\n        job()\n    except:\n        log(job)\n', '    _guarded(job)\n') + (
+        '\n\ndef _guarded(job):\n    """Run it, saying when it failed."""\n    try:\n        job()\n'
+        '    except:\n        log(job)\n')
+    moved = claude.write("pkg/jobs.py", inner)
+    assert (moved.exit_code, moved.stderr) == (0, ""), moved
+    # and then to another file of the change
+    claude.write("pkg/jobs.py", inner.split("\n\n\ndef _guarded")[0].replace(
+        '"""Jobs."""\n', '"""Jobs."""\nfrom pkg.other import guarded as _guarded\n'))
+    across = claude.write("pkg/other.py", '"""Other."""\nfrom pkg.jobs import log\n\n\n'
+                          'def ping():\n    """Pong."""\n    return 1\n\n\n'
+                          'def guarded(job):\n    """Run it, saying when it failed."""\n    try:\n        job()\n'
+                          '    except:\n        log(job)\n')
+    assert across.exit_code == 2 and "ERR002" in across.stderr, across  # this call did add it to other.py
+    stop = claude.stop()
+    assert "ERR002" not in stop.text, stop  # but the session only moved it
