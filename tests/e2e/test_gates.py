@@ -222,3 +222,29 @@ def test_code_moved_to_another_function_or_file_keeps_its_old_findings(git_proje
     assert across.exit_code == 2 and "ERR002" in across.stderr, across  # this call did add it to other.py
     stop = claude.stop()
     assert "ERR002" not in stop.text, stop  # but the session only moved it
+
+
+def test_a_public_function_whose_last_use_goes_is_a_lead_and_a_threshold_is_said_once(git_project: Path) -> None:
+    # `seconds` is not in __all__ (a release may drop a name from it before removing the function)
+    util = ('"""Time helpers."""\n__all__ = ["days"]\n\n\ndef days(delta):\n    """Whole days."""\n    return delta.days\n'
+            '\n\ndef seconds(delta):\n    """Whole seconds."""\n    return int(delta.total_seconds())\n'
+            '\n\ndef _minutes(delta):\n    """Whole minutes."""\n    return int(delta.total_seconds()) // 60\n')
+    sched = ('"""Scheduler."""\nfrom lib.util import _minutes, seconds\n\n\n'
+             'def wait(delta):\n    """How long to wait."""\n    return seconds(delta), _minutes(delta)\n')
+    write_tree(git_project, {"lib/__init__.py": "", "lib/util.py": util, "lib/sched.py": sched,
+                             "pyproject.toml": "[tool.pattern-warden.review]\nmax-leftovers = 0\n"})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    # the library's public `seconds` loses its last use inside the package: users may still call it
+    claude.write("lib/sched.py", sched.replace("seconds(delta), _minutes(delta)", "delta.days, _minutes(delta)")
+                 .replace("_minutes, seconds", "_minutes"))
+    assert not claude.stop().blocked
+    # a private helper losing its last use is the agent's to delete, named once with its threshold
+    claude.write("lib/sched.py", sched.replace("seconds(delta), _minutes(delta)", "delta.days")
+                 .replace("_minutes, seconds", "seconds"))
+    stop = claude.stop()
+    assert stop.blocked and "leftover: lib/util.py:15-17 _minutes [orphaned-by-change" in stop.text, stop
+    last = stop.text.splitlines()[-1]
+    assert last == "These fail threshold max-leftovers: 1 (limit 0).", stop.text
+    assert stop.text.count("max-leftovers") == 1 and "seconds" not in stop.text.replace("lib/util.py", ""), stop.text
