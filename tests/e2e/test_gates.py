@@ -248,3 +248,76 @@ def test_a_public_function_whose_last_use_goes_is_a_lead_and_a_threshold_is_said
     last = stop.text.splitlines()[-1]
     assert last == "These fail threshold max-leftovers: 1 (limit 0).", stop.text
     assert stop.text.count("max-leftovers") == 1 and "seconds" not in stop.text.replace("lib/util.py", ""), stop.text
+
+
+QUERIES = '''"""Stock queries."""
+
+
+def movements(conn, start=None, end=None):
+    """Quantities per product, between two optional dates."""
+    sql = "SELECT product_id, SUM(quantity) FROM movements"
+    clauses, params = [], []
+    if start:
+        clauses.append("created_at >= ?")
+        params.append(start)
+    if end:
+        clauses.append("created_at < ?")
+        params.append(end)
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    return conn.execute(sql + " GROUP BY product_id", params).fetchall()
+'''
+SESSION = '''"""Device sessions."""
+import logging
+
+log = logging.getLogger(__name__)
+
+
+class Session:
+    """One device session; its log filter goes when the connection fails."""
+
+    def __init__(self, transport, secrets_filter):
+        self.transport, self.secrets_filter = transport, secrets_filter
+        log.addFilter(secrets_filter)
+        try:
+            transport.open()
+        except Exception:
+            try:
+                log.removeFilter(secrets_filter)
+                transport.close()
+            except Exception:
+                pass
+            raise
+'''
+GATEWAY = '''"""Payment gateways."""
+
+
+class FakeGateway:
+    """Approves every charge while the sandbox is down."""
+
+    name = "fake"
+
+    def charge(self, amount):
+        """Pretend to charge."""
+        return {"approved": True, "amount": amount}
+'''
+
+
+@pytest.mark.parametrize(("rel", "code", "blocked"), [
+    ("stock/queries.py", QUERIES, None),  # SQL of constant fragments, values bound as parameters
+    ("stock/session.py", SESSION, None),  # cleanup that must not mask the error it re-raises
+    ("stock/gateway.py", GATEWAY, "stock/gateway.py:4: ERR005"),  # the fake class, not its `name = "fake"`
+])
+def test_careful_agent_code_is_not_blocked_for_its_care(git_project: Path, rel: str, code: str,
+                                                        blocked: str | None) -> None:
+    write_tree(git_project, {"stock/__init__.py": ""})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    edit = claude.write(rel, code)
+    stop = claude.stop()
+    if blocked is None:
+        assert (edit.exit_code, edit.stderr) == (0, "") and not stop.blocked, (edit, stop)
+    else:
+        assert edit.exit_code == 2 and edit.stderr.count("ERR005") == 1 and blocked in edit.stderr, edit
+        assert stop.blocked and stop.text.count("ERR005") == 1, stop
