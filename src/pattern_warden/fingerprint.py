@@ -117,6 +117,15 @@ def statement_texts(findings: Sequence[Locatable], source: SourceFile | None) ->
             else None for f in findings]
 
 
+def neighbours(source: SourceFile, line: int) -> tuple[str, str]:
+    """The code of the nearest non-blank lines before and after ``line``: what tells apart two
+    identical statements of one function (the `except:` after a `raise`, the one after a log call)."""
+    lines = source.lines
+    above = next((code for t in reversed(lines[: max(line - 1, 0)]) if (code := _code_only(t))), "")
+    below = next((code for t in lines[line:] if (code := _code_only(t))), "")
+    return above, below
+
+
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
 

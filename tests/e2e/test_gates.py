@@ -321,3 +321,24 @@ def test_careful_agent_code_is_not_blocked_for_its_care(git_project: Path, rel: 
     else:
         assert edit.exit_code == 2 and edit.stderr.count("ERR005") == 1 and blocked in edit.stderr, edit
         assert stop.blocked and stop.text.count("ERR005") == 1, stop
+
+
+def test_a_copy_of_an_old_statement_added_above_it_is_the_new_one(git_project: Path) -> None:
+    old = ('"""Poll loop."""\n\n\ndef poll(ready, handlers, poller):\n    """Dispatch ready fds."""\n'
+           '    for fd in ready:\n        if fd in handlers:\n            try:\n                handlers[fd]()\n'
+           '            except:\n                handlers[fd].error()\n')
+    write_tree(git_project, {"pkg/loop.py": old})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    # the release adds a second identical `except:` line, *below* the old one in the same function
+    edit = claude.edit("pkg/loop.py", "                handlers[fd].error()\n",
+                       "                handlers[fd].error()\n        else:\n            try:\n"
+                       "                poller.unregister(fd)\n            except:\n                pass\n")
+    assert edit.exit_code == 2 and "pkg/loop.py:15: ERR002" in edit.stderr and ":10:" not in edit.stderr, edit
+    # and above it, in another copy of the loop: the old one keeps its identity
+    claude.edit("pkg/loop.py", "    for fd in ready:\n", "    for fd in ready:\n        if fd < 0:\n"
+                "            try:\n                poller.forget(fd)\n            except:\n                pass\n")
+    stop = claude.stop()
+    assert stop.blocked and ":10: ERR002" in stop.text and ":20: ERR002" in stop.text, stop
+    assert ":15: ERR002" not in stop.text, stop.text  # the old handler, now on line 15

@@ -25,7 +25,7 @@ from pattern_warden.diskcache import DiskCache, key
 from pattern_warden.delta.calls import Call
 from pattern_warden.delta.models import ReviewFinding
 from pattern_warden.delta.reuse import resolve
-from pattern_warden.fingerprint import fingerprints, rule_scopes, statement_texts
+from pattern_warden.fingerprint import fingerprints, neighbours, rule_scopes, statement_texts
 from pattern_warden.rules.engine import PARALLEL_MIN_FILES, Checker, CheckOptions
 from pattern_warden.rules.results import Finding
 from pattern_warden.source import SourceFile
@@ -284,21 +284,23 @@ def review_findings(
     grew: set[tuple[str, str]] | None = None
     keys: list[tuple[str, str]] = []
     had: Counter[tuple[str, str]] = Counter()
+    kept: set[int] = set()
     if before is not None:
         old_found, old_prints = file_findings(base_checker(checker, found), before, after.path)
         old = {fp: f.measure for f, fp in zip(old_found, old_prints, strict=True)}
+        kept = _kept(found, prints, after, old_found, old_prints, before)
         keys = rule_scopes(found, after)
         then, now = Counter(rule_scopes(old_found, before)), Counter(keys)
         grew = {key for key, count in now.items() if count > then[key]}
         had.update(t for t in statement_texts(old_found, before) if t is not None)
     texts = statement_texts(found, after)
     had += moved or Counter()
-    for text, fp in zip(texts, prints, strict=True):
-        if fp in old and text is not None and had[text] > 0:
+    for i, text in enumerate(texts):
+        if i in kept and text is not None and had[text] > 0:
             had[text] -= 1  # the statement kept its identity: its text is not free for another
     out = []
     for i, (f, fp) in enumerate(zip(found, prints, strict=True)):
-        new = fp not in old and fp not in known and (grew is None or keys[i] in grew)
+        new = i not in kept and fp not in known and (grew is None or keys[i] in grew)
         if new and texts[i] is not None and had[texts[i]] > 0:
             had[texts[i]] -= 1
             new = False
@@ -311,6 +313,43 @@ def review_findings(
             code=f.code, severity=f.severity, path=f.path, line=f.line, message=f.message, new=new,
             worse_than=worse, fix_hint=f.fix_hint, pattern_uri=f.pattern_uri, fingerprint=fp))
     return out
+
+
+def _kept(found: Sequence[Finding], prints: Sequence[str], after: SourceFile,
+          old_found: Sequence[Finding], old_prints: Sequence[str], before: SourceFile) -> set[int]:
+    """The indices of ``found`` whose identity the base had.
+
+    Identical statements in one function (two `except:` lines) share an identity told apart by
+    their order, so a copy added above an old one would take the old one's number and the old
+    one would look new. Where such a group grew, the base's share goes to the findings whose
+    neighbouring lines the base had around one of its own, then to the rest in order."""
+    then = Counter(_group(fp) for fp in old_prints)
+    now: dict[str, list[int]] = {}
+    for i, fp in enumerate(prints):
+        now.setdefault(_group(fp), []).append(i)
+    kept: set[int] = set()
+    for base, members in now.items():
+        if len(members) <= then[base]:
+            kept.update(members)
+            continue
+        around = Counter(neighbours(before, f.line) for f, fp in zip(old_found, old_prints, strict=True)
+                         if _group(fp) == base)
+        share = then[base]
+        for i in members:
+            if share and around[neighbours(after, found[i].line)] > 0:
+                around[neighbours(after, found[i].line)] -= 1
+                kept.add(i)
+                share -= 1
+        for i in members:
+            if share and i not in kept:
+                kept.add(i)
+                share -= 1
+    return kept
+
+
+def _group(fingerprint: str) -> str:
+    """An identity without its occurrence number."""
+    return fingerprint.rpartition(":")[0]
 
 
 def moved_statements(checker: Checker, files: Sequence[tuple[SourceFile | None, SourceFile | None]],
