@@ -108,13 +108,18 @@ def _code_only(line: str) -> str:
     return " ".join(line[:cut].split())
 
 
-def statement_texts(findings: Sequence[Locatable], source: SourceFile | None) -> list[tuple[str, str] | None]:
-    """Each statement finding's rule and line text without comments (None for a whole-scope
-    finding): what a statement keeps when it moves to another function or file, or when only
-    its comment changes."""
+#: A statement finding as it reads, wherever it is: rule, code of its line, code of the lines around it.
+Statement = tuple[str, str, str, str]
+
+
+def statement_texts(findings: Sequence[Locatable], source: SourceFile | None) -> list[Statement | None]:
+    """Each statement finding's rule, line and neighbouring lines, comments left out (None for a
+    whole-scope finding): what a statement keeps when it moves to another function or file, or
+    when only its comment changes. The neighbours keep a generic line (a bare `except:`) from
+    passing for another one of the file."""
     lines = source.lines if source is not None else []
-    return [(f.code, _code_only(lines[f.line - 1])) if _identity(f.code) == "statement" and 0 < f.line <= len(lines)
-            else None for f in findings]
+    return [(f.code, _code_only(lines[f.line - 1]), *neighbours(source, f.line))  # type: ignore[arg-type]
+            if _identity(f.code) == "statement" and 0 < f.line <= len(lines) else None for f in findings]
 
 
 def neighbours(source: SourceFile, line: int) -> tuple[str, str]:

@@ -342,3 +342,42 @@ def test_a_copy_of_an_old_statement_added_above_it_is_the_new_one(git_project: P
     stop = claude.stop()
     assert stop.blocked and ":10: ERR002" in stop.text and ":20: ERR002" in stop.text, stop
     assert ":15: ERR002" not in stop.text, stop.text  # the old handler, now on line 15
+
+
+def test_a_raise_without_from_in_new_code_never_blocks(git_project: Path) -> None:
+    # ERR004 is info: `from exc` is the better idiom, but the implicit context keeps the cause
+    write_tree(git_project, {"pkg/__init__.py": ""})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    edit = claude.write("pkg/conf.py", '"""Settings."""\n\n\nclass ConfigError(Exception):\n    """Bad settings."""\n'
+                        '\n\ndef port(settings):\n    """The port to listen on."""\n    try:\n'
+                        '        return int(settings["port"])\n    except (KeyError, ValueError):\n'
+                        '        raise ConfigError("settings need an integer port")\n')
+    assert (edit.exit_code, edit.stderr) == (0, ""), edit
+    assert not claude.stop().blocked
+
+
+def _parallel(name: str, verb: str) -> str:
+    return (f'\n\ndef {name}(client, key, value, expire=0):\n    """{verb.capitalize()} one key."""\n'
+            '    if not key:\n        raise ValueError("empty key")\n    data = client.encode(value)\n'
+            '    flags = client.flags(value)\n    line = b" ".join([key, flags, str(expire).encode(), data])\n'
+            f'    client.send(b"{verb} " + line)\n    reply = client.read()\n    client.check(reply)\n'
+            '    return reply == b"STORED"\n')
+
+
+def test_duplicates_in_a_blocking_stop_are_the_ones_the_session_wrote(git_project: Path) -> None:
+    old = '"""Storage commands."""' + _parallel("set_key", "set") + _parallel("add_key", "add")
+    write_tree(git_project, {"pkg/commands.py": old,
+                             "pyproject.toml": "[tool.pattern-warden.review]\nmax-duplicates-introduced = 0\n"})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    # the old parallel commands, edited in both places
+    claude.write("pkg/commands.py", old.replace("expire=0", "expire=60"))
+    assert not claude.stop().blocked
+    # a third copy the session wrote
+    claude.write("pkg/commands.py", old.replace("expire=0", "expire=60") + _parallel("replace_key", "replace"))
+    stop = claude.stop()
+    assert stop.blocked and "duplicate (" in stop.text and "pkg/commands.py:" in stop.text, stop
+    assert stop.text.splitlines()[-1].startswith("These fail threshold max-duplicates-introduced: 1"), stop.text

@@ -25,7 +25,7 @@ from pattern_warden.diskcache import DiskCache, key
 from pattern_warden.delta.calls import Call
 from pattern_warden.delta.models import ReviewFinding
 from pattern_warden.delta.reuse import resolve
-from pattern_warden.fingerprint import fingerprints, neighbours, rule_scopes, statement_texts
+from pattern_warden.fingerprint import Statement, fingerprints, neighbours, rule_scopes, statement_texts
 from pattern_warden.rules.engine import PARALLEL_MIN_FILES, Checker, CheckOptions
 from pattern_warden.rules.results import Finding
 from pattern_warden.source import SourceFile
@@ -259,7 +259,7 @@ def _check_chunk(config: Config, options: CheckOptions, jobs: list[_Job], module
 
 def review_findings(
     checker: Checker, after: SourceFile, before: SourceFile | None, known: Collection[str] = (),
-    moved: Counter[tuple[str, str]] | None = None,
+    moved: Counter[Statement] | None = None,
 ) -> list[ReviewFinding]:
     """One changed file's findings; new unless ``before`` or ``known`` (a baseline) has the identity.
 
@@ -283,7 +283,7 @@ def review_findings(
     old: dict[str, int | None] = {}
     grew: set[tuple[str, str]] | None = None
     keys: list[tuple[str, str]] = []
-    had: Counter[tuple[str, str]] = Counter()
+    had: Counter[Statement] = Counter()
     kept: set[int] = set()
     if before is not None:
         old_found, old_prints = file_findings(base_checker(checker, found), before, after.path)
@@ -295,15 +295,11 @@ def review_findings(
         had.update(t for t in statement_texts(old_found, before) if t is not None)
     texts = statement_texts(found, after)
     had += moved or Counter()
-    for i, text in enumerate(texts):
-        if i in kept and text is not None and had[text] > 0:
-            had[text] -= 1  # the statement kept its identity: its text is not free for another
+    for i in sorted(kept):
+        _take(had, texts[i])  # the statement kept its identity: the base's statement is not free for another
     out = []
     for i, (f, fp) in enumerate(zip(found, prints, strict=True)):
-        new = i not in kept and fp not in known and (grew is None or keys[i] in grew)
-        if new and texts[i] is not None and had[texts[i]] > 0:
-            had[texts[i]] -= 1
-            new = False
+        new = i not in kept and fp not in known and (grew is None or keys[i] in grew) and not _take(had, texts[i])
         if not new and f.code in checker.new_only:
             continue
         was = old.get(fp)
@@ -313,6 +309,20 @@ def review_findings(
             code=f.code, severity=f.severity, path=f.path, line=f.line, message=f.message, new=new,
             worse_than=worse, fix_hint=f.fix_hint, pattern_uri=f.pattern_uri, fingerprint=fp))
     return out
+
+
+def _take(had: Counter[Statement], statement: Statement | None) -> bool:
+    """Take from ``had`` the base statement ``statement`` is: the same rule and line, with the
+    same line above or below it (one of them changes where a block is cut out or moved in)."""
+    if statement is None:
+        return False
+    match = statement if had[statement] > 0 else next(
+        (s for s, n in had.items() if n > 0 and s[:2] == statement[:2] and (s[2] == statement[2] or s[3] == statement[3])),
+        None)
+    if match is None:
+        return False
+    had[match] -= 1
+    return True
 
 
 def _kept(found: Sequence[Finding], prints: Sequence[str], after: SourceFile,
@@ -353,14 +363,14 @@ def _group(fingerprint: str) -> str:
 
 
 def moved_statements(checker: Checker, files: Sequence[tuple[SourceFile | None, SourceFile | None]],
-                     codes: Collection[str]) -> dict[str, Counter[tuple[str, str]]]:
+                     codes: Collection[str]) -> dict[str, Counter[Statement]]:
     """Per changed file, the statement findings of ``codes`` that left the change's *other*
     files (their base had them, their new version does not): code moved from one file to
     another keeps its findings (``review_findings``'s ``moved``). ``files`` are (after, before)
     pairs; a deleted file has no after. Only called when a change has new statement findings,
     so the base versions it checks cost nothing on a clean change."""
     narrowed = checker.narrowed(codes, suppressions=False)
-    left: dict[str, Counter[tuple[str, str]]] = {}
+    left: dict[str, Counter[Statement]] = {}
     for after, before in files:
         if before is None:
             continue
