@@ -363,16 +363,17 @@ def _group(fingerprint: str) -> str:
 
 
 def moved_statements(checker: Checker, files: Sequence[tuple[SourceFile | None, SourceFile | None]],
-                     codes: Collection[str]) -> dict[str, Counter[Statement]]:
+                     codes: Collection[str], lines: Collection[str]) -> dict[str, Counter[Statement]]:
     """Per changed file, the statement findings of ``codes`` that left the change's *other*
     files (their base had them, their new version does not): code moved from one file to
     another keeps its findings (``review_findings``'s ``moved``). ``files`` are (after, before)
     pairs; a deleted file has no after. Only called when a change has new statement findings,
-    so the base versions it checks cost nothing on a clean change."""
+    so the base versions it checks cost nothing on a clean change; and only a base whose text
+    holds one of ``lines`` (the new findings' lines, stripped) is checked at all."""
     narrowed = checker.narrowed(codes, suppressions=False)
     left: dict[str, Counter[Statement]] = {}
     for after, before in files:
-        if before is None:
+        if before is None or not any(line in before.text for line in lines):
             continue
         name = after.path if after is not None else before.path
         gone = Counter(t for t in statement_texts(*_found(narrowed, before, name)) if t is not None)

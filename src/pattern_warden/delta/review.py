@@ -123,10 +123,12 @@ def _judged(checker: Checker, facts: Facts, known: Collection[str]) -> list[Revi
     """Every changed file's findings, ranked; a statement finding that only moved between the
     change's files (another file's base had it) is not new."""
     per_file = [review_findings(checker, after, before, known) for after, before in facts.files]
-    codes = {f.code for found in per_file for f in found if f.new}
+    new = [(f, after) for (after, _), found in zip(facts.files, per_file, strict=True) for f in found if f.new]
+    lines = {text for f, after in new if 0 < f.line <= len(after.lines)
+             and (text := after.lines[f.line - 1].split("#")[0].strip())}
     deleted = _deleted(facts)
-    if codes and len(facts.files) + len(deleted) > 1:
-        moved = moved_statements(checker, [*facts.files, *deleted], codes)
+    if lines and len(facts.files) + len(deleted) > 1:
+        moved = moved_statements(checker, [*facts.files, *deleted], {f.code for f, _ in new}, lines)
         per_file = [review_findings(checker, after, before, known, moved.get(after.path))
                     if any(f.new for f in found) else found
                     for (after, before), found in zip(facts.files, per_file, strict=True)]
