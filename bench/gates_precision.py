@@ -8,8 +8,9 @@ SessionStart; for each file that differs in ``after/`` (added or changed, in pat
 PreToolUse, the Write, PostToolUse; then Stop. Every blocking finding of either gate becomes one
 row: task, file, line, rule, severity, message, which gates blocked it, and empty ``verdict``
 and ``reason`` columns for the labeller (TP / FP / debatable, one reason each). A line of a
-blocking stop that is not a finding (a failed threshold, a duplicate) is a row too, with rule
-``review``, so nothing that blocked is left out. Files deleted in ``after/`` are not played
+blocking stop that is not a finding (a leftover, a duplicate, a threshold that counts none of the
+listed items) is a row too, with rule ``review``, so nothing that blocked is left out; the stop's
+closing line, the thresholds the listed rows fail, is not a reason of its own. Files deleted in ``after/`` are not played
 (an agent deletes through Bash, which the hooks do not see).
 
     python bench/gates_precision.py CORPUS --out bench/labels/gates-CORPUS.csv
@@ -29,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: the hook driver lives in tests/
 
+from pattern_warden.hooks import FAILS  # noqa: E402
 from tests.conftest import git  # noqa: E402
 from tests.e2e.claude_hooks import ClaudeCode, Hook  # noqa: E402
 
@@ -57,7 +59,7 @@ def blocking_rows(task: str, gate: str, hook: Hook) -> list[dict[str, str]]:
         match = _FINDING.match(line)
         if match:
             rows.append({"task": task, "gates": gate, **match.groupdict()})
-        elif line.strip() and not line.startswith("..."):
+        elif line.strip() and not line.startswith(("...", FAILS)):  # the closing line names thresholds the rows fail
             rows.append({"task": task, "gates": gate, "file": "", "line": "", "rule": "review", "severity": "",
                          "message": line.strip()})
     return rows

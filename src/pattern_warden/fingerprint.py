@@ -19,7 +19,10 @@ Everything that needs an identity calls ``fingerprints``; nothing else computes 
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
+import io
+import tokenize
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -89,6 +92,43 @@ def rule_scopes(findings: Sequence[Locatable], source: SourceFile | None) -> lis
     place (reformatted, an f-string for a % format), where the identity does not."""
     scopes = _scopes(source.tree or source.partial_tree) if source is not None else []
     return [(f.code, enclosing_symbol(scopes, f.line)) for f in findings]
+
+
+def _code_only(line: str) -> str:
+    """``line`` without its comment, white space folded (a ``#`` inside a string stays)."""
+    if "#" not in line:
+        return " ".join(line.split())
+    cut = None
+    # A bracket or string the line does not close ends the tokens; a comment before it was seen.
+    with contextlib.suppress(tokenize.TokenError, SyntaxError):
+        for token in tokenize.generate_tokens(io.StringIO(line).readline):
+            if token.type == tokenize.COMMENT:
+                cut = token.start[1]
+                break
+    return " ".join(line[:cut].split())
+
+
+#: A statement finding as it reads, wherever it is: rule, code of its line, code of the lines around it.
+Statement = tuple[str, str, str, str]
+
+
+def statement_texts(findings: Sequence[Locatable], source: SourceFile | None) -> list[Statement | None]:
+    """Each statement finding's rule, line and neighbouring lines, comments left out (None for a
+    whole-scope finding): what a statement keeps when it moves to another function or file, or
+    when only its comment changes. The neighbours keep a generic line (a bare `except:`) from
+    passing for another one of the file."""
+    lines = source.lines if source is not None else []
+    return [(f.code, _code_only(lines[f.line - 1]), *neighbours(source, f.line))  # type: ignore[arg-type]
+            if _identity(f.code) == "statement" and 0 < f.line <= len(lines) else None for f in findings]
+
+
+def neighbours(source: SourceFile, line: int) -> tuple[str, str]:
+    """The code of the nearest non-blank lines before and after ``line``: what tells apart two
+    identical statements of one function (the `except:` after a `raise`, the one after a log call)."""
+    lines = source.lines
+    above = next((code for t in reversed(lines[: max(line - 1, 0)]) if (code := _code_only(t))), "")
+    below = next((code for t in lines[line:] if (code := _code_only(t))), "")
+    return above, below
 
 
 def _digest(*parts: str) -> str:

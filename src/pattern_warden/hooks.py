@@ -31,7 +31,7 @@ from pattern_warden.errors import WardenError
 from pattern_warden.models import quantity
 
 if TYPE_CHECKING:
-    from pattern_warden.delta.models import Review, ReviewFinding
+    from pattern_warden.delta.models import Review, ReviewFinding, Threshold
     from pattern_warden.session import Session
     from pattern_warden.source import SourceFile
     from pattern_warden.workspace import Workspace
@@ -215,10 +215,18 @@ def stop(payload: dict[str, Any]) -> Answer:
     return Answer(stdout=json.dumps({"decision": "block", "reason": _reason(review, floor)}) + "\n")
 
 
+#: Thresholds that count items the stop's reason lists: said once, after those items, never as
+#: a reason of their own (a threshold line beside its finding made the agent read one problem twice).
+_COUNTING = ("fail-on-severity", "max-findings", "max-leftovers", "max-duplicates")
+
+
 def _reason(review: Review, floor: str) -> str:
-    """The failed thresholds and verdict, then the new and worse findings at or above the stop's
-    severity floor and the leftovers that failed ``max-leftovers``: what the agent must act on,
-    and nothing below the floor (an info-level note is not a reason to keep working)."""
+    """The new and worse findings at or above the stop's severity floor, the leftovers that
+    failed ``max-leftovers`` and the duplicates that failed ``max-duplicates-introduced``: what
+    the agent must act on, one line each, and nothing below the floor (an info-level note is not
+    a reason to keep working). Then, once, the thresholds those items fail; a failed threshold
+    that counts no listed item (the net size of the change) and a failed verdict are reasons of
+    their own."""
     from pattern_warden.delta.render import finding_line
     from pattern_warden.leftovers.models import HIGH
     from pattern_warden.leftovers.render import leftover_line
@@ -229,19 +237,31 @@ def _reason(review: Review, floor: str) -> str:
     card = review.scorecard
     if card is not None and card.verdict.status == "fail":
         lines.append(f"verdict: fail: {card.verdict.message}")
-    lines += [f"threshold {t.name}: {t.value} (limit {t.limit})" for t in review.thresholds if not t.passed]
+    failed = [t for t in review.thresholds if not t.passed]
+    lines += [_threshold(t) for t in failed if not t.name.startswith(_COUNTING)]
     blocking = [f for f in review.findings if (f.new or f.worse_than is not None)
                 and (floor == "never" or Severity.parse(f.severity) >= Severity.parse(floor))]
     lines += [finding_line(f) for f in blocking]
     rest = review.findings_new - len(blocking)
     if rest > 0:
         lines.append(f"... {quantity(rest, 'more new finding')} below {floor} or past this page (pattern-warden review)")
-    if any(t.name == "max-leftovers" and not t.passed for t in review.thresholds):
+    if any(t.name == "max-leftovers" for t in failed):
         lines += [f"leftover: {leftover_line(item)}" for item in review.leftovers if item.confidence >= HIGH]
-    if any(t.name.startswith("max-duplicates") and not t.passed for t in review.thresholds):
+    if any(t.name.startswith("max-duplicates") for t in failed):
         # listed only when they are what failed: a family touched by the change is mostly old code
         lines += [f"duplicate ({c.kind}): {', '.join(c.locations)}" for c in review.duplicates[:MAX_LINES]]
+    counting = [_threshold(t) for t in failed if t.name.startswith(_COUNTING)]
+    if counting:
+        lines.append(f"{FAILS}{'; '.join(counting)}.")
     return "\n".join(lines)
+
+
+#: How the closing line of a blocking stop begins: the thresholds the items above it fail.
+FAILS = "These fail "
+
+
+def _threshold(threshold: Threshold) -> str:
+    return f"threshold {threshold.name}: {threshold.value} (limit {threshold.limit})"
 
 
 HANDLERS = {"session-start": session_start, "pre-edit": pre_edit, "edit": edit, "stop": stop}

@@ -180,3 +180,204 @@ def test_an_attempt_file_and_an_orphaned_helper_are_the_agents_leftovers(git_pro
     stop = claude.stop()
     assert stop.blocked and "threshold max-leftovers: 2" in stop.text, stop
     assert "pkg/client_v2.py" in stop.text and "orphaned-by-change" in stop.text and "_old_fetch" in stop.text
+
+
+def test_an_old_finding_whose_noqa_the_edit_removes_is_not_new(git_project: Path) -> None:
+    # The author had silenced the mutable default; the agent only drops the comment.
+    write_tree(git_project, {"pkg/opts.py": '"""Options."""\n\n\n'
+                             'def options(\n    dsn=None,\n    integrations=[],  # noqa: B006\n):\n'
+                             '    """The options."""\n    return dict(dsn=dsn, integrations=integrations)\n'})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    edit = claude.edit("pkg/opts.py", "    integrations=[],  # noqa: B006\n", "    integrations=[],\n")
+    assert (edit.exit_code, edit.stderr) == (0, ""), edit
+    stop = claude.stop()
+    assert not stop.blocked, stop
+    added = claude.edit("pkg/opts.py", "    integrations=[],\n", "    integrations=[],\n    hooks=[],\n")
+    assert added.exit_code == 2 and "ERR001" in added.stderr and "pkg/opts.py:7:" in added.stderr, added
+
+
+def test_code_moved_to_another_function_or_file_keeps_its_old_findings(git_project: Path) -> None:
+    old = ('"""Jobs."""\n\n\ndef run(job):\n    """Run a job."""\n    try:\n        job()\n'
+           '    except:\n        log(job)\n\n\ndef log(job):\n    """Say so."""\n    print(job)\n')
+    write_tree(git_project, {"pkg/__init__.py": "", "pkg/jobs.py": old,
+                             "pkg/other.py": '"""Other."""\n\n\ndef ping():\n    """Pong."""\n    return 1\n'})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    # the old bare except moves into a new helper of the same file
+    inner = old.replace('    try:\n        job()\n    except:\n        log(job)\n', '    _guarded(job)\n') + (
+        '\n\ndef _guarded(job):\n    """Run it, saying when it failed."""\n    try:\n        job()\n'
+        '    except:\n        log(job)\n')
+    moved = claude.write("pkg/jobs.py", inner)
+    assert (moved.exit_code, moved.stderr) == (0, ""), moved
+    # and then to another file of the change
+    claude.write("pkg/jobs.py", inner.split("\n\n\ndef _guarded")[0].replace(
+        '"""Jobs."""\n', '"""Jobs."""\nfrom pkg.other import guarded as _guarded\n'))
+    across = claude.write("pkg/other.py", '"""Other."""\nfrom pkg.jobs import log\n\n\n'
+                          'def ping():\n    """Pong."""\n    return 1\n\n\n'
+                          'def guarded(job):\n    """Run it, saying when it failed."""\n    try:\n        job()\n'
+                          '    except:\n        log(job)\n')
+    assert across.exit_code == 2 and "ERR002" in across.stderr, across  # this call did add it to other.py
+    stop = claude.stop()
+    assert "ERR002" not in stop.text, stop  # but the session only moved it
+
+
+def test_a_public_function_whose_last_use_goes_is_a_lead_and_a_threshold_is_said_once(git_project: Path) -> None:
+    # `seconds` is not in __all__ (a release may drop a name from it before removing the function)
+    util = ('"""Time helpers."""\n__all__ = ["days"]\n\n\ndef days(delta):\n    """Whole days."""\n    return delta.days\n'
+            '\n\ndef seconds(delta):\n    """Whole seconds."""\n    return int(delta.total_seconds())\n'
+            '\n\ndef _minutes(delta):\n    """Whole minutes."""\n    return int(delta.total_seconds()) // 60\n')
+    sched = ('"""Scheduler."""\nfrom lib.util import _minutes, seconds\n\n\n'
+             'def wait(delta):\n    """How long to wait."""\n    return seconds(delta), _minutes(delta)\n')
+    write_tree(git_project, {"lib/__init__.py": "", "lib/util.py": util, "lib/sched.py": sched,
+                             "pyproject.toml": "[tool.pattern-warden.review]\nmax-leftovers = 0\n"})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    # the library's public `seconds` loses its last use inside the package: users may still call it
+    claude.write("lib/sched.py", sched.replace("seconds(delta), _minutes(delta)", "delta.days, _minutes(delta)")
+                 .replace("_minutes, seconds", "_minutes"))
+    assert not claude.stop().blocked
+    # a private helper losing its last use is the agent's to delete, named once with its threshold
+    claude.write("lib/sched.py", sched.replace("seconds(delta), _minutes(delta)", "delta.days")
+                 .replace("_minutes, seconds", "seconds"))
+    stop = claude.stop()
+    assert stop.blocked and "leftover: lib/util.py:15-17 _minutes [orphaned-by-change" in stop.text, stop
+    last = stop.text.splitlines()[-1]
+    assert last == "These fail threshold max-leftovers: 1 (limit 0).", stop.text
+    assert stop.text.count("max-leftovers") == 1 and "seconds" not in stop.text.replace("lib/util.py", ""), stop.text
+
+
+QUERIES = '''"""Stock queries."""
+
+
+def movements(conn, start=None, end=None):
+    """Quantities per product, between two optional dates."""
+    sql = "SELECT product_id, SUM(quantity) FROM movements"
+    clauses, params = [], []
+    if start:
+        clauses.append("created_at >= ?")
+        params.append(start)
+    if end:
+        clauses.append("created_at < ?")
+        params.append(end)
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    return conn.execute(sql + " GROUP BY product_id", params).fetchall()
+'''
+SESSION = '''"""Device sessions."""
+import logging
+
+log = logging.getLogger(__name__)
+
+
+class Session:
+    """One device session; its log filter goes when the connection fails."""
+
+    def __init__(self, transport, secrets_filter):
+        self.transport, self.secrets_filter = transport, secrets_filter
+        log.addFilter(secrets_filter)
+        try:
+            transport.open()
+        except Exception:
+            try:
+                log.removeFilter(secrets_filter)
+                transport.close()
+            except Exception:
+                pass
+            raise
+'''
+GATEWAY = '''"""Payment gateways."""
+
+
+class FakeGateway:
+    """Approves every charge while the sandbox is down."""
+
+    name = "fake"
+
+    def charge(self, amount):
+        """Pretend to charge."""
+        return {"approved": True, "amount": amount}
+'''
+
+
+@pytest.mark.parametrize(("rel", "code", "blocked"), [
+    ("stock/queries.py", QUERIES, None),  # SQL of constant fragments, values bound as parameters
+    ("stock/session.py", SESSION, None),  # cleanup that must not mask the error it re-raises
+    ("stock/gateway.py", GATEWAY, "stock/gateway.py:4: ERR005"),  # the fake class, not its `name = "fake"`
+])
+def test_careful_agent_code_is_not_blocked_for_its_care(git_project: Path, rel: str, code: str,
+                                                        blocked: str | None) -> None:
+    write_tree(git_project, {"stock/__init__.py": ""})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    edit = claude.write(rel, code)
+    stop = claude.stop()
+    if blocked is None:
+        assert (edit.exit_code, edit.stderr) == (0, "") and not stop.blocked, (edit, stop)
+    else:
+        assert edit.exit_code == 2 and edit.stderr.count("ERR005") == 1 and blocked in edit.stderr, edit
+        assert stop.blocked and stop.text.count("ERR005") == 1, stop
+
+
+def test_a_copy_of_an_old_statement_added_above_it_is_the_new_one(git_project: Path) -> None:
+    old = ('"""Poll loop."""\n\n\ndef poll(ready, handlers, poller):\n    """Dispatch ready fds."""\n'
+           '    for fd in ready:\n        if fd in handlers:\n            try:\n                handlers[fd]()\n'
+           '            except:\n                handlers[fd].error()\n')
+    write_tree(git_project, {"pkg/loop.py": old})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    # the release adds a second identical `except:` line, *below* the old one in the same function
+    edit = claude.edit("pkg/loop.py", "                handlers[fd].error()\n",
+                       "                handlers[fd].error()\n        else:\n            try:\n"
+                       "                poller.unregister(fd)\n            except:\n                pass\n")
+    assert edit.exit_code == 2 and "pkg/loop.py:15: ERR002" in edit.stderr and ":10:" not in edit.stderr, edit
+    # and above it, in another copy of the loop: the old one keeps its identity
+    claude.edit("pkg/loop.py", "    for fd in ready:\n", "    for fd in ready:\n        if fd < 0:\n"
+                "            try:\n                poller.forget(fd)\n            except:\n                pass\n")
+    stop = claude.stop()
+    assert stop.blocked and ":10: ERR002" in stop.text and ":20: ERR002" in stop.text, stop
+    assert ":15: ERR002" not in stop.text, stop.text  # the old handler, now on line 15
+
+
+def test_a_raise_without_from_in_new_code_never_blocks(git_project: Path) -> None:
+    # ERR004 is info: `from exc` is the better idiom, but the implicit context keeps the cause
+    write_tree(git_project, {"pkg/__init__.py": ""})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    edit = claude.write("pkg/conf.py", '"""Settings."""\n\n\nclass ConfigError(Exception):\n    """Bad settings."""\n'
+                        '\n\ndef port(settings):\n    """The port to listen on."""\n    try:\n'
+                        '        return int(settings["port"])\n    except (KeyError, ValueError):\n'
+                        '        raise ConfigError("settings need an integer port")\n')
+    assert (edit.exit_code, edit.stderr) == (0, ""), edit
+    assert not claude.stop().blocked
+
+
+def _parallel(name: str, verb: str) -> str:
+    return (f'\n\ndef {name}(client, key, value, expire=0):\n    """{verb.capitalize()} one key."""\n'
+            '    if not key:\n        raise ValueError("empty key")\n    data = client.encode(value)\n'
+            '    flags = client.flags(value)\n    line = b" ".join([key, flags, str(expire).encode(), data])\n'
+            f'    client.send(b"{verb} " + line)\n    reply = client.read()\n    client.check(reply)\n'
+            '    return reply == b"STORED"\n')
+
+
+def test_duplicates_in_a_blocking_stop_are_the_ones_the_session_wrote(git_project: Path) -> None:
+    old = '"""Storage commands."""' + _parallel("set_key", "set") + _parallel("add_key", "add")
+    write_tree(git_project, {"pkg/commands.py": old,
+                             "pyproject.toml": "[tool.pattern-warden.review]\nmax-duplicates-introduced = 0\n"})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    # the old parallel commands, edited in both places
+    claude.write("pkg/commands.py", old.replace("expire=0", "expire=60"))
+    assert not claude.stop().blocked
+    # a third copy the session wrote
+    claude.write("pkg/commands.py", old.replace("expire=0", "expire=60") + _parallel("replace_key", "replace"))
+    stop = claude.stop()
+    assert stop.blocked and "duplicate (" in stop.text and "pkg/commands.py:" in stop.text, stop
+    assert stop.text.splitlines()[-1].startswith("These fail threshold max-duplicates-introduced: 1"), stop.text

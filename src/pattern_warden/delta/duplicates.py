@@ -99,7 +99,8 @@ class DuplicateSearch:
             self._future = pool.submit(_search_bases, [s.bare() for s in bases])
 
     def figures(self, touched: dict[str, set[int]], changed: Sequence[SourceFile] = ()) -> DuplicateFigures:
-        """Introduced (classes with a copy on a ``touched`` row) and eliminated (classes among the
+        """Introduced (classes with a copy whose lines are mostly ``touched`` rows: one the change
+        wrote, not old parallel code it edited in both places) and eliminated (classes among the
         bases with fewer than two copies left in any class now). ``changed``: the new versions
         already read, shaped here first, so the tree's search reads them from the shape cache."""
         warm = self.warm
@@ -112,9 +113,14 @@ class DuplicateSearch:
                                                                                       loc.end_line + 1))
                        for loc in family.locations)
 
+        def created(family: Family) -> bool:
+            """The change wrote most of one copy: not old parallel code it edited in both places."""
+            return any(2 * len(touched.get(loc.path, set()) & set(range(loc.start_line, loc.end_line + 1)))
+                       > loc.end_line - loc.start_line + 1 for loc in family.locations)
+
         now = every_family(load_corpus(self.workspace, None, warm.shapes, state=warm.tree), memo=warm.memo,
                            judged=added_to) if touched or self.bases else []
-        introduced = [c for c in now if added_to(c)]
+        introduced = [c for c in now if created(c)]
         eliminated = _eliminated(self.workspace, now, self._base_classes()) if self.bases else []
         warm.shapes.save()
         if self.disk is not None:

@@ -25,7 +25,7 @@ from pattern_warden.diskcache import DiskCache, key
 from pattern_warden.delta.calls import Call
 from pattern_warden.delta.models import ReviewFinding
 from pattern_warden.delta.reuse import resolve
-from pattern_warden.fingerprint import fingerprints, rule_scopes
+from pattern_warden.fingerprint import Statement, fingerprints, neighbours, rule_scopes, statement_texts
 from pattern_warden.rules.engine import PARALLEL_MIN_FILES, Checker, CheckOptions
 from pattern_warden.rules.results import Finding
 from pattern_warden.source import SourceFile
@@ -90,12 +90,14 @@ def file_findings(checker: Checker, source: SourceFile, path: str | None = None)
 
 
 def base_checker(checker: Checker, found: Sequence[Finding]) -> Checker:
-    """What a base version is checked with: only the rules that fired on the new version.
+    """What a base version is checked with: only the rules that fired on the new version, and
+    with its suppression comments hiding nothing.
 
     The base's other findings could match none of the new ones, and an identity does not depend
     on which other rules ran (occurrences are counted per rule), so the answer is the same for a
-    fraction of the rule work."""
-    return checker.narrowed(f.code for f in found)
+    fraction of the rule work. A finding the base silenced with ``# noqa`` is still one it had:
+    an edit that only drops the comment did not introduce it."""
+    return checker.narrowed((f.code for f in found), suppressions=False)
 
 
 def _key(checker: Checker, name: str, source: SourceFile) -> tuple[str, str, str]:
@@ -257,6 +259,7 @@ def _check_chunk(config: Config, options: CheckOptions, jobs: list[_Job], module
 
 def review_findings(
     checker: Checker, after: SourceFile, before: SourceFile | None, known: Collection[str] = (),
+    moved: Counter[Statement] | None = None,
 ) -> list[ReviewFinding]:
     """One changed file's findings; new unless ``before`` or ``known`` (a baseline) has the identity.
 
@@ -268,22 +271,35 @@ def review_findings(
     an f-string for a % format) would make its old finding look new: a finding counts as new
     only where its rule also fires more often in its function (or class, or module level) than
     before. An edit that fixes one old finding and adds another in the same function is then
-    taken for a rewrite; blaming the agent for what it did not do is the worse error."""
+    taken for a rewrite; blaming the agent for what it did not do is the worse error.
+
+    Code moved to another function, or whose comment changed (a ``# noqa`` dropped), keeps its
+    statement: a statement finding whose rule and statement text (comments left out) the base
+    had as often is existing too. ``moved`` adds such statements from the base versions of the
+    change's other files (code moved between files)."""
     found, prints = file_findings(checker, after)
     if not found:
         return []
     old: dict[str, int | None] = {}
     grew: set[tuple[str, str]] | None = None
     keys: list[tuple[str, str]] = []
+    had: Counter[Statement] = Counter()
+    kept: set[int] = set()
     if before is not None:
         old_found, old_prints = file_findings(base_checker(checker, found), before, after.path)
         old = {fp: f.measure for f, fp in zip(old_found, old_prints, strict=True)}
+        kept = _kept(found, prints, after, old_found, old_prints, before)
         keys = rule_scopes(found, after)
         then, now = Counter(rule_scopes(old_found, before)), Counter(keys)
         grew = {key for key, count in now.items() if count > then[key]}
+        had.update(t for t in statement_texts(old_found, before) if t is not None)
+    texts = statement_texts(found, after)
+    had += moved or Counter()
+    for i in sorted(kept):
+        _take(had, texts[i])  # the statement kept its identity: the base's statement is not free for another
     out = []
     for i, (f, fp) in enumerate(zip(found, prints, strict=True)):
-        new = fp not in old and fp not in known and (grew is None or keys[i] in grew)
+        new = i not in kept and fp not in known and (grew is None or keys[i] in grew) and not _take(had, texts[i])
         if not new and f.code in checker.new_only:
             continue
         was = old.get(fp)
@@ -293,6 +309,84 @@ def review_findings(
             code=f.code, severity=f.severity, path=f.path, line=f.line, message=f.message, new=new,
             worse_than=worse, fix_hint=f.fix_hint, pattern_uri=f.pattern_uri, fingerprint=fp))
     return out
+
+
+def _take(had: Counter[Statement], statement: Statement | None) -> bool:
+    """Take from ``had`` the base statement ``statement`` is: the same rule and line, with the
+    same line above or below it (one of them changes where a block is cut out or moved in)."""
+    if statement is None:
+        return False
+    match = statement if had[statement] > 0 else next(
+        (s for s, n in had.items() if n > 0 and s[:2] == statement[:2] and (s[2] == statement[2] or s[3] == statement[3])),
+        None)
+    if match is None:
+        return False
+    had[match] -= 1
+    return True
+
+
+def _kept(found: Sequence[Finding], prints: Sequence[str], after: SourceFile,
+          old_found: Sequence[Finding], old_prints: Sequence[str], before: SourceFile) -> set[int]:
+    """The indices of ``found`` whose identity the base had.
+
+    Identical statements in one function (two `except:` lines) share an identity told apart by
+    their order, so a copy added above an old one would take the old one's number and the old
+    one would look new. Where such a group grew, the base's share goes to the findings whose
+    neighbouring lines the base had around one of its own, then to the rest in order."""
+    then = Counter(_group(fp) for fp in old_prints)
+    now: dict[str, list[int]] = {}
+    for i, fp in enumerate(prints):
+        now.setdefault(_group(fp), []).append(i)
+    kept: set[int] = set()
+    for base, members in now.items():
+        if len(members) <= then[base]:
+            kept.update(members)
+            continue
+        around = Counter(neighbours(before, f.line) for f, fp in zip(old_found, old_prints, strict=True)
+                         if _group(fp) == base)
+        share = then[base]
+        for i in members:
+            if share and around[neighbours(after, found[i].line)] > 0:
+                around[neighbours(after, found[i].line)] -= 1
+                kept.add(i)
+                share -= 1
+        for i in members:
+            if share and i not in kept:
+                kept.add(i)
+                share -= 1
+    return kept
+
+
+def _group(fingerprint: str) -> str:
+    """An identity without its occurrence number."""
+    return fingerprint.rpartition(":")[0]
+
+
+def moved_statements(checker: Checker, files: Sequence[tuple[SourceFile | None, SourceFile | None]],
+                     codes: Collection[str], lines: Collection[str]) -> dict[str, Counter[Statement]]:
+    """Per changed file, the statement findings of ``codes`` that left the change's *other*
+    files (their base had them, their new version does not): code moved from one file to
+    another keeps its findings (``review_findings``'s ``moved``). ``files`` are (after, before)
+    pairs; a deleted file has no after. Only called when a change has new statement findings,
+    so the base versions it checks cost nothing on a clean change; and only a base whose text
+    holds one of ``lines`` (the new findings' lines, stripped) is checked at all."""
+    narrowed = checker.narrowed(codes, suppressions=False)
+    left: dict[str, Counter[Statement]] = {}
+    for after, before in files:
+        if before is None or not any(line in before.text for line in lines):
+            continue
+        name = after.path if after is not None else before.path
+        gone = Counter(t for t in statement_texts(*_found(narrowed, before, name)) if t is not None)
+        if after is not None:
+            gone -= Counter(t for t in statement_texts(*_found(narrowed, after, name)) if t is not None)
+        left[name] = gone
+    total = sum(left.values(), Counter())
+    return {name: total - own for name, own in left.items()} | {
+        after.path: total for after, _ in files if after is not None and after.path not in left}
+
+
+def _found(checker: Checker, source: SourceFile, name: str) -> tuple[list[Finding], SourceFile]:
+    return file_findings(checker, source, name)[0], source
 
 
 def ranked(findings: Sequence[ReviewFinding]) -> list[ReviewFinding]:

@@ -13,22 +13,23 @@ and calls are collected only then.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import ExitStack
 
 from pattern_warden.baseline import configured_baseline
 from pattern_warden.clones.detect import Family
 from pattern_warden.delta.duplicates import DuplicateFigures, DuplicateSearch, class_identities
 from pattern_warden.delta.facts import Facts, read_facts
-from pattern_warden.delta.findings import Checking, checker_for, ranked, review_findings
-from pattern_warden.delta.models import SAMPLE, Review, ReviewClone
+from pattern_warden.delta.findings import Checking, checker_for, moved_statements, ranked, review_findings
+from pattern_warden.delta.models import SAMPLE, Review, ReviewClone, ReviewFinding
 from pattern_warden.delta.reuse import plan_reuse
 from pattern_warden.delta.score import base_sources, scorecard, touched_rows
 from pattern_warden.delta.verdict import finding_thresholds, leftover_threshold, passed
 from pattern_warden.diskcache import DiskCache
 from pattern_warden.leftovers.change import change_leftovers
 from pattern_warden.models import Page, check_range, paginate, quantity
-from pattern_warden.rules.engine import PARALLEL_MIN_FILES
+from pattern_warden.rules.engine import PARALLEL_MIN_FILES, Checker
+from pattern_warden.source import SourceFile
 from pattern_warden.workers import worker_pool
 from pattern_warden.workspace import Workspace
 
@@ -78,8 +79,7 @@ def review_change(
         dups = duplicates.figures(touched, [after for after, _ in facts.files])
         checking.finish()
     reuse = plan.measure(facts.delta, checking.calls, disk) if plan is not None and facts.delta is not None else None
-    found = ranked([f for after, before in facts.files for f in review_findings(checker, after, before,
-                                                                               accepted.findings)])
+    found = _judged(checker, facts, accepted.findings)
     if accepted.clones and dups.introduced_classes:
         kept = [c for c, i in zip(dups.introduced_classes, class_identities(workspace, dups.introduced_classes),
                                   strict=True) if i not in accepted.clones]
@@ -90,9 +90,7 @@ def review_change(
     leftovers = []
     if facts.delta is not None:
         say("looking for leftovers")
-        deleted = [(None, f.before) for f in facts.delta.files
-                   if f.kind == "python" and f.after is None and f.before is not None]
-        leftovers = change_leftovers(workspace, [*facts.files, *deleted], disk=disk)
+        leftovers = change_leftovers(workspace, [*facts.files, *_deleted(facts)], disk=disk)
     rule_limits = finding_thresholds(limits, found) + leftover_threshold(limits, leftovers)
     card = None
     if facts.delta is not None and facts.before is not None:
@@ -119,6 +117,30 @@ def review_change(
         leftovers_introduced=len(leftovers), leftovers=leftovers[: SAMPLE // 2], thresholds=thresholds, failed=failed,
         passed=ok, page=page,
     )
+
+
+def _judged(checker: Checker, facts: Facts, known: Collection[str]) -> list[ReviewFinding]:
+    """Every changed file's findings, ranked; a statement finding that only moved between the
+    change's files (another file's base had it) is not new."""
+    per_file = [review_findings(checker, after, before, known) for after, before in facts.files]
+    new = [(f, after) for (after, _), found in zip(facts.files, per_file, strict=True) for f in found if f.new]
+    lines = {text for f, after in new if 0 < f.line <= len(after.lines)
+             and (text := after.lines[f.line - 1].split("#")[0].strip())}
+    deleted = _deleted(facts)
+    if lines and len(facts.files) + len(deleted) > 1:
+        moved = moved_statements(checker, [*facts.files, *deleted], {f.code for f, _ in new}, lines)
+        per_file = [review_findings(checker, after, before, known, moved.get(after.path))
+                    if any(f.new for f in found) else found
+                    for (after, before), found in zip(facts.files, per_file, strict=True)]
+    return ranked([f for found in per_file for f in found])
+
+
+def _deleted(facts: Facts) -> list[tuple[None, SourceFile]]:
+    """The change's deleted Python files, as (no after, before) pairs."""
+    if facts.delta is None:
+        return []
+    return [(None, f.before) for f in facts.delta.files if f.kind == "python" and f.after is None
+            and f.before is not None]
 
 
 def _clone(clone: Family) -> ReviewClone:

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pattern_warden.diskcache import DiskCache
 from pattern_warden.leftovers.dead import unused_confidence
 from pattern_warden.leftovers.engine import detect, ranked, read_project
-from pattern_warden.leftovers.facts import facts_of
-from pattern_warden.leftovers.models import Leftover, LeftoversOptions
+from pattern_warden.leftovers.facts import Definition, ModuleFacts, facts_of
+from pattern_warden.leftovers.models import HIGH, Leftover, LeftoversOptions
 from pattern_warden.leftovers.project import Project
 from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Workspace
@@ -81,12 +81,27 @@ def orphaned(project: Project, befores: dict[str, SourceFile]) -> list[Leftover]
             confidence = unused_confidence(project, facts, definition)
             if confidence is None:
                 continue
+            # a public name may still be a library's API: the removed use makes it a lead only,
+            # below the confidence that fails max-leftovers
+            confidence = min(confidence, LEAD) if _public(facts, definition) else 90 if confidence >= 80 else confidence
             found.append(Leftover(
                 kind="orphaned-by-change", path=facts.path, line=definition.line, end_line=definition.end_line,
-                # a public name may still be a library's API: the removed use makes it a lead only
-                symbol=definition.qualname, confidence=90 if confidence >= 80 else confidence, action="delete",
+                symbol=definition.qualname, confidence=confidence, action="delete",
                 reason=f"The change removed the last use of {definition.qualname!r}; nothing names it now.",
                 fix=f"Delete {definition.qualname} too, or restore the call the change removed if it is still needed.",
                 evidence=[f"used at the base, 0 references now in {len(project.modules)} modules"],
             ))
     return found
+
+
+#: The confidence of a public function whose last use the change removed: shown, never blocking.
+LEAD = HIGH - 20
+
+
+def _public(facts: ModuleFacts, definition: Definition) -> bool:
+    """Whether users of the package may call ``definition``: exported in ``__all__``, or a public
+    name (every part of its qualified name) in a public module."""
+    if definition.name in facts.all_names:
+        return True
+    parts = [*facts.module.split("."), *definition.qualname.split(".")]
+    return not any(part.startswith("_") and not (part.startswith("__") and part.endswith("__")) for part in parts)

@@ -164,6 +164,9 @@ class Checker:
         ]
         # Serialised once: the narrowed selections of a review share it (1.6 ms each otherwise).
         self._settings = json.dumps(settings.model_dump(mode="json"), sort_keys=True).encode()
+        #: False for a base version checked for identities: a finding its author silenced with
+        #: ``# noqa`` is still one the base had, so removing the comment does not make it new.
+        self.suppressions = True
         self._use(frozenset(selected - ignored) | {_SYNTAX})
 
     def _use(self, codes: frozenset[str]) -> None:
@@ -171,23 +174,25 @@ class Checker:
         self.codes = codes
         self.rules = [BY_CODE[code](self._thresholds) for code in sorted(codes)]
         self.table = visitor_table(self.rules)
-        self._narrowed: dict[frozenset[str], Checker] = {}
+        self._narrowed: dict[tuple[frozenset[str], bool], Checker] = {}
         self.fingerprint = hashlib.blake2b(
             json.dumps([RULES_VERSION, __version__, sorted(codes), sorted(self.new_only), self.options.min_severity,
-                        self.options.fix],
+                        self.options.fix, self.suppressions],
                        sort_keys=True).encode() + self._settings,
             digest_size=12,
         ).hexdigest()
 
-    def narrowed(self, codes: Iterable[str]) -> Checker:
+    def narrowed(self, codes: Iterable[str], suppressions: bool = True) -> Checker:
         """This run limited to ``codes`` (kept within this selection), built once per code set;
-        it shares the settings and path patterns, so one costs the rules' construction alone."""
+        it shares the settings and path patterns, so one costs the rules' construction alone.
+        ``suppressions=False``: suppression comments hide nothing (see ``self.suppressions``)."""
         wanted = self.codes.intersection(codes) | {_SYNTAX}
-        found = self._narrowed.get(wanted)
+        found = self._narrowed.get((wanted, suppressions))
         if found is None:
             found = copy.copy(self)
+            found.suppressions = suppressions
             found._use(wanted)
-            self._narrowed[wanted] = found
+            self._narrowed[(wanted, suppressions)] = found
         return found
 
     def disabled(self, path: str, source: SourceFile | None = None) -> set[str]:
@@ -210,7 +215,7 @@ class Checker:
         """The findings that survive exemptions, the severity floor and suppression comments."""
         findings = self._collect(source)
         off = self.disabled(source.path, source)
-        hidden = suppress.parse(source.text)
+        hidden = suppress.parse(source.text) if self.suppressions else suppress.Suppressions()
         return [
             f for f in findings
             if f.rule.code not in off and f.severity >= self.floor and not hidden.hides(f.rule.code, f.line, f.end_line)

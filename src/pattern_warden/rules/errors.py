@@ -278,6 +278,18 @@ def _in_finally(ctx: Context, node: ast.AST) -> bool:
                for outer, inner in zip(stack, stack[1:]))
 
 
+def _before_reraise(ctx: Context, node: ast.AST) -> bool:
+    """``node`` lies in an `except` block that later re-raises the error it caught: best-effort
+    cleanup (close a log, remove a filter) whose own failure must not mask the error on its way out."""
+    stack = [*ctx.stack, node]
+    for outer, inner in zip(reversed(stack[:-1]), reversed(stack[1:])):
+        if isinstance(outer, ast.ExceptHandler) and inner is not node and inner in outer.body:
+            after = outer.body[outer.body.index(inner) + 1:]
+            return any(isinstance(s, ast.Raise) and (s.exc is None or isinstance(s.exc, ast.Name)
+                                                      and s.exc.id == outer.name) for s in after)
+    return False
+
+
 def _reaps_cancelled(tried: list[ast.stmt], ctx: Context) -> bool:
     """`await task` of a task this function cancelled: collecting it at shutdown, where its
     CancelledError or last error is expected and has nowhere to go."""
@@ -306,7 +318,8 @@ def _deliberate(handler: ast.ExceptHandler, owner: ast.AST | None, ctx: Context)
     docstring says it never raises; a try that only raises a new error (a frame probe)."""
     body = handler.body
     tried = getattr(owner, "body", [])
-    if _in_finally(ctx, handler) or _reaps_cancelled(tried, ctx) or _cosmetic(tried, ctx):
+    if _in_finally(ctx, handler) or _before_reraise(ctx, handler) or _reaps_cancelled(tried, ctx) \
+            or _cosmetic(tried, ctx):
         return True
     if all(isinstance(s, (ast.Return, ast.Assign)) and isinstance(s.value, ast.Constant)
            and isinstance(s.value.value, bool) for s in body):
@@ -373,6 +386,8 @@ class SilentFallback(Rule):
         "try:\n    value = load()\nexcept KeyError:\n    value = None\n",
         "try:\n    value = load()\nexcept Exception as exc:\n    errors.append(exc)\n",
         "try:\n    value = load()\nexcept Exception:\n    cleanup()\n    raise\n",
+        "try:\n    connect()\nexcept Exception:\n    try:\n        log.close()\n        unregister()\n"
+        "    except Exception:\n        pass\n    raise\n",
         "try:\n    msg = run()\nexcept Exception:\n    msg = ('#ERROR', format_exc())\n",
         "def frame():\n    try:\n        raise Exception\n    except Exception:\n        return None\n",
         "try:\n    import fcntl\nexcept Exception:  # warden: fallback fcntl is missing on Windows, no locking there\n"

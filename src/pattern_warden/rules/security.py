@@ -37,17 +37,36 @@ def _passes_parameters(node: ast.Call) -> bool:
 
 
 def _query_texts(query: ast.expr, ctx: Context) -> list[str]:
-    """The literal text of the query: its own string parts, or those of the values its variable is given."""
+    """The literal text of the query: its own string parts, or those of the values its variable
+    is given, and the fragments of a list it joins (``" AND ".join(clauses)`` after
+    ``clauses.append("created_at >= ?")``): a dynamic WHERE made of constant conditions."""
+    body = getattr(ctx.function, "body", None) or ctx.tree.body
+    local = list(walk_local(body if isinstance(body, list) else [body]))
     sources: list[ast.AST] = [query]
     if isinstance(query, ast.Name):
-        scope = ctx.function
-        body = getattr(scope, "body", None) or ctx.tree.body
-        sources = [
-            n.value for n in walk_local(body if isinstance(body, list) else [body])
-            if isinstance(n, (ast.Assign, ast.AugAssign))
-            and any(isinstance(t, ast.Name) and t.id == query.id for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))
-        ]
+        sources = _given(query.id, local)
+    else:  # `sql + " GROUP BY ..."`: the texts the variables in it were given count too
+        sources += [value for n in ast.walk(query) if isinstance(n, ast.Name) for value in _given(n.id, local)]
+    joined = {n.args[0].id for s in sources for n in ast.walk(s) if isinstance(n, ast.Call)
+              and isinstance(n.func, ast.Attribute) and n.func.attr == "join" and len(n.args) == 1
+              and isinstance(n.args[0], ast.Name)}
+    fragments = [value for name in joined for value in _given(name, local)]
+    if not any(is_built_string(n) for f in fragments for n in ast.walk(f) if isinstance(n, ast.expr)):  # all constant
+        sources += fragments
     return [n.value for s in sources for n in ast.walk(s) if is_str(n)]  # type: ignore[attr-defined]
+
+
+def _given(name: str, local: list[ast.AST]) -> list[ast.AST]:
+    """What a local name is given: assigned, added to (``+=``), appended or extended with."""
+    out: list[ast.AST] = []
+    for n in local:
+        if isinstance(n, (ast.Assign, ast.AugAssign)) and any(
+                isinstance(t, ast.Name) and t.id == name for t in (n.targets if isinstance(n, ast.Assign) else [n.target])):
+            out.append(n.value)
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("append", "extend") \
+                and isinstance(n.func.value, ast.Name) and n.func.value.id == name:
+            out += n.args
+    return out
 
 
 def _has_placeholder(texts: list[str]) -> bool:
@@ -78,11 +97,17 @@ class SqlInjection(Rule):
         "SORTABLE = {'new': 'created DESC'}\ndef f(db, email, order):\n    order_by = SORTABLE[order]\n"
         "    sql = f'SELECT id FROM users WHERE email = ? ORDER BY {order_by}'\n    return db.execute(sql, (email,))\n",
         "def f(cur, table, uid):\n    cur.execute('SELECT * FROM ' + table + ' WHERE id = %s', (uid,))\n",
+        "def f(db, start):\n    sql, where, params = 'SELECT * FROM t', [], []\n    if start:\n"
+        "        where.append('at >= ?')\n        params.append(start)\n    if where:\n"
+        "        sql += ' WHERE ' + ' AND '.join(where)\n    return db.execute(sql, params)\n",
     )
     INVALID = (
         Invalid("def f(cur, uid):\n    cur.execute(f'SELECT * FROM t WHERE id = {uid}')\n", 2, 17),
         Invalid("def f(cur, name):\n    sql = 'DELETE FROM t WHERE n = \\'%s\\'' % name\n    cur.execute(sql)\n", 3, 17),
         Invalid("from sqlalchemy import text\ndef f(t):\n    return text('SELECT * FROM {}'.format(t))\n", 3, 17),
+        Invalid("def f(db, name, start):\n    sql = 'SELECT * FROM t'\n    where = [f\"n = '{name}'\"]\n"
+                "    where.append('at >= ?')\n    sql += ' WHERE ' + ' AND '.join(where)\n"
+                "    return db.execute(sql, (start,))\n", 6, 23),
     )
 
     def __init__(self, options: Options) -> None:
