@@ -186,7 +186,7 @@ def test_an_old_finding_whose_noqa_the_edit_removes_is_not_new(git_project: Path
     # The author had silenced the mutable default; the agent only drops the comment.
     write_tree(git_project, {"pkg/opts.py": '"""Options."""\n\n\n'
                              'def options(\n    dsn=None,\n    integrations=[],  # noqa: B006\n):\n'
-                             '    """The options."""\n    return dict(dsn=dsn, integrations=integrations)\n'})
+                             '    """The options."""\n    integrations.append(dsn)\n    return integrations\n'})
     _commit(git_project)
     claude = ClaudeCode(git_project)
     claude.start()
@@ -194,7 +194,8 @@ def test_an_old_finding_whose_noqa_the_edit_removes_is_not_new(git_project: Path
     assert (edit.exit_code, edit.stderr) == (0, ""), edit
     stop = claude.stop()
     assert not stop.blocked, stop
-    added = claude.edit("pkg/opts.py", "    integrations=[],\n", "    integrations=[],\n    hooks=[],\n")
+    added = claude.edit("pkg/opts.py", '    integrations=[],\n):\n    """The options."""\n',
+                        '    integrations=[],\n    hooks=[],\n):\n    """The options."""\n    hooks.append(dsn)\n')
     assert added.exit_code == 2 and "ERR001" in added.stderr and "pkg/opts.py:7:" in added.stderr, added
 
 
