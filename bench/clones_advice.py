@@ -27,6 +27,7 @@ again from the label's verdict and right home, and lists the families of the new
 match no label (to be labelled, read in full, before any figure is quoted):
 
     python bench/clones_advice.py heldout --corpus /work/corpus/heldout-clones
+    python bench/clones_advice.py heldout4 --corpus /work/corpus/heldout-clones2   # round 4
 
 A label's ``verdict`` is ``actionable`` (merging it would help a maintainer), ``benign`` (real
 repetition best left: protocol, data, too small, or different work of one shape) or
@@ -69,6 +70,16 @@ HELDOUT = {
     "networkx": ("networkx-3.6.1", "networkx"),
     "twisted": ("twisted-26.10.0", "src/twisted"),
 }
+#: The fourth round (issue 24, labelled on the engine of this session's merge): five more
+#: projects, two over 60k lines, in three label files (paths as each labeller ran them).
+HELDOUT4 = {
+    "flexget": ("flexget-3.22.8/flexget", "."),
+    "faststream": ("faststream-0.7.8/faststream", "."),
+    "aiogram": ("aiogram-3.31.0", "aiogram"),
+    "pydantic": ("pydantic-2.14.4", "pydantic"),
+    "qtile": ("qtile-0.33.0", "libqtile"),
+}
+HELDOUT4_LABELS = [HERE / "labels" / f"clones_advice_issue24_round4_{letter}.csv" for letter in "ABC"]
 HELDOUT_TOP = 30
 #: A family matches a label when this share of the smaller one's lines are shared.
 MATCH_SHARE = 0.5
@@ -204,7 +215,8 @@ def _ratio(ok: float, n: int) -> str:
 
 def _heldout_figures(labels: list[dict[str, str]]) -> None:
     """The figures as labelled: advice right (halves count), action and home right, per project and action."""
-    for name, rows in [(p, [r for r in labels if r["project"] == p]) for p in HELDOUT] + [("all", labels)]:
+    names = dict.fromkeys(r["project"] for r in labels)
+    for name, rows in [(p, [r for r in labels if r["project"] == p]) for p in names] + [("all", labels)]:
         merge = [r for r in rows if r["action"] != "leave"]
         leave = [r for r in rows if r["action"] == "leave"]
         both = [r for r in rows if r["action_right"] == "1" and r["home_right"] in ("", "1")]
@@ -220,18 +232,21 @@ def _heldout_figures(labels: list[dict[str, str]]) -> None:
           + ", ".join(f"{cls}: {n}" for cls, n in sorted(classes.items())))
 
 
-def heldout(corpus: Path) -> int:
+def heldout(corpus: Path, projects: dict[str, tuple[str, str]] = HELDOUT,
+            label_files: tuple[Path, ...] = (HELDOUT_LABELS,)) -> int:
     """The labelled figures, then action and home of the current code judged against the same labels."""
-    with HELDOUT_LABELS.open(encoding="utf-8") as handle:
-        labels = list(csv.DictReader(handle))
+    labels = []
+    for path in label_files:
+        with path.open(encoding="utf-8") as handle:
+            labels += list(csv.DictReader(handle))
     print("## as labelled (advice of the code the labels were made on)")
     _heldout_figures(labels)
     print("## current code (action and home judged automatically from each label's verdict and right home;"
           " 'what differs' and the reason must be read again where the advice changed)")
     total = right = merge_total = merge_right = 0
-    for project in HELDOUT:
+    for project in projects:
         mine = [(row, _label_rows(row["key"])) for row in labels if row["project"] == project]
-        _, found = families(corpus, project, HELDOUT)
+        _, found = families(corpus, project, projects)
         matched: set[int] = set()
         unlabelled = []
         changed = []
@@ -269,18 +284,20 @@ def heldout(corpus: Path) -> int:
 def main() -> int:
     """``sample``, ``score`` or ``heldout`` on the corpus folder."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("action", choices=("sample", "score", "heldout"))
+    parser.add_argument("action", choices=("sample", "score", "heldout", "heldout4"))
     parser.add_argument("--corpus", type=Path, required=True, help="folder holding the untarred sdists")
     parser.add_argument("--count", type=int, default=30, help="families drawn per project beyond the top ten")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    projects = HELDOUT if args.action == "heldout" else PROJECTS
+    projects = {"heldout": HELDOUT, "heldout4": HELDOUT4}.get(args.action, PROJECTS)
     missing = [f for f, _ in projects.values() if not (args.corpus / f).is_dir()]
     if missing:
         print(f"missing {', '.join(missing)} under {args.corpus}: see the download step in this file", file=sys.stderr)
         return 2
     if args.action == "heldout":
         return heldout(args.corpus)
+    if args.action == "heldout4":
+        return heldout(args.corpus, HELDOUT4, tuple(HELDOUT4_LABELS))
     if args.action == "sample":
         sample(args.corpus, args.count, args.seed)
         return 0
