@@ -14,6 +14,7 @@ and calls are collected only then.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 
 from pattern_warden.baseline import configured_baseline
@@ -26,11 +27,12 @@ from pattern_warden.delta.reuse import plan_reuse
 from pattern_warden.delta.score import base_sources, scorecard, touched_rows
 from pattern_warden.delta.verdict import finding_thresholds, leftover_threshold, passed
 from pattern_warden.diskcache import DiskCache
-from pattern_warden.leftovers.change import change_leftovers
+from pattern_warden.leftovers.change import change_leftovers, leftovers_in_worker
+from pattern_warden.leftovers.models import Leftover
 from pattern_warden.models import Page, check_range, paginate, quantity
 from pattern_warden.rules.engine import PARALLEL_MIN_FILES, Checker
 from pattern_warden.source import SourceFile
-from pattern_warden.workers import worker_pool
+from pattern_warden.workers import start_method, worker_pool
 from pattern_warden.workspace import Workspace
 
 Progress = Callable[[str], None]
@@ -68,6 +70,9 @@ def review_change(
         # this process searches the tree as it is now and the workers check rules, resolving
         # the added code's calls on the trees they parse for that.
         pool = stack.enter_context(worker_pool()) if len(facts.files) >= PARALLEL_MIN_FILES else None
+        # Leftovers are the change's only against a base: a whole tree outside git has none to
+        # tell what it added from what it had (find_leftovers audits such a tree).
+        leftovers_of = _leftovers(stack, pool, workspace, facts, disk) if facts.delta is not None else list
         bases = base_sources(facts.delta) if facts.delta is not None else []
         duplicates = DuplicateSearch(workspace, bases, pool, disk)
         say(f"checking rules ({len(facts.files)} files)")
@@ -78,6 +83,9 @@ def review_change(
             {a.path: set(range(1, len(a.lines) + 1)) for a, _ in facts.files}
         dups = duplicates.figures(touched, [after for after, _ in facts.files])
         checking.finish()
+        if facts.delta is not None:
+            say("looking for leftovers")
+        leftovers = leftovers_of()
     reuse = plan.measure(facts.delta, checking.calls, disk) if plan is not None and facts.delta is not None else None
     found = _judged(checker, facts, accepted.findings)
     if accepted.clones and dups.introduced_classes:
@@ -85,12 +93,6 @@ def review_change(
                                   strict=True) if i not in accepted.clones]
         dups = DuplicateFigures(introduced=len(kept), eliminated=dups.eliminated, introduced_classes=kept)
     limits = workspace.config.settings.review
-    # Leftovers are the change's only against a base: a whole tree outside git has none to tell
-    # what it added from what it had (find_leftovers audits such a tree).
-    leftovers = []
-    if facts.delta is not None:
-        say("looking for leftovers")
-        leftovers = change_leftovers(workspace, [*facts.files, *_deleted(facts)], disk=disk)
     rule_limits = finding_thresholds(limits, found) + leftover_threshold(limits, leftovers)
     card = None
     if facts.delta is not None and facts.before is not None:
@@ -141,6 +143,23 @@ def _deleted(facts: Facts) -> list[tuple[None, SourceFile]]:
         return []
     return [(None, f.before) for f in facts.delta.files if f.kind == "python" and f.after is None
             and f.before is not None]
+
+
+def _leftovers(stack: ExitStack, pool: ProcessPoolExecutor | None, workspace: Workspace, facts: Facts,
+               disk: DiskCache | None) -> Callable[[], list[Leftover]]:
+    """Start looking for the leftovers the change added or orphaned, and return how to collect
+    them. They are found in a worker process (the review's pool on a large change, else one
+    forked for them), beside this process's rule checks and clone search: every hook call is a
+    new process that must recall the whole project's facts, and on two cores that no longer
+    adds to the Stop's wait. A server's threads make forking unsafe, and its facts are warm in
+    memory: without a pool it looks for them in place when they are collected."""
+    changed = [*facts.files, *_deleted(facts)]
+    if pool is None and start_method() != "fork":
+        return lambda: change_leftovers(workspace, changed, disk=disk)
+    pool = pool or stack.enter_context(worker_pool(workers=1))
+    bare = [(a.bare() if a is not None else None, b.bare() if b is not None else None) for a, b in changed]
+    cache = (disk.root, disk.max_bytes, disk.enabled) if disk is not None else None
+    return pool.submit(leftovers_in_worker, workspace.config, bare, cache).result
 
 
 def _clone(clone: Family) -> ReviewClone:

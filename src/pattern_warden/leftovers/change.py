@@ -10,7 +10,9 @@ clean-up is only half done.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
+from pattern_warden.config import Config
 from pattern_warden.diskcache import DiskCache
 from pattern_warden.leftovers.dead import unused_confidence
 from pattern_warden.leftovers.engine import detect, ranked, read_project
@@ -37,6 +39,15 @@ def change_leftovers(workspace: Workspace, changed: Sequence[Pair], options: Lef
     if "orphaned-by-change" in options.kinds:
         found += [o for o in orphaned(project, befores) if o.confidence >= options.min_confidence]
     return ranked(found)
+
+
+def leftovers_in_worker(config: Config, changed: Sequence[Pair],
+                        cache: tuple[Path, int, bool] | None) -> list[Leftover]:
+    """``change_leftovers`` in a worker process, which opens its own workspace and the cache
+    ``cache`` describes (root, bound, enabled): a review runs it beside its rule checks and
+    clone search instead of after them."""
+    disk = DiskCache(*cache) if cache is not None else None
+    return change_leftovers(Workspace(config), changed, disk=disk)
 
 
 def _introduced(item: Leftover, after: SourceFile | None, before: SourceFile | None) -> bool:
