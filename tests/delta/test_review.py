@@ -236,7 +236,8 @@ def test_a_large_change_in_workers_marks_what_a_full_check_of_both_ends_marks(tm
         del lines[len(lines) // 2 : len(lines) // 2 + 3]  # sometimes a syntax error, as real edits make
         first = re.search(r"^def (\w+)", text, re.M)  # the added code calls it: reuse resolves the call
         called = first[1] if first else "len"
-        target.write_text("\n".join(lines) + f"\n\ndef added_{i}(items=[]):\n    return {called}(items)\n",
+        target.write_text("\n".join(lines) + f"\n\ndef added_{i}(items=[]):\n    items.append({called}(items))\n"
+                          "    return items\n",
                           encoding="utf-8", errors="surrogateescape")
     workspace = _ws(tmp_path)
     review = review_change(workspace, limit=1_000_000, show_existing=True)
