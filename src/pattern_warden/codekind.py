@@ -1,12 +1,13 @@
 """What kind of code a file holds: product code, or tests, test support, fixtures, benchmarks,
-docs, examples, generated files and scripts.
+docs, examples, generated files, templates and scripts.
 
 This is the one definition. Rules about production code skip the non-product kinds, the clone
 engine leaves tests out, and a user's ``exempt-paths`` / ``script-paths`` settings are gitignore
 patterns that default to the path lists below. A path alone says most of it (``tests/``,
 ``bench/``); the content says the rest, because a package ships its test helpers and generated
 tables under ordinary names: a module that imports pytest or defines pytest hooks, a
-``DO NOT EDIT`` header, or a module that is almost all literal data.
+``DO NOT EDIT`` header, a module that is almost all literal data, or Jinja markup in a file
+that does not parse.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Kind(enum.StrEnum):
     GENERATED = "generated"
     VENDORED = "vendored"
     SCRIPT = "script"
+    TEMPLATE = "template"
 
 
 #: Tests themselves (gitignore-style). The clone engine leaves these out unless asked.
@@ -56,7 +58,7 @@ PATH_KINDS: tuple[tuple[Kind, tuple[str, ...]], ...] = (
 )
 #: Kinds that are not production code: rules about production code skip them.
 NON_PRODUCT = frozenset({Kind.TEST, Kind.TEST_SUPPORT, Kind.FIXTURE, Kind.BENCHMARK, Kind.DOCS, Kind.EXAMPLE,
-                         Kind.GENERATED, Kind.VENDORED})
+                         Kind.GENERATED, Kind.VENDORED, Kind.TEMPLATE})
 #: Kinds that own their process: printing, `sys.path` edits and `sys.exit` are theirs to do.
 SCRIPT_KINDS = frozenset({Kind.SCRIPT, Kind.BENCHMARK})
 
@@ -86,6 +88,10 @@ def path_kind(rel: str) -> Kind:
 #: A generator's header: in a comment, or opening the module docstring.
 _GENERATED = re.compile(r"(?i)\b(do not edit|@generated|auto-?generated|(code |file )?generated (by|from|with))\b")
 _HEADER_LINES = 12
+#: Jinja / cookiecutter markup (`{{ name }}`, `{% if %}`) outside any string, in a `.py` file that
+#: does not parse: a template the project renders into Python (package data), not Python until
+#: then. Markup after a quote may be an f-string's `{{` in a file that is merely broken.
+_TEMPLATE_MARKUP = re.compile(r"(?m)^[^'\"\n]*?(\{\{.*?\}\}|\{%.*?%\})")
 #: A data catalogue: this many lines at least, nearly all of them literal data.
 CATALOGUE_LINES = 400
 CATALOGUE_SHARE = 0.85
@@ -100,7 +106,7 @@ def content_kind(text: str, tree: ast.Module | None) -> Kind:
     if _generated_header(text):
         return Kind.GENERATED
     if tree is None:
-        return Kind.PRODUCT
+        return Kind.TEMPLATE if _TEMPLATE_MARKUP.search(text) else Kind.PRODUCT
     if _is_catalogue(tree, text.count("\n") + 1):
         return Kind.GENERATED
     if _supports_tests(tree):

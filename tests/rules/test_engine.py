@@ -179,3 +179,42 @@ def test_members_of_private_modules_are_not_public_api(project: Path) -> None:
     _write(project, "pkg/_impl.py", body)
     _write(project, "pkg/api.py", '"""Api."""\n' + body)
     assert {(c, p) for c, p, _ in _codes(project, select=("DOC",))} == {("DOC002", "pkg/api.py"), ("DOC003", "pkg/api.py")}
+
+
+LOGS = ('"""Logs."""\nimport logging\nlog = logging.getLogger(__name__)\n\n\ndef load(n):\n'
+        "    log.info(f'loaded {n}')\n    log.debug(f'parsed {n}')\n    log.info('bad %s' % n)\n"
+        "    try:\n        return int(n)\n    except ValueError:\n        raise KeyError(n)\n")
+
+
+@pytest.mark.parametrize("config", [
+    ("pyproject.toml", '[tool.ruff.lint]\nignore = ["G004", "B904"]\n'),
+    ("ruff.toml", '[lint]\nextend-ignore = ["G004", "B9"]\n'),
+    (".ruff.toml", 'ignore = ["g004", "B"]\n'),
+])
+def test_a_ruff_rule_the_project_ignores_is_its_choice(project: Path, config: tuple[str, str]) -> None:
+    """The project's Ruff configuration ignores G004 and B904: f-string log calls are its style
+    (only a debug one, formatted for a record the level drops, is still reported), and ERR004,
+    whose one Ruff counterpart is B904, is not run; `%` formatting (G002) is still reported."""
+    _write(project, "pkg/logs.py", LOGS)
+    before = _codes(project)
+    assert [(c, line) for c, _, line in before] == [("COR003", 7), ("COR003", 8), ("COR003", 9), ("ERR004", 13)]
+    _write(project, config[0], config[1])
+    assert [(c, line) for c, _, line in _codes(project)] == [("COR003", 8), ("COR003", 9)]
+
+
+def test_ruff_all_or_a_broken_ruff_file_decides_nothing(project: Path) -> None:
+    _write(project, "pkg/logs.py", LOGS)
+    before = _codes(project)
+    _write(project, "pyproject.toml", '[tool.ruff]\nlint.ignore = ["ALL"]\n')
+    assert _codes(project) == before
+    _write(project, ".ruff.toml", 'ignore = ["G004"\n')  # not TOML: Ruff would refuse it too
+    assert _codes(project) == before
+
+
+def test_a_jinja_template_shipped_as_py_is_not_a_syntax_error(project: Path) -> None:
+    """A cookiecutter/Jinja template named `.py` does not parse until rendered: not ours to judge.
+    A broken module with an f-string's `{{` is still a syntax error."""
+    _write(project, "pkg/templates/main.py", "# % if cookiecutter.http\nfrom {{ cookiecutter.pkg }} import app\n"
+                                              "{% endif %}\n")
+    _write(project, "pkg/broken.py", "x = f'{{literal}}'\ndef f(:\n    pass\n")
+    assert _codes(project) == [("SYN001", "pkg/broken.py", 2)]

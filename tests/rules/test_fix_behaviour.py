@@ -3,14 +3,12 @@
 Each INVALID example that promises a fix is executed as written and as the rule's own fix
 rewrites it, with a real logging handler, real stdout and the same sample values, and what
 they observably do is compared: the log records as a handler formats them, what is printed,
-and the values left behind (datetimes compared as instants: the fix makes a naive UTC time
-aware, which is its purpose, without moving it).
+and the values left behind.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import io
 import logging
 import types
@@ -45,15 +43,8 @@ def _samples() -> dict[str, object]:
     def run() -> None:
         calls.append("run")
         raise _Failure("boom")
-    return {"n": 3, "name": "db", "y": 2.5, "ts": 1_700_000_000, "calls": calls, "run": run,
+    return {"n": 3, "name": "db", "y": 2.5, "calls": calls, "run": run,
             "cleanup": lambda: calls.append("cleanup")}
-
-
-def _instant(value: object) -> object:
-    if isinstance(value, dt.datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-        return round(aware.timestamp() / 60)  # the same minute: utcnow() and now(utc) run moments apart
-    return value
 
 
 def _observe(code: str) -> tuple[list[tuple[str, str]], str, dict[str, object]]:
@@ -75,7 +66,7 @@ def _observe(code: str) -> tuple[list[tuple[str, str]], str, dict[str, object]]:
     finally:
         root.removeHandler(handler)
         root.setLevel(level)
-    left = {k: _instant(v) for k, v in names.items()
+    left = {k: v for k, v in names.items()
             if not k.startswith("__") and not isinstance(v, (types.ModuleType, types.FunctionType, type, logging.Logger,
                                                                logging.LoggerAdapter))}
     return records, out.getvalue(), left

@@ -113,6 +113,10 @@ class BlockingCallInAsync(Rule):
     exempt_in = frozenset({"tests"})
     VALID = (
         "import asyncio\nasync def f():\n    await asyncio.sleep(1)\n",
+        # generated from a sync twin: the sync call is kept in a branch that never runs
+        "import asyncio, socket\nasync def resolve(host):\n    if True:\n"
+        "        return await asyncio.get_running_loop().getaddrinfo(host, 80)\n"
+        "    else:\n        return socket.getaddrinfo(host, 80)\n",
         "import time\ndef f():\n    time.sleep(1)\n",
         "import asyncio, time\nasync def f():\n    await asyncio.to_thread(time.sleep, 1)\n",
         "async def f(stream):\n    return await stream.read_bytes()\n",
@@ -175,6 +179,8 @@ class BlockingCallInAsync(Rule):
                 "    async def render(self, name):\n        return self._load(name)\n", 8, 16),
         Invalid("@app.route('/start')\nasync def start():\n    with open('state') as fh:\n        return fh.read()\n"
                 "app.on_startup.append(warm)\n", 3, 10),
+        Invalid("import socket\nasync def resolve(host):\n    if False:\n        pass\n    else:\n"
+                "        return socket.getaddrinfo(host, 80)\n", 6, 16),
     )
 
     def begin(self, ctx: Context) -> None:
@@ -182,7 +188,7 @@ class BlockingCallInAsync(Rule):
         self._hooks = lifecycle_hooks(ctx.tree)
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
-        if not ctx.in_async or getattr(ctx.function, "name", None) in self._hooks:
+        if not ctx.in_async or getattr(ctx.function, "name", None) in self._hooks or _never_runs(ctx):
             return
         name = ctx.resolve(node.func)
         if name is None:
@@ -201,6 +207,16 @@ class BlockingCallInAsync(Rule):
                     f"{_WHAT[found.kind]} `{_short(found.callee)}()` {away} call{'s' if away > 1 else ''} away "
                     f"inside `async def`: {getattr(ctx.function, 'name', '?')} -> {found.describe()} "
                     f"({found.path}:{found.line})."))
+
+
+def _never_runs(ctx: Context) -> bool:
+    """Inside the branch of an `if True:` / `if False:` that cannot run: code generated from a
+    sync twin keeps the sync call in an `else:` that only documents it."""
+    for parent, child in zip(ctx.stack, ctx.stack[1:]):
+        if isinstance(parent, ast.If) and isinstance(parent.test, ast.Constant):
+            if child in (parent.orelse if parent.test.value else parent.body):
+                return True
+    return False
 
 
 _THREAD_PRIMITIVES = frozenset(
@@ -519,7 +535,8 @@ def _expects_error(ctx: Context) -> bool:
 class FireAndForgetTask(Rule):
     """Finds `asyncio.create_task(...)`, `ensure_future(...)` and `loop.create_task(...)` whose
     result is thrown away, and discarded `asyncio.run_coroutine_threadsafe(...)` futures (the
-    posted coroutine's exception is kept only in that future, so it vanishes)."""
+    posted coroutine's exception is kept only in that future, so it vanishes). A sync method or
+    finalizer that schedules the object's own close is left alone: best-effort cleanup."""
 
     code = "ASY005"
     name = "fire-and-forget-task"
@@ -541,6 +558,10 @@ class FireAndForgetTask(Rule):
         "import asyncio\ndef post(loop):\n    return asyncio.run_coroutine_threadsafe(job(), loop).result(5)\n",
         "import asyncio\ndef post(loop):\n    future = asyncio.run_coroutine_threadsafe(job(), loop)\n"
         "    future.add_done_callback(report)\n",
+        # best-effort cleanup from a finalizer or a sync close(): no caller is left to await it
+        "import asyncio\nclass Connection:\n    def __del__(self):\n        asyncio.ensure_future(self.close())\n",
+        "import asyncio\nclass File:\n    def close(self):\n"
+        "        asyncio.run_coroutine_threadsafe(self._close(), self.loop)\n",
     )
     INVALID = (
         Invalid("import asyncio\nasync def f():\n    asyncio.create_task(job())\n", 3, 5),
@@ -549,10 +570,13 @@ class FireAndForgetTask(Rule):
         Invalid("import asyncio\nasync def f():\n    task: asyncio.Task = asyncio.create_task(job())\n", 3, 26),
         Invalid("import asyncio\ndef post(loop):\n    asyncio.run_coroutine_threadsafe(job(), loop)\n", 3, 5),
         Invalid("from asyncio import run_coroutine_threadsafe as post\ndef f(loop):\n    post(job(), loop)\n", 3, 5),
+        # an async method can await its own close: dropping the task there loses its errors
+        Invalid("import asyncio\nclass Pool:\n    async def stop(self):\n        asyncio.create_task(self.close())\n", 4, 9),
     )
 
     def visit_Expr(self, node: ast.Expr, ctx: Context) -> None:
-        if isinstance(node.value, ast.Call) and _spawns(node.value, ctx) and not _expects_error(ctx):
+        if isinstance(node.value, ast.Call) and _spawns(node.value, ctx) and not _expects_error(ctx) and not (
+                _teardown(node.value, ctx)):
             threadsafe = ctx.resolve(node.value.func) in _THREADSAFE
             ctx.report(self, node.value, message=(
                 "`run_coroutine_threadsafe` future dropped: an exception in the posted coroutine is never seen."
@@ -574,6 +598,22 @@ class FireAndForgetTask(Rule):
         ctx.report(self, call)
 
     visit_AnnAssign = visit_Assign
+
+
+#: Coroutines that release what an object holds: scheduling one from a sync `close()` or a
+#: finalizer is best-effort cleanup with no caller left to hand the task or its error to.
+_CLOSERS = frozenset({"close", "aclose", "_close", "_aclose", "shutdown", "_shutdown", "disconnect", "_disconnect"})
+
+
+def _teardown(call: ast.Call, ctx: Context) -> bool:
+    """The spawned coroutine closes the object itself (`self.close()`, `self._close()`), from a
+    sync method or `__del__`: fire-and-forget is all a sync caller can do."""
+    coroutine = call.args[0] if call.args else None
+    if not (isinstance(coroutine, ast.Call) and isinstance(coroutine.func, ast.Attribute)):
+        return False
+    owner = coroutine.func.value
+    return (coroutine.func.attr in _CLOSERS and isinstance(owner, ast.Name) and owner.id == "self"
+            and not ctx.in_async)
 
 
 def _spawns(call: ast.Call, ctx: Context) -> bool:

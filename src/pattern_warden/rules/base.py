@@ -21,6 +21,7 @@ from typing import ClassVar, Literal
 from pattern_warden.astwalk import is_main_guard
 from pattern_warden.model import ProjectModel
 from pattern_warden.model.build import model_for
+from pattern_warden.ruffconfig import ignores
 from pattern_warden.source import NEWLINE, SourceFile
 
 PATTERN_PREFIX = "warden://patterns/"
@@ -73,12 +74,18 @@ class Fix:
 
 @dataclass(frozen=True)
 class Options:
-    """Thresholds a rule may read; filled from ``[tool.pattern-warden.rules]``."""
+    """Thresholds a rule may read; filled from ``[tool.pattern-warden.rules]``, and the Ruff
+    selectors the project's own Ruff configuration ignores (``ruffconfig``)."""
 
     max_complexity: int = 10
     max_statements: int = 50
     file_lines_warning: int = 600
     file_lines_error: int = 800
+    ruff_ignored: frozenset[str] = frozenset()
+
+    def defers(self, ruff_code: str) -> bool:
+        """True when the project switched off the Ruff rule ``ruff_code`` that a finding mirrors."""
+        return ignores(self.ruff_ignored, ruff_code)
 
 
 @dataclass

@@ -6,30 +6,9 @@ import ast
 
 from pattern_warden.model.effects import LOG_METHODS, is_logging
 from pattern_warden.rules.base import (
-    Context, Edit, Fix, Invalid, Options, Rule, ScopeNames, Severity, called_name, docstring_node, is_str,
+    Context, Edit, Fix, Invalid, Options, Rule, ScopeNames, Severity, called_name, is_str,
     walk_local,
 )
-
-
-def _timezone_expr(ctx: Context) -> tuple[str, Edit | None]:
-    """How to spell `timezone.utc` here, and the import edit that makes it valid (if one is needed)."""
-    for local, full in ctx.imports.items():
-        if full == "datetime.timezone":
-            return f"{local}.utc", None
-    for local, full in ctx.imports.items():
-        if full == "datetime":
-            return f"{local}.timezone.utc", None
-    for stmt in ctx.tree.body:
-        if isinstance(stmt, ast.ImportFrom) and stmt.module == "datetime" and stmt.level == 0:
-            last = stmt.names[-1]
-            if stmt.lineno == stmt.end_lineno and not ctx.source.lines[stmt.lineno - 1].rstrip().endswith(")"):
-                at = ctx.offset(last.end_lineno, last.end_col_offset)  # type: ignore[arg-type]
-                return "timezone.utc", Edit(at, at, ", timezone")
-            at = ctx.offset(stmt.end_lineno + 1, 0)  # type: ignore[operator]
-            return "timezone.utc", Edit(at, at, "from datetime import timezone\n")
-    doc = docstring_node(ctx.tree)
-    at = ctx.offset(doc.end_lineno + 1, 0) if doc else 0  # type: ignore[operator]
-    return "timezone.utc", Edit(at, at, "from datetime import timezone\n")
 
 
 def _strips_zone(node: ast.AST) -> bool:
@@ -42,10 +21,13 @@ def _strips_zone(node: ast.AST) -> bool:
 class NaiveUtcDatetime(Rule):
     """Finds `datetime.utcnow()` and `datetime.utcfromtimestamp()`, which return naive datetimes.
     A function that strips the zone itself elsewhere (`.replace(tzinfo=None)`) wants naive UTC on
-    purpose (a compatibility shim for 3.12's deprecation): it is left alone, and its fix would
-    make it aware on one interpreter only."""
+    purpose (a compatibility shim for 3.12's deprecation): it is left alone."""
 
     code = "COR001"
+    #: Opt-in: none of its six findings in three held-out rounds of issue 23 was one to act on
+    #: (naive UTC is usually deliberate and consistent within its module). No autofix: an aware
+    #: value no longer compares with the module's other naive datetimes, so the program changes.
+    default_on = False
     name = "naive-utc-datetime"
     family = "correctness"
     severity = Severity.WARNING
@@ -57,7 +39,6 @@ class NaiveUtcDatetime(Rule):
     why = ("A naive datetime carries no zone, so `.timestamp()`, `.astimezone()` and comparisons assume "
            "local time and are silently off by the UTC offset; both calls are deprecated since 3.12.")
     instead = "`datetime.now(timezone.utc)`, `datetime.fromtimestamp(ts, tz=timezone.utc)`."
-    fixable = True
     VALID = (
         "from datetime import datetime, timezone\nnow = datetime.now(timezone.utc)\n",
         # blacksheep's shim: naive UTC on every Python, on purpose
@@ -65,10 +46,8 @@ class NaiveUtcDatetime(Rule):
         "        return datetime.utcnow()\n    return datetime.now(UTC).replace(tzinfo=None)\n",
     )
     INVALID = (
-        Invalid("from datetime import datetime\nnow = datetime.utcnow()\n", 2, 7,
-                fixed="from datetime import datetime, timezone\nnow = datetime.now(timezone.utc)\n"),
-        Invalid("import datetime\nt = datetime.datetime.utcfromtimestamp(ts)\n", 2, 5,
-                fixed="import datetime\nt = datetime.datetime.fromtimestamp(ts, datetime.timezone.utc)\n"),
+        Invalid("from datetime import datetime\nnow = datetime.utcnow()\n", 2, 7),
+        Invalid("import datetime\nt = datetime.datetime.utcfromtimestamp(ts)\n", 2, 5),
     )
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
@@ -80,22 +59,7 @@ class NaiveUtcDatetime(Rule):
         body = getattr(ctx.function, "body", None)
         if body is not None and any(map(_strips_zone, walk_local(body if isinstance(body, list) else [body]))):
             return
-        ctx.report(self, node, message=f"`datetime.{func.attr}()` returns a naive datetime.",
-                   fix=self._fix(node, func, ctx))
-
-    @staticmethod
-    def _fix(node: ast.Call, func: ast.Attribute, ctx: Context) -> Fix | None:
-        receiver = ctx.segment(func.value)
-        tz, import_edit = _timezone_expr(ctx)
-        if func.attr == "utcnow" and not node.args and not node.keywords:
-            replacement = f"{receiver}.now({tz})"
-        elif func.attr == "utcfromtimestamp" and len(node.args) == 1 and not node.keywords:
-            replacement = f"{receiver}.fromtimestamp({ctx.segment(node.args[0])}, {tz})"
-        else:
-            return None
-        start, end = ctx.node_span(node)
-        edits = (Edit(start, end, replacement),) + ((import_edit,) if import_edit else ())
-        return Fix(edits)
+        ctx.report(self, node, message=f"`datetime.{func.attr}()` returns a naive datetime.")
 
 
 class PrintInLibrary(Rule):
@@ -168,6 +132,15 @@ def _is_eager(message: ast.expr, text_names: set[str]) -> bool:
     return False
 
 
+def _ruff_code(message: ast.expr) -> str:
+    """The Ruff rule that reports this eager message: G004 f-string, G002 `%`, G003 `+`, G001 `.format`."""
+    if isinstance(message, ast.JoinedStr):
+        return "G004"
+    if isinstance(message, ast.BinOp):
+        return "G002" if isinstance(message.op, ast.Mod) else "G003"
+    return "G001"
+
+
 def _template(node: ast.JoinedStr, ctx: Context) -> tuple[str, list[str]] | None:
     """A %-template and argument sources equivalent to an f-string, or None when not safe."""
     parts: list[str] = []
@@ -191,7 +164,9 @@ class EagerLogFormat(Rule):
     f-string, `.format()` or `%`. The callee must resolve to `logging` (a logger from
     `logging.getLogger`, an adapter, the module's functions); a logger whose type the code does not
     show (a parameter, another library's `log()`) is left alone, because its formatting rules
-    may differ and the fix would change what it prints."""
+    may differ and the fix would change what it prints. A project whose Ruff configuration
+    ignores the matching `G00x` rule has chosen its style: only its debug calls are reported,
+    where the formatting is work done for a record the level usually drops."""
 
     code = "COR003"
     #: Formatting a message the level drops costs something only where speed matters: production
@@ -261,6 +236,8 @@ class EagerLogFormat(Rule):
         else:
             return
         if _is_eager(message, self._templates.get(ctx)):
+            if method != "debug" and self.options.defers(_ruff_code(message)):
+                return  # the project's declared style; a dropped debug record still costs the work
             lazy = len(node.args) == index + 1 and keyword is None
             ctx.report(self, message, fix=self._fix(message, ctx) if lazy else None)
 

@@ -26,7 +26,7 @@ from typing import Protocol
 
 from pathspec import GitIgnoreSpec
 
-from pattern_warden import __version__, budget, codekind
+from pattern_warden import __version__, budget, codekind, ruffconfig
 from pattern_warden.config import TABLE, Config, RuleSettings
 from pattern_warden.diskcache import DiskCache
 from pattern_warden.errors import WardenError
@@ -46,7 +46,7 @@ from pattern_warden.workers import worker_pool
 from pattern_warden.workspace import Skipped, Workspace
 
 #: Bumped whenever a rule's behaviour changes, so that no cache serves stale findings.
-RULES_VERSION = "5"
+RULES_VERSION = "6"
 #: Below this many files to check, a process pool costs more than it saves.
 PARALLEL_MIN_FILES = 150
 _SYNTAX = "SYN001"
@@ -149,6 +149,7 @@ class Checker:
             max_statements=settings.statement_limit,
             file_lines_warning=settings.max_file_lines,
             file_lines_error=settings.max_file_lines_error,
+            ruff_ignored=ruffconfig.ignored_codes(config.root),
         )
         self.groups = {
             "tests": GitIgnoreSpec.from_lines(settings.exempt_paths),
@@ -158,6 +159,13 @@ class Checker:
             "fixtures": GitIgnoreSpec.from_lines([p for p in settings.exempt_paths if p in _FIXTURE_PATHS]),
         }
         self.content_kinds = settings.content_kinds
+        #: Rules whose every Ruff counterpart the project's own Ruff configuration ignores: it has
+        #: decided that question for its code (a bare `except`, `raise` without `from`), so we
+        #: do not ask it again. Syntax errors are never a style.
+        self.deferred = frozenset(
+            code for code, rule in BY_CODE.items()
+            if rule.ruff and code != _SYNTAX and all(self._thresholds.defers(c) for c in rule.ruff)
+        )
         self.per_file = [
             (GitIgnoreSpec.from_lines([glob]), frozenset(_validated(f"per-file-ignores.{glob}", codes, config)))
             for glob, codes in settings.per_file_ignores.items()
@@ -177,7 +185,7 @@ class Checker:
         self._narrowed: dict[tuple[frozenset[str], bool], Checker] = {}
         self.fingerprint = hashlib.blake2b(
             json.dumps([RULES_VERSION, __version__, sorted(codes), sorted(self.new_only), self.options.min_severity,
-                        self.options.fix, self.suppressions],
+                        self.options.fix, self.suppressions, sorted(self._thresholds.ruff_ignored)],
                        sort_keys=True).encode() + self._settings,
             digest_size=12,
         ).hexdigest()
@@ -201,11 +209,13 @@ class Checker:
         groups = {group for group, spec in self.groups.items() if spec.match_file(path)}
         if source is not None and self.content_kinds and "tests" not in groups:
             kind = codekind.content_kind(source.text, source.tree)
-            if kind in codekind.NON_PRODUCT:
+            if kind is codekind.Kind.TEMPLATE:
+                groups |= {"tests", "fixtures"}  # not Python until rendered: not even its syntax is ours to judge
+            elif kind in codekind.NON_PRODUCT:
                 groups.add("tests")
             elif kind in codekind.SCRIPT_KINDS:
                 groups.add("scripts")
-        off: set[str] = {rule.code for rule in self.rules if groups & rule.exempt_in}
+        off: set[str] = {rule.code for rule in self.rules if groups & rule.exempt_in} | self.deferred
         for spec, codes in self.per_file:
             if spec.match_file(path):
                 off |= codes

@@ -471,6 +471,30 @@ _RENDERED = re.compile(
     r"ClickException|FileError|BadArgumentUsage|BadOptionUsage|NoSuchOption|MissingParameter)$")
 
 
+#: Exceptions that steer control flow rather than report a failure: no reader needs their cause.
+_SIGNALS = frozenset({"StopIteration", "StopAsyncIteration", "GeneratorExit", "SystemExit", "KeyboardInterrupt"})
+
+
+def _same_exception(node: ast.expr, caught: str | None) -> bool:
+    """The caught exception itself, not a second one: `raise exc`, `raise exc.with_traceback(tb)`
+    (the same object, its frames trimmed), or `raise exc.__cause__` / `exc.__context__` (the
+    error it wrapped, handed back unwrapped)."""
+    if caught is None:
+        return False
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "with_traceback":
+        node = node.func.value
+    elif isinstance(node, ast.Attribute) and node.attr in ("__cause__", "__context__"):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id == caught
+
+
+def _signal(node: ast.expr) -> bool:
+    """`raise StopAsyncIteration` and the like: the end of an iteration or of the process."""
+    target = node.func if isinstance(node, ast.Call) else node
+    spelled = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+    return spelled in _SIGNALS
+
+
 def _rendered(node: ast.expr, ctx: Context) -> bool:
     """What the `raise` raises is, by its name or a base the project model finds, an error a
     framework renders for the user."""
@@ -486,7 +510,9 @@ class RaiseWithoutFrom(Rule):
     """Finds `raise NewError(...)` inside an `except` block without `from`. An error that a framework
     renders for the user rather than as a traceback (an HTTP status such as `Http404` or
     `HTTPBadRequest`, a project class derived from one, a `ValidationError`, a `CommandError` or a
-    click usage error) is left alone: its chain reaches no one."""
+    click usage error) is left alone: its chain reaches no one. So are the caught exception
+    itself (`raise exc.with_traceback(None)`, `raise exc.__cause__`), which is no second
+    failure, and control-flow signals such as `StopAsyncIteration`."""
 
     code = "ERR004"
     name = "raise-without-from"
@@ -513,6 +539,12 @@ class RaiseWithoutFrom(Rule):
         "try:\n    x = float(value)\nexcept (TypeError, ValueError):\n    raise exceptions.ValidationError('invalid')\n",
         "try:\n    apps.get_app_config(label)\nexcept LookupError as err:\n    raise CommandError(str(err))\n",
         "try:\n    n = int(value)\nexcept ValueError:\n    raise click.BadParameter('not a number')\n",
+        # the same exception, its internal frames trimmed on purpose; a wrapped error handed back
+        "try:\n    run()\nexcept Internal as ex:\n    raise ex.with_traceback(None)\n",
+        "try:\n    run()\nexcept WrappedError as exc:\n    raise exc.__cause__\n",
+        # the end of an iteration after a logged timeout: a signal to the loop, not a failure
+        "async def __anext__(self):\n    try:\n        return await self.get()\n    except TimeoutError:\n"
+        "        log.info('queue idle')\n        raise StopAsyncIteration\n",
         "class HTTPException(Exception):\n    pass\nclass BadRequest(HTTPException):\n    pass\n"
         "class BadRequestFormat(BadRequest):\n    pass\ndef parse(text):\n    try:\n        return loads(text)\n"
         "    except ValueError as e:\n        raise BadRequestFormat('Cannot parse content as JSON', e)\n",
@@ -535,10 +567,7 @@ class RaiseWithoutFrom(Rule):
         below = ctx.stack[ctx.stack.index(handler) + 1:]
         if any(isinstance(node, (ast.Try, ast.TryStar)) for node in below):
             return  # inside a nested try: the exception may be caught right there
-        name = handler.name
-        if name and isinstance(node.exc, ast.Name) and node.exc.id == name:
-            return
-        if _rendered(node.exc, ctx):
+        if _same_exception(node.exc, handler.name) or _signal(node.exc) or _rendered(node.exc, ctx):
             return
         ctx.report(self, node)
 

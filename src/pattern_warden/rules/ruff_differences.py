@@ -73,5 +73,15 @@ intended; everything else where one tool alone reports a line is a bug to fix.
   token); placeholder values (the name itself, `default`) are not real-looking.
 - Ruff reports the sync httpx client (ASYNC212) and `input()` (ASYNC250) under codes of their
   own; they are ASY001's counterparts too.
+- ERR004 / B904: re-raising the caught exception itself (`raise exc.with_traceback(None)`,
+  `raise exc.__cause__`) and control-flow signals (`StopIteration`, `StopAsyncIteration`,
+  `GeneratorExit`, `SystemExit`, `KeyboardInterrupt`) are not reported: there is no second
+  failure whose cause a reader needs.
+- A project whose own Ruff configuration ignores every Ruff counterpart of one of our rules
+  (`ignore` or `extend-ignore` in `ruff.toml`, `.ruff.toml` or `[tool.ruff]`) has decided
+  that question for its code: the rule is not run there. COR003 defers per form (G001-G004),
+  except for `debug` calls, where the formatting is work for a record the level usually drops.
+- A `.py` file holding Jinja or cookiecutter markup that does not parse is a template, not a
+  syntax error; Ruff reports it as invalid syntax.
 - Stub files (`.pyi`) and notebooks are not compared.
 """
