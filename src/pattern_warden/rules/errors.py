@@ -472,7 +472,8 @@ _RENDERED = re.compile(
 
 
 #: Exceptions that steer control flow rather than report a failure: no reader needs their cause.
-_SIGNALS = frozenset({"StopIteration", "StopAsyncIteration", "GeneratorExit", "SystemExit", "KeyboardInterrupt"})
+_SIGNALS = frozenset({"StopIteration", "StopAsyncIteration", "GeneratorExit", "SystemExit", "KeyboardInterrupt",
+                      "CancelledError"})
 
 
 def _same_exception(node: ast.expr, caught: str | None) -> bool:
@@ -489,7 +490,7 @@ def _same_exception(node: ast.expr, caught: str | None) -> bool:
 
 
 def _signal(node: ast.expr) -> bool:
-    """`raise StopAsyncIteration` and the like: the end of an iteration or of the process."""
+    """`raise StopAsyncIteration` and the like: the end of an iteration, a task or the process."""
     target = node.func if isinstance(node, ast.Call) else node
     spelled = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
     return spelled in _SIGNALS

@@ -75,7 +75,7 @@ intended; everything else where one tool alone reports a line is a bug to fix.
   own; they are ASY001's counterparts too.
 - ERR004 / B904: re-raising the caught exception itself (`raise exc.with_traceback(None)`,
   `raise exc.__cause__`) and control-flow signals (`StopIteration`, `StopAsyncIteration`,
-  `GeneratorExit`, `SystemExit`, `KeyboardInterrupt`) are not reported: there is no second
+  `GeneratorExit`, `SystemExit`, `KeyboardInterrupt`, `CancelledError`) are not reported: there is no second
   failure whose cause a reader needs.
 - A project whose own Ruff configuration ignores every Ruff counterpart of one of our rules
   (`ignore` or `extend-ignore` in `ruff.toml`, `.ruff.toml` or `[tool.ruff]`) has decided
