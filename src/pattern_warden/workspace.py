@@ -45,7 +45,7 @@ _WALKS_KEPT = 8
 _RACY_S = 2.0
 
 
-def _folder_stamp(folder: Path, racy_after: float | None = None) -> tuple[int, int] | None:
+def _folder_stamp(folder: Path | str, racy_after: float | None = None) -> tuple[int, int] | None:
     """(mtime, inode) of a folder; None when unreadable or changed too recently to be trusted."""
     try:
         info = os.stat(folder)
@@ -54,6 +54,22 @@ def _folder_stamp(folder: Path, racy_after: float | None = None) -> tuple[int, i
     if racy_after is not None and info.st_mtime > racy_after:
         return None
     return (info.st_mtime_ns, info.st_ino)
+
+
+def _plain(rel: object) -> bool:
+    """A relative POSIX path of plain names ('.' for the root): nothing that could climb out."""
+    return isinstance(rel, str) and (rel == "." or (
+        bool(rel) and not rel.startswith("/") and all(part not in ("", ".", "..") for part in rel.split("/"))))
+
+
+def _file_stamp(path: Path | str) -> tuple[int, int] | None:
+    """(mtime, size) of a file, None when there is none: a ``.gitignore`` edited in place
+    changes what a walk finds without changing its folder's stamp."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size)
 
 
 @dataclass(frozen=True)
@@ -143,6 +159,40 @@ class Workspace:
             return text[len(self._root_prefix):] or "."
         return path.relative_to(self.root).as_posix() or "."
 
+    def trusted_folders(self, rels: Iterable[str]) -> dict[str, Path]:
+        """Folders named by relative paths from our own cache, each checked against the sandbox.
+
+        Taken outermost first: a real folder (not a symlink) directly inside one already found
+        inside the root is inside it too, which costs one ``lstat`` where ``resolve`` walks every
+        component of the path. Anything else goes through ``resolve``; a folder that no longer
+        exists or leads outside is left out.
+        """
+        inside: dict[str, Path] = {}
+        for rel in sorted(set(rels), key=lambda r: (r.count("/"), r)):
+            parent = rel.rpartition("/")[0] or "."
+            path = self.root if rel == "." else self.root / rel
+            try:
+                if not (rel == "." or (parent in inside and stat.S_ISDIR(os.lstat(path).st_mode))):
+                    path = self.resolve(rel)
+            except (OSError, WardenError):
+                continue
+            inside[rel] = path
+        return inside
+
+    def trusted_file(self, rel: str, folders: dict[str, Path]) -> Path:
+        """A file named by a relative path from our own cache: a regular file (not a symlink)
+        directly in a trusted folder is inside the root; anything else goes through ``resolve``
+        (and raises ``WardenError`` when it is outside or gone)."""
+        folder = folders.get(rel.rpartition("/")[0] or ".")
+        if folder is not None:
+            path = folder / rel.rpartition("/")[2]
+            try:
+                if stat.S_ISREG(os.lstat(path).st_mode):
+                    return path
+            except OSError:
+                pass
+        return self.resolve(rel)
+
     # -- discovery ---------------------------------------------------------------------
 
     def discover(self, paths: Sequence[str] | None = None, suffixes: Iterable[str] | None = (".py",)) -> Discovery:
@@ -182,6 +232,53 @@ class Workspace:
                 while len(self._walks) > _WALKS_KEPT:
                     self._walks.popitem(last=False)
         return found
+
+    def dump_walks(self) -> list[tuple[object, ...]]:
+        """The remembered walks as plain data, paths relative to the root, for the next process:
+        every hook call is a new process, and walking a 1,500-file tree was most of a Stop's wait.
+        Each walked folder keeps its stamp and its ``.gitignore``'s, which decide whether the walk
+        still holds."""
+        with self._lock:
+            walks = list(self._walks.items())
+        rel = self.relative
+        return [(list(paths), list(wanted) if wanted is not None else None, [rel(f) for f in found.files],
+                 [(s.path, s.reason) for s in found.skipped], found.truncated,
+                 {rel(d): (st, _file_stamp(d / ".gitignore")) for d, st in stamps.items()})
+                for (paths, wanted), (found, stamps) in walks]  # type: ignore[misc]
+
+    def load_walks(self, data: object) -> int:
+        """Remember the walks of ``dump_walks`` that still hold, and return how many.
+
+        A walk holds while every folder it listed has the stamp it had then (mtime and inode:
+        no entry added, removed, renamed or swapped for a symlink, and the same directory) and
+        the same ``.gitignore``. Those folders were checked against the sandbox when walked, so
+        their files are the ones the walk took; paths must be plain relative ones inside them.
+        Anything malformed or changed is dropped: the next walk simply happens.
+        """
+        taken = 0
+        for walk in data if isinstance(data, list) else []:
+            try:
+                paths, wanted, files, skipped, truncated, folders = walk
+                at = self._root_prefix  # strings, not pathlib: thousands of paths per walk
+                if not all(map(_plain, folders)) or "." not in folders or any(
+                        _folder_stamp(at + d) != tuple(st)
+                        or _file_stamp(at + d + "/.gitignore") != (tuple(gi) if gi else None)
+                        for d, (st, gi) in folders.items()):
+                    continue  # something was added, removed or re-ignored since
+                if not all(_plain(f) and (f.rpartition("/")[0] or ".") in folders for f in files):
+                    continue
+                found = Discovery([Path(at + f) for f in files], [Skipped(str(p), str(r)) for p, r in skipped],
+                                  bool(truncated))
+                stamps = {self.root / d if d != "." else self.root: tuple(st) for d, (st, _) in folders.items()}
+                key = (tuple(str(p) for p in paths), tuple(str(w) for w in wanted) if wanted is not None else None)
+            except (TypeError, ValueError, AttributeError):
+                continue
+            with self._lock:
+                self._walks[key] = (found, stamps)  # type: ignore[assignment]
+                while len(self._walks) > _WALKS_KEPT:
+                    self._walks.popitem(last=False)
+            taken += 1
+        return taken
 
     def _add(self, found: Discovery, seen: set[Path], path: Path) -> None:
         if path in seen:

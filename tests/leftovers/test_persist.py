@@ -36,9 +36,9 @@ print(json.dumps({"fresh": project.fresh, "modules": len(project.modules),
 """
 
 
-def _run(root: Path, cache: Path) -> dict:
+def _run(root: Path, cache: Path, program: str = _PROCESS) -> dict:
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    done = subprocess.run([sys.executable, "-c", _PROCESS, str(root)], capture_output=True, text=True, env=env,
+    done = subprocess.run([sys.executable, "-c", program, str(root)], capture_output=True, text=True, env=env,
                           timeout=120, check=True)
     return json.loads(done.stdout)
 
@@ -71,3 +71,71 @@ def test_saved_facts_read_back_equal_and_malformed_rows_are_dropped(tmp_path: Pa
     rows = [("digest", "too", "short"), ("d", *[None] * 3), "not a row"]  # as a damaged entry would be
     disk.put(FACTS_KIND, facts_key(workspace), marshal.dumps((rows, {"d": ("not", "sets")})))
     assert load_facts(disk, workspace) == ({}, {})
+
+
+#: A new interpreter asks whether the last process's walk still holds, then walks, and says what it found.
+_WALK = """
+import json, sys
+from pattern_warden.config import load_config
+from pattern_warden.diskcache import open_cache
+from pattern_warden.leftovers.persist import keep_walks, recall_walks
+from pattern_warden.workspace import Workspace
+config = load_config(sys.argv[1])
+disk, workspace = open_cache(config), Workspace(config)
+taken = recall_walks(disk, workspace)
+files = [workspace.relative(p) for p in workspace.discover(None, suffixes=(".py", ".md")).files]
+if not taken:
+    keep_walks(disk, workspace)
+print(json.dumps({"taken": taken, "files": files}))
+"""
+
+
+def _walk(root: Path, cache: Path) -> dict:
+    return _run(root, cache, _WALK)
+
+
+def test_a_new_process_takes_the_last_walk_only_while_it_holds(tmp_path: Path) -> None:
+    """A Stop is a new process: it takes the walk the last one saved instead of walking the tree,
+    unless a folder changed (a file added) or a .gitignore was edited in place, which changes
+    what a walk finds without touching any folder."""
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    write_tree(root, {"pkg/__init__.py": "", "pkg/core.py": "X = 1\n", "pkg/sub/deep.py": "Y = 2\n",
+                      "README.md": "# p\n", ".gitignore": "build/\n"})
+    _walk(root, cache)  # makes the project's cache folder, as the session's first hook does
+    old = 1_700_000_000_000_000_000  # folder stamps older than the racy window, as in a real session
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, ns=(old, old))
+    first = _walk(root, cache)
+    assert not first["taken"] and first["files"] == ["README.md", "pkg/__init__.py", "pkg/core.py", "pkg/sub/deep.py"]
+    second = _walk(root, cache)
+    assert second == {**first, "taken": True}
+    (root / "pkg" / "sub" / "new.py").write_text("Z = 3\n")  # its folder's stamp changes
+    os.utime(root / "pkg" / "sub", ns=(old + 10**9, old + 10**9))
+    third = _walk(root, cache)
+    assert not third["taken"] and "pkg/sub/new.py" in third["files"]
+    assert _walk(root, cache)["taken"]
+    with (root / ".gitignore").open("a") as fh:  # in place: the root folder's stamp stays
+        fh.write("pkg/core.py\n")
+    os.utime(root, ns=(old, old))
+    fourth = _walk(root, cache)
+    assert not fourth["taken"] and "pkg/core.py" not in fourth["files"]
+
+
+def test_a_saved_walk_is_checked_against_the_sandbox(tmp_path: Path) -> None:
+    """A folder of the saved walk replaced by a symlink that leads outside the root is not
+    trusted: the walk is dropped and the tree walked afresh, which skips the symlink."""
+    root, cache, outside = tmp_path / "project", tmp_path / "cache", tmp_path / "outside"
+    write_tree(root, {"pkg/__init__.py": "", "pkg/sub/deep.py": "Y = 2\n"})
+    write_tree(outside, {"deep.py": "SECRET = 1\n"})
+    _walk(root, cache)
+    old = 1_700_000_000_000_000_000
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, ns=(old, old))
+    assert not _walk(root, cache)["taken"] and _walk(root, cache)["taken"]
+    sub = root / "pkg" / "sub"
+    (sub / "deep.py").unlink()
+    sub.rmdir()
+    sub.symlink_to(outside, target_is_directory=True)
+    os.utime(root / "pkg", ns=(old, old))  # as if the swap had happened long ago
+    after = _walk(root, cache)
+    assert not after["taken"] and after["files"] == ["pkg/__init__.py"]

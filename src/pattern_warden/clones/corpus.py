@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
-import stat
 import threading
 import time
 from collections.abc import Sequence
@@ -162,8 +161,9 @@ class TreeState:
         for key, walk in dict(data.get("walks") or {}).items():
             try:
                 files, skipped, truncated, folders, taken = walk
-                stamps = {workspace.resolve(d): tuple(st) if st else None for d, st in folders.items()}
-                found = Discovery([_inside(workspace, f, set(stamps), checked) for f in files],
+                trusted = workspace.trusted_folders(folders)
+                stamps = {trusted.get(d) or workspace.resolve(d): tuple(st) if st else None for d, st in folders.items()}
+                found = Discovery([checked.setdefault(f, workspace.trusted_file(f, trusted)) for f in files],
                                   [Skipped(p, r) for p, r in skipped], bool(truncated))
                 state._walks[tuple(str(key).split("\0"))] = _Walk(found, stamps, float(taken))
             except (WardenError, TypeError, ValueError, OSError):
@@ -176,19 +176,6 @@ class TreeState:
             except (WardenError, TypeError, ValueError):
                 continue
         return state
-
-
-def _inside(workspace: Workspace, rel: str, folders: set[Path], checked: dict[str, Path]) -> Path:
-    """A cached file path, trusted only as far as the sandbox allows.
-
-    A regular file (not a symlink) directly in a folder that itself resolved inside the root is
-    inside the root; anything else goes through ``Workspace.resolve`` in full.
-    """
-    path = workspace.root / rel
-    if not (path.parent in folders and stat.S_ISREG(os.lstat(path).st_mode)):
-        path = workspace.resolve(rel)
-    checked[rel] = path
-    return path
 
 
 def load_corpus(

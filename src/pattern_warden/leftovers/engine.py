@@ -13,7 +13,7 @@ from pattern_warden.diskcache import DiskCache
 from pattern_warden.leftovers.attempts import BACKUP_SUFFIXES, attempts, is_backup
 from pattern_warden.leftovers.commented import commented_code
 from pattern_warden.leftovers.dead import dead_code, orphan_modules
-from pattern_warden.leftovers.persist import keep, recall
+from pattern_warden.leftovers.persist import keep, keep_walks, recall, recall_walks
 from pattern_warden.leftovers.models import HIGH, Leftover, LeftoversOptions, LeftoversResult, LeftoversSummary
 from pattern_warden.leftovers.project import (CONFIG_FILES, CONFIG_SUFFIXES, TEXT_SUFFIXES, Project, non_product, non_product_path,
                                               remembered_text_refs, text_refs)
@@ -30,7 +30,10 @@ def read_project(workspace: Workspace, disk: DiskCache | None = None) -> tuple[P
     process and root), and the tree's facts are written back when any had to be read afresh.
     """
     notes: list[Note] = []
+    walked_before = disk is not None and recall_walks(disk, workspace)
     found = workspace.discover(None, suffixes=(".py", *TEXT_SUFFIXES, *BACKUP_SUFFIXES, *CONFIG_SUFFIXES))
+    if disk is not None and not walked_before:
+        keep_walks(disk, workspace)
     sources: list[SourceFile] = []
     backups: list[str] = []
     for path in found.files:

@@ -36,11 +36,41 @@ _KIND = _FIELDS.index("kind")
 _RECALLED: set[Path] = set()
 
 FactsKey = tuple[str, str, str]  # (content digest, path, module name)
+#: The leftovers' walk of the whole tree (Python, text and configuration files), kept apart from
+#: the facts: it changes when a file is added or removed, the facts when one is edited.
+WALKS_KIND = "leftovers-walks"
 
 
 def facts_key(workspace: Workspace) -> str:
     """The entry's key: the facts' format and the package version (which change what is read)."""
     return key(FACTS_VERSION, __version__, workspace.config.settings.exclude)
+
+
+def walks_key(workspace: Workspace) -> str:
+    """The walk entry's key: what changes which files a walk finds."""
+    limits = workspace.config.limits
+    return key(FACTS_VERSION, __version__, workspace.config.settings.exclude, limits.max_file_bytes,
+               limits.max_files, limits.max_total_bytes)
+
+
+def recall_walks(disk: DiskCache, workspace: Workspace) -> bool:
+    """Give ``workspace`` the walk the last process saved, if it still holds; False when there
+    was none to take, so the walk about to happen should be saved."""
+    payload = disk.get(WALKS_KIND, walks_key(workspace))
+    try:
+        data = marshal.loads(payload) if payload is not None else None
+    except (EOFError, ValueError, TypeError):
+        data = None
+    return workspace.load_walks(data) > 0
+
+
+def keep_walks(disk: DiskCache, workspace: Workspace) -> None:
+    """Save the walks ``workspace`` made, for the next process."""
+    try:
+        payload = marshal.dumps(workspace.dump_walks())
+    except ValueError:
+        return
+    disk.put(WALKS_KIND, walks_key(workspace), payload)
 
 
 def recall(disk: DiskCache, workspace: Workspace) -> None:
