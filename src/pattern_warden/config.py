@@ -52,10 +52,12 @@ DEFAULT_SCRIPT_PATHS = codekind.patterns(codekind.SCRIPT_KINDS)
 
 
 #: Rules that stay opt-in for an audit of a whole tree (their precision on old code is below our
-#: bar) but hold for code an agent just wrote: silent fallback, mock data, thread locks in async
-#: code, swallowed cancellation, sys.path edits, SQL built from strings, hard-coded secrets and
-#: unbounded caches. ``review`` and the hooks apply them to new findings ("clean as you code").
-NEW_CODE_RULES = ("ERR003", "ERR005", "ASY002", "ASY004", "DES006", "SEC001", "SEC002", "RES001")
+#: bar) but hold for code an agent just wrote: bare and silent excepts, mock data, blocking calls,
+#: locks, missing timeouts, swallowed cancellation and dropped tasks in async code, sys.path
+#: edits, SQL built from strings, hard-coded secrets and unbounded caches and containers.
+#: ``review`` and the hooks apply them to new findings ("clean as you code").
+NEW_CODE_RULES = ("ERR002", "ERR003", "ERR005", "ASY001", "ASY002", "ASY003", "ASY004", "ASY005", "DES006", "SEC001",
+                  "SEC002", "RES001", "RES002")
 
 
 class RuleSettings(_Section):

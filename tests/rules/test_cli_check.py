@@ -32,7 +32,7 @@ def test_text_output_is_one_line_per_finding_and_exit_1(project: Path) -> None:
     done = _run(project, "check", "pkg", "--no-cache")
     assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].startswith("Found 3 findings (2 error, 1 info)")  # COR001 is opt-in
+    assert lines[0].startswith("Found 2 findings (1 error, 1 info)")  # COR001 and ERR002 are opt-in
     assert lines[1].startswith("pkg/mod.py:8:14: ERR001 Mutable default argument that the function changes or returns: "
                               "one object is shared by every call. Fix:")
     assert lines[-1].startswith("Why: ") and "warden://patterns/" in lines[-1]
@@ -60,7 +60,7 @@ def test_usage_errors_exit_2(project: Path) -> None:
 def test_json_is_the_tool_model(project: Path) -> None:
     _project(project)
     data = json.loads(_run(project, "check", "pkg", "--format", "json", "--no-cache").stdout)
-    assert data["summary"]["findings"] == len(data["findings"]) == 3
+    assert data["summary"]["findings"] == len(data["findings"]) == 2
     assert set(data["findings"][0]) >= {"code", "severity", "path", "line", "column", "end_line", "end_column",
                                         "message", "fix_hint", "pattern_uri", "fix_diff"}
 
@@ -71,7 +71,7 @@ def test_sarif_has_rules_fingerprints_and_relative_uris(project: Path) -> None:
     assert sarif["version"] == "2.1.0" and sarif["$schema"].endswith("sarif-2.1.0.json")
     run = sarif["runs"][0]
     rules = run["tool"]["driver"]["rules"]
-    assert {r["id"] for r in rules} == {"ERR001", "ERR002", "COR003"}
+    assert {r["id"] for r in rules} == {"ERR001", "COR003"}
     assert all(r["shortDescription"]["text"] and r["fullDescription"]["text"] and r["help"]["text"] for r in rules)
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
@@ -85,7 +85,7 @@ def test_sarif_has_rules_fingerprints_and_relative_uris(project: Path) -> None:
 
 def test_fix_writes_files_and_leaves_the_rest(project: Path) -> None:
     path = _project(project)
-    done = _run(project, "check", "pkg", "--fix", "--no-cache")
+    done = _run(project, "check", "pkg", "--fix", "--no-cache", "--select", "ALL,ERR002")  # ERR002 is opt-in
     assert "Fixed 2 findings in 1 file." in done.stderr
     fixed = path.read_text()
     assert "return datetime.utcnow()" in fixed  # COR001 is opt-in, and has no fix: aware and naive do not compare
@@ -125,14 +125,14 @@ def test_text_output_is_paged_within_the_budget_and_names_the_next_page(project:
     first = _run(project, "check", "pkg", "--no-cache")
     assert first.returncode == 1, first.stderr
     lines = first.stdout.splitlines()
-    assert lines[0].startswith("Found 120 findings") and len(first.stdout) <= 10_000
+    assert lines[0].startswith("Found 80 findings") and len(first.stdout) <= 10_000
     shown = [ln for ln in lines if ln.startswith("pkg/")]
-    assert 0 < len(shown) < 120
+    assert 0 < len(shown) < 80
     more = lines[-1]
-    assert more.startswith(f"{120 - len(shown)} more findings: pass --cursor ") and "--all" in more
+    assert more.startswith(f"{80 - len(shown)} more findings: pass --cursor ") and "--all" in more
     second = _run(project, "check", "pkg", "--no-cache", "--cursor", more.split("--cursor ")[1].split()[0])
     following = [ln for ln in second.stdout.splitlines() if ln.startswith("pkg/")]
     assert following and not set(following) & set(shown)
     every = _run(project, "check", "pkg", "--no-cache", "--all")
-    assert sum(ln.startswith("pkg/") for ln in every.stdout.splitlines()) == 120
+    assert sum(ln.startswith("pkg/") for ln in every.stdout.splitlines()) == 80
     assert "more findings" not in every.stdout

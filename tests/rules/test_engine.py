@@ -200,6 +200,7 @@ def test_a_ruff_rule_the_project_ignores_is_its_choice(project: Path, config: tu
     assert [(c, line) for c, _, line in before] == [("COR003", 7), ("COR003", 8), ("COR003", 9), ("ERR004", 13)]
     _write(project, config[0], config[1])
     assert [(c, line) for c, _, line in _codes(project)] == [("COR003", 8), ("COR003", 9)]
+    assert [(c, line) for c, _, line in _codes(project, select=("ERR004",))] == [("ERR004", 13)]  # asked for by name
 
 
 def test_ruff_all_or_a_broken_ruff_file_decides_nothing(project: Path) -> None:

@@ -162,9 +162,11 @@ class Checker:
         #: Rules whose every Ruff counterpart the project's own Ruff configuration ignores: it has
         #: decided that question for its code (a bare `except`, `raise` without `from`), so we
         #: do not ask it again. Syntax errors are never a style.
+        #: A rule named by its exact code in `select` is wanted all the same.
+        named = set(options.select or settings.select)
         self.deferred = frozenset(
             code for code, rule in BY_CODE.items()
-            if rule.ruff and code != _SYNTAX and all(self._thresholds.defers(c) for c in rule.ruff)
+            if rule.ruff and code != _SYNTAX and code not in named and all(self._thresholds.defers(c) for c in rule.ruff)
         )
         self.per_file = [
             (GitIgnoreSpec.from_lines([glob]), frozenset(_validated(f"per-file-ignores.{glob}", codes, config)))
