@@ -14,7 +14,7 @@ import pytest
 from pattern_warden.diskcache import CACHE_DIR, DiskCache, user_cache_dir
 from tests.conftest import console_script, git, write_tree
 
-BAD_CODE = "def f():\n    try:\n        pass\n    except:\n        pass\n"
+BAD_CODE = "def f(seen=[]):\n    seen.append(1)\n    return seen\n"  # ERR001, on by default
 
 
 def entries(root: Path, kind: str) -> list[Path]:
@@ -75,12 +75,12 @@ def test_corrupt_rule_cache_is_rebuilt_with_the_right_answer(project: Path) -> N
 def test_a_changed_rule_set_never_serves_the_old_answer(project: Path) -> None:
     write_tree(project, {"pkg/a.py": BAD_CODE})
     before = codes(check(project))
-    assert "ERR002" in before
+    assert "ERR001" in before
     assert json.loads(check(project).stdout)["summary"]["files_from_cache"] == 1
-    (project / "pyproject.toml").write_text('[tool.pattern-warden.rules]\nignore = ["ERR002"]\n')
+    (project / "pyproject.toml").write_text('[tool.pattern-warden.rules]\nignore = ["ERR001"]\n')
     after = check(project)
     assert json.loads(after.stdout)["summary"]["files_from_cache"] == 0
-    assert codes(after) == [c for c in before if c != "ERR002"] == codes(check(project, "--no-cache"))
+    assert codes(after) == [c for c in before if c != "ERR001"] == codes(check(project, "--no-cache"))
 
 
 def test_disk_size_is_bounded_least_recently_used_out(project: Path) -> None:
@@ -115,7 +115,7 @@ def test_read_only_root_falls_back_to_the_user_cache_dir(project: Path, tmp_path
     xdg = tmp_path / "xdg"
     env = {**os.environ, "XDG_CACHE_HOME": str(xdg)}
     done = _read_only(project, [*console_script(), "check", "pkg", "--root", str(project), "--format", "json"], env)
-    assert "ERR002" in codes(done) and "warning" not in done.stderr.lower(), done.stderr
+    assert "ERR001" in codes(done) and "warning" not in done.stderr.lower(), done.stderr
     assert not (project / CACHE_DIR).exists()
     os.environ["XDG_CACHE_HOME"] = str(xdg)
     try:
@@ -134,7 +134,7 @@ def test_read_only_everywhere_is_memory_only_with_one_warning(project: Path) -> 
     warnings = [line for line in done.stderr.splitlines() if "warning" in line.lower()]
     assert len(warnings) == 1 and "memory only" in warnings[0], done.stderr
     checked = _read_only(project, [*console_script(), "check", "pkg", "--root", str(project), "--format", "json"], env)
-    assert "ERR002" in codes(checked)
+    assert "ERR001" in codes(checked)
     assert len([line for line in checked.stderr.splitlines() if "warning" in line.lower()]) == 1
 
 
@@ -184,7 +184,7 @@ def _as_user(xdg: Path) -> dict[str, str]:
 def _forge_clean_answer(project: Path, xdg: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """What an attacker does with their own install: check the project, then rewrite the rule
     entry so that every file has no findings, stored as a valid entry under the attacker's key."""
-    assert "ERR002" in codes(check(project, env=_as_user(xdg)))
+    assert "ERR001" in codes(check(project, env=_as_user(xdg)))
     (entry,) = entries(project, "rules")
     fingerprint = entry.name.removeprefix("rules-").removesuffix(".pwc")
     monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
@@ -210,9 +210,9 @@ def test_a_link_in_the_repository_never_leads_the_cache_out_of_the_root(project:
         (project / CACHE_DIR).mkdir()
         (project / CACHE_DIR / ".gitignore").symlink_to(outside / "planted")
     env = _as_user(tmp_path / "xdg")
-    assert "ERR002" in codes(check(project, env=env))
+    assert "ERR001" in codes(check(project, env=env))
     again = check(project, env=env)
-    assert "ERR002" in codes(again) and json.loads(again.stdout)["summary"]["files_from_cache"] == 1
+    assert "ERR001" in codes(again) and json.loads(again.stdout)["summary"]["files_from_cache"] == 1
     assert list(outside.iterdir()) == []
 
 
@@ -224,7 +224,7 @@ def test_a_forged_or_copied_entry_is_a_miss(project: Path, tmp_path: Path, monke
     _forge_clean_answer(project, tmp_path / "attacker", monkeypatch)
     victim = _as_user(tmp_path / "victim")
     done = check(project, env=victim)
-    assert "ERR002" in codes(done) and json.loads(done.stdout)["summary"]["files_from_cache"] == 0
+    assert "ERR001" in codes(done) and json.loads(done.stdout)["summary"]["files_from_cache"] == 0
     assert json.loads(check(project, env=victim).stdout)["summary"]["files_from_cache"] == 1
 
 
@@ -241,7 +241,7 @@ def test_a_cache_folder_the_repository_tracks_is_not_used(project: Path, tmp_pat
     git(project, "add", "-f", CACHE_DIR)
     git(project, "commit", "-q", "-m", "a committed cache")
     done = check(project, env=_as_user(xdg))
-    assert "ERR002" in codes(done) and json.loads(done.stdout)["summary"]["files_from_cache"] == 0
+    assert "ERR001" in codes(done) and json.loads(done.stdout)["summary"]["files_from_cache"] == 0
     assert git(project, "status", "--porcelain", "--ignored") == ""
     monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
     assert list(user_cache_dir(project).glob("rules-*.pwc"))

@@ -36,7 +36,7 @@ def test_bare_noqa_silences_every_rule_and_our_own_codes_work_in_noqa(project: P
 def test_noqa_in_any_case_is_honoured(project: Path) -> None:
     code = ('"""M."""\ntry:\n    run()\nexcept:  # NoQA: E722 (catchall)\n    stop()\n'
             "try:\n    run()\nexcept:\n    stop()\n")
-    assert [(c, line) for c, line, _ in _found(project, "pkg/a.py", code)] == [("ERR002", 8)]
+    assert [(c, line) for c, line, _ in _found(project, "pkg/a.py", code, select=("ERR002",))] == [("ERR002", 8)]
 
 
 def test_noqa_inside_a_string_is_not_a_comment(project: Path) -> None:
@@ -50,10 +50,14 @@ def test_every_published_ruff_code_maps_to_a_rule() -> None:
 
 
 def test_opt_in_rule_runs_only_when_named_exactly(project: Path) -> None:
-    code = '"""M."""\ndef _f(page, rows):\n    for r in rows:\n        page.out += str(r) + ","\n'
-    assert "RES005" not in {c for c, _, _ in _found(project, "pkg/a.py", code)}
-    assert "RES005" not in {c for c, _, _ in _found(project, "pkg/a.py", code, select=("RES",))}
-    assert "RES005" in {c for c, _, _ in _found(project, "pkg/a.py", code, select=("RES005",))}
+    """A prefix names the default rules it covers; a prefix that covers no default rule (RES:
+    every resource rule is opt-in) names them all, since it cannot mean nothing."""
+    code = ('"""M."""\ndef _f(page, rows):\n    for r in rows:\n        page.out += str(r) + ","\n'
+            "def _g(s):\n    try:\n        return int(s)\n    except Exception:\n        return 0\n")
+    assert not {"RES005", "ERR003"} & {c for c, _, _ in _found(project, "pkg/a.py", code)}
+    assert "ERR003" not in {c for c, _, _ in _found(project, "pkg/a.py", code, select=("ERR",))}
+    assert "ERR003" in {c for c, _, _ in _found(project, "pkg/a.py", code, select=("ERR003",))}
+    assert "RES005" in {c for c, _, _ in _found(project, "pkg/a.py", code, select=("RES",))}
 
 
 def test_size_rules_skip_tests_and_size_is_never_an_error(project: Path) -> None:

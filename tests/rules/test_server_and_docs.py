@@ -22,7 +22,7 @@ async def test_check_rules_on_paths_and_on_a_draft(project: Path) -> None:
         tool = tools["check_rules"]
         assert tool.annotations.read_only_hint and tool.annotations.idempotent_hint
         assert tool.output_schema is not None and "summary" in tool.output_schema["properties"]
-        result = await client.call_tool("check_rules", {"paths": ["pkg"], "fix": True})
+        result = await client.call_tool("check_rules", {"paths": ["pkg"], "fix": True, "select": ["ERR002"]})
         assert not result.is_error
         data = result.structured_content
         assert data["summary"]["files_checked"] == 1
@@ -32,7 +32,7 @@ async def test_check_rules_on_paths_and_on_a_draft(project: Path) -> None:
         assert "+except Exception:" in first["fix_diff"]
         draft = await client.call_tool(
             "check_rules", {"code": "import time\nasync def f():\n    time.sleep(1)\n", "filename": "pkg/b.py",
-                            "select": ["async"]},
+                            "select": ["async", "ASY001"]},  # the family's default rules, and ASY001 by name
         )
         assert [f["code"] for f in draft.structured_content["findings"]] == ["ASY001"]
 
