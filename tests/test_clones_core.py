@@ -827,3 +827,54 @@ def test_operands_of_a_symmetric_operator_written_the_other_way_round_are_no_dif
         "level + 1", "1 + level"))
     clones = run(project).clones
     assert clones and clones[0].differences, "+ joins strings too: its operands are not interchangeable"
+
+
+def test_generated_and_vendored_copies_are_left_with_the_reason(project: Path) -> None:
+    """A generator's output is fixed in the generator, and an old major version kept inside the
+    library (a snapshot subpackage: the package's own module names, importing only itself) stays
+    as upstream ships it: neither is told to merge, however alike the copies."""
+    shortcut = LOADER.replace("    total = 0\n", "    # DO NOT EDIT MANUALLY!!!\n    # This method was auto-generated\n"
+                              "    total = 0\n")
+    write(project, "api/types/chat.py", "class Chat:\n" + textwrap.indent(shortcut, "    "))
+    write(project, "api/types/member.py", "import os", "class Member:\n" + textwrap.indent(shortcut, "    "))
+    advice = run(project).clones[0].recommendation
+    assert advice.action == "leave" and advice.reason.startswith("Generated code (api/types/chat.py:")
+    writer = LOADER.replace("    total = 0\n", '    header = """\\\n# This file was generated. DO NOT EDIT.\n"""\n'
+                                              "    total = 0\n")  # a generator writing its output's header
+    write(project, "api/types/chat.py", "class Chat:\n" + textwrap.indent(writer, "    "))
+    write(project, "api/types/member.py", "import os", "class Member:\n" + textwrap.indent(writer, "    "))
+    assert run(project).clones[0].recommendation.action != "leave"
+
+    other = project.parent / "vendored"
+    modules = ("color", "fields", "types", "utils", "errors")
+    for name in modules:
+        write(other, f"lib/{name}.py", f"from lib.utils import helper_{name}" if name != "utils" else "x = 1")
+        write(other, f"lib/v1/{name}.py", f"from lib.v1.errors import E_{name}")
+    write(other, "lib/__init__.py", "from lib.fields import Field")
+    write(other, "lib/v1/__init__.py", "from lib.v1.fields import Field")
+    write(other, "lib/color.py", "from lib.utils import helper", LOADER)
+    write(other, "lib/v1/color.py", "from lib.v1.utils import helper", LOADER)
+    advice = run(other).clones[0].recommendation
+    assert advice.action == "leave" and advice.reason.startswith("Vendored code (lib/v1 is a copy of upstream's")
+    write(other, "lib/v1/color.py", "from lib.v1.utils import helper", "from lib.types import T", LOADER)
+    write(other, "lib/v1/fields.py", "from lib.fields import Field")  # two of five lean on the package: its own part
+    assert run(other).clones[0].recommendation.action == "extract"
+
+
+def test_methods_that_build_one_request_and_hand_it_on_are_boilerplate(project: Path) -> None:
+    delegator = '''
+    async def {name}(self, chat_id, user_id, until_date=None, revoke=None, request_timeout=None):
+        """Ban a user."""
+        call = {cls}(
+            chat_id=chat_id,
+            user_id=user_id,
+            until_date=until_date,
+            revoke=revoke,
+        )
+        return await self(call, request_timeout=request_timeout)
+    '''
+    methods = "".join(delegator.format(name=n, cls=n.title()) for n in ("ban", "unban", "restrict"))
+    write(project, "client/bot.py", "class Bot:\n" + textwrap.indent(textwrap.dedent(methods), "    "))
+    clones = run(project).clones
+    assert clones and all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
+    assert "builds one request from its own arguments" in clones[0].recommendation.reason

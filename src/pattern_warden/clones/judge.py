@@ -29,6 +29,7 @@ from pattern_warden.clones.homes import ClassMap, ImportMap
 from pattern_warden.clones.models import CloneClass, CloneLocation, Recommendation
 from pattern_warden.clones.names import Names
 from pattern_warden.clones.normalize import Shape, enclosing
+from pattern_warden.clones.provenance import Provenance
 from pattern_warden.clones.variation import MAX_MEMBERS, Variation, variation
 
 
@@ -72,7 +73,7 @@ def location(corpus: Corpus, span: _Span) -> CloneLocation:
 
 
 def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | None, homes: ImportMap,
-          min_lines: int, names: Names | None = None) -> Rank:
+          provenance: Provenance, min_lines: int, names: Names | None = None) -> Rank:
     """A family's core and related members, what differs within the core, and the decision tree's
     verdict on the core."""
     core = core_of(corpus.shapes, found)
@@ -88,7 +89,7 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
     members = [(loc.function, text) for loc, text in zip(locations, texts)]
     paths = [loc.path for loc in locations]
     evidence = Evidence(
-        boilerplate=boilerplate,
+        boilerplate=boilerplate, foreign=provenance.reason(locations),
         body_statements=min(b[0] for b in bodies), body_rows=shared_rows,
         shared_base=classes.shared_base([(loc.path, loc.function) for loc in locations]),
         home=homes.home(paths, _names(texts)) if len(set(paths)) > 1 else None,
