@@ -878,3 +878,48 @@ def test_methods_that_build_one_request_and_hand_it_on_are_boilerplate(project: 
     clones = run(project).clones
     assert clones and all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
     assert "builds one request from its own arguments" in clones[0].recommendation.reason
+
+
+def test_homes_follow_imports_from_a_package_root_and_the_helpers_module_beside_the_copies(project: Path) -> None:
+    """The closest module every copy imports or shares: imports written ``pkg.x`` resolve when
+    the root is the package folder itself; copies in one folder that both import a sibling are
+    not homed in one of them; a ``utils`` module one package up holds helpers for copies below
+    it, and a copy already in a ``utils`` module is the home."""
+    def body(name: str) -> str:
+        return LOADER.replace("load_totals", name).replace("total += len(line)", "total += weigh(line)")
+
+    pkg = project / "pkg"
+    write(pkg, "__init__.py", "")
+    write(pkg, "series/db.py", "def weigh(line):\n    return len(line)\n")
+    write(pkg, "series/episodes.py", "from pkg.series.db import weigh", body("episodes"))
+    write(pkg, "series/seasons.py", "from pkg.series.db import weigh", "import os", body("seasons"))
+    advice = run(pkg).clones[0].recommendation
+    assert advice.home == "series/db.py" and "already imports and uses" in advice.reason
+
+    other = project.parent / "helpers"
+    write(other, "app/sites/utils.py", "def weigh(line):\n    return len(line)\n")
+    write(other, "app/sites/plugins/alpha.py", "from app.weights import weigh", body("alpha"))
+    write(other, "app/sites/plugins/beta.py", "from app.weights import weigh", "import os", body("beta"))
+    advice = run(other).clones[0].recommendation
+    assert advice.home == "app/sites/utils.py" and "shared helpers" in advice.reason
+    write(other, "app/utils.py", "X = 1")  # two packages up: the framework's helpers, no home for these
+    (other / "app/sites/utils.py").unlink()
+    assert run(other).clones[0].recommendation.home in ("app/sites/plugins/alpha.py", "app/sites/plugins/beta.py")
+    write(other, "app/sites/plugins/utils.py", "import os", body("gamma"))
+    assert run(other).clones[0].recommendation.home == "app/sites/plugins/utils.py"
+
+
+def test_a_base_class_reached_through_an_imported_package_is_the_home(project: Path) -> None:
+    """``class Window(base.Window)`` after ``from app.backend import base``, where ``base`` is a
+    package whose ``__init__`` re-exports the class, and other classes named Window elsewhere."""
+    method = textwrap.indent(textwrap.dedent(LOADER).replace("def load_totals(path, limit)",
+                                                             "def load_totals(self, path, limit)"), "    ")
+    write(project, "app/backend/__init__.py", "")
+    write(project, "app/backend/base/__init__.py", "from app.backend.base.window import Window")
+    write(project, "app/backend/base/window.py", "class Window:\n    pass\n")
+    write(project, "app/layout/tree.py", "class Window:\n    pass\n")
+    for name in ("wayland", "x11"):
+        write(project, f"app/backend/{name}/window.py",
+              f"import {name}\nfrom app.backend import base\n\n\nclass Window(base.Window):\n{method}\n")
+    advice = run(project).clones[0].recommendation
+    assert advice.home == "app/backend/base/window.py" and "shared base class" in advice.reason

@@ -157,8 +157,8 @@ def every_family(corpus: Corpus, opts: DuplicatesOptions | None = None, memo: De
             family = Family(f.kind, f.similarity, max(shape.rows(s.first, s.last) for shape, s in zip(shapes, f.spans)),
                             [location(corpus, s) for s in f.spans], reason is not None)
             if judged is not None and judged(family):
-                classes = classes or ClassMap(corpus.paths, corpus.shapes)
-                homes = homes or ImportMap(corpus.paths, corpus.shapes)
+                homes = homes or ImportMap(corpus.paths, corpus.shapes, corpus.package)
+                classes = classes or ClassMap(corpus.paths, corpus.shapes, homes)
                 provenance = provenance or Provenance(corpus.paths, corpus.shapes, homes)
                 family.leave = judge(corpus, classes, f, reason, homes, provenance,
                                      opts.min_lines).recommendation.action == "leave"
@@ -179,8 +179,8 @@ def _ranked(
     cache = cache if cache is not None else ShapeCache(workspace.config.limits.cache_entries)
     corpus = load_corpus(workspace, paths, cache, opts.include_tests, state)
     ranked = []
-    classes = ClassMap(corpus.paths, corpus.shapes)
-    homes = ImportMap(corpus.paths, corpus.shapes)
+    homes = ImportMap(corpus.paths, corpus.shapes, corpus.package)
+    classes = ClassMap(corpus.paths, corpus.shapes, homes)
     names = Names(workspace, corpus.paths, corpus.shapes)
     provenance = Provenance(corpus.paths, corpus.shapes, homes)
     for found in detect(corpus, opts, memo):
