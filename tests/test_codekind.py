@@ -114,8 +114,8 @@ def test_generated_marks_inside_a_file_and_snapshot_subpackages() -> None:
     names = ("color", "fields", "types", "utils", "errors")
     tree = {"lib/__init__.py": (), **{f"lib/{n}.py": ("lib/utils.py",) for n in names},
             "lib/v1/__init__.py": ("lib/v1/fields.py",), **{f"lib/v1/{n}.py": ("lib/v1/utils.py",) for n in names}}
-    assert codekind.snapshot_packages(tree) == {"lib/v1"}
-    assert codekind.snapshot_packages({**tree, "lib/v1/color.py": ("lib/utils.py",)}) == set()  # it leans on lib
-    assert codekind.snapshot_packages({**tree, "lib/v1/color.py": ()}) == {"lib/v1"}
+    assert codekind.snapshot_packages(tree, tree.__getitem__) == {"lib/v1"}
+    leaning = {**tree, "lib/v1/color.py": ("lib/utils.py",)}  # it leans on lib: a part of it
+    assert codekind.snapshot_packages(leaning, leaning.__getitem__) == set()
     unresolved = {p: () for p in tree}  # nothing known of its imports: no evidence it is a copy
-    assert codekind.snapshot_packages(unresolved) == set()
+    assert codekind.snapshot_packages(unresolved, unresolved.__getitem__) == set()

@@ -21,7 +21,7 @@ import enum
 import re
 import posixpath
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from pathspec import GitIgnoreSpec
@@ -164,6 +164,9 @@ _GENERATED_MARK = re.compile(
 def generated_marks(text: str) -> tuple[int, ...]:
     """The rows (1-based) of comments marking the code around them as generated: a generator that
     rewrites some methods of a hand-written file marks each one in its body, not in the header."""
+    folded = text.lower()  # plain substring tests first: most files have neither word, and the
+    if "generated" not in folded and "not edit" not in folded:  # line regex costs ten times more
+        return ()
     rows, row, at = [], 1, 0
     for match in _GENERATED_MARK.finditer(text):
         row += text.count("\n", at, match.start())
@@ -181,35 +184,37 @@ SNAPSHOT_SHARE = 0.5
 SNAPSHOT_LEANING = 0.1
 
 
-def snapshot_packages(imports: Mapping[str, Iterable[str]]) -> frozenset[str]:
+def snapshot_packages(paths: Iterable[str], imports: Callable[[str], Iterable[str]]) -> frozenset[str]:
     """Subpackages that are a copy of the library they sit in (an old major version kept for
     compatibility, refreshed from upstream): folders whose modules mostly repeat the names of the
     modules beside them in the package one level up, which import one another and (bar one module
     in ten) nothing else of the library they sit in. Code there is VENDORED: the library may import
     it, but it stays as its upstream ships it.
 
-    ``imports`` maps each module path of a tree (relative, ``/``-separated) to the module paths of
-    the same tree it imports."""
+    ``paths`` are the module paths of a tree (relative, ``/``-separated); ``imports`` gives the
+    module paths of the same tree one of them imports (asked only for the folders whose names
+    already fit)."""
+    known = set(paths)
     children: dict[str, list[str]] = defaultdict(list)
-    for path in imports:
+    for path in known:
         children[posixpath.dirname(path)].append(path)
     found = set()
-    for folder, paths in children.items():
+    for folder, inside in children.items():
         parent = posixpath.dirname(folder)
-        if not parent or f"{folder}/__init__.py" not in imports or f"{parent}/__init__.py" not in imports:
+        if not parent or f"{folder}/__init__.py" not in known or f"{parent}/__init__.py" not in known:
             continue
-        own = {posixpath.basename(p) for p in paths} - {"__init__.py"}
+        own = {posixpath.basename(p) for p in inside} - {"__init__.py"}
         beside = {posixpath.basename(p) for p in children[parent]}
         if len(own) < SNAPSHOT_MODULES or len(own & beside) < SNAPSHOT_SHARE * len(own):
             continue
         top = parent
-        while f"{posixpath.dirname(top)}/__init__.py" in imports:
+        while f"{posixpath.dirname(top)}/__init__.py" in known:
             top = posixpath.dirname(top)
-        inner = [p for p in imports if p.startswith(folder + "/")]
-        leaning = sum(any(m.startswith(top + "/") and not m.startswith(folder + "/") for m in imports[p]) for p in inner)
-        if leaning > SNAPSHOT_LEANING * len(inner):
+        reached = [list(imports(p)) for p in known if p.startswith(folder + "/")]
+        leaning = sum(any(m.startswith(top + "/") and not m.startswith(folder + "/") for m in r) for r in reached)
+        if leaning > SNAPSHOT_LEANING * len(reached):
             continue  # it uses the library around it: part of it, not a copy of it
-        if sum(m.startswith(folder + "/") for p in inner for m in imports[p]) >= len(own):  # resolved, and inside
+        if sum(m.startswith(folder + "/") for r in reached for m in r) >= len(own):  # resolved, and inside
             found.add(folder)
     return frozenset(found)
 

@@ -52,5 +52,5 @@ class Provenance:
         if path_kind(path) is Kind.VENDORED:
             return path.rsplit("/", 1)[0] if "/" in path else path
         if self._snapshots is None:
-            self._snapshots = snapshot_packages({p: self._imports.imported(p) for p in self._shapes})
+            self._snapshots = snapshot_packages(self._shapes, self._imports.imported)
         return next((folder for folder in self._snapshots if path.startswith(folder + "/")), None)
