@@ -923,3 +923,35 @@ def test_a_base_class_reached_through_an_imported_package_is_the_home(project: P
               f"import {name}\nfrom app.backend import base\n\n\nclass Window(base.Window):\n{method}\n")
     advice = run(project).clones[0].recommendation
     assert advice.home == "app/backend/base/window.py" and "shared base class" in advice.reason
+
+
+def test_declarations_that_differ_in_value_are_no_saving(project: Path) -> None:
+    """Class bodies that declare their own values (ID, SUMMARY, HELP ...), then a registration:
+    a helper could take over the call, never the declarations, so the merge removes nothing."""
+    migration = '''
+    from tool.base import Migration
+
+
+    class {name}(Migration):
+        ID = "{name}"
+        SUMMARY = "Changes {name}"
+        HELP = """
+        Moves the {name} option to its new place.
+
+        The old option is read once more and written under its new name, so that
+        a configuration written for the last release keeps working with this one.
+        """
+        AFTER_VERSION = "0.{n}.0"
+        REQUIRES = ["{name}-core", "{name}-extra"]
+        TESTS = [("old {name}", "new {name}"), ("keep {name}", "keep {name}")]
+        ORDER = {n}
+        visitor = {name}Visitor
+
+
+    register({name})
+    '''
+    for n, name in enumerate(("alpha", "beta", "gamma")):
+        write(project, f"tool/migrations/{name}.py", migration.format(name=name, n=n))
+    write(project, "tool/base.py", "class Migration:\n    pass\n")
+    advice = run(project).clones[0].recommendation
+    assert advice.action == "leave" and "remove 0 lines" in advice.reason, advice
