@@ -907,6 +907,10 @@ def test_homes_follow_imports_from_a_package_root_and_the_helpers_module_beside_
     assert run(other).clones[0].recommendation.home in ("app/sites/plugins/alpha.py", "app/sites/plugins/beta.py")
     write(other, "app/sites/plugins/utils.py", "import os", body("gamma"))
     assert run(other).clones[0].recommendation.home == "app/sites/plugins/utils.py"
+    backends = project.parent / "backends"  # a sibling backend's utils is no home for the other backend
+    write(backends, "db/oracle/utils.py", body("oracle"))
+    write(backends, "db/postgres/operations.py", "import os", body("postgres"))
+    assert "shared helpers" not in run(backends).clones[0].recommendation.reason
 
 
 def test_a_base_class_reached_through_an_imported_package_is_the_home(project: Path) -> None:

@@ -145,6 +145,14 @@ def _helpers(path: str) -> bool:
     return posixpath.basename(path).removesuffix(".py").lstrip("_") in HELPER_MODULES
 
 
+def _sibling(path: str, paths: Sequence[str]) -> bool:
+    """True when ``path`` lies in a sibling package of another copy's (two backends, two
+    drivers): alternatives, neither of which the other may import."""
+    folder = posixpath.dirname(path)
+    return any(posixpath.dirname(p) != folder and posixpath.dirname(posixpath.dirname(p)) == posixpath.dirname(folder)
+               for p in paths)
+
+
 def _inside(path: str, package: str) -> bool:
     return package == "." or path.startswith(package + "/")
 
@@ -229,7 +237,7 @@ class ImportMap:
         common = set.intersection(*(set(r) for r in reach))
         if owned := sorted(p for p in paths if p in common):
             return owned[0], "the copy's module the others already import"
-        if kept := sorted(p for p in paths if _helpers(p)):
+        if kept := sorted(p for p in paths if _helpers(p) and not _sibling(p, paths)):
             return kept[0], "the copy already in the project's module of shared helpers"
         lower = sorted(p for p in paths if all(posixpath.dirname(q) != posixpath.dirname(p) and any(
             posixpath.dirname(m) == posixpath.dirname(p) for m in r if m != q) for q, r in zip(paths, reach) if q != p))
