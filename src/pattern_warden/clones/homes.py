@@ -232,7 +232,8 @@ class ImportMap:
         where the code belongs); else the helpers module (``utils.py`` and the like) of the
         package just above the copies; else the copy's module most of
         the tree imports (the original others were copied from, as a rule). A copy that already
-        sits in a helpers module is the home before any module they import."""
+        sits in a helpers module is the home before any module they import, unless it lies in a
+        sibling package of another copy (one backend's ``utils.py`` is no home for the other's)."""
         reach = [{p: frozenset(), **self.imported(p)} for p in paths]
         common = set.intersection(*(set(r) for r in reach))
         if owned := sorted(p for p in paths if p in common):
