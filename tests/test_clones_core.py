@@ -827,3 +827,135 @@ def test_operands_of_a_symmetric_operator_written_the_other_way_round_are_no_dif
         "level + 1", "1 + level"))
     clones = run(project).clones
     assert clones and clones[0].differences, "+ joins strings too: its operands are not interchangeable"
+
+
+def test_generated_and_vendored_copies_are_left_with_the_reason(project: Path) -> None:
+    """A generator's output is fixed in the generator, and an old major version kept inside the
+    library (a snapshot subpackage: the package's own module names, importing only itself) stays
+    as upstream ships it: neither is told to merge, however alike the copies."""
+    shortcut = LOADER.replace("    total = 0\n", "    # DO NOT EDIT MANUALLY!!!\n    # This method was auto-generated\n"
+                              "    total = 0\n")
+    write(project, "api/types/chat.py", "class Chat:\n" + textwrap.indent(shortcut, "    "))
+    write(project, "api/types/member.py", "import os", "class Member:\n" + textwrap.indent(shortcut, "    "))
+    advice = run(project).clones[0].recommendation
+    assert advice.action == "leave" and advice.reason.startswith("Generated code (api/types/chat.py:")
+    writer = LOADER.replace("    total = 0\n", '    header = """\\\n# This file was generated. DO NOT EDIT.\n"""\n'
+                                              "    total = 0\n")  # a generator writing its output's header
+    write(project, "api/types/chat.py", "class Chat:\n" + textwrap.indent(writer, "    "))
+    write(project, "api/types/member.py", "import os", "class Member:\n" + textwrap.indent(writer, "    "))
+    assert run(project).clones[0].recommendation.action != "leave"
+
+    other = project.parent / "vendored"
+    modules = ("color", "fields", "types", "utils", "errors")
+    for name in modules:
+        write(other, f"lib/{name}.py", f"from lib.utils import helper_{name}" if name != "utils" else "x = 1")
+        write(other, f"lib/v1/{name}.py", f"from lib.v1.errors import E_{name}")
+    write(other, "lib/__init__.py", "from lib.fields import Field")
+    write(other, "lib/v1/__init__.py", "from lib.v1.fields import Field")
+    write(other, "lib/color.py", "from lib.utils import helper", LOADER)
+    write(other, "lib/v1/color.py", "from lib.v1.utils import helper", LOADER)
+    advice = run(other).clones[0].recommendation
+    assert advice.action == "leave" and advice.reason.startswith("Vendored code (lib/v1 is a copy of upstream's")
+    write(other, "lib/v1/color.py", "from lib.v1.utils import helper", "from lib.types import T", LOADER)
+    write(other, "lib/v1/fields.py", "from lib.fields import Field")  # two of five lean on the package: its own part
+    assert run(other).clones[0].recommendation.action == "extract"
+
+
+def test_methods_that_build_one_request_and_hand_it_on_are_boilerplate(project: Path) -> None:
+    delegator = '''
+    async def {name}(self, chat_id, user_id, until_date=None, revoke=None, request_timeout=None):
+        """Ban a user."""
+        call = {cls}(
+            chat_id=chat_id,
+            user_id=user_id,
+            until_date=until_date,
+            revoke=revoke,
+        )
+        return await self(call, request_timeout=request_timeout)
+    '''
+    methods = "".join(delegator.format(name=n, cls=n.title()) for n in ("ban", "unban", "restrict"))
+    write(project, "client/bot.py", "class Bot:\n" + textwrap.indent(textwrap.dedent(methods), "    "))
+    clones = run(project).clones
+    assert clones and all(c.recommendation.action == "leave" for c in clones), [c.recommendation for c in clones]
+    assert "builds one request from its own arguments" in clones[0].recommendation.reason
+
+
+def test_homes_follow_imports_from_a_package_root_and_the_helpers_module_beside_the_copies(project: Path) -> None:
+    """The closest module every copy imports or shares: imports written ``pkg.x`` resolve when
+    the root is the package folder itself; copies in one folder that both import a sibling are
+    not homed in one of them; a ``utils`` module one package up holds helpers for copies below
+    it, and a copy already in a ``utils`` module is the home."""
+    def body(name: str) -> str:
+        return LOADER.replace("load_totals", name).replace("total += len(line)", "total += weigh(line)")
+
+    pkg = project / "pkg"
+    write(pkg, "__init__.py", "")
+    write(pkg, "series/db.py", "def weigh(line):\n    return len(line)\n")
+    write(pkg, "series/episodes.py", "from pkg.series.db import weigh", body("episodes"))
+    write(pkg, "series/seasons.py", "from pkg.series.db import weigh", "import os", body("seasons"))
+    advice = run(pkg).clones[0].recommendation
+    assert advice.home == "series/db.py" and "already imports and uses" in advice.reason
+
+    other = project.parent / "helpers"
+    write(other, "app/sites/utils.py", "def weigh(line):\n    return len(line)\n")
+    write(other, "app/sites/plugins/alpha.py", "from app.weights import weigh", body("alpha"))
+    write(other, "app/sites/plugins/beta.py", "from app.weights import weigh", "import os", body("beta"))
+    advice = run(other).clones[0].recommendation
+    assert advice.home == "app/sites/utils.py" and "shared helpers" in advice.reason
+    write(other, "app/utils.py", "X = 1")  # two packages up: the framework's helpers, no home for these
+    (other / "app/sites/utils.py").unlink()
+    assert run(other).clones[0].recommendation.home in ("app/sites/plugins/alpha.py", "app/sites/plugins/beta.py")
+    write(other, "app/sites/plugins/utils.py", "import os", body("gamma"))
+    assert run(other).clones[0].recommendation.home == "app/sites/plugins/utils.py"
+    backends = project.parent / "backends"  # a sibling backend's utils is no home for the other backend
+    write(backends, "db/oracle/utils.py", body("oracle"))
+    write(backends, "db/postgres/operations.py", "import os", body("postgres"))
+    assert "shared helpers" not in run(backends).clones[0].recommendation.reason
+
+
+def test_a_base_class_reached_through_an_imported_package_is_the_home(project: Path) -> None:
+    """``class Window(base.Window)`` after ``from app.backend import base``, where ``base`` is a
+    package whose ``__init__`` re-exports the class, and other classes named Window elsewhere."""
+    method = textwrap.indent(textwrap.dedent(LOADER).replace("def load_totals(path, limit)",
+                                                             "def load_totals(self, path, limit)"), "    ")
+    write(project, "app/backend/__init__.py", "")
+    write(project, "app/backend/base/__init__.py", "from app.backend.base.window import Window")
+    write(project, "app/backend/base/window.py", "class Window:\n    pass\n")
+    write(project, "app/layout/tree.py", "class Window:\n    pass\n")
+    for name in ("wayland", "x11"):
+        write(project, f"app/backend/{name}/window.py",
+              f"import {name}\nfrom app.backend import base\n\n\nclass Window(base.Window):\n{method}\n")
+    advice = run(project).clones[0].recommendation
+    assert advice.home == "app/backend/base/window.py" and "shared base class" in advice.reason
+
+
+def test_declarations_that_differ_in_value_are_no_saving(project: Path) -> None:
+    """Class bodies that declare their own values (ID, SUMMARY, HELP ...), then a registration:
+    a helper could take over the call, never the declarations, so the merge removes nothing."""
+    migration = '''
+    from tool.base import Migration
+
+
+    class {name}(Migration):
+        ID = "{name}"
+        SUMMARY = "Changes {name}"
+        HELP = """
+        Moves the {name} option to its new place.
+
+        The old option is read once more and written under its new name, so that
+        a configuration written for the last release keeps working with this one.
+        """
+        AFTER_VERSION = "0.{n}.0"
+        REQUIRES = ["{name}-core", "{name}-extra"]
+        TESTS = [("old {name}", "new {name}"), ("keep {name}", "keep {name}")]
+        ORDER = {n}
+        visitor = {name}Visitor
+
+
+    register({name})
+    '''
+    for n, name in enumerate(("alpha", "beta", "gamma")):
+        write(project, f"tool/migrations/{name}.py", migration.format(name=name, n=n))
+    write(project, "tool/base.py", "class Migration:\n    pass\n")
+    advice = run(project).clones[0].recommendation
+    assert advice.action == "leave" and "remove 0 lines" in advice.reason, advice

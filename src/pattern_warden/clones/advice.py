@@ -2,7 +2,8 @@
 
 Every verdict rests on evidence the class carries, and says which:
 
-- **leave** protocol methods (``__exit__`` and the like: each class must define its own),
+- **leave** generated and vendored code (``provenance``: the generator or upstream owns it),
+  protocol methods (``__exit__`` and the like: each class must define its own),
   bare signatures, boilerplate and declarative data, idioms each place must spell out, bodies
   whose statements mostly differ, and anything whose merge would save too few lines;
 - **consolidate** copies in one module or package, and a legacy copy kept beside its
@@ -43,6 +44,7 @@ class Evidence:
     """What the decision reads about one family's core, besides its locations and differences."""
 
     boilerplate: str | None
+    foreign: str | None  # why a member is not the project's own code to edit (generated, vendored)
     body_statements: int  # statements of the smallest member a helper could take (no def, decorator, docstring)
     body_rows: int  # code rows of the body statements every copy shares: what a helper removes per copy
     shared_base: str | None  # the module of the nearest base class shared by every member, inside their package
@@ -129,6 +131,8 @@ def _how(change: Variation, members: int) -> str:
 
 def recommend(locations: Sequence[CloneLocation], evidence: Evidence, change: Variation) -> Recommendation:
     """The decision tree's verdict for one family, with the evidence it rests on."""
+    if evidence.foreign:
+        return Recommendation(action="leave", reason=evidence.foreign)
     if evidence.legacy is not None:
         old, new = locations[evidence.legacy], locations[1 - evidence.legacy]
         return Recommendation(action="consolidate", home=new.path,

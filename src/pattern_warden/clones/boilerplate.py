@@ -119,7 +119,26 @@ def _idiom(function: str | None, lines: Sequence[str]) -> str | None:
         return "guarded one-call methods (if a condition holds, make one call): a helper would only move the condition"
     if len(body) == 1 and "(" in body[0] and body[0].startswith(("return ", "self . ", "await ", "yield ")):
         return "thin delegators: one call handed on to another object is the interface, not logic to share"
+    if len(body) == 2 and (built := _forwarded(body[0])) and body[1].startswith(("return ", "await ")) \
+            and (f"( {built} )" in body[1] or f"( {built} ," in body[1]):
+        return ("thin delegators: each builds one request from its own arguments and hands it on; the "
+                "signatures are the interface, not logic to share")
     return None
+
+
+def _forwarded(exact: str) -> str | None:
+    """The name ``exact`` binds when it is ``name = Callee(a=a, b, *c, **d)``: a call that only
+    passes the function's arguments on, by the same names. None otherwise."""
+    target, equals, call = exact.partition(" = ")
+    callee, paren, args = call.partition(" ( ")
+    if not (equals and paren and target.isidentifier() and args.endswith(")")
+            and callee.replace(" . ", "").isidentifier()):
+        return None
+    for arg in filter(None, (a.strip() for a in args[:-1].split(","))):
+        name, _, value = arg.lstrip("* ").partition(" = ")
+        if not name.isidentifier() or value not in ("", name):
+            return None
+    return target
 
 
 #: Share of a body's names and literals that are literals before the body is a data table.

@@ -40,6 +40,9 @@ class Corpus:
     shapes: list[Shape] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     shaped: int = 0  # files tokenized by this call (the rest came from the shape cache)
+    #: The root's own package name when the root is a package folder (``dupes PKG --root PKG``):
+    #: its files import one another as ``PKG.module``.
+    package: str = ""
 
     def folder(self, fid: int) -> str:
         """The folder of file ``fid``, as the summary groups duplication by it."""
@@ -187,7 +190,7 @@ def load_corpus(
 ) -> Corpus:
     """Discover and shape the Python files under ``paths`` (non-product code left out unless asked for)."""
     found = state.discover(workspace, paths) if state is not None else workspace.discover(paths)
-    corpus = Corpus()
+    corpus = Corpus(package=workspace.root.name if (workspace.root / "__init__.py").is_file() else "")
     corpus.notes += [Note(path=s.path, message=s.reason) for s in found.skipped]
     if found.truncated:
         corpus.notes.append(Note(message=f"Stopped at the {workspace.config.limits.max_files:,}-file limit."))

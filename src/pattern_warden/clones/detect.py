@@ -39,6 +39,7 @@ from pattern_warden.clones.models import (
 )
 from pattern_warden.clones.names import Names
 from pattern_warden.clones.normalize import Shape, Unit
+from pattern_warden.clones.provenance import Provenance
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note, check_range, paginate
 from pattern_warden.workspace import Workspace
@@ -144,6 +145,7 @@ def every_family(corpus: Corpus, opts: DuplicatesOptions | None = None, memo: De
     found: list[Family] = []
     classes: ClassMap | None = None
     homes: ImportMap | None = None
+    provenance: Provenance | None = None
     with CollectorPause():
         for f in detect(corpus, opts, memo):
             if f.kind not in opts.kinds:
@@ -155,9 +157,11 @@ def every_family(corpus: Corpus, opts: DuplicatesOptions | None = None, memo: De
             family = Family(f.kind, f.similarity, max(shape.rows(s.first, s.last) for shape, s in zip(shapes, f.spans)),
                             [location(corpus, s) for s in f.spans], reason is not None)
             if judged is not None and judged(family):
-                classes = classes or ClassMap(corpus.paths, corpus.shapes)
-                homes = homes or ImportMap(corpus.paths, corpus.shapes)
-                family.leave = judge(corpus, classes, f, reason, homes, opts.min_lines).recommendation.action == "leave"
+                homes = homes or ImportMap(corpus.paths, corpus.shapes, corpus.package)
+                classes = classes or ClassMap(corpus.paths, corpus.shapes, homes)
+                provenance = provenance or Provenance(corpus.paths, corpus.shapes, homes)
+                family.leave = judge(corpus, classes, f, reason, homes, provenance,
+                                     opts.min_lines).recommendation.action == "leave"
             found.append(family)
     found.sort(key=lambda c: (c.boilerplate or c.leave, -c.saving, c.locations[0].path, c.locations[0].start_line))
     return found
@@ -175,9 +179,10 @@ def _ranked(
     cache = cache if cache is not None else ShapeCache(workspace.config.limits.cache_entries)
     corpus = load_corpus(workspace, paths, cache, opts.include_tests, state)
     ranked = []
-    classes = ClassMap(corpus.paths, corpus.shapes)
-    homes = ImportMap(corpus.paths, corpus.shapes)
+    homes = ImportMap(corpus.paths, corpus.shapes, corpus.package)
+    classes = ClassMap(corpus.paths, corpus.shapes, homes)
     names = Names(workspace, corpus.paths, corpus.shapes)
+    provenance = Provenance(corpus.paths, corpus.shapes, homes)
     for found in detect(corpus, opts, memo):
         if found.kind not in opts.kinds:
             continue
@@ -186,7 +191,7 @@ def _ranked(
             boilerplate = next((r for r in reasons if r), None)
         else:
             boilerplate = reasons[0] if all(reasons) else None
-        ranked.append(judge(corpus, classes, found, boilerplate, homes, opts.min_lines, names))
+        ranked.append(judge(corpus, classes, found, boilerplate, homes, provenance, opts.min_lines, names))
     ranked.sort(key=lambda r: (r.last, -r.saving, corpus.paths[r.found.spans[0].fid], r.found.spans[0].first))
     seen: dict[str, int] = {}
     for r in ranked:  # two classes may start at one place (a star and a leftover pair)

@@ -6,8 +6,9 @@ import, rather than in one of the siblings. A base outside the family's own pack
 framework-wide ``Model`` or ``Node`` that hundreds of classes share) is no home: the helper
 goes to the closest module every copy's file already is or imports. A base is found by its name as the class line
 writes it: ``pkg.base.Key`` resolves to a class ``Key`` in a module named ``base``, a bare
-``Key`` to the one in the same file or the only one elsewhere. A name that stays ambiguous
-(two ``HTMLTranslator`` classes and no qualifier) is not followed.
+``Key`` to the one in the same file or the only one elsewhere, and when several remain, to the
+one the file imports (``from pkg.base import Key``; ``base.Key`` after ``from pkg import base``,
+also when ``base`` is a package re-exporting it). A name that stays ambiguous is not followed.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def _module(path: str) -> str:
 class ClassMap:
     """Every class of a corpus, by simple name, with the dotted names of its bases."""
 
-    def __init__(self, paths: Sequence[str], shapes: Sequence[Shape]) -> None:
+    def __init__(self, paths: Sequence[str], shapes: Sequence[Shape], imports: ImportMap | None = None) -> None:
+        self._imports = imports
         self._by_name: dict[str, list[_Node]] = defaultdict(list)
         self._bases: dict[_Node, tuple[str, ...]] = {}
         self._paths, self._shapes = paths, shapes
@@ -62,14 +64,28 @@ class ClassMap:
     def _resolve(self, child: _Node, dotted: str) -> _Node | None:
         """The class a base name on ``child``'s class line stands for, when it is unambiguous."""
         qualifier, _, name = dotted.rpartition(".")
-        found = [n for n in self._by_name.get(name, ()) if n != child]
+        found = candidates = [n for n in self._by_name.get(name, ()) if n != child]
         if qualifier:
             last = qualifier.rsplit(".", 1)[-1]
             found = [n for n in found if _module(n[0]).rsplit(".", 1)[-1] == last or _module(n[0]) == qualifier]
         else:
             here = [n for n in found if n[0] == child[0]]
             found = here or [n for n in found if n[1].rsplit(".", 1)[-1] != child[1].rsplit(".", 1)[-1]] or found
+        if len(found) != 1 and self._imports is not None:
+            found = self._imported(child[0], qualifier, name, found or candidates)
         return found[0] if len(found) == 1 else None
+
+    def _imported(self, path: str, qualifier: str, name: str, found: list[_Node]) -> list[_Node]:
+        """The candidates the child's file imports: ``Name`` from its module, or ``q.Name`` where
+        ``q`` is a module (or a package whose ``__init__`` re-exports a class of its modules)."""
+        bound = qualifier.rsplit(".", 1)[-1] if qualifier else name
+        modules = [m for m, names in self._imports.imported(path).items() if bound in names]  # type: ignore[union-attr]
+        # ``from pkg import base`` binds the submodule ``pkg.base`` when there is one, not ``pkg``
+        modules = [m for m in modules if not any(o != m and o.startswith(m.removesuffix("__init__.py")) for o in modules)]
+        def reached(node: _Node) -> bool:
+            return any(node[0] == m or (m.endswith("/__init__.py") and node[0].startswith(m[: -len("__init__.py")]))
+                       for m in modules)
+        return [n for n in found if reached(n)]
 
     def _ancestors(self, node: _Node) -> dict[_Node, int]:
         """The class itself and its resolvable ancestors, each with its distance."""
@@ -120,15 +136,33 @@ def common_package(paths: Sequence[str]) -> str:
     return "/".join(common) or "."
 
 
+#: Module names under which projects keep code shared by several modules.
+HELPER_MODULES = frozenset({"utils", "util", "helpers", "helper", "common", "shared", "tools"})
+
+
+def _helpers(path: str) -> bool:
+    """True for a module of shared helpers (``utils.py``, ``_helpers.py``; not a package's ``__init__``)."""
+    return posixpath.basename(path).removesuffix(".py").lstrip("_") in HELPER_MODULES
+
+
+def _sibling(path: str, paths: Sequence[str]) -> bool:
+    """True when ``path`` lies in a sibling package of another copy's (two backends, two
+    drivers): alternatives, neither of which the other may import."""
+    folder = posixpath.dirname(path)
+    return any(posixpath.dirname(p) != folder and posixpath.dirname(posixpath.dirname(p)) == posixpath.dirname(folder)
+               for p in paths)
+
+
 def _inside(path: str, package: str) -> bool:
     return package == "." or path.startswith(package + "/")
 
 
 class ImportMap:
     """The modules of the corpus each file imports, resolved to their paths (absolute imports by
-    dotted name, also below a ``src``/``lib`` folder; relative ones from the file's package)."""
+    dotted name, also below a ``src``/``lib`` folder or, when the root is a package folder, under
+    its name; relative ones from the file's package)."""
 
-    def __init__(self, paths: Sequence[str], shapes: Sequence[Shape]) -> None:
+    def __init__(self, paths: Sequence[str], shapes: Sequence[Shape], package: str = "") -> None:
         self._shapes = dict(zip(paths, shapes))
         self._counts: dict[str, int] | None = None
         self._by_module: dict[str, str] = {}
@@ -138,6 +172,8 @@ class ImportMap:
             head, _, rest = name.partition(".")
             if head in ("src", "lib") and rest:
                 self._by_module.setdefault(rest, path)
+            if package:
+                self._by_module.setdefault(f"{package}.{name}" if name != "__init__" else package, path)
 
     def imported(self, path: str) -> dict[str, frozenset[str]]:
         """The corpus modules ``path`` imports, each with the names the import binds there (a
@@ -189,18 +225,23 @@ class ImportMap:
         """The module a helper for copies in ``paths`` belongs in, and why (``used``: the names in
         the copies). Always a module, never a folder:
 
-        one of the copies' own modules that the others import; else one in a package the others
-        import from (the lower layer, where they already look); else, inside the copies' own
+        one of the copies' own modules that the others import; else one in another package that
+        the others import from (the lower layer, where they already look); else, inside the copies' own
         package and not a package's ``__init__`` (a hub of re-exports), the imported module
         nearest to them whose names the copies use (an import no copy uses says nothing of
-        where the code belongs); else the copy's module most of the tree imports (the original
-        others were copied from, as a rule)."""
+        where the code belongs); else the helpers module (``utils.py`` and the like) of the
+        package just above the copies; else the copy's module most of
+        the tree imports (the original others were copied from, as a rule). A copy that already
+        sits in a helpers module is the home before any module they import, unless it lies in a
+        sibling package of another copy (one backend's ``utils.py`` is no home for the other's)."""
         reach = [{p: frozenset(), **self.imported(p)} for p in paths]
         common = set.intersection(*(set(r) for r in reach))
         if owned := sorted(p for p in paths if p in common):
             return owned[0], "the copy's module the others already import"
-        lower = sorted(p for p in paths if all(any(posixpath.dirname(m) == posixpath.dirname(p) for m in r if m != q)
-                                               for q, r in zip(paths, reach) if q != p))
+        if kept := sorted(p for p in paths if _helpers(p) and not _sibling(p, paths)):
+            return kept[0], "the copy already in the project's module of shared helpers"
+        lower = sorted(p for p in paths if all(posixpath.dirname(q) != posixpath.dirname(p) and any(
+            posixpath.dirname(m) == posixpath.dirname(p) for m in r if m != q) for q, r in zip(paths, reach) if q != p))
         if lower:
             return lower[0], "the copy's module in the package the others already import from"
         package = common_package(paths)
@@ -212,9 +253,25 @@ class ImportMap:
                 scored.append((module.endswith("__init__.py"), -near, -uses, len(module), module))
         if scored:
             return min(scored)[-1], "a module every copy already imports and uses"
+        if helpers := self._helpers_beside(paths):
+            return helpers, "the module of shared helpers in the package just above every copy"
         counts = self._importers()
         central = min(dict.fromkeys(paths), key=lambda p: (-counts.get(p, 0), p))
         return central, "no module is shared: the copy's module the tree imports most; import it from the others"
+
+    def _helpers_beside(self, paths: Sequence[str]) -> str | None:
+        """A helpers module (``utils.py`` and the like) in the package that holds every copy, or in
+        the one above it, but never more than one package above any copy: a helper module far up
+        the tree serves the whole framework, not these copies."""
+        folders = {posixpath.dirname(p) for p in paths}
+        package = common_package(list(paths)).strip(".")
+        for folder in (package, posixpath.dirname(package)) if package else ("",):
+            depth = len(folder.split("/")) if folder else 0
+            if any(len(f.split("/")) - depth > 1 for f in folders):
+                break
+            if found := sorted(m for m in self._shapes if posixpath.dirname(m) == folder and _helpers(m)):
+                return found[0]
+        return None
 
     def _importers(self) -> dict[str, int]:
         """How many files of the corpus import each module (read once per corpus, when asked)."""

@@ -28,7 +28,8 @@ from pattern_warden.clones.family import Span as _Span
 from pattern_warden.clones.homes import ClassMap, ImportMap
 from pattern_warden.clones.models import CloneClass, CloneLocation, Recommendation
 from pattern_warden.clones.names import Names
-from pattern_warden.clones.normalize import Shape, enclosing
+from pattern_warden.clones.normalize import FLAG_DECLARATION, FLAG_IMPORT, Shape, enclosing
+from pattern_warden.clones.provenance import Provenance
 from pattern_warden.clones.variation import MAX_MEMBERS, Variation, variation
 
 
@@ -72,7 +73,7 @@ def location(corpus: Corpus, span: _Span) -> CloneLocation:
 
 
 def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | None, homes: ImportMap,
-          min_lines: int, names: Names | None = None) -> Rank:
+          provenance: Provenance, min_lines: int, names: Names | None = None) -> Rank:
     """A family's core and related members, what differs within the core, and the decision tree's
     verdict on the core."""
     core = core_of(corpus.shapes, found)
@@ -81,14 +82,15 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
     texts = [shape.exact[s.first : s.last + 1] for shape, s in zip(shapes, core.spans)]
     change = _variation(corpus, core.spans, names)
     lines = max(shape.rows(s.first, s.last) for shape, s in zip(shapes, core.spans))
-    bodies = [_body_rows(shape, s) for shape, s in zip(shapes, core.spans)]
+    fixed = not {"string", "literal"} & {d.kind for d in change.differences}
+    bodies = [_body_rows(shape, s, fixed) for shape, s in zip(shapes, core.spans)]
     # Body statements that differ stay at the call sites (or are passed in): a helper takes over
     # only the shared ones, and a whole copy can delegate to another only when no body differs.
     shared_rows = max(min(b[1] for b in bodies) - change.changed_body, 0)
     members = [(loc.function, text) for loc, text in zip(locations, texts)]
     paths = [loc.path for loc in locations]
     evidence = Evidence(
-        boilerplate=boilerplate,
+        boilerplate=boilerplate, foreign=provenance.reason(locations),
         body_statements=min(b[0] for b in bodies), body_rows=shared_rows,
         shared_base=classes.shared_base([(loc.path, loc.function) for loc in locations]),
         home=homes.home(paths, _names(texts)) if len(set(paths)) > 1 else None,
@@ -128,15 +130,24 @@ def _names(texts: Sequence[Sequence[str]]) -> set[str]:
     return {word for lines in texts for line in lines for word in line.split() if word.isidentifier()}
 
 
-def _body_rows(shape: Shape, span: _Span) -> tuple[int, int]:
+def _body_rows(shape: Shape, span: _Span, declarations: bool) -> tuple[int, int]:
     """Statements, and their code rows, that a shared helper could take over: not def or class
-    lines, decorators or docstrings, which every copy keeps."""
-    key = ("body", span.first, span.last)
+    lines, decorators or docstrings, which every copy keeps; nor imports outside functions (each
+    module imports what it uses), nor, when the copies differ in literals, the declarations
+    outside functions (``ID = "x"`` in a class body: each class or module must state its own
+    value, and no helper call can do that for it)."""
+    key = ("body", span.first, span.last, declarations)
     if key not in shape.memo:
-        kept = [i for i, line in zip(range(span.first, span.last + 1), shape.exact[span.first : span.last + 1])
+        dropped = FLAG_IMPORT if declarations else FLAG_IMPORT | FLAG_DECLARATION
+        body = [i for i, line in zip(range(span.first, span.last + 1), shape.exact[span.first : span.last + 1])
                 if body_statements([line])]
-        shape.memo[key] = (len(kept), sum(shape.rows(i, i) for i in kept))
+        kept = [i for i in body if not (shape.flags[i] & dropped and _outside_functions(shape, i))]
+        shape.memo[key] = (len(body), sum(shape.rows(i, i) for i in kept))
     return shape.memo[key]  # type: ignore[return-value]
+
+
+def _outside_functions(shape: Shape, line: int) -> bool:
+    return not any(u.first < line <= u.last for u in shape.units)
 
 
 def _variation(corpus: Corpus, spans: list[_Span], names: Names | None) -> Variation:

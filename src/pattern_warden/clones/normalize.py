@@ -24,15 +24,17 @@ import keyword
 import re
 import tokenize
 import zlib
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 from operator import add, sub
 
+from pattern_warden import codekind
 from pattern_warden.clones import lexer
 
 #: Bumped whenever the shape format or its meaning changes, so stale caches are ignored.
-SHAPE_VERSION = 7
+SHAPE_VERSION = 8
 
 #: Line flags: what kind of boilerplate a logical line belongs to.
 FLAG_IMPORT = 1
@@ -92,6 +94,10 @@ class Shape:
     code_rows: int
     #: (qualified name, dotted names of its bases) of each class: where a shared helper belongs.
     classes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: Rows of comments marking code as generated (``codekind.generated_marks``; the shape keeps
+    #: no comments), and whether the file's header says a generator wrote all of it.
+    generated: tuple[int, ...] = ()
+    generated_file: bool = False
     #: Values derived from the shape, kept for the life of the object (a warm server reuses them).
     memo: dict[object, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -157,18 +163,19 @@ class Shape:
         """Plain tuples for ``marshal`` (the CLI's cache, the tokenizing workers), versioned."""
         units = [(u.name, u.start, u.end, u.first, u.last, u.trivial) for u in self.units]
         return (SHAPE_VERSION, self.starts, self.ends, self.deltas, self.exact, self.renamed, self.flags, units,
-                self.code_rows, self.classes)
+                self.code_rows, self.classes, self.generated, self.generated_file)
 
     @classmethod
     def load(cls, data: object) -> Shape | None:
         """A shape from ``dump()`` output, or None when it is stale or malformed."""
-        if not isinstance(data, tuple) or len(data) != 10 or data[0] != SHAPE_VERSION:
+        if not isinstance(data, tuple) or len(data) != 12 or data[0] != SHAPE_VERSION:
             return None
-        _, starts, ends, deltas, exact, renamed, flags, units, code_rows, classes = data
+        _, starts, ends, deltas, exact, renamed, flags, units, code_rows, classes, generated, generated_file = data
         try:
             return cls(tuple(starts), tuple(ends), tuple(deltas), tuple(exact), tuple(renamed), tuple(flags),
                        tuple(Unit(*u) for u in units), int(code_rows),
-                       tuple((str(name), tuple(map(str, bases))) for name, bases in classes))
+                       tuple((str(name), tuple(map(str, bases))) for name, bases in classes),
+                       tuple(map(int, generated)), bool(generated_file))
         except TypeError:
             return None
 
@@ -438,7 +445,20 @@ def shape_of(text: str) -> Shape | None:
         for i in range(unit.first, unit.last + 1):
             flags[i] = (flags[i] & (FLAG_IMPORT | FLAG_HEADER)) | flag
     return Shape(tuple(lines.starts), tuple(lines.ends), tuple(lines.deltas), tuple(lines.exact),
-                 tuple(lines.renamed), tuple(flags), tuple(units), len(lines.code_rows), tuple(classes))
+                 tuple(lines.renamed), tuple(flags), tuple(units), len(lines.code_rows), tuple(classes),
+                 _between_statements(codekind.generated_marks(text), lines.starts, lines.ends),
+                 codekind.generated_header(text))
+
+
+def _between_statements(rows: tuple[int, ...], starts: list[int], ends: list[int]) -> tuple[int, ...]:
+    """The rows that lie between logical lines: a comment there is the code's own, while one inside
+    a statement's rows is, as a rule, text in a string (a generator writing its output's header)."""
+    kept = []
+    for row in rows:
+        at = bisect_right(starts, row) - 1  # the last logical line starting at or before the row
+        if at < 0 or ends[at] < row:
+            kept.append(row)
+    return tuple(kept)
 
 
 def enclosing(shape: Shape, row: int, end: int | None = None) -> Unit | None:
