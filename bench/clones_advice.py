@@ -28,6 +28,7 @@ match no label (to be labelled, read in full, before any figure is quoted):
 
     python bench/clones_advice.py heldout --corpus /work/corpus/heldout-clones
     python bench/clones_advice.py heldout4 --corpus /work/corpus/heldout-clones2   # round 4
+    python bench/clones_advice.py heldout5 --corpus /work/corpus/heldout-clones3   # round 5
 
 A label's ``verdict`` is ``actionable`` (merging it would help a maintainer), ``benign`` (real
 repetition best left: protocol, data, too small, or different work of one shape) or
@@ -80,6 +81,19 @@ HELDOUT4 = {
     "qtile": ("qtile-0.33.0", "libqtile"),
 }
 HELDOUT4_LABELS = [HERE / "labels" / f"clones_advice_issue24_round4_{letter}.csv" for letter in "ABC"]
+#: Round 5 (issue 24): six more fresh projects, two over 60k lines, labelled on engine 5804c67; each
+#: labeller's paths are relative to the folder named second (a package folder, or the project's).
+HELDOUT5 = {
+    "hikari": ("hikari-2.7.0/hikari", "."),
+    "faust-streaming": ("faust_streaming-0.15.3/faust", "."),
+    "pyqtgraph": ("pyqtgraph-0.13.7", "pyqtgraph"),
+    "slixmpp": ("slixmpp-1.17.0", "slixmpp"),
+    "pymongo": ("pymongo-4.20.1", "pymongo"),
+    "trio": ("trio-0.35.0", "src/trio"),
+}
+HELDOUT5_LABELS = [HERE / "labels" / f"clones_advice_issue24_round5_{letter}.csv" for letter in "ABC"]
+#: The held-out rounds a re-measure can name: projects and label files.
+ROUNDS = {"heldout4": (HELDOUT4, HELDOUT4_LABELS), "heldout5": (HELDOUT5, HELDOUT5_LABELS)}
 HELDOUT_TOP = 30
 #: A family matches a label when this share of the smaller one's lines are shared.
 MATCH_SHARE = 0.5
@@ -284,20 +298,20 @@ def heldout(corpus: Path, projects: dict[str, tuple[str, str]] = HELDOUT,
 def main() -> int:
     """``sample``, ``score`` or ``heldout`` on the corpus folder."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("action", choices=("sample", "score", "heldout", "heldout4"))
+    parser.add_argument("action", choices=("sample", "score", "heldout", *ROUNDS))
     parser.add_argument("--corpus", type=Path, required=True, help="folder holding the untarred sdists")
     parser.add_argument("--count", type=int, default=30, help="families drawn per project beyond the top ten")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    projects = {"heldout": HELDOUT, "heldout4": HELDOUT4}.get(args.action, PROJECTS)
+    projects = {"heldout": HELDOUT, **{name: r[0] for name, r in ROUNDS.items()}}.get(args.action, PROJECTS)
     missing = [f for f, _ in projects.values() if not (args.corpus / f).is_dir()]
     if missing:
         print(f"missing {', '.join(missing)} under {args.corpus}: see the download step in this file", file=sys.stderr)
         return 2
     if args.action == "heldout":
         return heldout(args.corpus)
-    if args.action == "heldout4":
-        return heldout(args.corpus, HELDOUT4, tuple(HELDOUT4_LABELS))
+    if args.action in ROUNDS:
+        return heldout(args.corpus, ROUNDS[args.action][0], tuple(ROUNDS[args.action][1]))
     if args.action == "sample":
         sample(args.corpus, args.count, args.seed)
         return 0
