@@ -46,7 +46,7 @@ from pattern_warden.workers import worker_pool
 from pattern_warden.workspace import Skipped, Workspace
 
 #: Bumped whenever a rule's behaviour changes, so that no cache serves stale findings.
-RULES_VERSION = "5"
+RULES_VERSION = "6"
 #: Below this many files to check, a process pool costs more than it saves.
 PARALLEL_MIN_FILES = 150
 _SYNTAX = "SYN001"
