@@ -177,7 +177,7 @@ class Checker:
         self._narrowed: dict[tuple[frozenset[str], bool], Checker] = {}
         self.fingerprint = hashlib.blake2b(
             json.dumps([RULES_VERSION, __version__, sorted(codes), sorted(self.new_only), self.options.min_severity,
-                        self.options.fix, self.suppressions],
+                        self.options.fix, self.suppressions, self.config.distribution],
                        sort_keys=True).encode() + self._settings,
             digest_size=12,
         ).hexdigest()
@@ -227,7 +227,7 @@ class Checker:
         tree = source.tree or source.partial_tree
         if tree is None:
             return errors or [RawFinding(syntax, 1, 1, 1, 1, syntax.message, syntax.severity)]
-        ctx = Context(source=source, tree=tree, project=self.model)
+        ctx = Context(source=source, tree=tree, project=self.model, distribution=self.config.distribution)
         try:
             for rule in self.rules:
                 rule.begin(ctx)
