@@ -59,8 +59,11 @@ _STAND_IN_NOTE = re.compile(
 _DATA_NOTE = re.compile(r"\b(?:TODO|FIXME|XXX)\b.*\b(?:replace|swap)\b.*\b(?:real|actual|live|production)\b",
                         re.IGNORECASE)
 #: Names of a credential that a service requires (api_key, OPENAI_API_KEY, access_token).
-_CREDENTIAL = re.compile(r"(?:^|_)(?:api_?key|api_?token|access_?token|auth_?token|bearer_?token|secret_?key)$|^token$",
+_CREDENTIAL = re.compile(r"(?:^|_)(?:api_?key|api_?token|access_?token|auth_?token|bearer_?token|secret_?key)$",
                          re.IGNORECASE)
+#: A parameter's `""` is mostly "none given" (yt-dlp's `token=''` query string); only an API key's
+#: is the client's stand-in for the key it needs.
+_KEY_PARAMETER = re.compile(r"(?:^|_)api_?key$", re.IGNORECASE)
 _ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get"})
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 #: "dummy" is left out of names on purpose: in real code a Dummy class is nearly always a
@@ -231,6 +234,8 @@ class PlaceholderData(Rule):
         "# TODO: replace this regex with a real parser\nNAME = re.compile('[a-z]+')\n",
         "def greet(name):\n    return f'Hello, {name}'\n",
         "class DummyCache:\n    \"\"\"Stores nothing, for callers with caching off.\"\"\"\n    name = 'dummy'\n",
+        # an optional token for a query string: "none given"
+        "def formats(slug, token=''):\n    return [f'{slug}.m3u8?{token}']\n",
         # a local service in development settings is real
         "def connect(base_url: str = 'http://localhost:8000'):\n    return Session(base_url)\n",
         # an empty key that is checked: a missing key fails at once, with a clear message
@@ -292,7 +297,8 @@ class PlaceholderData(Rule):
         chained = {v.id for n in walk_local(node.body) if isinstance(n, ast.BoolOp) and isinstance(n.op, ast.Or)
                    for v in n.values[:-1] if isinstance(v, ast.Name)}
         for arg, default in pairs:
-            if arg.arg not in chained:  # `api_key or os.environ[...]`: the chain's end is the default
+            # `api_key or os.environ[...]`: the chain's end is the default, not the parameter's
+            if arg.arg not in chained and _KEY_PARAMETER.search(arg.arg):
                 self._credentials += _empty_credentials([arg.arg], default, ctx)
             found = [(literal, kind) for literal in _all_literals(default) if (kind := stand_in(literal.value))]
             if found:
