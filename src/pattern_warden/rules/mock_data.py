@@ -158,7 +158,9 @@ def _empty_credentials(names: list[str], value: ast.expr | None, ctx: Context) -
     if is_str(value) and value.value == "":  # type: ignore[union-attr]
         return [(name, value) for name in names if _CREDENTIAL.search(name)]  # type: ignore[misc]
     if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
-        return [found for v in value.values for found in _empty_credentials(names, v, ctx)]
+        # `client.api_key or ""` only turns None into a string; `os.getenv("API_KEY") or ""` is a default
+        looked_up = any(isinstance(v, ast.Call) and ctx.qualname(v.func) in _ENV_LOOKUPS for v in value.values)
+        return [f for v in value.values if looked_up or not is_str(v) for f in _empty_credentials(names, v, ctx)]
     if isinstance(value, ast.Call) and ctx.qualname(value.func) in _ENV_LOOKUPS and len(value.args) == 2:
         variable, default = value.args
         spelled = [variable.value] if is_str(variable) else []  # type: ignore[union-attr]
@@ -234,6 +236,8 @@ class PlaceholderData(Rule):
         "# TODO: replace this regex with a real parser\nNAME = re.compile('[a-z]+')\n",
         "def greet(name):\n    return f'Hello, {name}'\n",
         "class DummyCache:\n    \"\"\"Stores nothing, for callers with caching off.\"\"\"\n    name = 'dummy'\n",
+        # None made a string: where the key comes from is decided elsewhere
+        "def headers(client):\n    current_api_key = client.api_key or ''\n    return {'key': current_api_key}\n",
         # an optional token for a query string: "none given"
         "def formats(slug, token=''):\n    return [f'{slug}.m3u8?{token}']\n",
         # a local service in development settings is real
@@ -268,6 +272,7 @@ class PlaceholderData(Rule):
                 "        self.api_key = api_key or os.environ.get('FX_API_KEY', '')\n"
                 "    def headers(self):\n        return {'Authorization': f'Bearer {self.api_key}'}\n", 4, 64),
         Invalid("def client(api_key: str = ''):\n    return Session(headers={'X-Key': api_key})\n", 1, 27),
+        Invalid("import os\nOPENAI_API_KEY = os.getenv('OPENAI_API_KEY') or ''\n", 2, 49),
         # loosely worded, but on a line of data
         Invalid("RATES = {'EUR': 1.08, 'GBP': 1.27}  # TODO: replace with real exchange rates\n", 1, 1),
     )
