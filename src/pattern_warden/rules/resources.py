@@ -55,7 +55,8 @@ class UnboundedCache(Rule):
     caches one value and is left alone too, and so is a cache keyed by a closed set: by classes
     (parameters annotated `type[...]` or named `cls`), the program defines only so many; by the
     literals every call in its module spells out (`router_for("s3")`); or by the keys of an
-    unbounded `@cache` the project already has, to which it hands its parameters on."""
+    unbounded `@cache` the project already has, to which it hands its parameters on (another
+    module's is seen through the project model, which `check` builds and the gates do not)."""
 
     code = "RES001"
     name = "unbounded-cache"
