@@ -7,6 +7,7 @@ errors) because a misspelt key that is silently ignored is worse than no setting
 
 from __future__ import annotations
 
+import configparser
 import re
 import tomllib
 from pathlib import Path
@@ -187,6 +188,9 @@ class Config(BaseModel):
     settings: Settings = Field(default_factory=Settings)
     source: Path | None = None
     extra_pattern_dirs: tuple[Path, ...] = ()
+    #: The distribution name the root's metadata declares (pyproject.toml or setup.cfg), if any:
+    #: what the project *is* (a test-double library such as fakeredis) can change what is a finding.
+    distribution: str | None = None
 
     @property
     def limits(self) -> Limits:
@@ -211,6 +215,24 @@ def find_pyproject(root: Path) -> Path | None:
             if "pattern-warden" in data.get("tool", {}):
                 return candidate
     return None
+
+
+def distribution_name(root: Path) -> str | None:
+    """The project's distribution name: `[project] name` or `[tool.poetry] name` of the root's
+    pyproject.toml, else `[metadata] name` of its setup.cfg; None when neither says (or parses)."""
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = {}
+    name = data.get("project", {}).get("name") or data.get("tool", {}).get("poetry", {}).get("name")
+    if isinstance(name, str):
+        return name
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(root / "setup.cfg", encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError):
+        return None
+    return parser.get("metadata", "name", fallback=None)
 
 
 def load_settings(path: Path) -> Settings:
@@ -244,4 +266,5 @@ def load_config(root: str | Path, extra_pattern_dirs: list[str] | None = None) -
     source = find_pyproject(resolved)
     settings = load_settings(source) if source else Settings()
     extras = tuple(Path(d).expanduser().resolve() for d in (extra_pattern_dirs or []))
-    return Config(root=resolved, settings=settings, source=source, extra_pattern_dirs=extras)
+    return Config(root=resolved, settings=settings, source=source, extra_pattern_dirs=extras,
+                  distribution=distribution_name(resolved))

@@ -123,19 +123,35 @@ SEEDS = {
                  '        return {"id": user_id, "name": "Unknown"}\n', 8),
     "ERR005": ("app/directory.py", '"""Directory."""\n\n'
                'users = [{"name": "John Doe", "email": "john@example.com"}]  # TODO replace with real API\n', 3),
+    # the misses the product exists for, beyond the seed's own examples (issue 22, held-out labels)
+    "ERR005 placeholder URL": ("app/shipping.py", '"""Shipping rates."""\n\n\nclass RatesClient:\n'
+                               '    """The carrier\'s rate API."""\n\n'
+                               '    def __init__(self, base_url: str = "https://api.example.com"):\n'
+                               "        self.base_url = base_url\n", 7),
+    "ERR005 empty key": ("app/fx.py", '"""Exchange rates."""\nimport os\n\n\nclass Rates:\n'
+                         '    """Rates from the FX service."""\n\n    def __init__(self, api_key=None):\n'
+                         '        self.api_key = api_key or os.environ.get("FX_API_KEY", "")\n\n'
+                         "    def headers(self):\n        \"\"\"The request headers.\"\"\"\n"
+                         '        return {"Authorization": f"Bearer {self.api_key}"}\n', 9),
+    "ERR003 fail-open": ("app/orders.py", '"""Orders."""\n\n\ndef list_orders(session):\n    """The open orders."""\n'
+                         '    resp = session.get("/orders")\n    if resp.status_code != 200:\n        return []\n'
+                         "    return resp.json()\n", 7),
+    "ERR005 data note": ("app/prices.py", '"""Prices."""\n\n'
+                         'RATES = {"EUR": 1.08, "GBP": 1.27}  # TODO: replace with real exchange rates\n', 3),
 }
 
 
 @pytest.mark.parametrize("code", sorted(SEEDS))
 def test_each_seed_failure_written_anew_is_blocked_by_both_gates(git_project: Path, code: str) -> None:
     rel, text, line = SEEDS[code]
+    code = code.split()[0]
     claude = ClaudeCode(git_project)
     claude.start()
     edit = claude.write(rel, text)
-    assert edit.exit_code == 2 and f"{rel}:{line}: {code.strip()} [warning] new:" in edit.stderr, edit
+    assert edit.exit_code == 2 and f"{rel}:{line}: {code} [warning] new:" in edit.stderr, edit
     assert "Fix: " in edit.stderr
     stop = claude.stop()
-    assert stop.blocked and f"{rel}:{line}: {code.strip()}" in stop.text, stop
+    assert stop.blocked and f"{rel}:{line}: {code}" in stop.text, stop
     assert not claude.stop(active=True).blocked  # never loops
 
 
@@ -382,3 +398,52 @@ def test_duplicates_in_a_blocking_stop_are_the_ones_the_session_wrote(git_projec
     stop = claude.stop()
     assert stop.blocked and "duplicate (" in stop.text and "pkg/commands.py:" in stop.text, stop
     assert stop.text.splitlines()[-1].startswith("These fail threshold max-duplicates-introduced: 1"), stop.text
+
+
+PASSES = {
+    # a lost per-request memo loses nothing: the parsed value is still returned
+    "memo write": ("app/negotiation.py", '"""Content negotiation."""\n\n\ndef accepted(request, parse):\n'
+                   '    """The parsed Accept header, kept on the request."""\n    parsed = parse(request.headers)\n'
+                   "    try:\n        request._parsed_accept = parsed\n    except Exception:\n        pass\n"
+                   "    return parsed\n"),
+    # a cache keyed by the service names its callers spell out
+    "closed cache": ("app/routing.py", '"""Routers."""\nimport functools\n\n\n@functools.cache\n'
+                     'def router_for(service):\n    """One router per service."""\n    return [service]\n\n\n'
+                     'S3, SQS = router_for("s3"), router_for("sqs")\n'),
+    # a local service in development and a checked key
+    "dev defaults": ("app/dev.py", '"""Development client."""\nimport os\n\nAPI_KEY = os.environ.get("DEV_API_KEY", "")\n\n\n'
+                     'def connect(base_url: str = "http://localhost:8000"):\n    """A session on the local service."""\n'
+                     "    if not API_KEY:\n        raise RuntimeError(\"DEV_API_KEY is not set\")\n"
+                     "    return (base_url, API_KEY)\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PASSES))
+def test_a_best_effort_memo_a_closed_cache_and_dev_defaults_pass(git_project: Path, case: str) -> None:
+    rel, text = PASSES[case]
+    claude = ClaudeCode(git_project)
+    claude.start()
+    edit = claude.write(rel, text)
+    stop = claude.stop()
+    assert (edit.exit_code, edit.stderr) == (0, "") and not stop.blocked, (edit, stop)
+
+
+FAKE = '"""An in-memory transport."""\n\n\nclass FakeTransport:\n    """Stands in for asyncio.Transport."""\n'
+
+
+@pytest.mark.parametrize(("metadata", "blocked"), [
+    ({"pyproject.toml": '[project]\nname = "fakestore"\nversion = "1"\n'}, False),
+    ({"setup.cfg": "[metadata]\nname = mock-mail\n"}, False),
+    ({"pyproject.toml": '[project]\nname = "shop"\nversion = "1"\n'}, True),
+])
+def test_a_fake_class_is_the_product_of_a_test_double_library_by_its_metadata(
+        git_project: Path, metadata: dict[str, str], blocked: bool) -> None:
+    write_tree(git_project, {**metadata, "store/__init__.py": ""})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    edit = claude.write("store/transport.py", FAKE)
+    stop = claude.stop()
+    assert (edit.exit_code == 2) is blocked and stop.blocked is blocked, (edit, stop)
+    if blocked:
+        assert "store/transport.py:4: ERR005" in edit.stderr, edit

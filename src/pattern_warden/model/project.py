@@ -439,13 +439,18 @@ class ProjectModel:
         found = self.defs.get(name or "")
         return found is not None and self.summaries[found[0]]["scopes"][found[1]]["k"] == "def"
 
+    def decorators(self, name: str) -> frozenset[str]:
+        """The last names of the decorators of the project function ``name`` (`cache` for
+        `@functools.cache`); empty when it is not one of the project's."""
+        found = self.defs.get(name)
+        return frozenset(self.summaries[found[0]]["scopes"][found[1]].get("d", ())) if found else frozenset()
+
     def follows(self, name: str | None) -> bool:
         """True for a project sync function whose effects count at its call sites: not a
         coroutine, not a class, and not cached (`@lru_cache`: its I/O runs once, not per call)."""
         if not self.is_sync_function(name):
             return False
-        module, sid = self.defs[name]  # type: ignore[index]
-        return not set(self.summaries[module]["scopes"][sid].get("d", ())) & _CACHING
+        return not self.decorators(name) & _CACHING  # type: ignore[arg-type]
 
     def effects(self, name: str, depth: int = CHAIN_DEPTH) -> list[Effect]:
         """What the project function ``name`` does: each effect once, with its evidence, following

@@ -184,6 +184,8 @@ class Context:
     findings: list[RawFinding] = field(default_factory=list)
     #: The project's model when the engine built one (see ``model``).
     project: ProjectModel | None = None
+    #: The project's distribution name from its metadata (``Config.distribution``), if any.
+    distribution: str | None = None
     _model: ProjectModel | None = None
     _line_starts: list[int] | None = None
     _exports: frozenset[str] | None | bool = False

@@ -46,7 +46,7 @@ from pattern_warden.workers import worker_pool
 from pattern_warden.workspace import Skipped, Workspace
 
 #: Bumped whenever a rule's behaviour changes, so that no cache serves stale findings.
-RULES_VERSION = "6"
+RULES_VERSION = "7"
 #: Below this many files to check, a process pool costs more than it saves.
 PARALLEL_MIN_FILES = 150
 _SYNTAX = "SYN001"
@@ -187,7 +187,8 @@ class Checker:
         self._narrowed: dict[tuple[frozenset[str], bool], Checker] = {}
         self.fingerprint = hashlib.blake2b(
             json.dumps([RULES_VERSION, __version__, sorted(codes), sorted(self.new_only), self.options.min_severity,
-                        self.options.fix, self.suppressions, sorted(self._thresholds.ruff_ignored)],
+                        self.options.fix, self.suppressions, sorted(self._thresholds.ruff_ignored),
+                        self.config.distribution],
                        sort_keys=True).encode() + self._settings,
             digest_size=12,
         ).hexdigest()
@@ -239,7 +240,7 @@ class Checker:
         tree = source.tree or source.partial_tree
         if tree is None:
             return errors or [RawFinding(syntax, 1, 1, 1, 1, syntax.message, syntax.severity)]
-        ctx = Context(source=source, tree=tree, project=self.model)
+        ctx = Context(source=source, tree=tree, project=self.model, distribution=self.config.distribution)
         try:
             for rule in self.rules:
                 rule.begin(ctx)

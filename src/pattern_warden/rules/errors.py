@@ -330,17 +330,103 @@ def _deliberate(handler: ast.ExceptHandler, owner: ast.AST | None, ctx: Context)
     func = ctx.function
     if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) and func.name in _CLEANUP_FUNCTIONS:
         return True
-    for outer in ctx.functions:  # a wrapper's docstring speaks for the closure it returns
-        doc = docstring_node(outer) if not isinstance(outer, ast.Lambda) else None
-        if doc is not None and _DOC_EXPLAINS.search(doc.value.value):  # type: ignore[attr-defined]
-            return True
+    if _deliberate_doc(ctx):
+        return True
     if all(isinstance(s, ast.Raise) and not _reraises(s, ctx) for s in tried):
+        return True
+    if _memo_write(tried) or _peek(handler, tried, ctx):
         return True
     return all(isinstance(s, ast.Pass) for s in body) and all(
         isinstance(s, ast.Delete) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
                                       and called_name(s.value) in CLEANUP_VERBS)
         for s in tried
     )
+
+
+def _deliberate_doc(ctx: Context) -> bool:
+    """An enclosing function's docstring says it never raises (a wrapper's speaks for its closure)."""
+    for outer in ctx.functions:
+        doc = docstring_node(outer) if not isinstance(outer, ast.Lambda) else None
+        if doc is not None and _DOC_EXPLAINS.search(doc.value.value):  # type: ignore[attr-defined]
+            return True
+    return False
+
+
+_STATUS_ATTRS = frozenset({"status", "status_code", "code"})
+
+
+def _status(node: ast.expr) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr in _STATUS_ATTRS
+
+
+def _failed_status(test: ast.expr) -> bool:
+    """A test that an HTTP answer failed: `not resp.ok`, `resp.status != 200`, `resp.status_code
+    >= 400`, `status not in (200, 201)`. A test for one status (`== 404`) is an answer, not a failure."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return isinstance(test.operand, ast.Attribute) and test.operand.attr in ("ok", "is_success")
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and _status(test.left)):
+        return False
+    op, right = test.ops[0], test.comparators[0]
+    number = right.value if isinstance(right, ast.Constant) and isinstance(right.value, int) else None
+    if isinstance(op, (ast.NotEq, ast.IsNot)):
+        return number is not None and 200 <= number < 300
+    if isinstance(op, ast.NotIn):
+        return True
+    if isinstance(op, (ast.GtE, ast.Gt)):
+        return number is not None and 299 <= number < 600
+    return False
+
+
+def _empty_return(stmt: ast.stmt) -> bool:
+    """`return {}`, `return []`, `return ""` or a made-up record: empty or invented data, not None
+    (a documented "nothing"), not a bool (a predicate's answer)."""
+    if not isinstance(stmt, ast.Return) or stmt.value is None:
+        return False
+    value = stmt.value
+    if isinstance(value, ast.Constant):
+        return value.value == "" or value.value == b""
+    return not isinstance(value, (ast.Name, ast.Attribute, ast.UnaryOp)) and _is_fallback_value(value)
+
+
+def _memo_write(tried: list[ast.stmt]) -> bool:
+    """A try that only stores an already computed value (a name or a constant) on an object's
+    private or cache attribute (`request._parsed = parsed`): if the store fails, a memo is lost
+    and the value itself still reaches the caller, so nothing is hidden."""
+    return bool(tried) and all(
+        isinstance(s, ast.Assign) and isinstance(s.value, (ast.Name, ast.Constant))
+        and all(isinstance(t, ast.Attribute) and (t.attr.startswith("_") or _MEMO_ATTR.search(t.attr))
+                for t in s.targets)
+        for s in tried)
+
+
+_MEMO_ATTR = re.compile(r"cache|memo", re.IGNORECASE)
+
+
+def _peek(handler: ast.ExceptHandler, tried: list[ast.stmt], ctx: Context) -> bool:
+    """A peek at an item that the function then hands on whole: the handler only gives the peeked
+    names an empty value, those names are afterwards read only in tests (`if header.get(...)`),
+    so the fallback merely routes the item, and the item the try read is passed to a call after
+    the try, where processing it again reports what the peek swallowed."""
+    func = ctx.function
+    owner = ctx.parent
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or not isinstance(owner, ast.Try):
+        return False
+    peeked: set[str] = set()
+    for stmt in handler.body:
+        if not (isinstance(stmt, ast.Assign) and _is_fallback_value(stmt.value)
+                and all(isinstance(t, ast.Name) for t in stmt.targets)):
+            return False
+        peeked |= {t.id for t in stmt.targets}  # type: ignore[attr-defined]
+    read = {n.id for s in tried for n in ast.walk(s)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in ("self", "cls")}
+    after = [n for n in walk_local(func.body) if getattr(n, "lineno", 0) > (owner.end_lineno or 0)]
+    tests = {id(n) for node in after if isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert))
+             for n in ast.walk(node.test)}
+    uses = [n for n in after if isinstance(n, ast.Name) and n.id in peeked]
+    handed_on = any(isinstance(n, ast.Call) and any(isinstance(a, ast.Name) and a.id in read - peeked
+                                                    for a in [*n.args, *(k.value for k in n.keywords)])
+                    for n in after)
+    return bool(peeked) and bool(uses) and all(id(n) in tests for n in uses) and handed_on
 
 
 def _reraises(node: ast.Raise, ctx: Context) -> bool:
@@ -364,9 +450,14 @@ class SilentFallback(Rule):
     Deliberate designs are left alone: a predicate answering `return False`; best-effort teardown
     (in `__del__`/`close`, in a `finally:` block, a try that only closes, removes or deletes, or
     that awaits a task the function cancelled); a cosmetic environment lookup (terminal size, host
-    or user name, a version to show); a function whose docstring says it never raises; and a try
+    or user name, a version to show); a function whose docstring says it never raises; a try
     that only raises a new error (a bare `raise` or a caught error raised again is a real failure,
-    and swallowing it is reported). Opt-in for `check`; review and the hooks apply it to new code."""
+    and swallowing it is reported); a try that only stores a computed value as a private or cache
+    attribute (a lost memo loses nothing); and a peek whose empty fallback is only tested, to route
+    an item the function then hands on whole (its processing reports the error). Also found without
+    an `except`: a test that an HTTP status failed (`!= 200`, `>= 400`, `not resp.ok`) whose branch
+    only returns empty or made-up data, the same fail-open. Opt-in for `check`; review and the
+    hooks apply it to new code."""
 
     code = "ERR003"
     name = "silent-fallback"
@@ -415,6 +506,19 @@ class SilentFallback(Rule):
         "try:\n    os.remove(tmp)\nexcept Exception:\n    pass\n",
         "def safe_str(obj):\n    \"\"\"str() that never raises: errors in __str__ must not propagate.\"\"\"\n"
         "    try:\n        return str(obj)\n    except Exception:\n        return '<unprintable>'\n",
+        # a memo write: if the store fails only the memo is lost, the value is still returned
+        "def accepted(request):\n    parsed = parse(request.headers)\n    try:\n        request._parsed = parsed\n"
+        "    except Exception:\n        pass\n    return parsed\n",
+        # a peek that only routes the message; the ordinary path deserializes it again and logs
+        "async def dispatch(self, msg):\n    try:\n        header = self.session.header_of(msg)\n    except Exception:\n"
+        "        header = {}\n    if header.get('msg_type') == 'comm_msg':\n        return await self.comm(msg)\n"
+        "    await self.dispatch_shell(msg)\n",
+        # a status test whose fallback is logged, or that answers "not found"
+        "def user(resp):\n    if resp.status_code != 200:\n        log.warning('no user: %s', resp.status_code)\n"
+        "        return {}\n    return resp.json()\n",
+        "def user(resp):\n    if resp.status_code == 404:\n        return None\n    resp.raise_for_status()\n"
+        "    return resp.json()\n",
+        "def items(resp):\n    if not resp.ok:\n        raise ApiError(resp.status_code)\n    return resp.json()\n",
     )
     INVALID = (
         Invalid("def f():\n    try:\n        return load()\n    except Exception:\n        return None\n", 4, 5),
@@ -440,6 +544,18 @@ class SilentFallback(Rule):
                 "        return db.fetch(user_id)\n    except Exception:\n        return {'id': user_id, 'name': 'Unknown'}\n",
                 5, 5),
         Invalid("def poll():\n    try:\n        return fetch()\n    except Exception:\n        pass\n", 4, 5),
+        # the routed value is used as data, not only tested: the fallback replaces the data
+        Invalid("def show(msg):\n    try:\n        header = parse(msg)\n    except Exception:\n        header = {}\n"
+                "    render(header)\n    send(msg)\n", 4, 5),
+        # a store of a computed public value: the caller's data may be lost
+        Invalid("def save(user, email):\n    try:\n        user.email = normalise(email)\n    except Exception:\n"
+                "        pass\n", 4, 5),
+        # fail-open without an except: an HTTP error becomes empty data with no trace
+        Invalid("def orders(session):\n    resp = session.get('/orders')\n    if resp.status_code != 200:\n"
+                "        return []\n    return resp.json()\n", 3, 5),
+        Invalid("async def rates(resp):\n    if resp.status >= 400:\n        return {}\n    return await resp.json()\n",
+                2, 5),
+        Invalid("def flags(resp):\n    if not resp.ok:\n        return {'enabled': False}\n    return resp.json()\n", 2, 5),
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: Context) -> None:
@@ -452,6 +568,15 @@ class SilentFallback(Rule):
         if justified(ctx, node.lineno, node.end_lineno or node.lineno):
             return
         ctx.report(self, node, end=node.type or None)
+
+    def visit_If(self, node: ast.If, ctx: Context) -> None:
+        """A fail-open with no `except`: a test of an HTTP status as failed whose branch only
+        returns empty or made-up data, so the error reaches the caller as "no data"."""
+        if (_failed_status(node.test) and node.body and all(_empty_return(s) for s in node.body)
+                and not justified(ctx, node.lineno, node.body[-1].end_lineno or node.lineno)
+                and not _deliberate_doc(ctx)):
+            ctx.report(self, node, end=node.test,
+                       message="Silent fail-open: a failed HTTP status becomes empty data with no trace.")
 
     def visit_With(self, node: ast.With, ctx: Context) -> None:
         for item in node.items:

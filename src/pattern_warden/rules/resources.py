@@ -24,12 +24,39 @@ def _is_class_key(arg: ast.arg) -> bool:
     return spelled in ("type", "Type") or (annotation is None and arg.arg in _CLASS_NAMES)
 
 
+def _called_with_literals(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> bool:
+    """Every call of the function in its module passes only literals (`router("s3")`): its keys
+    are the names the code spells out, a closed set."""
+    calls = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+             and n.func.id == node.name]
+    return bool(calls) and all(isinstance(a, ast.Constant) for c in calls
+                               for a in [*c.args, *(k.value for k in c.keywords)])
+
+
+def _keys_a_cached_function(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> bool:
+    """The function hands its parameters on to a project function that is itself an unbounded
+    `@cache` (`get_service_model(service_name)`): its keys are ones that cache already keeps, so
+    the new cache grows no further than the project's existing one."""
+    params = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
+    for call in walk_local(node.body):
+        if not (isinstance(call, ast.Call) and params
+                and params <= {a.id for a in call.args if isinstance(a, ast.Name)}):
+            continue
+        name = ctx.resolve(call.func)
+        if name is not None and "cache" in ctx.model.decorators(name):
+            return True
+    return False
+
+
 class UnboundedCache(Rule):
     """Finds caches with no bound: `functools.cache` and `lru_cache(maxsize=None)` (on functions and
     methods). A bounded `lru_cache` (the default maxsize is 128) is left alone, also on a method:
     it holds at most maxsize instances, which is a cost, not a leak. A function without arguments
-    caches one value and is left alone too, and so is a cache keyed by classes (parameters
-    annotated `type[...]` or named `cls`): the program defines only so many."""
+    caches one value and is left alone too, and so is a cache keyed by a closed set: by classes
+    (parameters annotated `type[...]` or named `cls`), the program defines only so many; by the
+    literals every call in its module spells out (`router_for("s3")`); or by the keys of an
+    unbounded `@cache` the project already has, to which it hands its parameters on (another
+    module's is seen through the project model, which `check` builds and the gates do not)."""
 
     code = "RES001"
     name = "unbounded-cache"
@@ -54,6 +81,14 @@ class UnboundedCache(Rule):
         "import functools\n@functools.lru_cache(maxsize=None)\ndef serializer_for(cls):\n    return make(cls)\n",
         "import functools\nfrom django.conf import settings\n@functools.lru_cache(maxsize=settings.CACHE_SIZE)\n"
         "def f(x):\n    return x\n",
+        # keyed by the service names its callers spell out: one router per service
+        "import functools\n@functools.cache\ndef router_for(service):\n    return Router(service)\n"
+        "S3, SQS = router_for('s3'), router_for('sqs')\n",
+        # keyed as an unbounded cache the project already has (decided on before, hence its
+        # noqa): the new one grows no further than that one
+        "from functools import cache\n@cache  # warden: ignore[RES001] one model per AWS service\n"
+        "def service_model(name):\n    return load(name)\n"
+        "@cache\ndef service_router(name):\n    return Router(service_model(name))\n",
     )
     INVALID = (
         Invalid("import functools\n@functools.cache\ndef f(x):\n    return x\n", 2, 2),
@@ -62,6 +97,12 @@ class UnboundedCache(Rule):
         # the canonical case: an unbounded cache keyed by user input
         Invalid("from functools import lru_cache\n@lru_cache(maxsize=None)\ndef profile(user_id: str):\n"
                 "    return db.load(user_id)\n", 2, 2),
+        # one caller passes a value from outside: the keys are open
+        Invalid("import functools\n@functools.cache\ndef router_for(service):\n    return Router(service)\n"
+                "S3 = router_for('s3')\ndef handle(request):\n    return router_for(request.service)\n", 2, 2),
+        # the callee's cache is bounded: it says nothing about how many keys there are
+        Invalid("from functools import cache, lru_cache\n@lru_cache(maxsize=64)\ndef model(name):\n    return load(name)\n"
+                "@cache\ndef router(name):\n    return Router(model(name))\n", 5, 2),
     )
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
@@ -75,6 +116,8 @@ class UnboundedCache(Rule):
             return  # no arguments: the cache holds one value and cannot grow (a method's `self` varies)
         if not is_method and all(_is_class_key(p) for p in params if p is not None):
             return  # keyed by classes: as many entries as the program defines classes
+        if not is_method and (_called_with_literals(node, ctx) or _keys_a_cached_function(node, ctx)):
+            return  # keyed by a closed set: names the code spells out, or keys an unbounded cache already holds
         for decorator, name in zip(node.decorator_list, names):
             if name == "functools.cache" or (name == "functools.lru_cache" and self._unbounded_lru(decorator)):
                 extra = " On a method it also keeps every `self` alive." if is_method else ""
