@@ -177,6 +177,15 @@ def test_sync_and_async_twins_are_kept_with_the_reason(project: Path) -> None:
     assert "Sync/async twins" in clones[0].recommendation.reason
 
 
+def test_a_module_mirrored_in_an_async_and_a_sync_tree_is_kept_as_twins(project: Path) -> None:
+    # Neither copy awaits (the await-free parts of a mirrored tree), so only the paths tell.
+    write(project, "db/asynchronous/loader.py", LOADER + "\n\nasync def close(conn):\n    await conn.aclose()\n")
+    write(project, "db/synchronous/loader.py", LOADER + "\n\ndef close(conn):\n    conn.close()\n")
+    clones = run(project).clones
+    assert clones and clones[0].recommendation.action == "leave"
+    assert "Sync/async twins" in clones[0].recommendation.reason
+
+
 def test_a_legacy_copy_beside_its_replacement_is_told_to_go(project: Path) -> None:
     write(project, "pkg/parse.py", LOADER.replace("load_totals", "load_totals_legacy"))
     write(project, "pkg/parse2.py", "import os", LOADER)

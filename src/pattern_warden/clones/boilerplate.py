@@ -8,6 +8,7 @@ them would hide what each copy declares.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from keyword import iskeyword
@@ -156,8 +157,25 @@ def _literal(token: str) -> bool:
     return token[:1].isdigit() or token.lstrip("rRbBuUfF")[:1] in ("'", '"') or token in ("True", "False", "None")
 
 
-def twins_reason(members: Sequence[tuple[str | None, Sequence[str]]]) -> str | None:
-    """Why the members are sync/async twins (one ``def``, one ``async def`` of one idea), or None."""
+#: A path part's async or sync marker (``asynchronous``/``synchronous``, ``_async``/``_sync``, ``aio``):
+#: parallel trees spell the same module with one marker each.
+_TREE_MARK = re.compile(r"(?i)a?synchronous|a?sync|aio")
+
+
+def _tree_twins(paths: Sequence[str]) -> bool:
+    """True when the members sit at one relative path in an async tree and its sync mirror
+    (``pkg/asynchronous/x.py`` and ``pkg/synchronous/x.py``): such a mirror is kept in step with its
+    source (often generated from it by a tool the package does not mark), and a helper across the
+    two trees would have to be callable both awaited and not, whatever the bodies' ``await``s say."""
+    return len(set(paths)) > 1 and len({_TREE_MARK.sub("SYNC", p) for p in paths}) == 1 and \
+        any(_TREE_MARK.search(p) for p in paths)
+
+
+def twins_reason(members: Sequence[tuple[str | None, Sequence[str]]], paths: Sequence[str] = ()) -> str | None:
+    """Why the members are sync/async twins (one ``def``, one ``async def`` of one idea, or one
+    module's copies in an async tree and its sync mirror), or None."""
+    if _tree_twins(paths):
+        return "the same module's code in an async tree and its sync mirror"
     kinds = set()
     for _, lines in members:
         header = next((line for line in lines if line.startswith(("def ", "async def "))), None)

@@ -96,7 +96,7 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
         home=homes.home(paths, _names(texts)) if len(set(paths)) > 1 else None,
         min_lines=min_lines, similarity=core.similarity,
         idiom=idiom_reason(members) or _hook(classes, change, locations) or _script(shapes, core.spans),
-        twins=twins_reason(members), legacy=legacy_member(members), deprecated=all_deprecated(members),
+        twins=twins_reason(members, paths), legacy=legacy_member(members), deprecated=all_deprecated(members),
         whole_modules=core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
                                                    for shape, s in zip(shapes, core.spans)),
         whole_functions=not change.changed_body and all(_whole_function(shape, s)
