@@ -186,6 +186,36 @@ def test_a_module_mirrored_in_an_async_and_a_sync_tree_is_kept_as_twins(project:
     assert "Sync/async twins" in clones[0].recommendation.reason
 
 
+#: A public method that hands its arguments on, by name, to the private method doing the work.
+REMOVER = '''
+    def remove_{which}(self, query, collation=None, hint=None, session=None, let=None, comment=None):
+        """Remove {which} documents matching the query."""
+        concern = self._concern_for(session)
+        return Outcome(
+            self._remove(
+                query,
+                {multi},
+                concern=concern,
+                collation=collation,
+                hint=hint,
+                session=session,
+                let=let,
+                comment=comment,
+            ),
+            concern.acknowledged,
+        )
+'''
+
+
+def test_public_methods_that_pass_their_arguments_to_a_shared_private_one_are_left(project: Path) -> None:
+    write(project, "store/collection.py", "class Collection:\n    def _remove(self, query, multi, **options):\n"
+          "        return self.db.send(query, multi, options)\n" + REMOVER.format(which="one", multi="False")
+          + REMOVER.format(which="many", multi="True"))
+    clones = run(project).clones
+    assert clones and clones[0].recommendation.action == "leave"
+    assert "thin delegators" in clones[0].recommendation.reason
+
+
 def test_a_legacy_copy_beside_its_replacement_is_told_to_go(project: Path) -> None:
     write(project, "pkg/parse.py", LOADER.replace("load_totals", "load_totals_legacy"))
     write(project, "pkg/parse2.py", "import os", LOADER)

@@ -124,7 +124,32 @@ def _idiom(function: str | None, lines: Sequence[str]) -> str | None:
             and (f"( {built} )" in body[1] or f"( {built} ," in body[1]):
         return ("thin delegators: each builds one request from its own arguments and hands it on; the "
                 "signatures are the interface, not logic to share")
+    if function and _forwarding(lines, body):
+        return ("thin delegators: each hands its own arguments on, by name, to a callee that already holds the "
+                "shared work; a helper's call would spell out the same arguments again")
     return None
+
+
+#: Statements that make a body more than a hand-off.
+_CONTROL = ("if ", "elif ", "else", "for ", "async for ", "while ", "with ", "async with ", "try", "except",
+            "finally", "raise ", "def ", "class ")
+#: Keyword arguments passed on under their own name (``name = name``) make a call a hand-off.
+_PASSED_ON = re.compile(r"[(,] (\w+) = (\w+) (?=[,)])")
+#: Keyword arguments a forwarding body passes on under their own name, at least.
+MIN_PASSED_ON = 3
+
+
+def _forwarding(lines: Sequence[str], body: Sequence[str]) -> bool:
+    """True when a whole function's body (at most three statements, no control flow) ends by
+    returning or awaiting a call and passes at least ``MIN_PASSED_ON`` of its arguments on by name,
+    more than it sets otherwise: the work sits in the callee, and what repeats is the signature."""
+    if not (any(line.startswith(("def ", "async def ")) for line in lines) and 1 < len(body) <= 3
+            and body[-1].startswith(("return ", "await ")) and all("(" in line for line in body)
+            and not any(line.startswith(_CONTROL) for line in body)):
+        return False
+    pairs = [pair for line in body for pair in _PASSED_ON.findall(line)]
+    passed = sum(name == value for name, value in pairs)
+    return passed >= MIN_PASSED_ON and passed > len(pairs) - passed
 
 
 def _forwarded(exact: str) -> str | None:
