@@ -216,6 +216,17 @@ def test_public_methods_that_pass_their_arguments_to_a_shared_private_one_are_le
     assert "thin delegators" in clones[0].recommendation.reason
 
 
+def test_a_base_most_of_the_package_derives_from_is_no_home_for_two_of_its_subclasses(project: Path) -> None:
+    write(project, "items/base.py", "class Item:\n    def draw(self):\n        return None\n")
+    for n in range(24):  # the package's foundation: every item derives from it
+        write(project, f"items/kind{n}.py", f"from items.base import Item\n\n\nclass Kind{n}(Item):\n    size = {n}\n")
+    method = textwrap.indent(LOADER.replace("def load_totals(path, limit)", "def totals(self, path, limit)"), "    ")
+    write(project, "items/bar.py", "from items.base import Item\n\n\nclass Bar(Item):\n" + method)
+    write(project, "items/mesh.py", "from items.base import Item\n\n\nclass Mesh(Item):\n" + method)
+    advice = run(project).clones[0].recommendation
+    assert advice.action == "consolidate" and advice.home in ("items/bar.py", "items/mesh.py")
+
+
 def test_a_legacy_copy_beside_its_replacement_is_told_to_go(project: Path) -> None:
     write(project, "pkg/parse.py", LOADER.replace("load_totals", "load_totals_legacy"))
     write(project, "pkg/parse2.py", "import os", LOADER)

@@ -14,13 +14,15 @@ also when ``base`` is a package re-exporting it). A name that stays ambiguous is
 from __future__ import annotations
 
 import posixpath
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from pattern_warden.clones.normalize import FLAG_IMPORT, Shape
 
 #: Levels of inheritance followed upwards from each copy's class.
 MAX_DEPTH = 6
+#: Classes naming one base beyond which that base is a package's foundation, no home for shared code.
+MAX_SUBCLASSES = 20
 
 _Node = tuple[str, str]  # (path, qualified class name)
 
@@ -42,6 +44,7 @@ class ClassMap:
         self._bases: dict[_Node, tuple[str, ...]] = {}
         self._paths, self._shapes = paths, shapes
         self._definers: dict[str, int] | None = None
+        self._subclasses: dict[str, int] | None = None
         for path, shape in zip(paths, shapes):
             for qualified, bases in shape.classes:
                 node = (path, qualified)
@@ -122,7 +125,23 @@ class ClassMap:
         if not common:
             return None
         distance, nearest = min((max(lineage[c] for lineage in lineages), c) for c in common)
-        return None if distance == 0 else nearest[0]  # distance 0: copies within one class
+        if distance == 0:
+            return None  # copies within one class
+        if len({posixpath.dirname(path) for path, _ in members}) == 1 \
+                and self.subclasses(nearest[1].rsplit(".", 1)[-1]) > MAX_SUBCLASSES:
+            return None  # a package's foundation: one of the copies' own modules is closer
+        return nearest[0]
+
+    def subclasses(self, name: str) -> int:
+        """How many classes of the corpus name a class of this simple name as a base (counted once
+        per corpus): a base most of a package derives from is the package's foundation, and code a
+        few of its subclasses share does not belong with it."""
+        if self._subclasses is None:
+            counts: Counter[str] = Counter()
+            for bases in self._bases.values():
+                counts.update({dotted.rsplit(".", 1)[-1] for dotted in bases})
+            self._subclasses = dict(counts)
+        return self._subclasses.get(name, 0)
 
 
 def common_package(paths: Sequence[str]) -> str:
