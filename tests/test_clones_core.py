@@ -216,6 +216,38 @@ def test_public_methods_that_pass_their_arguments_to_a_shared_private_one_are_le
     assert "thin delegators" in clones[0].recommendation.reason
 
 
+#: A public method that checks its arguments, then hands them on by position to the class doing the work.
+WATCHER = '''
+    def watch(self, pipeline=None, full_document=None, resume_after=None, max_await_time_ms=None,
+              batch_size=None, collation=None, session=None, start_after=None, comment=None):
+        """Watch changes on this {what}."""
+        check_pipeline("pipeline", pipeline)
+        check_positive("batch_size", batch_size)
+        stream = {stream}(
+            self,
+            pipeline,
+            full_document,
+            resume_after,
+            max_await_time_ms,
+            batch_size,
+            collation,
+            session,
+            start_after,
+            comment,
+        )
+        stream.open_cursor()
+        return stream
+'''
+
+
+def test_public_methods_that_check_and_pass_their_arguments_on_by_position_are_left(project: Path) -> None:
+    write(project, "store/collection.py", "class Collection:\n" + WATCHER.format(what="collection", stream="CollectionStream"))
+    write(project, "store/database.py", "class Database:\n" + WATCHER.format(what="database", stream="DatabaseStream"))
+    clones = run(project).clones
+    assert clones and clones[0].recommendation.action == "leave"
+    assert "thin delegators" in clones[0].recommendation.reason
+
+
 def test_a_base_most_of_the_package_derives_from_is_no_home_for_two_of_its_subclasses(project: Path) -> None:
     write(project, "items/base.py", "class Item:\n    def draw(self):\n        return None\n")
     for n in range(24):  # the package's foundation: every item derives from it

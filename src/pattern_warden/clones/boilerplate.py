@@ -133,23 +133,29 @@ def _idiom(function: str | None, lines: Sequence[str]) -> str | None:
 #: Statements that make a body more than a hand-off.
 _CONTROL = ("if ", "elif ", "else", "for ", "async for ", "while ", "with ", "async with ", "try", "except",
             "finally", "raise ", "def ", "class ")
-#: Keyword arguments passed on under their own name (``name = name``) make a call a hand-off.
-_PASSED_ON = re.compile(r"[(,] (\w+) = (\w+) (?=[,)])")
-#: Keyword arguments a forwarding body passes on under their own name, at least.
+#: An argument passed on as it came: ``name = name`` by keyword, or a bare name by position.
+_ARGUMENT = re.compile(r"[(,] (?:(\w+) = )?(\w+) (?=[,)])")
+#: A parameter's name on a def line (tokens joined by spaces).
+_PARAMETER = re.compile(r"[(,] \**(\w+) (?=[:=,)])")
+#: Parameters a forwarding body passes on as they came, at least.
 MIN_PASSED_ON = 3
+#: Statements of a forwarding body, at most: checks of the arguments, then the hand-off.
+MAX_FORWARDING = 5
 
 
 def _forwarding(lines: Sequence[str], body: Sequence[str]) -> bool:
-    """True when a whole function's body (at most three statements, no control flow) ends by
-    returning or awaiting a call and passes at least ``MIN_PASSED_ON`` of its arguments on by name,
-    more than it sets otherwise: the work sits in the callee, and what repeats is the signature."""
-    if not (any(line.startswith(("def ", "async def ")) for line in lines) and 1 < len(body) <= 3
-            and body[-1].startswith(("return ", "await ")) and all("(" in line for line in body)
+    """True when a whole function's body (a few statements, no control flow) ends by returning or
+    awaiting and passes at least ``MIN_PASSED_ON`` of its parameters on as they came, more than the
+    keywords it sets otherwise: the work sits in the callee, and what repeats is the signature."""
+    header = next((line for line in lines if line.startswith(("def ", "async def "))), None)
+    if not (header and 1 < len(body) <= MAX_FORWARDING and body[-1].startswith(("return ", "await "))
+            and sum("(" in line for line in body) >= len(body) - 1
             and not any(line.startswith(_CONTROL) for line in body)):
         return False
-    pairs = [pair for line in body for pair in _PASSED_ON.findall(line)]
-    passed = sum(name == value for name, value in pairs)
-    return passed >= MIN_PASSED_ON and passed > len(pairs) - passed
+    parameters = set(_PARAMETER.findall(header.split(")", 1)[0] + " )")) - {"self", "cls"}
+    arguments = [found for line in body for found in _ARGUMENT.findall(line)]
+    passed = sum(value in parameters and key in ("", value) for key, value in arguments)
+    return passed >= MIN_PASSED_ON and passed > sum(bool(key) for key, _ in arguments) - passed
 
 
 def _forwarded(exact: str) -> str | None:
