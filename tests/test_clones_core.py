@@ -248,6 +248,26 @@ def test_public_methods_that_check_and_pass_their_arguments_on_by_position_are_l
     assert "thin delegators" in clones[0].recommendation.reason
 
 
+#: A setter repeated for two attributes: a helper would take the attribute and remove just the minimum.
+SETTER = '''
+    def set_{what}(self, *args, **kwargs):
+        if args or kwargs:
+            self._{what} = make_pen(*args, **kwargs)
+        else:
+            self._{what} = make_pen(default_colour())
+        self.label.set_colour(self._{what}.color())
+        self.refresh_label()
+        self.update()
+'''
+
+
+def test_a_helper_taking_what_differs_must_save_more_than_the_minimum(project: Path) -> None:
+    write(project, "axis.py", "class Axis:\n" + SETTER.format(what="pen") + SETTER.format(what="text_pen"))
+    advice = run(project).clones[0].recommendation
+    assert advice.action == "leave"
+    assert "no more than the minimum clone size of 6, and each call would spell out what differs" in advice.reason
+
+
 def test_a_base_most_of_the_package_derives_from_is_no_home_for_two_of_its_subclasses(project: Path) -> None:
     write(project, "items/base.py", "class Item:\n    def draw(self):\n        return None\n")
     for n in range(24):  # the package's foundation: every item derives from it

@@ -107,10 +107,14 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
     if change.parameters >= MIN_PARAMETERS and change.parameters * 2 > removed:
         return f"A helper would take {change.parameters} parameters to remove {max(removed, 0)} lines: each call " \
                "would spell out as much as the copy it replaces."
-    if (saves := saving(removed, evidence.similarity)) < evidence.min_lines:
+    # A helper that takes the differences as parameters must beat the minimum, not tie it: each of
+    # its calls spells out the differing values, which the count of removed lines leaves out.
+    if (saves := saving(removed, evidence.similarity)) < evidence.min_lines + (change.parameters > 0):
         weighed = f" (~{saves:g} at {evidence.similarity:.0%} similarity)" if evidence.similarity < 1 else ""
+        bar = "no more than" if saves >= evidence.min_lines else "under"
         return f"Too small to pay for a helper: merging {len(locations)} copies of {evidence.body_rows} shared body lines " \
-               f"removes {max(removed, 0)} lines{weighed}, under the minimum clone size of {evidence.min_lines}."
+               f"removes {max(removed, 0)} lines{weighed}, {bar} the minimum clone size of {evidence.min_lines}" + \
+               (", and each call would spell out what differs." if change.parameters else ".")
     return None
 
 
