@@ -268,6 +268,32 @@ def test_a_helper_taking_what_differs_must_save_more_than_the_minimum(project: P
     assert "no more than the minimum clone size of 6, and each call would spell out what differs" in advice.reason
 
 
+#: A public method that returns early without its attribute, then hands its arguments on by name.
+ICON_URL = '''
+    def make_{what}_url(self, ext="png", size=4096, lossless=True, animated=False, quality=None):
+        """The URL of this team's {what}, if set."""
+        if self.{what}_hash is None:
+            return None
+        return routes.CDN_{what}.compile_to_file(
+            urls.CDN_URL,
+            team_id=self.id,
+            hash=self.{what}_hash,
+            ext=ext,
+            size=size,
+            lossless=lossless,
+            animated=animated,
+            quality=quality,
+        )
+'''
+
+
+def test_guarded_public_methods_that_pass_their_arguments_on_are_left(project: Path) -> None:
+    write(project, "teams.py", "class Team:\n" + ICON_URL.format(what="icon") + ICON_URL.format(what="banner"))
+    clones = run(project).clones
+    assert clones and clones[0].recommendation.action == "leave"
+    assert "thin delegators" in clones[0].recommendation.reason
+
+
 def test_a_base_most_of_the_package_derives_from_is_no_home_for_two_of_its_subclasses(project: Path) -> None:
     write(project, "items/base.py", "class Item:\n    def draw(self):\n        return None\n")
     for n in range(24):  # the package's foundation: every item derives from it

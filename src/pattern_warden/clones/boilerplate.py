@@ -144,11 +144,12 @@ MAX_FORWARDING = 5
 
 
 def _forwarding(lines: Sequence[str], body: Sequence[str]) -> bool:
-    """True when a whole function's body (a few statements, no control flow) ends by returning or
-    awaiting and passes at least ``MIN_PASSED_ON`` of its parameters on as they came, more than the
-    keywords it sets otherwise: the work sits in the callee, and what repeats is the signature."""
+    """True when a whole function's body (a few statements after its guards, no other control
+    flow) ends by returning or awaiting and passes at least ``MIN_PASSED_ON`` of its parameters on
+    as they came, more than the keywords it sets otherwise: the work sits in the callee, and what repeats is the signature."""
     header = next((line for line in lines if line.startswith(("def ", "async def "))), None)
-    if not (header and 1 < len(body) <= MAX_FORWARDING and body[-1].startswith(("return ", "await "))
+    body = _unguarded(body)
+    if not (header and 1 <= len(body) <= MAX_FORWARDING and body[-1].startswith(("return ", "await "))
             and sum("(" in line for line in body) >= len(body) - 1
             and not any(line.startswith(_CONTROL) for line in body)):
         return False
@@ -156,6 +157,16 @@ def _forwarding(lines: Sequence[str], body: Sequence[str]) -> bool:
     arguments = [found for line in body for found in _ARGUMENT.findall(line)]
     passed = sum(value in parameters and key in ("", value) for key, value in arguments)
     return passed >= MIN_PASSED_ON and passed > sum(bool(key) for key, _ in arguments) - passed
+
+
+def _unguarded(body: Sequence[str]) -> list[str]:
+    """The body without its leading guards (``if cond:`` then a ``return`` or ``raise``): an
+    early exit on a missing argument is part of handing the rest on."""
+    rest = list(body)
+    while len(rest) > 2 and rest[0].startswith("if ") and rest[0].endswith(":") \
+            and rest[1].startswith(("return", "raise ")) and not rest[2].startswith(("elif ", "else")):
+        rest = rest[2:]
+    return rest
 
 
 def _forwarded(exact: str) -> str | None:
