@@ -146,7 +146,8 @@ MAX_FORWARDING = 5
 def _forwarding(lines: Sequence[str], body: Sequence[str]) -> bool:
     """True when a whole function's body (a few statements after its guards, no other control
     flow) ends by returning or awaiting and passes at least ``MIN_PASSED_ON`` of its parameters on
-    as they came, more than the keywords it sets otherwise: the work sits in the callee, and what repeats is the signature."""
+    as they came, more than the keywords it sets otherwise: the work sits in the callee, and what
+    repeats is the signature."""
     header = next((line for line in lines if line.startswith(("def ", "async def "))), None)
     body = _unguarded(body)
     if not (header and 1 <= len(body) <= MAX_FORWARDING and body[-1].startswith(("return ", "await "))
