@@ -305,16 +305,6 @@ def test_a_base_most_of_the_package_derives_from_is_no_home_for_two_of_its_subcl
     assert advice.action == "consolidate" and advice.home in ("items/bar.py", "items/mesh.py")
 
 
-def test_copies_in_sibling_plugins_go_to_their_shared_base_even_outside_their_package(project: Path) -> None:
-    write(project, "core/element.py", "class Element:\n    def children(self):\n        return []\n")
-    method = textwrap.indent(LOADER.replace("def load_totals(path, limit)", "def totals(self, path, limit)"), "    ")
-    for plugin in ("sensors", "controls"):
-        write(project, f"plugins/{plugin}/stanza.py", "from core.element import Element\n\n\n"
-              f"class {plugin.title()}Stanza(Element):\n" + method)
-    advice = run(project).clones[0].recommendation
-    assert advice.action == "extract" and advice.home == "core/element.py"
-
-
 def test_a_legacy_copy_beside_its_replacement_is_told_to_go(project: Path) -> None:
     write(project, "pkg/parse.py", LOADER.replace("load_totals", "load_totals_legacy"))
     write(project, "pkg/parse2.py", "import os", LOADER)

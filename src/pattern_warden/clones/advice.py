@@ -28,7 +28,6 @@ import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pattern_warden.clones.homes import NO_SHARED_MODULE
 from pattern_warden.clones.models import CloneLocation, Recommendation
 from pattern_warden.clones.variation import Variation
 
@@ -49,7 +48,6 @@ class Evidence:
     body_statements: int  # statements of the smallest member a helper could take (no def, decorator, docstring)
     body_rows: int  # code rows of the body statements every copy shares: what a helper removes per copy
     shared_base: str | None  # the module of the nearest base class shared by every member, inside their package
-    outer_base: str | None = None  # the same base wherever it is, for members in sibling packages
     home: tuple[str, str] | None = None  # a module every copy reaches, and why (copies in several modules)
     min_lines: int = 6  # the minimum clone size: a merge must save at least this many lines
     similarity: float = 1.0  # of the core: the confidence that its members are one idea
@@ -172,8 +170,6 @@ def _home(locations: Sequence[CloneLocation], evidence: Evidence) -> tuple[str, 
     ``homes.ImportMap.home`` chose for copies in several modules."""
     if evidence.shared_base:
         return evidence.shared_base, "the module of their shared base class"
-    if evidence.outer_base and (not evidence.home or evidence.home[1] == NO_SHARED_MODULE):
-        return evidence.outer_base, "the module of their shared base class: nothing else is common to their packages"
     if evidence.home:
         return evidence.home
     return locations[0].path, "the copies' module"

@@ -4,9 +4,7 @@ Methods copied between sibling classes (RSA and ECDSA keys, client and server ch
 one idea of their common base; the helper belongs in the base's module, which both already
 import, rather than in one of the siblings. A base outside the family's own package (a
 framework-wide ``Model`` or ``Node`` that hundreds of classes share) is no home: the helper
-goes to the closest module every copy's file already is or imports; only copies in sibling
-packages (two plugins) that import nothing in common go to their base's module wherever it is. Nor
-is a base most of the package derives from a home for two of its subclasses. A base is found by its name as the class line
+goes to the closest module every copy's file already is or imports. A base is found by its name as the class line
 writes it: ``pkg.base.Key`` resolves to a class ``Key`` in a module named ``base``, a bare
 ``Key`` to the one in the same file or the only one elsewhere, and when several remain, to the
 one the file imports (``from pkg.base import Key``; ``base.Key`` after ``from pkg import base``,
@@ -113,10 +111,17 @@ class ClassMap:
         ``members`` are (path, enclosing function as ``Class.method``); a member outside a
         class has no base, and then there is none.
         """
-        lineages = self._lineages(members)
+        lineages = []
+        for path, function in members:
+            owner = function.rsplit(".", 1)[0] if function and "." in function else None
+            if owner is None or (path, owner) not in self._bases:
+                return None
+            lineages.append(self._ancestors((path, owner)))
+        common = set.intersection(*(set(lineage) for lineage in lineages))
+        if not common:
+            return None
         package = common_package([path for path, _ in members])
-        # never a framework-wide base elsewhere
-        common = {c for c in set.intersection(*map(set, lineages)) if _inside(c[0], package)} if lineages else set()
+        common = {c for c in common if _inside(c[0], package)}  # never a framework-wide base elsewhere
         if not common:
             return None
         distance, nearest = min((max(lineage[c] for lineage in lineages), c) for c in common)
@@ -126,31 +131,6 @@ class ClassMap:
                 and self.subclasses(nearest[1].rsplit(".", 1)[-1]) > MAX_SUBCLASSES:
             return None  # a package's foundation: one of the copies' own modules is closer
         return nearest[0]
-
-    def outer_base(self, members: Sequence[tuple[str, str | None]]) -> str | None:
-        """The module of the nearest class every member's class inherits from, wherever it is, when
-        the members sit in sibling packages (two plugins): there no module of theirs is shared, a
-        helper in one would make the other depend on it, and their base is what they have in common."""
-        folders = {posixpath.dirname(path) for path, _ in members}
-        if len(folders) < 2 or common_package([path for path, _ in members]) in folders:
-            return None
-        lineages = self._lineages(members)
-        common = set.intersection(*map(set, lineages)) if lineages else set()
-        if not common:
-            return None
-        distance, nearest = min((max(lineage[c] for lineage in lineages), c) for c in common)
-        return nearest[0] if distance else None
-
-    def _lineages(self, members: Sequence[tuple[str, str | None]]) -> list[dict[_Node, int]]:
-        """Each member's class and its ancestors with their distances; none when a member is
-        outside a class."""
-        lineages = []
-        for path, function in members:
-            owner = function.rsplit(".", 1)[0] if function and "." in function else None
-            if owner is None or (path, owner) not in self._bases:
-                return []
-            lineages.append(self._ancestors((path, owner)))
-        return lineages
 
     def subclasses(self, name: str) -> int:
         """How many classes of the corpus name a class of this simple name as a base (counted once
@@ -174,9 +154,6 @@ def common_package(paths: Sequence[str]) -> str:
         common.append(parts[0])
     return "/".join(common) or "."
 
-
-#: The reason of the last resort of ``ImportMap.home``: nothing the copies import is common to them.
-NO_SHARED_MODULE = "no module is shared: the copy's module the tree imports most; import it from the others"
 
 #: Module names under which projects keep code shared by several modules.
 HELPER_MODULES = frozenset({"utils", "util", "helpers", "helper", "common", "shared", "tools"})
@@ -299,7 +276,7 @@ class ImportMap:
             return helpers, "the module of shared helpers in the package just above every copy"
         counts = self._importers()
         central = min(dict.fromkeys(paths), key=lambda p: (-counts.get(p, 0), p))
-        return central, NO_SHARED_MODULE
+        return central, "no module is shared: the copy's module the tree imports most; import it from the others"
 
     def _helpers_beside(self, paths: Sequence[str]) -> str | None:
         """A helpers module (``utils.py`` and the like) in the package that holds every copy, or in

@@ -93,7 +93,6 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
         boilerplate=boilerplate, foreign=provenance.reason(locations),
         body_statements=min(b[0] for b in bodies), body_rows=shared_rows,
         shared_base=classes.shared_base([(loc.path, loc.function) for loc in locations]),
-        outer_base=classes.outer_base([(loc.path, loc.function) for loc in locations]),
         home=homes.home(paths, _names(texts)) if len(set(paths)) > 1 else None,
         min_lines=min_lines, similarity=core.similarity,
         idiom=idiom_reason(members) or _hook(classes, change, locations) or _script(shapes, core.spans),
