@@ -29,6 +29,7 @@ match no label (to be labelled, read in full, before any figure is quoted):
     python bench/clones_advice.py heldout --corpus /work/corpus/heldout-clones
     python bench/clones_advice.py heldout4 --corpus /work/corpus/heldout-clones2   # round 4
     python bench/clones_advice.py heldout5 --corpus /work/corpus/heldout-clones3   # round 5
+    python bench/clones_advice.py heldout6 --corpus /work/corpus/heldout-clones4   # round 6
 
 A label's ``verdict`` is ``actionable`` (merging it would help a maintainer), ``benign`` (real
 repetition best left: protocol, data, too small, or different work of one shape) or
@@ -71,29 +72,25 @@ HELDOUT = {
     "networkx": ("networkx-3.6.1", "networkx"),
     "twisted": ("twisted-26.10.0", "src/twisted"),
 }
-#: The fourth round (issue 24, labelled on the engine of this session's merge): five more
-#: projects, two over 60k lines, in three label files (paths as each labeller ran them).
-HELDOUT4 = {
-    "flexget": ("flexget-3.22.8/flexget", "."),
-    "faststream": ("faststream-0.7.8/faststream", "."),
-    "aiogram": ("aiogram-3.31.0", "aiogram"),
-    "pydantic": ("pydantic-2.14.4", "pydantic"),
-    "qtile": ("qtile-0.33.0", "libqtile"),
+#: Later held-out rounds of issue 24, each labelled by three labellers on a frozen engine (the
+#: round's md in bench/labels/ names it): project -> (folder under --corpus, the folder its
+#: labeller's paths are relative to), one line per round. Round 4: heldout-clones2; round 5:
+#: heldout-clones3; round 6: heldout-clones4.
+ROUND_PROJECTS: dict[int, dict[str, tuple[str, str]]] = {
+    4: {"flexget": ("flexget-3.22.8/flexget", "."), "faststream": ("faststream-0.7.8/faststream", "."),
+        "aiogram": ("aiogram-3.31.0", "aiogram"), "pydantic": ("pydantic-2.14.4", "pydantic"),
+        "qtile": ("qtile-0.33.0", "libqtile")},
+    5: {"hikari": ("hikari-2.7.0/hikari", "."), "faust-streaming": ("faust_streaming-0.15.3/faust", "."),
+        "pyqtgraph": ("pyqtgraph-0.13.7", "pyqtgraph"), "slixmpp": ("slixmpp-1.17.0", "slixmpp"),
+        "pymongo": ("pymongo-4.20.1", "pymongo"), "trio": ("trio-0.35.0", "src/trio")},
+    6: {"dask": ("dask-2026.11.0/dask", "."), "reportlab": ("reportlab-5.1.0/src/reportlab", "."),
+        "python-can": ("python_can-4.6.1/can", "."), "twitchio": ("twitchio-3.3.2/twitchio", "."),
+        "xknx": ("xknx-4.0.0/xknx", ".")},
 }
-HELDOUT4_LABELS = [HERE / "labels" / f"clones_advice_issue24_round4_{letter}.csv" for letter in "ABC"]
-#: Round 5 (issue 24): six more fresh projects, two over 60k lines, labelled on engine 5804c67; each
-#: labeller's paths are relative to the folder named second (a package folder, or the project's).
-HELDOUT5 = {
-    "hikari": ("hikari-2.7.0/hikari", "."),
-    "faust-streaming": ("faust_streaming-0.15.3/faust", "."),
-    "pyqtgraph": ("pyqtgraph-0.13.7", "pyqtgraph"),
-    "slixmpp": ("slixmpp-1.17.0", "slixmpp"),
-    "pymongo": ("pymongo-4.20.1", "pymongo"),
-    "trio": ("trio-0.35.0", "src/trio"),
-}
-HELDOUT5_LABELS = [HERE / "labels" / f"clones_advice_issue24_round5_{letter}.csv" for letter in "ABC"]
-#: The held-out rounds a re-measure can name: projects and label files.
-ROUNDS = {"heldout4": (HELDOUT4, HELDOUT4_LABELS), "heldout5": (HELDOUT5, HELDOUT5_LABELS)}
+#: The held-out rounds a re-measure can name ("heldout4" ...): projects and label files.
+ROUNDS = {f"heldout{n}": (projects, [HERE / "labels" / f"clones_advice_issue24_round{n}_{letter}.csv"
+                                     for letter in "ABC"])
+          for n, projects in ROUND_PROJECTS.items()}
 HELDOUT_TOP = 30
 #: A family matches a label when this share of the smaller one's lines are shared.
 MATCH_SHARE = 0.5
