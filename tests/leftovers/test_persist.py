@@ -139,3 +139,35 @@ def test_a_saved_walk_is_checked_against_the_sandbox(tmp_path: Path) -> None:
     os.utime(root / "pkg", ns=(old, old))  # as if the swap had happened long ago
     after = _walk(root, cache)
     assert not after["taken"] and after["files"] == ["pkg/__init__.py"]
+
+
+#: A Stop of a session: the edited file and its base version; says whether the base's facts were
+#: known (recalled from the last process) before this one looked for leftovers.
+_STOP = """
+import json, sys
+from pattern_warden.config import load_config
+from pattern_warden.diskcache import open_cache
+from pattern_warden.leftovers.change import change_leftovers
+from pattern_warden.leftovers.facts import is_known
+from pattern_warden.leftovers.persist import recall_bases
+from pattern_warden.workspace import Workspace
+config = load_config(sys.argv[1])
+disk, workspace = open_cache(config), Workspace(config)
+after = workspace.read(workspace.resolve("pkg/core.py"))
+before = workspace.virtual("def _helper():\\n    return 1\\n\\n\\ndef main():\\n    return _helper()\\n", "pkg/core.py")
+recall_bases(disk, workspace)
+known = is_known(before, "")
+found = change_leftovers(workspace, [(after, before)], disk=disk)
+print(json.dumps({"known": known, "found": sorted(f"{i.kind} {i.symbol}" for i in found)}))
+"""
+
+
+def test_a_stop_recalls_the_base_versions_the_last_stop_read(tmp_path: Path) -> None:
+    """Every Stop of a session compares with the same base versions: the second process takes
+    their facts from the disk cache instead of parsing them again, and finds the same."""
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    write_tree(root, {"pkg/__init__.py": "", "pkg/core.py": "def _helper():\n    return 1\n\n\ndef main():\n    return 2\n"})
+    first = _run(root, cache, _STOP)
+    assert not first["known"] and first["found"] == ["orphaned-by-change _helper"]
+    second = _run(root, cache, _STOP)
+    assert second == {**first, "known": True}

@@ -16,8 +16,9 @@ from pattern_warden.config import Config
 from pattern_warden.diskcache import DiskCache
 from pattern_warden.leftovers.dead import unused_confidence
 from pattern_warden.leftovers.engine import detect, ranked, read_project
-from pattern_warden.leftovers.facts import Definition, ModuleFacts, facts_of
+from pattern_warden.leftovers.facts import Definition, ModuleFacts, facts_of, is_known
 from pattern_warden.leftovers.models import HIGH, Leftover, LeftoversOptions
+from pattern_warden.leftovers.persist import keep_bases, recall_bases
 from pattern_warden.leftovers.project import Project
 from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Workspace
@@ -32,12 +33,17 @@ def change_leftovers(workspace: Workspace, changed: Sequence[Pair], options: Lef
     project, backups, _ = read_project(workspace, disk)
     afters = {a.path: a for a, _ in changed if a is not None}
     befores = {b.path: b for _, b in changed if b is not None}
+    if disk is not None:
+        recall_bases(disk, workspace)
+    fresh = not all(is_known(before, "") for before in befores.values())
     # A new public function or module that nothing uses yet stays a lead, as in an audit: the
     # user may have asked for exactly that (a library's new API, a new script or plugin).
     found = [item for item in detect(project, backups, set(afters), options)
              if _introduced(item, afters.get(item.path), befores.get(item.path))]
     if "orphaned-by-change" in options.kinds:
         found += [o for o in orphaned(project, befores) if o.confidence >= options.min_confidence]
+    if disk is not None and fresh:
+        keep_bases(disk, workspace, {(b.digest, b.path, ""): facts_of(b, "") for b in befores.values()})
     return ranked(found)
 
 

@@ -149,6 +149,11 @@ def _remember(key: tuple[str, str, str], facts: ModuleFacts) -> None:
         _cache.popitem(last=False)
 
 
+def is_known(source: SourceFile, module: str) -> bool:
+    """Whether the facts of this content under this name are in memory (read or recalled)."""
+    return (source.digest, source.path, module) in _cache
+
+
 def facts_of(source: SourceFile, module: str) -> ModuleFacts:
     """The module's facts, from the cache when this content was read before under this name."""
     key = (source.digest, source.path, module)

@@ -36,6 +36,9 @@ _KIND = _FIELDS.index("kind")
 _RECALLED: set[Path] = set()
 
 FactsKey = tuple[str, str, str]  # (content digest, path, module name)
+#: The facts of a change's base versions (HEAD's copies of the files a session edits), apart from
+#: the tree's: the tree's entry holds what is on disk now.
+BASES_KIND = "leftovers-bases"
 #: The leftovers' walk of the whole tree (Python, text and configuration files), kept apart from
 #: the facts: it changes when a file is added or removed, the facts when one is edited.
 WALKS_KIND = "leftovers-walks"
@@ -89,9 +92,11 @@ def keep(disk: DiskCache, workspace: Workspace, project: Project, configs: list[
     save_facts(disk, workspace, modules, remembered_text_refs(c.digest for c in configs))
 
 
-def load_facts(disk: DiskCache, workspace: Workspace) -> tuple[dict[FactsKey, ModuleFacts], dict[str, TextRefs]]:
-    """The module facts and text files' names last saved for this root; empty when unusable."""
-    payload = disk.get(FACTS_KIND, facts_key(workspace))
+def load_facts(disk: DiskCache, workspace: Workspace,
+               kind: str = FACTS_KIND) -> tuple[dict[FactsKey, ModuleFacts], dict[str, TextRefs]]:
+    """The module facts and text files' names last saved for this root (under ``kind``); empty
+    when unusable."""
+    payload = disk.get(kind, facts_key(workspace))
     try:
         data = marshal.loads(payload) if payload is not None else None
     except (EOFError, ValueError, TypeError):
@@ -108,14 +113,25 @@ def load_facts(disk: DiskCache, workspace: Workspace) -> tuple[dict[FactsKey, Mo
 
 
 def save_facts(disk: DiskCache, workspace: Workspace, modules: dict[FactsKey, ModuleFacts],
-               texts: dict[str, TextRefs]) -> None:
-    """Write ``modules`` and ``texts`` as this root's one entry."""
+               texts: dict[str, TextRefs], kind: str = FACTS_KIND) -> None:
+    """Write ``modules`` and ``texts`` as this root's one entry of ``kind``."""
     rows = [(digest, *_to_row(item)) for (digest, _, _), item in modules.items()]
     try:
         payload = marshal.dumps((rows, texts))
     except ValueError:
         return
-    disk.put(FACTS_KIND, facts_key(workspace), payload)
+    disk.put(kind, facts_key(workspace), payload)
+
+
+def recall_bases(disk: DiskCache, workspace: Workspace) -> None:
+    """Take in the facts of the base versions the last process read for a change."""
+    remember_all(load_facts(disk, workspace, BASES_KIND)[0])
+
+
+def keep_bases(disk: DiskCache, workspace: Workspace, bases: dict[FactsKey, ModuleFacts]) -> None:
+    """Save the facts of this change's base versions: every Stop of a session reviews the same
+    bases, and parsing them again was a tenth of a warm Stop."""
+    save_facts(disk, workspace, bases, {}, BASES_KIND)
 
 
 def _to_row(facts: ModuleFacts) -> tuple[object, ...]:
