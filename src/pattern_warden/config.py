@@ -16,7 +16,7 @@ from typing import Literal
 from pathspec import GitIgnoreSpec
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from pattern_warden import codekind
+from pattern_warden import codekind, ruffconfig
 from pattern_warden.errors import WardenError
 
 TABLE = "tool.pattern-warden"
@@ -191,6 +191,9 @@ class Config(BaseModel):
     #: The distribution name the root's metadata declares (pyproject.toml or setup.cfg), if any:
     #: what the project *is* (a test-double library such as fakeredis) can change what is a finding.
     distribution: str | None = None
+    #: The Ruff selectors the root's own Ruff configuration ignores (``ruffconfig``): rules that
+    #: mirror them defer to the project's choice. Read once, with the rest of the configuration.
+    ruff_ignored: frozenset[str] = frozenset()
 
     @property
     def limits(self) -> Limits:
@@ -267,4 +270,4 @@ def load_config(root: str | Path, extra_pattern_dirs: list[str] | None = None) -
     settings = load_settings(source) if source else Settings()
     extras = tuple(Path(d).expanduser().resolve() for d in (extra_pattern_dirs or []))
     return Config(root=resolved, settings=settings, source=source, extra_pattern_dirs=extras,
-                  distribution=distribution_name(resolved))
+                  distribution=distribution_name(resolved), ruff_ignored=ruffconfig.ignored_codes(resolved))

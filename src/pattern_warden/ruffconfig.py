@@ -1,5 +1,7 @@
 """The Ruff rules a project has switched off, read from its own Ruff configuration.
 
+Read once, by ``load_config``, with the rest of the configuration.
+
 Some of our rules report what a Ruff rule reports (``Rule.ruff``). A project whose Ruff
 configuration ignores that rule has decided the question for its code: an f-string in a log
 call is its house style, a `raise` without `from` its choice. Reporting it again would be

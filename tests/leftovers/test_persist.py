@@ -122,8 +122,9 @@ def test_a_new_process_takes_the_last_walk_only_while_it_holds(tmp_path: Path) -
 
 
 def test_a_saved_walk_is_checked_against_the_sandbox(tmp_path: Path) -> None:
-    """A folder of the saved walk replaced by a symlink that leads outside the root is not
-    trusted: the walk is dropped and the tree walked afresh, which skips the symlink."""
+    """A folder of the saved walk swapped for a symlink that leads outside the root: its stamp
+    (which follows the link to another directory) no longer holds, so the saved walk is dropped
+    and the tree walked afresh, which skips the symlink. Nothing outside is listed."""
     root, cache, outside = tmp_path / "project", tmp_path / "cache", tmp_path / "outside"
     write_tree(root, {"pkg/__init__.py": "", "pkg/sub/deep.py": "Y = 2\n"})
     write_tree(outside, {"deep.py": "SECRET = 1\n"})

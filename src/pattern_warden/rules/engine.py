@@ -26,7 +26,7 @@ from typing import Protocol
 
 from pathspec import GitIgnoreSpec
 
-from pattern_warden import __version__, budget, codekind, ruffconfig
+from pattern_warden import __version__, budget, codekind
 from pattern_warden.config import TABLE, Config, RuleSettings
 from pattern_warden.diskcache import DiskCache
 from pattern_warden.errors import WardenError
@@ -149,7 +149,7 @@ class Checker:
             max_statements=settings.statement_limit,
             file_lines_warning=settings.max_file_lines,
             file_lines_error=settings.max_file_lines_error,
-            ruff_ignored=ruffconfig.ignored_codes(config.root),
+            ruff_ignored=config.ruff_ignored,
         )
         self.groups = {
             "tests": GitIgnoreSpec.from_lines(settings.exempt_paths),
