@@ -13,7 +13,7 @@ listed items) is a row too, with rule ``review``, so nothing that blocked is lef
 closing line, the thresholds the listed rows fail, is not a reason of its own. Files deleted in ``after/`` are not played
 (an agent deletes through Bash, which the hooks do not see).
 
-    python bench/gates_precision.py CORPUS --out bench/labels/gates-CORPUS.csv
+    python bench/gates_precision.py CORPUS --out bench/labels/gates-CORPUS.csv --jobs 2
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import re
 import shutil
 import sys
 import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: the hook driver lives in tests/
@@ -92,28 +93,47 @@ def play(task: Path, scratch: Path) -> list[dict[str, str]]:
     return list(merged.values())
 
 
+def _play_one(task: Path, scratch: Path) -> tuple[str, list[dict[str, str]]]:
+    """One task in a worker process; its name and rows."""
+    return task.name, play(task, scratch)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Play every task of the corpus and write the CSV; print a one-line summary per task."""
+    """Play the tasks and write the CSV as each one ends (labelling can start before the run
+    ends); print a one-line summary per task."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path, help="a folder of <task>/before/ and <task>/after/")
     parser.add_argument("--out", type=Path, required=True, help="the CSV to write")
+    parser.add_argument("--jobs", type=int, default=1, help="tasks played at once, each in its own process")
+    parser.add_argument("--order", type=Path, help="a file of task names, one a line: play these, in this order")
     args = parser.parse_args(argv)
     tasks = sorted(p for p in args.corpus.iterdir() if (p / "before").is_dir() and (p / "after").is_dir())
+    if args.order is not None:
+        known = {task.name: task for task in tasks}
+        names = args.order.read_text(encoding="utf-8").split()
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            parser.error(f"{args.order} names tasks {args.corpus} lacks: {', '.join(unknown[:5])}")
+        tasks = [known[name] for name in names]
     if not tasks:
         parser.error(f"{args.corpus} holds no <task>/before/ and <task>/after/ folders")
-    rows = []
-    with tempfile.TemporaryDirectory(prefix="gates-precision-") as tmp:
-        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")  # the sessions' state goes with the scratch
-        for task in tasks:
-            found = play(task, Path(tmp))
-            print(json.dumps({"task": task.name, "blocking": len(found)}), flush=True)
-            rows += found
+    if args.jobs < 1:
+        parser.error(f"--jobs must be 1 or more, not {args.jobs}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", newline="", encoding="utf-8") as out:
+    total = 0
+    with tempfile.TemporaryDirectory(prefix="gates-precision-") as tmp, \
+            args.out.open("w", newline="", encoding="utf-8") as out:
+        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")  # the sessions' state goes with the scratch
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows({**{c: "" for c in COLUMNS}, **row} for row in rows)
-    print(json.dumps({"tasks": len(tasks), "rows": len(rows), "csv": str(args.out)}), flush=True)
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            for done in as_completed([pool.submit(_play_one, task, Path(tmp)) for task in tasks]):
+                name, found = done.result()
+                writer.writerows({**{c: "" for c in COLUMNS}, **row} for row in found)
+                out.flush()
+                total += len(found)
+                print(json.dumps({"task": name, "blocking": len(found)}), flush=True)
+    print(json.dumps({"tasks": len(tasks), "rows": total, "csv": str(args.out)}), flush=True)
     return 0
 
 
