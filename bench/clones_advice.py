@@ -86,6 +86,9 @@ ROUND_PROJECTS: dict[int, dict[str, tuple[str, str]]] = {
     6: {"dask": ("dask-2026.11.0/dask", "."), "reportlab": ("reportlab-5.1.0/src/reportlab", "."),
         "python-can": ("python_can-4.6.1/can", "."), "twitchio": ("twitchio-3.3.2/twitchio", "."),
         "xknx": ("xknx-4.0.0/xknx", ".")},
+    7: {"sqlalchemy": ("sqlalchemy-2.1.9/lib/sqlalchemy", "."), "pyglet": ("pyglet-2.1.19/pyglet", "."),
+        "urwid": ("urwid-5.1.0/urwid", "."), "hypothesis": ("hypothesis-6.170.29/src/hypothesis", "."),
+        "jedi": ("jedi-0.20.1/jedi", ".")},
 }
 #: The held-out rounds a re-measure can name ("heldout4" ...): projects and label files.
 ROUNDS = {f"heldout{n}": (projects, [HERE / "labels" / f"clones_advice_issue24_round{n}_{letter}.csv"
