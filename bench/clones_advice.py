@@ -30,6 +30,7 @@ match no label (to be labelled, read in full, before any figure is quoted):
     python bench/clones_advice.py heldout4 --corpus /work/corpus/heldout-clones2   # round 4
     python bench/clones_advice.py heldout5 --corpus /work/corpus/heldout-clones3   # round 5
     python bench/clones_advice.py heldout6 --corpus /work/corpus/heldout-clones4   # round 6
+    python bench/clones_advice.py heldout7 --corpus /work/corpus/heldout-clones5   # round 7
 
 A label's ``verdict`` is ``actionable`` (merging it would help a maintainer), ``benign`` (real
 repetition best left: protocol, data, too small, or different work of one shape) or
@@ -75,7 +76,7 @@ HELDOUT = {
 #: Later held-out rounds of issue 24, each labelled by three labellers on a frozen engine (the
 #: round's md in bench/labels/ names it): project -> (folder under --corpus, the folder its
 #: labeller's paths are relative to), one line per round. Round 4: heldout-clones2; round 5:
-#: heldout-clones3; round 6: heldout-clones4.
+#: heldout-clones3; round 6: heldout-clones4; round 7: heldout-clones5.
 ROUND_PROJECTS: dict[int, dict[str, tuple[str, str]]] = {
     4: {"flexget": ("flexget-3.22.8/flexget", "."), "faststream": ("faststream-0.7.8/faststream", "."),
         "aiogram": ("aiogram-3.31.0", "aiogram"), "pydantic": ("pydantic-2.14.4", "pydantic"),
