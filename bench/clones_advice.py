@@ -265,13 +265,12 @@ def heldout(corpus: Path, projects: dict[str, tuple[str, str]] = HELDOUT,
         matched: set[int] = set()
         unlabelled = []
         changed = []
-        for rank, clone in enumerate(found, 1):
+        for rank, clone in enumerate(found[:HELDOUT_TOP], 1):  # the measured set is the top 30, as labelled
             rows = _family_rows(clone)
             best = max(mine, key=lambda item: _share(rows, item[1]))
             if _share(rows, best[1]) < MATCH_SHARE:
-                if rank <= HELDOUT_TOP:
-                    unlabelled.append(f"  unlabelled #{rank} {clone.id} {clone.recommendation.action} "
-                                      f"{clone.recommendation.home or ''}")
+                unlabelled.append(f"  unlabelled #{rank} {clone.id} {clone.recommendation.action} "
+                                  f"{clone.recommendation.home or ''}")
                 continue
             row = best[0]
             matched.add(int(row["rank"]))
