@@ -288,7 +288,7 @@ def heldout(corpus: Path, projects: dict[str, tuple[str, str]] = HELDOUT,
                                f"{action} {home} ({'right' if ok else 'wrong'} by the label's verdict)")
         lost = [r["rank"] for r, _ in mine if int(r["rank"]) not in matched]
         print(f"{project}: {len(found)} families; {len(matched)} of {len(mine)} labels matched"
-              + (f" (no family for label {', '.join(lost)})" if lost else ""))
+              + (f" (no top-{HELDOUT_TOP} family for label {', '.join(lost)})" if lost else ""))
         for line in changed + unlabelled:
             print(line)
     print(f"action and home right: {_ratio(right, total)}; of consolidate/extract: {_ratio(merge_right, merge_total)}")
