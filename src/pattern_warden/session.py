@@ -27,7 +27,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -209,6 +209,20 @@ class Session:
             return None
         found = _tree_ids(self.root, head, [rel]).get(rel)
         return git.read_blobs(self.root, [found]).get(found) if found else None
+
+    def other_sources(self, rel: str) -> Iterator[SourceFile]:
+        """The project's Python files other than ``rel``: as they are now (through the workspace,
+        so ignored files stay out), then as they were when the session began, for each the
+        session has changed since. Where an edit's code may have been copied or moved from."""
+        for path in self.workspace.discover(["."]).files:
+            source = self.workspace.read(path)
+            if isinstance(source, SourceFile) and source.path != rel:
+                yield source
+        for change in self.changes()[1]:
+            if change.path != rel and change.before is not None and not self.workspace.excluded(change.path):
+                then = self.workspace.from_bytes(change.path, change.before)
+                if isinstance(then, SourceFile):
+                    yield then
 
     def _before_slot(self, rel: str, call: str | None) -> Path:
         return self.folder / "before" / key(rel, call or "")

@@ -15,7 +15,7 @@ import gc
 import json
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
@@ -383,6 +383,25 @@ def moved_statements(checker: Checker, files: Sequence[tuple[SourceFile | None, 
     total = sum(left.values(), Counter())
     return {name: total - own for name, own in left.items()} | {
         after.path: total for after, _ in files if after is not None and after.path not in left}
+
+
+def copied_statements(checker: Checker, statements: Collection[Statement],
+                      sources: Iterable[SourceFile]) -> Counter[Statement]:
+    """Of ``statements`` (one file's new statement findings), those that ``sources`` (the project's
+    other files) hold as findings of their own: code copied or moved from there, not written anew
+    (``review_findings``'s ``moved``).
+
+    Only an exact match counts: the same rule, line and lines around it. That a statement still
+    exists elsewhere is a weaker sign than ``moved_statements``' (it left another file), and a
+    generic handler (``except Exception:`` over ``pass``) is everywhere. A source is checked only
+    when its text holds all three lines of a statement, and only for those statements' rules."""
+    wanted = set(statements)
+    narrowed = checker.narrowed({s[0] for s in wanted}, suppressions=False)
+    held: Counter[Statement] = Counter()
+    for source in sources:
+        if any(all(part in source.text for part in s[1:]) for s in wanted):
+            held.update(t for t in statement_texts(*_found(narrowed, source, source.path)) if t in wanted)
+    return held
 
 
 def _found(checker: Checker, source: SourceFile, name: str) -> tuple[list[Finding], SourceFile]:
