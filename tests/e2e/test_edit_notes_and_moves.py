@@ -104,3 +104,25 @@ def test_code_moved_into_a_new_module_is_not_the_agents_but_a_new_fallback_besid
     stop = claude.stop()
     assert stop.blocked and "llm/streaming.py:19: ERR003" in stop.text, stop
     assert "streaming.py:10:" not in stop.text and "retry.py" not in stop.text, stop
+
+
+SERVER = ('"""The server."""\nimport re\n\nNAME = "bicameral"\ntry:\n    from importlib.metadata import version\n'
+          '    VERSION = version("bicameral")\nexcept Exception:\n    VERSION = "0.1.0"\n')
+
+
+def test_a_module_level_fallback_moved_into_a_function_of_its_file_is_not_new(git_project: Path) -> None:
+    write_tree(git_project, {"srv/__init__.py": "", "srv/server.py": SERVER,
+                             "pyproject.toml": '[tool.pattern-warden.hooks]\nedit-severity = "warning"\n'})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    moved = claude.edit("srv/server.py", SERVER.split('NAME = "bicameral"\n')[1],
+                        '\n\ndef _version():\n    """The version: pyproject.toml in a checkout, else the installed one."""\n'
+                        '    found = re.search(r\'^version = "(.+)"\', _pyproject(), re.MULTILINE)\n'
+                        "    if found:\n        return found.group(1)\n    try:\n"
+                        "        from importlib.metadata import version\n"
+                        '        return version("bicameral")\n    except Exception:\n        return "0.1.0"\n\n\n'
+                        'def _pyproject():\n    """The checkout\'s pyproject.toml, or nothing."""\n    return ""\n\n\n'
+                        "VERSION = _version()\n")
+    assert (moved.exit_code, moved.stdout, moved.stderr) == (0, "", ""), moved
+    assert not claude.stop().blocked
