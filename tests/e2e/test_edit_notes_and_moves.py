@@ -27,6 +27,18 @@ def _commit(root: Path) -> None:
     git(root, "commit", "-q", "-m", "c")
 
 
+def _session(root: Path, tree: dict[str, str]) -> ClaudeCode:
+    """A session started on a repository whose one commit holds ``tree``."""
+    write_tree(root, tree)
+    _commit(root)
+    claude = ClaudeCode(root)
+    claude.start()
+    return claude
+
+
+BLOCK_ON_WARNINGS = '[tool.pattern-warden.hooks]\nedit-severity = "warning"\n'
+
+
 def _context(stdout: str) -> str:
     """The note a PostToolUse answer adds to the agent's context (Claude Code's JSON contract)."""
     answer = json.loads(stdout)["hookSpecificOutput"]
@@ -35,10 +47,7 @@ def _context(stdout: str) -> str:
 
 
 def test_a_finding_below_the_edit_floor_is_a_note_that_does_not_block(git_project: Path) -> None:
-    write_tree(git_project, {"pyproject.toml": BLOCK_ON_ERRORS, "app/__init__.py": ""})
-    _commit(git_project)
-    claude = ClaudeCode(git_project)
-    claude.start()
+    claude = _session(git_project, {"pyproject.toml": BLOCK_ON_ERRORS, "app/__init__.py": ""})
     edit = claude.write("app/orders.py", FAIL_OPEN)
     assert (edit.exit_code, edit.stderr) == (0, ""), edit
     note = _context(edit.stdout)
@@ -53,10 +62,7 @@ def test_a_finding_below_the_edit_floor_is_a_note_that_does_not_block(git_projec
 
 
 def test_a_block_lists_what_blocks_and_counts_the_notes(git_project: Path) -> None:
-    write_tree(git_project, {"pyproject.toml": BLOCK_ON_ERRORS})
-    _commit(git_project)
-    claude = ClaudeCode(git_project)
-    claude.start()
+    claude = _session(git_project, {"pyproject.toml": BLOCK_ON_ERRORS})
     edit = claude.write("app/orders.py", FAIL_OPEN + MUTABLE)
     assert edit.exit_code == 2 and edit.stdout == "", edit
     lines = edit.stderr.splitlines()
@@ -82,11 +88,7 @@ def _function(text: str, name: str) -> str:
 
 
 def test_code_moved_into_a_new_module_is_not_the_agents_but_a_new_fallback_beside_it_is(git_project: Path) -> None:
-    write_tree(git_project, {"llm/__init__.py": "", "llm/client.py": CLIENT,
-                             "pyproject.toml": '[tool.pattern-warden.hooks]\nedit-severity = "warning"\n'})
-    _commit(git_project)
-    claude = ClaudeCode(git_project)
-    claude.start()
+    claude = _session(git_project, {"llm/__init__.py": "", "llm/client.py": CLIENT, "pyproject.toml": BLOCK_ON_WARNINGS})
     retry = _function(CLIENT, "parse_retry_after")
     # cut first, then pasted into a new module: the statement was in client.py when the session began
     cut = claude.edit("llm/client.py", retry, "\n")
@@ -111,11 +113,7 @@ SERVER = ('"""The server."""\nimport re\n\nNAME = "bicameral"\ntry:\n    from im
 
 
 def test_a_module_level_fallback_moved_into_a_function_of_its_file_is_not_new(git_project: Path) -> None:
-    write_tree(git_project, {"srv/__init__.py": "", "srv/server.py": SERVER,
-                             "pyproject.toml": '[tool.pattern-warden.hooks]\nedit-severity = "warning"\n'})
-    _commit(git_project)
-    claude = ClaudeCode(git_project)
-    claude.start()
+    claude = _session(git_project, {"srv/__init__.py": "", "srv/server.py": SERVER, "pyproject.toml": BLOCK_ON_WARNINGS})
     moved = claude.edit("srv/server.py", SERVER.split('NAME = "bicameral"\n')[1],
                         '\n\ndef _version():\n    """The version: pyproject.toml in a checkout, else the installed one."""\n'
                         '    found = re.search(r\'^version = "(.+)"\', _pyproject(), re.MULTILINE)\n'
