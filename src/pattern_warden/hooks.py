@@ -9,7 +9,9 @@ only of what it did (``session.py`` keeps both baselines):
 - ``session-start`` (SessionStart) records the working tree as the session's baseline;
 - ``pre-edit`` (PreToolUse on Write/Edit/MultiEdit) records the file just before the call;
 - ``edit`` (PostToolUse) blocks on findings this call introduced: the file after the call
-  compared with the file just before it (``review_findings``, the review's own comparison);
+  compared with the file just before it (``review_findings``, the review's own comparison), less
+  statements copied or moved from the project's other files; those below ``edit-severity``
+  reach the agent as a note that does not block (exit 0, ``additionalContext`` on stdout);
 - ``stop`` (Stop) reviews the change from the session's baseline to now with ``review_change``;
   a session that changed nothing passes silently.
 
