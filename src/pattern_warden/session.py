@@ -213,11 +213,14 @@ class Session:
     def other_sources(self, rel: str) -> Iterator[SourceFile]:
         """The project's Python files other than ``rel``: as they are now (through the workspace,
         so ignored files stay out), then as they were when the session began, for each the
-        session has changed since. Where an edit's code may have been copied or moved from."""
+        session has changed since (when its start was recorded: recording it now would make this
+        edit part of the baseline). Where an edit's code may have been copied or moved from."""
         for path in self.workspace.discover(["."]).files:
             source = self.workspace.read(path)
             if isinstance(source, SourceFile) and source.path != rel:
                 yield source
+        if self.baseline() is None:
+            return
         for change in self.changes()[1]:
             if change.path != rel and change.before is not None and not self.workspace.excluded(change.path):
                 then = self.workspace.from_bytes(change.path, change.before)
