@@ -213,11 +213,12 @@ def _introduced(workspace: Workspace, session: Session, after: SourceFile, befor
     """Findings of ``after`` at or above ``floor`` that ``before`` did not have (and, when
     ``fail-on-worse`` is set, whole-scope findings this call made worse).
 
-    A statement finding that another file of the project holds, word for word with the lines
-    around it, now or when the session began, was copied or moved here (a module extracted from
-    another carries its old fallbacks along): the agent did not write it, so it is not new. Other
-    files are read only when this call has such a candidate."""
-    from pattern_warden.delta.findings import copied_statements, file_findings, review_findings
+    A statement finding the agent brought from another file is not new: one that left another
+    file during the session (the stop's own test, ``moved_statements``), or that another file
+    holds word for word with the lines around it, now or when the session began (a module
+    extracted from another is often written before the old code goes). Other files are read
+    only when this call has such a candidate."""
+    from pattern_warden.delta.findings import carried_statements, file_findings, review_findings
     from pattern_warden.delta.verdict import counted
     from pattern_warden.fingerprint import statement_texts
     from pattern_warden.rules.engine import Checker, CheckOptions
@@ -228,9 +229,10 @@ def _introduced(workspace: Workspace, session: Session, after: SourceFile, befor
     found = review_findings(checker, after, before)
     candidates = [s for s in statement_texts([f for f in found if f.new], after) if s is not None]
     if candidates:
-        copied = copied_statements(checker, candidates, session.other_sources(after.path))
-        if copied:
-            found = review_findings(checker, after, before, moved=copied)
+        changed = session.changed_sources()
+        carried = carried_statements(checker, after, candidates, changed, session.other_sources(after.path, changed))
+        if carried:
+            found = review_findings(checker, after, before, moved=carried)
     return counted(found, workspace.config.settings.review)
 
 

@@ -210,22 +210,23 @@ class Session:
         found = _tree_ids(self.root, head, [rel]).get(rel)
         return git.read_blobs(self.root, [found]).get(found) if found else None
 
-    def other_sources(self, rel: str) -> Iterator[SourceFile]:
+    def changed_sources(self) -> list[tuple[SourceFile | None, SourceFile | None]]:
+        """Each file the session changed, as (now, when the session began); none when its start
+        was not recorded (recording it now would make the current edit part of the baseline)."""
+        if self.baseline() is None:
+            return []
+        return sources(self.workspace, [c for c in self.changes()[1] if not self.workspace.excluded(c.path)])
+
+    def other_sources(self, rel: str, changed: Sequence[tuple[SourceFile | None, SourceFile | None]]
+                      ) -> Iterator[SourceFile]:
         """The project's Python files other than ``rel``: as they are now (through the workspace,
         so ignored files stay out), then as they were when the session began, for each the
-        session has changed since (when its start was recorded: recording it now would make this
-        edit part of the baseline). Where an edit's code may have been copied or moved from."""
+        session ``changed``. Where an edit's code may have been copied or moved from."""
         for path in self.workspace.discover(["."]).files:
             source = self.workspace.read(path)
             if isinstance(source, SourceFile) and source.path != rel:
                 yield source
-        if self.baseline() is None:
-            return
-        for change in self.changes()[1]:
-            if change.path != rel and change.before is not None and not self.workspace.excluded(change.path):
-                then = self.workspace.from_bytes(change.path, change.before)
-                if isinstance(then, SourceFile):
-                    yield then
+        yield from (then for _, then in changed if then is not None and then.path != rel)
 
     def _before_slot(self, rel: str, call: str | None) -> Path:
         return self.folder / "before" / key(rel, call or "")

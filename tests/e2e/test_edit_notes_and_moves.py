@@ -124,3 +124,21 @@ def test_a_module_level_fallback_moved_into_a_function_of_its_file_is_not_new(gi
                         "VERSION = _version()\n")
     assert (moved.exit_code, moved.stdout, moved.stderr) == (0, "", ""), moved
     assert not claude.stop().blocked
+
+
+MAIN = ('"""The client."""\n\n\ndef announce(item, politely=False):\n    """Say it."""\n    return item, politely\n\n\n'
+        'def poll(menu):\n    """The focused menu item, said aloud."""\n    try:\n        item = menu.focused()\n'
+        "        announce(item)\n    except Exception:\n        pass\n")
+
+
+def test_code_cut_from_a_file_and_pasted_retouched_into_a_new_one_is_judged_as_the_stop_judges_it(
+        git_project: Path) -> None:
+    claude = _session(git_project, {"kt/__init__.py": "", "kt/main.py": MAIN, "pyproject.toml": BLOCK_ON_WARNINGS})
+    poll = _function(MAIN, "poll")
+    cut = claude.edit("kt/main.py", poll, "\n")
+    assert (cut.exit_code, cut.stderr) == (0, ""), cut
+    # the try body's last line changed on the way: the handler left main.py all the same
+    pasted = claude.write("kt/monitor.py", '"""Focus monitor."""\nfrom kt.main import announce'
+                          + poll.replace("announce(item)", "announce(item, politely=True)"))
+    assert (pasted.exit_code, pasted.stdout, pasted.stderr) == (0, "", ""), pasted
+    assert not claude.stop().blocked

@@ -399,6 +399,26 @@ def moved_statements(checker: Checker, files: Sequence[tuple[SourceFile | None, 
         after.path: total for after, _ in files if after is not None and after.path not in left}
 
 
+def carried_statements(checker: Checker, after: SourceFile, statements: Collection[Statement],
+                       changed: Sequence[tuple[SourceFile | None, SourceFile | None]],
+                       elsewhere: Iterable[SourceFile]) -> Counter[Statement]:
+    """Of ``statements`` (new statement findings of ``after``, one file an edit wrote), those the
+    agent brought from other files: the ones that left another file of ``changed`` (the session's
+    files as (now, then); ``moved_statements``, the stop's own judgement), and the ones another
+    file of ``elsewhere`` holds word for word (``copied_statements``: a module extracted from
+    another is often written before the old code goes)."""
+    then: SourceFile | None = after  # a file the session did not change: nothing left it
+    others = []
+    for now, was in changed:
+        name = (now or was).path if now or was else None
+        if name == after.path:
+            then = was
+        elif name is not None:
+            others.append((now, was))
+    left = moved_statements(checker, [*others, (after, then)], {s[0] for s in statements}, {s[1] for s in statements})
+    return left[after.path] | copied_statements(checker, statements, elsewhere)
+
+
 def copied_statements(checker: Checker, statements: Collection[Statement],
                       sources: Iterable[SourceFile]) -> Counter[Statement]:
     """Of ``statements`` (one file's new statement findings), those that ``sources`` (the project's
