@@ -159,8 +159,8 @@ def _block(rel: str, found: list[ReviewFinding], attempt: str | None, notes: int
     lines = _listed(found) + ([attempt] if attempt is not None else [])
     if notes:
         lines.append(f"... and {quantity(notes, 'note')} below {floor}, not blocking (pattern-warden check {rel})")
-    count = len(found) + (attempt is not None)
-    return "\n".join([f"pattern-warden: this edit introduced {quantity(count, 'finding')}; fix them now:", *lines]) + "\n"
+    count = quantity(len(found) + (attempt is not None), "finding")
+    return "\n".join([f"pattern-warden: this edit introduced {count}; fix them now:", *lines]) + "\n"
 
 
 def _note(found: list[ReviewFinding], floor: str) -> str:
@@ -171,8 +171,9 @@ def _note(found: list[ReviewFinding], floor: str) -> str:
     ``hookSpecificOutput.additionalContext`` to what the agent sees, without blocking (hooks
     reference, "PostToolUse decision control": https://code.claude.com/docs/en/hooks; on exit 2
     stdout is not read, so a note never rides on a block)."""
-    head = (f"pattern-warden: {quantity(len(found), 'note')} on this edit (not blocking, below {floor}): fix what you "
-            "did not mean; a deliberate fallback stays, with a log call or `# warden: fallback <reason>` on its line.")
+    head = (f"pattern-warden: {quantity(len(found), 'note')} on this edit (not blocking, below {floor}): fix what "
+            "you did not mean; a deliberate fallback stays, with a log call or `# warden: fallback <reason>` in its "
+            "handler.")
     return "\n".join([head, *_listed(found)])
 
 

@@ -88,7 +88,8 @@ def _function(text: str, name: str) -> str:
 
 
 def test_code_moved_into_a_new_module_is_not_the_agents_but_a_new_fallback_beside_it_is(git_project: Path) -> None:
-    claude = _session(git_project, {"llm/__init__.py": "", "llm/client.py": CLIENT, "pyproject.toml": BLOCK_ON_WARNINGS})
+    claude = _session(git_project, {"llm/__init__.py": "", "llm/client.py": CLIENT,
+                                    "pyproject.toml": BLOCK_ON_WARNINGS})
     retry = _function(CLIENT, "parse_retry_after")
     # cut first, then pasted into a new module: the statement was in client.py when the session began
     cut = claude.edit("llm/client.py", retry, "\n")
@@ -113,9 +114,10 @@ SERVER = ('"""The server."""\nimport re\n\nNAME = "bicameral"\ntry:\n    from im
 
 
 def test_a_module_level_fallback_moved_into_a_function_of_its_file_is_not_new(git_project: Path) -> None:
-    claude = _session(git_project, {"srv/__init__.py": "", "srv/server.py": SERVER, "pyproject.toml": BLOCK_ON_WARNINGS})
+    claude = _session(git_project, {"srv/__init__.py": "", "srv/server.py": SERVER,
+                                    "pyproject.toml": BLOCK_ON_WARNINGS})
     moved = claude.edit("srv/server.py", SERVER.split('NAME = "bicameral"\n')[1],
-                        '\n\ndef _version():\n    """The version: pyproject.toml in a checkout, else the installed one."""\n'
+                        '\n\ndef _version():\n    """The version: pyproject.toml in a checkout, else installed."""\n'
                         '    found = re.search(r\'^version = "(.+)"\', _pyproject(), re.MULTILINE)\n'
                         "    if found:\n        return found.group(1)\n    try:\n"
                         "        from importlib.metadata import version\n"
