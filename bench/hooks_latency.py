@@ -6,7 +6,8 @@ script copies an unpacked sdist into a temporary git repository (one commit) and
 Code session on it through the installed console script, exactly as Claude Code runs the hooks:
 a new process per event, the JSON payload on stdin. SessionStart; then, for each of ``--files``
 modules, PreToolUse, the edit (a clean function appended; the last edit adds a mutable default,
-so the stop has something to block), PostToolUse; then Stop ``--runs`` times. The first call of
+so the stop has something to block, and is timed alone as ``last_s``: only an edit with a new
+finding looks for it in the project's other files), PostToolUse; then Stop ``--runs`` times. The first call of
 each kind is cold (no parsed files, no result cache); the rest are warm. One JSON line per case,
 the last the floor: a hook process that does no work (``stop_hook_active``).
 
@@ -59,7 +60,7 @@ def _row(label: str, times: list[float], outcome: subprocess.CompletedProcess[st
     warm = times[1:] or times
     row = {"case": label, "calls": len(times), "cold_s": round(times[0], 3),
            "warm_median_s": round(statistics.median(warm), 3), "warm_max_s": round(max(warm), 3),
-           "last_exit": outcome.returncode, "last_stdout_bytes": len(outcome.stdout),
+           "last_s": round(times[-1], 3), "last_exit": outcome.returncode, "last_stdout_bytes": len(outcome.stdout),
            "last_stderr_lines": len(outcome.stderr.splitlines())}
     print(json.dumps(row), flush=True)
     return row

@@ -123,12 +123,18 @@ class HookSettings(_Section):
     """``[tool.pattern-warden.hooks]``: the Claude Code hooks, per project.
 
     The stop hook blocks when ``pattern-warden review`` fails, so its floor is the review's own
-    ``fail-on-severity``; only the edit hook needs a floor of its own.
+    ``fail-on-severity``; only the edit hook needs a floor of its own. Below that floor an edit's
+    new findings are still worth a word: ``edit-note-severity`` tells the agent of them without
+    stopping it, so a finding too uncertain to block is seen once, where it was written.
     """
 
     edit: bool = Field(True, description="Check each Python file an agent writes or edits.")
     edit_severity: Literal["info", "warning", "error"] = Field(
-        "warning", description="The edit hook reports new findings at or above this severity."
+        "warning", description="The edit hook blocks on new findings at or above this severity."
+    )
+    edit_note_severity: Literal["info", "warning", "error", "never"] = Field(
+        "warning", description="New findings of an edit below edit-severity but at or above this one reach the agent "
+                               "as a note that does not block (never: no notes)."
     )
     stop: bool = Field(True, description="Review the change before the agent stops.")
     stop_severity: Literal["info", "warning", "error", "never"] = Field(

@@ -9,7 +9,9 @@ only of what it did (``session.py`` keeps both baselines):
 - ``session-start`` (SessionStart) records the working tree as the session's baseline;
 - ``pre-edit`` (PreToolUse on Write/Edit/MultiEdit) records the file just before the call;
 - ``edit`` (PostToolUse) blocks on findings this call introduced: the file after the call
-  compared with the file just before it (``review_findings``, the review's own comparison);
+  compared with the file just before it (``review_findings``, the review's own comparison), less
+  statements copied or moved from the project's other files; those below ``edit-severity``
+  reach the agent as a note that does not block (exit 0, ``additionalContext`` on stdout);
 - ``stop`` (Stop) reviews the change from the session's baseline to now with ``review_change``;
   a session that changed nothing passes silently.
 
@@ -111,31 +113,68 @@ def pre_edit(payload: dict[str, Any]) -> Answer:
 
 
 def edit(payload: dict[str, Any]) -> Answer:
-    """PostToolUse on Write/Edit/MultiEdit of a ``.py`` file: block on findings this call introduced."""
+    """PostToolUse on Write/Edit/MultiEdit of a ``.py`` file: block on findings this call introduced
+    at or above ``edit-severity``; tell the agent of those below it (down to ``edit-note-severity``)
+    in a note that does not block."""
     config = _config(payload)
     rel = _edited(payload, config)
     settings = config.settings.hooks
     if rel is None or not settings.edit:
         return Answer()
+    from pattern_warden.rules.base import Severity
     from pattern_warden.workspace import Workspace
 
     workspace = Workspace(config)
+    session = _session(payload, workspace)
     source = workspace.read_path(rel)
-    before = _before(payload, workspace, source)
-    found = _introduced(workspace, source, before, settings.edit_severity)
+    before = _before(payload, session, source)
+    block = Severity.parse(settings.edit_severity)
+    notes_on = settings.edit_note_severity != "never" and Severity.parse(settings.edit_note_severity) < block
+    floor = settings.edit_note_severity if notes_on else settings.edit_severity
+    found = _introduced(workspace, session, source, before, floor)
+    blocking = [f for f in found if Severity.parse(f.severity) >= block]
+    notes = [f for f in found if Severity.parse(f.severity) < block]
     attempt = _new_attempt(workspace, rel) if before is None else None
-    if not found and attempt is None:
-        return Answer()
+    if blocking or attempt is not None:
+        return Answer(EXIT_BLOCK, stderr=_block(rel, blocking, attempt, len(notes), settings.edit_severity))
+    if notes:
+        return Answer(stdout=json.dumps({"hookSpecificOutput": {
+            "hookEventName": "PostToolUse", "additionalContext": _note(notes, settings.edit_severity)}}) + "\n")
+    return Answer()
+
+
+def _listed(found: list[ReviewFinding]) -> list[str]:
+    """One line per finding, ``MAX_LINES`` at most, the rest counted."""
     from pattern_warden.delta.render import finding_line
 
     lines = [finding_line(f) for f in found[:MAX_LINES]]
     if len(found) > MAX_LINES:
         lines.append(f"... and {len(found) - MAX_LINES} more (pattern-warden check {found[0].path})")
-    if attempt is not None:
-        lines.append(attempt)
-    count = len(found) + (attempt is not None)
-    head = f"pattern-warden: this edit introduced {quantity(count, 'finding')}; fix them now:"
-    return Answer(EXIT_BLOCK, stderr="\n".join([head, *lines]) + "\n")
+    return lines
+
+
+def _block(rel: str, found: list[ReviewFinding], attempt: str | None, notes: int, floor: str) -> str:
+    """What a blocking edit answer says on stderr: the findings at or above the floor, the attempt
+    file, and the notes below the floor as one count (the block is what the agent acts on first)."""
+    lines = _listed(found) + ([attempt] if attempt is not None else [])
+    if notes:
+        lines.append(f"... and {quantity(notes, 'note')} below {floor}, not blocking (pattern-warden check {rel})")
+    count = quantity(len(found) + (attempt is not None), "finding")
+    return "\n".join([f"pattern-warden: this edit introduced {count}; fix them now:", *lines]) + "\n"
+
+
+def _note(found: list[ReviewFinding], floor: str) -> str:
+    """What a note says: findings this call introduced below the blocking floor, for the agent to
+    fix or keep on purpose.
+
+    Claude Code reads a PostToolUse hook's stdout as JSON when it exits 0 and adds
+    ``hookSpecificOutput.additionalContext`` to what the agent sees, without blocking (hooks
+    reference, "PostToolUse decision control": https://code.claude.com/docs/en/hooks; on exit 2
+    stdout is not read, so a note never rides on a block)."""
+    head = (f"pattern-warden: {quantity(len(found), 'note')} on this edit (not blocking, below {floor}): fix what "
+            "you did not mean; a deliberate fallback stays, with a log call or `# warden: fallback <reason>` in its "
+            "handler.")
+    return "\n".join([head, *_listed(found)])
 
 
 def _new_attempt(workspace: Workspace, rel: str) -> str | None:
@@ -150,14 +189,13 @@ def _new_attempt(workspace: Workspace, rel: str) -> str | None:
             "(warden://patterns/leftovers)")
 
 
-def _before(payload: dict[str, Any], workspace: Workspace, after: SourceFile) -> SourceFile | None:
+def _before(payload: dict[str, Any], session: Session, after: SourceFile) -> SourceFile | None:
     """The file just before this call: as PreToolUse recorded it; else as the tool's response
     quotes it (Edit's ``originalFile``); else rebuilt by undoing the Edit/MultiEdit payload; else
     as it was when the session began. None: it did not exist."""
     from pattern_warden.session import undo_edit
     from pattern_warden.workspace import Skipped
 
-    session = _session(payload, workspace)
     data = session.take_before(after.path, payload.get("tool_use_id"))
     if data is False:
         response = payload.get("tool_response")
@@ -167,21 +205,36 @@ def _before(payload: dict[str, Any], workspace: Workspace, after: SourceFile) ->
         data = text.encode("utf-8", errors="surrogatepass") if text is not None else session.at_start(after.path)
     if data is None:
         return None
-    before = workspace.from_bytes(after.path, data)  # type: ignore[arg-type]
+    before = session.workspace.from_bytes(after.path, data)  # type: ignore[arg-type]
     return None if isinstance(before, Skipped) else before
 
 
-def _introduced(workspace: Workspace, after: SourceFile, before: SourceFile | None, floor: str) -> list[ReviewFinding]:
+def _introduced(workspace: Workspace, session: Session, after: SourceFile, before: SourceFile | None,
+                floor: str) -> list[ReviewFinding]:
     """Findings of ``after`` at or above ``floor`` that ``before`` did not have (and, when
-    ``fail-on-worse`` is set, whole-scope findings this call made worse)."""
-    from pattern_warden.delta.findings import file_findings, review_findings
+    ``fail-on-worse`` is set, whole-scope findings this call made worse).
+
+    A statement finding the agent brought from another file is not new: one that left another
+    file during the session (the stop's own test, ``moved_statements``), or that another file
+    holds word for word with the lines around it, now or when the session began (a module
+    extracted from another is often written before the old code goes). Other files are read
+    only when this call has such a candidate."""
+    from pattern_warden.delta.findings import carried_statements, file_findings, review_findings
     from pattern_warden.delta.verdict import counted
+    from pattern_warden.fingerprint import statement_texts
     from pattern_warden.rules.engine import Checker, CheckOptions
 
     checker = Checker(workspace.config, CheckOptions(min_severity=floor, new_code=True))
     if not file_findings(checker, after)[0]:
         return []  # clean: nothing to compare
-    return counted(review_findings(checker, after, before), workspace.config.settings.review)
+    found = review_findings(checker, after, before)
+    candidates = [s for s in statement_texts([f for f in found if f.new], after) if s is not None]
+    if candidates:
+        changed = session.changed_sources()
+        carried = carried_statements(checker, after, candidates, changed, session.other_sources(after.path, changed))
+        if carried:
+            found = review_findings(checker, after, before, moved=carried)
+    return counted(found, workspace.config.settings.review)
 
 
 def stop(payload: dict[str, Any]) -> Answer:

@@ -27,7 +27,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -209,6 +209,24 @@ class Session:
             return None
         found = _tree_ids(self.root, head, [rel]).get(rel)
         return git.read_blobs(self.root, [found]).get(found) if found else None
+
+    def changed_sources(self) -> list[tuple[SourceFile | None, SourceFile | None]]:
+        """Each file the session changed, as (now, when the session began); none when its start
+        was not recorded (recording it now would make the current edit part of the baseline)."""
+        if self.baseline() is None:
+            return []
+        return sources(self.workspace, [c for c in self.changes()[1] if not self.workspace.excluded(c.path)])
+
+    def other_sources(self, rel: str, changed: Sequence[tuple[SourceFile | None, SourceFile | None]]
+                      ) -> Iterator[SourceFile]:
+        """The project's Python files other than ``rel``: as they are now (through the workspace,
+        so ignored files stay out), then as they were when the session began, for each the
+        session ``changed``. Where an edit's code may have been copied or moved from."""
+        for path in self.workspace.discover(["."]).files:
+            source = self.workspace.read(path)
+            if isinstance(source, SourceFile) and source.path != rel:
+                yield source
+        yield from (then for _, then in changed if then is not None and then.path != rel)
 
     def _before_slot(self, rel: str, call: str | None) -> Path:
         return self.folder / "before" / key(rel, call or "")

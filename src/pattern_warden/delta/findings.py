@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
@@ -313,16 +314,29 @@ def review_findings(
 
 def _take(had: Counter[Statement], statement: Statement | None) -> bool:
     """Take from ``had`` the base statement ``statement`` is: the same rule and line, with the
-    same line above or below it (one of them changes where a block is cut out or moved in)."""
+    same line above or below it (one of them changes where a block is cut out or moved in), or
+    with both the same but for what receives their value (a module-level ``VERSION = ...``
+    fallback moved into a function that returns it)."""
     if statement is None:
         return False
     match = statement if had[statement] > 0 else next(
-        (s for s, n in had.items() if n > 0 and s[:2] == statement[:2] and (s[2] == statement[2] or s[3] == statement[3])),
+        (s for s, n in had.items() if n > 0 and s[:2] == statement[:2] and (
+            s[2] == statement[2] or s[3] == statement[3]
+            or (_value(s[2]), _value(s[3])) == (_value(statement[2]), _value(statement[3])))),
         None)
     if match is None:
         return False
     had[match] -= 1
     return True
+
+
+#: What receives a line's value: ``return``, or one assignment target (``name =``, ``self.x: int =``).
+_RECEIVER = re.compile(r"^(?:return\b\s*|[A-Za-z_][\w.]*\s*(?::[^=]*)?=(?!=)\s*)")
+
+
+def _value(line: str) -> str:
+    """A line of code without what receives its value."""
+    return _RECEIVER.sub("", line, count=1)
 
 
 def _kept(found: Sequence[Finding], prints: Sequence[str], after: SourceFile,
@@ -383,6 +397,59 @@ def moved_statements(checker: Checker, files: Sequence[tuple[SourceFile | None, 
     total = sum(left.values(), Counter())
     return {name: total - own for name, own in left.items()} | {
         after.path: total for after, _ in files if after is not None and after.path not in left}
+
+
+def carried_statements(checker: Checker, after: SourceFile, statements: Collection[Statement],
+                       changed: Sequence[tuple[SourceFile | None, SourceFile | None]],
+                       elsewhere: Iterable[SourceFile]) -> Counter[Statement]:
+    """Of ``statements`` (new statement findings of ``after``, one file an edit wrote), those the
+    agent brought from other files: the ones that left another file of ``changed`` (the session's
+    files as (now, then); ``moved_statements``, the stop's own judgement), and the ones another
+    file of ``elsewhere`` holds word for word (``copied_statements``: a module extracted from
+    another is often written before the old code goes)."""
+    then: SourceFile | None = after  # a file the session did not change: nothing left it
+    others = []
+    for now, was in changed:
+        name = (now or was).path if now or was else None
+        if name == after.path:
+            then = was
+        elif name is not None:
+            others.append((now, was))
+    left = moved_statements(checker, [*others, (after, then)], {s[0] for s in statements}, {s[1] for s in statements})
+    return left[after.path] | copied_statements(checker, statements, elsewhere)
+
+
+def copied_statements(checker: Checker, statements: Collection[Statement],
+                      sources: Iterable[SourceFile]) -> Counter[Statement]:
+    """Of ``statements`` (one file's new statement findings), those that ``sources`` (the project's
+    other files) hold as findings of their own: code copied or moved from there, not written anew
+    (``review_findings``'s ``moved``).
+
+    Only an exact match counts: the same rule, line and lines around it. That a statement still
+    exists elsewhere is a weaker sign than ``moved_statements``' (it left another file), and a
+    generic handler (``except Exception:`` over ``pass``) is everywhere. A source is checked only
+    when its text holds a statement's three lines in a row, and only for those statements' rules:
+    an edit's hook process has no parsed file of the project, and parsing every file that merely
+    holds ``except Exception:`` took seconds on a 1,500-file project."""
+    wanted = set(statements)
+    written = [_written(s) for s in wanted]
+    narrowed = checker.narrowed({s[0] for s in wanted}, suppressions=False)
+    held: Counter[Statement] = Counter()
+    for source in sources:
+        if any(pattern.search(source.text) for pattern in written):
+            held.update(t for t in statement_texts(*_found(narrowed, source, source.path)) if t in wanted)
+    return held
+
+
+#: Between two code lines: the rest of the first (a comment), then blank or comment lines, then indentation.
+_BETWEEN = r"[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*"
+
+
+def _written(statement: Statement) -> re.Pattern[str]:
+    """A statement's line with its neighbours (``statement_texts``: code only, white space
+    folded) as they can be written in a file, in a row."""
+    parts = [re.escape(part).replace(r"\ ", r"[ \t]+") for part in (statement[2], statement[1], statement[3]) if part]
+    return re.compile(_BETWEEN.join(parts))
 
 
 def _found(checker: Checker, source: SourceFile, name: str) -> tuple[list[Finding], SourceFile]:
