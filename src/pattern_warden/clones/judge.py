@@ -29,6 +29,7 @@ from pattern_warden.clones.homes import ClassMap, ImportMap
 from pattern_warden.clones.models import CloneClass, CloneLocation, Recommendation
 from pattern_warden.clones.names import Names
 from pattern_warden.clones.normalize import FLAG_DECLARATION, FLAG_IMPORT, Shape, enclosing
+from pattern_warden.clones.ports import port_of
 from pattern_warden.clones.provenance import Provenance
 from pattern_warden.clones.variation import MAX_MEMBERS, Variation, variation
 
@@ -99,6 +100,7 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
         twins=twins_reason(members, paths), legacy=legacy_member(members), deprecated=all_deprecated(members),
         whole_modules=core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
                                                    for shape, s in zip(shapes, core.spans)),
+        port=port_of(paths, change.redefined, names.module_path) if names is not None else None,
         whole_functions=not change.changed_body and all(_whole_function(shape, s)
                                                         for shape, s in zip(shapes, core.spans)),
     )

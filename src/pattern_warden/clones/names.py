@@ -6,6 +6,13 @@ although it is spelled otherwise. "What differs" compares what the names resolve
 model can say it. Only the modules of the copies that raise, catch or call differently are
 summarised, when first asked (a clone search on Django asks for a few dozen of its 900 files),
 and each summary is kept in the file's shape, so a warm server summarises a file once.
+
+A name that leads through another module of the project (``can.CanOperationError``, re-exported
+by ``can/__init__.py`` from ``can.exceptions``) is followed into that module, which is then
+summarised too: one class imported two ways is one class. A module-level variable the model
+cannot type (``_lib = None`` then ``_lib = CLibrary("vcinpl.dll")`` on one platform) means its
+assigned values: two modules' handles loaded from other libraries are other objects, and the
+same assignment in two modules (``log = logging.getLogger(__name__)``) is one meaning.
 """
 
 from __future__ import annotations
@@ -18,6 +25,9 @@ from pattern_warden.clones.normalize import Shape
 from pattern_warden.errors import WardenError
 from pattern_warden.model import ProjectModel, module_name, summarise
 from pattern_warden.workspace import Workspace
+
+#: Modules followed, one after another, to resolve one name through re-exports.
+_FOLLOWED = 4
 
 def _expression(dotted: str) -> ast.expr:
     """``a.b.c`` as the expression node the model resolves (built, not parsed: this runs per name)."""
@@ -48,6 +58,27 @@ def _outline(shape: Shape, text: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def _assigned(tree: ast.Module) -> dict[str, str]:
+    """Module-level variables (outside functions and classes, inside ``if``/``try`` blocks too)
+    and the source of the values assigned to them, ``None`` placeholders left out."""
+    values: dict[str, list[str]] = {}
+    todo: list[ast.stmt] = list(tree.body)
+    while todo:
+        node = todo.pop(0)
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and not (isinstance(node.value, ast.Constant)
+                                                         and node.value.value is None):
+                    values.setdefault(target.id, []).append(ast.unparse(node.value))
+        elif isinstance(node, (ast.If, ast.Try, ast.With)):
+            todo.extend(node.body)
+            todo.extend(getattr(node, "orelse", []))
+            for handler in getattr(node, "handlers", []):
+                todo.extend(handler.body)
+    return {name: " / ".join(dict.fromkeys(texts)) for name, texts in values.items()}
+
+
 def _parsed(outline: str, text: str) -> ast.Module | None:
     """The outline's tree, or the whole file's when the outline does not parse; None when
     neither does (a file changed since its shape was made)."""
@@ -67,6 +98,17 @@ class Names:
         self._files = frozenset(paths)
         self._shapes = dict(zip(paths, shapes))
         self._top = workspace.config.root.name
+        self._modules: dict[str, str] | None = None  # module name -> path, made when first needed
+
+    def module_path(self, qualified: str) -> str | None:
+        """The corpus file of the longest module prefix of a qualified name, or None."""
+        if self._modules is None:
+            self._modules = {module_name(p, self._files, self._top)[0]: p for p in sorted(self._files)}
+        parts = qualified.split(".")
+        for cut in range(len(parts), 0, -1):
+            if (path := self._modules.get(".".join(parts[:cut]))) is not None:
+                return path
+        return None
 
     def _summary(self, path: str) -> dict[str, Any] | None:
         """The model's summary of the module's top level: its imports, assignments and the
@@ -82,23 +124,51 @@ class Names:
             tree = _parsed(_outline(shape, text), text) if text is not None else None
             name, package = module_name(path, self._files, self._top)
             shape.memo[key] = summarise(tree, name, package) if tree is not None else None
+            shape.memo[("assigned", path)] = _assigned(tree) if tree is not None else {}
         return shape.memo[key]  # type: ignore[return-value]
+
+    def _assigned(self, path: str) -> dict[str, str]:
+        self._summary(path)
+        return self._shapes[path].memo[("assigned", path)]  # type: ignore[return-value]
 
     def resolver(self, paths: Sequence[str]) -> Callable[[int, str], str | None]:
         """A function (member index, dotted name) -> qualified name for the copies in ``paths``,
-        answered by one model of their modules."""
+        answered by one model of their modules and the project modules the answers lead through."""
         model: ProjectModel | None = None
+        loaded: dict[str, dict[str, Any]] = {}
         answers: dict[tuple[int, str], str | None] = {}
 
-        def resolve(member: int, dotted: str) -> str | None:
+        def load(path: str) -> bool:
+            """Add a module's summary to the model; False when it is there already or unreadable."""
             nonlocal model
-            if (member, dotted) in answers:
-                return answers[(member, dotted)]
-            if model is None:
-                summaries = {p: s for p in dict.fromkeys(paths) if (s := self._summary(p)) is not None}
-                model = ProjectModel({s["name"]: s for s in summaries.values()},
-                                     {s["name"]: p for p, s in summaries.items()})
-            answers[(member, dotted)] = model.resolve(paths[member], _expression(dotted))
+            if path in loaded or path not in self._shapes or (summary := self._summary(path)) is None:
+                return False
+            loaded[path] = summary
+            model = None
+            return True
+
+        def ask(member: int, dotted: str) -> str | None:
+            nonlocal model
+            for _ in range(_FOLLOWED):
+                if model is None:
+                    model = ProjectModel({s["name"]: s for s in loaded.values()},
+                                         {s["name"]: p for p, s in loaded.items()})
+                found = model.resolve(paths[member], _expression(dotted))
+                through = self.module_path(found) if found is not None else None
+                if through is None or not load(through):
+                    return found
+            return found
+
+        def resolve(member: int, dotted: str) -> str | None:
+            if (member, dotted) not in answers:
+                for path in dict.fromkeys(paths):
+                    load(path)
+                found = ask(member, dotted)
+                head = dotted.partition(".")[0]
+                own = self._assigned(paths[member]).get(head)
+                if found is None and own is not None:  # a module's variable: what was assigned to it
+                    found = f"{head} = {own}"  # its attributes are spelled alike, or slots of their own
+                answers[(member, dotted)] = found
             return answers[(member, dotted)]
 
         return resolve

@@ -1,0 +1,69 @@
+"""Ports: one text over different backends, where each copy's names mean its own package's code.
+
+dask keeps ``dask/array/overlap.py`` beside its port ``dask/array/_array_expr/_overlap.py``: the
+same lines call ``concatenate``, ``map_blocks`` and ``Array``, but each copy's names resolve to
+its own package's definitions. The copies are not one function spelled twice: keeping one
+would route the other backend through the wrong ``concatenate``, and a helper over both would
+take every backend name as a parameter. Such a family is kept, and changed in both places
+together; when one package is named as the old one (``legacy``, ``compat``, ``_v1``) it is
+removed once nothing uses it. Only ``variation``'s ``redefined`` names (spelled alike, resolved
+by the project model to different definitions) are read here.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+#: Folder names that mark a package as the old version kept beside its replacement.
+LEGACY_FOLDERS = frozenset({"legacy", "old", "compat", "_compat", "_legacy", "_old", "v1", "_v1", "deprecated"})
+
+
+@dataclass(frozen=True)
+class Port:
+    """Why the members are ports (the differing definitions, named), and which one is legacy."""
+
+    reason: str
+    legacy: int | None  # index of the member in the package named as the old one
+    groups: list[list[int]]  # members by package, largest first
+
+
+def _inside(path: str | None, folder: str) -> bool:
+    return path is not None and (not folder or path.startswith(folder + "/"))
+
+
+def _short(meanings: Sequence[str]) -> list[str]:
+    """Qualified names without the dotted prefix they all share (``core.concatenate``)."""
+    parts = [m.split(".") for m in meanings]
+    shared = 0
+    while all(len(p) > shared + 1 and p[shared] == parts[0][shared] for p in parts):
+        shared += 1
+    return [".".join(p[shared:]) for p in parts]
+
+
+def port_of(paths: Sequence[str], redefined: Sequence[tuple[str | None, ...]],
+            module_path: Callable[[str], str | None]) -> Port | None:
+    """A port when the members lie in different packages and some name spelled alike in all of
+    them resolves, in each, to a different definition inside that member's own package."""
+    folders = [posixpath.dirname(p) for p in paths]
+    if len(set(folders)) < 2:
+        return None
+    named: list[str] = []
+    for meanings in redefined:
+        if any(m is None for m in meanings) or len(set(meanings)) < 2:
+            continue
+        own = all(_inside(module_path(m), folders[i]) for i, m in enumerate(meanings))  # type: ignore[arg-type]
+        split = all(meanings[i] == meanings[j] or folders[i] != folders[j]
+                    for i in range(len(meanings)) for j in range(len(meanings)))
+        if own and split:
+            distinct = list(dict.fromkeys(meanings))
+            named.append(f"{distinct[0].rsplit('.', 1)[-1]} is " + " / ".join(_short(distinct)))  # type: ignore[arg-type]
+    if not named:
+        return None
+    by_folder: dict[str, list[int]] = {}
+    for i, folder in enumerate(folders):
+        by_folder.setdefault(folder, []).append(i)
+    old = [i for i, folder in enumerate(folders) if LEGACY_FOLDERS & set(folder.split("/"))]
+    return Port(reason="; ".join(named[:3]), legacy=old[0] if len(old) == 1 else None,
+                groups=sorted(by_folder.values(), key=len, reverse=True))
