@@ -380,7 +380,8 @@ def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], o
             elif pos not in slots and any(m is not None and m != mine for m in theirs):
                 slots[pos] = [m if m is not None and m != mine else None for m in theirs]
                 meant[pos] = mine
-                redefined[(mine, *theirs)] = None
+                if role != "exception":  # each package's own error class alone makes no port: a helper takes it
+                    redefined[(mine, *theirs)] = None
     return meant
 
 
