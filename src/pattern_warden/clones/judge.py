@@ -100,7 +100,7 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
         twins=twins_reason(members, paths), legacy=legacy_member(members), deprecated=all_deprecated(members),
         whole_modules=core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
                                                    for shape, s in zip(shapes, core.spans)),
-        port=port_of(paths, change.redefined, names.module_path) if names is not None else None,
+        port=port_of(paths, change.redefined, names.module_path, names.text_of) if names is not None else None,
         whole_functions=not change.changed_body and all(_whole_function(shape, s)
                                                         for shape, s in zip(shapes, core.spans)),
     )

@@ -110,6 +110,17 @@ class Names:
                 return path
         return None
 
+    def text_of(self, qualified: str) -> tuple[str, ...] | None:
+        """The statements of the project function a qualified name means (its name left out),
+        None for anything else: two definitions with one text are one behaviour."""
+        path = self.module_path(qualified)
+        if path is None or self._modules is None:
+            return None
+        module = next(name for name, p in self._modules.items() if p == path and qualified.startswith(name))
+        shape = self._shapes.get(path)
+        unit = next((u for u in shape.units if u.name == qualified[len(module) + 1 :]), None) if shape else None
+        return tuple(shape.exact[unit.first : unit.last + 1]) if shape is not None and unit is not None else None
+
     def _summary(self, path: str) -> dict[str, Any] | None:
         """The model's summary of the module's top level: its imports, assignments and the
         names of its classes and functions, which is all a module-level name can mean (the
@@ -166,6 +177,8 @@ class Names:
                 found = ask(member, dotted)
                 head = dotted.partition(".")[0]
                 own = self._assigned(paths[member]).get(head)
+                if found == dotted:  # bound nowhere at module level: a local, or imported inside a function
+                    found = None
                 if found is None and own is not None:  # a module's variable: what was assigned to it
                     found = f"{head} = {own}"  # its attributes are spelled alike, or slots of their own
                 answers[(member, dotted)] = found
