@@ -100,14 +100,16 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
         twins=twins_reason(members, paths), legacy=legacy_member(members), deprecated=all_deprecated(members),
         whole_modules=core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
                                                    for shape, s in zip(shapes, core.spans)),
-        port=port_of(paths, change.redefined, names.module_path, names.text_of) if names is not None else None,
+        port=port_of(paths, change.redefined, names.module_path, names.one_behaviour) if names is not None else None,
         whole_functions=not change.changed_body and all(_whole_function(shape, s)
                                                         for shape, s in zip(shapes, core.spans)),
     )
     first = locations[0]
-    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
+    advice = recommend(locations, evidence, change)
+    merged = len(evidence.port.groups[0]) if evidence.port is not None and advice.action != "leave" else len(locations)
+    removed = lines_removed(merged, evidence.body_rows, evidence.whole_functions)  # a port merges within one backend
     return Rank(found, core, boilerplate, lines, removed, f"{core.kind}:{first.path}:{first.start_line}", locations,
-                [location(corpus, s) for s in core.related], change, recommend(locations, evidence, change))
+                [location(corpus, s) for s in core.related], change, advice)
 
 
 def _hook(classes: ClassMap, change: Variation, locations: list[CloneLocation]) -> str | None:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pattern_warden.clones.normalize import Shape
+from pattern_warden.clones.variation import variation
 from pattern_warden.errors import WardenError
 from pattern_warden.model import ProjectModel, module_name, summarise
 from pattern_warden.workspace import Workspace
@@ -120,6 +121,18 @@ class Names:
         shape = self._shapes.get(path)
         unit = next((u for u in shape.units if u.name == qualified[len(module) + 1 :]), None) if shape else None
         return tuple(shape.exact[unit.first : unit.last + 1]) if shape is not None and unit is not None else None
+
+    def one_behaviour(self, meanings: Sequence[str]) -> bool:
+        """True when different definitions are copies of one function whose own names also mean
+        the same things (``convert_key`` copied into two packages), so calling either is one
+        behaviour; copies that call their own package's ``concatenate`` are not. One level deep."""
+        texts = {self.text_of(m) for m in meanings}
+        text = texts.pop() if len(texts) == 1 else None
+        paths = [self.module_path(m) for m in meanings]
+        if text is None or None in paths:
+            return False
+        change = variation([list(text)] * len(meanings), self.resolver(paths))  # type: ignore[arg-type]
+        return not change.differences and not change.redefined
 
     def _summary(self, path: str) -> dict[str, Any] | None:
         """The model's summary of the module's top level: its imports, assignments and the

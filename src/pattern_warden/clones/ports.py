@@ -44,7 +44,7 @@ def _short(meanings: Sequence[str]) -> list[str]:
 
 def port_of(paths: Sequence[str], redefined: Sequence[tuple[str | None, ...]],
             module_path: Callable[[str], str | None],
-            text_of: Callable[[str], tuple[str, ...] | None]) -> Port | None:
+            one_behaviour: Callable[[Sequence[str]], bool]) -> Port | None:
     """A port when the members lie in different packages and some name spelled alike in all of
     them resolves, in each, to a different definition inside that member's own package (not
     copies of one function: ``convert_key`` copied into both packages is still one behaviour)."""
@@ -58,8 +58,7 @@ def port_of(paths: Sequence[str], redefined: Sequence[tuple[str | None, ...]],
         own = all(_inside(module_path(m), folders[i]) for i, m in enumerate(meanings))  # type: ignore[arg-type]
         split = all(meanings[i] == meanings[j] or folders[i] != folders[j]
                     for i in range(len(meanings)) for j in range(len(meanings)))
-        texts = {text_of(m) for m in set(meanings)}  # type: ignore[arg-type]
-        if own and split and (len(texts) > 1 or None in texts):
+        if own and split and not one_behaviour(list(dict.fromkeys(meanings))):  # type: ignore[arg-type]
             distinct = list(dict.fromkeys(meanings))
             named.append(f"{distinct[0].rsplit('.', 1)[-1]} is " + " / ".join(_short(distinct)))  # type: ignore[arg-type]
     if not named:
