@@ -72,6 +72,17 @@ def test_a_port_beside_its_legacy_package_is_removed_once_unused(project: Path) 
     assert "legacy" in advice.reason and "remove the legacy one once nothing uses it" in advice.reason
 
 
+def test_a_port_importing_its_backend_inside_the_function_is_a_port(project: Path) -> None:
+    """dask imports ``Array`` inside ``normalize_index`` (an import cycle): each copy's own."""
+    _backends(project, "arrays", "arrays/expr")
+    local = REPEAT.replace('    """Repeat each element of an array after itself."""\n',
+                           '    """Repeat each element of an array after itself."""\n    from {}.core import concatenate\n')
+    write(project, "arrays/creation.py", local.format("arrays"))
+    write(project, "arrays/expr/creation.py", local.format(".") .replace("from ..core", "from .core"))
+    clone = next(c for c in run(project).clones if c.locations[0].function == "repeat")
+    assert "Ports over different backends" in clone.recommendation.reason, clone.recommendation
+
+
 def test_copies_calling_one_definition_are_not_ports(project: Path) -> None:
     """Both copies import the same ``concatenate``: a copy to merge, as before."""
     write(project, "arrays/__init__.py", "")

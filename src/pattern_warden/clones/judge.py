@@ -162,7 +162,10 @@ def _variation(corpus: Corpus, spans: list[_Span], names: Names | None) -> Varia
                                                  for s in spans))
     memo = corpus.shapes[spans[0].fid].memo
     if key not in memo:
-        resolve = names.resolver([corpus.paths[s.fid] for s in spans[:MAX_MEMBERS]]) if names is not None else None
+        members = spans[:MAX_MEMBERS]
+        resolve = names.resolver([corpus.paths[s.fid] for s in members],
+                                 [names.local_imports(corpus.paths[s.fid], s.first, s.last) for s in members]) \
+            if names is not None else None
         memo[key] = variation([corpus.shapes[s.fid].exact[s.first : s.last + 1] for s in spans], resolve)
     return memo[key]  # type: ignore[return-value]
 

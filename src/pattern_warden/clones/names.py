@@ -80,6 +80,21 @@ def _assigned(tree: ast.Module) -> dict[str, str]:
     return {name: " / ".join(dict.fromkeys(texts)) for name, texts in values.items()}
 
 
+def _items(tokens: Sequence[str]) -> list[list[str]]:
+    """The imported items of an import statement's tokens after ``import``: each its dotted
+    name, and its alias when it has one (``os . path`` -> ``["os.path"]``, ``a as b`` -> ``["a", "b"]``)."""
+    items: list[list[str]] = [[]]
+    for token in tokens:
+        if token == ",":
+            items.append([])
+        elif token not in ("(", ")", "as"):
+            if token == "." or (items[-1] and items[-1][-1].endswith(".")):
+                items[-1][-1] += token
+            else:
+                items[-1].append(token)
+    return [item for item in items if item]
+
+
 def _parsed(outline: str, text: str) -> ast.Module | None:
     """The outline's tree, or the whole file's when the outline does not parse; None when
     neither does (a file changed since its shape was made)."""
@@ -122,6 +137,34 @@ class Names:
         unit = next((u for u in shape.units if u.name == qualified[len(module) + 1 :]), None) if shape else None
         return tuple(shape.exact[unit.first : unit.last + 1]) if shape is not None and unit is not None else None
 
+    def local_imports(self, path: str, first: int, last: int) -> dict[str, str]:
+        """Names imported inside the function around logical lines ``first``-``last``, up to
+        ``last`` (``from dask.array.core import Array`` kept local to dodge an import cycle):
+        name -> qualified name. Relative imports are made absolute from the module's own name."""
+        shape = self._shapes[path]
+        unit = max((u for u in shape.units if u.first <= first <= u.last), key=lambda u: u.first, default=None)
+        if unit is None:
+            return {}
+        found: dict[str, str] = {}
+        for line in shape.exact[unit.first + 1 : last + 1]:
+            tokens = line.split()
+            if tokens[:1] == ["from"] and "import" in tokens:
+                at = tokens.index("import")
+                source = "".join(tokens[1:at])
+                if source.startswith("."):
+                    name, package = module_name(path, self._files, self._top)
+                    parts = name.split(".")
+                    base = parts[: len(parts) - (len(source) - len(source.lstrip("."))) + package]
+                    source = ".".join([*base, source.lstrip(".")]).rstrip(".")
+                for item in _items(tokens[at + 1 :]):
+                    if item[0] != "*":
+                        found[item[-1]] = f"{source}.{item[0]}"
+            elif tokens[:1] == ["import"]:
+                for item in _items(tokens[1:]):
+                    found[item[-1] if len(item) > 1 else item[0].split(".")[0]] = \
+                        item[0] if len(item) > 1 else item[0].split(".")[0]
+        return found
+
     def one_behaviour(self, meanings: Sequence[str]) -> bool:
         """True when different definitions are copies of one function whose own names also mean
         the same things (``convert_key`` copied into two packages), so calling either is one
@@ -155,9 +198,10 @@ class Names:
         self._summary(path)
         return self._shapes[path].memo[("assigned", path)]  # type: ignore[return-value]
 
-    def resolver(self, paths: Sequence[str]) -> Callable[[int, str], str | None]:
+    def resolver(self, paths: Sequence[str], local: Sequence[dict[str, str]] = ()) -> Callable[[int, str], str | None]:
         """A function (member index, dotted name) -> qualified name for the copies in ``paths``,
-        answered by one model of their modules and the project modules the answers lead through."""
+        answered by one model of their modules and the project modules the answers lead through;
+        ``local`` holds, per copy, the names its function imports before the copy starts."""
         model: ProjectModel | None = None
         loaded: dict[str, dict[str, Any]] = {}
         answers: dict[tuple[int, str], str | None] = {}
@@ -172,25 +216,32 @@ class Names:
             return True
 
         def ask(member: int, dotted: str) -> str | None:
+            """The model's answer, followed through project modules while they say more (a
+            re-export bound one way or another at run time stays the name it was imported as)."""
             nonlocal model
+            known = None
             for _ in range(_FOLLOWED):
                 if model is None:
                     model = ProjectModel({s["name"]: s for s in loaded.values()},
                                          {s["name"]: p for p, s in loaded.items()})
                 found = model.resolve(paths[member], _expression(dotted))
-                through = self.module_path(found) if found is not None else None
+                if found is None:
+                    return known
+                known = found
+                through = self.module_path(found)
                 if through is None or not load(through):
                     return found
-            return found
+            return known
 
         def resolve(member: int, dotted: str) -> str | None:
             if (member, dotted) not in answers:
                 for path in dict.fromkeys(paths):
                     load(path)
-                found = ask(member, dotted)
-                head = dotted.partition(".")[0]
+                head, _, rest = dotted.partition(".")
+                imported = local[member].get(head) if member < len(local) else None
+                found = ask(member, imported + (f".{rest}" if rest else "") if imported else dotted)
                 own = self._assigned(paths[member]).get(head)
-                if found == dotted:  # bound nowhere at module level: a local, or imported inside a function
+                if found == dotted and not imported:  # bound nowhere the model or the function shows: a local
                     found = None
                 if found is None and own is not None:  # a module's variable: what was assigned to it
                     found = f"{head} = {own}"  # its attributes are spelled alike, or slots of their own
