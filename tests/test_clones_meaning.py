@@ -61,7 +61,7 @@ def test_a_port_over_another_backend_is_kept_and_changed_together(project: Path)
     assert advice.action == "leave", advice
     assert "Ports over different backends" in advice.reason and "concatenate" in advice.reason
     assert "change them together" in advice.reason
-    assert _kinds(clone)["callee"] == ["arrays.core.concatenate|arrays.expr.core.concatenate"]
+    assert _kinds(clone)["callee"] == ["core.concatenate|expr.core.concatenate"]
 
 
 def test_a_port_beside_its_legacy_package_is_removed_once_unused(project: Path) -> None:

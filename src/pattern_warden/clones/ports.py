@@ -16,6 +16,8 @@ import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from pattern_warden.clones.variation import unqualified
+
 #: Folder names that mark a package as the old version kept beside its replacement.
 LEGACY_FOLDERS = frozenset({"legacy", "old", "compat", "_compat", "_legacy", "_old", "v1", "_v1", "deprecated"})
 
@@ -31,15 +33,6 @@ class Port:
 
 def _inside(path: str | None, folder: str) -> bool:
     return path is not None and (not folder or path.startswith(folder + "/"))
-
-
-def _short(meanings: Sequence[str]) -> list[str]:
-    """Qualified names without the dotted prefix they all share (``core.concatenate``)."""
-    parts = [m.split(".") for m in meanings]
-    shared = 0
-    while all(len(p) > shared + 1 and p[shared] == parts[0][shared] for p in parts):
-        shared += 1
-    return [".".join(p[shared:]) for p in parts]
 
 
 def port_of(paths: Sequence[str], redefined: Sequence[tuple[str | None, ...]],
@@ -60,7 +53,7 @@ def port_of(paths: Sequence[str], redefined: Sequence[tuple[str | None, ...]],
                     for i in range(len(meanings)) for j in range(len(meanings)))
         if own and split and not one_behaviour(list(dict.fromkeys(meanings))):  # type: ignore[arg-type]
             distinct = list(dict.fromkeys(meanings))
-            named.append(f"{distinct[0].rsplit('.', 1)[-1]} is " + " / ".join(_short(distinct)))  # type: ignore[arg-type]
+            named.append(f"{distinct[0].rsplit('.', 1)[-1]} is " + " / ".join(unqualified(distinct)))  # type: ignore[arg-type]
     if not named:
         return None
     by_folder: dict[str, list[int]] = {}

@@ -160,6 +160,16 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None) 
     return result
 
 
+def unqualified(meanings: Sequence[str]) -> list[str]:
+    """Qualified names without the dotted prefix they all share, for the reader
+    (``pkg.a.core.concatenate|pkg.a.expr.concatenate`` -> ``core.concatenate|expr.concatenate``)."""
+    parts = [m.split(".") for m in meanings]
+    shared = 0
+    while all(len(p) > shared + 1 and p[shared] == parts[0][shared] for p in parts):
+        shared += 1
+    return [".".join(p[shared:]) for p in parts]
+
+
 def _core(values: tuple[str, ...]) -> tuple[str, ...]:
     """What differs within strings once the text they share at both ends is cut off
     (``"x_min"``/``"y_min"`` -> ``x``/``y``)."""
@@ -420,7 +430,8 @@ def _classify(ref: list[str], slots: _Slots, changed: list[set[object]], line_of
         if role == "name" and pos in meant:  # another definition's attribute: another callee or class
             role = "callee"
         own = meant.get(pos, ref[pos])
-        values = tuple(_short(v if v is not None else own) for v in [own, *slots[pos]])
+        full = [v if v is not None else own for v in [own, *slots[pos]]]
+        values = tuple(_short(v) for v in (unqualified(full) if pos in meant else full))
         if len(set(values)) == 1:
             continue
         if role in ("name", "attribute"):
