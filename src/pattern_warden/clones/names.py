@@ -202,49 +202,48 @@ class Names:
         """A function (member index, dotted name) -> qualified name for the copies in ``paths``,
         answered by one model of their modules and the project modules the answers lead through;
         ``local`` holds, per copy, the names its function imports before the copy starts."""
-        model: ProjectModel | None = None
-        loaded: dict[str, dict[str, Any]] = {}
+        models: dict[frozenset[str], ProjectModel] = {}
         answers: dict[tuple[int, str], str | None] = {}
+        copies = frozenset(p for p in paths if self._summary(p) is not None)
 
-        def load(path: str) -> bool:
-            """Add a module's summary to the model; False when it is there already or unreadable."""
-            nonlocal model
-            if path in loaded or path not in self._shapes or (summary := self._summary(path)) is None:
-                return False
-            loaded[path] = summary
-            model = None
-            return True
+        def model_of(modules: frozenset[str]) -> ProjectModel:
+            if modules not in models:
+                summaries = {p: self._summary(p) for p in sorted(modules)}
+                models[modules] = ProjectModel({s["name"]: s for s in summaries.values()},  # type: ignore[index]
+                                               {s["name"]: p for p, s in summaries.items()})  # type: ignore[index]
+            return models[modules]
 
         def ask(member: int, dotted: str) -> str | None:
             """The model's answer, followed through project modules while they say more (a
-            re-export bound one way or another at run time stays the name it was imported as)."""
-            nonlocal model
+            re-export bound one way or another at run time stays the name it was imported as).
+            Each step adds the module the last answer leads into, so an answer never depends on
+            what was asked before it."""
+            modules = copies
             known = None
             for _ in range(_FOLLOWED):
-                if model is None:
-                    model = ProjectModel({s["name"]: s for s in loaded.values()},
-                                         {s["name"]: p for p, s in loaded.items()})
-                found = model.resolve(paths[member], _expression(dotted))
+                found = model_of(modules).resolve(paths[member], _expression(dotted))
                 if found is None:
                     return known
                 known = found
                 through = self.module_path(found)
-                if through is None or not load(through):
+                if through is None or through in modules or self._summary(through) is None:
                     return found
+                modules = modules | {through}
             return known
 
         def resolve(member: int, dotted: str) -> str | None:
             if (member, dotted) not in answers:
-                for path in dict.fromkeys(paths):
-                    load(path)
                 head, _, rest = dotted.partition(".")
                 imported = local[member].get(head) if member < len(local) else None
-                found = ask(member, imported + (f".{rest}" if rest else "") if imported else dotted)
-                own = self._assigned(paths[member]).get(head)
+                own = None if imported else self._assigned(paths[member]).get(head)
+                if own is not None and ask(member, head) is None:
+                    # a module's variable the model cannot name (an instance, or bound on one platform
+                    # only): what was assigned to it, however much of its attributes is spelled
+                    found: str | None = f"{head} = {own}"
+                else:
+                    found = ask(member, imported + (f".{rest}" if rest else "") if imported else dotted)
                 if found == dotted and not imported:  # bound nowhere the model or the function shows: a local
                     found = None
-                if found is None and own is not None:  # a module's variable: what was assigned to it
-                    found = f"{head} = {own}"  # its attributes are spelled alike, or slots of their own
                 answers[(member, dotted)] = found
             return answers[(member, dotted)]
 
