@@ -139,7 +139,7 @@ def recommend(locations: Sequence[CloneLocation], evidence: Evidence, change: Va
     """The decision tree's verdict for one family, with the evidence it rests on."""
     if evidence.foreign:
         return Recommendation(action="leave", reason=evidence.foreign)
-    if evidence.port is not None:
+    if evidence.port is not None and not (evidence.boilerplate or evidence.idiom):  # boilerplate says more
         return _port(locations, evidence, evidence.port, change)
     if evidence.legacy is not None:
         old, new = locations[evidence.legacy], locations[1 - evidence.legacy]

@@ -59,25 +59,39 @@ def _outline(shape: Shape, text: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def _assigned(tree: ast.Module) -> dict[str, str]:
+def _assigned(tree: ast.Module) -> dict[str, list[tuple[str, str]]]:
     """Module-level variables (outside functions and classes, inside ``if``/``try`` blocks too)
-    and the source of the values assigned to them, ``None`` placeholders left out."""
-    values: dict[str, list[str]] = {}
+    and the values assigned to them, ``None`` placeholders left out: each value as the dotted
+    name it calls (empty when it calls none) and the rest of its source, so the callee can be
+    resolved (``Library()`` and ``template.Library()`` make one kind of object)."""
+    values: dict[str, list[tuple[str, str]]] = {}
     todo: list[ast.stmt] = list(tree.body)
     while todo:
         node = todo.pop(0)
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            value = node.value
+            callee = _dotted_name(value.func) if isinstance(value, ast.Call) else None
+            text = ("", ast.unparse(value)) if callee is None else \
+                (callee, ast.unparse(value)[len(ast.unparse(value.func)):])  # type: ignore[union-attr]
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
-                if isinstance(target, ast.Name) and not (isinstance(node.value, ast.Constant)
-                                                         and node.value.value is None):
-                    values.setdefault(target.id, []).append(ast.unparse(node.value))
+                if isinstance(target, ast.Name) and not (isinstance(value, ast.Constant) and value.value is None):
+                    values.setdefault(target.id, []).append(text)
         elif isinstance(node, (ast.If, ast.Try, ast.With)):
             todo.extend(node.body)
             todo.extend(getattr(node, "orelse", []))
             for handler in getattr(node, "handlers", []):
                 todo.extend(handler.body)
-    return {name: " / ".join(dict.fromkeys(texts)) for name, texts in values.items()}
+    return values
+
+
+def _dotted_name(node: ast.expr) -> str | None:
+    """``a.b.c`` for a name or attribute chain, None for any other expression."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and (inner := _dotted_name(node.value)) is not None:
+        return f"{inner}.{node.attr}"
+    return None
 
 
 def _items(tokens: Sequence[str]) -> list[list[str]]:
@@ -194,7 +208,7 @@ class Names:
             shape.memo[("assigned", path)] = _assigned(tree) if tree is not None else {}
         return shape.memo[key]  # type: ignore[return-value]
 
-    def _assigned(self, path: str) -> dict[str, str]:
+    def _assigned(self, path: str) -> dict[str, list[tuple[str, str]]]:
         self._summary(path)
         return self._shapes[path].memo[("assigned", path)]  # type: ignore[return-value]
 
@@ -204,7 +218,6 @@ class Names:
         ``local`` holds, per copy, the names its function imports before the copy starts."""
         models: dict[frozenset[str], ProjectModel] = {}
         answers: dict[tuple[int, str], str | None] = {}
-        copies = frozenset(p for p in paths if self._summary(p) is not None)
 
         def model_of(modules: frozenset[str]) -> ProjectModel:
             if modules not in models:
@@ -218,7 +231,7 @@ class Names:
             re-export bound one way or another at run time stays the name it was imported as).
             Each step adds the module the last answer leads into, so an answer never depends on
             what was asked before it."""
-            modules = copies
+            modules = frozenset(p for p in paths if self._summary(p) is not None)
             known = None
             for _ in range(_FOLLOWED):
                 found = model_of(modules).resolve(paths[member], _expression(dotted))
@@ -239,7 +252,8 @@ class Names:
                 if own is not None and ask(member, head) is None:
                     # a module's variable the model cannot name (an instance, or bound on one platform
                     # only): what was assigned to it, however much of its attributes is spelled
-                    found: str | None = f"{head} = {own}"
+                    found: str | None = f"{head} = " + " / ".join(dict.fromkeys(
+                        (ask(member, callee) or callee) + rest for callee, rest in own))
                 else:
                     found = ask(member, imported + (f".{rest}" if rest else "") if imported else dotted)
                 if found == dotted and not imported:  # bound nowhere the model or the function shows: a local

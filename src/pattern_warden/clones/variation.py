@@ -111,7 +111,7 @@ def _line_key(tokens: Sequence[str]) -> tuple[str, ...]:
 Resolve = Callable[[int, str], "str | None"]
 
 
-def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None) -> Variation:
+def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None, alike: bool = True) -> Variation:
     """Align every member's statements with the first member's, then the tokens of each pair of
     aligned statements, and name what differs, slot by slot.
 
@@ -120,7 +120,9 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None) 
     statement as changed (``wait|else``, ``None|:``).
 
     With ``resolve``, callees and exception types are compared by what they refer to: one
-    function under an import alias is no difference, two classes of one name are.
+    function under an import alias is no difference, two classes of one name are; with
+    ``alike`` too, so are the names every member spells alike (members in one module mean one
+    thing by one name, so their caller leaves it out and saves the questions).
     """
     ref_lines = [tokens(line) for line in members[0]]
     ref = [token for line in ref_lines for token in (*line, "\n")]
@@ -133,7 +135,7 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None) 
     meaning = None if resolve is None else (lambda member, line: _meaning(line, member, resolve))
     slots, changed, paired = _align(ref_lines, starts, others, meaning)
     redefined: dict[tuple[str | None, ...], None] = {}
-    meant = _by_meaning(ref, ref_lines, starts, others, paired, slots, resolve, redefined) \
+    meant = _by_meaning(ref, ref_lines, starts, others, paired, slots, resolve, redefined, alike) \
         if resolve is not None else {}
     by_role, renames = _classify(ref, slots, changed, line_of, meant)
     swapped = sorted({tuple(sorted(pair)) for pair in renames if (pair[1], pair[0]) in renames})
@@ -355,7 +357,7 @@ def _meaning(line: list[str], member: int, resolve: Resolve) -> tuple[str, ...]:
 
 def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], others: list[list[list[str]]],
                 paired: list[dict[int, int]], slots: _Slots, resolve: Resolve,
-                redefined: dict[tuple[str | None, ...], None]) -> dict[int, str]:
+                redefined: dict[tuple[str | None, ...], None], alike: bool = True) -> dict[int, str]:
     """Names compared by what they refer to: a slot whose values all mean the reference's name
     is dropped (an import alias), and a name spelled alike that means other things in other
     members (each package's own ``concatenate``, each module's handle on another library)
@@ -373,7 +375,7 @@ def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], o
             if receiver:
                 _receiver(pos, token, line, others, paired, offset, slots, meant, resolve)
                 continue
-            free = role in ("callee", "name") and pos not in slots and token not in local \
+            free = alike and role in ("callee", "name") and pos not in slots and token not in local \
                 and tokens[offset + 1 : offset + 2] != ["="]  # a keyword argument names no definition
             if not (role == "exception" or (role == "callee" and pos in slots) or free):
                 continue
