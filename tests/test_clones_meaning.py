@@ -64,6 +64,15 @@ def test_a_port_over_another_backend_is_kept_and_changed_together(project: Path)
     assert _kinds(clone)["callee"] == ["core.concatenate|expr.core.concatenate"]
 
 
+def test_copies_in_sibling_packages_each_naming_its_own_class_are_peers(project: Path) -> None:
+    """``kafka`` and ``confluent`` brokers, one plugin per list: no port, a helper takes the class."""
+    _backends(project, "brokers/kafka", "brokers/confluent")
+    clone = next(c for c in run(project).clones if c.locations[0].function == "repeat")
+    assert clone.recommendation.action == "extract", clone.recommendation
+    assert "Ports" not in clone.recommendation.reason and "do not keep one copy" in clone.recommendation.reason
+    assert _kinds(clone)["callee"] == ["confluent.core.concatenate|kafka.core.concatenate"]
+
+
 def test_a_port_beside_its_legacy_package_is_removed_once_unused(project: Path) -> None:
     write(project, "arrays/__init__.py", "")
     _backends(project, "arrays/legacy", "arrays/expr")

@@ -6,8 +6,10 @@ its own package's definitions. The copies are not one function spelled twice: ke
 would route the other backend through the wrong ``concatenate``, and a helper over both would
 take every backend name as a parameter. Such a family is kept, and changed in both places
 together; when one package is named as the old one (``legacy``, ``compat``, ``_v1``) it is
-removed once nothing uses it. Only ``variation``'s ``redefined`` names (spelled alike, resolved
-by the project model to different definitions) are read here.
+removed once nothing uses it. A port lives inside the package it ports (or beside a package named
+as the old one); copies in sibling packages, each naming its own classes, are peers a helper
+can take the classes of. Only ``variation``'s ``redefined`` names (spelled alike, resolved by the
+project model to different definitions) are read here.
 """
 
 from __future__ import annotations
@@ -31,6 +33,18 @@ class Port:
     groups: list[list[int]]  # members by package, largest first
 
 
+def _legacy(folder: str) -> bool:
+    return bool(LEGACY_FOLDERS & set(folder.split("/")))
+
+
+def _nested(folders: Sequence[str]) -> bool:
+    """Every package inside another's (``array/_array_expr`` in ``array``): a port grown beside
+    the code it replaces. Sibling packages (``kafka`` and ``confluent``, one plugin per list) are
+    peers whose own classes a shared helper takes as parameters, so they are not ports."""
+    distinct = sorted(set(folders), key=len)
+    return all(_inside(f, distinct[0]) for f in distinct[1:])
+
+
 def _inside(path: str | None, folder: str) -> bool:
     return path is not None and (not folder or path.startswith(folder + "/"))
 
@@ -42,7 +56,7 @@ def port_of(paths: Sequence[str], redefined: Sequence[tuple[str | None, ...]],
     them resolves, in each, to a different definition inside that member's own package (not
     copies of one function: ``convert_key`` copied into both packages is still one behaviour)."""
     folders = [posixpath.dirname(p) for p in paths]
-    if len(set(folders)) < 2:
+    if len(set(folders)) < 2 or not (_nested(folders) or any(_legacy(f) for f in folders)):
         return None
     named: list[str] = []
     for meanings in redefined:
@@ -59,6 +73,6 @@ def port_of(paths: Sequence[str], redefined: Sequence[tuple[str | None, ...]],
     by_folder: dict[str, list[int]] = {}
     for i, folder in enumerate(folders):
         by_folder.setdefault(folder, []).append(i)
-    old = [i for i, folder in enumerate(folders) if LEGACY_FOLDERS & set(folder.split("/"))]
+    old = [i for i, folder in enumerate(folders) if _legacy(folder)]
     return Port(reason="; ".join(named[:3]), legacy=old[0] if len(old) == 1 else None,
                 groups=sorted(by_folder.values(), key=len, reverse=True))
