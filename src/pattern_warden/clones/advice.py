@@ -3,6 +3,8 @@
 Every verdict rests on evidence the class carries, and says which:
 
 - **leave** generated and vendored code (``provenance``: the generator or upstream owns it),
+  ports over different backends (``ports``: kept and changed together, the legacy one removed
+  once nothing uses it; copies within one backend's module are still merged there),
   protocol methods (``__exit__`` and the like: each class must define its own),
   bare signatures, boilerplate and declarative data, idioms each place must spell out, bodies
   whose statements mostly differ, and anything whose merge would save too few lines;
