@@ -183,6 +183,7 @@ def write_{kind}(self, msg, buffer):
     buffer["{prefix}.BRS"] = int(msg.bitrate_switch)
     buffer["{prefix}.ESI"] = int(msg.error_state_indicator)
     buffer["{prefix}.DataBytes"] = bytes(msg.data)
+    buffer["{prefix}.Comment"] = "a frame the logger wrote for {prefix} channels, as {prefix} asks"
     self.count += 1
 '''
 
@@ -192,5 +193,33 @@ def test_strings_that_differ_in_one_prefix_are_one_parameter(project: Path) -> N
           FRAMES.format(kind="data", prefix="CAN_DataFrame"))
     clone = run(project).clones[0]
     strings = next(d for d in clone.differences if d.kind == "string")
-    assert strings.slots == 1 and strings.examples == ["ErrorFrame|DataFrame (in 10 strings)"]
+    assert strings.slots == 1 and strings.examples == ["ErrorFrame|DataFrame (in 12 strings)"]
     assert clone.recommendation.action == "consolidate", clone.recommendation
+
+
+#: reportlab's ``Whiter``/``Blacker``: one body mixing with another module constant.
+MIX = '''
+def {name}(color, fraction):
+    """Mix a colour with {name}."""
+    color = to_color(color)
+    if isinstance(color, CMYKColorSep):
+        color = color.clone()
+        color.__class__ = CMYKColor
+    if isinstance(color, PCMYKColor):
+        other = _PCMYK_{tone}
+    elif isinstance(color, CMYKColor):
+        other = _CMYK_{tone}
+    else:
+        other = {tone}
+    return interpolate(other, color, 0, 1, fraction)
+'''
+
+
+def test_module_constants_of_other_names_are_other_behaviour_not_a_rename(project: Path) -> None:
+    constants = "".join(f"_PCMYK_{t} = PCMYKColor({v})\n_CMYK_{t} = CMYKColor({v})\n{t} = Color({v})\n"
+                        for t, v in (("white", 0), ("black", 1)))
+    write(project, "colors.py", "from base import Color, CMYKColor, CMYKColorSep, PCMYKColor, interpolate, to_color\n",
+          constants, MIX.format(name="whiter", tone="white"), MIX.format(name="blacker", tone="black"))
+    clone = run(project).clones[0]
+    assert _kinds(clone)["callee"] == ["_PCMYK_white|_PCMYK_black", "_CMYK_white|_CMYK_black", "white|black"]
+    assert "do not keep one copy" in clone.recommendation.reason, clone.recommendation

@@ -149,8 +149,10 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None, 
             shown = sorted(found, key=found.__getitem__)
             examples = ["|".join(dict.fromkeys(v)) for v in shown[:SHOWN_SLOTS]]
             count = len(found)
-            if role == "string":
-                count, examples = _string_patterns(shown)
+            if role == "string":  # grouped by their whole text: the values shown are cut short
+                count, examples = _string_patterns([tuple(v if v is not None else ref[found[values]]
+                                                          for v in [ref[found[values]], *slots[found[values]]])
+                                                    for values in shown])
             result.differences.append(Difference(kind=role, slots=count,  # type: ignore[arg-type]
                                                  examples=examples))
     if swapped:
@@ -180,6 +182,30 @@ def _core(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v[head : len(v) - tail] for v in values)
 
 
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def _substitution(values: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The one substitution that turns the first string into each other one, replacing every
+    occurrence (``A_RouterStatus_Write is legacy; use A_RouterStatus_Write`` -> ``Write``/``Response``),
+    found at the first word they differ in: the part of that word that differs, else the word.
+    None when no one substitution does it."""
+    ref = values[0]
+    pairs = []
+    for value in values[1:]:
+        words = zip(_WORD.findall(ref), _WORD.findall(value))
+        pairs.append(next(((x, y) for x, y in words if x != y), None) if value != ref else (None, None))
+    for narrow in (True, False):
+        cut = [_core(p) if narrow and p[0] is not None else p for p in pairs if p is not None]
+        olds = {old for old, _ in cut if old is not None}
+        if len(cut) < len(pairs) or len(olds) != 1 or not (old := olds.pop()):
+            continue
+        news = tuple(new if new is not None else old for _, new in cut)
+        if all(ref.replace(old, new) == value for new, value in zip(news, values[1:])):
+            return (old, *news)
+    return None
+
+
 def _word(values: tuple[str, ...]) -> str:
     """The differing parts of strings widened to whole words, for the reader (``quantile|nanquantile``)."""
     head = len(posixpath.commonprefix(values))
@@ -197,9 +223,9 @@ def _string_patterns(slots: list[tuple[str, ...]]) -> tuple[int, list[str]]:
     one per string. The count of patterns, and examples (a pattern shown once with its count)."""
     groups: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for values in slots:
-        groups.setdefault(_core(values), []).append(values)
+        groups.setdefault(_substitution(values) or _core(values), []).append(values)
     examples = [_word(members[0]) + f" (in {len(members)} strings)" if len(members) > 1
-                else "|".join(dict.fromkeys(members[0])) for members in groups.values()]
+                else "|".join(dict.fromkeys(_short(v) for v in members[0])) for members in groups.values()]
     return len(groups), examples[:SHOWN_SLOTS]
 
 
@@ -371,8 +397,7 @@ def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], o
             if not token.isidentifier() or (offset and tokens[offset - 1] == "."):
                 continue
             role = _role(ref, pos)
-            receiver = role == "name" and pos in slots and offset + 1 < len(tokens) and tokens[offset + 1] == "."
-            if receiver:
+            if role == "name" and pos in slots and tokens[offset + 1 : offset + 2] != ["="]:  # not a keyword
                 _receiver(pos, token, line, others, paired, offset, slots, meant, resolve)
                 continue
             free = alike and role in ("callee", "name") and pos not in slots and token not in local \
@@ -399,18 +424,21 @@ def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], o
 
 def _receiver(pos: int, token: str, line: int, others: list[list[list[str]]], paired: list[dict[int, int]],
               offset: int, slots: _Slots, meant: dict[int, str], resolve: Resolve) -> None:
-    """A renamed name whose attribute is read (``DiGraph.__init__`` against ``Graph.__init__``):
-    when every member's name means a definition of the project's modules, other definitions
-    are other behaviour (``meant`` marks the slot), the same one under another name is none. A
-    local name means no definition (the model gives back its bare spelling) and stays a rename."""
+    """A renamed name (``DiGraph.__init__`` against ``Graph.__init__``, ``w = _CMYK_white``
+    against ``w = _CMYK_black``): when every member's name means a definition (a module's
+    function, class, constant or variable), other definitions are other behaviour (``meant``
+    marks the slot), the same one under another name is none. A local name means no definition
+    and stays a rename."""
     mine = resolve(0, token)
     theirs = [resolve(k + 1, other[paired[k][line]][offset]) if line in paired[k] else None
               for k, other in enumerate(others)]
     meanings = [mine, *theirs]
-    if not all(m is not None and "." in m for m in meanings):
+    if not all(m is not None and ("." in m or " = " in m) for m in meanings):
         return
     if all(m == mine for m in theirs):
         del slots[pos]
+    elif any(" = " in m for m in meanings):  # type: ignore[operator]
+        meant[pos] = token  # variables of other names: their names say more than their values
     else:
         slots[pos] = [m if m != mine else None for m in theirs]
         meant[pos] = mine  # type: ignore[assignment]
