@@ -92,6 +92,16 @@ def test_a_port_importing_its_backend_inside_the_function_is_a_port(project: Pat
     assert "Ports over different backends" in clone.recommendation.reason, clone.recommendation
 
 
+def test_a_helper_copied_into_both_packages_is_no_difference(project: Path) -> None:
+    """dask's ``convert_key``: each package's own, but one text calling nothing of its package."""
+    _backends(project, "arrays", "arrays/expr")
+    helper = "\n\ndef concatenate(seq, axis=0):\n    seq = list(seq)\n    return seq[axis:] + seq[:axis]\n"
+    write(project, "arrays/core.py", helper)
+    write(project, "arrays/expr/core.py", helper)
+    clone = next(c for c in run(project).clones if c.locations[0].function == "repeat")
+    assert "callee" not in _kinds(clone) and "keep one copy" in clone.recommendation.reason, clone
+
+
 def test_copies_calling_one_definition_are_not_ports(project: Path) -> None:
     """Both copies import the same ``concatenate``: a copy to merge, as before."""
     write(project, "arrays/__init__.py", "")

@@ -100,7 +100,7 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
         twins=twins_reason(members, paths), legacy=legacy_member(members), deprecated=all_deprecated(members),
         whole_modules=core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
                                                    for shape, s in zip(shapes, core.spans)),
-        port=port_of(paths, change.redefined, names.module_path, names.one_behaviour) if names is not None else None,
+        port=port_of(paths, change.redefined, names.module_path) if names is not None else None,
         whole_functions=not change.changed_body and all(_whole_function(shape, s)
                                                         for shape, s in zip(shapes, core.spans)),
     )
@@ -167,7 +167,8 @@ def _variation(corpus: Corpus, spans: list[_Span], names: Names | None) -> Varia
                                  [names.local_imports(corpus.paths[s.fid], s.first, s.last) for s in members]) \
             if names is not None else None
         memo[key] = variation([corpus.shapes[s.fid].exact[s.first : s.last + 1] for s in spans], resolve,
-                              alike=len({s.fid for s in spans}) > 1)
+                              alike=len({s.fid for s in spans}) > 1,
+                              same=names.one_behaviour if names is not None else None)
     return memo[key]  # type: ignore[return-value]
 
 

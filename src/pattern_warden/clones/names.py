@@ -129,6 +129,7 @@ class Names:
         self._shapes = dict(zip(paths, shapes))
         self._top = workspace.config.root.name
         self._modules: dict[str, str] | None = None  # module name -> path, made when first needed
+        self._same: dict[tuple[str, ...], bool] = {}
 
     def module_path(self, qualified: str) -> str | None:
         """The corpus file of the longest module prefix of a qualified name, or None."""
@@ -183,13 +184,15 @@ class Names:
         """True when different definitions are copies of one function whose own names also mean
         the same things (``convert_key`` copied into two packages), so calling either is one
         behaviour; copies that call their own package's ``concatenate`` are not. One level deep."""
-        texts = {self.text_of(m) for m in meanings}
-        text = texts.pop() if len(texts) == 1 else None
-        paths = [self.module_path(m) for m in meanings]
-        if text is None or None in paths:
-            return False
-        change = variation([list(text)] * len(meanings), self.resolver(paths))  # type: ignore[arg-type]
-        return not change.differences and not change.redefined
+        key = tuple(meanings)
+        if key not in self._same:
+            texts = {self.text_of(m) for m in meanings}
+            text = texts.pop() if len(texts) == 1 else None
+            paths = [self.module_path(m) for m in meanings]
+            self._same[key] = text is not None and None not in paths and not (
+                (change := variation([list(text)] * len(meanings), self.resolver(paths)))  # type: ignore[arg-type]
+                .differences or change.redefined)
+        return self._same[key]
 
     def _summary(self, path: str) -> dict[str, Any] | None:
         """The model's summary of the module's top level: its imports, assignments and the

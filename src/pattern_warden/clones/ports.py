@@ -6,7 +6,8 @@ its own package's definitions. The copies are not one function spelled twice: ke
 would route the other backend through the wrong ``concatenate``, and a helper over both would
 take every backend name as a parameter. Such a family is kept, and changed in both places
 together; when one package is named as the old one (``legacy``, ``compat``, ``_v1``) it is
-removed once nothing uses it. A port lives inside the package it ports (or beside a package named
+removed once nothing uses it. (A name whose definitions are one function copied into both
+packages, ``convert_key``, is no difference at all: ``variation`` leaves it out.) A port lives inside the package it ports (or beside a package named
 as the old one); copies in sibling packages, each naming its own classes, are peers a helper
 can take the classes of. Only ``variation``'s ``redefined`` names (spelled alike, resolved by the
 project model to different definitions) are read here.
@@ -50,11 +51,9 @@ def _inside(path: str | None, folder: str) -> bool:
 
 
 def port_of(paths: Sequence[str], redefined: Sequence[tuple[str | None, ...]],
-            module_path: Callable[[str], str | None],
-            one_behaviour: Callable[[Sequence[str]], bool]) -> Port | None:
+            module_path: Callable[[str], str | None]) -> Port | None:
     """A port when the members lie in different packages and some name spelled alike in all of
-    them resolves, in each, to a different definition inside that member's own package (not
-    copies of one function: ``convert_key`` copied into both packages is still one behaviour)."""
+    them resolves, in each, to a different definition inside that member's own package."""
     folders = [posixpath.dirname(p) for p in paths]
     if len(set(folders)) < 2 or not (_nested(folders) or any(_legacy(f) for f in folders)):
         return None
@@ -65,7 +64,7 @@ def port_of(paths: Sequence[str], redefined: Sequence[tuple[str | None, ...]],
         own = all(_inside(module_path(m), folders[i]) for i, m in enumerate(meanings))  # type: ignore[arg-type]
         split = all(meanings[i] == meanings[j] or folders[i] != folders[j]
                     for i in range(len(meanings)) for j in range(len(meanings)))
-        if own and split and not one_behaviour(list(dict.fromkeys(meanings))):  # type: ignore[arg-type]
+        if own and split:
             distinct = list(dict.fromkeys(meanings))
             named.append(f"{distinct[0].rsplit('.', 1)[-1]} is " + " / ".join(unqualified(distinct)))  # type: ignore[arg-type]
     if not named:

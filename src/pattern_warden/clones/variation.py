@@ -111,7 +111,8 @@ def _line_key(tokens: Sequence[str]) -> tuple[str, ...]:
 Resolve = Callable[[int, str], "str | None"]
 
 
-def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None, alike: bool = True) -> Variation:
+def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None, alike: bool = True,
+              same: Callable[[Sequence[str]], bool] | None = None) -> Variation:
     """Align every member's statements with the first member's, then the tokens of each pair of
     aligned statements, and name what differs, slot by slot.
 
@@ -122,7 +123,9 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None, 
     With ``resolve``, callees and exception types are compared by what they refer to: one
     function under an import alias is no difference, two classes of one name are; with
     ``alike`` too, so are the names every member spells alike (members in one module mean one
-    thing by one name, so their caller leaves it out and saves the questions).
+    thing by one name, so their caller leaves it out and saves the questions). ``same`` says
+    when different definitions are one behaviour (one function copied into two packages): a
+    name alike that means such copies is no difference.
     """
     ref_lines = [tokens(line) for line in members[0]]
     ref = [token for line in ref_lines for token in (*line, "\n")]
@@ -135,7 +138,7 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None, 
     meaning = None if resolve is None else (lambda member, line: _meaning(line, member, resolve))
     slots, changed, paired = _align(ref_lines, starts, others, meaning)
     redefined: dict[tuple[str | None, ...], None] = {}
-    meant = _by_meaning(ref, ref_lines, starts, others, paired, slots, resolve, redefined, alike) \
+    meant = _by_meaning(ref, ref_lines, starts, others, paired, slots, resolve, redefined, alike, same) \
         if resolve is not None else {}
     by_role, renames = _classify(ref, slots, changed, line_of, meant)
     swapped = sorted({tuple(sorted(pair)) for pair in renames if (pair[1], pair[0]) in renames})
@@ -383,7 +386,8 @@ def _meaning(line: list[str], member: int, resolve: Resolve) -> tuple[str, ...]:
 
 def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], others: list[list[list[str]]],
                 paired: list[dict[int, int]], slots: _Slots, resolve: Resolve,
-                redefined: dict[tuple[str | None, ...], None], alike: bool = True) -> dict[int, str]:
+                redefined: dict[tuple[str | None, ...], None], alike: bool = True,
+                same: Callable[[Sequence[str]], bool] | None = None) -> dict[int, str]:
     """Names compared by what they refer to: a slot whose values all mean the reference's name
     is dropped (an import alias), and a name spelled alike that means other things in other
     members (each package's own ``concatenate``, each module's handle on another library)
@@ -414,7 +418,8 @@ def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], o
             theirs = [resolve(k + 1, s) if s is not None else None for k, s in enumerate(spelled[1:])]
             if pos in slots and all(m == mine for m in theirs):
                 del slots[pos]  # every member calls or raises the same thing under another name
-            elif pos not in slots and any(m is not None and m != mine for m in theirs):
+            elif pos not in slots and any(m is not None and m != mine for m in theirs) and not (
+                    same is not None and None not in theirs and same(list(dict.fromkeys([mine, *theirs])))):
                 slots[pos] = [m if m is not None and m != mine else None for m in theirs]
                 meant[pos] = mine
                 if role != "exception":  # each package's own error class alone makes no port: a helper takes it
