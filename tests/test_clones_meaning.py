@@ -84,10 +84,10 @@ def test_a_port_beside_its_legacy_package_is_removed_once_unused(project: Path) 
 def test_a_port_importing_its_backend_inside_the_function_is_a_port(project: Path) -> None:
     """dask imports ``Array`` inside ``normalize_index`` (an import cycle): each copy's own."""
     _backends(project, "arrays", "arrays/expr")
-    local = REPEAT.replace('    """Repeat each element of an array after itself."""\n',
-                           '    """Repeat each element of an array after itself."""\n    from {}.core import concatenate\n')
-    write(project, "arrays/creation.py", local.format("arrays"))
-    write(project, "arrays/expr/creation.py", local.format(".") .replace("from ..core", "from .core"))
+    docstring = '    """Repeat each element of an array after itself."""\n'
+    local = REPEAT.replace(docstring, docstring + "    from {}core import concatenate\n")
+    write(project, "arrays/creation.py", local.format("arrays."))
+    write(project, "arrays/expr/creation.py", local.format("."))  # relative: arrays.expr.core
     clone = next(c for c in run(project).clones if c.locations[0].function == "repeat")
     assert "Ports over different backends" in clone.recommendation.reason, clone.recommendation
 
@@ -95,7 +95,8 @@ def test_a_port_importing_its_backend_inside_the_function_is_a_port(project: Pat
 def test_a_helper_copied_into_both_packages_is_no_difference(project: Path) -> None:
     """dask's ``convert_key``: each package's own, but one text calling nothing of its package."""
     _backends(project, "arrays", "arrays/expr")
-    helper = "\n\ndef concatenate(seq, axis=0):\n    seq = list(seq)\n    return seq[axis:] + seq[:axis]\n"
+    helper = "\n\ndef concatenate(seq, axis=0):\n    seq = list(seq)\n" \
+             "    return seq[axis:] + seq[:axis]\n"
     write(project, "arrays/core.py", helper)
     write(project, "arrays/expr/core.py", helper)
     clone = next(c for c in run(project).clones if c.locations[0].function == "repeat")

@@ -6,11 +6,12 @@ its own package's definitions. The copies are not one function spelled twice: ke
 would route the other backend through the wrong ``concatenate``, and a helper over both would
 take every backend name as a parameter. Such a family is kept, and changed in both places
 together; when one package is named as the old one (``legacy``, ``compat``, ``_v1``) it is
-removed once nothing uses it. (A name whose definitions are one function copied into both
-packages, ``convert_key``, is no difference at all: ``variation`` leaves it out.) A port lives inside the package it ports (or beside a package named
-as the old one); copies in sibling packages, each naming its own classes, are peers a helper
-can take the classes of. Only ``variation``'s ``redefined`` names (spelled alike, resolved by the
-project model to different definitions) are read here.
+removed once nothing uses it. A port lives inside the package it ports (or beside a package
+named as the old one); copies in sibling packages, each naming its own classes, are peers a
+helper can take the classes of. Only ``variation``'s ``redefined`` names (spelled alike,
+resolved by the project model to different definitions) are read here; a name whose
+definitions are one function copied into both packages (``convert_key``) is no difference at
+all, and ``variation`` leaves it out.
 """
 
 from __future__ import annotations
@@ -46,6 +47,12 @@ def _nested(folders: Sequence[str]) -> bool:
     return all(_inside(f, distinct[0]) for f in distinct[1:])
 
 
+def _owner(path: str | None, folders: Sequence[str]) -> str | None:
+    """The deepest member package holding a definition's module (``array/_array_expr`` rather
+    than ``array`` for ``array/_array_expr/_collection.py``)."""
+    return max((f for f in set(folders) if _inside(path, f)), key=len, default=None)
+
+
 def _inside(path: str | None, folder: str) -> bool:
     return path is not None and (not folder or path.startswith(folder + "/"))
 
@@ -61,12 +68,13 @@ def port_of(paths: Sequence[str], redefined: Sequence[tuple[str | None, ...]],
     for meanings in redefined:
         if any(m is None for m in meanings) or len(set(meanings)) < 2:
             continue
-        own = all(_inside(module_path(m), folders[i]) for i, m in enumerate(meanings))  # type: ignore[arg-type]
+        own = all(_owner(module_path(m), folders) == folders[i]  # type: ignore[arg-type]
+                  for i, m in enumerate(meanings))
         split = all(meanings[i] == meanings[j] or folders[i] != folders[j]
                     for i in range(len(meanings)) for j in range(len(meanings)))
         if own and split:
-            distinct = list(dict.fromkeys(meanings))
-            named.append(f"{distinct[0].rsplit('.', 1)[-1]} is " + " / ".join(unqualified(distinct)))  # type: ignore[arg-type]
+            distinct: list[str] = list(dict.fromkeys(meanings))  # type: ignore[arg-type]
+            named.append(f"{distinct[0].rsplit('.', 1)[-1]} is " + " / ".join(unqualified(distinct)))
     if not named:
         return None
     by_folder: dict[str, list[int]] = {}
