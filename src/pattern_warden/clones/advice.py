@@ -3,6 +3,8 @@
 Every verdict rests on evidence the class carries, and says which:
 
 - **leave** generated and vendored code (``provenance``: the generator or upstream owns it),
+  ports over different backends (``ports``: kept and changed together, the legacy one removed
+  once nothing uses it; copies within one backend's module are still merged there),
   protocol methods (``__exit__`` and the like: each class must define its own),
   bare signatures, boilerplate and declarative data, idioms each place must spell out, bodies
   whose statements mostly differ, and anything whose merge would save too few lines;
@@ -29,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pattern_warden.clones.models import CloneLocation, Recommendation
+from pattern_warden.clones.ports import Port
 from pattern_warden.clones.variation import Variation
 
 #: Share of statements that may differ before the members are different code of one shape.
@@ -57,6 +60,7 @@ class Evidence:
     deprecated: bool = False  # every member warns that it is deprecated
     whole_modules: bool = False  # every member is a whole file, and they are identical
     whole_functions: bool = False  # every member is a whole function (one can delegate to another)
+    port: Port | None = None  # the members are one text over different backends (``ports``)
 
 
 def lines_removed(members: int, body_rows: int, whole_functions: bool = False) -> int:
@@ -137,6 +141,8 @@ def recommend(locations: Sequence[CloneLocation], evidence: Evidence, change: Va
     """The decision tree's verdict for one family, with the evidence it rests on."""
     if evidence.foreign:
         return Recommendation(action="leave", reason=evidence.foreign)
+    if evidence.port is not None and not (evidence.boilerplate or evidence.idiom):  # boilerplate says more
+        return _port(locations, evidence, evidence.port, change)
     if evidence.legacy is not None:
         old, new = locations[evidence.legacy], locations[1 - evidence.legacy]
         return Recommendation(action="consolidate", home=new.path,
@@ -163,6 +169,28 @@ def recommend(locations: Sequence[CloneLocation], evidence: Evidence, change: Va
     return Recommendation(action=action, home=home,  # type: ignore[arg-type]
                           reason=f"{len(locations)} copies in {spread}; {how}, in {home} ({where}) "
                                  f"(removes ~{removed} lines).")
+
+
+def _port(locations: Sequence[CloneLocation], evidence: Evidence, port: Port, change: Variation) -> Recommendation:
+    """Ports are kept and changed together (the legacy one removed once nothing uses it); copies
+    inside one backend's module are still merged there, each backend by itself."""
+    why = f"Ports over different backends ({port.reason}): each copy's names mean its own package's code"
+    if port.legacy is not None:
+        old, new = locations[port.legacy], locations[1 - port.legacy] if len(locations) == 2 else locations[0]
+        return Recommendation(action="leave", reason=f"{why}; {old.path} is in the legacy package: remove the legacy "
+                                                     f"one once nothing uses it ({new.path} replaces it), and until "
+                                                     "then change both together.")
+    group = [locations[i] for i in port.groups[0]]
+    removed = lines_removed(len(group), evidence.body_rows, evidence.whole_functions)
+    if len(group) > 1 and len({loc.path for loc in group}) == 1 \
+            and saving(removed, evidence.similarity) >= evidence.min_lines + (change.parameters > 0):
+        return Recommendation(action="consolidate", home=group[0].path,
+                              reason=f"{why}, so do not merge across them; within {group[0].path} the {len(group)} "
+                                     f"copies are one: {_how(change, len(group))} (removes ~{removed} lines), and "
+                                     "the same in the other backend's module.")
+    return Recommendation(action="leave", reason=f"{why}: keep both and change them together (one calling the "
+                                                 "other would cross backends; a helper would take every backend name "
+                                                 "as a parameter).")
 
 
 def _home(locations: Sequence[CloneLocation], evidence: Evidence) -> tuple[str, str]:

@@ -29,6 +29,7 @@ from pattern_warden.clones.homes import ClassMap, ImportMap
 from pattern_warden.clones.models import CloneClass, CloneLocation, Recommendation
 from pattern_warden.clones.names import Names
 from pattern_warden.clones.normalize import FLAG_DECLARATION, FLAG_IMPORT, Shape, enclosing
+from pattern_warden.clones.ports import port_of
 from pattern_warden.clones.provenance import Provenance
 from pattern_warden.clones.variation import MAX_MEMBERS, Variation, variation
 
@@ -99,13 +100,16 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
         twins=twins_reason(members, paths), legacy=legacy_member(members), deprecated=all_deprecated(members),
         whole_modules=core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
                                                    for shape, s in zip(shapes, core.spans)),
+        port=port_of(paths, change.redefined, names.module_path) if names is not None else None,
         whole_functions=not change.changed_body and all(_whole_function(shape, s)
                                                         for shape, s in zip(shapes, core.spans)),
     )
     first = locations[0]
-    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
+    advice = recommend(locations, evidence, change)
+    merged = len(evidence.port.groups[0]) if evidence.port is not None and advice.action != "leave" else len(locations)
+    removed = lines_removed(merged, evidence.body_rows, evidence.whole_functions)  # a port merges within one backend
     return Rank(found, core, boilerplate, lines, removed, f"{core.kind}:{first.path}:{first.start_line}", locations,
-                [location(corpus, s) for s in core.related], change, recommend(locations, evidence, change))
+                [location(corpus, s) for s in core.related], change, advice)
 
 
 def _hook(classes: ClassMap, change: Variation, locations: list[CloneLocation]) -> str | None:
@@ -158,8 +162,13 @@ def _variation(corpus: Corpus, spans: list[_Span], names: Names | None) -> Varia
                                                  for s in spans))
     memo = corpus.shapes[spans[0].fid].memo
     if key not in memo:
-        resolve = names.resolver([corpus.paths[s.fid] for s in spans[:MAX_MEMBERS]]) if names is not None else None
-        memo[key] = variation([corpus.shapes[s.fid].exact[s.first : s.last + 1] for s in spans], resolve)
+        members = spans[:MAX_MEMBERS]
+        resolve = names.resolver([corpus.paths[s.fid] for s in members],
+                                 [names.local_imports(corpus.paths[s.fid], s.first, s.last) for s in members]) \
+            if names is not None else None
+        memo[key] = variation([corpus.shapes[s.fid].exact[s.first : s.last + 1] for s in spans], resolve,
+                              alike=len({s.fid for s in spans}) > 1,
+                              same=names.one_behaviour if names is not None else None)
     return memo[key]  # type: ignore[return-value]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import keyword
+import posixpath
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -75,6 +76,9 @@ class Variation:
     changed_statements: int = 0
     statements: int = 0
     changed_body: int = 0  # of the changed statements, those in bodies (no def line, decorator or docstring)
+    #: Names spelled alike that mean other definitions in other members: each one's meanings, the
+    #: first member's first (``dask.array.core.concatenate`` against ``..._collection.concatenate``).
+    redefined: list[tuple[str | None, ...]] = field(default_factory=list)
 
     @property
     def behaviour(self) -> list[str]:
@@ -107,7 +111,8 @@ def _line_key(tokens: Sequence[str]) -> tuple[str, ...]:
 Resolve = Callable[[int, str], "str | None"]
 
 
-def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None) -> Variation:
+def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None, alike: bool = True,
+              same: Callable[[Sequence[str]], bool] | None = None) -> Variation:
     """Align every member's statements with the first member's, then the tokens of each pair of
     aligned statements, and name what differs, slot by slot.
 
@@ -116,7 +121,11 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None) 
     statement as changed (``wait|else``, ``None|:``).
 
     With ``resolve``, callees and exception types are compared by what they refer to: one
-    function under an import alias is no difference, two classes of one name are.
+    function under an import alias is no difference, two classes of one name are; with
+    ``alike`` too, so are the names every member spells alike (members in one module mean one
+    thing by one name, so their caller leaves it out and saves the questions). ``same`` says
+    when different definitions are one behaviour (one function copied into two packages): a
+    name alike that means such copies is no difference.
     """
     ref_lines = [tokens(line) for line in members[0]]
     ref = [token for line in ref_lines for token in (*line, "\n")]
@@ -128,18 +137,27 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None) 
     others = [[tokens(line) for line in m] for m in members[1:MAX_MEMBERS]]
     meaning = None if resolve is None else (lambda member, line: _meaning(line, member, resolve))
     slots, changed, paired = _align(ref_lines, starts, others, meaning)
-    meant = _by_meaning(ref, ref_lines, starts, others, paired, slots, resolve) if resolve is not None else {}
+    redefined: dict[tuple[str | None, ...], None] = {}
+    meant = _by_meaning(ref, ref_lines, starts, others, paired, slots, resolve, redefined, alike, same) \
+        if resolve is not None else {}
     by_role, renames = _classify(ref, slots, changed, line_of, meant)
     swapped = sorted({tuple(sorted(pair)) for pair in renames if (pair[1], pair[0]) in renames})
     worst, longest, body = max(((len(c), max(len(ref_lines), len(o)), _in_bodies(c, ref_lines, o))
                                 for c, o in zip(changed, others)), default=(0, 0, 0))
-    result = Variation(changed_statements=worst, statements=longest or len(ref_lines), changed_body=body)
+    result = Variation(changed_statements=worst, statements=longest or len(ref_lines), changed_body=body,
+                       redefined=list(redefined))
     for role in ("callee", "attribute", "exception", "string", "literal", "name"):
         found = by_role.get(role, {})
         if found:
             shown = sorted(found, key=found.__getitem__)
-            result.differences.append(Difference(kind=role, slots=len(found),  # type: ignore[arg-type]
-                                                 examples=["|".join(dict.fromkeys(v)) for v in shown[:SHOWN_SLOTS]]))
+            examples = ["|".join(dict.fromkeys(v)) for v in shown[:SHOWN_SLOTS]]
+            count = len(found)
+            if role == "string":  # grouped by their whole text: the values shown are cut short
+                count, examples = _string_patterns([tuple(v if v is not None else ref[found[values]]
+                                                          for v in [ref[found[values]], *slots[found[values]]])
+                                                    for values in shown])
+            result.differences.append(Difference(kind=role, slots=count,  # type: ignore[arg-type]
+                                                 examples=examples))
     if swapped:
         result.differences.append(Difference(kind="swapped", slots=len(swapped),
                                              examples=["|".join(p) for p in swapped[:SHOWN_SLOTS]]))
@@ -147,6 +165,102 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None) 
         result.differences.append(Difference(kind="statements", slots=worst,
                                              examples=[f"up to {worst} of {result.statements} statements"]))
     return result
+
+
+def unqualified(meanings: Sequence[str]) -> list[str]:
+    """Qualified names without the dotted prefix they all share, for the reader
+    (``pkg.a.core.concatenate|pkg.a.expr.concatenate`` -> ``core.concatenate|expr.concatenate``)."""
+    parts = [m.split(".") for m in meanings]
+    shared = 0
+    while all(len(p) > shared + 1 and p[shared] == parts[0][shared] for p in parts):
+        shared += 1
+    return [".".join(p[shared:]) for p in parts]
+
+
+def _core(values: tuple[str, ...]) -> tuple[str, ...]:
+    """What differs within strings once the text they share at both ends is cut off
+    (``"x_min"``/``"y_min"`` -> ``x``/``y``)."""
+    head = len(posixpath.commonprefix(values))
+    tail = len(posixpath.commonprefix([v[head:][::-1] for v in values]))
+    return tuple(v[head : len(v) - tail] for v in values)
+
+
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def _substitution(values: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The one substitution that turns the first string into each other one, replacing every
+    occurrence (``A_RouterStatus_Write is legacy; use A_RouterStatus_Write`` -> ``Write``/``Response``),
+    found at the first word they differ in: the part of that word that differs, else the word.
+    None when no one substitution does it."""
+    ref = values[0]
+    pairs = []
+    for value in values[1:]:
+        words = zip(_WORD.findall(ref), _WORD.findall(value))
+        pairs.append(next(((x, y) for x, y in words if x != y), None) if value != ref else (None, None))
+    for narrow in (True, False):
+        cut = [_core(p) if narrow and p[0] is not None else p for p in pairs if p is not None]
+        olds = {old for old, _ in cut if old is not None}
+        if len(cut) < len(pairs) or len(olds) != 1 or not (old := olds.pop()):
+            continue
+        news = tuple(new if new is not None else old for _, new in cut)
+        if all(ref.replace(old, new) == value for new, value in zip(news, values[1:])):
+            return (old, *news)
+    return None
+
+
+def _word(values: tuple[str, ...]) -> str:
+    """The differing parts of strings widened to whole words, for the reader (``quantile|nanquantile``)."""
+    head = len(posixpath.commonprefix(values))
+    tail = len(posixpath.commonprefix([v[head:][::-1] for v in values]))
+    while head and values[0][head - 1].isalnum():
+        head -= 1
+    while tail and values[0][len(values[0]) - tail].isalnum():
+        tail -= 1
+    return "|".join(dict.fromkeys(_short(v[head : len(v) - tail]) for v in values))
+
+
+def _string_patterns(slots: list[tuple[str, ...]]) -> tuple[int, list[str]]:
+    """String slots counted by meaning: strings that differ in one pattern (``d["x_min"]``,
+    ``d["x_max"]`` against ``d["y_min"]``, ``d["y_max"]``: the prefix) are one parameter, not
+    one per string. The count of patterns, and examples (a pattern shown once with its count)."""
+    groups: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for values in slots:
+        groups.setdefault(_substitution(values) or _core(values), []).append(values)
+    examples = [_word(members[0]) + f" (in {len(members)} strings)" if len(members) > 1
+                else "|".join(dict.fromkeys(_short(v) for v in members[0])) for members in groups.values()]
+    return len(groups), examples[:SHOWN_SLOTS]
+
+
+def _local_names(lines: list[list[str]]) -> set[str]:
+    """Names the fragment binds itself (parameters, assignment, loop, ``as`` and ``lambda``
+    targets, nested definitions): they mean nothing at module level, so the model is not asked."""
+    bound: set[str] = set()
+    for line in lines:
+        params = _parameters(line)
+        bound.update(params or ())
+        if line[:1] in (["def"], ["class"]) or line[:2] == ["async", "def"]:
+            continue
+        i = 0  # assignment targets: names, commas and brackets up to ``=`` (a call's ``(`` ends them)
+        while i + 1 < len(line) and ((line[i].isidentifier() and not keyword.iskeyword(line[i]))
+                                     or line[i] in (",", ")", "*") or (line[i] == "(" and not i)):
+            i += 1
+        if i < len(line) and (line[i] == "=" or (line[i].endswith("=") and line[i] not in ("==", "!=", "<=", ">="))
+                              or line[i] == ":"):
+            bound.update(t for t in line[:i] if t.isidentifier())
+        for k, token in enumerate(line):
+            if token in ("as", ":=") and k + 1 < len(line) and token == "as":
+                bound.add(line[k + 1])
+            elif token == ":=" and k:
+                bound.add(line[k - 1])
+            elif token in ("for", "lambda"):
+                stop = "in" if token == "for" else ":"
+                j = k + 1
+                while j < len(line) and line[j] != stop:
+                    if line[j].isidentifier():
+                        bound.add(line[j])
+                    j += 1
+    return bound
 
 
 def _in_bodies(changed: set[object], ref: list[list[str]], other: list[list[str]]) -> int:
@@ -271,51 +385,65 @@ def _meaning(line: list[str], member: int, resolve: Resolve) -> tuple[str, ...]:
 
 
 def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], others: list[list[list[str]]],
-                paired: list[dict[int, int]], slots: _Slots, resolve: Resolve) -> dict[int, str]:
-    """Callees and exception types compared by what they refer to: a slot whose values all mean
-    the reference's name is dropped (an import alias), and a name spelled alike that means
-    other things in other members becomes a slot showing the meanings. Returns the reference's
+                paired: list[dict[int, int]], slots: _Slots, resolve: Resolve,
+                redefined: dict[tuple[str | None, ...], None], alike: bool = True,
+                same: Callable[[Sequence[str]], bool] | None = None) -> dict[int, str]:
+    """Names compared by what they refer to: a slot whose values all mean the reference's name
+    is dropped (an import alias), and a name spelled alike that means other things in other
+    members (each package's own ``concatenate``, each module's handle on another library)
+    becomes a slot showing the meanings, and is noted in ``redefined``. Returns the reference's
     meaning at each position whose slot now shows meanings."""
     meant: dict[int, str] = {}
+    local = _local_names(ref_lines)
     for line, tokens in enumerate(ref_lines):
         for offset, token in enumerate(tokens):
             pos = starts[line] + offset
             if not token.isidentifier() or (offset and tokens[offset - 1] == "."):
                 continue
-            role = _role(ref, pos)  # alike spelled callees are taken as alike: resolving every call costs a parse
-            receiver = role == "name" and pos in slots and offset + 1 < len(tokens) and tokens[offset + 1] == "."
-            if receiver:
+            role = _role(ref, pos)
+            if role == "name" and pos in slots and tokens[offset + 1 : offset + 2] != ["="]:  # not a keyword
                 _receiver(pos, token, line, others, paired, offset, slots, meant, resolve)
                 continue
-            if not (role == "exception" or (role == "callee" and pos in slots)):
+            free = alike and role in ("callee", "name") and pos not in slots and token not in local \
+                and tokens[offset + 1 : offset + 2] != ["="]  # a keyword argument names no definition
+            if not (role == "exception" or (role == "callee" and pos in slots) or free):
                 continue
-            mine = resolve(0, _dotted(tokens, offset))
+            spelled = [_dotted(tokens, offset), *(_dotted(other[paired[k][line]], offset) if line in paired[k]
+                                                  else None for k, other in enumerate(others))]
+            if free and len(set(spelled) - {None}) > 1:  # its attributes differ: slots of their own
+                spelled = [token if s is not None else None for s in spelled]
+            mine = resolve(0, spelled[0])  # type: ignore[arg-type]
             if mine is None:
                 continue
-            theirs = [resolve(k + 1, _dotted(other[paired[k][line]], offset)) if line in paired[k] else None
-                      for k, other in enumerate(others)]
+            theirs = [resolve(k + 1, s) if s is not None else None for k, s in enumerate(spelled[1:])]
             if pos in slots and all(m == mine for m in theirs):
                 del slots[pos]  # every member calls or raises the same thing under another name
-            elif pos not in slots and any(m is not None and m != mine for m in theirs):
+            elif pos not in slots and any(m is not None and m != mine for m in theirs) and not (
+                    same is not None and None not in theirs and same(list(dict.fromkeys([mine, *theirs])))):
                 slots[pos] = [m if m is not None and m != mine else None for m in theirs]
                 meant[pos] = mine
+                if role != "exception":  # each package's own error class alone makes no port: a helper takes it
+                    redefined[(mine, *theirs)] = None
     return meant
 
 
 def _receiver(pos: int, token: str, line: int, others: list[list[list[str]]], paired: list[dict[int, int]],
               offset: int, slots: _Slots, meant: dict[int, str], resolve: Resolve) -> None:
-    """A renamed name whose attribute is read (``DiGraph.__init__`` against ``Graph.__init__``):
-    when every member's name means a definition of the project's modules, other definitions
-    are other behaviour (``meant`` marks the slot), the same one under another name is none. A
-    local name means no definition (the model gives back its bare spelling) and stays a rename."""
+    """A renamed name (``DiGraph.__init__`` against ``Graph.__init__``, ``w = _CMYK_white``
+    against ``w = _CMYK_black``): when every member's name means a definition (a module's
+    function, class, constant or variable), other definitions are other behaviour (``meant``
+    marks the slot), the same one under another name is none. A local name means no definition
+    and stays a rename."""
     mine = resolve(0, token)
     theirs = [resolve(k + 1, other[paired[k][line]][offset]) if line in paired[k] else None
               for k, other in enumerate(others)]
     meanings = [mine, *theirs]
-    if not all(m is not None and "." in m for m in meanings):
+    if not all(m is not None and ("." in m or " = " in m) for m in meanings):
         return
     if all(m == mine for m in theirs):
         del slots[pos]
+    elif any(" = " in m for m in meanings):  # type: ignore[operator]
+        meant[pos] = token  # variables of other names: their names say more than their values
     else:
         slots[pos] = [m if m != mine else None for m in theirs]
         meant[pos] = mine  # type: ignore[assignment]
@@ -337,7 +465,8 @@ def _classify(ref: list[str], slots: _Slots, changed: list[set[object]], line_of
         if role == "name" and pos in meant:  # another definition's attribute: another callee or class
             role = "callee"
         own = meant.get(pos, ref[pos])
-        values = tuple(_short(v if v is not None else own) for v in [own, *slots[pos]])
+        full = [v if v is not None else own for v in [own, *slots[pos]]]
+        values = tuple(_short(v) for v in (unqualified(full) if pos in meant else full))
         if len(set(values)) == 1:
             continue
         if role in ("name", "attribute"):
