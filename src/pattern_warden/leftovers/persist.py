@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import marshal
+from collections.abc import Iterable
 from pathlib import Path
 
 from pattern_warden import __version__
@@ -42,6 +43,9 @@ BASES_KIND = "leftovers-bases"
 #: The leftovers' walk of the whole tree (Python, text and configuration files), kept apart from
 #: the facts: it changes when a file is added or removed, the facts when one is edited.
 WALKS_KIND = "leftovers-walks"
+#: The stamps of the files the last walk read (``Workspace.load_stamps``): a file whose stamp has
+#: not changed since is known by its digest, and so by its facts, without reading its bytes.
+STAMPS_KIND = "leftovers-stamps"
 
 
 def facts_key(workspace: Workspace) -> str:
@@ -59,12 +63,7 @@ def walks_key(workspace: Workspace) -> str:
 def recall_walks(disk: DiskCache, workspace: Workspace) -> bool:
     """Give ``workspace`` the walk the last process saved, if it still holds; False when there
     was none to take, so the walk about to happen should be saved."""
-    payload = disk.get(WALKS_KIND, walks_key(workspace))
-    try:
-        data = marshal.loads(payload) if payload is not None else None
-    except (EOFError, ValueError, TypeError):
-        data = None
-    return workspace.load_walks(data) > 0
+    return workspace.load_walks(_loaded(disk.get(WALKS_KIND, walks_key(workspace)))) > 0
 
 
 def keep_walks(disk: DiskCache, workspace: Workspace) -> None:
@@ -74,6 +73,26 @@ def keep_walks(disk: DiskCache, workspace: Workspace) -> None:
     except ValueError:
         return
     disk.put(WALKS_KIND, walks_key(workspace), payload)
+
+
+def recall_stamps(disk: DiskCache, workspace: Workspace) -> None:
+    """Give ``workspace`` the stamps of the files the last process read."""
+    workspace.load_stamps(_loaded(disk.get(STAMPS_KIND, walks_key(workspace))))
+
+
+def keep_stamps(disk: DiskCache, workspace: Workspace, rels: Iterable[str]) -> None:
+    """Save the stamps of the files ``rels`` for the next process, when they changed."""
+    rows = workspace.dump_stamps(rels)
+    if rows is not None:
+        disk.put(STAMPS_KIND, walks_key(workspace), marshal.dumps(rows))
+
+
+def _loaded(payload: bytes | None) -> object:
+    """A marshalled payload's data; None when there is none or it does not load."""
+    try:
+        return marshal.loads(payload) if payload is not None else None
+    except (EOFError, ValueError, TypeError):
+        return None
 
 
 def recall(disk: DiskCache, workspace: Workspace) -> None:
@@ -96,11 +115,7 @@ def load_facts(disk: DiskCache, workspace: Workspace,
                kind: str = FACTS_KIND) -> tuple[dict[FactsKey, ModuleFacts], dict[str, TextRefs]]:
     """The module facts and text files' names last saved for this root (under ``kind``); empty
     when unusable."""
-    payload = disk.get(kind, facts_key(workspace))
-    try:
-        data = marshal.loads(payload) if payload is not None else None
-    except (EOFError, ValueError, TypeError):
-        return {}, {}
+    data = _loaded(disk.get(kind, facts_key(workspace)))
     if not (isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], list) and isinstance(data[1], dict)):
         return {}, {}
     modules: dict[FactsKey, ModuleFacts] = {}
