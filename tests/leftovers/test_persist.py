@@ -172,3 +172,20 @@ def test_a_stop_recalls_the_base_versions_the_last_stop_read(tmp_path: Path) -> 
     assert not first["known"] and first["found"] == ["orphaned-by-change _helper"]
     second = _run(root, cache, _STOP)
     assert second == {**first, "known": True}
+
+
+def test_the_text_files_names_are_taken_whole_only_for_the_same_contents(tmp_path: Path) -> None:
+    """A warm process takes the text files' names joined, as the last one saved them for exactly
+    these contents; a text file edited since (its stamp and so its digest change) makes it read
+    them again, so a name dropped from a configuration file is no longer counted as a use."""
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    write_tree(root, {"pkg/__init__.py": "", "pkg/core.py": "def _helper():\n    return 1\n",
+                      "settings.yaml": "hook: pkg.core._helper\n", "README.md": "# p\n"})
+    dead = "dead pkg/core.py:1 _helper"
+    assert dead not in _run(root, cache)["found"]
+    assert dead not in _run(root, cache)["found"]  # warm: the joined names
+    (root / "settings.yaml").write_text("hook: pkg.core.other\n")
+    assert dead in _run(root, cache)["found"]
+    assert dead in _run(root, cache)["found"]
+    (root / "settings.yaml").write_text("hook: pkg.core._helper\n")
+    assert dead not in _run(root, cache)["found"]
