@@ -459,24 +459,24 @@ class Workspace:
             cached = self._cache.get((rel, digest))
         return cached if cached is not None else _Unread(rel, digest, size, path, self)
 
-    def dump_stamps(self, rels: Iterable[str]) -> dict[str, tuple[object, ...]] | None:
+    def dump_stamps(self, rels: Iterable[str]) -> dict[str, tuple[Stamp, str]] | None:
         """The stamps of the files ``rels`` (a walk's), as plain data for the next process (every
         hook call is a new one); None when they are the ones ``load_stamps`` took in."""
         with self._lock:
-            rows = {rel: (*known[0], known[1]) for rel in rels if (known := self._stamps.get(rel)) is not None}
+            rows = {rel: known for rel in rels if (known := self._stamps.get(rel)) is not None}
             return rows if self._stamps_added or len(rows) != self._stamps_loaded else None
 
     def load_stamps(self, data: object) -> int:
         """Take in the stamps of ``dump_stamps`` and return how many. Each only ever stands for
         the file of that relative path that a walk finds again (nothing is opened by a name from
-        it), and only while the file's stamp is unchanged; a malformed row is dropped."""
+        it), and only while that file's stamp equals it, which a malformed stamp never does; a
+        row without a digest is dropped."""
         rows = data if isinstance(data, dict) else {}
-        taken = {rel: (tuple(row[:5]), row[5]) for rel, row in rows.items()
-                 if isinstance(rel, str) and isinstance(row, tuple) and len(row) == 6
-                 and all(type(part) is int for part in row[:5]) and isinstance(row[5], str)}
+        taken = {rel: known for rel, known in rows.items()
+                 if type(known) is tuple and len(known) == 2 and type(known[0]) is tuple and type(known[1]) is str}
         with self._lock:
             for rel, known in taken.items():
-                self._stamps.setdefault(rel, known)  # type: ignore[arg-type]
+                self._stamps.setdefault(rel, known)
             self._stamps_loaded += len(taken)
         return len(taken)
 
