@@ -61,18 +61,19 @@ def review_change(
     say("reading the change")
     facts = facts or read_facts(workspace, path, base, head)
     facts.files = [(after, before) for after, before in facts.files if not workspace.excluded(after.path)]
-    accepted = configured_baseline(workspace.config)
-    checker = checker_for(workspace, has_base=facts.delta is not None)
-    plan = plan_reuse(facts.delta, facts.before, disk) if facts.delta is not None and facts.before is not None \
-        else None
     with ExitStack() as stack:
         # One pool for both ends of a large change: a worker searches the base for clones while
         # this process searches the tree as it is now and the workers check rules, resolving
         # the added code's calls on the trees they parse for that.
         pool = stack.enter_context(worker_pool()) if len(facts.files) >= PARALLEL_MIN_FILES else None
         # Leftovers are the change's only against a base: a whole tree outside git has none to
-        # tell what it added from what it had (find_leftovers audits such a tree).
+        # tell what it added from what it had (find_leftovers audits such a tree). They are the
+        # longest part of a warm Stop, so they start before anything else here.
         leftovers_of = _leftovers(stack, pool, workspace, facts, disk) if facts.delta is not None else list
+        accepted = configured_baseline(workspace.config)
+        checker = checker_for(workspace, has_base=facts.delta is not None)
+        plan = plan_reuse(facts.delta, facts.before, disk) if facts.delta is not None and facts.before is not None \
+            else None
         bases = base_sources(facts.delta) if facts.delta is not None else []
         duplicates = DuplicateSearch(workspace, bases, pool, disk)
         say(f"checking rules ({len(facts.files)} files)")
