@@ -7,13 +7,14 @@ import marshal
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from pattern_warden.config import load_config
 from pattern_warden.diskcache import DiskCache
 from pattern_warden.leftovers.facts import facts_of
 from pattern_warden.leftovers.persist import FACTS_KIND, facts_key, load_facts, save_facts
-from pattern_warden.workspace import Workspace
+from pattern_warden.workspace import _RACY_S, Workspace
 from tests.conftest import write_tree
 from tests.leftovers.agent_tree import TREE
 
@@ -32,6 +33,7 @@ workspace = Workspace(config)
 project, _, _ = read_project(workspace, disk)
 found = find_leftovers(workspace, options=LeftoversOptions(min_confidence=0), limit=1000, disk=disk)
 print(json.dumps({"fresh": project.fresh, "modules": len(project.modules),
+                  "unread": sum("text" not in vars(s) for s in project.sources.values()),
                   "found": sorted(f"{i.kind} {i.path}:{i.line} {i.symbol}" for i in found.leftovers)}))
 """
 
@@ -56,6 +58,25 @@ def test_a_new_process_parses_only_the_modules_that_changed(tmp_path: Path) -> N
                       encoding="utf-8")
     after_edit = _run(root, tmp_path / "cache")
     assert after_edit["fresh"] == 1
+    assert any("_never_called" in item for item in after_edit["found"])
+
+
+def test_a_settled_tree_is_known_by_its_stamps_and_reports_the_same(tmp_path: Path) -> None:
+    """Once the files are older than the racy window, a new process knows them by their stamps
+    (no module's text is read) and finds exactly what a process that read every byte found;
+    a file edited since is read, and what the edit left behind is found."""
+    root = tmp_path / "project"
+    write_tree(root, TREE)
+    time.sleep(_RACY_S + 0.1)
+    cold = _run(root, tmp_path / "cache")
+    assert cold["unread"] == 0 and cold["fresh"] == cold["modules"]
+    warm = _run(root, tmp_path / "cache")
+    assert warm["unread"] == warm["modules"] and warm["found"] == cold["found"] and warm["fresh"] == 0
+    edited = next(p for p in sorted(root.rglob("*.py")) if p.stat().st_size > 100)
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n\ndef _never_called():\n    return 1\n",
+                      encoding="utf-8")
+    after_edit = _run(root, tmp_path / "cache")
+    assert after_edit["fresh"] == 1 and after_edit["unread"] <= after_edit["modules"] - 1
     assert any("_never_called" in item for item in after_edit["found"])
 
 
