@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import pickle
 import time
 from pathlib import Path
 
@@ -242,6 +243,8 @@ def test_an_unchanged_stamp_stands_for_the_bytes_until_the_text_is_wanted(projec
     assert "text" not in vars(known)  # not read
     assert known.text == "x = 1\n" and known.lines == ["x = 1"]
     assert "text" in vars(known)
+    sent = pickle.loads(pickle.dumps(known))  # as a worker process would be sent it
+    assert type(sent) is SourceFile and (sent.path, sent.text, sent.digest) == ("a.py", "x = 1\n", digests["a.py"])
     # without text_later every byte is read, as before
     read = nxt.read(project / "b.py")
     assert isinstance(read, SourceFile) and "text" in vars(read) and read.digest == digests["b.py"]

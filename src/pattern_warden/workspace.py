@@ -596,6 +596,10 @@ class _Unread(SourceFile):
             raise WardenError(f"The file {self.path!r} changed while it was being read.", "Run the call again.")
         return source.text
 
+    def __reduce__(self) -> tuple[type[SourceFile], tuple[str, str, str, int]]:
+        """Sent to another process as the plain file it is (a workspace does not cross a pipe)."""
+        return SourceFile, (self.path, self.text, self.digest, self.size)
+
 
 def _gitignore(lines: list[str]) -> GitIgnoreSpec:
     """A project's .gitignore as a spec; like git, a line that is not a valid pattern is ignored."""
