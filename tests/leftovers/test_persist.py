@@ -12,8 +12,10 @@ from pathlib import Path
 
 from pattern_warden.config import load_config
 from pattern_warden.diskcache import DiskCache
+from pattern_warden.leftovers.change import leftovers_in_worker, read_ahead
 from pattern_warden.leftovers.facts import facts_of
 from pattern_warden.leftovers.persist import FACTS_KIND, facts_key, load_facts, save_facts
+from pattern_warden.workers import worker_pool
 from pattern_warden.workspace import _RACY_S, Workspace
 from tests.conftest import write_tree
 from tests.leftovers.agent_tree import TREE
@@ -210,3 +212,22 @@ def test_the_text_files_names_are_taken_whole_only_for_the_same_contents(tmp_pat
     assert dead in _run(root, cache)["found"]
     (root / "settings.yaml").write_text("hook: pkg.core._helper\n")
     assert dead not in _run(root, cache)["found"]
+
+
+def test_a_stop_worker_takes_the_project_it_read_ahead_once(tmp_path: Path) -> None:
+    """The Stop's worker reads the project while git answers, and the review's leftovers then use
+    that read: a use of the helper added after it is not seen; the next call reads afresh."""
+    root = tmp_path / "project"
+    write_tree(root, {"pkg/__init__.py": "", "pkg/core.py": "def _helper():\n    return 1\n\n\ndef main():\n    return 2\n"})
+    config = load_config(root)
+    workspace = Workspace(config)
+    after = workspace.read(workspace.resolve("pkg/core.py"))
+    before = workspace.virtual("def _helper():\n    return 1\n\n\ndef main():\n    return _helper()\n", "pkg/core.py")
+    changed = [(after.bare(), before.bare())]  # type: ignore[union-attr]
+    with worker_pool(workers=1) as pool:
+        pool.submit(read_ahead, config, None).result()
+        write_tree(root, {"pkg/user.py": "from pkg.core import _helper\n\nVALUE = _helper()\n"})
+        ahead = pool.submit(leftovers_in_worker, config, changed, None).result()
+        fresh = pool.submit(leftovers_in_worker, config, changed, None).result()
+    assert [f"{i.kind} {i.symbol}" for i in ahead] == ["orphaned-by-change _helper"]
+    assert fresh == []
