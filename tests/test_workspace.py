@@ -236,7 +236,7 @@ def test_an_unchanged_stamp_stands_for_the_bytes_until_the_text_is_wanted(projec
     tree(project, {"a.py": "x = 1\n", "b.py": "y = 2\n"})
     _settle()
     first = Workspace(load_config(project))
-    digests = {name: first.read(project / name).digest for name in ("a.py", "b.py")}  # type: ignore[union-attr]
+    digests = {name: first.read(project / name, text_later=True).digest for name in ("a.py", "b.py")}  # type: ignore[union-attr]
     nxt = _handed_over(first, ["a.py", "b.py"])
     known = nxt.read(project / "a.py", text_later=True)
     assert isinstance(known, SourceFile) and known.digest == digests["a.py"]
@@ -245,10 +245,12 @@ def test_an_unchanged_stamp_stands_for_the_bytes_until_the_text_is_wanted(projec
     assert "text" in vars(known)
     sent = pickle.loads(pickle.dumps(known))  # as a worker process would be sent it
     assert type(sent) is SourceFile and (sent.path, sent.text, sent.digest) == ("a.py", "x = 1\n", digests["a.py"])
-    # without text_later every byte is read, as before
+    # without text_later every byte is read, as before, and no stamp is kept
     read = nxt.read(project / "b.py")
     assert isinstance(read, SourceFile) and "text" in vars(read) and read.digest == digests["b.py"]
     assert nxt.dump_stamps(["a.py", "b.py"]) is None  # nothing new to save
+    other = Workspace(first.config)
+    assert isinstance(other.read(project / "a.py"), SourceFile) and other.dump_stamps(["a.py"]) is None
 
 
 def test_a_file_changed_within_the_racy_window_is_read_again(project: Path) -> None:
@@ -275,7 +277,7 @@ def test_a_file_replaced_or_rewritten_behind_our_back_is_not_trusted(project: Pa
     tree(project, {"a.py": "x = 1\n", "b.py": "y = 1\n"})
     _settle()
     first = Workspace(load_config(project))
-    old = {name: first.read(project / name).digest for name in ("a.py", "b.py")}  # type: ignore[union-attr]
+    old = {name: first.read(project / name, text_later=True).digest for name in ("a.py", "b.py")}  # type: ignore[union-attr]
     nxt = _handed_over(first, ["a.py", "b.py"])
     stat_a, stat_b = os.stat(project / "a.py"), os.stat(project / "b.py")
     (project / "new.tmp").write_text("x = 9\n")

@@ -417,9 +417,10 @@ class Workspace:
         ``text_later``: a file whose stamp is the settled one recorded when its bytes were last
         read (in this process, or one whose stamps ``load_stamps`` took in) is not read again:
         it is the same content, so its digest stands, and its text is read only if it is asked
-        for (``_Unread``). Reading every byte of a 1,500-file project was a seventh of a warm
-        Stop, whose leftovers need most files' digests only. Only a caller that can take a
-        refusal when the file changes before its text is read asks for this.
+        for (``_Unread``); the stamps of the files read whole are kept for the next time.
+        Reading every byte of a 1,500-file project was a seventh of a warm Stop, whose leftovers
+        need most files' digests only. Only a caller that can take a refusal when the file
+        changes before its text is read asks for this; other reads keep no stamps.
         """
         budget.check()
         rel = self.relative(path)
@@ -433,10 +434,10 @@ class Workspace:
         known = self._stamps.get(rel) if text_later else None
         if known is not None and known[0] == _stamp(info):
             return self._known(rel, path, known[1], info.st_size)
-        return self._read_whole(rel, path)
+        return self._read_whole(rel, path, keep_stamp=text_later)
 
-    def _read_whole(self, rel: str, path: Path) -> SourceFile | Skipped:
-        """Read the file's bytes, and keep its stamp when it is settled (``_settled``)."""
+    def _read_whole(self, rel: str, path: Path, keep_stamp: bool) -> SourceFile | Skipped:
+        """Read the file's bytes; with ``keep_stamp``, keep its stamp when it is settled (``_settled``)."""
         limit = self.config.limits.max_file_bytes
         now_ns = time.time_ns()
         try:
@@ -446,7 +447,7 @@ class Workspace:
         except OSError as exc:
             return Skipped(rel, f"cannot be read: {exc.strerror}")
         source = self.from_bytes(rel, data)
-        if isinstance(source, SourceFile) and _settled(info, now_ns):
+        if keep_stamp and isinstance(source, SourceFile) and _settled(info, now_ns):
             with self._lock:
                 if self._stamps.get(rel) != (stamp := (_stamp(info), source.digest)):
                     self._stamps[rel] = stamp
@@ -591,7 +592,7 @@ class _Unread(SourceFile):
     def text(self) -> str:  # type: ignore[override]
         """The file's text, read now; a file whose bytes are no longer the ones its stamp stood
         for changed while it was being read, and is refused rather than mixed with its old facts."""
-        source = self._workspace._read_whole(self.path, self._real)
+        source = self._workspace._read_whole(self.path, self._real, keep_stamp=True)
         if isinstance(source, Skipped) or source.digest != self.digest:
             raise WardenError(f"The file {self.path!r} changed while it was being read.", "Run the call again.")
         return source.text
