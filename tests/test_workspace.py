@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import marshal
 import os
+import pickle
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,7 @@ import pytest
 from pattern_warden.config import Config, Limits, Settings, load_config
 from pattern_warden.errors import WardenError
 from pattern_warden.source import LineKind, SourceFile
+from pattern_warden import workspace as workspace_module
 from pattern_warden.workspace import Skipped, Workspace
 from tests.conftest import write_tree as tree
 
@@ -212,3 +216,75 @@ def test_the_folder_stamp_is_what_a_remembered_walk_trusts(project: Path) -> Non
     assert len(fresh.discover(["pkg"]).files) == 3
     (project / "pkg/d.py").write_text("")
     assert len(fresh.discover(["pkg"]).files) == 4
+
+
+def _settle() -> None:
+    """Wait out the racy window: a stamp younger than it is never trusted (``workspace._settled``)."""
+    time.sleep(workspace_module._RACY_S + 0.1)
+
+
+def _handed_over(ws: Workspace, rels: list[str]) -> Workspace:
+    """A new workspace (the next hook process) given the stamps ``ws`` recorded, as plain data."""
+    data = ws.dump_stamps(rels)
+    assert data is not None and set(data) == set(rels)
+    fresh = Workspace(ws.config)
+    assert fresh.load_stamps(marshal.loads(marshal.dumps(data))) == len(rels)
+    return fresh
+
+
+def test_an_unchanged_stamp_stands_for_the_bytes_until_the_text_is_wanted(project: Path) -> None:
+    tree(project, {"a.py": "x = 1\n", "b.py": "y = 2\n"})
+    _settle()
+    first = Workspace(load_config(project))
+    digests = {name: first.read(project / name, text_later=True).digest for name in ("a.py", "b.py")}  # type: ignore[union-attr]
+    nxt = _handed_over(first, ["a.py", "b.py"])
+    known = nxt.read(project / "a.py", text_later=True)
+    assert isinstance(known, SourceFile) and known.digest == digests["a.py"]
+    assert "text" not in vars(known)  # not read
+    assert known.text == "x = 1\n" and known.lines == ["x = 1"]
+    assert "text" in vars(known)
+    sent = pickle.loads(pickle.dumps(known))  # as a worker process would be sent it
+    assert type(sent) is SourceFile and (sent.path, sent.text, sent.digest) == ("a.py", "x = 1\n", digests["a.py"])
+    # without text_later every byte is read, as before, and no stamp is kept
+    read = nxt.read(project / "b.py")
+    assert isinstance(read, SourceFile) and "text" in vars(read) and read.digest == digests["b.py"]
+    assert nxt.dump_stamps(["a.py", "b.py"]) is None  # nothing new to save
+    other = Workspace(first.config)
+    assert isinstance(other.read(project / "a.py"), SourceFile) and other.dump_stamps(["a.py"]) is None
+
+
+def test_a_file_changed_within_the_racy_window_is_read_again(project: Path) -> None:
+    """A stamp taken within the racy window of the file's last change is not kept: a second write
+    of the same size in the same clock tick would leave the same stamp on other bytes (git's
+    "racily clean" files). So after such a change the new bytes are read, never taken for the old."""
+    tree(project, {"a.py": "x = 1\n"})
+    ws = Workspace(load_config(project))
+    first = ws.read(project / "a.py", text_later=True)
+    assert ws.dump_stamps(["a.py"]) is None  # too young to stand for its bytes
+    before = os.stat(project / "a.py")
+    (project / "a.py").write_text("x = 2\n")
+    os.utime(project / "a.py", ns=(before.st_atime_ns, before.st_mtime_ns))
+    again = ws.read(project / "a.py", text_later=True)
+    assert isinstance(first, SourceFile) and isinstance(again, SourceFile)
+    assert "text" in vars(again) and again.digest != first.digest and again.text == "x = 2\n"
+    nxt = Workspace(ws.config)
+    assert nxt.load_stamps(ws.dump_stamps(["a.py"])) == 0
+
+
+def test_a_file_replaced_or_rewritten_behind_our_back_is_not_trusted(project: Path) -> None:
+    """Same size, same mtime put back: a rename over the file or a write in place changes its
+    ctime (or inode), which nothing but the clock sets, so the bytes are read again."""
+    tree(project, {"a.py": "x = 1\n", "b.py": "y = 1\n"})
+    _settle()
+    first = Workspace(load_config(project))
+    old = {name: first.read(project / name, text_later=True).digest for name in ("a.py", "b.py")}  # type: ignore[union-attr]
+    nxt = _handed_over(first, ["a.py", "b.py"])
+    stat_a, stat_b = os.stat(project / "a.py"), os.stat(project / "b.py")
+    (project / "new.tmp").write_text("x = 9\n")
+    os.utime(project / "new.tmp", ns=(stat_a.st_atime_ns, stat_a.st_mtime_ns))
+    os.replace(project / "new.tmp", project / "a.py")  # another file under the same name
+    (project / "b.py").write_text("y = 9\n")  # the same file, other bytes
+    os.utime(project / "b.py", ns=(stat_b.st_atime_ns, stat_b.st_mtime_ns))
+    for name, text in (("a.py", "x = 9\n"), ("b.py", "y = 9\n")):
+        source = nxt.read(project / name, text_later=True)
+        assert isinstance(source, SourceFile) and source.digest != old[name] and source.text == text

@@ -245,7 +245,9 @@ def stop(payload: dict[str, Any]) -> Answer:
     config = _config(payload)
     if not config.settings.hooks.stop:
         return Answer()
-    from pattern_warden.delta.review import review_change
+    from contextlib import ExitStack
+
+    from pattern_warden.delta.review import leftovers_ahead, review_change
     from pattern_warden.delta.verdict import counted
     from pattern_warden.diskcache import open_cache
     from pattern_warden.rules.base import Severity
@@ -254,12 +256,16 @@ def stop(payload: dict[str, Any]) -> Answer:
 
     workspace = Workspace(config)
     session = _session(payload, workspace)
-    baseline, changes = session.changes()
-    if not changes:
-        return Answer()
     # The same persistent cache as `pattern-warden review`: a second stop re-checks only what changed.
-    review = review_change(workspace, limit=MAX_LINES, disk=open_cache(config),
-                           facts=session_facts(session, baseline, changes))
+    disk = open_cache(config)
+    with ExitStack() as stack:
+        known = session.baseline()  # in git, the leftovers' read of the project begins while git answers
+        ahead = leftovers_ahead(stack, workspace, disk) if known is not None and known.in_git else None
+        baseline, changes = session.changes()
+        if not changes:
+            return Answer()
+        review = review_change(workspace, limit=MAX_LINES, disk=disk, facts=session_facts(session, baseline, changes),
+                               ahead=ahead)
     floor = config.settings.hooks.stop_severity
     severe = [f for f in counted(review.findings, config.settings.review)
               if floor != "never" and Severity.parse(f.severity) >= Severity.parse(floor)]

@@ -39,11 +39,12 @@ def start_method() -> str:
 
 
 @contextmanager
-def worker_pool(workers: int = WORKERS, alongside: bool = False) -> Iterator[ProcessPoolExecutor]:
+def worker_pool(workers: int = WORKERS, alongside: bool = False, wait: bool = True) -> Iterator[ProcessPoolExecutor]:
     """A pool whose unstarted tasks are cancelled when the block fails (a spent time budget, a
     cancelled call), so that an abandoned job stops after the tasks already running.
     ``alongside``: other pools run at the same time, whose threads make forking unsafe, so the
-    workers come from the fork server."""
+    workers come from the fork server. ``wait=False``: leaving the block does not wait for a task
+    still running either (work read ahead that nobody asked for); its worker ends with this process."""
     context = get_context("forkserver" if alongside else start_method())
     if isinstance(context, ForkServerContext):
         context.set_forkserver_preload(_PRELOAD)
@@ -57,7 +58,7 @@ def worker_pool(workers: int = WORKERS, alongside: bool = False) -> Iterator[Pro
         raise
     finally:
         _OPEN.discard(pool)
-    pool.shutdown(wait=True)
+    pool.shutdown(wait=wait, cancel_futures=not wait)
 
 
 _OPEN: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()

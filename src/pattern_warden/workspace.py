@@ -20,6 +20,7 @@ import tokenize
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pathspec import GitIgnoreSpec
@@ -54,6 +55,30 @@ def _folder_stamp(folder: Path | str, racy_after: float | None = None) -> tuple[
     if racy_after is not None and info.st_mtime > racy_after:
         return None
     return (info.st_mtime_ns, info.st_ino)
+
+
+#: What identifies a file's content without reading it: (size, mtime_ns, ctime_ns, inode, device).
+Stamp = tuple[int, int, int, int, int]
+#: Stamps this many nanoseconds old or older when the file was read are trusted (git's racy-clean rule).
+_RACY_NS = int(_RACY_S * 1e9)
+
+
+def _stamp(info: os.stat_result) -> Stamp:
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+
+
+def _settled(info: os.stat_result, now_ns: int) -> bool:
+    """Whether a file's stamp, taken at ``now_ns`` before its bytes were read, may stand for them.
+
+    Only a write changes a file's content, and every write (and every ``utime``, rename or
+    link that could slip other bytes under the same name) sets its ctime to the time of the
+    change, which nothing but the clock can set. So once a stamp's mtime and ctime are
+    ``_RACY_S`` older than the moment the stamp was taken, any later change of the bytes gives a
+    later ctime, and so a different stamp, even on a filesystem whose clock ticks coarsely. A
+    stamp younger than that could be shared by a second write in the same clock tick (git's
+    "racily clean" case), so it is not kept: that file is read again next time.
+    """
+    return max(info.st_mtime_ns, info.st_ctime_ns) < now_ns - _RACY_NS
 
 
 def _plain(rel: object) -> bool:
@@ -103,6 +128,10 @@ class Workspace:
         self._specs: dict[Path, GitIgnoreSpec | None] = {}
         self._specs_by_rel: dict[str, GitIgnoreSpec | None] = {}
         self._walks: OrderedDict[tuple[object, ...], tuple[Discovery, dict[Path, tuple[int, int] | None]]] = OrderedDict()
+        #: Files read whole, by relative path: their settled stamp and the digest of the bytes read.
+        self._stamps: dict[str, tuple[Stamp, str]] = {}
+        self._stamps_added = False  # a stamp was kept that load_stamps did not give
+        self._stamps_loaded = 0
 
     # -- paths -------------------------------------------------------------------------
 
@@ -382,20 +411,75 @@ class Workspace:
 
     # -- reading -----------------------------------------------------------------------
 
-    def read(self, path: Path) -> SourceFile | Skipped:
-        """A cached ``SourceFile`` for a discovered path, or why it was skipped."""
+    def read(self, path: Path, text_later: bool = False) -> SourceFile | Skipped:
+        """A cached ``SourceFile`` for a discovered path, or why it was skipped.
+
+        ``text_later``: a file whose stamp is the settled one recorded when its bytes were last
+        read (in this process, or one whose stamps ``load_stamps`` took in) is not read again:
+        it is the same content, so its digest stands, and its text is read only if it is asked
+        for (``_Unread``); the stamps of the files read whole are kept for the next time.
+        Reading every byte of a 1,500-file project was a seventh of a warm Stop, whose leftovers
+        need most files' digests only. Only a caller that can take a refusal when the file
+        changes before its text is read asks for this; other reads keep no stamps.
+        """
         budget.check()
         rel = self.relative(path)
         limit = self.config.limits.max_file_bytes
         try:
-            size = path.stat().st_size
-            if size > limit:
-                return Skipped(rel, f"larger than the {limit:,}-byte limit ({size:,} bytes)")
+            info = path.stat()
+        except OSError as exc:
+            return Skipped(rel, f"cannot be read: {exc.strerror}")
+        if info.st_size > limit:
+            return Skipped(rel, f"larger than the {limit:,}-byte limit ({info.st_size:,} bytes)")
+        known = self._stamps.get(rel) if text_later else None
+        if known is not None and known[0] == _stamp(info):
+            return self._known(rel, path, known[1], info.st_size)
+        return self._read_whole(rel, path, keep_stamp=text_later)
+
+    def _read_whole(self, rel: str, path: Path, keep_stamp: bool) -> SourceFile | Skipped:
+        """Read the file's bytes; with ``keep_stamp``, keep its stamp when it is settled (``_settled``)."""
+        limit = self.config.limits.max_file_bytes
+        now_ns = time.time_ns()
+        try:
             with path.open("rb") as handle:
+                info = os.fstat(handle.fileno())  # the file whose bytes are read, stamped before reading them
                 data = handle.read(limit + 1)
         except OSError as exc:
             return Skipped(rel, f"cannot be read: {exc.strerror}")
-        return self.from_bytes(rel, data)
+        source = self.from_bytes(rel, data)
+        if keep_stamp and isinstance(source, SourceFile) and _settled(info, now_ns):
+            with self._lock:
+                if self._stamps.get(rel) != (stamp := (_stamp(info), source.digest)):
+                    self._stamps[rel] = stamp
+                    self._stamps_added = True
+        return source
+
+    def _known(self, rel: str, path: Path, digest: str, size: int) -> SourceFile:
+        """The file ``rel`` with content ``digest``: parsed already, or read when its text is wanted."""
+        with self._lock:
+            cached = self._cache.get((rel, digest))
+        return cached if cached is not None else _Unread(rel, digest, size, path, self)
+
+    def dump_stamps(self, rels: Iterable[str]) -> dict[str, tuple[Stamp, str]] | None:
+        """The stamps of the files ``rels`` (a walk's), as plain data for the next process (every
+        hook call is a new one); None when they are the ones ``load_stamps`` took in."""
+        with self._lock:
+            rows = {rel: known for rel in rels if (known := self._stamps.get(rel)) is not None}
+            return rows if self._stamps_added or len(rows) != self._stamps_loaded else None
+
+    def load_stamps(self, data: object) -> int:
+        """Take in the stamps of ``dump_stamps`` and return how many. Each only ever stands for
+        the file of that relative path that a walk finds again (nothing is opened by a name from
+        it), and only while that file's stamp equals it, which a malformed stamp never does; a
+        row without a digest is dropped."""
+        rows = data if isinstance(data, dict) else {}
+        taken = {rel: known for rel, known in rows.items()
+                 if type(known) is tuple and len(known) == 2 and type(known[0]) is tuple and type(known[1]) is str}
+        with self._lock:
+            for rel, known in taken.items():
+                self._stamps.setdefault(rel, known)
+            self._stamps_loaded += len(taken)
+        return len(taken)
 
     def from_bytes(self, rel: str, data: bytes) -> SourceFile | Skipped:
         """A cached ``SourceFile`` for bytes the caller already holds (a file at a git revision).
@@ -493,6 +577,29 @@ class Workspace:
     def cache_bytes(self) -> int:
         """Source bytes held in the cache (bounded by ``limits.cache-bytes``)."""
         return self._cache_bytes
+
+
+class _Unread(SourceFile):
+    """A file known by its settled stamp (``Workspace.read``): its digest is the content's, and
+    its text is read the first time it is asked for. Most readers of a whole project (the
+    leftovers' facts, kept by digest) never ask."""
+
+    def __init__(self, path: str, digest: str, size: int, real: Path, workspace: Workspace) -> None:
+        self.path, self.digest, self.size = path, digest, size
+        self._real, self._workspace = real, workspace
+
+    @cached_property
+    def text(self) -> str:  # type: ignore[override]
+        """The file's text, read now; a file whose bytes are no longer the ones its stamp stood
+        for changed while it was being read, and is refused rather than mixed with its old facts."""
+        source = self._workspace._read_whole(self.path, self._real, keep_stamp=True)
+        if isinstance(source, Skipped) or source.digest != self.digest:
+            raise WardenError(f"The file {self.path!r} changed while it was being read.", "Run the call again.")
+        return source.text
+
+    def __reduce__(self) -> tuple[type[SourceFile], tuple[str, str, str, int]]:
+        """Sent to another process as the plain file it is (a workspace does not cross a pipe)."""
+        return SourceFile, (self.path, self.text, self.digest, self.size)
 
 
 def _gitignore(lines: list[str]) -> GitIgnoreSpec:

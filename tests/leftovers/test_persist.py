@@ -7,13 +7,16 @@ import marshal
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from pattern_warden.config import load_config
 from pattern_warden.diskcache import DiskCache
+from pattern_warden.leftovers.change import leftovers_in_worker, read_ahead
 from pattern_warden.leftovers.facts import facts_of
 from pattern_warden.leftovers.persist import FACTS_KIND, facts_key, load_facts, save_facts
-from pattern_warden.workspace import Workspace
+from pattern_warden.workers import worker_pool
+from pattern_warden.workspace import _RACY_S, Workspace
 from tests.conftest import write_tree
 from tests.leftovers.agent_tree import TREE
 
@@ -32,6 +35,7 @@ workspace = Workspace(config)
 project, _, _ = read_project(workspace, disk)
 found = find_leftovers(workspace, options=LeftoversOptions(min_confidence=0), limit=1000, disk=disk)
 print(json.dumps({"fresh": project.fresh, "modules": len(project.modules),
+                  "unread": sum("text" not in vars(s) for s in project.sources.values()),
                   "found": sorted(f"{i.kind} {i.path}:{i.line} {i.symbol}" for i in found.leftovers)}))
 """
 
@@ -56,6 +60,25 @@ def test_a_new_process_parses_only_the_modules_that_changed(tmp_path: Path) -> N
                       encoding="utf-8")
     after_edit = _run(root, tmp_path / "cache")
     assert after_edit["fresh"] == 1
+    assert any("_never_called" in item for item in after_edit["found"])
+
+
+def test_a_settled_tree_is_known_by_its_stamps_and_reports_the_same(tmp_path: Path) -> None:
+    """Once the files are older than the racy window, a new process knows them by their stamps
+    (no module's text is read) and finds exactly what a process that read every byte found;
+    a file edited since is read, and what the edit left behind is found."""
+    root = tmp_path / "project"
+    write_tree(root, TREE)
+    time.sleep(_RACY_S + 0.1)
+    cold = _run(root, tmp_path / "cache")
+    assert cold["unread"] == 0 and cold["fresh"] == cold["modules"]
+    warm = _run(root, tmp_path / "cache")
+    assert warm["unread"] == warm["modules"] and warm["found"] == cold["found"] and warm["fresh"] == 0
+    edited = next(p for p in sorted(root.rglob("*.py")) if p.stat().st_size > 100)
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n\ndef _never_called():\n    return 1\n",
+                      encoding="utf-8")
+    after_edit = _run(root, tmp_path / "cache")
+    assert after_edit["fresh"] == 1 and after_edit["unread"] <= after_edit["modules"] - 1
     assert any("_never_called" in item for item in after_edit["found"])
 
 
@@ -172,3 +195,39 @@ def test_a_stop_recalls_the_base_versions_the_last_stop_read(tmp_path: Path) -> 
     assert not first["known"] and first["found"] == ["orphaned-by-change _helper"]
     second = _run(root, cache, _STOP)
     assert second == {**first, "known": True}
+
+
+def test_the_text_files_names_are_taken_whole_only_for_the_same_contents(tmp_path: Path) -> None:
+    """A warm process takes the text files' names joined, as the last one saved them for exactly
+    these contents; a text file edited since (its stamp and so its digest change) makes it read
+    them again, so a name dropped from a configuration file is no longer counted as a use."""
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    write_tree(root, {"pkg/__init__.py": "", "pkg/core.py": "def _helper():\n    return 1\n",
+                      "settings.yaml": "hook: pkg.core._helper\n", "README.md": "# p\n"})
+    dead = "dead pkg/core.py:1 _helper"
+    assert dead not in _run(root, cache)["found"]
+    assert dead not in _run(root, cache)["found"]  # warm: the joined names
+    (root / "settings.yaml").write_text("hook: pkg.core.other\n")
+    assert dead in _run(root, cache)["found"]
+    assert dead in _run(root, cache)["found"]
+    (root / "settings.yaml").write_text("hook: pkg.core._helper\n")
+    assert dead not in _run(root, cache)["found"]
+
+
+def test_a_stop_worker_takes_the_project_it_read_ahead_once(tmp_path: Path) -> None:
+    """The Stop's worker reads the project while git answers, and the review's leftovers then use
+    that read: a use of the helper added after it is not seen; the next call reads afresh."""
+    root = tmp_path / "project"
+    write_tree(root, {"pkg/__init__.py": "", "pkg/core.py": "def _helper():\n    return 1\n\n\ndef main():\n    return 2\n"})
+    config = load_config(root)
+    workspace = Workspace(config)
+    after = workspace.read(workspace.resolve("pkg/core.py"))
+    before = workspace.virtual("def _helper():\n    return 1\n\n\ndef main():\n    return _helper()\n", "pkg/core.py")
+    changed = [(after.bare(), before.bare())]  # type: ignore[union-attr]
+    with worker_pool(workers=1) as pool:
+        pool.submit(read_ahead, config, None).result()
+        write_tree(root, {"pkg/user.py": "from pkg.core import _helper\n\nVALUE = _helper()\n"})
+        ahead = pool.submit(leftovers_in_worker, config, changed, None).result()
+        fresh = pool.submit(leftovers_in_worker, config, changed, None).result()
+    assert [f"{i.kind} {i.symbol}" for i in ahead] == ["orphaned-by-change _helper"]
+    assert fresh == []

@@ -27,7 +27,7 @@ from pattern_warden.delta.reuse import plan_reuse
 from pattern_warden.delta.score import base_sources, scorecard, touched_rows
 from pattern_warden.delta.verdict import finding_thresholds, leftover_threshold, passed
 from pattern_warden.diskcache import DiskCache
-from pattern_warden.leftovers.change import change_leftovers, leftovers_in_worker
+from pattern_warden.leftovers.change import CacheSpec, change_leftovers, leftovers_in_worker, read_ahead
 from pattern_warden.leftovers.models import Leftover
 from pattern_warden.models import Page, check_range, paginate, quantity
 from pattern_warden.rules.engine import PARALLEL_MIN_FILES, Checker
@@ -50,29 +50,32 @@ def review_change(
     progress: Progress | None = None,
     disk: DiskCache | None = None,
     facts: Facts | None = None,
+    ahead: ProcessPoolExecutor | None = None,
 ) -> Review:
     """Review the change under ``path`` (default: the root) against ``base``..``head``.
 
     ``disk`` (the shared persistent cache) keeps what the base side costs (its findings, its
     clone classes, file shapes) for the next process or session; without it, memory only.
-    ``facts`` is a change already read (the stop hook's session change, ``session.py``)."""
+    ``facts`` is a change already read (the stop hook's session change, ``session.py``), and
+    ``ahead`` the worker that began reading the project for its leftovers (``leftovers_ahead``)."""
     check_range("limit", limit, 1, 1_000_000)
     say = progress or (lambda _message: None)
     say("reading the change")
     facts = facts or read_facts(workspace, path, base, head)
     facts.files = [(after, before) for after, before in facts.files if not workspace.excluded(after.path)]
-    accepted = configured_baseline(workspace.config)
-    checker = checker_for(workspace, has_base=facts.delta is not None)
-    plan = plan_reuse(facts.delta, facts.before, disk) if facts.delta is not None and facts.before is not None \
-        else None
     with ExitStack() as stack:
         # One pool for both ends of a large change: a worker searches the base for clones while
         # this process searches the tree as it is now and the workers check rules, resolving
         # the added code's calls on the trees they parse for that.
         pool = stack.enter_context(worker_pool()) if len(facts.files) >= PARALLEL_MIN_FILES else None
         # Leftovers are the change's only against a base: a whole tree outside git has none to
-        # tell what it added from what it had (find_leftovers audits such a tree).
-        leftovers_of = _leftovers(stack, pool, workspace, facts, disk) if facts.delta is not None else list
+        # tell what it added from what it had (find_leftovers audits such a tree). They are the
+        # longest part of a warm Stop, so they start before anything else here.
+        leftovers_of = _leftovers(stack, ahead or pool, workspace, facts, disk) if facts.delta is not None else list
+        accepted = configured_baseline(workspace.config)
+        checker = checker_for(workspace, has_base=facts.delta is not None)
+        plan = plan_reuse(facts.delta, facts.before, disk) if facts.delta is not None and facts.before is not None \
+            else None
         bases = base_sources(facts.delta) if facts.delta is not None else []
         duplicates = DuplicateSearch(workspace, bases, pool, disk)
         say(f"checking rules ({len(facts.files)} files)")
@@ -158,8 +161,24 @@ def _leftovers(stack: ExitStack, pool: ProcessPoolExecutor | None, workspace: Wo
         return lambda: change_leftovers(workspace, changed, disk=disk)
     pool = pool or stack.enter_context(worker_pool(workers=1))
     bare = [(a.bare() if a is not None else None, b.bare() if b is not None else None) for a, b in changed]
-    cache = (disk.root, disk.max_bytes, disk.enabled) if disk is not None else None
-    return pool.submit(leftovers_in_worker, workspace.config, bare, cache).result
+    return pool.submit(leftovers_in_worker, workspace.config, bare, _spec(disk)).result
+
+
+def leftovers_ahead(stack: ExitStack, workspace: Workspace, disk: DiskCache | None) -> ProcessPoolExecutor | None:
+    """A worker, open for as long as ``stack``, that starts reading the project for the leftovers
+    now, before the change is known: the Stop passes it to ``review_change`` after git has said
+    what the session changed, which is about as long as the read takes. Leaving the stack does not
+    wait for a read nobody asked for (a session that changed nothing); the worker ends with this
+    process. None where forking is unsafe (a server's threads)."""
+    if start_method() != "fork":
+        return None
+    pool = stack.enter_context(worker_pool(workers=1, wait=False))
+    pool.submit(read_ahead, workspace.config, _spec(disk))
+    return pool
+
+
+def _spec(disk: DiskCache | None) -> CacheSpec | None:
+    return (disk.root, disk.max_bytes, disk.enabled) if disk is not None else None
 
 
 def _clone(clone: Family) -> ReviewClone:

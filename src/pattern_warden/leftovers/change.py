@@ -9,6 +9,7 @@ clean-up is only half done.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,13 +25,18 @@ from pattern_warden.source import SourceFile
 from pattern_warden.workspace import Workspace
 
 Pair = tuple[SourceFile | None, SourceFile | None]
+#: What a cache crosses to a worker as: its root, its bound and whether it is on.
+CacheSpec = tuple[Path, int, bool]
+#: The project this worker process read before the change was known (``read_ahead``), by root.
+_AHEAD: dict[Path, tuple[Project, list[str]]] = {}
 
 
 def change_leftovers(workspace: Workspace, changed: Sequence[Pair], options: LeftoversOptions | None = None,
-                     disk: DiskCache | None = None) -> list[Leftover]:
-    """Leftovers the change (``(after, before)`` per changed Python file) added or orphaned."""
+                     disk: DiskCache | None = None, read: tuple[Project, list[str]] | None = None) -> list[Leftover]:
+    """Leftovers the change (``(after, before)`` per changed Python file) added or orphaned;
+    ``read``: the project and its backup copies, read already (``read_ahead``)."""
     options = options or LeftoversOptions()
-    project, backups, _ = read_project(workspace, disk)
+    project, backups = read or read_project(workspace, disk)[:2]
     afters = {a.path: a for a, _ in changed if a is not None}
     befores = {b.path: b for _, b in changed if b is not None}
     if disk is not None:
@@ -47,13 +53,31 @@ def change_leftovers(workspace: Workspace, changed: Sequence[Pair], options: Lef
     return ranked(found)
 
 
-def leftovers_in_worker(config: Config, changed: Sequence[Pair],
-                        cache: tuple[Path, int, bool] | None) -> list[Leftover]:
+def leftovers_in_worker(config: Config, changed: Sequence[Pair], cache: CacheSpec | None) -> list[Leftover]:
     """``change_leftovers`` in a worker process, which opens its own workspace and the cache
     ``cache`` describes (root, bound, enabled): a review runs it beside its rule checks and
-    clone search instead of after them."""
-    disk = DiskCache(*cache) if cache is not None else None
-    return change_leftovers(Workspace(config), changed, disk=disk)
+    clone search instead of after them. The project this process read ahead is taken, once."""
+    _freeze_inherited()
+    return change_leftovers(Workspace(config), changed, disk=_disk(cache), read=_AHEAD.pop(config.root, None))
+
+
+def read_ahead(config: Config, cache: CacheSpec | None) -> None:
+    """``read_project`` in the Stop's leftovers worker, before the change is known: the project
+    does not depend on it, and the parent process spends that time waiting for git to say what
+    the session changed. The next ``leftovers_in_worker`` of this process takes it."""
+    _freeze_inherited()
+    _AHEAD[config.root] = read_project(Workspace(config), _disk(cache))[:2]
+
+
+def _freeze_inherited() -> None:
+    """Leave what this worker inherited from its parent (every imported module, the parent's
+    trees) out of the garbage collector's full passes: the read of a large project allocates
+    enough to start some, and walking the inherited heap was a tenth of the worker's time."""
+    gc.freeze()
+
+
+def _disk(cache: CacheSpec | None) -> DiskCache | None:
+    return DiskCache(*cache) if cache is not None else None
 
 
 def _introduced(item: Leftover, after: SourceFile | None, before: SourceFile | None) -> bool:

@@ -13,10 +13,12 @@ from pattern_warden.diskcache import DiskCache
 from pattern_warden.leftovers.attempts import BACKUP_SUFFIXES, attempts, is_backup
 from pattern_warden.leftovers.commented import commented_code
 from pattern_warden.leftovers.dead import dead_code, orphan_modules
-from pattern_warden.leftovers.persist import keep, keep_walks, recall, recall_walks
+from pattern_warden.leftovers.persist import (keep, keep_joined_texts, keep_stamps, keep_texts, keep_walks, recall,
+                                              recall_joined_texts, recall_stamps, recall_texts, recall_walks)
 from pattern_warden.leftovers.models import HIGH, Leftover, LeftoversOptions, LeftoversResult, LeftoversSummary
-from pattern_warden.leftovers.project import (CONFIG_FILES, CONFIG_SUFFIXES, TEXT_SUFFIXES, Project, non_product, non_product_path,
-                                              remembered_text_refs, text_refs)
+from pattern_warden.leftovers.project import (CONFIG_FILES, CONFIG_SUFFIXES, TEXT_SUFFIXES, Project, TextRefs,
+                                              join_text_refs, non_product, non_product_path, remembered_text_refs,
+                                              text_refs)
 from pattern_warden.leftovers.wrappers import parallel_wrappers
 from pattern_warden.models import Note, paginate
 from pattern_warden.source import SourceFile
@@ -31,6 +33,8 @@ def read_project(workspace: Workspace, disk: DiskCache | None = None) -> tuple[P
     """
     notes: list[Note] = []
     walked_before = disk is not None and recall_walks(disk, workspace)
+    if disk is not None:
+        recall_stamps(disk, workspace)
     found = workspace.discover(None, suffixes=(".py", *TEXT_SUFFIXES, *BACKUP_SUFFIXES, *CONFIG_SUFFIXES))
     if disk is not None and not walked_before:
         keep_walks(disk, workspace)
@@ -43,7 +47,7 @@ def read_project(workspace: Workspace, disk: DiskCache | None = None) -> tuple[P
             continue
         if not rel.endswith(".py"):
             continue
-        source = workspace.read(path)
+        source = workspace.read(path, text_later=True)  # most files' digests are all that is needed
         if isinstance(source, Skipped):
             notes.append(Note(path=source.path, message=source.reason))
         else:
@@ -52,15 +56,34 @@ def read_project(workspace: Workspace, disk: DiskCache | None = None) -> tuple[P
         notes.append(Note(message="The walk stopped at the file limit: uses in files not read are unknown."))
     configs = [source for path in found.files
                if (workspace.relative(path) in CONFIG_FILES or path.name.endswith(TEXT_SUFFIXES))
-               and not isinstance(source := workspace.read(path), Skipped)]
+               and not isinstance(source := workspace.read(path, text_later=True), Skipped)]
     if disk is not None:
         recall(disk, workspace)
-    known = remembered_text_refs(c.digest for c in configs)
-    unknown_texts = any(c.digest not in known for c in configs)
-    project = Project.build(sources, [text_refs(c) for c in configs], workspace.config.root.name)
-    if disk is not None and (project.fresh or unknown_texts):
-        keep(disk, workspace, project, configs)
+    project = Project.build(sources, [_text_names(workspace, configs, disk)], workspace.config.root.name)
+    if disk is not None and project.fresh:
+        keep(disk, workspace, project)
+    if disk is not None:
+        keep_stamps(disk, workspace, map(workspace.relative, found.files))
     return project, backups, notes
+
+
+def _text_names(workspace: Workspace, configs: list[SourceFile], disk: DiskCache | None) -> TextRefs:
+    """What the configuration and text files name, joined. With ``disk``, the joined names saved
+    for exactly these contents are taken whole; each file's names are recalled (or read) only
+    when one of the files changed."""
+    digests = sorted({c.digest for c in configs})
+    joined = recall_joined_texts(disk, workspace, digests) if disk is not None else None
+    if joined is not None:
+        return joined
+    if disk is not None:
+        recall_texts(disk, workspace)
+    unknown = len(remembered_text_refs(digests)) < len(digests)
+    joined = join_text_refs(text_refs(c) for c in configs)
+    if disk is not None:
+        if unknown:
+            keep_texts(disk, workspace, configs)
+        keep_joined_texts(disk, workspace, digests, joined)
+    return joined
 
 
 def detect(project: Project, backups: list[str], report: set[str], options: LeftoversOptions) -> list[Leftover]:

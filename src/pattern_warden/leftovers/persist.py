@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import marshal
+from collections.abc import Iterable
 from pathlib import Path
 
 from pattern_warden import __version__
@@ -26,14 +27,15 @@ from pattern_warden.workspace import Workspace
 
 FACTS_KIND = "leftovers-facts"
 #: Bump when ``ModuleFacts``, ``Definition`` or ``TextRefs`` change shape or meaning.
-FACTS_VERSION = 2  # 2: code after an endless `while True:` is unreachable
+FACTS_VERSION = 3  # 2: code after an endless `while True:` is unreachable; 3: text files' names apart
 _FIELDS = tuple(f.name for f in dataclasses.fields(ModuleFacts))
 _DEFINITION_FIELDS = len(dataclasses.fields(Definition))
 _DEFINITIONS = _FIELDS.index("definitions")
 _UNREACHABLE = _FIELDS.index("unreachable")
 _KIND = _FIELDS.index("kind")
-#: Roots whose saved facts this process has taken in: the entry is read once per process.
+#: Roots whose saved facts (and text files' names) this process has taken in: once per process.
 _RECALLED: set[Path] = set()
+_TEXTS_RECALLED: set[Path] = set()
 
 FactsKey = tuple[str, str, str]  # (content digest, path, module name)
 #: The facts of a change's base versions (HEAD's copies of the files a session edits), apart from
@@ -42,6 +44,15 @@ BASES_KIND = "leftovers-bases"
 #: The leftovers' walk of the whole tree (Python, text and configuration files), kept apart from
 #: the facts: it changes when a file is added or removed, the facts when one is edited.
 WALKS_KIND = "leftovers-walks"
+#: The stamps of the files the last walk read (``Workspace.load_stamps``): a file whose stamp has
+#: not changed since is known by its digest, and so by its facts, without reading its bytes.
+STAMPS_KIND = "leftovers-stamps"
+#: What each configuration and text file names, by content, apart from the modules' facts; and
+#: all of it joined, for exactly the contents it was joined from. A project's thousands of YAML,
+#: Markdown and template files seldom change between two Stops: loading each one's names was a
+#: fifth of a warm Stop's leftovers, where the joined names are one small entry.
+TEXTS_KIND = "leftovers-texts"
+JOINED_KIND = "leftovers-texts-joined"
 
 
 def facts_key(workspace: Workspace) -> str:
@@ -59,12 +70,7 @@ def walks_key(workspace: Workspace) -> str:
 def recall_walks(disk: DiskCache, workspace: Workspace) -> bool:
     """Give ``workspace`` the walk the last process saved, if it still holds; False when there
     was none to take, so the walk about to happen should be saved."""
-    payload = disk.get(WALKS_KIND, walks_key(workspace))
-    try:
-        data = marshal.loads(payload) if payload is not None else None
-    except (EOFError, ValueError, TypeError):
-        data = None
-    return workspace.load_walks(data) > 0
+    return workspace.load_walks(_loaded(disk.get(WALKS_KIND, walks_key(workspace)))) > 0
 
 
 def keep_walks(disk: DiskCache, workspace: Workspace) -> None:
@@ -76,31 +82,70 @@ def keep_walks(disk: DiskCache, workspace: Workspace) -> None:
     disk.put(WALKS_KIND, walks_key(workspace), payload)
 
 
+def recall_stamps(disk: DiskCache, workspace: Workspace) -> None:
+    """Give ``workspace`` the stamps of the files the last process read."""
+    workspace.load_stamps(_loaded(disk.get(STAMPS_KIND, walks_key(workspace))))
+
+
+def keep_stamps(disk: DiskCache, workspace: Workspace, rels: Iterable[str]) -> None:
+    """Save the stamps of the files ``rels`` for the next process, when they changed."""
+    rows = workspace.dump_stamps(rels)
+    if rows is not None:
+        disk.put(STAMPS_KIND, walks_key(workspace), marshal.dumps(rows))
+
+
+def _loaded(payload: bytes | None) -> object:
+    """A marshalled payload's data; None when there is none or it does not load."""
+    try:
+        return marshal.loads(payload) if payload is not None else None
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
 def recall(disk: DiskCache, workspace: Workspace) -> None:
-    """Take in what the last process saved for this root, once per process."""
+    """Take in the modules' facts the last process saved for this root, once per process."""
     if workspace.config.root in _RECALLED:
         return
     _RECALLED.add(workspace.config.root)
-    modules, texts = load_facts(disk, workspace)
-    remember_all(modules)
-    remember_text_refs(texts)
+    remember_all(load_facts(disk, workspace)[0])
 
 
-def keep(disk: DiskCache, workspace: Workspace, project: Project, configs: list[SourceFile]) -> None:
-    """Save the facts of the tree as it is now (``project`` and its text files) for the next process."""
+def keep(disk: DiskCache, workspace: Workspace, project: Project) -> None:
+    """Save the facts of the tree's modules as they are now (``project``) for the next process."""
     modules = {(project.sources[f.path].digest, f.path, f.module): f for f in project.modules}
-    save_facts(disk, workspace, modules, remembered_text_refs(c.digest for c in configs))
+    save_facts(disk, workspace, modules, {})
+
+
+def recall_joined_texts(disk: DiskCache, workspace: Workspace, digests: list[str]) -> TextRefs | None:
+    """The names of the text files with exactly these ``digests`` (sorted), joined as the last
+    process saved them; None when they were not the same files' contents."""
+    data = _loaded(disk.get(JOINED_KIND, key(facts_key(workspace), digests)))
+    return data if _is_refs(data) else None  # type: ignore[return-value]
+
+
+def keep_joined_texts(disk: DiskCache, workspace: Workspace, digests: list[str], joined: TextRefs) -> None:
+    """Save the names of the text files with these ``digests`` (sorted), joined."""
+    disk.put(JOINED_KIND, key(facts_key(workspace), digests), marshal.dumps(joined))
+
+
+def recall_texts(disk: DiskCache, workspace: Workspace) -> None:
+    """Take in each text file's names the last process saved for this root, once per process."""
+    if workspace.config.root in _TEXTS_RECALLED:
+        return
+    _TEXTS_RECALLED.add(workspace.config.root)
+    remember_text_refs(load_facts(disk, workspace, TEXTS_KIND)[1])
+
+
+def keep_texts(disk: DiskCache, workspace: Workspace, configs: list[SourceFile]) -> None:
+    """Save the names of the text files ``configs`` for the next process."""
+    save_facts(disk, workspace, {}, remembered_text_refs(c.digest for c in configs), TEXTS_KIND)
 
 
 def load_facts(disk: DiskCache, workspace: Workspace,
                kind: str = FACTS_KIND) -> tuple[dict[FactsKey, ModuleFacts], dict[str, TextRefs]]:
     """The module facts and text files' names last saved for this root (under ``kind``); empty
     when unusable."""
-    payload = disk.get(kind, facts_key(workspace))
-    try:
-        data = marshal.loads(payload) if payload is not None else None
-    except (EOFError, ValueError, TypeError):
-        return {}, {}
+    data = _loaded(disk.get(kind, facts_key(workspace)))
     if not (isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], list) and isinstance(data[1], dict)):
         return {}, {}
     modules: dict[FactsKey, ModuleFacts] = {}
@@ -108,7 +153,7 @@ def load_facts(disk: DiskCache, workspace: Workspace,
         facts = _from_row(row)
         if facts is not None:
             modules[(row[0], facts.path, facts.module)] = facts
-    texts = {digest: refs for digest, refs in data[1].items() if _text_row(digest, refs)}
+    texts = {digest: refs for digest, refs in data[1].items() if isinstance(digest, str) and _is_refs(refs)}
     return modules, texts
 
 
@@ -158,6 +203,5 @@ def _from_row(row: object) -> ModuleFacts | None:
     return facts if isinstance(facts.path, str) and isinstance(facts.module, str) else None
 
 
-def _text_row(digest: object, refs: object) -> bool:
-    return (isinstance(digest, str) and isinstance(refs, tuple) and len(refs) == 2
-            and all(isinstance(part, frozenset) for part in refs))
+def _is_refs(refs: object) -> bool:
+    return isinstance(refs, tuple) and len(refs) == 2 and all(isinstance(part, frozenset) for part in refs)

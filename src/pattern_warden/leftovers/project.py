@@ -57,6 +57,16 @@ def text_refs(source: SourceFile) -> TextRefs:
     return hit
 
 
+def join_text_refs(refs: Iterable[TextRefs]) -> TextRefs:
+    """Many files' names as if they were one file's."""
+    words: set[str] = set()
+    dotted: set[str] = set()
+    for file_words, file_dotted in refs:
+        words.update(file_words)
+        dotted.update(file_dotted)
+    return frozenset(words), frozenset(dotted)
+
+
 def remembered_text_refs(digests: Iterable[str]) -> dict[str, TextRefs]:
     """The names of the text files with these digests that this process knows (for ``persist``)."""
     return {d: _text_refs[d] for d in digests if d in _text_refs}
@@ -96,24 +106,30 @@ class Project:
         names = module_names([s.path for s in sources], packages, root_package)
         modules, fresh = facts_of_many(list(zip(sources, names, strict=True)))
         project = cls(modules=modules, sources={s.path: s for s in sources}, fresh=fresh)
+        # set.update with many arguments: a union per module built and dropped thousands of sets
         for facts in modules:
             project.by_module.setdefault(facts.module, facts)
-            project.used |= facts.names | facts.words | facts.all_names
-            project.imported |= facts.imports
-            project.dotted_strings |= facts.strings
+            project.used.update(facts.names, facts.words, facts.all_names)
+            project.imported.update(facts.imports)
+            project.dotted_strings.update(facts.strings)
         project.prefixes = tuple(sorted({p for f in modules for p in f.prefixes}))
         for words, dotted in configs:
-            project.config_words |= words
-            project.dotted_strings |= dotted
+            project.config_words.update(words)
+            project.dotted_strings.update(dotted)
         project.used |= project.config_words
         for facts in modules:
             project.top_packages.add(facts.module.split(".")[0])
             for definition in facts.definitions:
                 if definition.kind == "class":
                     project.classes.setdefault(definition.name, []).append(definition.class_bases)
+        reached = project.reached
         for name in project.imported | project.dotted_strings:
-            parts = name.split(".")
-            project.reached.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+            # reached holds every prefix of what it holds, so the first prefix found ends the climb
+            while name not in reached:
+                reached.add(name)
+                if "." not in name:
+                    break
+                name = name.rpartition(".")[0]
         return project
 
     def is_used(self, name: str) -> bool:
