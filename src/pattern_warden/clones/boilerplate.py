@@ -259,7 +259,15 @@ def all_deprecated(members: Sequence[tuple[str | None, Sequence[str]]]) -> bool:
 def _legacy(function: str | None, lines: Sequence[str]) -> bool:
     if any(word in (function or "").lower().replace(".", "_").split("_") for word in LEGACY_WORDS):
         return True
-    return any(line.startswith("@ deprecated") or ("warn" in line and "deprecat" in line.lower()) for line in lines)
+    return any(_decorator(line) == "deprecated" or ("warn" in line and "deprecat" in line.lower()) for line in lines)
+
+
+def _decorator(line: str) -> str | None:
+    """The last name of a decorator line (``@ typing . deprecated ( "x" )`` -> ``deprecated``): a
+    decorator named ``deprecated_args_alias`` only renames old arguments, nothing is going."""
+    if not line.startswith("@ "):
+        return None
+    return line[2:].split(" ( ", 1)[0].replace(" ", "").rpartition(".")[2]
 
 
 _MAIN_GUARDS = frozenset({'if __name__ == "__main__" :', "if __name__ == '__main__' :"})

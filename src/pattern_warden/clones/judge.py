@@ -93,7 +93,8 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
         boilerplate=boilerplate, foreign=provenance.reason(locations),
         body_statements=min(b[0] for b in bodies), body_rows=shared_rows,
         shared_base=classes.shared_base([(loc.path, loc.function) for loc in locations]),
-        home=homes.home(paths, _names(texts)) if len(set(paths)) > 1 else None,
+        home=homes.home(paths, _names(texts), any(_has_code(shape, s) for shape, s in zip(shapes, core.spans)))
+        if len(set(paths)) > 1 else None,
         min_lines=min_lines, similarity=core.similarity,
         idiom=idiom_reason(members) or _hook(classes, change, locations) or _script(shapes, core.spans),
         twins=twins_reason(members, paths), legacy=legacy_member(members), deprecated=all_deprecated(members),
@@ -118,6 +119,11 @@ def _script(shapes: list[Shape], spans: list[_Span]) -> str | None:
     if all(in_script_block(shape, s.first) for shape, s in zip(shapes, spans)):
         return "demo code under if __name__ == '__main__': nothing can import it to call a shared helper"
     return None
+
+
+def _has_code(shape: Shape, span: _Span) -> bool:
+    """True when the member holds or lies in a function: code, not only module-level declarations."""
+    return any(u.first <= span.last and span.first <= u.last for u in shape.units)
 
 
 def _whole_function(shape: Shape, span: _Span) -> bool:
