@@ -63,3 +63,48 @@ def test_a_decorator_that_renames_old_arguments_is_no_deprecation(project: Path)
           renamed.replace("load_totals", "load_counts"))
     advice = run(project).clones[0].recommendation
     assert advice.action == "consolidate", advice.reason
+
+
+#: twitchio's PartialUser.fetch_*_analytics: check the arguments, then hand every one of them on.
+ANALYTICS = """
+    async def fetch_{kind}_analytics(self, *, token_for, {kind}_id=None, started_at=None, ended_at=None,
+                                     first=20, max_results=None, analytics_type=None, broadcaster_id=None):
+        \"\"\"Fetch the analytics of one {kind}.\"\"\"
+        if first > 100:
+            raise ValueError("You may only set first to at most 100.")
+        if bool(started_at) != bool(ended_at):
+            raise ValueError("Both started_at and ended_at must be provided together.")
+        if started_at is not None:
+            started_at = started_at.isoformat()
+            ended_at = ended_at.isoformat()
+        return await self._http.get_{kind}_analytics(
+            first=first,
+            token_for=token_for,
+            {kind}_id={kind}_id,
+            started_at=started_at,
+            ended_at=ended_at,
+            max_results=max_results,
+            analytics_type=analytics_type,
+            broadcaster_id=broadcaster_id,
+        )
+"""
+USER = "class PartialUser:\n    def __init__(self, http):\n        self._http = http\n" + \
+    "".join(ANALYTICS.format(kind=kind) for kind in ("extension", "game"))
+
+
+def test_api_methods_whose_helper_call_would_pass_every_argument_again_are_left(project: Path) -> None:
+    write(project, "twitch/user.py", USER)
+    clones = run(project).clones
+    assert clones, "the two methods are one family"
+    advice = clones[0].recommendation
+    assert advice.action == "leave", advice.reason
+    assert "each call takes" in advice.reason and "lines to pass its arguments" in advice.reason
+    assert clones[0].saving <= 6
+
+
+def test_a_shared_body_that_hands_nothing_on_is_still_merged(project: Path) -> None:
+    kept = ANALYTICS.split("        return await")[0] + "        return await self._http.get(started_at)\n"
+    write(project, "twitch/user.py", "class PartialUser:\n    _http = None\n" +
+          "".join(kept.format(kind=kind) for kind in ("extension", "game")))
+    clones = run(project).clones
+    assert clones and clones[0].recommendation.action == "consolidate", clones[0].recommendation.reason if clones else ""

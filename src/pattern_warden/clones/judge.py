@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pattern_warden.clones.advice import Evidence, lines_removed, recommend, saving
+from pattern_warden.clones.advice import Evidence, call_rows, lines_removed, recommend, saving
 from pattern_warden.clones.boilerplate import (
     all_deprecated,
     body_statements,
+    handed_on,
     hook_reason,
     idiom_reason,
     in_script_block,
@@ -102,9 +103,11 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
                                                    for shape, s in zip(shapes, core.spans)),
         whole_functions=not change.changed_body and all(_whole_function(shape, s)
                                                         for shape, s in zip(shapes, core.spans)),
+        call_rows=max(call_rows(handed_on(_header(shape, s), body_statements(text)), change.parameters)
+                      for shape, s, text in zip(shapes, core.spans, texts)),
     )
     first = locations[0]
-    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
+    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions, evidence.call_rows)
     return Rank(found, core, boilerplate, lines, removed, f"{core.kind}:{first.path}:{first.start_line}", locations,
                 [location(corpus, s) for s in core.related], change, recommend(locations, evidence, change))
 
@@ -119,6 +122,16 @@ def _script(shapes: list[Shape], spans: list[_Span]) -> str | None:
     if all(in_script_block(shape, s.first) for shape, s in zip(shapes, spans)):
         return "demo code under if __name__ == '__main__': nothing can import it to call a shared helper"
     return None
+
+
+def _header(shape: Shape, span: _Span) -> str | None:
+    """The def line of the innermost function the member lies in or starts with, if any."""
+    units = [u for u in shape.units if u.first <= span.first <= u.last]
+    if not units:
+        return None
+    unit = max(units, key=lambda u: u.first)
+    return next((line for line in shape.exact[unit.first : unit.last + 1] if line.startswith(("def ", "async def "))),
+                None)
 
 
 def _has_code(shape: Shape, span: _Span) -> bool:
