@@ -5,6 +5,7 @@ through the public clones API."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from tests.test_clones import LOADER, run, write
@@ -108,3 +109,24 @@ def test_a_shared_body_that_hands_nothing_on_is_still_merged(project: Path) -> N
           "".join(kept.format(kind=kind) for kind in ("extension", "game")))
     clones = run(project).clones
     assert clones and clones[0].recommendation.action == "consolidate", clones[0].recommendation.reason if clones else ""
+
+
+def test_copies_whose_home_is_a_new_helper_elsewhere_all_become_calls(project: Path) -> None:
+    """twitchio's three ``image`` properties: a helper in utils.py is written anew and every copy
+    calls it, so no copy is kept and the merge removes too little."""
+    prop = '''
+        @property
+        def image(self):
+            """The image's URLs, if any."""
+            if self._image is None:
+                return None
+            urls = {key: str(value) for key, value in self._image.items()}
+            return urls
+    '''
+    write(project, "twitch/utils.py", "def clamp(value, top):\n    return min(value, top)\n")
+    for name in ("bits", "points", "events"):
+        write(project, f"twitch/models/{name}.py",
+              f"class {name.title()}:\n    _image = None\n\n" + textwrap.indent(textwrap.dedent(prop), "    "))
+    clones = run(project).clones
+    assert clones, "the three properties are one family"
+    assert clones[0].recommendation.action == "leave", clones[0].recommendation.reason

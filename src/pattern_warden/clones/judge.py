@@ -90,19 +90,24 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
     shared_rows = max(min(b[1] for b in bodies) - change.changed_body, 0)
     members = [(loc.function, text) for loc, text in zip(locations, texts)]
     paths = [loc.path for loc in locations]
+    base = classes.shared_base([(loc.path, loc.function) for loc in locations])
+    home = homes.home(paths, _names(texts), any(_has_code(shape, s) for shape, s in zip(shapes, core.spans))) \
+        if len(set(paths)) > 1 else None
+    # One whole copy can stay and the others call it only where the helper's home holds a copy
+    # (or a shared base takes the method over): a helper in a module no copy is in (``utils.py``)
+    # is written anew, and every copy becomes a call of it.
+    kept = home is None or base is not None or home[0] in paths
     evidence = Evidence(
         boilerplate=boilerplate, foreign=provenance.reason(locations),
         body_statements=min(b[0] for b in bodies), body_rows=shared_rows,
-        shared_base=classes.shared_base([(loc.path, loc.function) for loc in locations]),
-        home=homes.home(paths, _names(texts), any(_has_code(shape, s) for shape, s in zip(shapes, core.spans)))
-        if len(set(paths)) > 1 else None,
+        shared_base=base, home=home,
         min_lines=min_lines, similarity=core.similarity,
         idiom=idiom_reason(members) or _hook(classes, change, locations) or _script(shapes, core.spans),
         twins=twins_reason(members, paths), legacy=legacy_member(members), deprecated=all_deprecated(members),
         whole_modules=core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
                                                    for shape, s in zip(shapes, core.spans)),
-        whole_functions=not change.changed_body and all(_whole_function(shape, s)
-                                                        for shape, s in zip(shapes, core.spans)),
+        whole_functions=kept and not change.changed_body and all(_whole_function(shape, s)
+                                                                 for shape, s in zip(shapes, core.spans)),
         call_rows=max(call_rows(handed_on(_header(shape, s), body_statements(text)), change.parameters)
                       for shape, s, text in zip(shapes, core.spans, texts)),
     )
