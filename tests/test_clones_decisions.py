@@ -130,3 +130,29 @@ def test_copies_whose_home_is_a_new_helper_elsewhere_all_become_calls(project: P
     clones = run(project).clones
     assert clones, "the three properties are one family"
     assert clones[0].recommendation.action == "leave", clones[0].recommendation.reason
+
+
+#: reportlab's ArrowOne/ArrowTwo.draw: one widget set-up around two different polygons.
+ARROW = '''
+    def draw(self):
+        """Draw the arrow."""
+        size = self.size
+        group = Group()
+        x, y = self.x, self.y
+        points = [
+            {points}
+        ]
+        group.add(Polygon(points=points, fillColor=self.fillColor, strokeColor=self.strokeColor,
+                          strokeWidth=self.strokeWidth))
+        return group
+'''
+
+
+def test_statements_that_differ_take_all_their_rows_out_of_the_saving(project: Path) -> None:
+    one = ",\n            ".join(f"x + size * {n / 10}, y + size * {n / 20}" for n in range(9))
+    two = ",\n            ".join(f"x - size * {n / 7}, y + size * {n / 3}, x, y" for n in range(6))
+    write(project, "widgets/arrows.py",
+          *(f"class Arrow{name}:\n" + ARROW.replace("{points}", points) for name, points in (("One", one), ("Two", two))))
+    clones = run(project, min_similarity=0.6).clones
+    assert clones, "the two draw methods are one family"
+    assert clones[0].recommendation.action == "leave", clones[0].recommendation.reason

@@ -8,6 +8,7 @@ becomes the model an answer carries.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -84,10 +85,10 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
     change = _variation(corpus, core.spans, names)
     lines = max(shape.rows(s.first, s.last) for shape, s in zip(shapes, core.spans))
     fixed = not {"string", "literal"} & {d.kind for d in change.differences}
-    bodies = [_body_rows(shape, s, fixed) for shape, s in zip(shapes, core.spans)]
+    bodies = [_kept(shape, s, fixed)[0] for shape, s in zip(shapes, core.spans)]
     # Body statements that differ stay at the call sites (or are passed in): a helper takes over
     # only the shared ones, and a whole copy can delegate to another only when no body differs.
-    shared_rows = max(min(b[1] for b in bodies) - change.changed_body, 0)
+    shared_rows = _shared_rows(shapes, core.spans, fixed)
     members = [(loc.function, text) for loc, text in zip(locations, texts)]
     paths = [loc.path for loc in locations]
     base = classes.shared_base([(loc.path, loc.function) for loc in locations])
@@ -99,7 +100,7 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
     kept = home is None or base is not None or home[0] in paths
     evidence = Evidence(
         boilerplate=boilerplate, foreign=provenance.reason(locations),
-        body_statements=min(b[0] for b in bodies), body_rows=shared_rows,
+        body_statements=min(bodies), body_rows=shared_rows,
         shared_base=base, home=home,
         min_lines=min_lines, similarity=core.similarity,
         idiom=idiom_reason(members) or _hook(classes, change, locations) or _script(shapes, core.spans),
@@ -154,19 +155,36 @@ def _names(texts: Sequence[Sequence[str]]) -> set[str]:
     return {word for lines in texts for line in lines for word in line.split() if word.isidentifier()}
 
 
-def _body_rows(shape: Shape, span: _Span, declarations: bool) -> tuple[int, int]:
-    """Statements, and their code rows, that a shared helper could take over: not def or class
-    lines, decorators or docstrings, which every copy keeps; nor imports outside functions (each
-    module imports what it uses), nor, when the copies differ in literals, the declarations
-    outside functions (``ID = "x"`` in a class body: each class or module must state its own
-    value, and no helper call can do that for it)."""
-    key = ("body", span.first, span.last, declarations)
+def _shared_rows(shapes: Sequence[Shape], spans: Sequence[_Span], declarations: bool) -> int:
+    """Code rows of the body statements each member shares, by structure and in order, with the
+    first (the fewest over the members): a differing statement stays at its call site however
+    many rows it takes (a polygon's point list, a class body built as a string), so its rows are
+    not what a helper removes."""
+    ref = _kept(shapes[0], spans[0], declarations)[1]
+    shared = None
+    for shape, span in zip(shapes[1 : MAX_MEMBERS], spans[1 : MAX_MEMBERS]):
+        other = _kept(shape, span, declarations)[1]
+        matcher = difflib.SequenceMatcher(None, [shapes[0].renamed[i] for i in ref], [shape.renamed[i] for i in other],
+                                          autojunk=False)
+        blocks = matcher.get_matching_blocks()
+        mine = sum(shapes[0].rows(ref[a + k], ref[a + k]) for a, _, size in blocks for k in range(size))
+        theirs = sum(shape.rows(other[b + k], other[b + k]) for _, b, size in blocks for k in range(size))
+        shared = min(mine, theirs) if shared is None else min(shared, mine, theirs)
+    return shared or 0
+
+
+def _kept(shape: Shape, span: _Span, declarations: bool) -> tuple[int, list[int]]:
+    """How many body statements the member has, and its logical lines a shared helper could take
+    over: not def or class lines, decorators or docstrings, which every copy keeps; nor imports
+    outside functions (each module imports what it uses), nor, when the copies differ in
+    literals, the declarations outside functions (``ID = "x"`` in a class body: each class or
+    module must state its own value, and no helper call can do that for it)."""
+    key = ("kept", span.first, span.last, declarations)
     if key not in shape.memo:
         dropped = FLAG_IMPORT if declarations else FLAG_IMPORT | FLAG_DECLARATION
         body = [i for i, line in zip(range(span.first, span.last + 1), shape.exact[span.first : span.last + 1])
                 if body_statements([line])]
-        kept = [i for i in body if not (shape.flags[i] & dropped and _outside_functions(shape, i))]
-        shape.memo[key] = (len(body), sum(shape.rows(i, i) for i in kept))
+        shape.memo[key] = (len(body), [i for i in body if not (shape.flags[i] & dropped and _outside_functions(shape, i))])
     return shape.memo[key]  # type: ignore[return-value]
 
 
