@@ -156,3 +156,54 @@ def test_statements_that_differ_take_all_their_rows_out_of_the_saving(project: P
     clones = run(project, min_similarity=0.6).clones
     assert clones, "the two draw methods are one family"
     assert clones[0].recommendation.action == "leave", clones[0].recommendation.reason
+
+
+#: twitchio's two web adapters' set-up: long shared set-up calls, short framework lines between.
+ADAPTER = '''
+class {name}Adapter:
+    def configure(self, host, port, secret, domain, paths):
+        self.host = normalise_host(
+            host,
+            default="localhost",
+            allow_ipv6=True,
+        )
+        self.port = check_port(
+            port,
+            lowest=1,
+            highest=65535,
+        )
+        self.secret = check_secret(
+            secret,
+            minimum=10,
+            maximum=100,
+        )
+        self.domain = normalise_domain(
+            domain,
+            scheme="https",
+            strip_slash=True,
+        )
+        self.paths = normalise_paths(
+            paths,
+            prefix="/",
+            strip_slash=True,
+        )
+        self.callback = join_url(
+            self.domain,
+            self.paths,
+            "callback",
+        )
+        {extra}
+'''
+
+
+def test_a_few_short_differing_lines_among_long_shared_ones_are_no_different_work(project: Path) -> None:
+    aio = ADAPTER.format(name="Aiohttp", extra="assert self.port\n        self.runner = self.site = None\n"
+                                               "        del self.paths[0]\n        self.tasks += []")
+    star = ADAPTER.format(name="Starlette", extra="global SERVER\n        SERVER = None\n"
+                                                  "        self.app.state.ready = yield_later(self.server)\n"
+                                                  "        raise_if_closed(self.app)")
+    write(project, "web/aio_adapter.py", aio)
+    write(project, "web/starlette_adapter.py", star)
+    clones = run(project, min_similarity=0.6).clones
+    assert clones, "the two set-ups are one family"
+    assert clones[0].recommendation.action == "consolidate", clones[0].recommendation.reason

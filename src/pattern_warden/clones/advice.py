@@ -63,6 +63,7 @@ class Evidence:
     deprecated: bool = False  # every member warns that it is deprecated
     whole_modules: bool = False  # every member is a whole file, and they are identical
     whole_functions: bool = False  # every member is a whole function (one can delegate to another)
+    member_rows: int = 0  # code rows of the smallest member's body statements, shared or not
     call_rows: int = 1  # rows of each call of a helper, passing what differs and the parameters the copies use
 
 
@@ -122,7 +123,8 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
                 "one from the other (the sync one running the async one) rather than a helper neither can call as is.")
     if evidence.body_statements < 2:
         return "A signature with at most one statement: the repetition is the interface, not logic."
-    if change.changed_statements > MAX_CHANGED * max(change.statements, 1):
+    if change.changed_statements > MAX_CHANGED * max(change.statements, 1) and \
+            evidence.body_rows < (1 - MAX_CHANGED) * evidence.member_rows:  # a few short lines of many long ones
         return f"{change.changed_statements} of {change.statements} statements differ: one shape, different work; " \
                "share code only if the common lines keep changing together."
     # Two lines per parameter against the lines a one-line call would leave: the call's own rows
