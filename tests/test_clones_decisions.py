@@ -158,42 +158,13 @@ def test_statements_that_differ_take_all_their_rows_out_of_the_saving(project: P
     assert clones[0].recommendation.action == "leave", clones[0].recommendation.reason
 
 
-#: twitchio's two web adapters' set-up: long shared set-up calls, short framework lines between.
-ADAPTER = '''
-class {name}Adapter:
-    def configure(self, host, port, secret, domain, paths):
-        self.host = normalise_host(
-            host,
-            default="localhost",
-            allow_ipv6=True,
-        )
-        self.port = check_port(
-            port,
-            lowest=1,
-            highest=65535,
-        )
-        self.secret = check_secret(
-            secret,
-            minimum=10,
-            maximum=100,
-        )
-        self.domain = normalise_domain(
-            domain,
-            scheme="https",
-            strip_slash=True,
-        )
-        self.paths = normalise_paths(
-            paths,
-            prefix="/",
-            strip_slash=True,
-        )
-        self.callback = join_url(
-            self.domain,
-            self.paths,
-            "callback",
-        )
-        {extra}
-'''
+#: twitchio's two web adapters' set-up: long shared calls, short framework lines between.
+CHECKS = (("host", "normalise_host", 'default="localhost"'), ("port", "check_port", "lowest=1"),
+          ("secret", "check_secret", "minimum=10"), ("domain", "normalise_domain", 'scheme="https"'),
+          ("paths", "normalise_paths", 'prefix="/"'), ("callback", "join_url", '"callback"'))
+ADAPTER = "class {name}Adapter:\n    def configure(self, host, port, secret, domain, paths, callback):\n" + "".join(
+    f"        self.{field} = {check}(\n            {field},\n            {option},\n            strict=True,\n        )\n"
+    for field, check, option in CHECKS) + "        {extra}\n"
 
 
 def test_a_few_short_differing_lines_among_long_shared_ones_are_no_different_work(project: Path) -> None:

@@ -124,7 +124,7 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
     if evidence.body_statements < 2:
         return "A signature with at most one statement: the repetition is the interface, not logic."
     if change.changed_statements > MAX_CHANGED * max(change.statements, 1) and \
-            evidence.body_rows < (1 - MAX_CHANGED) * evidence.member_rows:  # a few short lines of many long ones
+            evidence.body_rows <= (1 - MAX_CHANGED) * evidence.member_rows:  # not a few short lines among long ones
         return f"{change.changed_statements} of {change.statements} statements differ: one shape, different work; " \
                "share code only if the common lines keep changing together."
     # Two lines per parameter against the lines a one-line call would leave: the call's own rows
