@@ -63,7 +63,7 @@ class Evidence:
     deprecated: bool = False  # every member warns that it is deprecated
     whole_modules: bool = False  # every member is a whole file, and they are identical
     whole_functions: bool = False  # every member is a whole function (one can delegate to another)
-    member_rows: int = 0  # code rows of the smallest member's body statements, shared or not
+    member_rows: int = 0  # code rows of the largest member's body statements, shared or not
     call_rows: int = 1  # rows of each call of a helper, passing what differs and the parameters the copies use
 
 

@@ -101,7 +101,7 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
     evidence = Evidence(
         boilerplate=boilerplate, foreign=provenance.reason(locations),
         body_statements=min(bodies), body_rows=shared_rows,
-        member_rows=min(sum(shape.rows(i, i) for i in _kept(shape, s, fixed)[1]) for shape, s in zip(shapes, core.spans)),
+        member_rows=max(sum(shape.rows(i, i) for i in _kept(shape, s, fixed)[1]) for shape, s in zip(shapes, core.spans)),
         shared_base=base, home=home,
         min_lines=min_lines, similarity=core.similarity,
         idiom=idiom_reason(members) or _hook(classes, change, locations) or _script(shapes, core.spans),
