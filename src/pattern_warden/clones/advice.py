@@ -27,7 +27,7 @@ other behaviour and are never told "keep one".
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from pattern_warden.clones.models import CloneLocation, Recommendation
@@ -38,6 +38,12 @@ from pattern_warden.clones.variation import Variation
 MAX_CHANGED = 1 / 3
 #: Parameters from which a helper is worth it only if it removes at least two lines per parameter.
 MIN_PARAMETERS = 3
+#: Characters of arguments a call holds on its own line (after ``result = self._helper(`` at
+#: two levels of indentation) and on one indented line below it, in black's 88 columns; and the
+#: characters a differing value (a literal, callee or attribute name) takes as an argument.
+ONE_LINE_WIDTH = 48
+INDENTED_LINE_WIDTH = 76
+DIFFERING_WIDTH = 12
 #: Dunder methods that hold real logic; every other dunder is a protocol each class must define.
 _NOT_PROTOCOL = frozenset({"__init__", "__new__", "__call__", "__post_init__", "__init_subclass__"})
 
@@ -61,17 +67,34 @@ class Evidence:
     whole_modules: bool = False  # every member is a whole file, and they are identical
     whole_functions: bool = False  # every member is a whole function (one can delegate to another)
     port: Port | None = None  # the members are one text over different backends (``ports``)
+    member_rows: int = 0  # code rows of the largest member's body statements, shared or not
+    call_rows: int = 1  # rows of each call of a helper, passing what differs and the parameters the copies use
 
 
-def lines_removed(members: int, body_rows: int, whole_functions: bool = False) -> int:
+def call_rows(handed: Collection[str], differing: int) -> int:
+    """Rows of one call of a helper that takes the names a copy hands on (``handed``) and its
+    ``differing`` values, laid out as black lays it out: on the line of the call while it fits,
+    then the arguments on one indented line, then one argument a line. A call that hands nothing
+    on takes one row: the differing values alone are weighed by the parameter rules of
+    ``recommend``, and charging their rows here too would count them twice."""
+    if not handed:
+        return 1
+    width = sum(len(name) + 2 for name in handed) + DIFFERING_WIDTH * differing
+    if width <= ONE_LINE_WIDTH:
+        return 1
+    return 3 if width <= INDENTED_LINE_WIDTH else len(handed) + differing + 2
+
+
+def lines_removed(members: int, body_rows: int, whole_functions: bool = False, call: int = 1) -> int:
     """Lines a merge removes, counting bodies only (signatures, decorators and docstrings stay).
 
-    Copies of whole functions: every body but one goes, each leaving one line that delegates to
+    Copies of whole functions: every body but one goes, each leaving a call that delegates to
     the one kept. Runs inside functions: every run but one goes, each leaving a call, and the new
-    helper adds its def line."""
+    helper adds its def line. Each call takes ``call`` rows (``call_rows``: what differs, and
+    what the copies hand on from their own parameters)."""
     if whole_functions:
-        return (members - 1) * (body_rows - 1)
-    return (members - 1) * body_rows - members - 1
+        return (members - 1) * (body_rows - call)
+    return (members - 1) * body_rows - members * call - 1
 
 
 def saving(removed: int, similarity: float) -> float:
@@ -104,20 +127,25 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
                 "one from the other (the sync one running the async one) rather than a helper neither can call as is.")
     if evidence.body_statements < 2:
         return "A signature with at most one statement: the repetition is the interface, not logic."
-    if change.changed_statements > MAX_CHANGED * max(change.statements, 1):
+    if change.changed_statements > MAX_CHANGED * max(change.statements, 1) and \
+            evidence.body_rows <= (1 - MAX_CHANGED) * evidence.member_rows:  # not a few short lines among long ones
         return f"{change.changed_statements} of {change.statements} statements differ: one shape, different work; " \
                "share code only if the common lines keep changing together."
-    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
-    if change.parameters >= MIN_PARAMETERS and change.parameters * 2 > removed:
-        return f"A helper would take {change.parameters} parameters to remove {max(removed, 0)} lines: each call " \
+    # Two lines per parameter against the lines a one-line call would leave: the call's own rows
+    # are weighed below, and counting them here too would charge each parameter twice.
+    if change.parameters >= MIN_PARAMETERS and \
+            change.parameters * 2 > (plain := lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)):
+        return f"A helper would take {change.parameters} parameters to remove {max(plain, 0)} lines: each call " \
                "would spell out as much as the copy it replaces."
+    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions, evidence.call_rows)
     # A helper that takes the differences as parameters must beat the minimum, not tie it: each of
     # its calls spells out the differing values, which the count of removed lines leaves out.
     if (saves := saving(removed, evidence.similarity)) < evidence.min_lines + (change.parameters > 0):
         weighed = f" (~{saves:g} at {evidence.similarity:.0%} similarity)" if evidence.similarity < 1 else ""
         bar = "no more than" if saves >= evidence.min_lines else "under"
+        calls = f" (each call takes {evidence.call_rows} lines to pass its arguments)" if evidence.call_rows > 1 else ""
         return f"Too small to pay for a helper: merging {len(locations)} copies of {evidence.body_rows} shared body lines " \
-               f"removes {max(removed, 0)} lines{weighed}, {bar} the minimum clone size of {evidence.min_lines}" + \
+               f"removes {max(removed, 0)} lines{calls}{weighed}, {bar} the minimum clone size of {evidence.min_lines}" + \
                (", and each call would spell out what differs." if change.parameters else ".")
     return None
 
@@ -159,7 +187,7 @@ def recommend(locations: Sequence[CloneLocation], evidence: Evidence, change: Va
     paths = sorted({loc.path for loc in locations})
     packages = {posixpath.dirname(p) for p in paths}
     how = _how(change, len(locations))
-    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)
+    removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions, evidence.call_rows)
     if len(paths) == 1:
         return Recommendation(action="consolidate", home=paths[0],
                               reason=f"{len(locations)} copies in one module; {how} (removes ~{removed} lines).")

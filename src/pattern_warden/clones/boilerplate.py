@@ -154,10 +154,29 @@ def _forwarding(lines: Sequence[str], body: Sequence[str]) -> bool:
             and sum("(" in line for line in body) >= len(body) - 1
             and not any(line.startswith(_CONTROL) for line in body)):
         return False
-    parameters = set(_PARAMETER.findall(header.split(")", 1)[0] + " )")) - {"self", "cls"}
+    parameters = _parameters(header)
     arguments = [found for line in body for found in _ARGUMENT.findall(line)]
     passed = sum(value in parameters and key in ("", value) for key, value in arguments)
     return passed >= MIN_PASSED_ON and passed > sum(bool(key) for key, _ in arguments) - passed
+
+
+def _parameters(header: str) -> set[str]:
+    """The parameter names of a def line, ``self`` and ``cls`` aside."""
+    return set(_PARAMETER.findall(header.split(")", 1)[0] + " )")) - {"self", "cls"}
+
+
+def handed_on(header: str | None, body: Sequence[str]) -> set[str]:
+    """The parameters of the enclosing function (its def line ``header``) that the last of the
+    statements ``body`` passes on as they came (``name=name``, or a bare name as an argument):
+    a helper over statements that end by handing the arguments on must take each of them, so
+    every call spells them out again (an API method that checks its arguments and passes seven
+    keywords on to another object saves nothing by moving the checks into a helper taking the
+    same seven). Arguments handed on first, to build what shared statements then use, stay at
+    the call sites with that statement."""
+    if header is None or not body:
+        return set()
+    parameters = _parameters(header)
+    return {value for key, value in _ARGUMENT.findall(body[-1]) if value in parameters and key in ("", value)}
 
 
 def _unguarded(body: Sequence[str]) -> list[str]:
@@ -259,7 +278,15 @@ def all_deprecated(members: Sequence[tuple[str | None, Sequence[str]]]) -> bool:
 def _legacy(function: str | None, lines: Sequence[str]) -> bool:
     if any(word in (function or "").lower().replace(".", "_").split("_") for word in LEGACY_WORDS):
         return True
-    return any(line.startswith("@ deprecated") or ("warn" in line and "deprecat" in line.lower()) for line in lines)
+    return any(_decorator(line) == "deprecated" or ("warn" in line and "deprecat" in line.lower()) for line in lines)
+
+
+def _decorator(line: str) -> str | None:
+    """The last name of a decorator line (``@ typing . deprecated ( "x" )`` -> ``deprecated``): a
+    decorator named ``deprecated_args_alias`` only renames old arguments, nothing is going."""
+    if not line.startswith("@ "):
+        return None
+    return line[2:].split(" ( ", 1)[0].replace(" ", "").rpartition(".")[2]
 
 
 _MAIN_GUARDS = frozenset({'if __name__ == "__main__" :', "if __name__ == '__main__' :"})

@@ -240,15 +240,18 @@ class ImportMap:
                     named += [(source, bound), (f"{source}.{names[0]}", bound)]
         return [(self._by_module[dotted], bound) for dotted, bound in named if dotted in self._by_module]
 
-    def home(self, paths: Sequence[str], used: set[str]) -> tuple[str, str]:
+    def home(self, paths: Sequence[str], used: set[str], code: bool = True) -> tuple[str, str]:
         """The module a helper for copies in ``paths`` belongs in, and why (``used``: the names in
-        the copies). Always a module, never a folder:
+        the copies; ``code``: the copies hold functions, not only module-level declarations).
+        Always a module, never a folder:
 
         one of the copies' own modules that the others import; else one in another package that
         the others import from (the lower layer, where they already look); else, inside the copies' own
-        package and not a package's ``__init__`` (a hub of re-exports), the imported module
-        nearest to them whose names the copies use (an import no copy uses says nothing of
-        where the code belongs); else the helpers module (``utils.py`` and the like) of the
+        package, the imported module nearest to them whose names the copies use (an import no
+        copy uses says nothing of where the code belongs), a package's ``__init__`` standing for
+        the module it re-exports those names from; for code, only a module that holds code (a
+        table of constants or ctypes structures both copies import is no place for a function);
+        else the helpers module (``utils.py`` and the like) of the
         package just above the copies; else the copy's module most of
         the tree imports (the original others were copied from, as a rule). A copy that already
         sits in a helpers module is the home before any module they import, unless it lies in a
@@ -265,9 +268,11 @@ class ImportMap:
             return lower[0], "the copy's module in the package the others already import from"
         package = common_package(paths)
         scored = []
-        for module in common:
-            uses = len(used.intersection(*(r[module] for r in reach)))
-            if uses and _inside(module, package):
+        for imported in common:
+            names = used.intersection(*(r[imported] for r in reach))
+            module = self._defining(imported, names)
+            uses = len(names)
+            if uses and _inside(module, package) and not (code and not self._holds_code(module)):
                 near = sum(len(common_package([module, p]).strip(".").split("/")) for p in paths)
                 scored.append((module.endswith("__init__.py"), -near, -uses, len(module), module))
         if scored:
@@ -276,7 +281,21 @@ class ImportMap:
             return helpers, "the module of shared helpers in the package just above every copy"
         counts = self._importers()
         central = min(dict.fromkeys(paths), key=lambda p: (-counts.get(p, 0), p))
-        return central, "no module is shared: the copy's module the tree imports most; import it from the others"
+        return central, "no module is shared that holds such code: the copy's module the tree imports most; import it from the others"
+
+    def _defining(self, module: str, names: set[str]) -> str:
+        """The module that defines what ``module`` gives the copies: a package's ``__init__`` that
+        holds no code of its own only re-exports, and the names come from one of its modules."""
+        if not module.endswith("__init__.py") or self._holds_code(module):
+            return module
+        sources = sorted(m for m, bound in self.imported(module).items() if bound & names)
+        return sources[0] if len(sources) == 1 else module
+
+    def _holds_code(self, path: str) -> bool:
+        """True when the module defines a function or method of its own (dunders aside): a
+        module of constants, declarations or re-exports is no home for shared code."""
+        return any(not (name.startswith("__") and name.endswith("__"))
+                   for name in (unit.name.rpartition(".")[2] for unit in self._shapes[path].units))
 
     def _helpers_beside(self, paths: Sequence[str]) -> str | None:
         """A helpers module (``utils.py`` and the like) in the package that holds every copy, or in

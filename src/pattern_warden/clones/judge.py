@@ -8,13 +8,15 @@ becomes the model an answer carries.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pattern_warden.clones.advice import Evidence, lines_removed, recommend, saving
+from pattern_warden.clones.advice import Evidence, call_rows, lines_removed, recommend, saving
 from pattern_warden.clones.boilerplate import (
     all_deprecated,
     body_statements,
+    handed_on,
     hook_reason,
     idiom_reason,
     in_script_block,
@@ -84,30 +86,40 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
     change = _variation(corpus, core.spans, names)
     lines = max(shape.rows(s.first, s.last) for shape, s in zip(shapes, core.spans))
     fixed = not {"string", "literal"} & {d.kind for d in change.differences}
-    bodies = [_body_rows(shape, s, fixed) for shape, s in zip(shapes, core.spans)]
+    bodies = [_kept(shape, s, fixed)[0] for shape, s in zip(shapes, core.spans)]
     # Body statements that differ stay at the call sites (or are passed in): a helper takes over
     # only the shared ones, and a whole copy can delegate to another only when no body differs.
-    shared_rows = max(min(b[1] for b in bodies) - change.changed_body, 0)
+    shared_rows = _shared_rows(shapes, core.spans, fixed)
     members = [(loc.function, text) for loc, text in zip(locations, texts)]
     paths = [loc.path for loc in locations]
+    base = classes.shared_base([(loc.path, loc.function) for loc in locations])
+    home = homes.home(paths, _names(texts), any(_has_code(shape, s) for shape, s in zip(shapes, core.spans))) \
+        if len(set(paths)) > 1 else None
+    # One whole copy can stay and the others call it only where the helper's home holds a copy
+    # (or a shared base takes the method over): a helper in a module no copy is in (``utils.py``)
+    # is written anew, and every copy becomes a call of it.
+    kept = home is None or base is not None or home[0] in paths
     evidence = Evidence(
         boilerplate=boilerplate, foreign=provenance.reason(locations),
-        body_statements=min(b[0] for b in bodies), body_rows=shared_rows,
-        shared_base=classes.shared_base([(loc.path, loc.function) for loc in locations]),
-        home=homes.home(paths, _names(texts)) if len(set(paths)) > 1 else None,
+        body_statements=min(bodies), body_rows=shared_rows,
+        member_rows=max(sum(shape.rows(i, i) for i in _kept(shape, s, fixed)[1]) for shape, s in zip(shapes, core.spans)),
+        shared_base=base, home=home,
         min_lines=min_lines, similarity=core.similarity,
         idiom=idiom_reason(members) or _hook(classes, change, locations) or _script(shapes, core.spans),
         twins=twins_reason(members, paths), legacy=legacy_member(members), deprecated=all_deprecated(members),
         whole_modules=core.kind == "exact" and all(s.first == 0 and s.last == len(shape.exact) - 1
                                                    for shape, s in zip(shapes, core.spans)),
         port=port_of(paths, change.redefined, names.module_path) if names is not None else None,
-        whole_functions=not change.changed_body and all(_whole_function(shape, s)
-                                                        for shape, s in zip(shapes, core.spans)),
+        whole_functions=kept and not change.changed_body and all(_whole_function(shape, s)
+                                                                 for shape, s in zip(shapes, core.spans)),
+        call_rows=max(call_rows(handed_on(_header(shape, s), body_statements(text)), change.parameters)
+                      for shape, s, text in zip(shapes, core.spans, texts)),
     )
     first = locations[0]
     advice = recommend(locations, evidence, change)
     merged = len(evidence.port.groups[0]) if evidence.port is not None and advice.action != "leave" else len(locations)
-    removed = lines_removed(merged, evidence.body_rows, evidence.whole_functions)  # a port merges within one backend
+    # a port merges within one backend
+    removed = lines_removed(merged, evidence.body_rows, evidence.whole_functions, evidence.call_rows)
     return Rank(found, core, boilerplate, lines, removed, f"{core.kind}:{first.path}:{first.start_line}", locations,
                 [location(corpus, s) for s in core.related], change, advice)
 
@@ -124,6 +136,21 @@ def _script(shapes: list[Shape], spans: list[_Span]) -> str | None:
     return None
 
 
+def _header(shape: Shape, span: _Span) -> str | None:
+    """The def line of the innermost function the member lies in or starts with, if any."""
+    units = [u for u in shape.units if u.first <= span.first <= u.last]
+    if not units:
+        return None
+    unit = max(units, key=lambda u: u.first)
+    return next((line for line in shape.exact[unit.first : unit.last + 1] if line.startswith(("def ", "async def "))),
+                None)
+
+
+def _has_code(shape: Shape, span: _Span) -> bool:
+    """True when the member holds or lies in a function: code, not only module-level declarations."""
+    return any(u.first <= span.last and span.first <= u.last for u in shape.units)
+
+
 def _whole_function(shape: Shape, span: _Span) -> bool:
     """True when the member is a function from its def line (or body) to its end."""
     return any(u.first <= span.first <= shape.body_start(u) and span.last == u.last for u in shape.units)
@@ -134,19 +161,36 @@ def _names(texts: Sequence[Sequence[str]]) -> set[str]:
     return {word for lines in texts for line in lines for word in line.split() if word.isidentifier()}
 
 
-def _body_rows(shape: Shape, span: _Span, declarations: bool) -> tuple[int, int]:
-    """Statements, and their code rows, that a shared helper could take over: not def or class
-    lines, decorators or docstrings, which every copy keeps; nor imports outside functions (each
-    module imports what it uses), nor, when the copies differ in literals, the declarations
-    outside functions (``ID = "x"`` in a class body: each class or module must state its own
-    value, and no helper call can do that for it)."""
-    key = ("body", span.first, span.last, declarations)
+def _shared_rows(shapes: Sequence[Shape], spans: Sequence[_Span], declarations: bool) -> int:
+    """Code rows of the body statements each member shares, by structure and in order, with the
+    first (the fewest over the members): a differing statement stays at its call site however
+    many rows it takes (a polygon's point list, a class body built as a string), so its rows are
+    not what a helper removes."""
+    ref = _kept(shapes[0], spans[0], declarations)[1]
+    shared = None
+    for shape, span in zip(shapes[1 : MAX_MEMBERS], spans[1 : MAX_MEMBERS]):
+        other = _kept(shape, span, declarations)[1]
+        matcher = difflib.SequenceMatcher(None, [shapes[0].renamed[i] for i in ref], [shape.renamed[i] for i in other],
+                                          autojunk=False)
+        blocks = matcher.get_matching_blocks()
+        mine = sum(shapes[0].rows(ref[a + k], ref[a + k]) for a, _, size in blocks for k in range(size))
+        theirs = sum(shape.rows(other[b + k], other[b + k]) for _, b, size in blocks for k in range(size))
+        shared = min(mine, theirs) if shared is None else min(shared, mine, theirs)
+    return shared or 0
+
+
+def _kept(shape: Shape, span: _Span, declarations: bool) -> tuple[int, list[int]]:
+    """How many body statements the member has, and its logical lines a shared helper could take
+    over: not def or class lines, decorators or docstrings, which every copy keeps; nor imports
+    outside functions (each module imports what it uses), nor, when the copies differ in
+    literals, the declarations outside functions (``ID = "x"`` in a class body: each class or
+    module must state its own value, and no helper call can do that for it)."""
+    key = ("kept", span.first, span.last, declarations)
     if key not in shape.memo:
         dropped = FLAG_IMPORT if declarations else FLAG_IMPORT | FLAG_DECLARATION
         body = [i for i, line in zip(range(span.first, span.last + 1), shape.exact[span.first : span.last + 1])
                 if body_statements([line])]
-        kept = [i for i in body if not (shape.flags[i] & dropped and _outside_functions(shape, i))]
-        shape.memo[key] = (len(body), sum(shape.rows(i, i) for i in kept))
+        shape.memo[key] = (len(body), [i for i in body if not (shape.flags[i] & dropped and _outside_functions(shape, i))])
     return shape.memo[key]  # type: ignore[return-value]
 
 
