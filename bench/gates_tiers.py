@@ -10,6 +10,7 @@ now WARNING (a note, not a block), or no longer found. Rows of a blocking stop t
 findings (rule ``review``) are not rule findings and are counted apart, as they were labelled.
 
     python bench/gates_tiers.py /work/corpus/gates-agent5 bench/labels/gates_issue22_agent5.csv
+    python bench/gates_tiers.py bench/corpus/agent bench/labels/gates_issue22_tuning2.csv --only A
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-_RULES = "ERR002,ERR003,ERR005,ASY001,ASY002,ASY003,ASY004,ASY005,DES006,SEC001,SEC002,RES001,RES002"
+_RULES = "ALL,ERR002,ERR003,ERR005,ASY001,ASY002,ASY003,ASY004,ASY005,DES006,SEC001,SEC002,RES001,RES002"
 
 
 def findings(after: Path, files: list[str]) -> dict[tuple[str, int, str], str]:
@@ -43,8 +44,10 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("labels", type=Path)
     parser.add_argument("--rows", action="store_true", help="also print every labelled row with its tier")
+    parser.add_argument("--only", metavar="CORPUS", help="only the rows whose `corpus` column is this (A, B, A5)")
     args = parser.parse_args()
-    rows = list(csv.DictReader(args.labels.open(encoding="utf-8")))
+    rows = [row for row in csv.DictReader(args.labels.open(encoding="utf-8"))
+            if args.only is None or row.get("corpus") == args.only]
     by_task: dict[str, set[str]] = collections.defaultdict(set)
     for row in rows:
         if row["rule"] != "review":

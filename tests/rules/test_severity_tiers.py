@@ -60,6 +60,12 @@ CASES = [
     ("environment read", "ERR003", "app/port.py",
      D + "import os\ndef port():\n    try:\n        value = int(os.environ['PORT'])\n    except Exception:\n"
          "        value = 8080\n    return value\n", 6, "warning"),
+    ("settings read", "ERR003", "app/timeouts.py",
+     D + "def timeout(config):\n    try:\n        value = float(config['timeout'])\n    except Exception:\n"
+         "        value = 30.0\n    return value\n", 5, "warning"),
+    ("a label that says unknown", "ERR003", "app/labels.py",
+     D + "def label(api, uid):\n    try:\n        return api.fetch(uid).name\n    except Exception:\n"
+         "        return 'unknown'\n", 5, "warning"),
     ("body read before a raise", "ERR003", "app/api.py",
      D + "def check(resp):\n    if resp.status >= 400:\n        try:\n            body = resp.read().decode()\n"
          "        except Exception:\n            body = ''\n        raise ApiError(resp.status, body)\n", 6, "warning"),

@@ -15,6 +15,7 @@ font, lose a write or a notification, or turn a failure into "no pane"; the FPs 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from pattern_warden import codekind
@@ -39,6 +40,12 @@ _VERSION_LOOKUPS = frozenset({"importlib.metadata.version", "importlib_metadata.
 _VERSION_FLAGS = frozenset({"--version", "-v", "-V", "-version", "version"})
 _ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "os.environ.__getitem__"})
 _CONVERSIONS = frozenset({"int", "float", "str", "bool"})
+#: A string that says the value is unknown or failed: a sentinel, not an invention.
+_SAYS_UNKNOWN = re.compile(r"^\s*(?:unknown|n/?a|none|null|nil|error|failed|failure|unavailable|not available|"
+                           r"-+|\?+|\u2014)\s*$", re.IGNORECASE)
+#: Names of the objects a program keeps its settings in (`config["timeout"]`, `settings.get("port")`).
+_SETTINGS = re.compile(r"(?:^|_)(?:config|configuration|settings|cfg|conf|options|opts|env|environ|prefs|"
+                       r"preferences)$", re.IGNORECASE)
 #: Calls that write, persist or send: a failure the caller must hear about.
 _WRITE_VERBS = frozenset({"write", "writelines", "write_text", "write_bytes", "dump", "save", "commit", "send",
                           "sendall", "post", "put", "patch", "publish", "notify", "persist", "upload", "insert"})
@@ -78,8 +85,8 @@ def _low_stakes(handled: list[ast.stmt], tried: list[ast.stmt], owner: ast.stmt,
         return "a best-effort side step"
     if any(_version_probe(call, ctx) for call in calls):
         return "a version probe"
-    if _reads_environment(tried, calls, ctx):
-        return "the try only reads the environment"
+    if _reads_settings(tried, calls, ctx):
+        return "the try only reads configuration or the environment"
     after = _next_statement(owner, container)
     if isinstance(after, ast.Raise) or (isinstance(after, ast.Expr) and isinstance(after.value, ast.Call)
                                         and _logs(after.value, ctx)):
@@ -127,7 +134,7 @@ def _invented(value: ast.expr) -> bool:
             return False
         if isinstance(value.value, (int, float)):
             return value.value != 0
-        return bool(value.value)
+        return bool(value.value) and not (isinstance(value.value, str) and _SAYS_UNKNOWN.match(value.value))
     if isinstance(value, ast.UnaryOp):
         return isinstance(value.operand, ast.Constant) and value.operand.value not in (0, 1)
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
@@ -245,12 +252,20 @@ def _version_probe(call: ast.Call, ctx: Context) -> bool:
     return any(isinstance(n, ast.Constant) and n.value in _VERSION_FLAGS for arg in call.args for n in ast.walk(arg))
 
 
-def _reads_environment(tried: list[ast.stmt], calls: list[ast.Call], ctx: Context) -> bool:
-    """The `try` only reads environment variables, perhaps converting them (`int(os.environ["PORT"])`)."""
+def _reads_settings(tried: list[ast.stmt], calls: list[ast.Call], ctx: Context) -> bool:
+    """The `try` only reads environment variables or a settings object, perhaps converting what
+    it reads (`int(os.environ["PORT"])`, `float(config.get("timeout"))`)."""
+    def settings(node: ast.expr) -> bool:
+        spelled = node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
+        return ctx.qualname(node) == "os.environ" or bool(_SETTINGS.search(spelled))
+
     def lookup(node: ast.AST) -> bool:
         if isinstance(node, ast.Call):
-            return (ctx.resolve(node.func) or ctx.qualname(node.func)) in _ENV_LOOKUPS
-        return isinstance(node, ast.Subscript) and ctx.qualname(node.value) == "os.environ"
+            if (ctx.resolve(node.func) or ctx.qualname(node.func)) in _ENV_LOOKUPS:
+                return True
+            func = node.func
+            return isinstance(func, ast.Attribute) and func.attr == "get" and settings(func.value)
+        return isinstance(node, ast.Subscript) and settings(node.value)
 
     nodes = list(walk_local(tried))
     return any(lookup(n) for n in nodes) and all(
