@@ -54,7 +54,7 @@ def main() -> None:
             by_task[row["task"]].add(row["file"])
     tiers: dict[tuple[str, str, int, str], str] = {}
     for task, files in sorted(by_task.items()):
-        for (path, line, code), severity in findings(args.corpus / task / "after", sorted(files)).items():
+        for (path, line, code), severity in findings((args.corpus / task / "after").resolve(), sorted(files)).items():
             tiers[(task, path, line, code)] = severity
     table: collections.Counter[tuple[str, str, str]] = collections.Counter()
     for row in rows:

@@ -203,8 +203,8 @@ def _main_work(owner: ast.stmt, ctx: Context) -> bool:
 
 
 def _guard(stmt: ast.stmt) -> bool:
-    """`if not ready: return`: a guard clause before the work."""
-    return isinstance(stmt, ast.If) and not stmt.orelse and len(stmt.body) == 1 and isinstance(stmt.body[0], ast.Return)
+    """`if not ready: return` (perhaps after saying why): a guard clause before the work."""
+    return isinstance(stmt, ast.If) and not stmt.orelse and isinstance(stmt.body[-1], ast.Return)
 
 
 def _writes(tried: list[ast.stmt]) -> bool:
