@@ -45,6 +45,9 @@ CASES = [
      D + "import json\nclass Registry:\n    def update(self, data):\n        with self.lock:\n            try:\n"
          "                with open(self.path, 'w') as fh:\n                    fh.write(json.dumps(data))\n"
          "            except Exception:\n                pass\n", 9, "error"),
+    ("invented value before a routine log", "ERR003", "app/rates.py",
+     D + "import logging\ndef rate(api):\n    try:\n        value = api.rate()\n    except Exception:\n"
+         "        value = 1.1\n    logging.info('rate ready')\n    return value\n", 6, "error"),
     ("suppress around the main work", "ERR003", "app/report.py",
      D + "import contextlib\ndef report(client, data):\n    with contextlib.suppress(Exception):\n"
          "        client.send(data)\n", 4, "error"),
@@ -69,6 +72,9 @@ CASES = [
     ("body read before a raise", "ERR003", "app/api.py",
      D + "def check(resp):\n    if resp.status >= 400:\n        try:\n            body = resp.read().decode()\n"
          "        except Exception:\n            body = ''\n        raise ApiError(resp.status, body)\n", 6, "warning"),
+    ("body read before a logged failure", "ERR003", "app/notify.py",
+     D + "import logging\ndef report(err):\n    try:\n        body = err.read().decode()\n    except Exception:\n"
+         "        body = ''\n    logging.exception('send failed: %s', body)\n", 6, "warning"),
     ("None for the result", "ERR003", "app/mac.py",
      D + "def read_mac(port, run):\n    try:\n        return run(port).stdout.strip()\n    except Exception:\n"
          "        return None\n", 5, "warning"),

@@ -46,6 +46,8 @@ _SAYS_UNKNOWN = re.compile(r"^\s*(?:unknown|n/?a|none|null|nil|error|failed|fail
 #: Names of the objects a program keeps its settings in (`config["timeout"]`, `settings.get("port")`).
 _SETTINGS = re.compile(r"(?:^|_)(?:config|configuration|settings|cfg|conf|options|opts|env|environ|prefs|"
                        r"preferences)$", re.IGNORECASE)
+#: Log levels that report a failure: a `logger.info("done")` after the try says nothing of it.
+_ALARMS = frozenset({"warning", "warn", "error", "exception", "critical", "fatal"})
 #: Calls that write, persist or send: a failure the caller must hear about.
 _WRITE_VERBS = frozenset({"write", "writelines", "write_text", "write_bytes", "dump", "save", "commit", "send",
                           "sendall", "post", "put", "patch", "publish", "notify", "persist", "upload", "insert"})
@@ -89,7 +91,7 @@ def _low_stakes(handled: list[ast.stmt], tried: list[ast.stmt], owner: ast.stmt,
         return "the try only reads configuration or the environment"
     after = _next_statement(owner, container)
     if isinstance(after, ast.Raise) or (isinstance(after, ast.Expr) and isinstance(after.value, ast.Call)
-                                        and _logs(after.value, ctx)):
+                                        and _logs(after.value, ctx) and called_name(after.value) in _ALARMS):
         return "the failure is raised or logged right after"
     return None
 
@@ -105,9 +107,6 @@ def _next_statement(owner: ast.stmt, container: ast.AST | None) -> ast.stmt | No
         if isinstance(block, list) and owner in block:
             index = block.index(owner)
             return block[index + 1] if index + 1 < len(block) else None
-    if isinstance(container, ast.ExceptHandler) and owner in container.body:
-        index = container.body.index(owner)
-        return container.body[index + 1] if index + 1 < len(container.body) else None
     return None
 
 
