@@ -137,7 +137,8 @@ def test_each_form_has_its_tier(project: Path, rule: str, rel: str, text: str, l
 
 
 def test_a_reason_is_said_where_the_tier_depends_on_it(project: Path) -> None:
-    write_tree(project, {"app/users.py": CASES[0][3], "app/lock.py": CASES[9][3]})
+    source = {case[0]: case[3] for case in CASES}
+    write_tree(project, {"app/users.py": source["invented record"], "app/lock.py": source["chmod after a write"]})
     result = check_paths(Workspace(load_config(project)), ["app"], CheckOptions(select=("ERR003",)))
     messages = {f.path: f.message for f in result.findings}
     assert "it invents `{'id': user_id, 'name': 'Unknown'}` in place of the result" in messages["app/users.py"]
