@@ -26,6 +26,13 @@ CASES = [
     ("invented record", "ERR003", "app/users.py",
      D + "def get_user(db, user_id):\n    try:\n        return db.fetch(user_id)\n    except Exception:\n"
          "        return {'id': user_id, 'name': 'Unknown'}\n", 5, "error"),
+    ("invented verdict", "ERR003", "app/screen.py",
+     D + "async def screen(client, nid, name):\n    try:\n        status = await client.check(name)\n"
+         "        return nid, status.sanctioned, status.programs\n    except Exception:\n        return nid, False, []\n",
+     6, "error"),
+    ("the input handed back", "ERR003", "app/args.py",
+     D + "import json\ndef as_dict(value):\n    try:\n        return dict(json.loads(value))\n    except Exception:\n"
+         "        return {'value': value}\n", 6, "warning"),
     ("invented number", "ERR003", "app/bets.py",
      D + "def edge(model, odds, calc):\n    try:\n        market = calc.devig(odds)\n    except Exception:\n"
          "        market = 0.5\n    return model - market\n", 5, "error"),

@@ -126,8 +126,9 @@ def _fallback_value(handled: list[ast.stmt], after: ast.stmt | None) -> tuple[as
 
 
 def _invented(value: ast.expr) -> bool:
-    """A value made up on the spot: a record or list with content, a number other than 0 (or the
-    sentinel -1), a non-empty string. None, booleans, 0 and empty containers are neutral: "nothing"."""
+    """A value made up on the spot: a record or list with literal content, a number other than 0
+    (or the sentinel -1), a non-empty string that is not a word for "unknown". None, booleans, 0
+    and empty containers alone are neutral: "nothing"."""
     if isinstance(value, ast.Constant):
         if value.value is None or isinstance(value.value, bool):
             return False
@@ -136,11 +137,17 @@ def _invented(value: ast.expr) -> bool:
         return bool(value.value) and not (isinstance(value.value, str) and _SAYS_UNKNOWN.match(value.value))
     if isinstance(value, ast.UnaryOp):
         return isinstance(value.operand, ast.Constant) and value.operand.value not in (0, 1)
-    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
-        return bool(value.elts)
-    if isinstance(value, ast.Dict):
-        return bool(value.keys)
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set, ast.Dict)):
+        return _made_up(value)
     return False
+
+
+def _made_up(value: ast.expr) -> bool:
+    """A container holding a literal of its own (`(nid, False, [])`, `{"name": "Unknown"}`), not
+    only the names it was given (`{"value": value}` hands the input back, wrapped)."""
+    items = [*value.values] if isinstance(value, ast.Dict) else list(getattr(value, "elts", []))
+    return any(isinstance(item, ast.Constant) or (isinstance(item, (ast.List, ast.Tuple, ast.Set, ast.Dict))
+                                                  and (_made_up(item) or _empty(item))) for item in items)
 
 
 def _empty(value: ast.expr) -> bool:
