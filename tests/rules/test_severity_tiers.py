@@ -89,6 +89,9 @@ CASES = [
      D + "def finish(chunks, build):\n    try:\n        complete = build(chunks)\n        if complete:\n"
          "            source = complete.cost\n        else:\n            source = 'unavailable'\n"
          "    except Exception:\n        source = 'unavailable'\n    return source\n", 9, "warning"),
+    ("the code's own default in a branch", "ERR003", "app/version.py",
+     D + "def version(path):\n    try:\n        value = path.read_text().strip() if path.exists() else 'dev'\n"
+         "    except Exception:\n        value = 'dev'\n    return {'version': value}\n", 5, "warning"),
     ("invented record in a script", "ERR003", "scripts/seed.py",
      D + "def get_user(db, user_id):\n    try:\n        return db.fetch(user_id)\n    except Exception:\n"
          "        return {'id': user_id, 'name': 'Unknown'}\n", 5, "warning"),

@@ -164,12 +164,14 @@ def _empty(value: ast.expr) -> bool:
 
 def _own_default(target: str | None, value: ast.expr, handled: list[ast.stmt], ctx: Context) -> bool:
     """The handler gives a variable the value the function itself gives it on another path
-    (`else: cost_source = "unavailable"`): the code's own "unknown", not an invention."""
+    (`else: cost_source = "unavailable"`, `v = read() if found else "dev"`): the code's own
+    "unknown", not an invention."""
     if target is None or not isinstance(value, ast.Constant) or ctx.function is None:
         return False
     mine = {id(n) for stmt in handled for n in ast.walk(stmt)}
-    return any(isinstance(n, ast.Assign) and id(n) not in mine and isinstance(n.value, ast.Constant)
-               and n.value.value == value.value and any(isinstance(t, ast.Name) and t.id == target for t in n.targets)
+    return any(isinstance(n, ast.Assign) and id(n) not in mine
+               and any(isinstance(t, ast.Name) and t.id == target for t in n.targets)
+               and any(isinstance(c, ast.Constant) and c.value == value.value for c in ast.walk(n.value))
                for n in walk_local(ctx.function.body))  # type: ignore[union-attr]
 
 
