@@ -129,8 +129,11 @@ class HookSettings(_Section):
     """
 
     edit: bool = Field(True, description="Check each Python file an agent writes or edits.")
+    #: Both floors are "error": each new-code rule reports ERROR only for the forms an agent should
+    #: stop for (a fallback that invents data or loses a write, `time.sleep` in a server's
+    #: coroutine) and WARNING for the rest, which must not interrupt it.
     edit_severity: Literal["info", "warning", "error"] = Field(
-        "warning", description="The edit hook blocks on new findings at or above this severity."
+        "error", description="The edit hook blocks on new findings at or above this severity."
     )
     edit_note_severity: Literal["info", "warning", "error", "never"] = Field(
         "warning", description="New findings of an edit below edit-severity but at or above this one reach the agent "
@@ -138,7 +141,7 @@ class HookSettings(_Section):
     )
     stop: bool = Field(True, description="Review the change before the agent stops.")
     stop_severity: Literal["info", "warning", "error", "never"] = Field(
-        "warning", description="The stop hook also blocks on new findings of the session at or above this severity "
+        "error", description="The stop hook also blocks on new findings of the session at or above this severity "
                                "(never: only when the review fails).",
     )
 

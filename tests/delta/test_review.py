@@ -277,4 +277,5 @@ def test_rules_for_new_code_apply_where_there_is_a_base_to_tell_new_from_old(pro
     git(project, "commit", "-q", "-m", "init")
     review = review_change(_ws(project))  # load.py is new in the change: the fallback is the change's
     assert [(f.code, f.new) for f in review.findings] == [("ERR003", True)]
-    assert "load.py:8: ERR003 [warning] new: Silent fallback" in render_review(review)
+    # empty data in place of the result: an error, so the review fails as the stop hook does
+    assert "load.py:8: ERR003 [error] new: Silent fallback" in render_review(review) and not review.passed

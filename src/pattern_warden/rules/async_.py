@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import re
 
+from pattern_warden import codekind
+from pattern_warden.astwalk import is_main_guard
 from pattern_warden.model.effects import BLOCKING, FILE, NETWORK, SLEEP, STDIN, SUBPROCESS, effect_of
 from pattern_warden.rules.base import Context, Invalid, Rule, Severity, called_name, is_str, walk_local
 from pattern_warden.rules.errors import catches_broadly, contains_raise
@@ -12,6 +14,12 @@ from pattern_warden.rules.errors import catches_broadly, contains_raise
 _SPAWN_WAITING = frozenset({f"os.spawn{kind}" for kind in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")})
 _WHAT = {FILE: "Blocking file I/O", NETWORK: "Blocking network call", SUBPROCESS: "Blocking call",
          SLEEP: "Blocking call", STDIN: "Blocking call"}
+#: What stalls a serving loop for long: sleeping, the network, a child process, a console read.
+#: Local file I/O of the small files a coroutine reads or writes is a warning.
+_STALLS = frozenset({SLEEP, NETWORK, SUBPROCESS, STDIN})
+#: A call a few frames away stalls the loop when it sleeps or waits on the network.
+_FAR = frozenset({SLEEP, NETWORK})
+_RUNNERS = frozenset({"asyncio.run", "anyio.run", "trio.run", "asyncio.runners.run"})
 
 
 def _waits(call: ast.Call, ctx: Context) -> bool:
@@ -97,7 +105,10 @@ class BlockingCallInAsync(Rule):
     (`@lru_cache`) is not followed: its I/O runs once. Nor is a coroutine the module registers as
     a start-up or shutdown hook (`app.after_start += self.build_docs`, `on_startup=[f]`,
     `@app.on_event("startup")`): it runs before the first request or after the last. With or
-    without `await` in front, the verdict is the same."""
+    without `await` in front, the verdict is the same. An error for sleeping, the network, a child
+    process or the console, and for a call a few frames away that sleeps or uses the network; a
+    warning for local file I/O, for other calls a few frames away, and for any blocking call in a
+    one-shot script that runs its coroutines with `asyncio.run` (nothing else waits on its loop)."""
 
     code = "ASY001"
     #: Opt-in for `check`, on for new code (``NEW_CODE_RULES``): 5 of 14 findings right in five held-out rounds: one-shot CLI coroutines and start-up reads
@@ -187,8 +198,10 @@ class BlockingCallInAsync(Rule):
     )
 
     def begin(self, ctx: Context) -> None:
-        """The module's start-up and shutdown hooks, whose I/O blocks no traffic."""
+        """The module's start-up and shutdown hooks, whose I/O blocks no traffic, and whether it
+        is a one-shot script whose coroutines `asyncio.run` runs alone."""
         self._hooks = lifecycle_hooks(ctx.tree)
+        self._one_shot = _one_shot_script(ctx)
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         if not ctx.in_async or getattr(ctx.function, "name", None) in self._hooks or _never_runs(ctx):
@@ -199,17 +212,40 @@ class BlockingCallInAsync(Rule):
         kind = effect_of(name)
         if name in _SPAWN_WAITING:
             if _waits(node, ctx):
-                ctx.report(self, node, message=f"`{name}(os.P_WAIT, ...)` waits for the child inside `async def`.")
+                ctx.report(self, node, severity=self._tier(SUBPROCESS), message=self._said(
+                    f"`{name}(os.P_WAIT, ...)` waits for the child inside `async def`.", SUBPROCESS))
         elif kind in BLOCKING:
-            ctx.report(self, node, message=f"{_WHAT[kind]} `{_short(name)}()` inside `async def`.")
+            ctx.report(self, node, severity=self._tier(kind),
+                       message=self._said(f"{_WHAT[kind]} `{_short(name)}()` inside `async def`.", kind))
         elif ctx.model.follows(name):
             found = next((e for e in ctx.model.effects(name) if e.kind in BLOCKING), None)
             if found is not None:
                 away = len(found.chain)
-                ctx.report(self, node, severity=Severity.WARNING, message=(
+                ctx.report(self, node, severity=self._tier(found.kind, _FAR), message=self._said(
                     f"{_WHAT[found.kind]} `{_short(found.callee)}()` {away} call{'s' if away > 1 else ''} away "
                     f"inside `async def`: {getattr(ctx.function, 'name', '?')} -> {found.describe()} "
-                    f"({found.path}:{found.line})."))
+                    f"({found.path}:{found.line}).", found.kind, _FAR))
+
+    def _tier(self, kind: str, stalls: frozenset[str] = _STALLS) -> Severity:
+        """ERROR for a call that stalls a serving loop (``stalls``); WARNING for small local file
+        I/O, and for any blocking call of a one-shot script, whose loop serves no one else."""
+        return Severity.ERROR if kind in stalls and not self._one_shot else Severity.WARNING
+
+    def _said(self, message: str, kind: str, stalls: frozenset[str] = _STALLS) -> str:
+        """The message with the reason a finding is only a warning."""
+        if self._tier(kind, stalls) is Severity.ERROR:
+            return message
+        if self._one_shot:
+            return f"{message} Warning only: a one-shot script's coroutine (`asyncio.run`), nothing else waits."
+        return f"{message} Warning only: {'small local file I/O' if kind == FILE else 'a call away, no sleep or network'}."
+
+
+def _one_shot_script(ctx: Context) -> bool:
+    """A module run as a program (a script path, a `#!` line or a `__main__` block) that starts
+    its coroutines with `asyncio.run(...)`: a one-shot command line whose loop serves no one else."""
+    program = (codekind.path_kind(ctx.source.path) in codekind.SCRIPT_KINDS or ctx.source.text.startswith("#!")
+               or any(is_main_guard(stmt) for stmt in ctx.tree.body))
+    return program and any(isinstance(n, ast.Call) and ctx.qualname(n.func) in _RUNNERS for n in ast.walk(ctx.tree))
 
 
 def _never_runs(ctx: Context) -> bool:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import ast
 import re
 
+from pattern_warden.model.effects import BLOCKING, effect_of
 from pattern_warden.rules.base import (
     CLEANUP_VERBS, Context, Edit, Fix, Invalid, Rule, Severity, called_name, docstring_node, walk_local,
 )
+from pattern_warden.rules.fallback_stakes import Stakes, fallback_stakes
 
 _MUTABLE_CALLS = frozenset(
     {
@@ -133,7 +135,9 @@ class BareExcept(Rule):
     propagate anyway), and one after a clause of the same `try` that handles KeyboardInterrupt
     (the interrupt is dealt with; the rest is a logged catch-all). Inside `async def` no fix is
     offered: `except Exception` would let an awaited task's CancelledError through, and whether
-    that is right is the author's call."""
+    that is right is the author's call. An error where the `try` can wait (an await, a loop, a
+    blocking call), so an interrupt or a cancellation really lands in the handler; a warning
+    where it cannot (`float(text)`, `len(str(cell))`), since only a bug reaches it there."""
 
     code = "ERR002"
     #: Opt-in for `check`, on for new code (``NEW_CODE_RULES``): 2 of 8 findings right in five held-out rounds (Ruff's E722, on by default there, says the same)
@@ -172,7 +176,11 @@ class BareExcept(Rule):
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: Context) -> None:
         if node.type is None and not self._deliberate(node, ctx):
             start = ctx.offset(node.lineno, node.col_offset) + len("except")
-            ctx.report(self, node, fix=None if ctx.in_async else Fix((Edit(start, start, " Exception"),)))
+            waits = _waits(getattr(ctx.parent, "body", []), ctx)
+            ctx.report(self, node, fix=None if ctx.in_async else Fix((Edit(start, start, " Exception"),)),
+                       severity=None if waits else Severity.WARNING,
+                       message=None if waits else self.message + " Warning only: the try does not wait (no await, "
+                                                                 "loop or blocking call), so only a bug lands here.")
 
     @staticmethod
     def _deliberate(node: ast.ExceptHandler, ctx: Context) -> bool:
@@ -184,6 +192,21 @@ class BareExcept(Rule):
         earlier = owner.handlers[:owner.handlers.index(node)] if isinstance(owner, (ast.Try, ast.TryStar)) else []
         return any(isinstance(n, (ast.Name, ast.Attribute)) and ctx.qualname(n) in _INTERRUPT
                    for h in earlier if h.type is not None for n in ast.walk(h.type))
+
+
+def _waits(tried: list[ast.stmt], ctx: Context) -> bool:
+    """The `try` can wait, where Ctrl-C, `sys.exit` from a signal handler or a task's cancellation
+    arrive: an await, a loop, or a call that blocks (sleep, network, subprocess, file, console),
+    directly or in the project's own functions."""
+    for node in walk_local(tried):
+        if isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith, ast.For, ast.While)):
+            return True
+        if isinstance(node, ast.Call):
+            name = ctx.resolve(node.func)
+            if effect_of(name) in BLOCKING or (name is not None and ctx.model.follows(name) and any(
+                    e.kind in BLOCKING for e in ctx.model.effects(name))):
+                return True
+    return False
 
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
@@ -457,12 +480,18 @@ class SilentFallback(Rule):
     an item the function then hands on whole (its processing reports the error). Also found without
     an `except`: a test that an HTTP status failed (`!= 200`, `>= 400`, `not resp.ok`) whose branch
     only returns empty or made-up data, the same fail-open. Opt-in for `check`; review and the
-    hooks apply it to new code."""
+    hooks apply it to new code. An error, which the gates block, where the fallback invents data
+    (a made-up record, price or name), returns empty data in place of the result the `try`
+    computed, or swallows the failure of a function's main work (a lost write or send); a warning
+    for the rest: optional imports, best-effort side steps (chmod, mkdir, unlink, close), version
+    probes, environment reads, a read right before a raise or a log, scripts and hooks that fail
+    open, and None or 0 as a declared "nothing"."""
 
     code = "ERR003"
     name = "silent-fallback"
     family = "errors"
-    severity = Severity.WARNING
+    #: The highest tier: each finding's own is ERROR or WARNING by what the fallback costs (``fallback_stakes``).
+    severity = Severity.ERROR
     message = "Silent fallback: every error is caught and replaced by a default with no trace."
     fix_hint = ("Catch the specific exception, or log it (logger.warning(..., exc_info=True)) before falling back, "
                 "or mark a deliberate fallback with `# warden: fallback <reason>`.")
@@ -567,7 +596,10 @@ class SilentFallback(Rule):
             return  # the error itself is handed on as data
         if justified(ctx, node.lineno, node.end_lineno or node.lineno):
             return
-        ctx.report(self, node, end=node.type or None)
+        owner = ctx.parent
+        stakes = fallback_stakes(node.body, getattr(owner, "body", []), owner,  # type: ignore[arg-type]
+                                 ctx.stack[-2] if len(ctx.stack) > 1 else ctx.tree, ctx)
+        ctx.report(self, node, end=node.type or None, severity=stakes.severity, message=_said(self.message, stakes))
 
     def visit_If(self, node: ast.If, ctx: Context) -> None:
         """A fail-open with no `except`: a test of an HTTP status as failed whose branch only
@@ -575,7 +607,7 @@ class SilentFallback(Rule):
         if (_failed_status(node.test) and node.body and all(_empty_return(s) for s in node.body)
                 and not justified(ctx, node.lineno, node.body[-1].end_lineno or node.lineno)
                 and not _deliberate_doc(ctx)):
-            ctx.report(self, node, end=node.test,
+            ctx.report(self, node, end=node.test, severity=Severity.ERROR,
                        message="Silent fail-open: a failed HTTP status becomes empty data with no trace.")
 
     def visit_With(self, node: ast.With, ctx: Context) -> None:
@@ -585,7 +617,18 @@ class SilentFallback(Rule):
                     and any(names_broad(arg, ctx) for arg in call.args)
                     and not justified(ctx, node.lineno, node.lineno) and not _cosmetic(node.body, ctx)
                     and not _in_finally(ctx, node)):
-                ctx.report(self, call, message="`suppress(Exception)`: every error in the block vanishes with no trace.")
+                stakes = fallback_stakes([], node.body, node, ctx.parent or ctx.tree, ctx)
+                ctx.report(self, call, severity=stakes.severity, message=_said(
+                    "`suppress(Exception)`: every error in the block vanishes with no trace.", stakes))
+
+
+def _said(message: str, stakes: Stakes) -> str:
+    """The message with the reason for its tier: why it blocks, or why it only warns."""
+    if stakes.reason is None:
+        return message
+    if stakes.severity is Severity.ERROR:
+        return f"{message[:-1]}: {stakes.reason}."
+    return f"{message} Warning only: {stakes.reason}."
 
 
 #: Errors a framework renders for the user, not a traceback for a developer: an HTTP status page

@@ -213,7 +213,10 @@ class PlaceholderData(Rule):
     code = "ERR005"
     name = "mock-data"  # warden: ignore[ERR005] - the rule's own name
     family = "errors"
-    severity = Severity.WARNING
+    #: Stand-in data is an error on new code: the gates stop the agent for it. An empty credential
+    #: nothing checks is a warning: it fails loudly (a 401) rather than passing fiction along, and
+    #: the check is often in another module (bench/labels/gates_issue22_agent5.md, final engine).
+    severity = Severity.ERROR
     message = "Placeholder data in production code."
     fix_hint = "Load the real value (config, database, caller) or fail loudly; keep fakes in tests."
     pattern = "no-mock-data"
@@ -366,8 +369,10 @@ class PlaceholderData(Rule):
                 named.setdefault(id(literal), (literal, []))[1].append(name)
             for literal, names in named.values():
                 if not set(names) & tested and literal.lineno not in self._lines:
-                    ctx.report(self, literal, message=f"Credential `{names[0]}` defaults to an empty string and "
-                                                      "nothing checks it: a missing key fails far away, as a 401.")
+                    ctx.report(self, literal, severity=Severity.WARNING, message=(
+                        f"Credential `{names[0]}` defaults to an empty string and nothing in this module checks it: "
+                        "a missing key fails far away, as a 401. Warning only: it fails loudly, and may be checked "
+                        "elsewhere."))
                     self._lines.add(literal.lineno)
         if not (_STAND_IN_NOTE.search(ctx.source.text) or _DATA_NOTE.search(ctx.source.text)):
             return  # the usual case: no such note anywhere, so no need to tokenize for comments

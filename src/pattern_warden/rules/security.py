@@ -28,7 +28,8 @@ def is_built_string(node: ast.expr | None) -> bool:
     return False
 
 
-_PLACEHOLDER = re.compile(r"\?|%s|%\(\w+\)s|(?<![:\w]):\w+|\$\d+")
+#: Bound-parameter markers: `?`, `%s`, `%(name)s`, `:name`, `$1` and `$name` (SurrealDB, asyncpg-style).
+_PLACEHOLDER = re.compile(r"\?|%s|%\(\w+\)s|(?<![:\w]):\w+|\$\d+|(?<![\w$])\$[A-Za-z_]\w*")
 
 
 def _passes_parameters(node: ast.Call) -> bool:
@@ -75,7 +76,9 @@ def _has_placeholder(texts: list[str]) -> bool:
 
 class SqlInjection(Rule):
     """Finds SQL assembled with f-strings, `%`, `+` or `.format` and passed to `execute`,
-    `executemany`, `executescript` or SQLAlchemy's `text()`, directly or through a local variable."""
+    `executemany`, `executescript` or SQLAlchemy's `text()`, directly or through a local variable.
+    A warning, not an error, when parameters are passed as well: the values are bound and what
+    is pasted in is likely a table or record name."""
 
     code = "SEC001"
     name = "sql-string-building"
@@ -127,12 +130,13 @@ class SqlInjection(Rule):
         built = is_built_string(query)
         if not built and not (isinstance(query, ast.Name) and query.id in self._built.get(ctx)):
             return
-        if _passes_parameters(node) and _has_placeholder(_query_texts(query, ctx)):
+        parameters = _passes_parameters(node)
+        if parameters and _has_placeholder(_query_texts(query, ctx)):
             return  # values travel as parameters; what was built is the statement's shape (an allow-listed name)
-        if built:
-            ctx.report(self, query)
-        else:
-            ctx.report(self, query, message=f"`{query.id}` holds SQL built from strings and is executed.")  # type: ignore[attr-defined]
+        message = self.message if built else f"`{query.id}` holds SQL built from strings and is executed."  # type: ignore[attr-defined]
+        if parameters:  # values are bound; what is pasted in is likely a name: worth a look, not a stop
+            message += " Warning only: parameters are passed too; make sure only names from an allow-list are pasted."
+        ctx.report(self, query, message=message, severity=Severity.WARNING if parameters else None)
 
 
 _SECRET_WORDS = re.compile(
