@@ -16,9 +16,12 @@ from tests.e2e.claude_hooks import ClaudeCode
 
 BLOCK_ON_ERRORS = ('[tool.pattern-warden.hooks]\nedit-severity = "error"\nstop-severity = "error"\n'
                    'edit-note-severity = "warning"\n')
-FAIL_OPEN = ('"""Orders."""\n\n\ndef list_orders(session):\n    """The open orders."""\n'
-             '    resp = session.get("/orders")\n    if resp.status_code != 200:\n        return []\n'
-             "    return resp.json()\n")
+#: A fallback whose None says "unknown" to a status line: an ERR003 warning, not an error.
+FAIL_OPEN = ('"""Orders."""\n\n\ndef order_count(session):\n    """How many orders are open, for the status line."""\n'
+             '    try:\n        return len(session.get("/orders").json())\n    except Exception:\n        return None\n')
+#: Another of the same kind, for an edit of the same file.
+FAIL_OPEN_TOO = ('\n\ndef refund_count(session):\n    """How many refunds wait, for the status line."""\n'
+                 '    try:\n        return len(session.get("/refunds").json())\n    except Exception:\n        return None\n')
 MUTABLE = '\n\ndef collect(item, seen=[]):\n    """Collect."""\n    seen.append(item)\n    return seen\n'
 
 
@@ -54,10 +57,10 @@ def test_a_finding_below_the_edit_floor_is_a_note_that_does_not_block(git_projec
     head, *lines = note.splitlines()
     assert head.startswith("pattern-warden: 1 note on this edit (not blocking, below error)"), note
     assert "`# warden: fallback <reason>`" in head and "log call" in head
-    assert lines and lines[0].startswith("app/orders.py:7: ERR003 [warning] new: ") and "Fix: " in lines[0], note
+    assert lines and lines[0].startswith("app/orders.py:8: ERR003 [warning] new: ") and "Fix: " in lines[0], note
     assert not claude.stop().blocked  # below stop-severity as well: said at the edit, not again at the stop
     write_tree(git_project, {"pyproject.toml": BLOCK_ON_ERRORS.replace('"warning"\n', '"never"\n')})
-    quiet = claude.edit("app/orders.py", "return []", "return list()")
+    quiet = claude.write("app/orders.py", FAIL_OPEN + FAIL_OPEN_TOO)
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", ""), quiet
 
 

@@ -170,7 +170,8 @@ def test_an_empty_key_nothing_checks_is_a_warning_that_blocks_only_where_warning
     assert edit.exit_code == 0 and "[error]" not in edit.stderr, edit
     assert not claude.stop().blocked
     write_tree(git_project, {"pyproject.toml": '[tool.pattern-warden.hooks]\nedit-severity = "warning"\n'})
-    again = claude.write("app/fx2.py", EMPTY_KEY)
+    # another service's client, not a copy of the first (a copied line is not the edit's own)
+    again = claude.write("app/fx2.py", EMPTY_KEY.replace("FX_API_KEY", "RATES_API_KEY"))
     assert again.exit_code == 2 and "app/fx2.py:9: ERR005 [warning] new:" in again.stderr, again
 
 
