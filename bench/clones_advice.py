@@ -31,6 +31,7 @@ match no label (to be labelled, read in full, before any figure is quoted):
     python bench/clones_advice.py heldout5 --corpus /work/corpus/heldout-clones3   # round 5
     python bench/clones_advice.py heldout6 --corpus /work/corpus/heldout-clones4   # round 6
     python bench/clones_advice.py heldout7 --corpus /work/corpus/heldout-clones5   # round 7
+    python bench/clones_advice.py heldout7-final --corpus /work/corpus/heldout-clones5   # round 7, relabelled
 
 A label's ``verdict`` is ``actionable`` (merging it would help a maintainer), ``benign`` (real
 repetition best left: protocol, data, too small, or different work of one shape) or
@@ -95,10 +96,13 @@ ROUND_PROJECTS: dict[int, dict[str, tuple[str, str]]] = {
 #: How deep each round labelled: the top 30 of each project, and in round 7 the top 34 (its jedi
 #: has only 17 families, so four more ranks of the others bring the round past 150 labels).
 ROUND_TOP = {7: 34}
-ROUNDS = {f"heldout{n}": (projects, [path for letter in "ABCD"
-                                     if (path := HERE / "labels" / f"clones_advice_issue24_round{n}_{letter}.csv").is_file()],
-                          ROUND_TOP.get(n, 30))
-          for n, projects in ROUND_PROJECTS.items()}
+#: Rounds labelled twice: before this session's changes and on its final engine ("heldout7-final").
+RELABELLED = (7,)
+ROUNDS = {f"heldout{n}{tag}": (projects, [path for letter in "ABCD"
+                                          if (path := HERE / "labels" / f"clones_advice_issue24_round{n}{part}_{letter}.csv").is_file()],
+                               ROUND_TOP.get(n, 30))
+          for n, projects in ROUND_PROJECTS.items()
+          for tag, part in ([("", "")] + ([("-final", "_final")] if n in RELABELLED else []))}
 HELDOUT_TOP = 30
 #: A family matches a label when this share of the smaller one's lines are shared.
 MATCH_SHARE = 0.5
