@@ -35,7 +35,8 @@ class CloneLocation(BaseModel):
     function: str | None = Field(None, description="The enclosing function or method (Class.method), if any.")
 
 
-DifferenceKind = Literal["callee", "attribute", "exception", "string", "literal", "name", "swapped", "statements"]
+DifferenceKind = Literal["callee", "attribute", "definition", "exception", "string", "literal", "name", "swapped",
+                         "statements"]
 
 
 class Difference(BaseModel):

@@ -30,7 +30,7 @@ _TOKEN = re.compile(
 )
 _CONSTANTS = frozenset({"True", "False", "None"})
 #: Roles whose difference changes what the code does, not only what it is called.
-BEHAVIOUR = frozenset({"callee", "attribute", "exception", "swapped", "statements"})
+BEHAVIOUR = frozenset({"callee", "attribute", "definition", "exception", "swapped", "statements"})
 #: Values shown per slot, and slots shown per role.
 SHOWN_VALUE = 40
 SHOWN_SLOTS = 3
@@ -89,7 +89,7 @@ class Variation:
     def parameters(self) -> int:
         """Arguments a merged helper needs: one per varying literal, callee, attribute or exception type."""
         return sum(d.slots for d in self.differences
-                   if d.kind in ("string", "literal", "callee", "attribute", "exception"))
+                   if d.kind in ("string", "literal", "callee", "attribute", "definition", "exception"))
 
 
 def _short(value: str) -> str:
@@ -146,7 +146,7 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None, 
                                 for c, o in zip(changed, others)), default=(0, 0, 0))
     result = Variation(changed_statements=worst, statements=longest or len(ref_lines), changed_body=body,
                        redefined=list(redefined))
-    for role in ("callee", "attribute", "exception", "string", "literal", "name"):
+    for role in ("callee", "attribute", "definition", "exception", "string", "literal", "name"):
         found = by_role.get(role, {})
         if found:
             shown = sorted(found, key=found.__getitem__)
@@ -462,8 +462,11 @@ def _classify(ref: list[str], slots: _Slots, changed: list[set[object]], line_of
                 if value is not None and value != ref[pos]:
                     changed[k].add(line_of[pos])
             continue
-        if role == "name" and pos in meant:  # another definition's attribute: another callee or class
-            role = "callee"
+        if role == "name" and pos in meant:
+            # alike-spelled names bound to other definitions: the receiver of a call or an attribute
+            # (`Graph.__init__(...)`, `lib.canOpen(...)`) makes another callee; a constant, a class
+            # in an annotation or a value compared is another definition, not something called
+            role = "callee" if pos + 1 < len(ref) and ref[pos + 1] == "." else "definition"
         own = meant.get(pos, ref[pos])
         full = [v if v is not None else own for v in [own, *slots[pos]]]
         values = tuple(_short(v) for v in (unqualified(full) if pos in meant else full))
