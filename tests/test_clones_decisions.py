@@ -1,4 +1,4 @@
-"""Clone advice on the shapes round 6 of issue 24 got wrong: homes that hold no code, API methods
+"""Clone advice on the shapes rounds 6 and 7 of issue 24 got wrong: homes that hold no code, API methods
 whose helper call would spell out every argument again, protocol methods with a differing line,
 a decorator that only renames arguments taken for a deprecation. Real files in tmp trees, run
 through the public clones API."""
@@ -178,3 +178,33 @@ def test_a_few_short_differing_lines_among_long_shared_ones_are_no_different_wor
     clones = run(project, min_similarity=0.6).clones
     assert clones, "the two set-ups are one family"
     assert clones[0].recommendation.action == "consolidate", clones[0].recommendation.reason
+
+
+def test_an_inner_function_of_a_legacy_named_factory_is_no_legacy_version(project: Path) -> None:
+    # urwid's `_make_legacy_input_wrapper` returns a `wrapper`: what the factory makes, not an old
+    # version of another screen's reader (round 7 of issue 24)
+    inner = textwrap.indent(LOADER.replace("def load_totals(path, limit)", "def wrapper(path, limit)"), "    ")
+    write(project, "screens/raw.py", "def _make_legacy_reader(screen):\n" + inner + "    return wrapper\n")
+    write(project, "screens/lcd.py", LOADER.replace("load_totals", "read_device"))
+    clone = run(project).clones[0]
+    assert "legacy version" not in clone.recommendation.reason, clone.recommendation
+
+
+#: Five body lines: a legacy copy this small saves less than the minimum clone size when removed.
+SMALL = '''
+def {name}(path, limit):
+    """Count the characters of the first lines."""
+    total = 0
+    with open(path) as handle:
+        for line in handle:
+            total += len(line) if total <= limit else 0
+    return total
+'''
+
+
+def test_a_legacy_copy_under_the_minimum_is_not_advised_to_go(project: Path) -> None:
+    write(project, "pkg/parse.py", SMALL.format(name="count_legacy"))
+    write(project, "pkg/parse2.py", "import os", SMALL.format(name="count"))
+    clones = run(project).clones
+    assert clones, "the pair is found"
+    assert clones[0].saving < 6 and clones[0].recommendation.action == "leave", clones[0]

@@ -150,6 +150,12 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
     return None
 
 
+def _pays(evidence: Evidence, members: int = 2) -> bool:
+    """Whether merging the copies saves at least the minimum clone size: no advice to act claims less."""
+    removed = lines_removed(members, evidence.body_rows, evidence.whole_functions, evidence.call_rows)
+    return saving(removed, evidence.similarity) >= evidence.min_lines
+
+
 def _how(change: Variation, members: int) -> str:
     """Keep one copy, or merge into a helper taking the differences as parameters."""
     params = change.parameters
@@ -171,7 +177,7 @@ def recommend(locations: Sequence[CloneLocation], evidence: Evidence, change: Va
         return Recommendation(action="leave", reason=evidence.foreign)
     if evidence.port is not None and not (evidence.boilerplate or evidence.idiom):  # boilerplate says more
         return _port(locations, evidence, evidence.port, change)
-    if evidence.legacy is not None:
+    if evidence.legacy is not None and _pays(evidence):  # a smaller legacy copy is left to go with its caller
         old, new = locations[evidence.legacy], locations[1 - evidence.legacy]
         return Recommendation(action="consolidate", home=new.path,
                               reason=f"{old.function or old.path} is the legacy version of {new.function or new.path}, "

@@ -276,7 +276,9 @@ def all_deprecated(members: Sequence[tuple[str | None, Sequence[str]]]) -> bool:
 
 
 def _legacy(function: str | None, lines: Sequence[str]) -> bool:
-    if any(word in (function or "").lower().replace(".", "_").split("_") for word in LEGACY_WORDS):
+    """Named legacy or deprecated itself (an inner ``wrapper`` of ``_make_legacy_input_wrapper`` is
+    what the factory makes, not an old version of anything), or warning that it is deprecated."""
+    if any(word in (function or "").rpartition(".")[2].lower().split("_") for word in LEGACY_WORDS):
         return True
     return any(_decorator(line) == "deprecated" or ("warn" in line and "deprecat" in line.lower()) for line in lines)
 
