@@ -130,6 +130,12 @@ CASES = [
      D + "def find(cur, uid):\n    cur.execute(f'SELECT * FROM t WHERE id = {uid}')\n", 3, "error"),
     ("a name pasted in, values bound", "SEC001", "app/ledger.py",
      D + "def sign(db, table, s):\n    db.execute(f'UPDATE {table} SET signoff = @s', {'s': s})\n", 3, "warning"),
+    ("a quoted table name pasted in", "SEC001", "app/qa.py",
+     D + "def wipe(cur, table):\n    cur.execute(f'TRUNCATE TABLE public.\"{table}\"')\n", 3, "warning"),
+    ("a value pasted in beside a quoted name", "SEC001", "app/qa2.py",
+     D + "def find(cur, table, uid):\n    cur.execute(f'SELECT * FROM \"{table}\" WHERE id = {uid}')\n", 3, "error"),
+    ("a quoted name built with format", "SEC001", "app/qa3.py",
+     D + "def wipe(cur, table):\n    cur.execute('TRUNCATE TABLE \"{}\"'.format(table))\n", 3, "error"),
 ]
 
 

@@ -57,6 +57,30 @@ def _query_texts(query: ast.expr, ctx: Context) -> list[str]:
     return [n.value for s in sources for n in ast.walk(s) if is_str(n)]  # type: ignore[attr-defined]
 
 
+def _identifiers_only(query: ast.expr, ctx: Context) -> bool:
+    """Whether every value an f-string pastes into the query sits inside SQL's identifier quotes
+    (``FROM public."{table}"``, ``TRUNCATE TABLE "{name}"``): a table or column name, which no
+    placeholder can carry. Values pasted anywhere else, or a query built another way, say no."""
+    body = getattr(ctx.function, "body", None) or ctx.tree.body
+    local = list(walk_local(body if isinstance(body, list) else [body]))
+    sources = _given(query.id, local) if isinstance(query, ast.Name) else [query]
+    strings = [n for s in sources for n in ast.walk(s) if isinstance(n, ast.JoinedStr)]
+    if not strings or any(isinstance(n, ast.BinOp) or (isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "format")
+                          for s in sources for n in ast.walk(s)):
+        return False
+    for joined in strings:
+        parts = joined.values
+        for i, part in enumerate(parts):
+            if not isinstance(part, ast.FormattedValue):
+                continue
+            before = parts[i - 1] if i > 0 else None
+            after = parts[i + 1] if i + 1 < len(parts) else None
+            if not (is_str(before) and before.value.endswith('"') and is_str(after)  # type: ignore[union-attr]
+                    and after.value.startswith('"')):  # type: ignore[union-attr]
+                return False
+    return True
+
+
 def _given(name: str, local: list[ast.AST]) -> list[ast.AST]:
     """What a local name is given: assigned, added to (``+=``), appended or extended with."""
     out: list[ast.AST] = []
@@ -134,9 +158,13 @@ class SqlInjection(Rule):
         if parameters and _has_placeholder(_query_texts(query, ctx)):
             return  # values travel as parameters; what was built is the statement's shape (an allow-listed name)
         message = self.message if built else f"`{query.id}` holds SQL built from strings and is executed."  # type: ignore[attr-defined]
+        identifiers = not parameters and _identifiers_only(query, ctx)
         if parameters:  # values are bound; what is pasted in is likely a name: worth a look, not a stop
             message += " Warning only: parameters are passed too; make sure only names from an allow-list are pasted."
-        ctx.report(self, query, message=message, severity=Severity.WARNING if parameters else None)
+        elif identifiers:
+            message += (" Warning only: what is pasted in sits in identifier quotes (a table or column name, which "
+                        "no placeholder can carry); make sure it comes from an allow-list or the catalog.")
+        ctx.report(self, query, message=message, severity=Severity.WARNING if parameters or identifiers else None)
 
 
 _SECRET_WORDS = re.compile(
