@@ -28,16 +28,18 @@ _STAND_INS = (
         r"^(?:test|sample|demo|example|dummy|fake)\s+(?:product|item|customer|company|order|account|article)$",
         re.IGNORECASE)),
     ("placeholder e-mail", re.compile(
-        r"^[^@\s]+@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|[\w-]+\.(?:test|example|invalid))$", re.IGNORECASE)),
+        r"^[^@\s]+@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|[\w-]+\.(?:test|example))$", re.IGNORECASE)),
     ("lorem ipsum", re.compile(r"\blorem ipsum\b", re.IGNORECASE)),
     ("placeholder address", re.compile(
         r"^\d{1,5}\s+(?:main|elm|oak|maple|fake|example)\s+(?:st|street|ave|avenue|rd|road|ln|lane|blvd)\b|\banytown\b",
         re.IGNORECASE)),
     ("placeholder phone number", re.compile(r"^(?:\+?1[-. ]?)?\(?555\)?[-. ]?\d{3}[-. ]\d{4}$")),
-    # the reserved documentation domains of RFC 2606 (api.example.com, shop.example, x.invalid):
-    # no service answers there, so a URL on one is a value still to be filled in; localhost is real
+    # the reserved documentation domains of RFC 2606 (api.example.com, shop.example): no service
+    # answers there, so a URL on one is a value still to be filled in; localhost is real, and
+    # `.invalid` is the name chosen to fail on purpose (a redirect never followed, a stand-in a
+    # library's settings demand), a sentinel rather than data
     ("placeholder URL", re.compile(
-        r"^(?:https?|wss?)://(?:[\w-]+\.)*(?:example\.(?:com|org|net)|[\w-]+\.(?:example|invalid))(?::\d+)?(?:[/?#]|$)",
+        r"^(?:https?|wss?)://(?:[\w-]+\.)*(?:example\.(?:com|org|net)|[\w-]+\.example)(?::\d+)?(?:[/?#]|$)",
         re.IGNORECASE)),
     ("placeholder key", re.compile(
         r"^(?:sk|pk|rk|api|key|token)[-_](?:test[-_]|live[-_]|proj[-_])?(?:x{3,}|X{3,}|\.{3}|\*{3,})$|"
@@ -236,6 +238,7 @@ class PlaceholderData(Rule):
         "EXAMPLE_USER = {'name': 'John Doe', 'email': 'john@example.com'}\n",
         "import pytest\n@pytest.fixture\ndef user():\n    return {'name': 'John Doe'}\n",
         "# TODO: handle pagination\nusers = api.list_users()\n",
+        "# a redirect the headless flow never follows\nMANUAL_REDIRECT = 'https://example.invalid/callback'\n",
         "# TODO: replace this regex with a real parser\nNAME = re.compile('[a-z]+')\n",
         "def greet(name):\n    return f'Hello, {name}'\n",
         "class DummyCache:\n    \"\"\"Stores nothing, for callers with caching off.\"\"\"\n    name = 'dummy'\n",
