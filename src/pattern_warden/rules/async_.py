@@ -491,6 +491,9 @@ class SwallowedCancellation(Rule):
         "    except asyncio.CancelledError:\n        return None\n",
         "import asyncio\nclass Poller:\n    async def stop(self):\n        self._task.cancel()\n"
         "        try:\n            await self._task\n        except asyncio.CancelledError:\n            pass\n",
+        "import asyncio\nasync def flush_every(buffer, seconds):\n    while True:\n        try:\n"
+        "            await asyncio.sleep(seconds)\n        except asyncio.CancelledError:\n            break\n"
+        "        buffer.flush()\n",
     )
     INVALID = (
         Invalid("import asyncio\nasync def f():\n    while True:\n        try:\n            await g()\n"
@@ -499,6 +502,9 @@ class SwallowedCancellation(Rule):
                 "    await h()\n", 4, 5),
         Invalid("import asyncio\nasync def stubborn():\n    try:\n        await asyncio.sleep(10)\n"
                 "    except asyncio.CancelledError:\n        return 'kept going'\n", 5, 5),
+        Invalid("import asyncio\nasync def poll(source, sink):\n    while True:\n        try:\n"
+                "            item = await source.get()\n        except asyncio.CancelledError:\n            break\n"
+                "        sink.append(item)\n    await sink.upload()\n", 6, 9),
     )
 
     def visit_Try(self, node: ast.Try, ctx: Context) -> None:
@@ -514,7 +520,7 @@ class SwallowedCancellation(Rule):
                 continue
             if handler.type is not None and ctx.qualname(handler.type) == "Exception":
                 continue
-            if self._ends_here(node, ctx) and not _returns_value(handler):
+            if (self._ends_here(node, ctx) and not _returns_value(handler)) or self._breaks_to_end(node, handler, ctx):
                 continue  # the task simply ends when cancelled: nothing runs on as if it were not
             if cancelled_here is None:
                 cancelled_here = _cancelled_names(ctx.function)
@@ -525,12 +531,23 @@ class SwallowedCancellation(Rule):
     visit_TryStar = visit_Try
 
     @staticmethod
-    def _ends_here(node: ast.Try, ctx: Context) -> bool:
-        """The `try` is the coroutine's last statement, outside any loop: after the handler the
-        coroutine returns (blocks such as `with` or `if` that end the function count as last)."""
-        function = ctx.function
-        current: ast.AST = node
-        for parent in reversed(ctx.stack):
+    def _breaks_to_end(node: ast.Try, handler: ast.ExceptHandler, ctx: Context) -> bool:
+        """The handler leaves its loop with `break` (after a log line at most), and that loop is
+        the coroutine's last statement: a periodic task whose `cancel()` ends it, as asked."""
+        *said, last = handler.body
+        if not isinstance(last, ast.Break) or not all(isinstance(s, (ast.Expr, ast.Pass)) for s in said):
+            return False
+        depth = next((i for i in range(len(ctx.stack) - 1, -1, -1)
+                      if isinstance(ctx.stack[i], (ast.For, ast.AsyncFor, ast.While))), None)
+        if depth is None or any(isinstance(n, ast.Break) for n in walk_local(node.body)):
+            return False
+        return SwallowedCancellation._last_in(ctx.stack[depth], ctx.stack[:depth], ctx.function)
+
+    @staticmethod
+    def _last_in(node: ast.AST, stack: list[ast.AST], function: ast.AST | None) -> bool:
+        """``node`` is the last statement of each block up to ``function``, outside any loop."""
+        current = node
+        for parent in reversed(stack):
             if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)):
                 return False
             block = next((b for b in (getattr(parent, f, None) for f in ("body", "orelse", "finalbody"))
@@ -541,6 +558,12 @@ class SwallowedCancellation(Rule):
                 return True
             current = parent
         return False
+
+    @staticmethod
+    def _ends_here(node: ast.Try, ctx: Context) -> bool:
+        """The `try` is the coroutine's last statement, outside any loop: after the handler the
+        coroutine returns (blocks such as `with` or `if` that end the function count as last)."""
+        return SwallowedCancellation._last_in(node, ctx.stack, ctx.function)
 
     @staticmethod
     def _awaits_cancelled(node: ast.Try, cancelled: set[str]) -> bool:
