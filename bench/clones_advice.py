@@ -32,6 +32,7 @@ match no label (to be labelled, read in full, before any figure is quoted):
     python bench/clones_advice.py heldout6 --corpus /work/corpus/heldout-clones4   # round 6
     python bench/clones_advice.py heldout7 --corpus /work/corpus/heldout-clones5   # round 7
     python bench/clones_advice.py heldout7-final --corpus /work/corpus/heldout-clones5   # round 7, relabelled
+    python bench/clones_advice.py heldout8 --corpus /work/corpus/heldout-clones6   # round 8
 
 A label's ``verdict`` is ``actionable`` (merging it would help a maintainer), ``benign`` (real
 repetition best left: protocol, data, too small, or different work of one shape) or
@@ -77,7 +78,7 @@ HELDOUT = {
 #: Later held-out rounds of issue 24, each labelled by three labellers on a frozen engine (the
 #: round's md in bench/labels/ names it): project -> (folder under --corpus, the folder its
 #: labeller's paths are relative to), one line per round. Round 4: heldout-clones2; round 5:
-#: heldout-clones3; round 6: heldout-clones4; round 7: heldout-clones5.
+#: heldout-clones3; round 6: heldout-clones4; round 7: heldout-clones5; round 8: heldout-clones6.
 ROUND_PROJECTS: dict[int, dict[str, tuple[str, str]]] = {
     4: {"flexget": ("flexget-3.22.8/flexget", "."), "faststream": ("faststream-0.7.8/faststream", "."),
         "aiogram": ("aiogram-3.31.0", "aiogram"), "pydantic": ("pydantic-2.14.4", "pydantic"),
@@ -91,6 +92,9 @@ ROUND_PROJECTS: dict[int, dict[str, tuple[str, str]]] = {
     7: {"sqlalchemy": ("sqlalchemy-2.1.9/lib/sqlalchemy", "."), "pyglet": ("pyglet-2.1.19/pyglet", "."),
         "urwid": ("urwid-5.1.0/urwid", "."), "hypothesis": ("hypothesis-6.170.29/src/hypothesis", "."),
         "jedi": ("jedi-0.20.1/jedi", ".")},
+    8: {"nltk": ("nltk-3.10.4/nltk", "."), "sqlglot": ("sqlglot-30.31.0/sqlglot", "."),
+        "mutagen": ("mutagen-1.48.1/mutagen", "."), "pyelftools": ("pyelftools-0.33/elftools", "."),
+        "python-docx": ("python_docx-1.2.0/src/docx", ".")},
 }
 #: The held-out rounds a re-measure can name ("heldout4" ...): projects and label files.
 #: How deep each round labelled: the top 30 of each project, and in round 7 the top 34 (its jedi
