@@ -239,3 +239,50 @@ def test_code_after_an_endless_loop_is_unreachable_unless_the_loop_breaks(tmp_pa
     dead_lines = [(f.path, f.line) for f in found if f.kind == "dead" and f.symbol is None]
     assert dead_lines == [("serve.py", 7)]
     assert "the endless loop on line 2" in next(f.reason for f in found if f.line == 7)
+
+
+def test_review_leaves_an_old_attempt_at_a_module_the_change_edits_alone(tmp_path: Path) -> None:
+    # gates-agent7 task 082: the stop blamed an untouched old file as "an attempt at" the module
+    # the agent extended; the attempt was there before the session, and it is not the agent's
+    from pattern_warden.delta.review import review_change
+
+    root = _repo(tmp_path)
+    client = root / "shop/client.py"
+    client.write_text(client.read_text().replace("timeout=5", "timeout=7"))
+    review = review_change(Workspace(load_config(root)))
+    assert not [i for i in review.leftovers if i.path == "shop/client_v2.py"], review.leftovers
+    assert "max-leftovers" not in review.failed
+
+
+DEAD_BLOCK = '''"""Fees."""
+
+
+def fee(amount: float) -> float:
+    """The fee of a trade."""
+    raise RuntimeError("removed: fees come from the exchange now")
+    # kept for reference during the migration
+    rate = 0.001
+    minimum = 0.5
+    return max(amount * rate, minimum)
+'''
+
+
+def test_review_leaves_an_old_dead_block_whose_line_the_change_edits(tmp_path: Path) -> None:
+    # gates-agent7 task 161: a default changed everywhere, one line of it inside a block kept dead on purpose
+    from pattern_warden.delta.review import review_change
+    from tests.conftest import git
+
+    write_tree(tmp_path, {"fees.py": DEAD_BLOCK})
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    (tmp_path / "fees.py").write_text(DEAD_BLOCK.replace("rate = 0.001", "rate = 0.002"))
+    assert not [i for i in review_change(Workspace(load_config(tmp_path))).leftovers if i.kind == "dead"]
+    # a new raise in front of live code makes new dead code: the change's
+    live = DEAD_BLOCK.replace('    raise RuntimeError("removed: fees come from the exchange now")\n', "")
+    (tmp_path / "fees.py").write_text(live)
+    git(tmp_path, "commit", "-qam", "live")
+    (tmp_path / "fees.py").write_text(live.replace('    """The fee of a trade."""\n',
+                                                   '    """The fee of a trade."""\n    raise RuntimeError("fees are off")\n'))
+    dead = [i for i in review_change(Workspace(load_config(tmp_path))).leftovers if i.kind == "dead"]
+    assert dead and dead[0].path == "fees.py", dead

@@ -44,8 +44,10 @@ def change_leftovers(workspace: Workspace, changed: Sequence[Pair], options: Lef
     fresh = not all(is_known(before, "") for before in befores.values())
     # A new public function or module that nothing uses yet stays a lead, as in an audit: the
     # user may have asked for exactly that (a library's new API, a new script or plugin).
+    # a leftover in a file the change did not touch (the old copy a changed module resembles) is
+    # not the change's, whatever the change did to the file it is compared with
     found = [item for item in detect(project, backups, set(afters), options)
-             if _introduced(item, afters.get(item.path), befores.get(item.path))]
+             if item.path in afters and _introduced(item, afters[item.path], befores.get(item.path))]
     if "orphaned-by-change" in options.kinds:
         found += [o for o in orphaned(project, befores) if o.confidence >= options.min_confidence]
     if disk is not None and fresh:
@@ -92,14 +94,31 @@ def _introduced(item: Leftover, after: SourceFile | None, before: SourceFile | N
     if item.kind == "dead" and item.symbol:
         module = facts_of(before, "")
         return item.symbol not in {d.qualname for d in module.definitions}
-    if item.kind == "dead" and after is not None:  # unreachable lines: new unless the base has the same text
-        return _text(after.lines[item.line - 1:item.end_line]) not in _text(before.lines)
+    if item.kind == "dead" and after is not None:
+        # unreachable lines are new unless the base had them dead behind the same statement, moved,
+        # re-indented or with a line edited since (a default changed everywhere); a new raise or
+        # return in front of live code makes new dead code
+        return not _dead_before(item, after.lines[item.line - 1:item.end_line], after, before)
     return item.kind == "dead"
 
 
-def _text(lines: list[str]) -> str:
-    """Lines without their indentation, joined: the same block moved or re-indented reads the same."""
-    return "\n".join(line.strip() for line in lines if line.strip())
+def _dead_before(item: Leftover, block: list[str], after: SourceFile, before: SourceFile) -> bool:
+    """Whether the base already had this unreachable block behind the same statement: the
+    statement that ends the live code (the line the evidence names, ``after raise on line 6``) is
+    in the base, and most of the block's lines follow it there."""
+    named = item.evidence[0].rsplit(" line ", 1)[-1] if item.evidence else ""
+    at = int(named) - 1 if named.isdigit() and 0 < int(named) <= len(after.lines) else None
+    if at is None:
+        return False
+    ender = after.lines[at].strip()
+    lines = [line.strip() for line in block if line.strip()]
+    old = [line.strip() for line in before.lines if line.strip()]
+    for i, line in enumerate(old):
+        if line == ender:
+            following = set(old[i + 1:i + 1 + len(block) + 8])
+            if sum(line in following for line in lines) * 2 > len(lines):
+                return True
+    return False
 
 
 def orphaned(project: Project, befores: dict[str, SourceFile]) -> list[Leftover]:
