@@ -208,6 +208,8 @@ def secret_value(value: str, name: str) -> bool:
         return False  # an environment variable's name, the key's own name, or '****'
     if text.lower() in _WEAK_PASSWORDS:
         return True  # a word, but a password all the same (and the first one an attacker tries)
+    if re.fullmatch(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+", text):
+        return False  # a dotted name (an event, logger or setting: `oauth.token_expired`), not a passphrase
     return not re.fullmatch(r"[a-z]+(?:[_.-][a-z]+)*", text) or len(text) >= 16
 
 
@@ -247,6 +249,7 @@ class HardcodedSecret(Rule):
         "def check(token_type):\n    return token_type == 'bearer'\n",
         "def f(password):\n    return password == ''\n",
         "def lex(token):\n    return token == '#bygroup'\n",
+        "OAUTH_TOKEN_EXPIRED = 'oauth.token_expired'\n",
     )
     INVALID = (
         Invalid("DB_PASSWORD = 'hunter2-prod'\n", 1, 15),
