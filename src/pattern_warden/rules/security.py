@@ -37,12 +37,17 @@ def _passes_parameters(node: ast.Call) -> bool:
     return len(node.args) > 1 or any(kw.arg in ("params", "parameters", "args", "vars") for kw in node.keywords)
 
 
+def _local(ctx: Context) -> list[ast.AST]:
+    """The nodes of the function being checked (the module's, at top level), nested scopes left out."""
+    body = getattr(ctx.function, "body", None) or ctx.tree.body
+    return list(walk_local(body if isinstance(body, list) else [body]))
+
+
 def _query_texts(query: ast.expr, ctx: Context) -> list[str]:
     """The literal text of the query: its own string parts, or those of the values its variable
     is given, and the fragments of a list it joins (``" AND ".join(clauses)`` after
     ``clauses.append("created_at >= ?")``): a dynamic WHERE made of constant conditions."""
-    body = getattr(ctx.function, "body", None) or ctx.tree.body
-    local = list(walk_local(body if isinstance(body, list) else [body]))
+    local = _local(ctx)
     sources: list[ast.AST] = [query]
     if isinstance(query, ast.Name):
         sources = _given(query.id, local)
@@ -61,8 +66,7 @@ def _identifiers_only(query: ast.expr, ctx: Context) -> bool:
     """Whether every value an f-string pastes into the query sits inside SQL's identifier quotes
     (``FROM public."{table}"``, ``TRUNCATE TABLE "{name}"``): a table or column name, which no
     placeholder can carry. Values pasted anywhere else, or a query built another way, say no."""
-    body = getattr(ctx.function, "body", None) or ctx.tree.body
-    local = list(walk_local(body if isinstance(body, list) else [body]))
+    local = _local(ctx)
     sources = _given(query.id, local) if isinstance(query, ast.Name) else [query]
     strings = [n for s in sources for n in ast.walk(s) if isinstance(n, ast.JoinedStr)]
     if not strings or any(isinstance(n, ast.BinOp) or (isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "format")
