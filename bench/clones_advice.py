@@ -33,6 +33,8 @@ match no label (to be labelled, read in full, before any figure is quoted):
     python bench/clones_advice.py heldout7 --corpus /work/corpus/heldout-clones5   # round 7
     python bench/clones_advice.py heldout7-final --corpus /work/corpus/heldout-clones5   # round 7, relabelled
     python bench/clones_advice.py heldout8 --corpus /work/corpus/heldout-clones6   # round 8
+    python bench/clones_advice.py heldout9 --corpus /work/corpus/heldout-clones7   # round 9
+    python bench/clones_advice.py heldout9-final --corpus /work/corpus/heldout-clones7   # round 9, relabelled
 
 A label's ``verdict`` is ``actionable`` (merging it would help a maintainer), ``benign`` (real
 repetition best left: protocol, data, too small, or different work of one shape) or
@@ -78,7 +80,8 @@ HELDOUT = {
 #: Later held-out rounds of issue 24, each labelled by three labellers on a frozen engine (the
 #: round's md in bench/labels/ names it): project -> (folder under --corpus, the folder its
 #: labeller's paths are relative to), one line per round. Round 4: heldout-clones2; round 5:
-#: heldout-clones3; round 6: heldout-clones4; round 7: heldout-clones5; round 8: heldout-clones6.
+#: heldout-clones3; round 6: heldout-clones4; round 7: heldout-clones5; round 8: heldout-clones6;
+#: round 9: heldout-clones7.
 ROUND_PROJECTS: dict[int, dict[str, tuple[str, str]]] = {
     4: {"flexget": ("flexget-3.22.8/flexget", "."), "faststream": ("faststream-0.7.8/faststream", "."),
         "aiogram": ("aiogram-3.31.0", "aiogram"), "pydantic": ("pydantic-2.14.4", "pydantic"),
@@ -95,13 +98,16 @@ ROUND_PROJECTS: dict[int, dict[str, tuple[str, str]]] = {
     8: {"nltk": ("nltk-3.10.4/nltk", "."), "sqlglot": ("sqlglot-30.31.0/sqlglot", "."),
         "mutagen": ("mutagen-1.48.1/mutagen", "."), "pyelftools": ("pyelftools-0.33/elftools", "."),
         "python-docx": ("python_docx-1.2.0/src/docx", ".")},
+    9: {"scapy": ("scapy-2.8.0/scapy", "."), "ezdxf": ("ezdxf-1.4.5/src/ezdxf", "."),
+        "trimesh": ("trimesh-5.2.0/trimesh", "."), "rdflib": ("rdflib-7.6.0/rdflib", "."),
+        "xmlschema": ("xmlschema-4.3.2/xmlschema", ".")},
 }
 #: The held-out rounds a re-measure can name ("heldout4" ...): projects and label files.
 #: How deep each round labelled: the top 30 of each project, and in round 7 the top 34 (its jedi
 #: has only 17 families, so four more ranks of the others bring the round past 150 labels).
 ROUND_TOP = {7: 34}
-#: Rounds labelled twice: before this session's changes and on its final engine ("heldout7-final").
-RELABELLED = (7,)
+#: Rounds labelled twice: before a session's changes and on its final engine ("heldout7-final").
+RELABELLED = (7, 9)
 ROUNDS = {f"heldout{n}{tag}": (projects, [path for letter in "ABCD"
                                           if (path := HERE / "labels" / f"clones_advice_issue24_round{n}{part}_{letter}.csv").is_file()],
                                ROUND_TOP.get(n, 30))
