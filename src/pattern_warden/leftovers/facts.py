@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from pattern_warden import budget
 from pattern_warden.codekind import Kind, kind_of
+from pattern_warden.model.project import module_name
 from pattern_warden.rules.engine import PARALLEL_MIN_FILES
 from pattern_warden.source import SourceFile
 from pattern_warden.workers import WORKERS, worker_pool
@@ -82,31 +83,13 @@ class ModuleFacts:
 
 
 def module_names(paths: list[str], packages: frozenset[str], root_package: str = "") -> list[str]:
-    """The dotted names the modules at ``paths`` are imported by (``module_name``). When the root
-    itself is a package (a user pointed us at ``django/``), its name, ``root_package``, heads
-    every module's name, as the package's own imports spell it."""
-    if not root_package:
-        return [module_name(path, packages) for path in paths]
-    inside = frozenset({root_package, *(f"{root_package}/{p}" for p in packages if p != ".")})
-    return [module_name(f"{root_package}/{path}", inside) for path in paths]
-
-
-def module_name(path: str, packages: frozenset[str]) -> str:
-    """The dotted name a module is imported by: its folders count while they are packages.
-
-    ``packages`` holds the folders (relative, POSIX) that contain an ``__init__.py``; the first
-    folder upwards that is not a package is a source root (``src/``, the root itself).
-    """
-    parts = path[:-3].split("/") if path.endswith(".py") else path.split("/")
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    start = len(parts) - 1
-    while start > 0 and "/".join(parts[:start]) in packages:
-        start -= 1
-    # parts[start] is either a top-level module or the first package below a source root
-    if start < len(parts) - 1 and "/".join(parts[: start + 1]) not in packages:
-        start += 1
-    return ".".join(parts[start:]) or parts[-1]
+    """The dotted names the modules at ``paths`` are imported by. ``packages`` holds the folders
+    (relative, POSIX; the root is ``.``) that contain an ``__init__.py``; the project model's
+    ``module_name`` names them, so dead-code facts and the model agree on every module's name.
+    When the root itself is a package (a user pointed us at ``django/``), its name,
+    ``root_package``, heads every module's name, as the package's own imports spell it."""
+    files = frozenset("__init__.py" if folder == "." else f"{folder}/__init__.py" for folder in packages)
+    return [module_name(path, files, root_package)[0] for path in paths]
 
 
 _cache: OrderedDict[tuple[str, str, str], ModuleFacts] = OrderedDict()
