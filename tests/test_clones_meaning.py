@@ -236,3 +236,59 @@ def test_module_constants_of_other_names_are_other_behaviour_not_a_rename(projec
     assert _kinds(clone)["definition"] == ["_PCMYK_white|_PCMYK_black", "_CMYK_white|_CMYK_black", "white|black"]
     assert "callee" not in _kinds(clone), clone.differences
     assert "do not keep one copy" in clone.recommendation.reason, clone.recommendation
+
+
+#: A serializer method that names its own class: ``super(Turtle, self)`` and ``Turtle.SPACE``.
+SERIALIZE = '''
+    def serialize(self, stream, base=None, encoding=None, **args):
+        """Write the graph to the stream, with its prefixes first."""
+        self.reset()
+        self.stream = stream
+        if base is not None:
+            self.base = base
+        super({cls}, self).serialize(stream, base, encoding, **args)
+        subjects = self.order_subjects()
+        self.pre_process(subjects)
+        for subject in subjects:
+            if self.is_done(subject):
+                continue
+            if not self.statement(subject):
+                self.write({cls}.SPACE)
+        self.write("\\n")
+        self.end_document()
+        stream.write(b"\\n")
+        self.base = None
+'''
+
+
+def test_copies_naming_each_its_own_class_name_no_other_definition(project: Path) -> None:
+    """``super(Turtle, self)`` in Turtle's copy and ``super(LongTurtle, self)`` in LongTurtle's
+    mean one thing, as ``type(self)`` would in a shared base: no difference in behaviour."""
+    write(project, "ser/__init__.py", "")
+    write(project, "ser/base.py", "class Serializer:\n    def serialize(self, stream, base, encoding, **args):\n"
+                                  "        self.stream = stream\n")
+    for module, cls in (("turtle", "Turtle"), ("longturtle", "LongTurtle")):
+        write(project, f"ser/{module}.py", "from ser.base import Serializer\n\n\n",
+              f"class {cls}(Serializer):\n    SPACE = ' '\n" + SERIALIZE.format(cls=cls),
+              f"\n\ndef {module}_version():\n    return {{'{module}': 1}}\n")
+    clone = next(c for c in run(project).clones if (c.locations[0].function or "").endswith("serialize"))
+    assert {"definition", "callee", "statements"}.isdisjoint(_kinds(clone)), clone.differences
+    assert "keep one copy" in clone.recommendation.reason or "shared base" in clone.recommendation.reason, \
+        clone.recommendation
+
+
+def test_a_copy_naming_another_class_than_its_own_still_differs(project: Path) -> None:
+    """Turtle's copy names Turtle, LongTurtle's names Turtle too: one definition, no difference;
+    but a copy naming a third class is other behaviour."""
+    write(project, "ser/__init__.py", "")
+    write(project, "ser/base.py", "class Serializer:\n    def serialize(self, stream, base, encoding, **args):\n"
+                                  "        self.stream = stream\n")
+    write(project, "ser/other.py", "from ser.base import Serializer\n\n\nclass Other(Serializer):\n    SPACE = '\\t'\n")
+    write(project, "ser/turtle.py", "from ser.base import Serializer\n\n\n",
+          "class Turtle(Serializer):\n    SPACE = ' '\n" + SERIALIZE.format(cls="Turtle"), "def turtle_version():\n    return 1\n")
+    write(project, "ser/longturtle.py", "from ser.base import Serializer\nfrom ser.other import Other\n\n\n",
+          "class LongTurtle(Serializer):\n    SPACE = ' '\n" + SERIALIZE.format(cls="Other"),
+          "def long_version():\n    return 2\n")
+    clone = next(c for c in run(project).clones if (c.locations[0].function or "").endswith("serialize"))
+    kinds = _kinds(clone)
+    assert "definition" in kinds or "callee" in kinds, clone.differences

@@ -210,9 +210,10 @@ def _variation(corpus: Corpus, spans: list[_Span], names: Names | None) -> Varia
         resolve = names.resolver([corpus.paths[s.fid] for s in members],
                                  [names.local_imports(corpus.paths[s.fid], s.first, s.last) for s in members]) \
             if names is not None else None
+        own = [names.own_classes(corpus.paths[s.fid], s.first) for s in members] if names is not None else []
         memo[key] = variation([corpus.shapes[s.fid].exact[s.first : s.last + 1] for s in spans], resolve,
                               alike=len({s.fid for s in spans}) > 1,
-                              same=names.one_behaviour if names is not None else None)
+                              same=names.one_behaviour if names is not None else None, own=own)
     return memo[key]  # type: ignore[return-value]
 
 

@@ -152,6 +152,20 @@ class Names:
         unit = next((u for u in shape.units if u.name == qualified[len(module) + 1 :]), None) if shape else None
         return tuple(shape.exact[unit.first : unit.last + 1]) if shape is not None and unit is not None else None
 
+    def own_classes(self, path: str, first: int) -> frozenset[str]:
+        """Qualified names of the classes around logical line ``first`` of ``path``, innermost
+        last. A copy that names its own class (``super(Turtle, self)``, ``Turtle.SPACE``) means
+        what another copy means by naming its own: a shared base would spell both ``type(self)``."""
+        shape = self._shapes[path]
+        unit = max((u for u in shape.units if u.first <= first <= u.last), key=lambda u: u.first, default=None)
+        if unit is None:
+            return frozenset()
+        module = module_name(path, self._files, self._top)[0]
+        classes = {name for name, _ in shape.classes}
+        parts = unit.name.split(".")
+        return frozenset(f"{module}.{scope}" for n in range(1, len(parts))
+                         if (scope := ".".join(parts[:n])) in classes)
+
     def local_imports(self, path: str, first: int, last: int) -> dict[str, str]:
         """Names imported inside the function around logical lines ``first``-``last``, up to
         ``last`` (``from dask.array.core import Array`` kept local to dodge an import cycle):

@@ -112,7 +112,7 @@ Resolve = Callable[[int, str], "str | None"]
 
 
 def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None, alike: bool = True,
-              same: Callable[[Sequence[str]], bool] | None = None) -> Variation:
+              same: Callable[[Sequence[str]], bool] | None = None, own: Sequence[frozenset[str]] = ()) -> Variation:
     """Align every member's statements with the first member's, then the tokens of each pair of
     aligned statements, and name what differs, slot by slot.
 
@@ -125,7 +125,9 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None, 
     ``alike`` too, so are the names every member spells alike (members in one module mean one
     thing by one name, so their caller leaves it out and saves the questions). ``same`` says
     when different definitions are one behaviour (one function copied into two packages): a
-    name alike that means such copies is no difference.
+    name alike that means such copies is no difference. ``own`` holds, per member, the classes
+    around it: copies that each name their own class (``super(Turtle, self)`` against
+    ``super(LongTurtle, self)``) differ in nothing a shared base would not spell ``type(self)``.
     """
     ref_lines = [tokens(line) for line in members[0]]
     ref = [token for line in ref_lines for token in (*line, "\n")]
@@ -138,7 +140,7 @@ def variation(members: Sequence[Sequence[str]], resolve: Resolve | None = None, 
     meaning = None if resolve is None else (lambda member, line: _meaning(line, member, resolve))
     slots, changed, paired = _align(ref_lines, starts, others, meaning)
     redefined: dict[tuple[str | None, ...], None] = {}
-    meant = _by_meaning(ref, ref_lines, starts, others, paired, slots, resolve, redefined, alike, same) \
+    meant = _by_meaning(ref, ref_lines, starts, others, paired, slots, resolve, redefined, alike, same, own) \
         if resolve is not None else {}
     by_role, renames = _classify(ref, slots, changed, line_of, meant)
     swapped = sorted({tuple(sorted(pair)) for pair in renames if (pair[1], pair[0]) in renames})
@@ -387,7 +389,8 @@ def _meaning(line: list[str], member: int, resolve: Resolve) -> tuple[str, ...]:
 def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], others: list[list[list[str]]],
                 paired: list[dict[int, int]], slots: _Slots, resolve: Resolve,
                 redefined: dict[tuple[str | None, ...], None], alike: bool = True,
-                same: Callable[[Sequence[str]], bool] | None = None) -> dict[int, str]:
+                same: Callable[[Sequence[str]], bool] | None = None,
+                own: Sequence[frozenset[str]] = ()) -> dict[int, str]:
     """Names compared by what they refer to: a slot whose values all mean the reference's name
     is dropped (an import alias), and a name spelled alike that means other things in other
     members (each package's own ``concatenate``, each module's handle on another library)
@@ -402,7 +405,7 @@ def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], o
                 continue
             role = _role(ref, pos)
             if role == "name" and pos in slots and tokens[offset + 1 : offset + 2] != ["="]:  # not a keyword
-                _receiver(pos, token, line, others, paired, offset, slots, meant, resolve)
+                _receiver(pos, token, line, others, paired, offset, slots, meant, resolve, own)
                 continue
             free = alike and role in ("callee", "name") and pos not in slots and token not in local \
                 and tokens[offset + 1 : offset + 2] != ["="]  # a keyword argument names no definition
@@ -416,9 +419,10 @@ def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], o
             if mine is None:
                 continue
             theirs = [resolve(k + 1, s) if s is not None else None for k, s in enumerate(spelled[1:])]
-            if pos in slots and all(m == mine for m in theirs):
+            if pos in slots and (all(m == mine for m in theirs) or _selves([mine, *theirs], own)):
                 del slots[pos]  # every member calls or raises the same thing under another name
-            elif pos not in slots and any(m is not None and m != mine for m in theirs) and not (
+            elif pos not in slots and any(m is not None and m != mine for m in theirs) and not _selves(
+                    [mine, *theirs], own) and not (
                     same is not None and None not in theirs and same(list(dict.fromkeys([mine, *theirs])))):
                 slots[pos] = [m if m is not None and m != mine else None for m in theirs]
                 meant[pos] = mine
@@ -427,8 +431,24 @@ def _by_meaning(ref: list[str], ref_lines: list[list[str]], starts: list[int], o
     return meant
 
 
+def _selves(meanings: Sequence[str | None], own: Sequence[frozenset[str]]) -> bool:
+    """Whether each member's meaning is its own class (or one attribute of it, the same one in
+    every member): ``Turtle.SPACE`` in Turtle's copy and ``LongTurtle.SPACE`` in LongTurtle's."""
+    if len(own) < len(meanings):
+        return False
+    tails = set()
+    for meaning, classes in zip(meanings, own):
+        cls = max((c for c in classes if meaning is not None and (meaning == c or meaning.startswith(c + "."))),
+                  key=len, default=None)
+        if cls is None:
+            return False
+        tails.add(meaning[len(cls):])  # type: ignore[index]
+    return len(tails) == 1 and len(set(meanings)) > 1
+
+
 def _receiver(pos: int, token: str, line: int, others: list[list[list[str]]], paired: list[dict[int, int]],
-              offset: int, slots: _Slots, meant: dict[int, str], resolve: Resolve) -> None:
+              offset: int, slots: _Slots, meant: dict[int, str], resolve: Resolve,
+              own: Sequence[frozenset[str]] = ()) -> None:
     """A renamed name (``DiGraph.__init__`` against ``Graph.__init__``, ``w = _CMYK_white``
     against ``w = _CMYK_black``): when every member's name means a definition (a module's
     function, class, constant or variable), other definitions are other behaviour (``meant``
@@ -440,7 +460,7 @@ def _receiver(pos: int, token: str, line: int, others: list[list[list[str]]], pa
     meanings = [mine, *theirs]
     if not all(m is not None and ("." in m or " = " in m) for m in meanings):
         return
-    if all(m == mine for m in theirs):
+    if all(m == mine for m in theirs) or _selves(meanings, own):
         del slots[pos]
     elif any(" = " in m for m in meanings):  # type: ignore[operator]
         meant[pos] = token  # variables of other names: their names say more than their values
