@@ -92,6 +92,16 @@ CASES = [
     ("the code's own default in a branch", "ERR003", "app/version.py",
      D + "def version(path):\n    try:\n        value = path.read_text().strip() if path.exists() else 'dev'\n"
          "    except Exception:\n        value = 'dev'\n    return {'version': value}\n", 5, "warning"),
+    ("a record that says unknown", "ERR003", "app/snapshot.py",
+     D + "def backups(db, info):\n    try:\n        last = db.last_backup()\n"
+         "        info['backups'] = {'last': last.created, 'status': last.status}\n    except Exception:\n"
+         "        info['backups'] = {'last': None, 'status': 'unknown'}\n    return info\n", 6, "warning"),
+    ("the default the try reads with", "ERR003", "app/threshold.py",
+     D + "import json\ndef threshold(path):\n    try:\n        with open(path) as fh:\n            data = json.load(fh)\n"
+         "        return int(data.get('stale_seconds', 600))\n    except Exception:\n        return 600\n", 8, "warning"),
+    ("another default than the try reads with", "ERR003", "app/threshold2.py",
+     D + "import json\ndef threshold(path):\n    try:\n        with open(path) as fh:\n            data = json.load(fh)\n"
+         "        return int(data.get('stale_seconds', 600))\n    except Exception:\n        return 900\n", 8, "error"),
     ("invented record in a script", "ERR003", "scripts/seed.py",
      D + "def get_user(db, user_id):\n    try:\n        return db.fetch(user_id)\n    except Exception:\n"
          "        return {'id': user_id, 'name': 'Unknown'}\n", 5, "warning"),

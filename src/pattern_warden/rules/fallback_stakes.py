@@ -63,6 +63,8 @@ def fallback_stakes(handled: list[ast.stmt], tried: list[ast.stmt], owner: ast.s
         return Stakes(Severity.WARNING, low)
     after = _next_statement(owner, container)
     value, target = _fallback_value(handled, after)
+    if value is not None and _read_default(value, tried):
+        return Stakes(Severity.WARNING, "the fallback is the default the `try` itself reads with")
     if value is not None and _invented(value) and not _own_default(target, value, handled, ctx):
         return Stakes(Severity.ERROR, f"it invents `{_short(ast.unparse(value))}` in place of the result")
     if value is not None and _empty(value) and _returns_result(tried):
@@ -143,11 +145,32 @@ def _invented(value: ast.expr) -> bool:
 
 
 def _made_up(value: ast.expr) -> bool:
-    """A container holding a literal of its own (`(nid, False, [])`, `{"name": "Unknown"}`), not
-    only the names it was given (`{"value": value}` hands the input back, wrapped)."""
+    """A container holding a literal of its own (`(nid, False, [])`, `{"id": uid, "name": "Unknown"}`),
+    not only the names it was given (`{"value": value}` hands the input back, wrapped). A record
+    whose every field says "unknown" (`{"last_backup": None, "status": "unknown"}`) pretends
+    nothing: it reports that nothing is known."""
     items = [*value.values] if isinstance(value, ast.Dict) else list(getattr(value, "elts", []))
+    if isinstance(value, ast.Dict) and items and all(_says_unknown(item) for item in items):
+        return False
     return any(isinstance(item, ast.Constant) or (isinstance(item, (ast.List, ast.Tuple, ast.Set, ast.Dict))
                                                   and (_made_up(item) or _empty(item))) for item in items)
+
+
+def _says_unknown(value: ast.expr) -> bool:
+    """None, or a string that is a word for "unknown" (`"n/a"`, `"unavailable"`)."""
+    return isinstance(value, ast.Constant) and (
+        value.value is None or isinstance(value.value, str) and bool(_SAYS_UNKNOWN.match(value.value)))
+
+
+def _read_default(value: ast.expr, tried: list[ast.stmt]) -> bool:
+    """The `try` reads with this very default (`data.get("threshold", 600)`, `getattr(cfg, "port",
+    8080)`, `os.getenv("PORT", "8080")`) and the handler falls back to it: a missing file or a
+    broken one gives what a missing key gives, the configured default, not a value made up."""
+    if not isinstance(value, ast.Constant) or value.value is None:
+        return False
+    return any(isinstance(n, ast.Call) and len(n.args) >= 2 and isinstance(n.args[-1], ast.Constant)
+               and type(n.args[-1].value) is type(value.value) and n.args[-1].value == value.value
+               and called_name(n) in ("get", "getattr", "getenv") for n in walk_local(tried))
 
 
 def _empty(value: ast.expr) -> bool:
