@@ -102,6 +102,12 @@ CASES = [
     ("another default than the try reads with", "ERR003", "app/threshold2.py",
      D + "import json\ndef threshold(path):\n    try:\n        with open(path) as fh:\n            data = json.load(fh)\n"
          "        return int(data.get('stale_seconds', 600))\n    except Exception:\n        return 900\n", 8, "error"),
+    ("a status that says invalid", "ERR003", "app/status.py",
+     D + "def last_run(row, today):\n    try:\n        days = (today - row.parse_date()).days\n        icon = 'ok'\n"
+         "    except Exception:\n        icon = '\u2753'\n        days = None\n    return icon, days\n", 6, "warning"),
+    ("a person's name invented", "ERR003", "app/names.py",
+     D + "def owner(api, uid):\n    try:\n        return api.fetch(uid).owner\n    except Exception:\n"
+         "        return 'John Doe'\n", 5, "error"),
     ("invented record in a script", "ERR003", "scripts/seed.py",
      D + "def get_user(db, user_id):\n    try:\n        return db.fetch(user_id)\n    except Exception:\n"
          "        return {'id': user_id, 'name': 'Unknown'}\n", 5, "warning"),

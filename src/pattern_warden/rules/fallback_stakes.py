@@ -40,9 +40,11 @@ _VERSION_LOOKUPS = frozenset({"importlib.metadata.version", "importlib_metadata.
 _VERSION_FLAGS = frozenset({"--version", "-v", "-V", "-version", "version"})
 _ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "os.environ.__getitem__"})
 _CONVERSIONS = frozenset({"int", "float", "str", "bool"})
-#: A string that says the value is unknown or failed: a sentinel, not an invention.
-_SAYS_UNKNOWN = re.compile(r"^\s*(?:unknown|n/?a|none|null|nil|error|failed|failure|unavailable|not available|"
-                           r"-+|\?+|\u2014)\s*$", re.IGNORECASE)
+#: A string that says the value is unknown or failed: a sentinel, not an invention. Symbols alone
+#: (`"-"`, `"?"`, an em dash, a question-mark emoji) or a word for "unknown" with at most one word
+#: on either side (`"Invalid date"`, `"price unavailable"`).
+_SAYS_UNKNOWN = re.compile(r"^[\W_]*(?:(?:\w+[\W_]+)?(?:unknown|n/?a|none|null|nil|error|failed|failure|unavailable|"
+                           r"not available|invalid|missing)(?:[\W_]+\w+)?[\W_]*)?$", re.IGNORECASE)
 #: Names of the objects a program keeps its settings in (`config["timeout"]`, `settings.get("port")`).
 _SETTINGS = re.compile(r"(?:^|_)(?:config|configuration|settings|cfg|conf|options|opts|env|environ|prefs|"
                        r"preferences)$", re.IGNORECASE)
@@ -159,7 +161,7 @@ def _made_up(value: ast.expr) -> bool:
 def _says_unknown(value: ast.expr) -> bool:
     """None, or a string that is a word for "unknown" (`"n/a"`, `"unavailable"`)."""
     return isinstance(value, ast.Constant) and (
-        value.value is None or isinstance(value.value, str) and bool(_SAYS_UNKNOWN.match(value.value)))
+        value.value is None or isinstance(value.value, str) and bool(value.value) and bool(_SAYS_UNKNOWN.match(value.value)))
 
 
 def _read_default(value: ast.expr, tried: list[ast.stmt]) -> bool:
