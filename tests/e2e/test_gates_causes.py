@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import git, write_tree
 from tests.e2e.claude_hooks import ClaudeCode
 
 #: A `make demo` seed script: each demo user gets a known token so the demo can log in.
@@ -66,3 +67,42 @@ def test_a_bare_except_outside_a_coroutine_is_still_err002(git_project: Path) ->
     edit = claude.write("app/health.py", sync.replace("asyncio.sleep", "time.sleep"))
     said = edit.stderr + edit.stdout  # the try waits on nothing it knows: a note, not a block
     assert "app/health.py:11: ERR002 [warning] new:" in said and "ASY004" not in said, edit
+
+
+#: An old fallback: the rate is assigned, its call spread over three lines.
+COSTS = ('"""Monthly costs."""\n\n\ndef monthly_costs(rows):\n    """Each row\'s cost in euros, at today\'s rate."""\n'
+         "    from shop.pricing import PriceService\n\n    try:\n        rate = PriceService().get_price(\n"
+         '            "dai", "eur"\n        ) or 1.0\n    except Exception:\n        rate = 1.0\n'
+         "    return [row * rate for row in rows]\n")
+#: The same fallback in a helper of its own: returned, on one line, its currency now a parameter.
+HELPER = ('\n\ndef _rate(token):\n    """Today\'s rate of ``token`` in euros."""\n'
+          "    from shop.pricing import PriceService\n\n    try:\n"
+          '        return PriceService().get_price(token, "eur") or 1.0\n    except Exception:\n        return 1.0\n')
+
+
+def test_a_fallback_moved_into_a_new_helper_with_one_word_renamed_is_not_new(git_project: Path) -> None:
+    write_tree(git_project, {"shop/__init__.py": "", "shop/costs.py": COSTS})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    old = COSTS[COSTS.index("\n\n\ndef"):]
+    function = old[:old.index("    from shop")] + '    rate = _rate("dai")\n    return [row * rate for row in rows]\n'
+    moved = claude.edit("shop/costs.py", old, "\n" + HELPER + function)
+    assert (moved.exit_code, moved.stderr) == (0, ""), moved
+    assert not claude.stop().blocked
+
+
+def test_a_renamed_copy_of_a_fallback_that_stays_where_it_was_is_new(git_project: Path) -> None:
+    write_tree(git_project, {"shop/__init__.py": "", "shop/costs.py": COSTS})
+    _commit(git_project)
+    claude = ClaudeCode(git_project)
+    claude.start()
+    copied = claude.edit("shop/costs.py", '"""Monthly costs."""\n', '"""Monthly costs."""\n' + HELPER)
+    assert copied.exit_code == 2 and "shop/costs.py:10: ERR003 [error] new:" in copied.stderr, copied
+    stop = claude.stop()
+    assert stop.blocked and "shop/costs.py:10: ERR003" in stop.text, stop
+
+
+def _commit(root: Path) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "c")
