@@ -10,8 +10,9 @@ row: task, file, line, rule, severity, message, which gates blocked it, and empt
 and ``reason`` columns for the labeller (TP / FP / debatable, one reason each). A line of a
 blocking stop that is not a finding (a leftover, a duplicate, a threshold that counts none of the
 listed items) is a row too, with rule ``review``, so nothing that blocked is left out; the stop's
-closing line, the thresholds the listed rows fail, is not a reason of its own. Files deleted in ``after/`` are not played
-(an agent deletes through Bash, which the hooks do not see).
+closing line, the thresholds the listed rows fail, is not a reason of its own. Files deleted in ``after/`` are
+deleted just before the Stop, as an agent deletes them, through Bash, which the edit hook does not see; the stop
+reviews the working tree the session really left.
 
     python bench/gates_precision.py CORPUS --out bench/labels/gates-CORPUS.csv --jobs 2
 """
@@ -51,6 +52,12 @@ def changed_files(before: Path, after: Path) -> list[str]:
     return out
 
 
+def deleted_files(before: Path, after: Path) -> list[str]:
+    """Files of ``before`` that ``after`` lacks, relative, in path order."""
+    return [p.relative_to(before).as_posix() for p in sorted(before.rglob("*"))
+            if p.is_file() and not (after / p.relative_to(before)).exists()]
+
+
 def blocking_rows(task: str, gate: str, hook: Hook) -> list[dict[str, str]]:
     """The findings (and other reasons) a blocking answer names; [] when it did not block."""
     if not hook.blocked:
@@ -85,6 +92,8 @@ def play(task: Path, scratch: Path) -> list[dict[str, str]]:
             (repo / rel).write_bytes(data)
             continue
         rows += blocking_rows(task.name, "edit", claude.write(rel, text))
+    for rel in deleted_files(task / "before", task / "after"):
+        (repo / rel).unlink()  # `rm` or `git mv` through Bash: no hook sees it, the stop sees the tree
     rows += blocking_rows(task.name, "stop", claude.stop())
     merged: dict[tuple[str, ...], dict[str, str]] = {}
     for row in rows:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from pattern_warden.fingerprint import fingerprints
+from pattern_warden.fingerprint import fingerprints, handler_shapes, renamed
 from pattern_warden.source import SourceFile
 
 
@@ -125,3 +125,29 @@ def test_an_old_line_rewritten_in_place_keeps_its_finding_old(tmp_path) -> None:
                                     '    except KeyError:\n        raise LookupError(name)\n', "m.py")
     assert sorted((f.code, f.line, f.new) for f in review_findings(checker_for(workspace), added, before)) == [
         ("ERR004", 9, False), ("ERR004", 17, True)]
+
+
+ASSIGNED = "def f():\n    try:\n        rate = price(\n            'dai', 'eur'\n        ) or 1.0\n    except Exception:\n        rate = 1.0\n"
+
+
+def _shape(text: str, line: int) -> tuple[str, ...] | None:
+    return handler_shapes([_F("ERR003", "m.py", line)], _source(text))[0]
+
+
+def test_a_handlers_shape_is_its_try_without_receivers_and_line_breaks() -> None:
+    old = _shape(ASSIGNED, 6)
+    assert old is not None and old == _shape("def g():\n    try:\n        return price('dai', 'eur') or 1.0\n"
+                                             "    except Exception:\n        return 1.0\n", 4)
+    assert _shape(ASSIGNED, 7) is None  # not an except clause
+
+
+def test_one_word_renamed_everywhere_is_the_same_shape_and_more_is_not() -> None:
+    old = _shape(ASSIGNED, 6)
+    assert old is not None
+    for text, same in ((ASSIGNED.replace("'dai'", "token"), True), (ASSIGNED.replace("price", "cost"), True),
+                       (ASSIGNED.replace("'dai', 'eur'", "token, unit"), False),
+                       (ASSIGNED.replace("= 1.0\n", "= 0.0\n"), False),
+                       (ASSIGNED.replace("except Exception", "except ValueError"), False),
+                       (ASSIGNED.replace(") or 1.0", ") and 1.0"), False)):
+        new = _shape(text, 6)
+        assert new is not None and renamed(old, new) is same, text

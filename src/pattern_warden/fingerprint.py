@@ -22,6 +22,8 @@ import ast
 import contextlib
 import hashlib
 import io
+import keyword
+import re
 import tokenize
 from bisect import bisect_right
 from collections import Counter
@@ -165,3 +167,51 @@ def fingerprints(findings: Sequence[Locatable], source: SourceFile | None) -> li
         seen[base] += 1
         result.append(f"{base}:{seen[base]}")
     return result
+
+
+#: A handler's code as tokens: an identifier or number, a quoted string, or one other character.
+_TOKEN = re.compile(r"\w+|'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|\S")
+#: A token a rename can change: an identifier (not a keyword) or a string literal.
+_RENAMABLE = re.compile(r"[A-Za-z_]\w*|['\"].*")
+
+
+def handler_shapes(findings: Sequence[Locatable], source: SourceFile | None) -> list[tuple[str, ...] | None]:
+    """For each finding on an ``except`` clause, its ``try`` as tokens: the body's and the
+    handler's statements as the parser reads them (line breaks and comments gone), each without
+    what receives its value (``return x`` and ``rate = x`` are both ``x``). None for any other
+    finding. A fallback moved into a new helper keeps its shape where its lines do not: the
+    old ``rate = price() or 1.0`` spread over three lines becomes ``return price() or 1.0``."""
+    tree = source.tree if source is not None else None
+    if tree is None or not findings:
+        return [None] * len(findings)
+    tries = {handler.lineno: (node, handler) for node in ast.walk(tree) if isinstance(node, (ast.Try, ast.TryStar))
+             for handler in node.handlers}
+    out: list[tuple[str, ...] | None] = []
+    for finding in findings:
+        found = tries.get(finding.line)
+        if found is None:
+            out.append(None)
+            continue
+        node, handler = found
+        caught = ast.unparse(handler.type) if handler.type is not None else ""
+        body = [token for statement in node.body for token in _TOKEN.findall(_value_of(statement))]
+        handled = [token for statement in handler.body for token in _TOKEN.findall(_value_of(statement))]
+        out.append((*body, f"except {caught}", *handled))  # one token: what is caught is never "renamed"
+    return out
+
+
+def _value_of(statement: ast.stmt) -> str:
+    """A statement as code, without what receives its value."""
+    if isinstance(statement, (ast.Return, ast.Assign, ast.AnnAssign)) and statement.value is not None:
+        return ast.unparse(statement.value)
+    return ast.unparse(statement)
+
+
+def renamed(old: tuple[str, ...], new: tuple[str, ...]) -> bool:
+    """``new`` is ``old`` with at most one identifier or string renamed (everywhere it occurs):
+    the one word an agent changes when it moves a fallback into a helper of its own."""
+    if len(old) != len(new):
+        return False
+    pairs = {(a, b) for a, b in zip(old, new, strict=True) if a != b}
+    return len(pairs) <= 1 and all(_RENAMABLE.fullmatch(a) and _RENAMABLE.fullmatch(b) and not keyword.iskeyword(a)
+                                   and not keyword.iskeyword(b) for a, b in pairs)

@@ -26,7 +26,9 @@ from pattern_warden.diskcache import DiskCache, key
 from pattern_warden.delta.calls import Call
 from pattern_warden.delta.models import ReviewFinding
 from pattern_warden.delta.reuse import resolve
-from pattern_warden.fingerprint import Statement, fingerprints, neighbours, rule_scopes, statement_texts
+from pattern_warden.fingerprint import (
+    Statement, fingerprints, handler_shapes, neighbours, renamed, rule_scopes, statement_texts,
+)
 from pattern_warden.rules.engine import PARALLEL_MIN_FILES, Checker, CheckOptions
 from pattern_warden.rules.results import Finding
 from pattern_warden.source import SourceFile
@@ -277,7 +279,9 @@ def review_findings(
     Code moved to another function, or whose comment changed (a ``# noqa`` dropped), keeps its
     statement: a statement finding whose rule and statement text (comments left out) the base
     had as often is existing too. ``moved`` adds such statements from the base versions of the
-    change's other files (code moved between files)."""
+    change's other files (code moved between files). A finding on an ``except`` clause whose
+    ``try`` the base had, with at most one word renamed, where the base's no longer stands, is
+    existing too (``_reshaped``: a fallback moved into a helper, reformatted on the way)."""
     found, prints = file_findings(checker, after)
     if not found:
         return []
@@ -286,6 +290,7 @@ def review_findings(
     keys: list[tuple[str, str]] = []
     had: Counter[Statement] = Counter()
     kept: set[int] = set()
+    old_found: list[Finding] = []
     if before is not None:
         old_found, old_prints = file_findings(base_checker(checker, found), before, after.path)
         old = {fp: f.measure for f, fp in zip(old_found, old_prints, strict=True)}
@@ -298,9 +303,13 @@ def review_findings(
     had += moved or Counter()
     for i in sorted(kept):
         _take(had, texts[i])  # the statement kept its identity: the base's statement is not free for another
+    news = [i not in kept and fp not in known and (grew is None or keys[i] in grew) and not _take(had, texts[i])
+            for i, fp in enumerate(prints)]
+    if before is not None and any(news):
+        _reshaped(found, news, after, old_found, before, had)
     out = []
     for i, (f, fp) in enumerate(zip(found, prints, strict=True)):
-        new = i not in kept and fp not in known and (grew is None or keys[i] in grew) and not _take(had, texts[i])
+        new = news[i]
         if not new and f.code in checker.new_only:
             continue
         was = old.get(fp)
@@ -310,6 +319,28 @@ def review_findings(
             code=f.code, severity=f.severity, path=f.path, line=f.line, message=f.message, new=new,
             worse_than=worse, fix_hint=f.fix_hint, pattern_uri=f.pattern_uri, fingerprint=fp))
     return out
+
+
+def _reshaped(found: Sequence[Finding], news: list[bool], after: SourceFile, old_found: Sequence[Finding],
+              before: SourceFile, had: Counter[Statement]) -> None:
+    """Clear ``news`` where a new finding on an ``except`` clause is a base finding of the same
+    rule that no longer stands where it stood (its statement still in ``had``), its ``try``
+    moved with at most one word renamed (``handler_shapes``): a fallback moved into a new
+    helper, its ``rate = ...`` now ``return ...``, reformatted on the way. Each base finding
+    excuses one new finding, as a moved statement does."""
+    wanted = [i for i, new in enumerate(news) if new]
+    shapes = handler_shapes([found[i] for i in wanted], after)
+    if not any(shapes):
+        return
+    olds = [(f.code, text, shape) for f, text, shape in zip(
+        old_found, statement_texts(old_found, before), handler_shapes(old_found, before), strict=True)
+        if text is not None and shape is not None]
+    for i, shape in zip(wanted, shapes, strict=True):
+        match = next((text for code, text, old in olds if shape is not None and code == found[i].code
+                      and had[text] > 0 and renamed(old, shape)), None)
+        if match is not None:
+            had[match] -= 1
+            news[i] = False
 
 
 def _take(had: Counter[Statement], statement: Statement | None) -> bool:

@@ -476,6 +476,11 @@ class SwallowedCancellation(Rule):
            "timeouts, shutdown and TaskGroup error handling into hangs or half-finished work.")
     instead = "Clean up in `finally`, or catch `Exception` (which excludes CancelledError), and re-raise cancellation."
     exempt_in = frozenset({"tests"})
+    #: A bare `except:` around an await is ERR002's too; in a coroutine the cancellation it
+    #: swallows is the cause that matters, and the message names the bare clause.
+    covers = frozenset({"ERR002"})
+    BARE = (" The bare `except:` catches it (and KeyboardInterrupt, SystemExit): `except Exception:` lets it through "
+            "and still catches the errors.")
     VALID = (
         "import asyncio\nasync def f():\n    try:\n        await g()\n    except asyncio.CancelledError:\n"
         "        await cleanup()\n        raise\n",
@@ -526,7 +531,8 @@ class SwallowedCancellation(Rule):
                 cancelled_here = _cancelled_names(ctx.function)
             if self._awaits_cancelled(node, cancelled_here):
                 continue  # the idiom for reaping a task this function cancelled itself
-            ctx.report(self, handler, end=handler.type or None)
+            ctx.report(self, handler, end=handler.type or None,
+                       message=self.message + self.BARE if handler.type is None else None)
 
     visit_TryStar = visit_Try
 

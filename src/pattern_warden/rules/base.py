@@ -131,6 +131,10 @@ class Rule:
     #: What a finding is about, which decides its identity (``fingerprint.py``): "statement" (the
     #: code at its line), "scope" (the function or class it names) or "file" (the whole module).
     identity: ClassVar[Literal["statement", "scope", "file"]] = "statement"
+    #: Rules whose finding at the very place of one of this rule's says the same cause less
+    #: precisely (a bare `except:` that swallows cancellation is one problem, not two): the
+    #: engine drops theirs where this rule reports, so the agent reads one finding per cause.
+    covers: ClassVar[frozenset[str]] = frozenset()
     VALID: ClassVar[tuple[str, ...]] = ()
     INVALID: ClassVar[tuple[Invalid, ...]] = ()
 

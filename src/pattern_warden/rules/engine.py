@@ -225,14 +225,17 @@ class Checker:
         return off
 
     def raw(self, source: SourceFile) -> list[RawFinding]:
-        """The findings that survive exemptions, the severity floor and suppression comments."""
+        """The findings that survive exemptions, the severity floor and suppression comments, less
+        those another finding at their place covers (``Rule.covers``): one finding per cause."""
         findings = self._collect(source)
         off = self.disabled(source.path, source)
         hidden = suppress.parse(source.text) if self.suppressions else suppress.Suppressions()
-        return [
+        shown = [
             f for f in findings
             if f.rule.code not in off and f.severity >= self.floor and not hidden.hides(f.rule.code, f.line, f.end_line)
         ]
+        covered = {(f.line, f.column, code) for f in shown for code in f.rule.covers}
+        return [f for f in shown if (f.line, f.column, f.rule.code) not in covered] if covered else shown
 
     def _collect(self, source: SourceFile) -> list[RawFinding]:
         syntax = next(rule for rule in self.rules if isinstance(rule, SyntaxErrorRule))

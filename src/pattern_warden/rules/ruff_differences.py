@@ -70,7 +70,8 @@ intended; everything else where one tool alone reports a line is a bug to fix.
 - COR003 / G004: an f-string without a replacement field formats nothing and is not reported.
 - SEC002 / S105-S107: a secret word must be a whole part of the name (`password`, `secret`,
   `token`, `api_key`; not `_pass` or `secrete`); `token == "..."` is not reported (usually a lexer
-  token); placeholder values (the name itself, `default`) are not real-looking.
+  token); placeholder values (the name itself, `default`) are not real-looking; a value that says
+  it is a sample (`demo-token-alice`) in a script or a seed, demo or fixture module is demo data.
 - Ruff reports the sync httpx client (ASYNC212) and `input()` (ASYNC250) under codes of their
   own; they are ASY001's counterparts too.
 - ERR004 / B904: re-raising the caught exception itself (`raise exc.with_traceback(None)`,

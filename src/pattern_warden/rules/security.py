@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 
+from pattern_warden import codekind
 from pattern_warden.rules.base import Context, Invalid, Options, Rule, ScopeNames, Severity, is_str, walk_local
 from pattern_warden.rules.mock_data import is_placeholder
 
@@ -217,6 +219,23 @@ def secret_value(value: str, name: str) -> bool:
     return not re.fullmatch(r"[a-z]+(?:[_.-][a-z]+)*", text) or len(text) >= 16
 
 
+#: Words by which a value says it is a sample: `demo-token-alice`, `sample_password`, `test-secret-1`.
+_SAMPLE_WORDS = frozenset({"demo", "sample", "example", "seed", "test", "dev", "fake", "dummy", "local"})
+#: Module names of seed, demo and fixture data: `seed_demo.py`, `demo_data.py`, `fixtures.py`.
+_SAMPLE_MODULES = re.compile(r"(?:^|_)(?:seeds?|seeding|demos?|fixtures?|samples?)(?:_|$)")
+
+
+def sample_credential(value: str, path: str) -> bool:
+    """A value that says it is a sample (``demo-token-alice``) in a script or a seed, demo or
+    fixture module: the known token a `make demo` seed gives its demo users so the demo can log
+    in, not a leaked credential. The same value in product code, or a real-looking value in a
+    seed script, is still a secret."""
+    if not _SAMPLE_WORDS.intersection(re.findall(r"[a-z]+", value.lower())):
+        return False
+    stem = posixpath.splitext(posixpath.basename(path))[0].lower()
+    return bool(_SAMPLE_MODULES.search(stem)) or codekind.path_kind(path) in codekind.SCRIPT_KINDS
+
+
 def _target_name(node: ast.expr) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
@@ -266,7 +285,10 @@ class HardcodedSecret(Rule):
     )
 
     def _check(self, name: str | None, value: ast.expr | None, ctx: Context) -> None:
-        if name and is_str(value) and secret_name(name) and secret_value(value.value, name):  # type: ignore[union-attr]
+        if not (name and is_str(value)):
+            return
+        text = value.value  # type: ignore[union-attr]
+        if secret_name(name) and secret_value(text, name) and not sample_credential(text, ctx.source.path):
             ctx.report(self, value, message=f"Hard-coded secret assigned to `{name}`.")  # type: ignore[arg-type]
 
     def visit_Assign(self, node: ast.Assign, ctx: Context) -> None:
