@@ -252,7 +252,8 @@ class ImportMap:
         the module it re-exports those names from; for code, only a module that holds code (a
         table of constants or ctypes structures both copies import is no place for a function);
         else the helpers module (``utils.py`` and the like) of the
-        package just above the copies; else the copy's module most of
+        package that holds the copies or the one above it (never the top-level package's for
+        copies below it); else the copy's module most of
         the tree imports (the original others were copied from, as a rule). A copy that already
         sits in a helpers module is the home before any module they import, unless it lies in a
         sibling package of another copy (one backend's ``utils.py`` is no home for the other's)."""
@@ -278,7 +279,7 @@ class ImportMap:
         if scored:
             return min(scored)[-1], "a module every copy already imports and uses"
         if helpers := self._helpers_beside(paths):
-            return helpers, "the module of shared helpers in the package just above every copy"
+            return helpers, "the module of shared helpers in the package that holds every copy or the one above it"
         counts = self._importers()
         central = min(dict.fromkeys(paths), key=lambda p: (-counts.get(p, 0), p))
         return central, "no module is shared that holds such code: the copy's module the tree imports most; import it from the others"
@@ -299,11 +300,15 @@ class ImportMap:
 
     def _helpers_beside(self, paths: Sequence[str]) -> str | None:
         """A helpers module (``utils.py`` and the like) in the package that holds every copy, or in
-        the one above it, but never more than one package above any copy: a helper module far up
-        the tree serves the whole framework, not these copies."""
+        the one above it, but never more than one package above any copy, and never the top-level
+        package's for copies that share a package below it: a helper module far up the tree serves
+        the whole framework, not these copies (nltk's Tk apps in ``nltk/app`` are no business of
+        ``nltk/util.py``, which all of nltk imports)."""
         folders = {posixpath.dirname(p) for p in paths}
         package = common_package(list(paths)).strip(".")
-        for folder in (package, posixpath.dirname(package)) if package else ("",):
+        above = posixpath.dirname(package)
+        top = not package or not (above and posixpath.join(posixpath.dirname(above), "__init__.py") in self._shapes)
+        for folder in (package,) if top else (package, above):
             depth = len(folder.split("/")) if folder else 0
             if any(len(f.split("/")) - depth > 1 for f in folders):
                 break
