@@ -307,7 +307,7 @@ class ImportMap:
         folders = {posixpath.dirname(p) for p in paths}
         package = common_package(list(paths)).strip(".")
         above = posixpath.dirname(package)
-        top = not package or not (above and posixpath.join(posixpath.dirname(above), "__init__.py") in self._shapes)
+        top = not above or ("/" not in above and "__init__.py" not in self._shapes)  # above is the top-level package
         for folder in (package,) if top else (package, above):
             depth = len(folder.split("/")) if folder else 0
             if any(len(f.split("/")) - depth > 1 for f in folders):
