@@ -115,7 +115,7 @@ def test_copies_whose_home_is_a_new_helper_elsewhere_all_become_calls(project: P
     """twitchio's three ``image`` properties: a helper in the helpers module above them is written
     anew and every copy calls it, so no copy is kept and the merge removes too little. (The
     package above is below the top-level one: the top-level package's helpers are no home for
-    copies in a sub-package, see ``test_clones_homes_climb``.)"""
+    copies in a sub-package, see ``test_clones_homes``.)"""
     prop = '''
         @property
         def image(self):

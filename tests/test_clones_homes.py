@@ -1,7 +1,9 @@
 """Homes that climb too far (issue 24, round 8): nltk's Tk apps in ``nltk/app`` were sent to
-``nltk/util.py``, the top-level package's helpers that all of nltk imports. A helpers module one
-package up is still a home for copies below a sub-package (``sites/utils.py`` for its site
-plugins). Real files in tmp trees, run through the public clones API."""
+``nltk/util.py``, the top-level package's helpers that all of nltk imports, and ARLSTem's methods
+copied into ARLSTem2 to ``stem/api.py``, the module of the ``StemmerI`` interface every stemmer
+derives from. A helpers module one package up is still a home for copies below a sub-package
+(``sites/utils.py`` for its site plugins). Real files in tmp trees, run through the public
+clones API."""
 
 from __future__ import annotations
 
@@ -52,3 +54,40 @@ def test_the_helpers_of_the_package_just_above_a_sub_package_are_still_a_home(pr
     write(project, "flex/sites/sites/beta.py", "TIMEOUT = 30", LOADER.replace("load_totals", "load_sizes"))
     advice = run(project).clones[0].recommendation
     assert advice.action == "consolidate" and advice.home == "flex/sites/utils.py", advice.reason
+
+
+#: A suffix rule both Arabic stemmers hold (nltk's ARLSTem.suff and ARLSTem2.suff).
+SUFF = '''
+    def suff(self, token):
+        if token.endswith("\u0643") and len(token) > 3:
+            return token[:-1]
+        if len(token) > 4:
+            for s2 in self.su2:
+                if token.endswith(s2):
+                    return token[:-2]
+        if len(token) > 5:
+            for s3 in self.su3:
+                if token.endswith(s3):
+                    return token[:-3]
+        return token
+'''
+
+
+def test_an_interface_few_of_whose_subclasses_share_the_code_is_no_home(project: Path) -> None:
+    write(project, "stem/__init__.py", "")
+    write(project, "stem/api.py", "class StemmerI:\n    def stem(self, token):\n        raise NotImplementedError()\n")
+    write(project, "stem/util.py", "def suffix_replace(original, old, new):\n    return original[: -len(old)] + new\n")
+    for n, name in enumerate(("porter", "lancaster", "snowball", "isri", "rslp", "cistem")):
+        write(project, f"stem/{name}.py", "from stem.api import StemmerI",
+              f"class {name.title()}(StemmerI):\n    def stem(self, token):\n        return token[: -{n + 1}]\n")
+    write(project, "stem/arlstem.py", "from stem.api import StemmerI",
+          "class ARLSTem(StemmerI):\n    def __init__(self):\n        self.su2 = ('ka', 'na')\n"
+          "        self.su3 = ('kum', 'hum')\n" + SUFF + "\n    def stem(self, token):\n        return self.suff(token)\n")
+    write(project, "stem/arlstem2.py", "from stem.api import StemmerI",
+          "class ARLSTem2(StemmerI):\n    def __init__(self, verbs):\n        self.verbs = verbs\n"
+          "        self.su2, self.su3 = verbs.suffixes()\n" + SUFF
+          + "\n    def stem(self, token):\n        if token in self.verbs:\n            return token\n"
+          "        return self.suff(token)\n")
+    advice = run(project).clones[0].recommendation
+    assert advice.action == "consolidate", advice.reason
+    assert advice.home in ("stem/arlstem.py", "stem/arlstem2.py"), advice.reason
