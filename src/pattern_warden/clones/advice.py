@@ -14,7 +14,8 @@ Every verdict rests on evidence the class carries, and says which:
 - **consolidate** copies in one module or package, and a legacy copy kept beside its
   replacement (remove the old one); **extract** copies in different packages. The home is
   always a module: the one of a base class every copy's class shares (inside the family's own
-  package, never a framework-wide base), else a module every copy already reaches (see
+  package, never a framework-wide base nor an interface most of whose subclasses do without
+  the code: see ``homes.ClassMap.shared_base``), else a module every copy already reaches (see
   ``homes.ImportMap.home``).
 
 The saving counts only what a helper removes: body statements, not def lines, decorators or
