@@ -131,3 +131,28 @@ def test_five_lines_removed_from_each_of_three_copies_is_no_idiom(project: Path)
     assert clones, "the three lookups are one family"
     advice = clones[0].recommendation
     assert advice.action == "consolidate", advice.reason
+
+
+#: hikari's gateway handlers: four lines each, every one naming its own event's parts.
+HANDLER_HOOK = '''
+    @filtered(events.{event}Event)
+    async def on_{name}(self, shard, payload):
+        event = self._factory.deserialize_{name}_event(shard, payload)
+        self._cache.set_{name}(event.{part})
+        self._stats.count("{name}")
+        await self.dispatch(event)
+'''
+
+
+def test_short_handlers_whose_calls_pass_three_values_each_are_an_idiom(project: Path) -> None:
+    names = [("ready", "Ready", "my_user"), ("channel_create", "ChannelCreate", "channel"),
+             ("thread_delete", "ThreadDelete", "thread"), ("role_update", "RoleUpdate", "role"),
+             ("emoji_add", "EmojiAdd", "emoji")]
+    write(project, "impl/event_manager.py", "from impl.base import events, filtered",
+          "class EventManagerImpl:\n" + "".join(HANDLER_HOOK.format(name=n, event=e, part=p) for n, e, p in names))
+    write(project, "impl/base.py", "events = None\n\n\ndef filtered(kind):\n    return lambda f: f\n")
+    clones = run(project).clones
+    assert clones and len(clones[0].locations) == 5, "the five handlers are one family"
+    advice = clones[0].recommendation
+    assert advice.action == "leave", advice.reason
+    assert "each call would pass" in advice.reason
