@@ -120,7 +120,7 @@ class ClassMap:
         subclasses = self.subclasses(nearest[1].rsplit(".", 1)[-1])
         if len({posixpath.dirname(path) for path, _ in members}) == 1 and subclasses > MAX_SUBCLASSES:
             return None  # a package's foundation: one of the copies' own modules is closer
-        if 2 * len({(path, function) for path, function in self._owners(members)}) < subclasses:
+        if 2 * len(set(self._owners(members))) < subclasses:
             return None  # an interface most of whose subclasses do without the code
         return nearest[0]
 
@@ -304,6 +304,9 @@ class ImportMap:
             return helpers, "the module of shared helpers in the package that holds every copy or the one above it"
         counts = self._importers()
         central = min(dict.fromkeys(paths), key=lambda p: (-counts.get(p, 0), p))
+        if kin:
+            return central, ("their classes are siblings whose base is no home for it: the copy's module the tree "
+                             "imports most (the first by path on a tie); the other classes call or derive from its class")
         return central, "no module is shared that holds such code: the copy's module the tree imports most; import it from the others"
 
     def _defining(self, module: str, names: set[str]) -> str:
