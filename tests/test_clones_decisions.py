@@ -112,8 +112,10 @@ def test_a_shared_body_that_hands_nothing_on_is_still_merged(project: Path) -> N
 
 
 def test_copies_whose_home_is_a_new_helper_elsewhere_all_become_calls(project: Path) -> None:
-    """twitchio's three ``image`` properties: a helper in utils.py is written anew and every copy
-    calls it, so no copy is kept and the merge removes too little."""
+    """twitchio's three ``image`` properties: a helper in the helpers module above them is written
+    anew and every copy calls it, so no copy is kept and the merge removes too little. (The
+    package above is below the top-level one: the top-level package's helpers are no home for
+    copies in a sub-package, see ``test_clones_homes``.)"""
     prop = '''
         @property
         def image(self):
@@ -123,9 +125,9 @@ def test_copies_whose_home_is_a_new_helper_elsewhere_all_become_calls(project: P
             urls = {key: str(value) for key, value in self._image.items()}
             return urls
     '''
-    write(project, "twitch/utils.py", "def clamp(value, top):\n    return min(value, top)\n")
+    write(project, "twitch/api/utils.py", "def clamp(value, top):\n    return min(value, top)\n")
     for name in ("bits", "points", "events"):
-        write(project, f"twitch/models/{name}.py",
+        write(project, f"twitch/api/models/{name}.py",
               f"class {name.title()}:\n    _image = None\n\n" + textwrap.indent(textwrap.dedent(prop), "    "))
     clones = run(project).clones
     assert clones, "the three properties are one family"

@@ -7,11 +7,15 @@ Every verdict rests on evidence the class carries, and says which:
   once nothing uses it; copies within one backend's module are still merged there),
   protocol methods (``__exit__`` and the like: each class must define its own),
   bare signatures, boilerplate and declarative data, idioms each place must spell out, bodies
-  whose statements mostly differ, and anything whose merge would save too few lines;
+  whose statements mostly differ, small idioms judged per copy (a helper removing under half the
+  minimum clone size from each, or at most half from bodies that small when it would sit in
+  another package or take several values: 26 copies of a 3-line None guard stay 26 documented
+  properties), and anything whose merge would save too few lines;
 - **consolidate** copies in one module or package, and a legacy copy kept beside its
   replacement (remove the old one); **extract** copies in different packages. The home is
   always a module: the one of a base class every copy's class shares (inside the family's own
-  package, never a framework-wide base), else a module every copy already reaches (see
+  package, never a framework-wide base nor an interface most of whose subclasses do without
+  the code: see ``homes.ClassMap.shared_base``), else a module every copy already reaches (see
   ``homes.ImportMap.home``).
 
 The saving counts only what a helper removes: body statements, not def lines, decorators or
@@ -137,6 +141,8 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
             change.parameters * 2 > (plain := lines_removed(len(locations), evidence.body_rows, evidence.whole_functions)):
         return f"A helper would take {change.parameters} parameters to remove {max(plain, 0)} lines: each call " \
                "would spell out as much as the copy it replaces."
+    if reason := _small_idiom(locations, evidence, change):
+        return reason
     removed = lines_removed(len(locations), evidence.body_rows, evidence.whole_functions, evidence.call_rows)
     # A helper that takes the differences as parameters must beat the minimum, not tie it: each of
     # its calls spells out the differing values, which the count of removed lines leaves out.
@@ -147,6 +153,33 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
         return f"Too small to pay for a helper: merging {len(locations)} copies of {evidence.body_rows} shared body lines " \
                f"removes {max(removed, 0)} lines{calls}{weighed}, {bar} the minimum clone size of {evidence.min_lines}" + \
                (", and each call would spell out what differs." if change.parameters else ".")
+    return None
+
+
+def _small_idiom(locations: Sequence[CloneLocation], evidence: Evidence, change: Variation) -> str | None:
+    """Why the copies are a small idiom each place spells out, judged per copy (many copies multiply
+    a saving no reader of one copy feels: 26 properties ``x = self.child; if x is None: return
+    None; return x.attr`` each keep a call in place of four lines).
+
+    A helper that removes under half the minimum clone size from each copy is never worth it.
+    One that removes at most half, from bodies no larger than that, pays only beside its copies
+    with simple calls (seven event handlers of one class): not when each copy must import it from
+    another package, nor when each call spells out ``MIN_PARAMETERS`` differing values or more."""
+    half = evidence.min_lines / 2
+    each = evidence.body_rows - evidence.call_rows
+    per_copy = f"a helper would remove {max(each, 0)} line(s) per copy ({evidence.body_rows} shared body line(s) " \
+               f"less a call of {evidence.call_rows})"
+    if each < half:
+        return f"A small idiom: {per_copy}, under half the minimum clone size of {evidence.min_lines}; however many " \
+               "copies there are, each would trade a few plain lines for an indirection."
+    if evidence.member_rows - evidence.call_rows > half:
+        return None
+    if len({posixpath.dirname(loc.path) for loc in locations}) > 1:
+        return f"A small idiom: {per_copy}, no more than half the minimum clone size of {evidence.min_lines}, and " \
+               "the copies sit in different packages: each would import a helper from elsewhere to save a few lines."
+    if change.parameters >= MIN_PARAMETERS:
+        return f"A small idiom: {per_copy}, no more than half the minimum clone size of {evidence.min_lines}, and " \
+               f"each call would pass {change.parameters} differing values: it would spell out what the copy said."
     return None
 
 

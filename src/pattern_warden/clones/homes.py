@@ -106,31 +106,51 @@ class ClassMap:
         return found
 
     def shared_base(self, members: Sequence[tuple[str, str | None]]) -> str | None:
-        """The module of the nearest class that every member's class is or inherits from, if one.
+        """The module of the nearest class that every member's class is or inherits from, if one,
+        and if it is a home for what they share: not a package's foundation, nor an interface most
+        of whose subclasses do without the code (nltk's ``StemmerI``, which two of its ten
+        stemmers share a method beside, or pyglet's ``EventDispatcher``).
 
         ``members`` are (path, enclosing function as ``Class.method``); a member outside a
         class has no base, and then there is none.
         """
+        nearest = self._nearest(members)
+        if nearest is None:
+            return None
+        subclasses = self.subclasses(nearest[1].rsplit(".", 1)[-1])
+        if len({posixpath.dirname(path) for path, _ in members}) == 1 and subclasses > MAX_SUBCLASSES:
+            return None  # a package's foundation: one of the copies' own modules is closer
+        if 2 * len(set(self._owners(members))) < subclasses:
+            return None  # an interface most of whose subclasses do without the code
+        return nearest[0]
+
+    def kin(self, members: Sequence[tuple[str, str | None]]) -> bool:
+        """True when every member's class derives from one class of their package: siblings, whose
+        shared code goes with one of them (the other calling or subclassing it) when their base is
+        no home (``shared_base``), rather than to a helpers module beside them."""
+        return self._nearest(members) is not None
+
+    @staticmethod
+    def _owners(members: Sequence[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+        """(path, class) of each member: the class its ``Class.method`` names, None outside a class."""
+        return [(path, function.rsplit(".", 1)[0] if function and "." in function else None)
+                for path, function in members]
+
+    def _nearest(self, members: Sequence[tuple[str, str | None]]) -> _Node | None:
+        """The nearest class inside the members' package that every member's class is or derives
+        from (not their own one class: copies within one class have no base to share)."""
         lineages = []
-        for path, function in members:
-            owner = function.rsplit(".", 1)[0] if function and "." in function else None
+        for path, owner in self._owners(members):
             if owner is None or (path, owner) not in self._bases:
                 return None
             lineages.append(self._ancestors((path, owner)))
-        common = set.intersection(*(set(lineage) for lineage in lineages))
-        if not common:
-            return None
         package = common_package([path for path, _ in members])
-        common = {c for c in common if _inside(c[0], package)}  # never a framework-wide base elsewhere
+        # never a framework-wide base elsewhere
+        common = {c for c in set.intersection(*(set(lineage) for lineage in lineages)) if _inside(c[0], package)}
         if not common:
             return None
         distance, nearest = min((max(lineage[c] for lineage in lineages), c) for c in common)
-        if distance == 0:
-            return None  # copies within one class
-        if len({posixpath.dirname(path) for path, _ in members}) == 1 \
-                and self.subclasses(nearest[1].rsplit(".", 1)[-1]) > MAX_SUBCLASSES:
-            return None  # a package's foundation: one of the copies' own modules is closer
-        return nearest[0]
+        return nearest if distance else None
 
     def subclasses(self, name: str) -> int:
         """How many classes of the corpus name a class of this simple name as a base (counted once
@@ -240,7 +260,7 @@ class ImportMap:
                     named += [(source, bound), (f"{source}.{names[0]}", bound)]
         return [(self._by_module[dotted], bound) for dotted, bound in named if dotted in self._by_module]
 
-    def home(self, paths: Sequence[str], used: set[str], code: bool = True) -> tuple[str, str]:
+    def home(self, paths: Sequence[str], used: set[str], code: bool = True, kin: bool = False) -> tuple[str, str]:
         """The module a helper for copies in ``paths`` belongs in, and why (``used``: the names in
         the copies; ``code``: the copies hold functions, not only module-level declarations).
         Always a module, never a folder:
@@ -252,10 +272,13 @@ class ImportMap:
         the module it re-exports those names from; for code, only a module that holds code (a
         table of constants or ctypes structures both copies import is no place for a function);
         else the helpers module (``utils.py`` and the like) of the
-        package just above the copies; else the copy's module most of
+        package that holds the copies or the one above it (never the top-level package's for
+        copies below it); else the copy's module most of
         the tree imports (the original others were copied from, as a rule). A copy that already
         sits in a helpers module is the home before any module they import, unless it lies in a
-        sibling package of another copy (one backend's ``utils.py`` is no home for the other's)."""
+        sibling package of another copy (one backend's ``utils.py`` is no home for the other's).
+        Copies in sibling classes (``kin``: their base is no home, see ``ClassMap.shared_base``) go
+        with one of the classes, not to a helpers module: nltk's ``ARLSTem2`` reusing ``ARLSTem``."""
         reach = [{p: frozenset(), **self.imported(p)} for p in paths]
         common = set.intersection(*(set(r) for r in reach))
         if owned := sorted(p for p in paths if p in common):
@@ -277,10 +300,13 @@ class ImportMap:
                 scored.append((module.endswith("__init__.py"), -near, -uses, len(module), module))
         if scored:
             return min(scored)[-1], "a module every copy already imports and uses"
-        if helpers := self._helpers_beside(paths):
-            return helpers, "the module of shared helpers in the package just above every copy"
+        if not kin and (helpers := self._helpers_beside(paths)):
+            return helpers, "the module of shared helpers in the package that holds every copy or the one above it"
         counts = self._importers()
         central = min(dict.fromkeys(paths), key=lambda p: (-counts.get(p, 0), p))
+        if kin:
+            return central, ("their classes are siblings whose base is no home for it: the copy's module the tree "
+                             "imports most (the first by path on a tie); the other classes call or derive from its class")
         return central, "no module is shared that holds such code: the copy's module the tree imports most; import it from the others"
 
     def _defining(self, module: str, names: set[str]) -> str:
@@ -299,11 +325,15 @@ class ImportMap:
 
     def _helpers_beside(self, paths: Sequence[str]) -> str | None:
         """A helpers module (``utils.py`` and the like) in the package that holds every copy, or in
-        the one above it, but never more than one package above any copy: a helper module far up
-        the tree serves the whole framework, not these copies."""
+        the one above it, but never more than one package above any copy, and never the top-level
+        package's for copies that share a package below it: a helper module far up the tree serves
+        the whole framework, not these copies (nltk's Tk apps in ``nltk/app`` are no business of
+        ``nltk/util.py``, which all of nltk imports)."""
         folders = {posixpath.dirname(p) for p in paths}
         package = common_package(list(paths)).strip(".")
-        for folder in (package, posixpath.dirname(package)) if package else ("",):
+        above = posixpath.dirname(package)
+        top = not above or ("/" not in above and "__init__.py" not in self._shapes)  # above is the top-level package
+        for folder in (package,) if top else (package, above):
             depth = len(folder.split("/")) if folder else 0
             if any(len(f.split("/")) - depth > 1 for f in folders):
                 break

@@ -92,9 +92,10 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
     shared_rows = _shared_rows(shapes, core.spans, fixed)
     members = [(loc.function, text) for loc, text in zip(locations, texts)]
     paths = [loc.path for loc in locations]
-    base = classes.shared_base([(loc.path, loc.function) for loc in locations])
-    home = homes.home(paths, _names(texts), any(_has_code(shape, s) for shape, s in zip(shapes, core.spans))) \
-        if len(set(paths)) > 1 else None
+    owners = [(loc.path, loc.function) for loc in locations]
+    base = classes.shared_base(owners)
+    home = homes.home(paths, _names(texts), any(_has_code(shape, s) for shape, s in zip(shapes, core.spans)),
+                      kin=base is None and classes.kin(owners)) if len(set(paths)) > 1 else None
     # One whole copy can stay and the others call it only where the helper's home holds a copy
     # (or a shared base takes the method over): a helper in a module no copy is in (``utils.py``)
     # is written anew, and every copy becomes a call of it.
