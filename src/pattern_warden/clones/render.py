@@ -35,15 +35,17 @@ def _differences(clone: CloneClass) -> str:
 
 
 def family_lines(rank: int, clone: CloneClass) -> list[str]:
-    """One family: action, home, kind, size and saving; what differs; why; one line per core member,
-    then one per related (weaker) member."""
+    """One family: action, home, kind, size and saving; for whole classes, which and their method
+    pairs; what differs; why; one line per core member, then one per related (weaker) member."""
     advice = clone.recommendation
     home = f" -> {advice.home}" if advice.home else ""
     behaviour = " | behaviour differs" if clone.changes_behaviour else ""
     related = f" (+{len(clone.related)} related)" if clone.related else ""
+    whole = [f"  classes: {clone.detail}", f"  methods: {'; '.join(clone.methods)}"] if clone.detail else []
     return [
         f"#{rank} {advice.action}{home} | {clone.kind} {clone.similarity:.0%}, {len(clone.locations)} x "
         f"{clone.lines} lines{related}, saves ~{clone.saving:g}{behaviour}",
+        *whole,
         f"  differs: {_differences(clone)}",
         f"  why: {advice.reason}",
         *(f"  {_span(loc)} {loc.function or '(module level)'}" for loc in clone.locations),
