@@ -136,7 +136,34 @@ def class_families(corpus: Corpus, ranked: list[Rank], homes: ImportMap, min_lin
         absorbed.update(members)
         out.append(_family(found, sorted(group, key=lambda c: (corpus.paths[c[0]], found.spans[c])),
                            [ranked[n] for n in members], [found.methods[n] for n in members], homes, min_lines))
-    return out + [rank for n, rank in enumerate(ranked) if n not in absorbed]
+    return out + [_whole(corpus, rank, homes, min_lines) for n, rank in enumerate(ranked) if n not in absorbed]
+
+
+def _whole(corpus: Corpus, rank: Rank, homes: ImportMap, min_lines: int) -> Rank:
+    """A family whose members are whole classes (found as runs, or as classes of one shape) is
+    told so, its locations named by class, and advised a base class rather than a helper."""
+    spans = rank.core.spans
+    shapes = [corpus.shapes[s.fid] for s in spans]
+    if rank.core.related or not all(shape.exact[s.first].startswith("class ") and s.last == class_end(shape, s.first)
+                                    for shape, s in zip(shapes, spans)):
+        return rank
+    names = [next(unit.name.rpartition(".")[0] for unit in shape.units if unit.first > s.first)
+             for shape, s in zip(shapes, spans)]
+    rank.locations = [loc.model_copy(update={"function": name}) for loc, name in zip(rank.locations, names)]
+    # one shape: each class holds the same methods, in the same order
+    units = [[u for u, owner in _methods(shape) if owner == name] for shape, name in zip(shapes, names)]
+    methods = [u.name.rpartition(".")[2] for u in units[0]]
+    named = [f"class {loc.function} ({loc.path})" for loc in rank.locations]
+    rank.detail = (f"{', '.join(named[:-1])} and {named[-1]}: {len(methods)} of {len(methods)} methods "
+                   f"{'the same' if rank.core.kind == 'exact' else 'the same or renamed'}")
+    rank.methods = [_pair([u.name for u in same], [u.start for u in same]) + f" {rank.core.kind}"
+                    for same in zip(*units)]
+    if rank.recommendation.action != "leave":
+        texts = [shape.exact[s.first : s.last + 1] for shape, s in zip(shapes, spans)]
+        rank.recommendation = _advice(corpus.paths, rank.locations, rank.detail, len(methods), rank.removed,
+                                      rank.core.similarity, rank.change, homes, texts, min_lines,
+                                      _subclassed(corpus, [(s.fid, name) for s, name in zip(spans, names)]))
+    return rank
 
 
 def _family(found: _Classes, classes: list[_Class], families: list[Rank],
