@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import combinations
 
 from pattern_warden.clones.advice import saving
@@ -22,7 +23,7 @@ from pattern_warden.clones.boilerplate import body_statements
 from pattern_warden.clones.core import Core
 from pattern_warden.clones.corpus import Corpus
 from pattern_warden.clones.family import Found, Span
-from pattern_warden.clones.homes import ImportMap
+from pattern_warden.clones.homes import ClassMap, ImportMap
 from pattern_warden.clones.judge import Rank, used_names
 from pattern_warden.clones.models import CloneLocation, Difference, Recommendation
 from pattern_warden.clones.normalize import Shape, Unit, class_end
@@ -64,7 +65,8 @@ def _class_span(shape: Shape, method: Unit) -> tuple[int, int] | None:
 
 
 class _Classes:
-    """Each family's classes (when every member lies in a method), and each class's place."""
+    """Each family's classes (when every member of its core lies in a method), and each class's
+    place. Related members are weaker copies: they neither link classes nor keep a family apart."""
 
     def __init__(self, corpus: Corpus, ranked: Sequence[Rank]) -> None:
         self.corpus = corpus
@@ -72,7 +74,7 @@ class _Classes:
         self.methods: dict[int, dict[_Class, list[tuple[Span, str]]]] = {}  # per family: class -> (member, method)
         for n, rank in enumerate(ranked):
             owners: dict[_Class, list[tuple[Span, str]]] = defaultdict(list)
-            for span in [*rank.core.spans, *rank.core.related]:
+            for span in rank.core.spans:
                 shape = corpus.shapes[span.fid]
                 found = _method_of(shape, span)
                 where = found and _class_span(shape, found[0])
@@ -99,51 +101,55 @@ class _Classes:
 
 
 def _strong(rank: Rank) -> bool:
-    """A family that is not boilerplate or an idiom each class must spell out."""
-    return rank.boilerplate is None and (rank.evidence is None or rank.evidence.idiom is None)
+    """A family that is not boilerplate, an idiom each class must spell out, or protocol methods
+    (``__lt__``, ``__hash__``: every class defines its own, so sharing them says nothing of a copy)."""
+    protocol = all((loc.function or "").rpartition(".")[2] not in ("__init__", "__new__", "__call__")
+                   and (loc.function or "").endswith("__") for loc in rank.locations)
+    return rank.boilerplate is None and (rank.evidence is None or rank.evidence.idiom is None) and not protocol
 
 
 def _groups(found: _Classes, ranked: Sequence[Rank]) -> list[set[_Class]]:
-    """Classes linked, pair by pair, by at least ``MIN_METHOD_FAMILIES`` strong method families."""
+    """Groups of classes each linked to every other by at least ``MIN_METHOD_FAMILIES`` strong
+    method families, most linked pairs first: classes that share a few idioms with many others
+    (every Tk app's ``destroy`` and ``_init_fonts``) do not chain them all into one family."""
     links: Counter[tuple[_Class, _Class]] = Counter()
     for n, owners in found.methods.items():
         if _strong(ranked[n]):
             links.update(combinations(sorted(owners), 2))
-    parent: dict[_Class, _Class] = {}
-
-    def root(cls: _Class) -> _Class:
-        while parent.setdefault(cls, cls) != cls:
-            cls = parent[cls]
-        return cls
-
-    for (a, b), count in links.items():
-        if count >= MIN_METHOD_FAMILIES:
-            parent[root(b)] = root(a)
-    groups: dict[_Class, set[_Class]] = defaultdict(set)
-    for cls in list(parent):
-        groups[root(cls)].add(cls)
-    return [group for group in groups.values() if len(group) > 1]
+    linked = {pair for pair, count in links.items() if count >= MIN_METHOD_FAMILIES}
+    group_of: dict[_Class, set[_Class]] = {}
+    for a, b in sorted(linked, key=lambda pair: (-links[pair], pair)):
+        if a not in group_of and b not in group_of:
+            group_of[a] = group_of[b] = {a, b}
+            continue
+        joined, other = (group_of[a], b) if a in group_of else (group_of[b], a)
+        if other not in group_of and all(tuple(sorted((other, c))) in linked for c in joined):
+            joined.add(other)
+            group_of[other] = joined
+    return list({id(group): group for group in group_of.values()}.values())
 
 
-def class_families(corpus: Corpus, ranked: list[Rank], homes: ImportMap, min_lines: int) -> list[Rank]:
+def class_families(corpus: Corpus, ranked: list[Rank], classes: ClassMap, homes: ImportMap,
+                   min_lines: int) -> list[Rank]:
     """``ranked`` with the method families of copied classes replaced by one family per group of
     classes (in no particular order: the caller ranks them)."""
+    tree = _Tree(corpus, homes, classes, min_lines)
     found = _Classes(corpus, ranked)
     absorbed: set[int] = set()
     out = []
     for group in _groups(found, ranked):
         members = sorted(n for n, owners in found.methods.items() if set(owners) <= group)
         absorbed.update(members)
-        out.append(_family(found, sorted(group, key=lambda c: (corpus.paths[c[0]], found.spans[c])),
-                           [ranked[n] for n in members], [found.methods[n] for n in members], homes, min_lines))
-    return out + [_whole(corpus, rank, homes, min_lines) for n, rank in enumerate(ranked) if n not in absorbed]
+        out.append(_family(tree, found, sorted(group, key=lambda c: (corpus.paths[c[0]], found.spans[c])),
+                           [ranked[n] for n in members], [found.methods[n] for n in members]))
+    return out + [_whole(tree, rank) for n, rank in enumerate(ranked) if n not in absorbed]
 
 
-def _whole(corpus: Corpus, rank: Rank, homes: ImportMap, min_lines: int) -> Rank:
+def _whole(tree: _Tree, rank: Rank) -> Rank:
     """A family whose members are whole classes (found as runs, or as classes of one shape) is
     told so, its locations named by class, and advised a base class rather than a helper."""
     spans = rank.core.spans
-    shapes = [corpus.shapes[s.fid] for s in spans]
+    shapes = [tree.corpus.shapes[s.fid] for s in spans]
     if rank.core.related or not all(shape.exact[s.first].startswith("class ") and s.last == class_end(shape, s.first)
                                     for shape, s in zip(shapes, spans)):
         return rank
@@ -152,23 +158,28 @@ def _whole(corpus: Corpus, rank: Rank, homes: ImportMap, min_lines: int) -> Rank
     rank.locations = [loc.model_copy(update={"function": name}) for loc, name in zip(rank.locations, names)]
     # one shape: each class holds the same methods, in the same order
     units = [[u for u, owner in _methods(shape) if owner == name] for shape, name in zip(shapes, names)]
-    methods = [u.name.rpartition(".")[2] for u in units[0]]
-    named = [f"class {loc.function} ({loc.path})" for loc in rank.locations]
-    rank.detail = (f"{', '.join(named[:-1])} and {named[-1]}: {len(methods)} of {len(methods)} methods "
-                   f"{'the same' if rank.core.kind == 'exact' else 'the same or renamed'}")
+    rank.detail = _detail(rank.locations, len(units[0]), len(units[0]), rank.core.kind)
     rank.methods = [_pair([u.name for u in same], [u.start for u in same]) + f" {rank.core.kind}"
                     for same in zip(*units)]
     if rank.recommendation.action != "leave":
         texts = [shape.exact[s.first : s.last + 1] for shape, s in zip(shapes, spans)]
-        rank.recommendation = _advice(corpus.paths, rank.locations, rank.detail, len(methods), rank.removed,
-                                      rank.core.similarity, rank.change, homes, texts, min_lines,
-                                      _subclassed(corpus, [(s.fid, name) for s, name in zip(spans, names)]))
+        rank.recommendation = _advice(tree, _Group(
+            rank.locations, rank.detail, rank.removed, rank.core.similarity, rank.change, texts,
+            _subclassed(tree.corpus, [(s.fid, name) for s, name in zip(spans, names)])))
     return rank
 
 
-def _family(found: _Classes, classes: list[_Class], families: list[Rank],
-            owners: list[dict[_Class, list[tuple[Span, str]]]], homes: ImportMap, min_lines: int) -> Rank:
-    """One family for the classes: kind, similarity and saving from their method families."""
+def _detail(locations: list[CloneLocation], alike: int, methods: int, kind: str) -> str:
+    """``class A (a.py) and class B (b.py): 4 of 5 methods the same or renamed``."""
+    named = [f"class {loc.function} ({loc.path})" for loc in locations]
+    kinds = {"exact": "the same", "renamed": "the same or renamed"}.get(kind, "the same, renamed or similar")
+    return f"{', '.join(named[:-1])} and {named[-1]}: {alike} of {methods} methods {kinds}"
+
+
+def _family(tree: _Tree, found: _Classes, classes: list[_Class], families: list[Rank],
+            owners: list[dict[_Class, list[tuple[Span, str]]]]) -> Rank:
+    """One family for the classes: kind, similarity and saving from their method families; the
+    weaker members of those families that lie outside the classes are its related members."""
     corpus = found.corpus
     kind = max((r.core.kind for r in families), key=_KIND_ORDER.__getitem__)
     strong = [r for r in families if _strong(r)]
@@ -180,23 +191,27 @@ def _family(found: _Classes, classes: list[_Class], families: list[Rank],
     covered = {name for family in owners for _, name in family.get(smallest, ())}
     small = _small_copies(found, classes, smallest, covered)
     removed += sum((len(classes) - 1) * rows for _, rows in small)
-    kinds = "the same or renamed" if kind != "similar" else "the same, renamed or similar"
-    named = [f"class {loc.function} ({loc.path})" for loc in locations]
-    detail = (f"{', '.join(named[:-1])} and {named[-1]}: {len(covered) + len(small)} of "
-              f"{found.method_count(smallest)} methods {kinds}")
+    # "N of M" for the class most of whose methods are copies (the copy, as a rule)
+    shares = [(len({name for family in owners for _, name in family.get(c, ())}) + len(small), found.method_count(c))
+              for c in classes]
+    detail = _detail(locations, *max(shares, key=lambda share: (share[0] / max(share[1], 1), -share[1])), kind)
     methods = [_pair([loc.function or "" for loc in r.locations], [loc.start_line for loc in r.locations])
                + f" {r.core.kind}{' (boilerplate)' if not _strong(r) else ''}" for r in families]
     methods += [f"{name} exact (too small to report alone)" for name, _ in small]
     change = _merged([r.change for r in families])
     spans = sorted({s for r in strong for s in r.core.spans}, key=lambda s: (corpus.paths[s.fid], s.first))
     texts = [corpus.shapes[c[0]].exact[found.spans[c][0] : found.spans[c][1] + 1] for c in classes]
-    advice = _advice(corpus.paths, locations, detail, len(strong) + len(small), removed, similarity, change, homes,
-                     texts, min_lines, _subclassed(corpus, classes))
+    advice = _advice(tree, _Group(locations, detail, removed, similarity, change, texts,
+                                  _subclassed(corpus, classes)))
+    inside = [(loc.path, loc.start_line, loc.end_line) for loc in locations]
+    related = list({(loc.path, loc.start_line): loc for r in families for loc in r.related
+                    if not any(loc.path == path and first <= loc.start_line <= last for path, first, last in inside)
+                    }.values())
     first = locations[0]
     return Rank(found=Found(kind, similarity, spans),
                 core=Core(kind, similarity, [Span(c[0], *found.spans[c]) for c in classes], []),
                 boilerplate=None, lines=max(found.rows(c) for c in classes), removed=removed,
-                id=f"{kind}:{first.path}:{first.start_line}", locations=locations, related=[], change=change,
+                id=f"{kind}:{first.path}:{first.start_line}", locations=locations, related=related, change=change,
                 recommendation=advice, detail=detail, methods=methods)
 
 
@@ -260,42 +275,103 @@ def _merged(changes: Sequence[Variation]) -> Variation:
                      changed_body=sum(c.changed_body for c in changes))
 
 
-def _advice(tree: Sequence[str], locations: list[CloneLocation], detail: str, count: int, removed: int, similarity: float,
-            change: Variation, homes: ImportMap, texts: list[Sequence[str]], min_lines: int,
-            subclassed: tuple[int, int] | None) -> Recommendation:
+@dataclass(frozen=True)
+class _Tree:
+    """What the advice on a group of classes reads about the tree around them."""
+
+    corpus: Corpus
+    homes: ImportMap
+    classes: ClassMap
+    min_lines: int
+
+
+@dataclass(frozen=True)
+class _Group:
+    """A group of classes as the advice sees it: where they are, what they share, what differs."""
+
+    locations: list[CloneLocation]  # one per class, named by the class
+    detail: str
+    removed: int
+    similarity: float
+    change: Variation
+    texts: list[Sequence[str]]
+    subclassed: tuple[int, int] | None  # (class, its base) when one already derives from another
+
+
+def _advice(tree: _Tree, group: _Group) -> Recommendation:
     """A base class the copies share, or one class the others subclass, where the home logic points.
 
-    Classes in one module share a base there. Across modules the base is the class whose module
-    the existing home logic picks; when it picks a module of none of them (a module both import
-    for other reasons, such as the interface every sibling implements), the class whose module
-    the tree imports most is kept as the base: as a rule, the original the others were copied from.
+    Classes in one module share a base there. Across modules: their shared base class, when it
+    holds code (``IBMModel`` for IBM models 2 to 5); else the module the existing home logic picks,
+    unless that is the module of an interface they implement (``StemmerI``, in the module every
+    stemmer imports): then the class whose module the tree imports most is kept as the base, the
+    original as a rule.
     """
-    saves = saving(removed, similarity)
-    if saves < min_lines:
+    saves = saving(group.removed, group.similarity)
+    detail, removed, locations = group.detail, group.removed, group.locations
+    if saves < tree.min_lines:
         return Recommendation(action="leave", reason=f"{detail}; their shared method bodies come to {removed} lines "
-                                                     f"(~{saves:g}), under the minimum clone size of {min_lines}.")
+                                                     f"(~{saves:g}), under the minimum clone size of {tree.min_lines}.")
     paths = [loc.path for loc in locations]
+    change = group.change
     what = (f"what differs ({', '.join(sorted({d.kind for d in change.differences}))}) becomes class attributes or "
             "overrides" if change.differences else "nothing differs")
     action = "consolidate" if len({p.rpartition("/")[0] for p in paths}) == 1 else "extract"
-    if subclassed is not None:
-        child, parent = locations[subclassed[0]], locations[subclassed[1]]
+    gain = f"(removes ~{removed} lines)"
+    if group.subclassed is not None:
+        child, parent = locations[group.subclassed[0]], locations[group.subclassed[1]]
         return Recommendation(action=action, home=parent.path,
                               reason=f"{detail}; {child.function} already subclasses {parent.function}: drop the "
-                                     f"methods it copies and override only what differs; {what} "
-                                     f"(removes ~{removed} lines).")
+                                     f"methods it copies and override only what differs; {what} {gain}.")
     if len(set(paths)) == 1:
         return Recommendation(action="consolidate", home=paths[0],
-                              reason=f"{detail}; move the {count} shared methods into one base class of theirs in "
-                                     f"{paths[0]}; {what} (removes ~{removed} lines).")
-    home, where = homes.home(paths, used_names(texts), True)
-    if home not in paths:
-        importers = Counter(m for p in tree for m in homes.imported(p) if m in paths)
+                              reason=f"{detail}; move the shared methods into one base class of theirs "
+                                     f"in {paths[0]}; {what} {gain}.")
+    base = _shared_base(tree, locations)
+    if base is not None and base[2]:
+        return Recommendation(action=action, home=base[0],
+                              reason=f"{detail}; move the shared methods into {base[1]} ({base[0]}), "
+                                     f"the base class they share; {what} {gain}.")
+    home, where = tree.homes.home(paths, used_names(group.texts), True)
+    if home not in paths and (base is None or home != base[0]):
+        return Recommendation(action=action, home=home,
+                              reason=f"{detail}; move the shared methods into one base class of theirs "
+                                     f"in {home} ({where}); {what} {gain}.")
+    if home not in paths:  # the module of an interface many others implement
+        importers = Counter(m for p in tree.corpus.paths for m in tree.homes.imported(p) if m in paths)
         home = min(dict.fromkeys(paths), key=lambda p: (-importers[p], p))
         where = "the class's module the tree imports most: the original, as a rule"
-    base = next(loc.function for loc in locations if loc.path == home)
-    others = ", ".join(sorted({loc.function for loc in locations if loc.path != home}))  # type: ignore[arg-type]
+    kept = next(loc.function for loc in locations if loc.path == home)
+    others = ", ".join(sorted({loc.function or "" for loc in locations if loc.path != home}))
     return Recommendation(action=action, home=home,
-                          reason=f"{detail}; let {others} subclass {base} ({home}: {where}) and drop the {count} "
-                                 f"methods it copies, or move them into one base class there; {what} "
-                                 f"(removes ~{removed} lines).")
+                          reason=f"{detail}; let {others} subclass {kept} ({home}: {where}) and drop the "
+                                 f"methods they copy; {what} {gain}.")
+
+
+def _shared_base(tree: _Tree, locations: list[CloneLocation]) -> tuple[str, str, bool] | None:
+    """The module and name of the base class every class of the group derives from directly, and
+    whether it can hold their shared methods: a base with code of its own can, an interface whose
+    methods are all abstract (``StemmerI``, implemented by every stemmer) cannot."""
+    module = tree.classes.shared_base([(loc.path, f"{loc.function}.method") for loc in locations])
+    if module is None:
+        return None
+    where = {path: fid for fid, path in enumerate(tree.corpus.paths)}
+    bases = [{b.rpartition(".")[2] for b in dict(tree.corpus.shapes[where[loc.path]].classes).get(loc.function or "", ())}
+             for loc in locations]
+    shape = tree.corpus.shapes[where[module]]
+    defined = {name.rpartition(".")[2]: name for name, _ in shape.classes}
+    common = sorted(name for name in set.intersection(*bases) if name in defined)
+    if not common:
+        return module, "", False
+    methods = [u for u, owner in _methods(shape) if owner == defined[common[0]]]
+    return module, common[0], any(not _abstract(shape, u) for u in methods)
+
+
+def _abstract(shape: Shape, unit: Unit) -> bool:
+    """True for a method that only declares itself: ``@abstractmethod``, or a body that is a
+    docstring, ``pass``, ``...`` or ``raise NotImplementedError``."""
+    lines = shape.exact[unit.first : unit.last + 1]
+    if any(line.startswith("@") and "abstractmethod" in line for line in lines):
+        return True
+    return all(line in ("pass", "...") or line.startswith("raise NotImplementedError")
+               for line in body_statements(shape.exact[shape.body_start(unit) : unit.last + 1]))

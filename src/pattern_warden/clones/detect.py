@@ -193,7 +193,7 @@ def _ranked(
         else:
             boilerplate = reasons[0] if all(reasons) else None
         ranked.append(judge(corpus, classes, found, boilerplate, homes, provenance, opts.min_lines, names))
-    ranked = class_families(corpus, ranked, homes, opts.min_lines)
+    ranked = class_families(corpus, ranked, classes, homes, opts.min_lines)
     ranked.sort(key=lambda r: (r.last, -r.saving, corpus.paths[r.found.spans[0].fid], r.found.spans[0].first))
     seen: dict[str, int] = {}
     for r in ranked:  # two classes may start at one place (a star and a leftover pair)

@@ -15,6 +15,8 @@ from pattern_warden.clones.models import KINDS, CloneClass, DuplicatesResult, Du
 from pattern_warden.models import Note, Page
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+#: Method pairs a family of whole classes shows in the text (the JSON lists them all).
+METHODS_SHOWN = 12
 _RULE_TEXT = {
     "exact": "The same code, apart from layout and comments, is written more than once.",
     "renamed": "The same code with other names or literals is written more than once.",
@@ -41,7 +43,9 @@ def family_lines(rank: int, clone: CloneClass) -> list[str]:
     home = f" -> {advice.home}" if advice.home else ""
     behaviour = " | behaviour differs" if clone.changes_behaviour else ""
     related = f" (+{len(clone.related)} related)" if clone.related else ""
-    whole = [f"  classes: {clone.detail}", f"  methods: {'; '.join(clone.methods)}"] if clone.detail else []
+    more = f"; +{len(clone.methods) - METHODS_SHOWN} more" if len(clone.methods) > METHODS_SHOWN else ""
+    whole = [f"  classes: {clone.detail}", f"  methods: {'; '.join(clone.methods[:METHODS_SHOWN])}{more}"] \
+        if clone.detail else []
     return [
         f"#{rank} {advice.action}{home} | {clone.kind} {clone.similarity:.0%}, {len(clone.locations)} x "
         f"{clone.lines} lines{related}, saves ~{clone.saving:g}{behaviour}",
