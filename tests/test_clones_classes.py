@@ -201,3 +201,32 @@ def test_the_cli_text_names_the_classes_and_their_method_pairs(project: Path) ->
     assert head[0].startswith("#1 consolidate -> pkg/"), out
     assert head[1].startswith("  classes: class CompileUnit (pkg/compileunit.py) and class TypeUnit"), out
     assert head[2].startswith("  methods: ") and "_get_cached_DIE" in head[2], out
+
+
+def _derived(project: Path, base: str, module: str = "base") -> None:
+    """The copied pair of ``_copied``, both deriving from ``UnitBase`` in pkg/<module>.py."""
+    _copied(project)
+    write(project, f"pkg/{module}.py", base)
+    for name, path in (("CompileUnit", "pkg/compileunit.py"), ("TypeUnit", "pkg/typeunit.py")):
+        text = (project / path).read_text()
+        (project / path).write_text(text.replace(f"class {name}:", f"class {name}(UnitBase):")
+                                    .replace("from pkg.die import DIE", f"from pkg.{module} import UnitBase\nfrom pkg.die import DIE"))
+
+
+def test_a_shared_base_holding_code_is_where_the_copied_methods_go(project: Path) -> None:
+    from tests.test_clones import run
+
+    _derived(project, "class UnitBase:\n    def offsets(self, dies):\n        return [die.offset for die in dies if die]\n")
+    family = next(c for c in run(project).clones if c.detail)
+    assert family.recommendation.home == "pkg/base.py", family.recommendation.reason
+    assert "UnitBase (pkg/base.py), the base class they share" in family.recommendation.reason
+
+
+def test_an_interface_both_implement_is_no_home_for_their_copied_methods(project: Path) -> None:
+    from tests.test_clones import run
+
+    # nltk's StemmerI: the interface's module is the one the home logic picks for the copies
+    _derived(project, "class UnitBase:\n    def get_top_DIE(self):\n        raise NotImplementedError\n", "api")
+    family = next(c for c in run(project).clones if c.detail)
+    assert family.recommendation.home in ("pkg/compileunit.py", "pkg/typeunit.py"), family.recommendation.reason
+    assert "subclass" in family.recommendation.reason

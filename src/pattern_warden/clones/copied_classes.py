@@ -139,6 +139,8 @@ def class_families(corpus: Corpus, ranked: list[Rank], classes: ClassMap, homes:
     out = []
     for group in _groups(found, ranked):
         members = sorted(n for n, owners in found.methods.items() if set(owners) <= group)
+        if sum(_strong(ranked[n]) for n in members) < MIN_METHOD_FAMILIES:
+            continue  # the families that link them reach classes outside the group
         absorbed.update(members)
         out.append(_family(tree, found, sorted(group, key=lambda c: (corpus.paths[c[0]], found.spans[c])),
                            [ranked[n] for n in members], [found.methods[n] for n in members]))
