@@ -6,9 +6,12 @@ method: several families, each with its own advice, some "too small" on their ow
 top ranks and hiding the one fix that removes them all, a base class the copies share or one
 class subclassing the other. Here, once every family is judged, classes linked by at least two
 families of their methods (not counting boilerplate) are joined into one family of the whole
-classes. It absorbs every family whose members all lie in methods of two or more of its classes
-(none is reported again), lists those method pairs, saves their shared bodies, and names where
-the base class belongs.
+classes, each class linked so to every other (classes sharing a few idioms with many others are
+not chained together). It absorbs every family whose core lies in methods of two or more of its
+classes (none is reported again; their weaker members outside the classes become its related
+ones), lists those method pairs and the exact copies too small to be families, saves their shared
+bodies, and names where the base class belongs. A family that detection found as whole classes
+is told the same way.
 """
 
 from __future__ import annotations
@@ -36,6 +39,29 @@ EXAMPLES = 3
 _KIND_ORDER = {"exact": 0, "renamed": 1, "similar": 2}
 
 _Class = tuple[int, str]  # (file index, qualified class name)
+
+
+@dataclass(frozen=True)
+class _Tree:
+    """What the advice on a group of classes reads about the tree around them."""
+
+    corpus: Corpus
+    homes: ImportMap
+    classes: ClassMap
+    min_lines: int
+
+
+@dataclass(frozen=True)
+class _Group:
+    """A group of classes as the advice sees it: where they are, what they share, what differs."""
+
+    locations: list[CloneLocation]  # one per class, named by the class
+    detail: str
+    removed: int
+    similarity: float
+    change: Variation
+    texts: list[Sequence[str]]
+    subclassed: tuple[int, int] | None  # (class, its base) when one already derives from another
 
 
 def _methods(shape: Shape) -> list[tuple[Unit, str]]:
@@ -103,8 +129,9 @@ class _Classes:
 def _strong(rank: Rank) -> bool:
     """A family that is not boilerplate, an idiom each class must spell out, or protocol methods
     (``__lt__``, ``__hash__``: every class defines its own, so sharing them says nothing of a copy)."""
-    protocol = all((loc.function or "").rpartition(".")[2] not in ("__init__", "__new__", "__call__")
-                   and (loc.function or "").endswith("__") for loc in rank.locations)
+    names = [(loc.function or "").rpartition(".")[2] for loc in rank.locations]
+    protocol = all(name.startswith("__") and name.endswith("__") and name not in ("__init__", "__new__", "__call__")
+                   for name in names)
     return rank.boilerplate is None and (rank.evidence is None or rank.evidence.idiom is None) and not protocol
 
 
@@ -275,29 +302,6 @@ def _merged(changes: Sequence[Variation]) -> Variation:
                      changed_statements=sum(c.changed_statements for c in changes),
                      statements=sum(c.statements for c in changes),
                      changed_body=sum(c.changed_body for c in changes))
-
-
-@dataclass(frozen=True)
-class _Tree:
-    """What the advice on a group of classes reads about the tree around them."""
-
-    corpus: Corpus
-    homes: ImportMap
-    classes: ClassMap
-    min_lines: int
-
-
-@dataclass(frozen=True)
-class _Group:
-    """A group of classes as the advice sees it: where they are, what they share, what differs."""
-
-    locations: list[CloneLocation]  # one per class, named by the class
-    detail: str
-    removed: int
-    similarity: float
-    change: Variation
-    texts: list[Sequence[str]]
-    subclassed: tuple[int, int] | None  # (class, its base) when one already derives from another
 
 
 def _advice(tree: _Tree, group: _Group) -> Recommendation:
