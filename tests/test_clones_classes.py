@@ -230,3 +230,23 @@ def test_an_interface_both_implement_is_no_home_for_their_copied_methods(project
     family = next(c for c in run(project).clones if c.detail)
     assert family.recommendation.home in ("pkg/compileunit.py", "pkg/typeunit.py"), family.recommendation.reason
     assert "subclass" in family.recommendation.reason
+
+
+def test_like_bodies_under_other_names_link_no_classes(project: Path) -> None:
+    """sqlglot's Parser and MySQLParser: binary-operator parsers of one shape under other names
+    are one idiom written twice, not a class copied."""
+    from tests.test_clones import LOADER, LOADER_RENAMED, run
+    from tests.test_clones_decisions import HWIDS
+
+    def methods(*functions: str) -> str:
+        return "".join(textwrap.indent(f.replace("(path", "(self, path").replace("(filename", "(self, filename")
+                                       .replace("(limit)", "(self, limit)"), "    ") for f in functions)
+
+    write(project, "pkg/a.py", "from pkg import structures, constants\n\n\nclass Reader:\n"
+          + methods(LOADER, HWIDS))
+    write(project, "pkg/b.py", "from pkg import structures, constants\n\n\nclass Scanner:\n"
+          + methods(LOADER_RENAMED, "\ndef describe(self):\n    return f'{self.vendor} scanner'\n",
+                    HWIDS.replace("list_hardware", "enumerate_devices")))
+    clones = run(project).clones
+    assert len(clones) == 2, [c.id for c in clones]
+    assert all(c.detail is None for c in clones)

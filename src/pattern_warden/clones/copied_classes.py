@@ -137,12 +137,16 @@ def _strong(rank: Rank) -> bool:
 
 def _groups(found: _Classes, ranked: Sequence[Rank]) -> list[set[_Class]]:
     """Groups of classes each linked to every other by at least ``MIN_METHOD_FAMILIES`` strong
-    method families, most linked pairs first: classes that share a few idioms with many others
-    (every Tk app's ``destroy`` and ``_init_fonts``) do not chain them all into one family."""
+    method families that pair methods of one name, most linked pairs first: classes that share a
+    few idioms with many others (every Tk app's ``destroy`` and ``_init_fonts``) do not chain them
+    all into one family."""
     links: Counter[tuple[_Class, _Class]] = Counter()
     for n, owners in found.methods.items():
         if _strong(ranked[n]):
-            links.update(combinations(sorted(owners), 2))
+            names = {cls: {name.rpartition(".")[2] for _, name in members} for cls, members in owners.items()}
+            # a copied class keeps its methods' names: like bodies under other names are one idiom
+            # written twice (sqlglot's binary-operator parsers), not a class copied
+            links.update((a, b) for a, b in combinations(sorted(owners), 2) if names[a] & names[b])
     linked = {pair for pair, count in links.items() if count >= MIN_METHOD_FAMILIES}
     group_of: dict[_Class, set[_Class]] = {}
     for a, b in sorted(linked, key=lambda pair: (-links[pair], pair)):
