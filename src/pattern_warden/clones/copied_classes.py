@@ -32,7 +32,7 @@ from pattern_warden.clones.models import CloneLocation, Difference, Recommendati
 from pattern_warden.clones.normalize import Shape, Unit, class_end
 from pattern_warden.clones.variation import Variation
 
-#: Families of their methods (boilerplate aside) that make two classes one copied class.
+#: Methods of one name in strong families (boilerplate aside) that make two classes one copied class.
 MIN_METHOD_FAMILIES = 2
 #: Examples kept per kind of difference when the method families' differences are merged.
 EXAMPLES = 3
@@ -127,26 +127,32 @@ class _Classes:
 
 
 def _strong(rank: Rank) -> bool:
-    """A family that is not boilerplate, an idiom each class must spell out, or protocol methods
-    (``__lt__``, ``__hash__``: every class defines its own, so sharing them says nothing of a copy)."""
+    """A family that says the classes were copied: not boilerplate, an idiom each class must spell
+    out, protocol methods (``__lt__``, ``__hash__``: every class defines its own), ports over
+    different backends (each copy means its own backend's code), twins, deprecated or foreign code."""
     names = [(loc.function or "").rpartition(".")[2] for loc in rank.locations]
     protocol = all(name.startswith("__") and name.endswith("__") and name not in ("__init__", "__new__", "__call__")
                    for name in names)
-    return rank.boilerplate is None and (rank.evidence is None or rank.evidence.idiom is None) and not protocol
+    e = rank.evidence
+    kept = e is not None and bool(e.idiom or e.port or e.twins or e.deprecated or e.foreign)
+    return rank.boilerplate is None and not kept and not protocol
 
 
 def _groups(found: _Classes, ranked: Sequence[Rank]) -> list[set[_Class]]:
-    """Groups of classes each linked to every other by at least ``MIN_METHOD_FAMILIES`` strong
-    method families that pair methods of one name, most linked pairs first: classes that share a
+    """Groups of classes each linked to every other by strong method families pairing at least
+    ``MIN_METHOD_FAMILIES`` methods of one name, most linked pairs first: classes that share a
     few idioms with many others (every Tk app's ``destroy`` and ``_init_fonts``) do not chain them
     all into one family."""
-    links: Counter[tuple[_Class, _Class]] = Counter()
+    shared: dict[tuple[_Class, _Class], set[str]] = defaultdict(set)  # method names alike in both
     for n, owners in found.methods.items():
         if _strong(ranked[n]):
             names = {cls: {name.rpartition(".")[2] for _, name in members} for cls, members in owners.items()}
             # a copied class keeps its methods' names: like bodies under other names are one idiom
-            # written twice (sqlglot's binary-operator parsers), not a class copied
-            links.update((a, b) for a, b in combinations(sorted(owners), 2) if names[a] & names[b])
+            # written twice (sqlglot's binary-operator parsers), not a class copied; and two runs
+            # inside one method are one method copied
+            for a, b in combinations(sorted(owners), 2):
+                shared[(a, b)] |= names[a] & names[b]
+    links = Counter({pair: len(names) for pair, names in shared.items()})
     linked = {pair for pair, count in links.items() if count >= MIN_METHOD_FAMILIES}
     group_of: dict[_Class, set[_Class]] = {}
     for a, b in sorted(linked, key=lambda pair: (-links[pair], pair)):
