@@ -192,8 +192,12 @@ def _whole(tree: _Tree, rank: Rank) -> Rank:
     if rank.core.related or not all(shape.exact[s.first].startswith("class ") and s.last == class_end(shape, s.first)
                                     for shape, s in zip(shapes, spans)):
         return rank
-    names = [next(unit.name.rpartition(".")[0] for unit in shape.units if unit.first > s.first)
-             for shape, s in zip(shapes, spans)]
+    # the class's own name: the owner of a method whose class line is the member's first line
+    owners = [next((owner for u, owner in _methods(shape) if s.first < u.first <= s.last
+                    and _class_span(shape, u) == (s.first, s.last)), None) for shape, s in zip(shapes, spans)]
+    names = [name for name in owners if name is not None]
+    if len(names) < len(owners):
+        return rank
     rank.locations = [loc.model_copy(update={"function": name}) for loc, name in zip(rank.locations, names)]
     # one shape: each class holds the same methods, in the same order
     units = [[u for u, owner in _methods(shape) if owner == name] for shape, name in zip(shapes, names)]
