@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz.fuzz import ratio
 
 from pattern_warden.clones.boilerplate import boilerplate_reason
+from pattern_warden.clones.copied_classes import class_families
 from pattern_warden.clones.corpus import Corpus, TreeState, load_corpus
 from pattern_warden.clones.family import Found as _Found
 from pattern_warden.clones.family import Span as _Span
@@ -38,7 +39,7 @@ from pattern_warden.clones.models import (
     FolderSummary,
 )
 from pattern_warden.clones.names import Names
-from pattern_warden.clones.normalize import Shape, Unit
+from pattern_warden.clones.normalize import Shape, Unit, class_end
 from pattern_warden.clones.provenance import Provenance
 from pattern_warden.errors import WardenError
 from pattern_warden.models import Note, check_range, paginate
@@ -192,6 +193,7 @@ def _ranked(
         else:
             boilerplate = reasons[0] if all(reasons) else None
         ranked.append(judge(corpus, classes, found, boilerplate, homes, provenance, opts.min_lines, names))
+    ranked = class_families(corpus, ranked, classes, homes, opts.min_lines)
     ranked.sort(key=lambda r: (r.last, -r.saving, corpus.paths[r.found.spans[0].fid], r.found.spans[0].first))
     seen: dict[str, int] = {}
     for r in ranked:  # two classes may start at one place (a star and a leftover pair)
@@ -243,7 +245,8 @@ def detect(corpus: Corpus, opts: DuplicatesOptions, memo: DetectionMemo | None =
             pairs_by_files[(p.a.fid, p.b.fid)].append(p)
             pairs_by_files[(p.b.fid, p.a.fid)].append(p)
         matches = [m for m in matches if not _inside_pair(m, pairs_by_files[(m.file_a, m.file_b)])]
-    found = families(_group_runs(shapes, matches) + _group_pairs(shapes, pairs) + _identical_files(corpus, opts.min_lines))
+    found = families(_group_runs(shapes, matches) + _group_pairs(shapes, pairs) + _identical_files(corpus, opts.min_lines)
+                     + _identical_classes(corpus, opts.min_lines))
     for f in found:
         f.spans = [_without_class_line(shapes[s.fid], s) for s in f.spans]
         f.spans.sort(key=lambda s: (corpus.paths[s.fid], s.first))
@@ -269,16 +272,6 @@ def _whole_class(shape: Shape, first: int, last: int) -> bool:
     methods (a class of one method is located in that method)."""
     end = class_end(shape, first)
     return end <= last and sum(line.startswith(("def ", "async def ")) for line in shape.exact[first : end + 1]) > 1
-
-
-def class_end(shape: Shape, first: int) -> int:
-    """The last logical line of the class whose header is line ``first``."""
-    depth = 0
-    for i in range(first + 1, len(shape.exact)):
-        depth += shape.deltas[i]
-        if depth <= 0:
-            return i - 1
-    return len(shape.exact) - 1
 
 
 def _split_at_definitions(shapes: list[Shape], m: Match) -> list[Match]:
@@ -317,6 +310,40 @@ def _identical_files(corpus: Corpus, min_lines: int) -> list[_Found]:
                 and shape.tokens(0, len(shape.exact) - 1) >= TOKENS_PER_LINE * min_lines:
             found.append(_Found("exact", 1.0, [_Span(fid, 0, len(shape.exact) - 1) for fid in fids]))
     return found
+
+
+def _identical_classes(corpus: Corpus, min_lines: int) -> list[_Found]:
+    """Classes of one shape (two or more methods each), each reported whole as one family.
+
+    Runs find most of them, but not classes in a row that differ only in their literals
+    (mutagen's DWORD, QWORD and WORD attributes): the run that pairs neighbours starts in the class
+    before them and stops where it would overlap itself, so no run holds the middle class whole."""
+    groups: dict[int, list[_Span]] = defaultdict(list)
+    for fid, shape in enumerate(corpus.shapes):
+        for key, first, last in _class_keys(shape, min_lines):
+            groups[key].append(_Span(fid, first, last))
+    found = []
+    for spans in groups.values():
+        if len(spans) > 1:
+            texts = {corpus.shapes[s.fid].exact[s.first : s.last + 1] for s in spans}
+            found.append(_Found("exact" if len(texts) == 1 else "renamed", 1.0, spans))
+    return found
+
+
+def _class_keys(shape: Shape, min_lines: int) -> list[tuple[int, int, int]]:
+    """(shape of the class, first and last logical lines) of each class long enough to report
+    whole, kept in the shape's memo."""
+    key = ("class keys", min_lines)
+    if key not in shape.memo:
+        found = []
+        for first, line in enumerate(shape.exact):
+            if line.startswith("class ") and _whole_class(shape, first, len(shape.exact) - 1):
+                last = class_end(shape, first)
+                if shape.rows(first, last) >= min_lines and shape.tokens(first, last) >= TOKENS_PER_LINE * min_lines:
+                    found.append((hash((shape.renamed[first : last + 1], shape.deltas[first + 1 : last + 1])),
+                                  first, last))
+        shape.memo[key] = found
+    return shape.memo[key]  # type: ignore[return-value]
 
 
 def _long_enough(shapes: list[Shape], m: Match, min_lines: int) -> bool:

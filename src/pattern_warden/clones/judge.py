@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pattern_warden.clones.advice import Evidence, call_rows, lines_removed, recommend, saving
 from pattern_warden.clones.boilerplate import (
@@ -50,6 +50,9 @@ class Rank:
     related: list[CloneLocation]
     change: Variation
     recommendation: Recommendation
+    evidence: Evidence | None = None  # what the verdict read (None for a family of whole classes)
+    detail: str | None = None  # a family of whole classes: the classes and how many methods match
+    methods: list[str] = field(default_factory=list)  # a family of whole classes: its method pairs
 
     @property
     def saving(self) -> float:
@@ -94,7 +97,7 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
     paths = [loc.path for loc in locations]
     owners = [(loc.path, loc.function) for loc in locations]
     base = classes.shared_base(owners)
-    home = homes.home(paths, _names(texts), any(_has_code(shape, s) for shape, s in zip(shapes, core.spans)),
+    home = homes.home(paths, used_names(texts), any(_has_code(shape, s) for shape, s in zip(shapes, core.spans)),
                       kin=base is None and classes.kin(owners)) if len(set(paths)) > 1 else None
     # One whole copy can stay and the others call it only where the helper's home holds a copy
     # (or a shared base takes the method over): a helper in a module no copy is in (``utils.py``)
@@ -122,7 +125,7 @@ def judge(corpus: Corpus, classes: ClassMap, found: _Found, boilerplate: str | N
     # a port merges within one backend
     removed = lines_removed(merged, evidence.body_rows, evidence.whole_functions, evidence.call_rows)
     return Rank(found, core, boilerplate, lines, removed, f"{core.kind}:{first.path}:{first.start_line}", locations,
-                [location(corpus, s) for s in core.related], change, advice)
+                [location(corpus, s) for s in core.related], change, advice, evidence)
 
 
 def _hook(classes: ClassMap, change: Variation, locations: list[CloneLocation]) -> str | None:
@@ -157,7 +160,7 @@ def _whole_function(shape: Shape, span: _Span) -> bool:
     return any(u.first <= span.first <= shape.body_start(u) and span.last == u.last for u in shape.units)
 
 
-def _names(texts: Sequence[Sequence[str]]) -> set[str]:
+def used_names(texts: Sequence[Sequence[str]]) -> set[str]:
     """The identifiers the members' code uses."""
     return {word for lines in texts for line in lines for word in line.split() if word.isidentifier()}
 
@@ -233,4 +236,6 @@ def clone_class(rank: Rank) -> CloneClass:
         changes_behaviour=bool(rank.change.behaviour),
         saving=rank.saving,
         recommendation=rank.recommendation,
+        detail=rank.detail,
+        methods=rank.methods,
     )

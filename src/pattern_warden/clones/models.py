@@ -32,7 +32,8 @@ class CloneLocation(BaseModel):
     path: str = Field(description="Relative to the root.")
     start_line: int
     end_line: int
-    function: str | None = Field(None, description="The enclosing function or method (Class.method), if any.")
+    function: str | None = Field(None, description="The enclosing function or method (Class.method), if any; the "
+                                                   "class, for a family of whole classes.")
 
 
 DifferenceKind = Literal["callee", "attribute", "definition", "exception", "string", "literal", "name", "swapped",
@@ -77,6 +78,11 @@ class CloneClass(BaseModel):
     saving: float = Field(0.0, description="Lines a merge of the core removes (bodies only, less the calls it "
                                            "leaves) x similarity: the ranking key.")
     recommendation: Recommendation
+    detail: str | None = Field(None, description="A family of whole classes (its locations are the classes): which "
+                                                 "classes, and how many of their methods are alike; null otherwise.")
+    methods: list[str] = Field(default_factory=list, description="A family of whole classes: its method pairs, each "
+                                                                 "as the methods' names and first lines joined by '|', "
+                                                                 "and their kind.")
     pattern_uri: str = DECISION_URI
 
 

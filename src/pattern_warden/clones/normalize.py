@@ -461,6 +461,16 @@ def _between_statements(rows: tuple[int, ...], starts: list[int], ends: list[int
     return tuple(kept)
 
 
+def class_end(shape: Shape, first: int) -> int:
+    """The last logical line of the class whose header is line ``first``."""
+    depth = 0
+    for i in range(first + 1, len(shape.exact)):
+        depth += shape.deltas[i]
+        if depth <= 0:
+            return i - 1
+    return len(shape.exact) - 1
+
+
 def enclosing(shape: Shape, row: int, end: int | None = None) -> Unit | None:
     """The innermost unit holding ``row`` (and ``end`` when given)."""
     found = None

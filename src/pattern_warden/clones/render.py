@@ -15,6 +15,8 @@ from pattern_warden.clones.models import KINDS, CloneClass, DuplicatesResult, Du
 from pattern_warden.models import Note, Page
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+#: Method pairs a family of whole classes shows in the text (the JSON lists them all).
+METHODS_SHOWN = 12
 _RULE_TEXT = {
     "exact": "The same code, apart from layout and comments, is written more than once.",
     "renamed": "The same code with other names or literals is written more than once.",
@@ -35,15 +37,19 @@ def _differences(clone: CloneClass) -> str:
 
 
 def family_lines(rank: int, clone: CloneClass) -> list[str]:
-    """One family: action, home, kind, size and saving; what differs; why; one line per core member,
-    then one per related (weaker) member."""
+    """One family: action, home, kind, size and saving; for whole classes, which and their method
+    pairs; what differs; why; one line per core member, then one per related (weaker) member."""
     advice = clone.recommendation
     home = f" -> {advice.home}" if advice.home else ""
     behaviour = " | behaviour differs" if clone.changes_behaviour else ""
     related = f" (+{len(clone.related)} related)" if clone.related else ""
+    more = f"; +{len(clone.methods) - METHODS_SHOWN} more" if len(clone.methods) > METHODS_SHOWN else ""
+    whole = [f"  classes: {clone.detail}", f"  methods: {'; '.join(clone.methods[:METHODS_SHOWN])}{more}"] \
+        if clone.detail else []
     return [
         f"#{rank} {advice.action}{home} | {clone.kind} {clone.similarity:.0%}, {len(clone.locations)} x "
         f"{clone.lines} lines{related}, saves ~{clone.saving:g}{behaviour}",
+        *whole,
         f"  differs: {_differences(clone)}",
         f"  why: {advice.reason}",
         *(f"  {_span(loc)} {loc.function or '(module level)'}" for loc in clone.locations),
