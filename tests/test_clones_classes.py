@@ -250,3 +250,35 @@ def test_like_bodies_under_other_names_link_no_classes(project: Path) -> None:
     clones = run(project).clones
     assert len(clones) == 2, [c.id for c in clones]
     assert all(c.detail is None for c in clones)
+
+
+def test_classes_copied_into_another_package_are_not_told_to_subclass_each_other(project: Path) -> None:
+    """scapy's ASN.1 field and its CBOR port, ezdxf's two browser add-ons: a class of one package
+    copied into another is kept, and changed together, not made a subclass across packages."""
+    from tests.test_clones import run
+
+    write(project, "pkg/__init__.py", "")
+    for package, unit in (("dwarf", UNIT), ("types", UNIT.replace("CompileUnit", "TypeUnit").replace("cu_", "tu_"))):
+        write(project, f"pkg/{package}/__init__.py", "")
+        write(project, f"pkg/{package}/die.py", DIE_MODULE.replace("class DIE", f"class DIE:\n    KIND = '{package}'\n\n\nclass _{package.title()}DIE"))
+        write(project, f"pkg/{package}/unit.py", unit.replace("from pkg.die import", f"from pkg.{package}.die import"))
+    family = next(c for c in run(project).clones if c.detail)
+    reason = family.recommendation.reason
+    assert family.recommendation.action == "leave", family.recommendation
+    assert "different packages (pkg/dwarf, pkg/types) that do not import each other" in reason
+    assert "let " not in reason, reason
+
+
+def test_classes_in_packages_that_import_each_other_may_subclass(project: Path) -> None:
+    """TypeUnit's module already imports CompileUnit's: subclassing ties nothing new together."""
+    from tests.test_clones import run
+
+    write(project, "pkg/__init__.py", "")
+    write(project, "pkg/dwarf/__init__.py", "")
+    write(project, "pkg/dwarf/compileunit.py", UNIT.replace("from pkg.die import DIE", "from pkg.dwarf.die import DIE"))
+    write(project, "pkg/dwarf/die.py", DIE_MODULE)
+    write(project, "pkg/types/__init__.py", "")
+    write(project, "pkg/types/typeunit.py", UNIT.replace("CompileUnit", "TypeUnit").replace("cu_", "tu_").replace(
+        "from pkg.die import DIE", "from pkg.dwarf.compileunit import CompileUnit\nfrom pkg.dwarf.die import DIE"))
+    family = next(c for c in run(project).clones if c.detail)
+    assert family.recommendation.action != "leave", family.recommendation

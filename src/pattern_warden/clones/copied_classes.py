@@ -325,7 +325,9 @@ def _advice(tree: _Tree, group: _Group) -> Recommendation:
     holds code (``IBMModel`` for IBM models 2 to 5); else the module the existing home logic picks,
     unless that is the module of an interface they implement (``StemmerI``, in the module every
     stemmer imports): then the class whose module the tree imports most is kept as the base, the
-    original as a rule.
+    original as a rule, but not across packages that do not import each other: there (a native
+    socket and the libpcap one, two add-ons) each class is its package's own design, and one
+    subclassing the other would tie the packages together.
     """
     saves = saving(group.removed, group.similarity)
     detail, removed, locations = group.detail, group.removed, group.locations
@@ -361,6 +363,13 @@ def _advice(tree: _Tree, group: _Group) -> Recommendation:
         importers = Counter(m for p in tree.corpus.paths for m in tree.homes.imported(p) if m in paths)
         home = min(dict.fromkeys(paths), key=lambda p: (-importers[p], p))
         where = "the class's module the tree imports most: the original, as a rule"
+    if len(folders := sorted({p.rpartition("/")[0] or "." for p in paths})) > 1 \
+            and not all(home in tree.homes.imported(p) for p in paths if p != home):
+        return Recommendation(action="leave", reason=f"{detail}; the classes live in different packages "
+                                                     f"({', '.join(folders)}) that do not import each other: "
+                                                     "letting one subclass the other would tie the packages together "
+                                                     "(each one's own design, protocol or version). Keep both and "
+                                                     f"change the shared methods together {gain}.")
     kept = next(loc.function for loc in locations if loc.path == home)
     others = ", ".join(sorted({loc.function or "" for loc in locations if loc.path != home}))
     return Recommendation(action=action, home=home,
