@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+from collections import Counter
 
 from pattern_warden import codekind
 from pattern_warden.rules.base import Context, Invalid, Options, Rule, ScopeNames, Severity, is_str, walk_local
@@ -87,6 +88,44 @@ def _identifiers_only(query: ast.expr, ctx: Context) -> bool:
     return True
 
 
+def _constants_only(query: ast.expr, ctx: Context) -> bool:
+    """Whether every value an f-string pastes into the query is a module constant: a name the
+    module binds once, at top level, to a string or number literal, and the function never
+    rebinds (``f"select count(*) from {_SCHEMA}.dim_drg"``, ``f"SET LOCAL ef_search = {_EF}"``).
+    Nothing from outside the code can reach such a query, so there is nothing to inject."""
+    local = _local(ctx)
+    sources = _given(query.id, local) if isinstance(query, ast.Name) else [query]
+    if not sources or not all(isinstance(s, ast.JoinedStr) for s in sources):
+        return False
+    pasted = [part.value for s in sources for part in s.values if isinstance(part, ast.FormattedValue)]  # type: ignore[attr-defined]
+    constants = _module_constants(ctx.tree) - _parameters(ctx)
+    return bool(pasted) and all(isinstance(v, ast.Name) and v.id in constants and not _given(v.id, local)
+                                for v in pasted)
+
+
+def _parameters(ctx: Context) -> set[str]:
+    """The parameter names of the functions around the checked node: they shadow module names."""
+    return {a.arg for f in ctx.functions if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            for a in (*f.args.posonlyargs, *f.args.args, *f.args.kwonlyargs, f.args.vararg, f.args.kwarg) if a}
+
+
+def _module_constants(tree: ast.Module) -> set[str]:
+    """Names the module binds exactly once, at top level, to a string or number literal."""
+    bound: Counter[str] = Counter()
+    literal: set[str] = set()
+    for stmt in ast.walk(tree):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] \
+            if isinstance(stmt, (ast.AnnAssign, ast.AugAssign, ast.For)) else []
+        for target in targets:
+            for name in (n.id for n in ast.walk(target) if isinstance(n, ast.Name)):
+                bound[name] += 1
+                value = getattr(stmt, "value", None)
+                if stmt in tree.body and isinstance(target, ast.Name) and isinstance(value, ast.Constant) \
+                        and isinstance(value.value, (str, int, float)) and not isinstance(value.value, bool):
+                    literal.add(name)
+    return {name for name in literal if bound[name] == 1}
+
+
 def _given(name: str, local: list[ast.AST]) -> list[ast.AST]:
     """What a local name is given: assigned, added to (``+=``), appended or extended with."""
     out: list[ast.AST] = []
@@ -133,6 +172,7 @@ class SqlInjection(Rule):
         "def f(db, start):\n    sql, where, params = 'SELECT * FROM t', [], []\n    if start:\n"
         "        where.append('at >= ?')\n        params.append(start)\n    if where:\n"
         "        sql += ' WHERE ' + ' AND '.join(where)\n    return db.execute(sql, params)\n",
+        "_SCHEMA = 'rcm'\ndef f(conn):\n    return conn.execute(f'select count(*) from {_SCHEMA}.claims')\n",
     )
     INVALID = (
         Invalid("def f(cur, uid):\n    cur.execute(f'SELECT * FROM t WHERE id = {uid}')\n", 2, 17),
@@ -141,6 +181,7 @@ class SqlInjection(Rule):
         Invalid("def f(db, name, start):\n    sql = 'SELECT * FROM t'\n    where = [f\"n = '{name}'\"]\n"
                 "    where.append('at >= ?')\n    sql += ' WHERE ' + ' AND '.join(where)\n"
                 "    return db.execute(sql, (start,))\n", 6, 23),
+        Invalid("TABLE = 'claims'\ndef f(cur, TABLE):\n    cur.execute(f'SELECT * FROM {TABLE}')\n", 3, 17),
     )
 
     def __init__(self, options: Options) -> None:
@@ -164,6 +205,8 @@ class SqlInjection(Rule):
         if parameters and _has_placeholder(_query_texts(query, ctx)):
             return  # values travel as parameters; what was built is the statement's shape (an allow-listed name)
         message = self.message if built else f"`{query.id}` holds SQL built from strings and is executed."  # type: ignore[attr-defined]
+        if not parameters and _constants_only(query, ctx):
+            return  # only the module's own literals are pasted in: no value from outside reaches the query
         identifiers = not parameters and _identifiers_only(query, ctx)
         if parameters:  # values are bound; what is pasted in is likely a name: worth a look, not a stop
             message += " Warning only: parameters are passed too; make sure only names from an allow-list are pasted."
