@@ -37,7 +37,7 @@ from tests.conftest import git  # noqa: E402
 from tests.e2e.claude_hooks import ClaudeCode, Hook  # noqa: E402
 
 COLUMNS = ("task", "file", "line", "rule", "severity", "message", "gates", "verdict", "reason")
-_FINDING = re.compile(r"^(?P<file>\S+?):(?P<line>\d+): (?P<rule>[A-Z]+\d+) \[(?P<severity>\w+)\] "
+_FINDING = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<rule>[A-Z]+\d+) \[(?P<severity>\w+)\] "
                       r"(?:new|worse \(was \d+\)|existing): (?P<message>.*?)(?: Fix: .*)?$")
 
 
