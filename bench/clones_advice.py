@@ -35,6 +35,7 @@ match no label (to be labelled, read in full, before any figure is quoted):
     python bench/clones_advice.py heldout8 --corpus /work/corpus/heldout-clones6   # round 8
     python bench/clones_advice.py heldout9 --corpus /work/corpus/heldout-clones7   # round 9
     python bench/clones_advice.py heldout9-final --corpus /work/corpus/heldout-clones7   # round 9, relabelled
+    python bench/clones_advice.py heldout10 --corpus /work/corpus/heldout-clones8   # round 10
 
 A label's ``verdict`` is ``actionable`` (merging it would help a maintainer), ``benign`` (real
 repetition best left: protocol, data, too small, or different work of one shape) or
@@ -81,7 +82,7 @@ HELDOUT = {
 #: round's md in bench/labels/ names it): project -> (folder under --corpus, the folder its
 #: labeller's paths are relative to), one line per round. Round 4: heldout-clones2; round 5:
 #: heldout-clones3; round 6: heldout-clones4; round 7: heldout-clones5; round 8: heldout-clones6;
-#: round 9: heldout-clones7.
+#: round 9: heldout-clones7; round 10: heldout-clones8.
 ROUND_PROJECTS: dict[int, dict[str, tuple[str, str]]] = {
     4: {"flexget": ("flexget-3.22.8/flexget", "."), "faststream": ("faststream-0.7.8/faststream", "."),
         "aiogram": ("aiogram-3.31.0", "aiogram"), "pydantic": ("pydantic-2.14.4", "pydantic"),
@@ -101,6 +102,9 @@ ROUND_PROJECTS: dict[int, dict[str, tuple[str, str]]] = {
     9: {"scapy": ("scapy-2.8.0/scapy", "."), "ezdxf": ("ezdxf-1.4.5/src/ezdxf", "."),
         "trimesh": ("trimesh-5.2.0/trimesh", "."), "rdflib": ("rdflib-7.6.0/rdflib", "."),
         "xmlschema": ("xmlschema-4.3.2/xmlschema", ".")},
+    10: {"fonttools": ("fonttools-4.69.1/Lib/fontTools", "."), "meson": ("meson-1.12.1/mesonbuild", "."),
+         "nibabel": ("nibabel-5.4.2/nibabel", "."), "owslib": ("owslib-0.36.0/owslib", "."),
+         "pony": ("pony-0.7.20/pony", ".")},
 }
 #: The held-out rounds a re-measure can name ("heldout4" ...): projects and label files.
 #: How deep each round labelled: the top 30 of each project, and in round 7 the top 34 (its jedi
