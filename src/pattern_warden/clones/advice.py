@@ -108,7 +108,9 @@ def saving(removed: int, similarity: float) -> float:
     return round(max(removed, 0) * similarity, 1)
 
 
-def _protocol(locations: Sequence[CloneLocation]) -> str | None:
+def protocol_methods(locations: Sequence[CloneLocation]) -> str | None:
+    """The dunder names the members define when every one is a protocol method each class must
+    define for itself (``__lt__``, ``__hash__``; not ``__init__`` and the like), else None."""
     names = {(loc.function or "").rsplit(".", 1)[-1] for loc in locations}
     if all(n.startswith("__") and n.endswith("__") and n not in _NOT_PROTOCOL for n in names):
         return ", ".join(sorted(names))
@@ -121,7 +123,7 @@ def _leave(locations: Sequence[CloneLocation], evidence: Evidence, change: Varia
         return f"Boilerplate ({evidence.boilerplate}): repeating it is clearer than an abstraction over it."
     if evidence.idiom:
         return f"Boilerplate ({evidence.idiom}): repeating it is clearer than an abstraction over it."
-    if evidence.whole_functions and (protocol := _protocol(locations)):  # a run inside one is a block to share
+    if evidence.whole_functions and (protocol := protocol_methods(locations)):  # a run inside one is a block to share
         return f"Protocol method ({protocol}): each class must define it; a shared helper would only add a call."
     if evidence.deprecated:
         return ("Deprecated copies (each warns that it is going): remove them when the deprecation ends, with "

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from pattern_warden.clones.advice import saving
+from pattern_warden.clones.advice import protocol_methods, saving
 from pattern_warden.clones.boilerplate import body_statements
 from pattern_warden.clones.core import Core
 from pattern_warden.clones.corpus import Corpus
@@ -130,12 +130,9 @@ def _strong(rank: Rank) -> bool:
     """A family that says the classes were copied: not boilerplate, an idiom each class must spell
     out, protocol methods (``__lt__``, ``__hash__``: every class defines its own), ports over
     different backends (each copy means its own backend's code), twins, deprecated or foreign code."""
-    names = [(loc.function or "").rpartition(".")[2] for loc in rank.locations]
-    protocol = all(name.startswith("__") and name.endswith("__") and name not in ("__init__", "__new__", "__call__")
-                   for name in names)
     e = rank.evidence
     kept = e is not None and bool(e.idiom or e.port or e.twins or e.deprecated or e.foreign)
-    return rank.boilerplate is None and not kept and not protocol
+    return rank.boilerplate is None and not kept and protocol_methods(rank.locations) is None
 
 
 def _groups(found: _Classes, ranked: Sequence[Rank]) -> list[set[_Class]]:
