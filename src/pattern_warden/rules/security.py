@@ -88,7 +88,7 @@ def _identifiers_only(query: ast.expr, ctx: Context) -> bool:
     return True
 
 
-def _constants_only(query: ast.expr, ctx: Context) -> bool:
+def _constants_only(query: ast.expr, ctx: Context, module_constants: set[str]) -> bool:
     """Whether every value an f-string pastes into the query is a module constant: a name the
     module binds once, at top level, to a string or number literal, and the function never
     rebinds (``f"select count(*) from {_SCHEMA}.dim_drg"``, ``f"SET LOCAL ef_search = {_EF}"``).
@@ -98,7 +98,7 @@ def _constants_only(query: ast.expr, ctx: Context) -> bool:
     if not sources or not all(isinstance(s, ast.JoinedStr) for s in sources):
         return False
     pasted = [part.value for s in sources for part in s.values if isinstance(part, ast.FormattedValue)]  # type: ignore[attr-defined]
-    constants = _module_constants(ctx.tree) - _parameters(ctx)
+    constants = module_constants - _parameters(ctx)
     return bool(pasted) and all(isinstance(v, ast.Name) and v.id in constants and not _given(v.id, local)
                                 for v in pasted)
 
@@ -187,10 +187,12 @@ class SqlInjection(Rule):
     def __init__(self, options: Options) -> None:
         super().__init__(options)
         self._built = ScopeNames(is_built_string, augmented=True)
+        self._constants: set[str] | None = None
 
     def begin(self, ctx: Context) -> None:
         """Reset per-file state (rule instances are reused across files)."""
         self._built.reset()
+        self._constants = None  # the module's constants, read once per file when a query needs them
 
     def visit_Call(self, node: ast.Call, ctx: Context) -> None:
         func = node.func
@@ -205,8 +207,11 @@ class SqlInjection(Rule):
         if parameters and _has_placeholder(_query_texts(query, ctx)):
             return  # values travel as parameters; what was built is the statement's shape (an allow-listed name)
         message = self.message if built else f"`{query.id}` holds SQL built from strings and is executed."  # type: ignore[attr-defined]
-        if not parameters and _constants_only(query, ctx):
-            return  # only the module's own literals are pasted in: no value from outside reaches the query
+        if not parameters:
+            if self._constants is None:
+                self._constants = _module_constants(ctx.tree)
+            if _constants_only(query, ctx, self._constants):
+                return  # only the module's own literals are pasted in: no value from outside reaches the query
         identifiers = not parameters and _identifiers_only(query, ctx)
         if parameters:  # values are bound; what is pasted in is likely a name: worth a look, not a stop
             message += " Warning only: parameters are passed too; make sure only names from an allow-list are pasted."
